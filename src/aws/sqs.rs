@@ -1,0 +1,61 @@
+//! `QueueDirectory` over aws-sdk-sqs.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use super::{ApiError, Page, QueueDirectory};
+use crate::domain::Queue;
+
+/// ListQueues' page limit. Without MaxResults SQS returns at most 1,000 queues and no
+/// NextToken, which is how other tools silently stop at 1,000.
+pub const LIST_QUEUES_PAGE_SIZE: i32 = 1000;
+
+pub struct SdkQueues {
+    client: Client,
+    region: String,
+}
+
+impl SdkQueues {
+    pub fn new(client: Client, region: String) -> SdkQueues {
+        SdkQueues { client, region }
+    }
+}
+
+#[async_trait]
+impl QueueDirectory for SdkQueues {
+    async fn list_queue_urls(&self, next_token: Option<String>) -> Result<Page<String>, ApiError> {
+        let output = self
+            .client
+            .list_queues()
+            .max_results(LIST_QUEUES_PAGE_SIZE)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListQueues", e))?;
+        Ok(Page {
+            items: output.queue_urls.unwrap_or_default(),
+            next_token: output.next_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
+        let output = self
+            .client
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(QueueAttributeName::All)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("GetQueueAttributes", e))?;
+        let attributes: BTreeMap<String, String> = output
+            .attributes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| (name.as_str().to_string(), value))
+            .collect();
+        Ok(Queue::from_attributes(url, attributes, &self.region))
+    }
+}

@@ -1,0 +1,138 @@
+//! Paginated discovery. Rows are emitted as soon as they are described, so the first
+//! queues show while the listing of thousands is still running.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::aws::{ApiError, QueueDirectory};
+use crate::domain::Queue;
+
+/// Progress of one queue load, in the order it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueueLoadEvent {
+    /// Queues described since the last batch.
+    Batch(Vec<Queue>),
+    /// One queue could not be described (deleted meanwhile, no permission); the rest go on.
+    QueueFailed { url: String, error: ApiError },
+    /// The listing is complete: `listed` URLs were found, `failed` of them not described.
+    Finished { listed: usize, failed: usize },
+}
+
+/// How many described queues to hold back at most before emitting a batch.
+const MAX_BATCH: usize = 200;
+
+/// Lists every queue (all pages) and describes each with at most `concurrency` calls in
+/// flight, calling `emit` as results arrive. Returns the listing error, if the listing
+/// itself failed; per-queue failures are reported through `emit` and do not stop the load.
+pub async fn load_queues(
+    directory: Arc<dyn QueueDirectory>,
+    concurrency: usize,
+    cancel: CancellationToken,
+    mut emit: impl FnMut(QueueLoadEvent) + Send,
+) -> Result<(), ApiError> {
+    let (url_tx, mut url_rx) =
+        mpsc::channel::<String>(2 * crate::aws::sqs::LIST_QUEUES_PAGE_SIZE as usize);
+    let lister = {
+        let directory = Arc::clone(&directory);
+        let cancel = cancel.clone();
+        tokio::spawn(async move { list_all_urls(directory.as_ref(), url_tx, cancel).await })
+    };
+
+    let urls = futures::stream::poll_fn(move |cx| url_rx.poll_recv(cx));
+    let mut described = urls
+        .map(|url| {
+            let directory = Arc::clone(&directory);
+            async move {
+                let result = directory.describe_queue(&url).await;
+                (url, result)
+            }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .ready_chunks(MAX_BATCH);
+
+    let mut listed = 0usize;
+    let mut failed = 0usize;
+    loop {
+        let chunk = tokio::select! {
+            _ = cancel.cancelled() => break,
+            chunk = described.next() => chunk,
+        };
+        let Some(chunk) = chunk else { break };
+        let mut batch = Vec::with_capacity(chunk.len());
+        for (url, result) in chunk {
+            listed += 1;
+            match result {
+                Ok(queue) => batch.push(queue),
+                Err(error) => {
+                    failed += 1;
+                    emit(QueueLoadEvent::QueueFailed { url, error });
+                }
+            }
+        }
+        if !batch.is_empty() {
+            emit(QueueLoadEvent::Batch(batch));
+        }
+    }
+    if cancel.is_cancelled() {
+        lister.abort();
+        return Ok(());
+    }
+    match lister.await {
+        Ok(Ok(())) => {
+            emit(QueueLoadEvent::Finished { listed, failed });
+            Ok(())
+        }
+        Ok(Err(error)) => Err(error),
+        Err(join_error) => Err(ApiError::Other(format!(
+            "queue listing stopped: {join_error}"
+        ))),
+    }
+}
+
+async fn list_all_urls(
+    directory: &dyn QueueDirectory,
+    urls: mpsc::Sender<String>,
+    cancel: CancellationToken,
+) -> Result<(), ApiError> {
+    let mut token = None;
+    loop {
+        if cancel.is_cancelled() {
+            return Ok(());
+        }
+        let page = directory.list_queue_urls(token).await?;
+        for url in page.items {
+            if urls.send(url).await.is_err() {
+                return Ok(());
+            }
+        }
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Loads every queue and returns them sorted by name: the non-interactive path.
+pub async fn collect_queues(
+    directory: Arc<dyn QueueDirectory>,
+    concurrency: usize,
+) -> Result<(Vec<Queue>, Vec<(String, ApiError)>), ApiError> {
+    let mut queues = Vec::new();
+    let mut failures = Vec::new();
+    load_queues(
+        directory,
+        concurrency,
+        CancellationToken::new(),
+        |event| match event {
+            QueueLoadEvent::Batch(batch) => queues.extend(batch),
+            QueueLoadEvent::QueueFailed { url, error } => failures.push((url, error)),
+            QueueLoadEvent::Finished { .. } => {}
+        },
+    )
+    .await?;
+    queues.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((queues, failures))
+}

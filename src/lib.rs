@@ -1,0 +1,14 @@
+//! squall: a terminal operations console for AWS fan-out systems
+//! (SNS topics → subscriptions → SQS queues → DLQs → Lambda consumers).
+
+pub mod app;
+pub mod aws;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod inventory;
+pub mod launch;
+pub mod output;
+pub mod runtime;
+pub mod sim;
+pub mod ui;

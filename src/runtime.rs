@@ -1,0 +1,153 @@
+//! The interactive event loop: terminal events, ticks and background results become
+//! Actions; `update` turns them into Effects, which run here as tokio tasks.
+
+use std::time::{Duration, SystemTime};
+
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{Event, EventStream};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{Action, App, Effect, update};
+use crate::aws::Backend;
+use crate::inventory::{QueueLoadEvent, load_queues};
+use crate::ui::{self, Theme};
+
+/// How often the clock and spinner advance.
+const TICK: Duration = Duration::from_millis(250);
+/// Actions handled between two frames at most, so a flood of results cannot starve input.
+const MAX_ACTIONS_PER_FRAME: usize = 256;
+
+/// Runs the TUI until the user quits. The terminal is restored on every path: normal
+/// return, error, and panic (ratatui::init wraps the panic hook).
+pub async fn run(
+    app: App,
+    backend: Backend,
+    theme: Theme,
+    concurrency: usize,
+) -> std::io::Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, app, backend, theme, concurrency).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    backend: Backend,
+    theme: Theme,
+    concurrency: usize,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let cancel = CancellationToken::new();
+    let runner = EffectRunner {
+        backend,
+        tx,
+        cancel: cancel.clone(),
+        concurrency,
+    };
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(TICK);
+    let mut height = terminal.size()?.height;
+
+    update(&mut app, Action::Tick(SystemTime::now()));
+    let effects = crate::app::update::start(&mut app);
+    if runner.run(effects) {
+        return Ok(());
+    }
+
+    loop {
+        // The table height depends on whether a message line is showing.
+        let rows = ui::table_rows_for(height, &app);
+        if rows != app.table_rows {
+            update(&mut app, Action::Resize { table_rows: rows });
+        }
+        terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
+
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Resize(_, h))) => {
+                    height = h;
+                    Action::Resize { table_rows: ui::table_rows_for(h, &app) }
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(err)) => return Err(err),
+                None => break,
+            },
+            _ = ticker.tick() => Action::Tick(SystemTime::now()),
+            Some(action) = rx.recv() => action,
+        };
+        if runner.run(update(&mut app, action)) {
+            break;
+        }
+        // Take whatever else is already waiting before drawing again.
+        for _ in 0..MAX_ACTIONS_PER_FRAME {
+            let Ok(action) = rx.try_recv() else { break };
+            if runner.run(update(&mut app, action)) {
+                cancel.cancel();
+                return Ok(());
+            }
+        }
+    }
+    cancel.cancel();
+    Ok(())
+}
+
+struct EffectRunner {
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    cancel: CancellationToken,
+    concurrency: usize,
+}
+
+impl EffectRunner {
+    /// Starts each effect; returns true when one of them is Quit.
+    fn run(&self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for effect in effects {
+            match effect {
+                Effect::Quit => {
+                    self.cancel.cancel();
+                    quit = true;
+                }
+                Effect::LoadQueues { generation } => self.load_queues(generation),
+            }
+        }
+        quit
+    }
+
+    fn load_queues(&self, generation: u64) {
+        let directory = self.backend.queues.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.child_token();
+        let concurrency = self.concurrency;
+        tokio::spawn(async move {
+            let events = tx.clone();
+            let result = load_queues(directory, concurrency, cancel, move |event| {
+                let action = match event {
+                    QueueLoadEvent::Batch(queues) => Action::QueuesLoaded { generation, queues },
+                    QueueLoadEvent::QueueFailed { url, error } => Action::QueueFailed {
+                        generation,
+                        url,
+                        error,
+                    },
+                    QueueLoadEvent::Finished { listed, failed } => Action::QueuesFinished {
+                        generation,
+                        listed,
+                        failed,
+                    },
+                };
+                // The loop has ended when the receiver is gone; nothing to report to.
+                let _ = events.send(action);
+            })
+            .await;
+            if let Err(error) = result {
+                tracing::warn!(%error, "queue load failed");
+                let _ = tx.send(Action::QueueLoadFailed { generation, error });
+            }
+        });
+    }
+}

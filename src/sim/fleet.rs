@@ -1,0 +1,227 @@
+//! The demo fleet's data: a handful of services, each with a work queue and a DLQ, whose
+//! counts drift over time so that refreshes visibly change something.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use async_trait::async_trait;
+
+use crate::aws::{ApiError, Page, QueueDirectory};
+use crate::domain::Queue;
+
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+
+/// One simulated queue: fixed identity, counts derived from elapsed time.
+#[derive(Debug, Clone)]
+struct SimQueue {
+    name: String,
+    fifo: bool,
+    dlq: Option<(String, u32)>,
+    base_visible: u64,
+    /// Messages added or drained per minute; the sign says which.
+    drift_per_minute: i64,
+    in_flight: u64,
+    delayed: u64,
+}
+
+pub struct SimFleet {
+    queues: Vec<SimQueue>,
+    started: Instant,
+    page_size: usize,
+}
+
+impl SimFleet {
+    /// The fleet `squall --demo` shows.
+    pub fn demo() -> SimFleet {
+        // (service, fifo, visible, drift/min, in flight, DLQ depth)
+        let services: [(&str, bool, u64, i64, u64, u64); 10] = [
+            ("orders", false, 42, 6, 8, 0),
+            ("payments", true, 3, 0, 1, 17),
+            ("inventory-sync", false, 1250, 40, 64, 0),
+            ("shipping-labels", false, 0, 0, 0, 2),
+            ("email-notifications", false, 310, -12, 25, 0),
+            ("fraud-check", true, 12, 1, 4, 0),
+            ("search-indexer", false, 8800, 150, 120, 431),
+            ("billing-events", true, 0, 0, 0, 0),
+            ("audit-log", false, 77, 3, 10, 0),
+            ("webhooks-outbound", false, 5, 0, 2, 1289),
+        ];
+        let mut queues = Vec::new();
+        for (service, fifo, visible, drift, in_flight, dlq_depth) in services {
+            let suffix = if fifo { ".fifo" } else { "" };
+            let dlq_name = format!("{service}-dlq{suffix}");
+            queues.push(SimQueue {
+                name: format!("{service}{suffix}"),
+                fifo,
+                dlq: Some((dlq_name.clone(), if fifo { 3 } else { 5 })),
+                base_visible: visible,
+                drift_per_minute: drift,
+                in_flight,
+                delayed: if service == "orders" { 2 } else { 0 },
+            });
+            queues.push(SimQueue {
+                name: dlq_name,
+                fifo,
+                dlq: None,
+                base_visible: dlq_depth,
+                drift_per_minute: if dlq_depth > 0 { 1 } else { 0 },
+                in_flight: 0,
+                delayed: 0,
+            });
+        }
+        // A queue nobody dead-letters into and that has no DLQ of its own.
+        queues.push(SimQueue {
+            name: "reports-adhoc".to_string(),
+            fifo: false,
+            dlq: None,
+            base_visible: 0,
+            drift_per_minute: 0,
+            in_flight: 0,
+            delayed: 0,
+        });
+        SimFleet {
+            queues,
+            started: Instant::now(),
+            page_size: 1000,
+        }
+    }
+
+    /// A fleet of `count` plain queues, for tests and benchmarks of large listings.
+    pub fn with_queue_count(count: usize, page_size: usize) -> SimFleet {
+        let queues = (0..count)
+            .map(|i| SimQueue {
+                name: format!("bulk-{i:05}"),
+                fifo: false,
+                dlq: None,
+                base_visible: (i % 97) as u64,
+                drift_per_minute: 0,
+                in_flight: 0,
+                delayed: 0,
+            })
+            .collect();
+        SimFleet {
+            queues,
+            started: Instant::now(),
+            page_size: page_size.max(1),
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        REGION
+    }
+
+    fn url(name: &str) -> String {
+        format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")
+    }
+
+    fn arn(name: &str) -> String {
+        format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+    }
+
+    fn to_queue(&self, sim: &SimQueue) -> Queue {
+        let minutes = self.started.elapsed().as_secs_f64() / 60.0;
+        let drifted = sim.base_visible as f64 + sim.drift_per_minute as f64 * minutes;
+        let visible = drifted.max(0.0).round() as u64;
+        let mut attributes = BTreeMap::new();
+        let mut put = |k: &str, v: String| {
+            attributes.insert(k.to_string(), v);
+        };
+        put("QueueArn", Self::arn(&sim.name));
+        put("ApproximateNumberOfMessages", visible.to_string());
+        put(
+            "ApproximateNumberOfMessagesNotVisible",
+            sim.in_flight.to_string(),
+        );
+        put(
+            "ApproximateNumberOfMessagesDelayed",
+            sim.delayed.to_string(),
+        );
+        put("VisibilityTimeout", "30".to_string());
+        put("MessageRetentionPeriod", "1209600".to_string());
+        put("MaximumMessageSize", "1048576".to_string());
+        put("ReceiveMessageWaitTimeSeconds", "20".to_string());
+        put("DelaySeconds", "0".to_string());
+        put("CreatedTimestamp", "1767225600".to_string());
+        put("LastModifiedTimestamp", "1767225600".to_string());
+        put("SqsManagedSseEnabled", "true".to_string());
+        if sim.fifo {
+            put("FifoQueue", "true".to_string());
+            put("ContentBasedDeduplication", "false".to_string());
+        }
+        if let Some((dlq, max_receive)) = &sim.dlq {
+            put(
+                "RedrivePolicy",
+                format!(
+                    r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":{max_receive}}}"#,
+                    Self::arn(dlq)
+                ),
+            );
+        }
+        Queue::from_attributes(&Self::url(&sim.name), attributes, REGION)
+    }
+}
+
+#[async_trait]
+impl QueueDirectory for SimFleet {
+    async fn list_queue_urls(&self, next_token: Option<String>) -> Result<Page<String>, ApiError> {
+        let start = match next_token {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .map_err(|_| ApiError::Other(format!("ListQueues: invalid NextToken {token:?}")))?,
+        };
+        let end = (start + self.page_size).min(self.queues.len());
+        let items = self.queues[start.min(end)..end]
+            .iter()
+            .map(|q| Self::url(&q.name))
+            .collect();
+        let next_token = (end < self.queues.len()).then(|| end.to_string());
+        Ok(Page { items, next_token })
+    }
+
+    async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
+        let name = crate::domain::arn::queue_name_from_url(url);
+        self.queues
+            .iter()
+            .find(|q| q.name == name)
+            .map(|q| self.to_queue(q))
+            .ok_or_else(|| ApiError::NotFound(format!("GetQueueAttributes: no queue {name}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::collect_queues;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn demo_fleet_lists_queues_with_dlq_links() {
+        let (queues, failures) = collect_queues(Arc::new(SimFleet::demo()), 4)
+            .await
+            .expect("load");
+        assert!(failures.is_empty());
+        assert_eq!(queues.len(), 21);
+        let payments = queues
+            .iter()
+            .find(|q| q.name == "payments.fifo")
+            .expect("payments");
+        assert!(payments.fifo);
+        assert_eq!(
+            payments.dlq_arn(),
+            Some("arn:aws:sqs:us-east-1:123456789012:payments-dlq.fifo")
+        );
+        assert!(queues.iter().any(|q| q.name == "payments-dlq.fifo"));
+    }
+
+    #[tokio::test]
+    async fn paginates_across_pages() {
+        let (queues, _) = collect_queues(Arc::new(SimFleet::with_queue_count(2_345, 1000)), 8)
+            .await
+            .expect("load");
+        assert_eq!(queues.len(), 2_345);
+        assert_eq!(queues[0].name, "bulk-00000");
+        assert_eq!(queues[2_344].name, "bulk-02344");
+    }
+}

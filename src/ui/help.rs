@@ -1,0 +1,73 @@
+//! The `?` screen, generated from the keymap and the command table.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::Theme;
+use crate::app::App;
+use crate::app::commands::COMMANDS;
+use crate::app::keymap::Keymap;
+
+/// The help text as (key column, description) lines, grouped, in keymap order.
+pub fn help_lines(keymap: &Keymap) -> Vec<(String, String)> {
+    let mut groups: Vec<&str> = Vec::new();
+    for binding in keymap.bindings() {
+        if !groups.contains(&binding.group.as_str()) {
+            groups.push(&binding.group);
+        }
+    }
+    let mut lines = Vec::new();
+    for group in groups {
+        lines.push((group.to_string(), String::new()));
+        for binding in keymap.bindings().iter().filter(|b| b.group == group) {
+            let keys: Vec<String> = binding.keys.iter().map(|k| k.display()).collect();
+            lines.push((format!("  {}", keys.join(" ")), binding.description.clone()));
+        }
+        lines.push((String::new(), String::new()));
+    }
+    lines.push(("Commands".to_string(), String::new()));
+    for spec in COMMANDS {
+        let mut names = format!("  :{}", spec.name);
+        for alias in spec.aliases {
+            names.push_str(&format!(" :{alias}"));
+        }
+        lines.push((names, spec.description.to_string()));
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usize) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.title())
+        .title(Span::styled(" Help — Esc or ? to close ", theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+
+    let entries = help_lines(&app.keymap);
+    let key_width = entries
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let lines: Vec<Line> = entries
+        .into_iter()
+        .map(|(keys, description)| {
+            if description.is_empty() {
+                Line::from(Span::styled(keys, theme.header()))
+            } else {
+                Line::from(vec![
+                    Span::styled(format!("{keys:key_width$}"), theme.ok()),
+                    Span::raw(description),
+                ])
+            }
+        })
+        .collect();
+    let scroll = scroll.min(lines.len().saturating_sub(inner.height as usize));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}

@@ -1,0 +1,72 @@
+//! Drawing. Every function here reads state and never changes it.
+
+pub mod header;
+pub mod help;
+pub mod prompt_bar;
+pub mod queue_detail;
+pub mod queues;
+pub mod status_bar;
+pub mod text;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::{App, Mode, View};
+pub use theme::Theme;
+
+/// Rows of chrome around the table body: header, borders, column header, status bar.
+const CHROME_ROWS: u16 = 5;
+
+/// How many table rows fit in a terminal of `height` rows (for paging).
+pub fn table_rows_for(height: u16, app: &App) -> usize {
+    let extra = u16::from(has_message_line(app));
+    height.saturating_sub(CHROME_ROWS + extra).max(1) as usize
+}
+
+fn has_message_line(app: &App) -> bool {
+    matches!(app.mode, Mode::Command(_) | Mode::Filter(_)) || app.message.is_some()
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    let message_rows = u16::from(has_message_line(app));
+    let [header_area, body_area, message_area, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(message_rows),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    header::draw(frame, header_area, app, theme);
+    draw_body(frame, body_area, app, theme);
+    if message_rows > 0 {
+        prompt_bar::draw(frame, message_area, app, theme);
+    }
+    status_bar::draw(frame, status_area, app, theme);
+    if let Mode::Help { scroll } = app.mode {
+        help::draw(frame, centered(area), app, theme, scroll);
+    }
+}
+
+fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    match app.view() {
+        View::Queues => queues::draw(frame, area, app, theme),
+        View::QueueDetail { url, scroll } => {
+            queue_detail::draw(frame, area, app, theme, url, *scroll)
+        }
+    }
+}
+
+/// The help overlay's area: most of the screen, leaving the edges visible for context.
+fn centered(area: Rect) -> Rect {
+    let width = area.width.saturating_sub(4).clamp(20.min(area.width), 96);
+    let height = area.height.saturating_sub(2).max(3.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
