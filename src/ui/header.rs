@@ -6,10 +6,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::text::truncate;
 use crate::app::App;
 use crate::app::keymap::KeyAction;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut hints = hint_line(app, theme);
+    // Hints give way to the breadcrumb on narrow screens.
+    if hints.width() + 30 > area.width as usize {
+        hints = Line::default();
+    }
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(hints.width() as u16)])
+            .spacing(1)
+            .areas(area);
+
     let mut spans = vec![Span::styled(" squall ", theme.title()), Span::raw(" ")];
     let crumbs = app.breadcrumb();
     let last = crumbs.len().saturating_sub(1);
@@ -17,17 +28,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if i > 0 {
             spans.push(Span::styled(theme.separator(), theme.dim()));
         }
-        let style = if i == last {
-            theme.header()
+        if i == last {
+            // The current view's name is cut, never the path to it.
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = (left.width as usize).saturating_sub(used);
+            spans.push(Span::styled(
+                truncate(crumb, room, theme.ellipsis()),
+                theme.header(),
+            ));
         } else {
-            theme.dim()
-        };
-        spans.push(Span::styled(crumb.clone(), style));
+            spans.push(Span::styled(crumb.clone(), theme.dim()));
+        }
     }
-    let hints = hint_line(app, theme);
-    let hints_width = hints.width() as u16;
-    let [left, right] =
-        Layout::horizontal([Constraint::Min(1), Constraint::Length(hints_width)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(hints).alignment(Alignment::Right), right);
 }

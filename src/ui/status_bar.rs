@@ -1,7 +1,7 @@
 //! The bottom line: where squall is connected, READ-ONLY, and when data was last refreshed.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -10,6 +10,29 @@ use super::text::{ago, truncate};
 use crate::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let refreshed = match app.load.last_finished {
+        Some(at) => {
+            let seconds = app.now.duration_since(at).map(|d| d.as_secs()).unwrap_or(0);
+            format!("refreshed {}", ago(seconds))
+        }
+        None if app.load.in_flight => "loading".to_string(),
+        None => "not loaded".to_string(),
+    };
+    // The refresh age stays on the right; the connection details give way when narrow.
+    let right = Span::styled(format!(" {refreshed} "), theme.dim());
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(right.width() as u16)])
+            .areas(area);
+    let mut left = connection_line(app, theme, true);
+    if left.width() > left_area.width as usize {
+        left = connection_line(app, theme, false);
+    }
+    frame.render_widget(Paragraph::new(left), left_area);
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// Badges, profile, region and endpoint; `labelled` adds "profile ", "region " names.
+fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
     let mut spans = Vec::new();
     if app.read_only {
         spans.push(Span::styled(" READ-ONLY ", theme.badge()));
@@ -19,34 +42,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(" DEMO ", theme.badge()));
         spans.push(Span::raw(" "));
     }
+    let label = |text: &'static str| Span::styled(if labelled { text } else { "" }, theme.dim());
     let separator = || Span::styled(" | ", theme.dim());
-    spans.push(Span::styled("profile ", theme.dim()));
-    spans.push(Span::raw(
-        app.info
-            .profile
-            .clone()
-            .unwrap_or_else(|| "default".to_string()),
-    ));
-    spans.push(separator());
-    spans.push(Span::styled("region ", theme.dim()));
-    spans.push(Span::raw(app.info.region.clone()));
+    let profile = app
+        .info
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
+    spans.extend([label("profile "), Span::raw(profile), separator()]);
+    spans.extend([label("region "), Span::raw(app.info.region.clone())]);
     if let Some(endpoint) = &app.info.endpoint {
-        spans.push(separator());
-        spans.push(Span::styled("endpoint ", theme.dim()));
-        spans.push(Span::styled(
-            truncate(endpoint, 40, theme.ellipsis()),
-            theme.warning(),
-        ));
+        spans.extend([
+            separator(),
+            label("endpoint "),
+            Span::styled(truncate(endpoint, 40, theme.ellipsis()), theme.warning()),
+        ]);
     }
-    spans.push(separator());
-    let refreshed = match app.load.last_finished {
-        Some(at) => {
-            let seconds = app.now.duration_since(at).map(|d| d.as_secs()).unwrap_or(0);
-            format!("refreshed {}", ago(seconds))
-        }
-        None if app.load.in_flight => "loading".to_string(),
-        None => "not loaded".to_string(),
-    };
-    spans.push(Span::styled(refreshed, theme.dim()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    Line::from(spans)
 }

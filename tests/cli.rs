@@ -1,0 +1,187 @@
+//! The binary as a user meets it: flags, errors, and the non-interactive subcommands.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// squall with an environment that has no AWS settings at all, and a home of its own.
+fn squall(home: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("squall").expect("binary");
+    cmd.env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+#[test]
+fn help_lists_the_global_flags() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home).arg("--help").assert().success().stdout(
+        predicate::str::contains("--profile")
+            .and(predicate::str::contains("--region"))
+            .and(predicate::str::contains("--endpoint-url"))
+            .and(predicate::str::contains("--read-only"))
+            .and(predicate::str::contains("--demo"))
+            .and(predicate::str::contains("--config"))
+            .and(predicate::str::contains("--log-file")),
+    );
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("squall {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn missing_region_names_the_fixes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["ls", "queues"])
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "y")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("no AWS region")
+                .and(predicate::str::contains("--region"))
+                .and(predicate::str::contains("--demo"))
+                .and(predicate::str::contains("panicked").not())
+                .and(predicate::str::contains("backtrace").not()),
+        );
+}
+
+#[test]
+fn missing_credentials_name_the_fixes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["--region", "us-east-1", "ls", "queues"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("no AWS credentials")
+                .and(predicate::str::contains("--profile"))
+                .and(predicate::str::contains("aws sso login"))
+                .and(predicate::str::contains("--demo"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+}
+
+#[test]
+fn broken_config_names_the_file_and_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let path = home.path().join("squall.toml");
+    std::fs::write(&path, "[refresh]\nqueues_seconds = 10\n[keys\n").expect("write");
+    squall(&home)
+        .args(["--demo", "--config"])
+        .arg(&path)
+        .args(["ls", "queues"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains(path.display().to_string())
+                .and(predicate::str::contains("line 3")),
+        );
+}
+
+#[test]
+fn user_config_in_the_default_location_is_read() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = home.path().join(".config/squall");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("config.toml"), "[aws]\nconcurrency = 0\n").expect("write");
+    squall(&home)
+        .args(["--demo", "ls", "queues"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("config.toml, line 2")
+                .and(predicate::str::contains("concurrency")),
+        );
+}
+
+#[test]
+fn missing_explicit_config_is_an_error() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args([
+            "--demo",
+            "--config",
+            "/nonexistent/squall.toml",
+            "ls",
+            "queues",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/nonexistent/squall.toml"));
+}
+
+#[test]
+fn demo_ls_queues_json_is_an_array_of_queues() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = squall(&home)
+        .args(["--demo", "ls", "queues", "--json"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let queues: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let queues = queues.as_array().expect("array");
+    assert_eq!(queues.len(), 21);
+    let orders = queues
+        .iter()
+        .find(|q| q["name"] == "orders")
+        .expect("orders");
+    for field in [
+        "name",
+        "arn",
+        "url",
+        "fifo",
+        "visible",
+        "in_flight",
+        "delayed",
+        "dlq_arn",
+        "max_receive_count",
+    ] {
+        assert!(orders.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(
+        orders["dlq_arn"],
+        "arn:aws:sqs:us-east-1:123456789012:orders-dlq"
+    );
+}
+
+#[test]
+fn demo_ls_queues_prints_a_table() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["--demo", "ls", "queues"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("NAME").and(predicate::str::contains("payments-dlq.fifo")),
+        );
+}
+
+#[test]
+fn unknown_subcommand_argument_is_rejected() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["ls", "buckets"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("invalid value"));
+}
