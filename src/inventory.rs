@@ -1,12 +1,14 @@
 //! Paginated discovery. Rows are emitted as soon as they are described, so the first
 //! queues show while the listing of thousands is still running.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::aws::sqs::LIST_QUEUES_PAGE_SIZE;
 use crate::aws::{ApiError, QueueDirectory};
 use crate::domain::Queue;
 
@@ -33,8 +35,7 @@ pub async fn load_queues(
     cancel: CancellationToken,
     mut emit: impl FnMut(QueueLoadEvent) + Send,
 ) -> Result<(), ApiError> {
-    let (url_tx, mut url_rx) =
-        mpsc::channel::<String>(2 * crate::aws::sqs::LIST_QUEUES_PAGE_SIZE as usize);
+    let (url_tx, mut url_rx) = mpsc::channel::<String>(2 * LIST_QUEUES_PAGE_SIZE as usize);
     let lister = {
         let directory = Arc::clone(&directory);
         let cancel = cancel.clone();
@@ -92,25 +93,58 @@ pub async fn load_queues(
     }
 }
 
+/// Characters a queue name may start with, for listing by prefix.
+const NAME_CHARS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+/// Longest queue name SQS allows; a prefix this long cannot be split further.
+const MAX_NAME_LEN: usize = 80;
+
 async fn list_all_urls(
     directory: &dyn QueueDirectory,
     urls: mpsc::Sender<String>,
     cancel: CancellationToken,
 ) -> Result<(), ApiError> {
+    let mut sent = HashSet::new();
+    let truncated = list_prefix(directory, None, &urls, &mut sent, &cancel).await?;
+    if !truncated {
+        return Ok(());
+    }
+    // A full page and no NextToken: the endpoint does not paginate (moto). List by name
+    // prefix instead, splitting any prefix that still fills a page, so nothing is missed.
+    tracing::info!("ListQueues returned a full page without NextToken; listing by name prefix");
+    let mut prefixes: Vec<String> = NAME_CHARS.chars().rev().map(String::from).collect();
+    while let Some(prefix) = prefixes.pop() {
+        let truncated = list_prefix(directory, Some(&prefix), &urls, &mut sent, &cancel).await?;
+        if truncated && prefix.len() < MAX_NAME_LEN {
+            prefixes.extend(NAME_CHARS.chars().rev().map(|c| format!("{prefix}{c}")));
+        }
+    }
+    Ok(())
+}
+
+/// Lists every page under `prefix`, sending URLs not sent before. Returns whether the
+/// listing looked truncated: a last page that was full yet came without a NextToken.
+async fn list_prefix(
+    directory: &dyn QueueDirectory,
+    prefix: Option<&str>,
+    urls: &mpsc::Sender<String>,
+    sent: &mut HashSet<String>,
+    cancel: &CancellationToken,
+) -> Result<bool, ApiError> {
     let mut token = None;
     loop {
         if cancel.is_cancelled() {
-            return Ok(());
+            return Ok(false);
         }
-        let page = directory.list_queue_urls(token).await?;
+        let page = directory.list_queue_urls(prefix, token).await?;
+        let full = page.items.len() >= LIST_QUEUES_PAGE_SIZE as usize;
         for url in page.items {
-            if urls.send(url).await.is_err() {
-                return Ok(());
+            if sent.insert(url.clone()) && urls.send(url).await.is_err() {
+                return Ok(false);
             }
         }
         match page.next_token {
             Some(next) => token = Some(next),
-            None => return Ok(()),
+            None => return Ok(full),
         }
     }
 }

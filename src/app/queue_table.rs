@@ -196,6 +196,9 @@ pub struct QueueTable {
     view: Vec<usize>,
     pub selected: usize,
     pub offset: usize,
+    /// Set once the user moves the selection: from then on it follows its queue through
+    /// re-sorts and refreshes. Before that it stays on the first row while rows stream in.
+    follow_selected: bool,
 }
 
 impl Default for QueueTable {
@@ -213,6 +216,7 @@ impl Default for QueueTable {
             view: Vec::new(),
             selected: 0,
             offset: 0,
+            follow_selected: false,
         }
     }
 }
@@ -319,6 +323,7 @@ impl QueueTable {
             self.offset = 0;
             return;
         }
+        self.follow_selected = true;
         let last = self.view.len() as isize - 1;
         self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
         self.scroll_into_view(viewport);
@@ -345,6 +350,9 @@ impl QueueTable {
     }
 
     fn selected_url(&self) -> Option<String> {
+        if !self.follow_selected {
+            return None;
+        }
         self.selected_queue().map(|q| q.url.clone())
     }
 
@@ -495,6 +503,15 @@ mod tests {
             table.selected_queue().map(|q| q.name.as_str()),
             Some("orders")
         );
+    }
+
+    #[test]
+    fn selection_stays_on_the_first_row_while_rows_stream_in_untouched() {
+        let mut table = QueueTable::default();
+        table.upsert(vec![queue("m", 0, None)], 1);
+        table.upsert(vec![queue("a", 0, None)], 1);
+        assert_eq!(table.selected_queue().map(|q| q.name.as_str()), Some("a"));
+        assert_eq!(table.offset, 0);
     }
 
     #[test]

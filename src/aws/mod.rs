@@ -22,8 +22,13 @@ pub struct Page<T> {
 /// Listing and describing queues.
 #[async_trait]
 pub trait QueueDirectory: Send + Sync {
-    /// One page of queue URLs (`ListQueues` with `MaxResults`, so that a NextToken comes back).
-    async fn list_queue_urls(&self, next_token: Option<String>) -> Result<Page<String>, ApiError>;
+    /// One page of queue URLs (`ListQueues` with `MaxResults`, so that a NextToken comes
+    /// back), optionally only names starting with `prefix`.
+    async fn list_queue_urls(
+        &self,
+        prefix: Option<&str>,
+        next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError>;
 
     /// Every attribute of one queue (`GetQueueAttributes(All)`), counts included.
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError>;

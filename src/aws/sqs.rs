@@ -26,11 +26,16 @@ impl SdkQueues {
 
 #[async_trait]
 impl QueueDirectory for SdkQueues {
-    async fn list_queue_urls(&self, next_token: Option<String>) -> Result<Page<String>, ApiError> {
+    async fn list_queue_urls(
+        &self,
+        prefix: Option<&str>,
+        next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError> {
         let output = self
             .client
             .list_queues()
             .max_results(LIST_QUEUES_PAGE_SIZE)
+            .set_queue_name_prefix(prefix.map(str::to_string))
             .set_next_token(next_token)
             .send()
             .await

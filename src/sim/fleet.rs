@@ -29,6 +29,8 @@ pub struct SimFleet {
     queues: Vec<SimQueue>,
     started: Instant,
     page_size: usize,
+    /// False imitates moto, which returns one page of 1,000 and no NextToken.
+    gives_next_token: bool,
 }
 
 impl SimFleet {
@@ -84,6 +86,7 @@ impl SimFleet {
             queues,
             started: Instant::now(),
             page_size: 1000,
+            gives_next_token: true,
         }
     }
 
@@ -104,7 +107,14 @@ impl SimFleet {
             queues,
             started: Instant::now(),
             page_size: page_size.max(1),
+            gives_next_token: true,
         }
+    }
+
+    /// The same fleet behind an endpoint that never returns a NextToken (moto).
+    pub fn without_next_token(mut self) -> SimFleet {
+        self.gives_next_token = false;
+        self
     }
 
     pub fn region(&self) -> &str {
@@ -164,19 +174,29 @@ impl SimFleet {
 
 #[async_trait]
 impl QueueDirectory for SimFleet {
-    async fn list_queue_urls(&self, next_token: Option<String>) -> Result<Page<String>, ApiError> {
+    async fn list_queue_urls(
+        &self,
+        prefix: Option<&str>,
+        next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError> {
         let start = match next_token {
             None => 0,
             Some(token) => token
                 .parse::<usize>()
                 .map_err(|_| ApiError::Other(format!("ListQueues: invalid NextToken {token:?}")))?,
         };
-        let end = (start + self.page_size).min(self.queues.len());
-        let items = self.queues[start.min(end)..end]
+        let matching: Vec<&SimQueue> = self
+            .queues
+            .iter()
+            .filter(|q| prefix.is_none_or(|p| q.name.starts_with(p)))
+            .collect();
+        let end = (start + self.page_size).min(matching.len());
+        let items = matching[start.min(end)..end]
             .iter()
             .map(|q| Self::url(&q.name))
             .collect();
-        let next_token = (end < self.queues.len()).then(|| end.to_string());
+        let more = end < matching.len();
+        let next_token = (more && self.gives_next_token).then(|| end.to_string());
         Ok(Page { items, next_token })
     }
 
@@ -223,5 +243,18 @@ mod tests {
         assert_eq!(queues.len(), 2_345);
         assert_eq!(queues[0].name, "bulk-00000");
         assert_eq!(queues[2_344].name, "bulk-02344");
+    }
+
+    #[tokio::test]
+    async fn lists_everything_from_an_endpoint_without_next_token() {
+        let fleet = SimFleet::with_queue_count(2_345, 1000).without_next_token();
+        let first = fleet.list_queue_urls(None, None).await.expect("page");
+        assert_eq!((first.items.len(), first.next_token), (1000, None));
+        let (queues, _) = collect_queues(Arc::new(fleet), 8).await.expect("load");
+        assert_eq!(
+            queues.len(),
+            2_345,
+            "the prefix fallback finds every queue once"
+        );
     }
 }

@@ -1,0 +1,11 @@
+//! Shared helpers for squall's integration tests.
+//!
+//! Use from an integration test with `mod support;` and then e.g.
+//! `let ls = support::localstack(); let sqs = ls.sqs().await;`.
+//!
+//! Each test binary includes this module separately and uses only part of it.
+#![allow(dead_code, unused_imports)]
+
+pub mod localstack;
+
+pub use localstack::*;
