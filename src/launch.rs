@@ -9,6 +9,8 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::app::App;
 use crate::aws::connect::{ConnectOptions, connect};
+use crate::aws::lambda::SdkLambdas;
+use crate::aws::sns::SdkTopics;
 use crate::aws::sqs::SdkQueues;
 use crate::aws::{Backend, ConnectionInfo};
 use crate::cli::{Cli, Command, ListKind};
@@ -62,9 +64,13 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
         max_attempts: config.max_attempts,
     };
     let (sdk_config, info): (_, ConnectionInfo) = connect(&options).await?;
-    let sqs = aws_sdk_sqs::Client::new(&sdk_config);
     Ok(Backend {
-        queues: Arc::new(SdkQueues::new(sqs, info.region.clone())),
+        queues: Arc::new(SdkQueues::new(
+            aws_sdk_sqs::Client::new(&sdk_config),
+            info.region.clone(),
+        )),
+        topics: Arc::new(SdkTopics::new(aws_sdk_sns::Client::new(&sdk_config))),
+        lambdas: Arc::new(SdkLambdas::new(aws_sdk_lambda::Client::new(&sdk_config))),
         info,
     })
 }

@@ -3,13 +3,17 @@
 
 pub mod connect;
 pub mod error;
+pub mod lambda;
+pub mod sns;
 pub mod sqs;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::domain::Queue;
+use std::collections::BTreeMap;
+
+use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
 pub use error::ApiError;
 
 /// One page of a paginated listing and the token for the next page, if any.
@@ -32,6 +36,55 @@ pub trait QueueDirectory: Send + Sync {
 
     /// Every attribute of one queue (`GetQueueAttributes(All)`), counts included.
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError>;
+
+    /// One page of the URLs of queues whose redrive policy targets `dlq_url`
+    /// (`ListDeadLetterSourceQueues`).
+    async fn list_dead_letter_source_queues(
+        &self,
+        dlq_url: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError>;
+}
+
+/// Listing SNS topics and subscriptions.
+#[async_trait]
+pub trait TopicDirectory: Send + Sync {
+    /// One page of topic ARNs (`ListTopics`).
+    async fn list_topics(&self, next_token: Option<String>) -> Result<Page<String>, ApiError>;
+
+    /// A topic with every attribute (`GetTopicAttributes`).
+    async fn describe_topic(&self, topic_arn: &str) -> Result<Topic, ApiError>;
+
+    /// One page of every subscription in the account and region (`ListSubscriptions`),
+    /// with the listed fields only.
+    async fn list_subscriptions(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<Page<Subscription>, ApiError>;
+
+    /// A subscription's attributes (`GetSubscriptionAttributes`): filter policy, raw
+    /// delivery, its own redrive policy, pending confirmation.
+    async fn subscription_attributes(
+        &self,
+        subscription_arn: &str,
+    ) -> Result<BTreeMap<String, String>, ApiError>;
+}
+
+/// Listing Lambda functions and their event source mappings.
+#[async_trait]
+pub trait LambdaDirectory: Send + Sync {
+    /// One page of every event source mapping (`ListEventSourceMappings` without a source
+    /// filter: one listing instead of one call per queue).
+    async fn list_event_source_mappings(
+        &self,
+        marker: Option<String>,
+    ) -> Result<Page<EventSourceMapping>, ApiError>;
+
+    /// One page of functions (`ListFunctions`).
+    async fn list_functions(
+        &self,
+        marker: Option<String>,
+    ) -> Result<Page<LambdaFunction>, ApiError>;
 }
 
 /// Where squall is connected, for the status bar and the JSON output.
@@ -49,4 +102,6 @@ pub struct ConnectionInfo {
 pub struct Backend {
     pub info: ConnectionInfo,
     pub queues: Arc<dyn QueueDirectory>,
+    pub topics: Arc<dyn TopicDirectory>,
+    pub lambdas: Arc<dyn LambdaDirectory>,
 }

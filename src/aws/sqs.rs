@@ -63,4 +63,24 @@ impl QueueDirectory for SdkQueues {
             .collect();
         Ok(Queue::from_attributes(url, attributes, &self.region))
     }
+
+    async fn list_dead_letter_source_queues(
+        &self,
+        dlq_url: &str,
+        next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError> {
+        let output = self
+            .client
+            .list_dead_letter_source_queues()
+            .queue_url(dlq_url)
+            .max_results(LIST_QUEUES_PAGE_SIZE)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListDeadLetterSourceQueues", e))?;
+        Ok(Page {
+            items: output.queue_urls,
+            next_token: output.next_token.filter(|t| !t.is_empty()),
+        })
+    }
 }

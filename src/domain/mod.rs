@@ -2,6 +2,10 @@
 //! Nothing here does I/O.
 
 pub mod arn;
+pub mod lambda;
 pub mod queue;
+pub mod topic;
 
+pub use lambda::{EventSourceMapping, LambdaFunction};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};
+pub use topic::{Subscription, Topic};

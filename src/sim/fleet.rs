@@ -1,5 +1,5 @@
-//! The demo fleet's data: a handful of services, each with a work queue and a DLQ, whose
-//! counts drift over time so that refreshes visibly change something.
+//! The simulated fleet: queues, topics, subscriptions and Lambda consumers held in memory,
+//! with queue counts that drift over time so that refreshes visibly change something.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -13,83 +13,57 @@ const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
 
 /// One simulated queue: fixed identity, counts derived from elapsed time.
-#[derive(Debug, Clone)]
-struct SimQueue {
-    name: String,
-    fifo: bool,
-    dlq: Option<(String, u32)>,
-    base_visible: u64,
+#[derive(Debug, Clone, Default)]
+pub(super) struct SimQueue {
+    pub name: String,
+    pub fifo: bool,
+    /// The DLQ's queue name (it may not exist) and maxReceiveCount.
+    pub dlq: Option<(String, u32)>,
+    pub base_visible: u64,
     /// Messages added or drained per minute; the sign says which.
-    drift_per_minute: i64,
-    in_flight: u64,
-    delayed: u64,
+    pub drift_per_minute: i64,
+    pub in_flight: u64,
+    pub delayed: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct SimTopic {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct SimSubscription {
+    pub topic: String,
+    pub protocol: String,
+    /// A queue or function name for sqs/lambda, otherwise the endpoint itself.
+    pub endpoint: String,
+    pub filter_policy: Option<String>,
+    pub raw: bool,
+    /// The subscription's own DLQ (a queue name).
+    pub dlq: Option<String>,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct SimFunction {
+    pub name: String,
+    pub runtime: String,
+    /// (queue name, state, batch size) for each event source mapping.
+    pub consumes: Vec<(String, String, i32)>,
 }
 
 pub struct SimFleet {
-    queues: Vec<SimQueue>,
-    started: Instant,
-    page_size: usize,
+    pub(super) queues: Vec<SimQueue>,
+    pub(super) topics: Vec<SimTopic>,
+    pub(super) subscriptions: Vec<SimSubscription>,
+    pub(super) functions: Vec<SimFunction>,
+    pub(super) started: Instant,
+    pub(super) page_size: usize,
     /// False imitates moto, which returns one page of 1,000 and no NextToken.
-    gives_next_token: bool,
+    pub(super) gives_next_token: bool,
 }
 
 impl SimFleet {
-    /// The fleet `squall --demo` shows.
-    pub fn demo() -> SimFleet {
-        // (service, fifo, visible, drift/min, in flight, DLQ depth)
-        let services: [(&str, bool, u64, i64, u64, u64); 10] = [
-            ("orders", false, 42, 6, 8, 0),
-            ("payments", true, 3, 0, 1, 17),
-            ("inventory-sync", false, 1250, 40, 64, 0),
-            ("shipping-labels", false, 0, 0, 0, 2),
-            ("email-notifications", false, 310, -12, 25, 0),
-            ("fraud-check", true, 12, 1, 4, 0),
-            ("search-indexer", false, 8800, 150, 120, 431),
-            ("billing-events", true, 0, 0, 0, 0),
-            ("audit-log", false, 77, 3, 10, 0),
-            ("webhooks-outbound", false, 5, 0, 2, 1289),
-        ];
-        let mut queues = Vec::new();
-        for (service, fifo, visible, drift, in_flight, dlq_depth) in services {
-            let suffix = if fifo { ".fifo" } else { "" };
-            let dlq_name = format!("{service}-dlq{suffix}");
-            queues.push(SimQueue {
-                name: format!("{service}{suffix}"),
-                fifo,
-                dlq: Some((dlq_name.clone(), if fifo { 3 } else { 5 })),
-                base_visible: visible,
-                drift_per_minute: drift,
-                in_flight,
-                delayed: if service == "orders" { 2 } else { 0 },
-            });
-            queues.push(SimQueue {
-                name: dlq_name,
-                fifo,
-                dlq: None,
-                base_visible: dlq_depth,
-                drift_per_minute: if dlq_depth > 0 { 1 } else { 0 },
-                in_flight: 0,
-                delayed: 0,
-            });
-        }
-        // A queue nobody dead-letters into and that has no DLQ of its own.
-        queues.push(SimQueue {
-            name: "reports-adhoc".to_string(),
-            fifo: false,
-            dlq: None,
-            base_visible: 0,
-            drift_per_minute: 0,
-            in_flight: 0,
-            delayed: 0,
-        });
-        SimFleet {
-            queues,
-            started: Instant::now(),
-            page_size: 1000,
-            gives_next_token: true,
-        }
-    }
-
     /// A fleet of `count` plain queues, for tests and benchmarks of large listings.
     pub fn with_queue_count(count: usize, page_size: usize) -> SimFleet {
         let queues = (0..count)
@@ -105,6 +79,9 @@ impl SimFleet {
             .collect();
         SimFleet {
             queues,
+            topics: Vec::new(),
+            subscriptions: Vec::new(),
+            functions: Vec::new(),
             started: Instant::now(),
             page_size: page_size.max(1),
             gives_next_token: true,
@@ -121,12 +98,20 @@ impl SimFleet {
         REGION
     }
 
-    fn url(name: &str) -> String {
+    pub(super) fn url(name: &str) -> String {
         format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")
     }
 
-    fn arn(name: &str) -> String {
+    pub(super) fn arn(name: &str) -> String {
         format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+    }
+
+    pub(super) fn topic_arn(name: &str) -> String {
+        format!("arn:aws:sns:{REGION}:{ACCOUNT}:{name}")
+    }
+
+    pub(super) fn function_arn(name: &str) -> String {
+        format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
     }
 
     fn to_queue(&self, sim: &SimQueue) -> Queue {
@@ -200,6 +185,29 @@ impl QueueDirectory for SimFleet {
         Ok(Page { items, next_token })
     }
 
+    async fn list_dead_letter_source_queues(
+        &self,
+        dlq_url: &str,
+        _next_token: Option<String>,
+    ) -> Result<Page<String>, ApiError> {
+        let name = crate::domain::arn::queue_name_from_url(dlq_url);
+        if !self.queues.iter().any(|q| q.name == name) {
+            return Err(ApiError::NotFound(format!(
+                "ListDeadLetterSourceQueues: no queue {name}"
+            )));
+        }
+        let items = self
+            .queues
+            .iter()
+            .filter(|q| q.dlq.as_ref().is_some_and(|(dlq, _)| dlq == name))
+            .map(|q| Self::url(&q.name))
+            .collect();
+        Ok(Page {
+            items,
+            next_token: None,
+        })
+    }
+
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
         let name = crate::domain::arn::queue_name_from_url(url);
         self.queues
@@ -222,7 +230,7 @@ mod tests {
             .await
             .expect("load");
         assert!(failures.is_empty());
-        assert_eq!(queues.len(), 21);
+        assert_eq!(queues.len(), 23);
         let payments = queues
             .iter()
             .find(|q| q.name == "payments.fifo")

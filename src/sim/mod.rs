@@ -1,7 +1,9 @@
 //! The simulated fan-out fleet behind `--demo`: the same traits as the AWS layer, served
 //! from memory, so the UI cannot tell it from a real account.
 
+mod demo;
 mod fleet;
+mod services;
 
 pub use fleet::SimFleet;
 
@@ -9,9 +11,9 @@ use std::sync::Arc;
 
 use crate::aws::{Backend, ConnectionInfo};
 
-/// A backend over the demo fleet.
-pub fn demo_backend() -> Backend {
-    let fleet = Arc::new(SimFleet::demo());
+/// A backend over any simulated fleet.
+pub fn backend(fleet: SimFleet) -> Backend {
+    let fleet = Arc::new(fleet);
     Backend {
         info: ConnectionInfo {
             profile: None,
@@ -19,6 +21,13 @@ pub fn demo_backend() -> Backend {
             endpoint: None,
             demo: true,
         },
-        queues: fleet,
+        queues: fleet.clone(),
+        topics: fleet.clone(),
+        lambdas: fleet,
     }
+}
+
+/// A backend over the demo fleet.
+pub fn demo_backend() -> Backend {
+    backend(SimFleet::demo())
 }

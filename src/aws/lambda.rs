@@ -1,0 +1,82 @@
+//! `LambdaDirectory` over aws-sdk-lambda.
+
+use async_trait::async_trait;
+use aws_sdk_lambda::Client;
+
+use super::{ApiError, LambdaDirectory, Page};
+use crate::domain::{EventSourceMapping, LambdaFunction};
+
+pub struct SdkLambdas {
+    client: Client,
+}
+
+impl SdkLambdas {
+    pub fn new(client: Client) -> SdkLambdas {
+        SdkLambdas { client }
+    }
+}
+
+#[async_trait]
+impl LambdaDirectory for SdkLambdas {
+    async fn list_event_source_mappings(
+        &self,
+        marker: Option<String>,
+    ) -> Result<Page<EventSourceMapping>, ApiError> {
+        let output = self
+            .client
+            .list_event_source_mappings()
+            .max_items(100)
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListEventSourceMappings", e))?;
+        let items = output
+            .event_source_mappings
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| EventSourceMapping {
+                uuid: m.uuid.unwrap_or_default(),
+                function_arn: m.function_arn.unwrap_or_default(),
+                event_source_arn: m.event_source_arn.unwrap_or_default(),
+                state: m.state.unwrap_or_else(|| "Unknown".to_string()),
+                batch_size: m.batch_size,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_token: output.next_marker.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn list_functions(
+        &self,
+        marker: Option<String>,
+    ) -> Result<Page<LambdaFunction>, ApiError> {
+        let output = self
+            .client
+            .list_functions()
+            .max_items(50)
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListFunctions", e))?;
+        let items = output
+            .functions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| LambdaFunction {
+                name: f.function_name.unwrap_or_default(),
+                arn: f.function_arn.unwrap_or_default(),
+                runtime: f.runtime.map(|r| r.as_str().to_string()),
+                memory_mb: f.memory_size,
+                timeout_seconds: f.timeout,
+                last_modified: f.last_modified,
+                dlq_arn: f.dead_letter_config.and_then(|d| d.target_arn),
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_token: output.next_marker.filter(|t| !t.is_empty()),
+        })
+    }
+}
