@@ -230,7 +230,7 @@ mod tests {
             .await
             .expect("load");
         assert!(failures.is_empty());
-        assert_eq!(queues.len(), 23);
+        assert_eq!(queues.len(), 22);
         let payments = queues
             .iter()
             .find(|q| q.name == "payments.fifo")
