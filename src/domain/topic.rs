@@ -11,6 +11,8 @@ pub struct Topic {
     pub fifo: bool,
     /// Every attribute as returned by GetTopicAttributes, for the describe pane.
     pub attributes: BTreeMap<String, String>,
+    /// Why the attributes are missing, when GetTopicAttributes failed.
+    pub warning: Option<String>,
 }
 
 impl Topic {
@@ -25,6 +27,7 @@ impl Topic {
             name,
             fifo,
             attributes,
+            warning: None,
         }
     }
 
@@ -53,6 +56,8 @@ pub struct Subscription {
     pub dlq_arn: Option<String>,
     pub pending_confirmation: bool,
     pub attributes: BTreeMap<String, String>,
+    /// Why the attributes are missing, when GetSubscriptionAttributes failed.
+    pub warning: Option<String>,
 }
 
 impl Subscription {
@@ -76,6 +81,7 @@ impl Subscription {
             dlq_arn: None,
             pending_confirmation: arn == "PendingConfirmation",
             attributes: BTreeMap::new(),
+            warning: None,
         }
     }
 

@@ -1,0 +1,410 @@
+//! Everything discovered so far, indexed both ways: queue → DLQ and DLQ → sources,
+//! queue → subscriptions and consumers, topic → subscriptions. Pure data.
+
+use std::collections::HashMap;
+
+use crate::aws::ApiError;
+use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+
+/// One kind of listing; each loads, fails and reports on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    Queues,
+    Topics,
+    Subscriptions,
+    EventSourceMappings,
+    Functions,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Queues,
+        Source::Topics,
+        Source::Subscriptions,
+        Source::EventSourceMappings,
+        Source::Functions,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Queues => "queues",
+            Source::Topics => "topics",
+            Source::Subscriptions => "subscriptions",
+            Source::EventSourceMappings => "event source mappings",
+            Source::Functions => "Lambda functions",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceStatus {
+    pub loaded: bool,
+    /// The last load failed (the previous data, if any, is kept).
+    pub error: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inventory {
+    queues: Vec<Queue>,
+    /// The load generation that last reported each queue.
+    seen_in: Vec<u64>,
+    by_url: HashMap<String, usize>,
+    by_arn: HashMap<String, usize>,
+    topics: Vec<Topic>,
+    subscriptions: Vec<Subscription>,
+    mappings: Vec<EventSourceMapping>,
+    functions: Vec<LambdaFunction>,
+    /// DLQ ARN → ARNs of the queues whose redrive policy targets it.
+    dlq_sources: HashMap<String, Vec<String>>,
+    consumers_by_queue: HashMap<String, Vec<usize>>,
+    mappings_by_function: HashMap<String, Vec<usize>>,
+    subscriptions_by_queue: HashMap<String, Vec<usize>>,
+    subscriptions_by_topic: HashMap<String, Vec<usize>>,
+    status: HashMap<Source, SourceStatus>,
+    /// Bumped on every change, so views can tell their rows are stale.
+    pub revision: u64,
+}
+
+impl Inventory {
+    pub fn queues(&self) -> &[Queue] {
+        &self.queues
+    }
+
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    pub fn subscriptions(&self) -> &[Subscription] {
+        &self.subscriptions
+    }
+
+    pub fn mappings(&self) -> &[EventSourceMapping] {
+        &self.mappings
+    }
+
+    pub fn functions(&self) -> &[LambdaFunction] {
+        &self.functions
+    }
+
+    pub fn status(&self, source: Source) -> SourceStatus {
+        self.status.get(&source).cloned().unwrap_or_default()
+    }
+
+    pub fn queue_by_url(&self, url: &str) -> Option<&Queue> {
+        self.by_url.get(url).map(|&i| &self.queues[i])
+    }
+
+    pub fn queue_by_arn(&self, arn: &str) -> Option<&Queue> {
+        self.by_arn.get(arn).map(|&i| &self.queues[i])
+    }
+
+    pub fn topic_by_arn(&self, arn: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.arn == arn)
+    }
+
+    pub fn function_by_arn(&self, arn: &str) -> Option<&LambdaFunction> {
+        // Mappings may name a qualified ARN (function:NAME:alias); match on the name.
+        let name = crate::domain::arn::resource_name(arn);
+        self.functions
+            .iter()
+            .find(|f| f.arn == arn || f.name == name)
+    }
+
+    /// Whether some queue's redrive policy targets this queue ARN.
+    pub fn is_dlq(&self, queue_arn: &str) -> bool {
+        self.dlq_sources.contains_key(queue_arn)
+    }
+
+    /// ARNs of the queues that dead-letter into `dlq_arn`, sorted.
+    pub fn dlq_sources(&self, dlq_arn: &str) -> &[String] {
+        self.dlq_sources
+            .get(dlq_arn)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn consumers_of(&self, queue_arn: &str) -> impl Iterator<Item = &EventSourceMapping> + '_ {
+        self.consumers_by_queue
+            .get(queue_arn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mappings[i])
+    }
+
+    pub fn mappings_of_function(
+        &self,
+        function_arn: &str,
+    ) -> impl Iterator<Item = &EventSourceMapping> + '_ {
+        self.mappings_by_function
+            .get(crate::domain::arn::resource_name(function_arn))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mappings[i])
+    }
+
+    pub fn subscriptions_to_queue(
+        &self,
+        queue_arn: &str,
+    ) -> impl Iterator<Item = &Subscription> + '_ {
+        self.subscriptions_by_queue
+            .get(queue_arn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.subscriptions[i])
+    }
+
+    pub fn subscriptions_of_topic(
+        &self,
+        topic_arn: &str,
+    ) -> impl Iterator<Item = &Subscription> + '_ {
+        self.subscriptions_by_topic
+            .get(topic_arn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.subscriptions[i])
+    }
+
+    /// Why consumers of queues are unknown, if the Lambda listing failed.
+    pub fn consumers_unknown(&self) -> Option<&ApiError> {
+        self.status
+            .get(&Source::EventSourceMappings)
+            .and_then(|s| s.error.as_ref())
+    }
+
+    /// Adds or replaces queues reported by load `generation`.
+    pub fn upsert_queues(&mut self, batch: Vec<Queue>, generation: u64) {
+        for queue in batch {
+            match self.by_url.get(&queue.url) {
+                Some(&i) => {
+                    self.queues[i] = queue;
+                    self.seen_in[i] = generation;
+                }
+                None => {
+                    self.by_url.insert(queue.url.clone(), self.queues.len());
+                    self.queues.push(queue);
+                    self.seen_in.push(generation);
+                }
+            }
+        }
+        self.reindex_queues();
+    }
+
+    /// Ends queue load `generation`: queues it did not report no longer exist.
+    pub fn finish_queues(&mut self, generation: u64) {
+        if self.seen_in.iter().any(|&g| g != generation) {
+            let mut kept = Vec::with_capacity(self.queues.len());
+            for (queue, seen) in self.queues.drain(..).zip(self.seen_in.drain(..)) {
+                if seen == generation {
+                    kept.push(queue);
+                }
+            }
+            self.seen_in = vec![generation; kept.len()];
+            self.queues = kept;
+            self.by_url = self
+                .queues
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.url.clone(), i))
+                .collect();
+            self.reindex_queues();
+        }
+        self.mark_loaded(Source::Queues);
+    }
+
+    pub fn set_topics(&mut self, topics: Vec<Topic>) {
+        self.topics = topics;
+        self.mark_loaded(Source::Topics);
+    }
+
+    pub fn set_subscriptions(&mut self, subscriptions: Vec<Subscription>) {
+        self.subscriptions = subscriptions;
+        self.subscriptions_by_queue.clear();
+        self.subscriptions_by_topic.clear();
+        for (i, sub) in self.subscriptions.iter().enumerate() {
+            if let Some(queue_arn) = sub.queue_arn() {
+                self.subscriptions_by_queue
+                    .entry(queue_arn.to_string())
+                    .or_default()
+                    .push(i);
+            }
+            self.subscriptions_by_topic
+                .entry(sub.topic_arn.clone())
+                .or_default()
+                .push(i);
+        }
+        self.mark_loaded(Source::Subscriptions);
+    }
+
+    pub fn set_mappings(&mut self, mappings: Vec<EventSourceMapping>) {
+        self.mappings = mappings;
+        self.consumers_by_queue.clear();
+        self.mappings_by_function.clear();
+        for (i, mapping) in self.mappings.iter().enumerate() {
+            self.consumers_by_queue
+                .entry(mapping.event_source_arn.clone())
+                .or_default()
+                .push(i);
+            self.mappings_by_function
+                .entry(mapping.function_name().to_string())
+                .or_default()
+                .push(i);
+        }
+        self.mark_loaded(Source::EventSourceMappings);
+    }
+
+    pub fn set_functions(&mut self, functions: Vec<LambdaFunction>) {
+        self.functions = functions;
+        self.mark_loaded(Source::Functions);
+    }
+
+    /// Records a failed listing; the data from an earlier load stays.
+    pub fn set_error(&mut self, source: Source, error: ApiError) {
+        self.status.entry(source).or_default().error = Some(error);
+        self.revision += 1;
+    }
+
+    fn mark_loaded(&mut self, source: Source) {
+        self.status.insert(
+            source,
+            SourceStatus {
+                loaded: true,
+                error: None,
+            },
+        );
+        self.revision += 1;
+    }
+
+    fn reindex_queues(&mut self) {
+        self.by_arn = self
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.arn.clone(), i))
+            .collect();
+        self.dlq_sources.clear();
+        for queue in &self.queues {
+            if let Some(dlq) = queue.dlq_arn() {
+                self.dlq_sources
+                    .entry(dlq.to_string())
+                    .or_default()
+                    .push(queue.arn.clone());
+            }
+        }
+        for sources in self.dlq_sources.values_mut() {
+            sources.sort();
+        }
+        self.revision += 1;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{QueueCounts, RedrivePolicy};
+
+    pub(crate) fn queue(name: &str, visible: u64, dlq: Option<&str>) -> Queue {
+        Queue {
+            name: name.to_string(),
+            url: format!("https://sqs/1/{name}"),
+            arn: format!("arn:aws:sqs:us-east-1:1:{name}"),
+            fifo: name.ends_with(".fifo"),
+            counts: QueueCounts {
+                visible,
+                in_flight: 0,
+                delayed: 0,
+            },
+            redrive: dlq.map(|d| RedrivePolicy {
+                dead_letter_target_arn: format!("arn:aws:sqs:us-east-1:1:{d}"),
+                max_receive_count: 5,
+            }),
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn dlq_links_are_indexed_both_ways() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(
+            vec![
+                queue("a", 0, Some("shared-dlq")),
+                queue("b", 0, Some("shared-dlq")),
+                queue("shared-dlq", 3, None),
+            ],
+            1,
+        );
+        assert!(inventory.is_dlq("arn:aws:sqs:us-east-1:1:shared-dlq"));
+        assert!(!inventory.is_dlq("arn:aws:sqs:us-east-1:1:a"));
+        assert_eq!(
+            inventory.dlq_sources("arn:aws:sqs:us-east-1:1:shared-dlq"),
+            ["arn:aws:sqs:us-east-1:1:a", "arn:aws:sqs:us-east-1:1:b"]
+        );
+    }
+
+    #[test]
+    fn finishing_a_load_drops_queues_it_did_not_see() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("a", 0, None), queue("b", 0, None)], 1);
+        inventory.finish_queues(1);
+        inventory.upsert_queues(vec![queue("b", 4, None)], 2);
+        inventory.finish_queues(2);
+        assert_eq!(inventory.queues().len(), 1);
+        assert_eq!(
+            inventory
+                .queue_by_url("https://sqs/1/b")
+                .map(|q| q.counts.visible),
+            Some(4)
+        );
+        assert!(
+            inventory
+                .queue_by_arn("arn:aws:sqs:us-east-1:1:a")
+                .is_none()
+        );
+        assert!(inventory.status(Source::Queues).loaded);
+    }
+
+    #[test]
+    fn consumers_and_subscriptions_are_indexed_by_queue() {
+        let mut inventory = Inventory::default();
+        let queue_arn = "arn:aws:sqs:us-east-1:1:orders";
+        inventory.set_mappings(vec![EventSourceMapping {
+            uuid: "u".into(),
+            function_arn: "arn:aws:lambda:us-east-1:1:function:worker".into(),
+            event_source_arn: queue_arn.into(),
+            state: "Enabled".into(),
+            batch_size: Some(10),
+        }]);
+        inventory.set_subscriptions(vec![Subscription::listed(
+            "arn:aws:sns:us-east-1:1:t:1",
+            "arn:aws:sns:us-east-1:1:t",
+            "sqs",
+            queue_arn,
+            None,
+        )]);
+        assert_eq!(inventory.consumers_of(queue_arn).count(), 1);
+        assert_eq!(
+            inventory
+                .mappings_of_function("arn:aws:lambda:us-east-1:1:function:worker")
+                .count(),
+            1
+        );
+        assert_eq!(inventory.subscriptions_to_queue(queue_arn).count(), 1);
+        assert_eq!(
+            inventory
+                .subscriptions_of_topic("arn:aws:sns:us-east-1:1:t")
+                .count(),
+            1
+        );
+        inventory.set_error(
+            Source::EventSourceMappings,
+            ApiError::AccessDenied("no".into()),
+        );
+        assert!(inventory.consumers_unknown().is_some());
+        assert_eq!(
+            inventory.consumers_of(queue_arn).count(),
+            1,
+            "earlier data is kept"
+        );
+    }
+}
