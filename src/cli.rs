@@ -62,4 +62,13 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListKind {
     Queues,
+    /// Only dead-letter queues
+    Dlq,
+    Topics,
+    #[value(alias = "subs")]
+    Subscriptions,
+    #[value(alias = "functions")]
+    Lambdas,
+    /// Topic → subscription → queue → DLQ and consumers
+    Topology,
 }

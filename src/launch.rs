@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::app::App;
+use crate::app::tables::TableKind;
 use crate::aws::connect::{ConnectOptions, connect};
 use crate::aws::lambda::SdkLambdas;
 use crate::aws::sns::SdkTopics;
@@ -15,6 +16,7 @@ use crate::aws::sqs::SdkQueues;
 use crate::aws::{Backend, ConnectionInfo};
 use crate::cli::{Cli, Command, ListKind};
 use crate::config::Config;
+use crate::inventory::{Source, collect_inventory};
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -34,10 +36,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         sdk_backend(&cli, &config).await?
     };
     match cli.command {
-        Some(Command::Ls {
-            what: ListKind::Queues,
-            json,
-        }) => list_queues(backend, &config, json).await,
+        Some(Command::Ls { what, json }) => list(backend, &config, what, json).await,
         None => {
             let read_only = cli.read_only || config.read_only_for(backend.info.profile.as_deref());
             let app = App::new(
@@ -75,18 +74,48 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
     })
 }
 
-async fn list_queues(backend: Backend, config: &Config, json: bool) -> Result<ExitCode> {
-    let (queues, failures) =
-        crate::inventory::collect_queues(backend.queues.clone(), config.concurrency)
-            .await
-            .map_err(|e| eyre!("squall: {e}"))?;
-    for (url, error) in &failures {
+/// `squall ls KIND [--json]`. Exit status 1 when the listing itself fails; a failed
+/// secondary listing (say, no Lambda permission) is a warning on stderr and the rest prints.
+async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> Result<ExitCode> {
+    let (kind, sources): (Option<TableKind>, &[Source]) = match what {
+        ListKind::Queues => (Some(TableKind::Queues), &[Source::Queues]),
+        ListKind::Dlq => (Some(TableKind::Dlqs), &[Source::Queues]),
+        ListKind::Topics => (
+            Some(TableKind::Topics),
+            &[Source::Topics, Source::Subscriptions],
+        ),
+        ListKind::Subscriptions => (
+            Some(TableKind::Subscriptions),
+            &[Source::Subscriptions, Source::Queues],
+        ),
+        ListKind::Lambdas => (
+            Some(TableKind::Lambdas),
+            &[Source::Functions, Source::EventSourceMappings],
+        ),
+        ListKind::Topology => (None, &Source::ALL),
+    };
+    let collected = collect_inventory(&backend, config.concurrency, sources).await;
+    let primary = sources[0];
+    for (source, error) in &collected.failed_sources {
+        if *source == primary {
+            return Err(eyre!("squall: listing {} failed: {error}", source.label()));
+        }
+        eprintln!(
+            "squall: warning: listing {} failed: {error}",
+            source.label()
+        );
+    }
+    for (url, error) in &collected.failed_queues {
         eprintln!("squall: warning: {url}: {error}");
     }
-    let text = if json {
-        crate::output::queues_json(&queues)?
-    } else {
-        crate::output::queues_table(&queues)
+    let inventory = &collected.inventory;
+    let text = match (kind, json) {
+        (Some(kind), true) => crate::output::json(kind, inventory)?,
+        (Some(kind), false) => crate::output::table(kind, inventory),
+        (None, true) => crate::output::topology_json(inventory)?,
+        (None, false) => {
+            crate::output::topology_text(inventory, Theme::from_env(config.colors).ascii)
+        }
     };
     println!("{}", text.trim_end());
     Ok(ExitCode::SUCCESS)

@@ -1,95 +1,177 @@
-//! Output of the non-interactive subcommands: human tables and `--json`.
-
-use std::collections::HashSet;
+//! Output of the non-interactive subcommands: the same rows as the TUI as plain tables,
+//! and `--json` arrays for scripts.
 
 use serde::Serialize;
 
-use crate::app::queue_table::QueueRow;
-use crate::domain::Queue;
+use crate::app::table::TableRow;
+use crate::app::tables::TableKind;
+use crate::app::topology_view::flatten;
+use crate::inventory::Inventory;
+use crate::inventory::topology::{self, QueueSummary};
 
-/// One queue in `squall ls queues --json`.
 #[derive(Debug, Serialize)]
-pub struct QueueJson<'a> {
-    pub name: &'a str,
-    pub arn: &'a str,
-    pub url: &'a str,
-    pub fifo: bool,
-    pub visible: u64,
-    pub in_flight: u64,
-    pub delayed: u64,
-    pub dlq_arn: Option<&'a str>,
-    pub max_receive_count: Option<u32>,
-    /// Some queue's redrive policy targets this one.
-    pub is_dlq: bool,
+struct TopicJson<'a> {
+    name: &'a str,
+    arn: &'a str,
+    fifo: bool,
+    subscriptions: usize,
+    sqs_subscriptions: usize,
+    pending_subscriptions: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'a str>,
 }
 
-fn dlq_targets(queues: &[Queue]) -> HashSet<&str> {
-    queues.iter().filter_map(Queue::dlq_arn).collect()
+#[derive(Debug, Serialize)]
+struct SubscriptionJson<'a> {
+    arn: &'a str,
+    topic_arn: &'a str,
+    protocol: &'a str,
+    endpoint: &'a str,
+    raw_message_delivery: bool,
+    filter_policy: Option<serde_json::Value>,
+    filter_policy_scope: Option<&'a str>,
+    dlq_arn: Option<&'a str>,
+    pending_confirmation: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'a str>,
 }
 
-pub fn queues_json(queues: &[Queue]) -> Result<String, serde_json::Error> {
-    let targets = dlq_targets(queues);
-    let rows: Vec<QueueJson> = queues
-        .iter()
-        .map(|q| QueueJson {
-            name: &q.name,
-            arn: &q.arn,
-            url: &q.url,
-            fifo: q.fifo,
-            visible: q.counts.visible,
-            in_flight: q.counts.in_flight,
-            delayed: q.counts.delayed,
-            dlq_arn: q.dlq_arn(),
-            max_receive_count: q.max_receive_count(),
-            is_dlq: targets.contains(q.arn.as_str()),
-        })
-        .collect();
-    serde_json::to_string_pretty(&rows)
+#[derive(Debug, Serialize)]
+struct EventSourceJson<'a> {
+    uuid: &'a str,
+    event_source_arn: &'a str,
+    state: &'a str,
+    batch_size: Option<i32>,
 }
 
-/// A plain aligned table, the same columns as the TUI.
-pub fn queues_table(queues: &[Queue]) -> String {
-    let targets = dlq_targets(queues);
-    let header = [
-        "NAME",
-        "TYPE",
-        "VISIBLE",
-        "IN FLIGHT",
-        "DELAYED",
-        "DLQ",
-        "MAX RECV",
-    ];
-    let rows: Vec<[String; 7]> = queues
-        .iter()
-        .map(|q| {
-            let row = QueueRow::from_queue(q, targets.contains(q.arn.as_str()));
-            let kind = crate::ui::queues::type_label(&row);
-            [
-                row.name,
-                kind,
-                row.visible,
-                row.in_flight,
-                row.delayed,
-                row.dlq,
-                row.max_receive,
-            ]
-        })
-        .collect();
-    render_table(
-        &header,
-        &rows,
-        &[false, false, true, true, true, false, true],
-    )
+#[derive(Debug, Serialize)]
+struct FunctionJson<'a> {
+    name: &'a str,
+    arn: &'a str,
+    runtime: Option<&'a str>,
+    memory_mb: Option<i32>,
+    timeout_seconds: Option<i32>,
+    event_sources: Vec<EventSourceJson<'a>>,
 }
 
-fn render_table<const N: usize>(
-    header: &[&str; N],
-    rows: &[[String; N]],
-    right: &[bool; N],
-) -> String {
-    let mut widths: [usize; N] = header.map(|h| h.chars().count());
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
+/// `ls KIND --json`: a JSON array of the listed resources.
+pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json::Error> {
+    match kind {
+        TableKind::Queues | TableKind::Dlqs => {
+            let queues: Vec<QueueSummary> = sorted_queues(inventory)
+                .filter(|q| kind == TableKind::Queues || inventory.is_dlq(&q.arn))
+                .map(|q| QueueSummary::new(q, inventory.is_dlq(&q.arn)))
+                .collect();
+            serde_json::to_string_pretty(&queues)
+        }
+        TableKind::Topics => {
+            let topics: Vec<TopicJson> = inventory
+                .topics()
+                .iter()
+                .map(|t| {
+                    let subs: Vec<_> = inventory.subscriptions_of_topic(&t.arn).collect();
+                    TopicJson {
+                        name: &t.name,
+                        arn: &t.arn,
+                        fifo: t.fifo,
+                        subscriptions: subs.len(),
+                        sqs_subscriptions: subs.iter().filter(|s| s.protocol == "sqs").count(),
+                        pending_subscriptions: subs
+                            .iter()
+                            .filter(|s| s.pending_confirmation)
+                            .count(),
+                        warning: t.warning.as_deref(),
+                    }
+                })
+                .collect();
+            serde_json::to_string_pretty(&topics)
+        }
+        TableKind::Subscriptions => {
+            let subs: Vec<SubscriptionJson> = inventory
+                .subscriptions()
+                .iter()
+                .map(|s| SubscriptionJson {
+                    arn: &s.arn,
+                    topic_arn: &s.topic_arn,
+                    protocol: &s.protocol,
+                    endpoint: &s.endpoint,
+                    raw_message_delivery: s.raw_message_delivery,
+                    filter_policy: s.filter_policy.as_deref().map(parse_json_or_text),
+                    filter_policy_scope: s.filter_policy_scope.as_deref(),
+                    dlq_arn: s.dlq_arn.as_deref(),
+                    pending_confirmation: s.pending_confirmation,
+                    warning: s.warning.as_deref(),
+                })
+                .collect();
+            serde_json::to_string_pretty(&subs)
+        }
+        TableKind::Lambdas => {
+            let functions: Vec<FunctionJson> = inventory
+                .functions()
+                .iter()
+                .map(|f| FunctionJson {
+                    name: &f.name,
+                    arn: &f.arn,
+                    runtime: f.runtime.as_deref(),
+                    memory_mb: f.memory_mb,
+                    timeout_seconds: f.timeout_seconds,
+                    event_sources: inventory
+                        .mappings_of_function(&f.arn)
+                        .map(|m| EventSourceJson {
+                            uuid: &m.uuid,
+                            event_source_arn: &m.event_source_arn,
+                            state: &m.state,
+                            batch_size: m.batch_size,
+                        })
+                        .collect(),
+                })
+                .collect();
+            serde_json::to_string_pretty(&functions)
+        }
+    }
+}
+
+/// `ls topology --json`: the topics, each with its subscriptions and their queues.
+pub fn topology_json(inventory: &Inventory) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&topology::build(inventory).topics)
+}
+
+/// `ls topology`: the tree as the TUI draws it, with plain guides.
+pub fn topology_text(inventory: &Inventory, ascii: bool) -> String {
+    let mut out = String::new();
+    for line in flatten(inventory) {
+        out.push_str(&crate::ui::topology::guides(&line, ascii));
+        out.push_str(&line.text);
+        if !line.detail.is_empty() {
+            out.push_str("  (");
+            out.push_str(&line.detail);
+            out.push(')');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn parse_json_or_text(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
+}
+
+fn sorted_queues(inventory: &Inventory) -> impl Iterator<Item = &crate::domain::Queue> {
+    let mut queues: Vec<_> = inventory.queues().iter().collect();
+    queues.sort_by(|a, b| a.name.cmp(&b.name));
+    queues.into_iter()
+}
+
+/// `ls KIND`: the TUI's columns as an aligned plain table, rows in the view's default order.
+pub fn table(kind: TableKind, inventory: &Inventory) -> String {
+    let mut state =
+        crate::app::table::TableState::new(kind.default_sort().0, kind.default_sort().1);
+    state.set_rows(kind.rows(inventory, None));
+    let rows: Vec<&TableRow> = state.rows().collect();
+    let columns = kind.columns();
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.title.chars().count()).collect();
+    for row in &rows {
+        for (i, cell) in row.cells.iter().enumerate() {
             widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
         }
     }
@@ -101,22 +183,20 @@ fn render_table<const N: usize>(
             if i > 0 {
                 line.push_str("  ");
             }
-            if right[i] {
+            if columns[i].numeric {
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             } else {
                 line.push_str(cell);
-                if i + 1 < N {
-                    line.push_str(&" ".repeat(pad));
-                }
+                line.push_str(&" ".repeat(pad));
             }
         }
         out.push_str(line.trim_end());
         out.push('\n');
     };
-    push_row(header.to_vec());
+    push_row(columns.iter().map(|c| c.title).collect());
     for row in rows {
-        push_row(row.iter().map(String::as_str).collect());
+        push_row(row.cells.iter().map(String::as_str).collect());
     }
     out
 }
@@ -124,51 +204,36 @@ fn render_table<const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{QueueCounts, RedrivePolicy};
-    use std::collections::BTreeMap;
+    use crate::inventory::model::tests::queue;
 
-    fn queue(name: &str, visible: u64, dlq: Option<&str>) -> Queue {
-        Queue {
-            name: name.into(),
-            url: format!("https://sqs/1/{name}"),
-            arn: format!("arn:aws:sqs:r:1:{name}"),
-            fifo: false,
-            counts: QueueCounts {
-                visible,
-                in_flight: 1,
-                delayed: 0,
-            },
-            redrive: dlq.map(|d| RedrivePolicy {
-                dead_letter_target_arn: format!("arn:aws:sqs:r:1:{d}"),
-                max_receive_count: 4,
-            }),
-            attributes: BTreeMap::new(),
-        }
+    fn inventory() -> Inventory {
+        let mut inventory = Inventory::default();
+        let mut orders = queue("orders", 1234, Some("orders-dlq"));
+        orders.counts.in_flight = 1;
+        inventory.upsert_queues(vec![orders, queue("orders-dlq", 2, None)], 1);
+        inventory
     }
 
     #[test]
-    fn json_carries_the_documented_fields() {
-        let json = queues_json(&[
-            queue("orders", 3, Some("orders-dlq")),
-            queue("orders-dlq", 2, None),
-        ])
-        .expect("json");
+    fn queue_json_carries_the_documented_fields() {
+        let json = json(TableKind::Queues, &inventory()).expect("json");
         let value: serde_json::Value = serde_json::from_str(&json).expect("parse");
         assert_eq!(value[0]["name"], "orders");
-        assert_eq!(value[0]["dlq_arn"], "arn:aws:sqs:r:1:orders-dlq");
-        assert_eq!(value[0]["max_receive_count"], 4);
+        assert_eq!(value[0]["dlq_arn"], "arn:aws:sqs:us-east-1:1:orders-dlq");
+        assert_eq!(value[0]["max_receive_count"], 5);
         assert_eq!(value[0]["in_flight"], 1);
         assert_eq!(value[0]["is_dlq"], false);
         assert_eq!(value[1]["dlq_arn"], serde_json::Value::Null);
         assert_eq!(value[1]["is_dlq"], true);
+        let dlqs: serde_json::Value =
+            serde_json::from_str(&super::json(TableKind::Dlqs, &inventory()).expect("json"))
+                .expect("parse");
+        assert_eq!(dlqs.as_array().map(Vec::len), Some(1));
     }
 
     #[test]
     fn table_aligns_columns() {
-        let text = queues_table(&[
-            queue("orders", 1234, Some("orders-dlq")),
-            queue("orders-dlq", 2, None),
-        ]);
+        let text = table(TableKind::Queues, &inventory());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
@@ -176,11 +241,11 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "orders      std        1,234          1        0  orders-dlq         4"
+            "orders      std        1,234          1        0  orders-dlq         5"
         );
         assert_eq!(
             lines[2],
-            "orders-dlq  std DLQ        2          1        0  -                  -"
+            "orders-dlq  std DLQ        2          0        0  -                  -"
         );
     }
 }

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{Action, App, Effect, update};
 use crate::aws::Backend;
-use crate::inventory::{QueueLoadEvent, load_queues};
+use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
 use crate::ui::{self, Theme};
 
 /// How often the clock and spinner advance.
@@ -113,7 +113,12 @@ impl EffectRunner {
                     self.cancel.cancel();
                     quit = true;
                 }
-                Effect::LoadQueues { generation } => self.load_queues(generation),
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Load {
+                    source: Source::Queues,
+                    generation,
+                } => self.load_queues(generation),
+                Effect::Load { source, generation } => self.load_source(source, generation),
             }
         }
         quit
@@ -146,8 +151,85 @@ impl EffectRunner {
             .await;
             if let Err(error) = result {
                 tracing::warn!(%error, "queue load failed");
-                let _ = tx.send(Action::QueueLoadFailed { generation, error });
+                let _ = tx.send(Action::SourceFailed {
+                    source: Source::Queues,
+                    generation,
+                    error,
+                });
             }
         });
     }
+
+    /// Topics, subscriptions and Lambda listings arrive whole.
+    fn load_source(&self, source: Source, generation: u64) {
+        let backend = self.backend.clone();
+        let tx = self.tx.clone();
+        let cancel = self.cancel.child_token();
+        let concurrency = self.concurrency;
+        tokio::spawn(async move {
+            let work = async {
+                match source {
+                    Source::Queues => unreachable_queue_source(),
+                    Source::Topics => topics::load_topics(backend.topics, concurrency)
+                        .await
+                        .map(|topics| Action::TopicsLoaded { generation, topics }),
+                    Source::Subscriptions => {
+                        topics::load_subscriptions(backend.topics, concurrency)
+                            .await
+                            .map(|subscriptions| Action::SubscriptionsLoaded {
+                                generation,
+                                subscriptions,
+                            })
+                    }
+                    Source::EventSourceMappings => {
+                        lambdas::load_event_source_mappings(backend.lambdas)
+                            .await
+                            .map(|mappings| Action::MappingsLoaded {
+                                generation,
+                                mappings,
+                            })
+                    }
+                    Source::Functions => {
+                        lambdas::load_functions(backend.lambdas)
+                            .await
+                            .map(|functions| Action::FunctionsLoaded {
+                                generation,
+                                functions,
+                            })
+                    }
+                }
+            };
+            let result = tokio::select! {
+                _ = cancel.cancelled() => return,
+                result = work => result,
+            };
+            let action = result.unwrap_or_else(|error| {
+                tracing::warn!(%error, source = source.label(), "load failed");
+                Action::SourceFailed {
+                    source,
+                    generation,
+                    error,
+                }
+            });
+            let _ = tx.send(action);
+        });
+    }
+}
+
+/// Queues stream through `load_queues`; they never reach `load_source`.
+fn unreachable_queue_source() -> Result<Action, crate::aws::ApiError> {
+    Err(crate::aws::ApiError::Other(
+        "queues load through the streaming loader".to_string(),
+    ))
+}
+
+/// OSC 52 asks the terminal itself to set the clipboard, so `y` works over SSH and in
+/// tmux (with `set-clipboard on`), where no local clipboard tool could.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut stdout = std::io::stdout();
+    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
+    let _ = stdout.flush();
 }

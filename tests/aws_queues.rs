@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use squall::app::queue_table::QueueTable;
+use squall::inventory::Inventory;
 use squall::aws::sqs::SdkQueues;
 use squall::aws::{ApiError, QueueDirectory};
 use squall::inventory::collect_queues;
@@ -116,13 +116,14 @@ async fn dlq_links_fifo_and_counts_are_read() {
     assert_eq!(fifo.max_receive_count(), Some(2));
     assert!(by_name(&format!("{base}-dlq.fifo")).fifo);
 
-    // The table marks the targets of redrive policies as DLQs, and only those.
-    let mut table = QueueTable::default();
-    table.upsert(queues.clone(), 1);
-    assert!(table.is_dlq(&dlq));
-    assert!(table.is_dlq(&by_name(&format!("{base}-dlq.fifo"))));
-    assert!(!table.is_dlq(&source));
-    assert!(!table.is_dlq(&fifo));
+    // The inventory marks the targets of redrive policies as DLQs, and only those.
+    let mut inventory = Inventory::default();
+    inventory.upsert_queues(queues.clone(), 1);
+    assert!(inventory.is_dlq(&dlq.arn));
+    assert!(inventory.is_dlq(&by_name(&format!("{base}-dlq.fifo")).arn));
+    assert!(!inventory.is_dlq(&source.arn));
+    assert!(!inventory.is_dlq(&fifo.arn));
+    assert_eq!(inventory.dlq_sources(&dlq_arn), std::slice::from_ref(&source_arn));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

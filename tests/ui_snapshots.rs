@@ -1,6 +1,6 @@
-//! Snapshot tests of every view, drawn on ratatui's TestBackend.
+//! Snapshot tests of every view, drawn on ratatui's TestBackend from the frozen demo
+//! fleet (the same data `squall --demo` shows, with counts that do not drift).
 
-use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use ratatui::Terminal;
@@ -9,68 +9,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
-use squall::domain::{Queue, QueueCounts, RedrivePolicy};
+use squall::inventory::{Source, collect_inventory};
+use squall::sim::{self, SimFleet};
 use squall::ui::{self, Theme};
 
 fn t(seconds: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
 }
 
-fn queue(name: &str, counts: (u64, u64, u64), dlq: Option<(&str, u32)>) -> Queue {
-    let mut attributes = BTreeMap::new();
-    attributes.insert(
-        "QueueArn".to_string(),
-        format!("arn:aws:sqs:us-east-1:123456789012:{name}"),
-    );
-    attributes.insert("VisibilityTimeout".to_string(), "30".to_string());
-    if let Some((target, max)) = dlq {
-        attributes.insert(
-            "RedrivePolicy".to_string(),
-            format!(r#"{{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:{target}","maxReceiveCount":{max}}}"#),
-        );
-    }
-    Queue {
-        name: name.to_string(),
-        url: format!("https://sqs.us-east-1.amazonaws.com/123456789012/{name}"),
-        arn: format!("arn:aws:sqs:us-east-1:123456789012:{name}"),
-        fifo: name.ends_with(".fifo"),
-        counts: QueueCounts {
-            visible: counts.0,
-            in_flight: counts.1,
-            delayed: counts.2,
-        },
-        redrive: dlq.map(|(target, max)| RedrivePolicy {
-            dead_letter_target_arn: format!("arn:aws:sqs:us-east-1:123456789012:{target}"),
-            max_receive_count: max,
-        }),
-        attributes,
-    }
-}
-
-fn fleet() -> Vec<Queue> {
-    vec![
-        queue("orders", (42, 8, 2), Some(("orders-dlq", 5))),
-        queue("orders-dlq", (0, 0, 0), None),
-        queue("payments.fifo", (3, 1, 0), Some(("payments-dlq.fifo", 3))),
-        queue("payments-dlq.fifo", (17, 0, 0), None),
-        queue(
-            "customer-notification-preferences-synchronisation-worker",
-            (1_250_000, 640, 0),
-            Some((
-                "customer-notification-preferences-synchronisation-worker-dlq",
-                10,
-            )),
-        ),
-        queue(
-            "customer-notification-preferences-synchronisation-worker-dlq",
-            (3, 0, 0),
-            None,
-        ),
-        queue("reports-adhoc", (0, 0, 0), None),
-    ]
-}
-
-fn app_with(info: ConnectionInfo, read_only: bool) -> App {
+fn new_app(info: ConnectionInfo, read_only: bool) -> App {
     let config = Config::defaults().expect("defaults");
     let mut app = App::new(
         info,
@@ -83,8 +30,15 @@ fn app_with(info: ConnectionInfo, read_only: bool) -> App {
     app
 }
 
-fn loaded_app() -> App {
-    let mut app = app_with(
+/// An app that has loaded the whole demo fleet, 12 seconds ago.
+fn demo_app() -> App {
+    let backend = sim::backend(SimFleet::demo().frozen());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let collected = runtime.block_on(collect_inventory(&backend, 4, &Source::ALL));
+    let inventory = collected.inventory;
+    let mut app = new_app(
         ConnectionInfo {
             profile: Some("prod-ops".into()),
             region: "eu-west-1".into(),
@@ -97,15 +51,43 @@ fn loaded_app() -> App {
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
-            queues: fleet(),
+            queues: inventory.queues().to_vec(),
         },
     );
     update(
         &mut app,
         Action::QueuesFinished {
             generation: 1,
-            listed: 7,
+            listed: inventory.queues().len(),
             failed: 0,
+        },
+    );
+    update(
+        &mut app,
+        Action::TopicsLoaded {
+            generation: 1,
+            topics: inventory.topics().to_vec(),
+        },
+    );
+    update(
+        &mut app,
+        Action::SubscriptionsLoaded {
+            generation: 1,
+            subscriptions: inventory.subscriptions().to_vec(),
+        },
+    );
+    update(
+        &mut app,
+        Action::MappingsLoaded {
+            generation: 1,
+            mappings: inventory.mappings().to_vec(),
+        },
+    );
+    update(
+        &mut app,
+        Action::FunctionsLoaded {
+            generation: 1,
+            functions: inventory.functions().to_vec(),
         },
     );
     update(&mut app, Action::Tick(t(12)));
@@ -116,8 +98,19 @@ fn press(app: &mut App, code: KeyCode) {
     update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn render(app: &mut App, width: u16, height: u16) -> String {
-    let theme = Theme::new(Config::defaults().expect("defaults").colors, true, false);
+fn type_keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn command(app: &mut App, name: &str) {
+    press(app, KeyCode::Char(':'));
+    type_keys(app, name);
+    press(app, KeyCode::Enter);
+}
+
+fn render_with(app: &mut App, width: u16, height: u16, theme: Theme) -> String {
     let table_rows = ui::table_rows_for(height, app);
     update(app, Action::Resize { table_rows });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
@@ -127,24 +120,27 @@ fn render(app: &mut App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    let theme = Theme::new(Config::defaults().expect("defaults").colors, true, false);
+    render_with(app, width, height, theme)
+}
+
 #[test]
 fn queue_view_at_80x24() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     insta::assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
 fn queue_view_at_120x30_sorted_by_visible() {
-    let mut app = loaded_app();
-    press(&mut app, KeyCode::Char('s'));
-    press(&mut app, KeyCode::Char('s'));
-    press(&mut app, KeyCode::Char('j'));
+    let mut app = demo_app();
+    type_keys(&mut app, "ssj");
     insta::assert_snapshot!(render(&mut app, 120, 30));
 }
 
 #[test]
 fn queue_view_while_loading() {
-    let mut app = app_with(
+    let mut app = new_app(
         ConnectionInfo {
             region: "us-east-1".into(),
             ..ConnectionInfo::default()
@@ -152,11 +148,12 @@ fn queue_view_while_loading() {
         false,
     );
     insta::assert_snapshot!("loading_empty", render(&mut app, 80, 12));
+    let demo = demo_app();
     update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
-            queues: fleet()[..2].to_vec(),
+            queues: demo.inventory.queues()[..2].to_vec(),
         },
     );
     insta::assert_snapshot!("loading_first_rows", render(&mut app, 80, 12));
@@ -164,42 +161,38 @@ fn queue_view_while_loading() {
 
 #[test]
 fn filter_prompt_and_filtered_table() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     press(&mut app, KeyCode::Char('/'));
-    for c in "dlq".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    insta::assert_snapshot!(render(&mut app, 80, 14));
+    type_keys(&mut app, "dlq");
+    insta::assert_snapshot!(render(&mut app, 80, 16));
 }
 
 #[test]
 fn filter_prompt_with_bad_regex() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     press(&mut app, KeyCode::Char('/'));
-    for c in "ord[".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    insta::assert_snapshot!(render(&mut app, 80, 14));
+    type_keys(&mut app, "ord[");
+    insta::assert_snapshot!(render(&mut app, 80, 10));
 }
 
 #[test]
 fn command_bar_with_completions() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     press(&mut app, KeyCode::Char(':'));
-    press(&mut app, KeyCode::Char('q'));
-    insta::assert_snapshot!(render(&mut app, 80, 12));
+    type_keys(&mut app, "t");
+    insta::assert_snapshot!(render(&mut app, 80, 10));
 }
 
 #[test]
 fn help_screen() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     press(&mut app, KeyCode::Char('?'));
-    insta::assert_snapshot!(render(&mut app, 80, 40));
+    insta::assert_snapshot!(render(&mut app, 80, 48));
 }
 
 #[test]
 fn status_bar_with_error_read_only_and_endpoint() {
-    let mut app = app_with(
+    let mut app = new_app(
         ConnectionInfo {
             profile: Some("staging".into()),
             region: "us-east-1".into(),
@@ -210,7 +203,8 @@ fn status_bar_with_error_read_only_and_endpoint() {
     );
     update(
         &mut app,
-        Action::QueueLoadFailed {
+        Action::SourceFailed {
+            source: Source::Queues,
             generation: 1,
             error: ApiError::Connection("ListQueues: connection refused".into()),
         },
@@ -220,21 +214,108 @@ fn status_bar_with_error_read_only_and_endpoint() {
 }
 
 #[test]
-fn queue_detail_view() {
-    let mut app = loaded_app();
+fn queue_describe_pane() {
+    let mut app = demo_app();
+    type_keys(&mut app, "/^orders$");
     press(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!(render(&mut app, 80, 16));
+    press(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!(render(&mut app, 80, 30));
 }
 
 #[test]
 fn ascii_theme_without_utf8() {
-    let mut app = loaded_app();
+    let mut app = demo_app();
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
-    let table_rows = ui::table_rows_for(12, &app);
-    update(&mut app, Action::Resize { table_rows });
-    let mut terminal = Terminal::new(TestBackend::new(80, 12)).expect("terminal");
-    terminal
-        .draw(|frame| ui::draw(frame, &app, &theme))
-        .expect("draw");
-    insta::assert_snapshot!(terminal.backend().to_string());
+    insta::assert_snapshot!(render_with(&mut app, 80, 12, theme));
+}
+
+#[test]
+fn topics_view() {
+    let mut app = demo_app();
+    command(&mut app, "topics");
+    insta::assert_snapshot!(render(&mut app, 100, 12));
+}
+
+#[test]
+fn topic_subscriptions_view() {
+    let mut app = demo_app();
+    command(&mut app, "topics");
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(render(&mut app, 120, 12));
+}
+
+#[test]
+fn subscriptions_view_at_80() {
+    let mut app = demo_app();
+    command(&mut app, "subs");
+    insta::assert_snapshot!(render(&mut app, 80, 20));
+}
+
+#[test]
+fn dlq_view() {
+    let mut app = demo_app();
+    command(&mut app, "dlq");
+    insta::assert_snapshot!(render(&mut app, 100, 18));
+}
+
+#[test]
+fn lambdas_view() {
+    let mut app = demo_app();
+    command(&mut app, "lambdas");
+    insta::assert_snapshot!(render(&mut app, 100, 16));
+}
+
+#[test]
+fn lambdas_view_when_listing_is_denied() {
+    let mut app = new_app(
+        ConnectionInfo {
+            region: "us-east-1".into(),
+            ..ConnectionInfo::default()
+        },
+        false,
+    );
+    command(&mut app, "lambdas");
+    update(
+        &mut app,
+        Action::SourceFailed {
+            source: Source::Functions,
+            generation: 1,
+            error: ApiError::AccessDenied(
+                "ListFunctions: AccessDeniedException: not authorized".into(),
+            ),
+        },
+    );
+    insta::assert_snapshot!(render(&mut app, 100, 10));
+}
+
+#[test]
+fn topology_tree() {
+    let mut app = demo_app();
+    command(&mut app, "topology");
+    insta::assert_snapshot!(render(&mut app, 120, 70));
+}
+
+#[test]
+fn topology_at_80x24_from_a_queue_row() {
+    let mut app = demo_app();
+    type_keys(&mut app, "/^search-indexer$");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('t'));
+    insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn topology_ascii() {
+    let mut app = demo_app();
+    command(&mut app, "topology");
+    let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
+    insta::assert_snapshot!(render_with(&mut app, 100, 20, theme));
+}
+
+#[test]
+fn topic_describe_pane() {
+    let mut app = demo_app();
+    command(&mut app, "topics");
+    press(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!(render(&mut app, 80, 14));
 }

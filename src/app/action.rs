@@ -5,7 +5,8 @@ use std::time::SystemTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::ApiError;
-use crate::domain::Queue;
+use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+use crate::inventory::Source;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -16,7 +17,7 @@ pub enum Action {
     Resize {
         table_rows: usize,
     },
-    /// A batch of queues from load `generation`.
+    /// A batch of queues from queue load `generation`.
     QueuesLoaded {
         generation: u64,
         queues: Vec<Queue>,
@@ -31,7 +32,25 @@ pub enum Action {
         listed: usize,
         failed: usize,
     },
-    QueueLoadFailed {
+    TopicsLoaded {
+        generation: u64,
+        topics: Vec<Topic>,
+    },
+    SubscriptionsLoaded {
+        generation: u64,
+        subscriptions: Vec<Subscription>,
+    },
+    MappingsLoaded {
+        generation: u64,
+        mappings: Vec<EventSourceMapping>,
+    },
+    FunctionsLoaded {
+        generation: u64,
+        functions: Vec<LambdaFunction>,
+    },
+    /// A whole listing failed; what was loaded before stays.
+    SourceFailed {
+        source: Source,
         generation: u64,
         error: ApiError,
     },

@@ -1,8 +1,11 @@
 //! The `:` commands: names, aliases, descriptions, and completion.
 
+use super::tables::TableKind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
-    Queues,
+    Table(TableKind),
+    Topology,
     Help,
     Quit,
 }
@@ -16,10 +19,40 @@ pub struct CommandSpec {
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
-        command: Command::Queues,
+        command: Command::Table(TableKind::Queues),
         name: "queues",
         aliases: &["queue", "sqs"],
         description: "All SQS queues with counts and dead-letter links",
+    },
+    CommandSpec {
+        command: Command::Table(TableKind::Dlqs),
+        name: "dlq",
+        aliases: &["dlqs", "dead"],
+        description: "Only dead-letter queues, deepest first, with their sources",
+    },
+    CommandSpec {
+        command: Command::Table(TableKind::Topics),
+        name: "topics",
+        aliases: &["topic", "sns"],
+        description: "SNS topics with subscription counts",
+    },
+    CommandSpec {
+        command: Command::Table(TableKind::Subscriptions),
+        name: "subscriptions",
+        aliases: &["subs", "sub"],
+        description: "Subscriptions: filter policy, raw delivery, their own DLQ",
+    },
+    CommandSpec {
+        command: Command::Table(TableKind::Lambdas),
+        name: "lambdas",
+        aliases: &["lambda", "functions"],
+        description: "Lambda functions and the queues they consume",
+    },
+    CommandSpec {
+        command: Command::Topology,
+        name: "topology",
+        aliases: &["topo", "tree"],
+        description: "The fan-out: topic → subscription → queue → DLQ and consumers",
     },
     CommandSpec {
         command: Command::Help,
@@ -83,8 +116,10 @@ mod tests {
 
     #[test]
     fn parses_names_and_aliases() {
-        assert_eq!(parse("queues"), Ok(Command::Queues));
-        assert_eq!(parse(" sqs "), Ok(Command::Queues));
+        assert_eq!(parse("queues"), Ok(Command::Table(TableKind::Queues)));
+        assert_eq!(parse(" sqs "), Ok(Command::Table(TableKind::Queues)));
+        assert_eq!(parse("subs"), Ok(Command::Table(TableKind::Subscriptions)));
+        assert_eq!(parse("topo"), Ok(Command::Topology));
         assert_eq!(parse("q"), Ok(Command::Quit));
         let err = parse("topicz").expect_err("unknown");
         assert!(err.contains(":queues"), "{err}");
@@ -95,6 +130,12 @@ mod tests {
         assert_eq!(complete("qu"), None); // queues and quit share only "qu"
         assert_eq!(complete("que"), Some("queues".to_string()));
         assert_eq!(complete("h"), Some("help".to_string()));
+        assert_eq!(
+            complete("to"),
+            Some("top".to_string()),
+            "topics and topology share it"
+        );
+        assert_eq!(complete("su"), Some("subscriptions".to_string()));
         assert_eq!(complete("x"), None);
         assert_eq!(completions("q"), vec!["queues", "quit"]);
     }

@@ -22,10 +22,13 @@ pub enum KeyAction {
     SortNext,
     SortPrevious,
     SortReverse,
+    Describe,
+    Yank,
+    Topology,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 16] = [
+    pub const ALL: [KeyAction; 19] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -42,6 +45,9 @@ impl KeyAction {
         KeyAction::SortNext,
         KeyAction::SortPrevious,
         KeyAction::SortReverse,
+        KeyAction::Describe,
+        KeyAction::Yank,
+        KeyAction::Topology,
     ];
 
     /// The name used in config files.
@@ -63,6 +69,9 @@ impl KeyAction {
             KeyAction::SortNext => "sort_next",
             KeyAction::SortPrevious => "sort_previous",
             KeyAction::SortReverse => "sort_reverse",
+            KeyAction::Describe => "describe",
+            KeyAction::Yank => "yank",
+            KeyAction::Topology => "topology",
         }
     }
 

@@ -6,8 +6,11 @@ pub mod commands;
 pub mod effect;
 pub mod keymap;
 pub mod prompt;
-pub mod queue_table;
 pub mod state;
+pub mod table;
+pub mod tables;
+pub mod target;
+pub mod topology_view;
 pub mod update;
 
 pub use action::Action;

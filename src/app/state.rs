@@ -1,19 +1,48 @@
 //! The whole application state. `update` changes it; the UI only reads it.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use super::keymap::Keymap;
 use super::prompt::Prompt;
-use super::queue_table::QueueTable;
+use super::table::TableState;
+use super::tables::TableKind;
+use super::target::Target;
+use super::topology_view::TopologyView;
 use crate::aws::ConnectionInfo;
+use crate::inventory::{Inventory, Source};
+
+/// A table on the view stack: what it lists, an optional scope, and its own state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableView {
+    pub kind: TableKind,
+    /// Narrows the rows: a topic ARN for a topic's subscriptions.
+    pub scope: Option<String>,
+    pub state: TableState,
+}
+
+impl TableView {
+    pub fn new(kind: TableKind, scope: Option<String>, inventory: &Inventory) -> TableView {
+        let (column, descending) = kind.default_sort();
+        let mut state = TableState::new(column, descending);
+        state.set_rows(kind.rows(inventory, scope.as_deref()));
+        TableView { kind, scope, state }
+    }
+
+    pub fn refresh(&mut self, inventory: &Inventory) {
+        self.state
+            .set_rows(self.kind.rows(inventory, self.scope.as_deref()));
+    }
+}
 
 /// One screen on the view stack; the breadcrumb is the stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum View {
-    Queues,
-    /// Every attribute of one queue.
-    QueueDetail {
-        url: String,
+    Table(TableView),
+    Topology(TopologyView),
+    /// Every attribute of one resource.
+    Describe {
+        target: Target,
         scroll: usize,
     },
 }
@@ -40,13 +69,12 @@ pub struct StatusMessage {
     pub text: String,
 }
 
-/// The state of the queue loader, for the spinner and "refreshed 5s ago".
+/// One source's loader: which load is current and whether it is running.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LoadState {
+pub struct SourceLoad {
     pub generation: u64,
     pub in_flight: bool,
-    pub last_finished: Option<SystemTime>,
-    /// Rows received by the load in flight.
+    /// Rows received by the load in flight (queues stream in).
     pub received: usize,
 }
 
@@ -58,8 +86,11 @@ pub struct App {
     pub queues_refresh: Option<Duration>,
     pub stack: Vec<View>,
     pub mode: Mode,
-    pub queues: QueueTable,
-    pub load: LoadState,
+    pub inventory: Inventory,
+    pub loads: HashMap<Source, SourceLoad>,
+    /// When the last queue load ended: the status bar's "refreshed 5s ago" and the timer
+    /// for the periodic refresh.
+    pub queues_refreshed: Option<SystemTime>,
     pub now: SystemTime,
     pub spinner_frame: usize,
     pub message: Option<StatusMessage>,
@@ -76,15 +107,21 @@ impl App {
         queues_refresh: Option<Duration>,
         now: SystemTime,
     ) -> App {
+        let inventory = Inventory::default();
         App {
             info,
             read_only,
             keymap,
             queues_refresh,
-            stack: vec![View::Queues],
+            stack: vec![View::Table(TableView::new(
+                TableKind::Queues,
+                None,
+                &inventory,
+            ))],
             mode: Mode::Normal,
-            queues: QueueTable::default(),
-            load: LoadState::default(),
+            inventory,
+            loads: HashMap::new(),
+            queues_refreshed: None,
             now,
             spinner_frame: 0,
             message: None,
@@ -94,7 +131,21 @@ impl App {
     }
 
     pub fn view(&self) -> &View {
-        self.stack.last().unwrap_or(&View::Queues)
+        // The stack is never empty: `update` never pops the root.
+        &self.stack[self.stack.len() - 1]
+    }
+
+    pub fn view_mut(&mut self) -> &mut View {
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    pub fn load(&self, source: Source) -> SourceLoad {
+        self.loads.get(&source).cloned().unwrap_or_default()
+    }
+
+    pub fn loading(&self) -> bool {
+        self.loads.values().any(|l| l.in_flight)
     }
 
     /// The names on the breadcrumb, root first.
@@ -102,10 +153,12 @@ impl App {
         self.stack
             .iter()
             .map(|view| match view {
-                View::Queues => "queues".to_string(),
-                View::QueueDetail { url, .. } => {
-                    crate::domain::arn::queue_name_from_url(url).to_string()
-                }
+                View::Table(table) => match &table.scope {
+                    Some(scope) => crate::domain::arn::resource_name(scope).to_string(),
+                    None => table.kind.command_name().to_string(),
+                },
+                View::Topology(_) => "topology".to_string(),
+                View::Describe { target, .. } => target.label(),
             })
             .collect()
     }

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::aws::{ApiError, ConnectionInfo};
 use crate::config::Config;
-use crate::domain::{Queue, QueueCounts, RedrivePolicy};
+use crate::domain::{EventSourceMapping, Queue, QueueCounts, RedrivePolicy, Subscription, Topic};
 
 fn t(seconds: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
@@ -55,9 +55,21 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+fn load_effects() -> Vec<Effect> {
+    Source::ALL
+        .iter()
+        .map(|&source| Effect::Load {
+            source,
+            generation: 1,
+        })
+        .collect()
+}
+
+const TOPIC: &str = "arn:aws:sns:us-east-1:1:events";
+
 fn loaded_app() -> App {
     let mut app = app();
-    assert_eq!(start(&mut app), vec![Effect::LoadQueues { generation: 1 }]);
+    assert_eq!(start(&mut app), load_effects());
     update(
         &mut app,
         Action::QueuesLoaded {
@@ -78,20 +90,72 @@ fn loaded_app() -> App {
             failed: 0,
         },
     );
+    update(
+        &mut app,
+        Action::TopicsLoaded {
+            generation: 1,
+            topics: vec![Topic::from_attributes(TOPIC, BTreeMap::new())],
+        },
+    );
+    update(
+        &mut app,
+        Action::SubscriptionsLoaded {
+            generation: 1,
+            subscriptions: vec![Subscription::listed(
+                "arn:aws:sns:us-east-1:1:events:1",
+                TOPIC,
+                "sqs",
+                "arn:aws:sqs:us-east-1:1:orders",
+                None,
+            )],
+        },
+    );
+    update(
+        &mut app,
+        Action::MappingsLoaded {
+            generation: 1,
+            mappings: vec![EventSourceMapping {
+                uuid: "m".into(),
+                function_arn: "arn:aws:lambda:us-east-1:1:function:worker".into(),
+                event_source_arn: "arn:aws:sqs:us-east-1:1:orders".into(),
+                state: "Enabled".into(),
+                batch_size: Some(10),
+            }],
+        },
+    );
+    update(
+        &mut app,
+        Action::FunctionsLoaded {
+            generation: 1,
+            functions: Vec::new(),
+        },
+    );
+    assert!(!app.loading());
     app
 }
 
-fn selected(app: &App) -> Option<&str> {
-    app.queues.selected_queue().map(|q| q.name.as_str())
+fn table(app: &App) -> &TableView {
+    match app.view() {
+        View::Table(table) => table,
+        other => panic!("expected a table, got {other:?}"),
+    }
+}
+
+fn selected(app: &App) -> Option<String> {
+    table(app).state.selected_row().map(|r| r.cells[0].clone())
+}
+
+fn shown(app: &App) -> usize {
+    table(app).state.shown()
 }
 
 #[test]
-fn start_loads_once_and_collapses_refreshes_in_flight() {
+fn start_loads_every_source_once_and_collapses_refreshes_in_flight() {
     let mut app = app();
-    assert_eq!(start(&mut app), vec![Effect::LoadQueues { generation: 1 }]);
-    assert!(app.load.in_flight);
+    assert_eq!(start(&mut app), load_effects());
+    assert!(app.loading());
     assert_eq!(press(&mut app, KeyCode::Char('r')), Vec::new());
-    assert_eq!(app.load.generation, 1);
+    assert_eq!(app.load(Source::Queues).generation, 1);
 }
 
 #[test]
@@ -105,8 +169,7 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
             queues: vec![queue("a", 1, None)],
         },
     );
-    assert_eq!(app.queues.total(), 1);
-    assert!(app.load.in_flight);
+    assert_eq!(shown(&app), 1);
     update(
         &mut app,
         Action::QueuesLoaded {
@@ -114,7 +177,7 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
             queues: vec![queue("old", 1, None)],
         },
     );
-    assert_eq!(app.queues.total(), 1);
+    assert_eq!(shown(&app), 1);
     update(
         &mut app,
         Action::QueuesLoaded {
@@ -130,18 +193,21 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
             failed: 0,
         },
     );
-    assert_eq!(app.queues.total(), 2);
-    assert!(!app.load.in_flight);
-    assert_eq!(app.load.last_finished, Some(t(0)));
+    assert_eq!(shown(&app), 2);
+    assert!(!app.load(Source::Queues).in_flight);
+    assert_eq!(app.queues_refreshed, Some(t(0)));
 }
 
 #[test]
-fn periodic_refresh_starts_after_the_interval_and_prunes_deleted_queues() {
+fn periodic_refresh_reloads_queues_and_prunes_deleted_ones() {
     let mut app = loaded_app();
     assert_eq!(update(&mut app, Action::Tick(t(10))), Vec::new());
     assert_eq!(
         update(&mut app, Action::Tick(t(31))),
-        vec![Effect::LoadQueues { generation: 2 }]
+        vec![Effect::Load {
+            source: Source::Queues,
+            generation: 2
+        }]
     );
     assert_eq!(
         update(&mut app, Action::Tick(t(62))),
@@ -163,45 +229,62 @@ fn periodic_refresh_starts_after_the_interval_and_prunes_deleted_queues() {
             failed: 0,
         },
     );
-    assert_eq!(app.queues.total(), 1);
+    assert_eq!(shown(&app), 1);
 }
 
 #[test]
-fn load_failure_keeps_rows_and_reports_in_the_status_bar() {
+fn a_failed_listing_keeps_rows_and_reports_in_the_status_bar() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('r'));
     update(
         &mut app,
-        Action::QueueLoadFailed {
+        Action::SourceFailed {
+            source: Source::Queues,
             generation: 2,
             error: ApiError::Connection("ListQueues: connection refused".into()),
         },
     );
-    assert_eq!(app.queues.total(), 4);
-    assert!(!app.load.in_flight);
+    assert_eq!(shown(&app), 4);
     let message = app.message.clone().expect("message");
     assert_eq!(message.level, Level::Error);
     assert!(message.text.contains("connection refused"));
 }
 
 #[test]
+fn a_failed_lambda_listing_is_a_warning_and_the_rest_stays() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char('r'));
+    update(
+        &mut app,
+        Action::SourceFailed {
+            source: Source::EventSourceMappings,
+            generation: 2,
+            error: ApiError::AccessDenied("ListEventSourceMappings: AccessDeniedException".into()),
+        },
+    );
+    assert_eq!(app.message.as_ref().map(|m| m.level), Some(Level::Warning));
+    assert!(app.inventory.consumers_unknown().is_some());
+    assert_eq!(shown(&app), 4);
+}
+
+#[test]
 fn vim_keys_move_the_selection() {
     let mut app = loaded_app();
-    assert_eq!(selected(&app), Some("orders"));
+    assert_eq!(selected(&app).as_deref(), Some("orders"));
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(selected(&app), Some("orders-dlq"));
+    assert_eq!(selected(&app).as_deref(), Some("orders-dlq"));
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(selected(&app), Some("payments-dlq"));
+    assert_eq!(selected(&app).as_deref(), Some("payments-dlq"));
     press(&mut app, KeyCode::Char('k'));
-    assert_eq!(selected(&app), Some("payments"));
+    assert_eq!(selected(&app).as_deref(), Some("payments"));
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(selected(&app), Some("orders"));
+    assert_eq!(selected(&app).as_deref(), Some("orders"));
     update(
         &mut app,
         Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
     );
     assert_eq!(
-        selected(&app),
+        selected(&app).as_deref(),
         Some("payments-dlq"),
         "half a page of 20 rows goes to the end"
     );
@@ -212,24 +295,19 @@ fn filter_applies_live_inverts_and_esc_clears() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "dlq");
-    assert_eq!(app.queues.shown(), 2);
+    assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.queues.shown(), 2);
+    assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.queues.shown(), 4);
+    assert_eq!(shown(&app), 4);
 
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "!dlq");
-    assert_eq!(app.queues.shown(), 2);
-    assert_eq!(
-        selected(&app),
-        Some("orders"),
-        "an untouched selection stays on the first row"
-    );
+    assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.queues.shown(), 4);
+    assert_eq!(shown(&app), 4);
 }
 
 #[test]
@@ -237,7 +315,7 @@ fn bad_regex_keeps_the_last_good_filter_and_the_prompt() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "pay(");
-    assert_eq!(app.queues.shown(), 2, "the filter 'pay' still applies");
+    assert_eq!(shown(&app), 2, "the filter 'pay' still applies");
     press(&mut app, KeyCode::Enter);
     match &app.mode {
         Mode::Filter(prompt) => {
@@ -256,17 +334,17 @@ fn bad_regex_keeps_the_last_good_filter_and_the_prompt() {
 #[test]
 fn command_mode_completes_runs_and_reports_unknown_commands() {
     let mut app = loaded_app();
-    press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.view(), View::QueueDetail { .. }));
     press(&mut app, KeyCode::Char(':'));
-    type_text(&mut app, "que");
+    type_text(&mut app, "to");
     press(&mut app, KeyCode::Tab);
     match &app.mode {
-        Mode::Command(prompt) => assert_eq!(prompt.text(), "queues"),
+        Mode::Command(prompt) => assert_eq!(prompt.text(), "top"),
         other => panic!("expected command mode, got {other:?}"),
     }
+    type_text(&mut app, "ics");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.stack, vec![View::Queues]);
+    assert_eq!(table(&app).kind, TableKind::Topics);
+    assert_eq!(app.breadcrumb(), ["topics"]);
 
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "bogus");
@@ -284,15 +362,64 @@ fn command_mode_completes_runs_and_reports_unknown_commands() {
 }
 
 #[test]
-fn enter_drills_in_and_esc_goes_back() {
+fn topic_drills_into_its_subscriptions_then_the_queue() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "topics");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(table(&app).kind, TableKind::Subscriptions);
+    assert_eq!(table(&app).scope.as_deref(), Some(TOPIC));
+    assert_eq!(app.breadcrumb(), ["topics", "events"]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.breadcrumb(), ["topics", "events", "orders"]);
+    assert!(
+        matches!(app.view(), View::Describe { target: Target::Queue(url), .. } if url == "https://sqs/1/orders")
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.breadcrumb(), ["topics"]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.breadcrumb(), ["topics"], "the root view stays");
+}
+
+#[test]
+fn describe_yank_and_topology_act_on_the_selected_row() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('d'));
+    assert!(
+        matches!(app.view(), View::Describe { target: Target::Queue(url), .. } if url == "https://sqs/1/orders-dlq")
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        vec![Effect::Copy("https://sqs/1/orders-dlq".into())]
+    );
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::Char('t'));
+    match app.view() {
+        View::Topology(tree) => {
+            let line = tree.selected_line().expect("a selected line");
+            assert_eq!(line.text, "DLQ orders-dlq");
+        }
+        other => panic!("expected the topology, got {other:?}"),
+    }
+    assert_eq!(app.breadcrumb(), ["queues", "topology"]);
+}
+
+#[test]
+fn dlq_view_lists_only_dlqs_deepest_first() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "dlq");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.breadcrumb(), ["queues", "orders-dlq"]);
-    press(&mut app, KeyCode::Esc);
-    assert_eq!(app.breadcrumb(), ["queues"]);
-    press(&mut app, KeyCode::Esc);
-    assert_eq!(app.breadcrumb(), ["queues"]);
+    let names: Vec<String> = table(&app)
+        .state
+        .rows()
+        .map(|r| r.cells[0].clone())
+        .collect();
+    assert_eq!(names, ["orders-dlq", "payments-dlq"]);
 }
 
 #[test]
@@ -325,9 +452,20 @@ fn sort_keys_change_the_order() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Char('s'));
-    let names: Vec<_> = app.queues.rows().map(|q| q.name.clone()).collect();
-    assert_eq!(names, ["orders-dlq", "orders", "payments", "payments-dlq"]);
+    let names = |app: &App| -> Vec<String> {
+        table(app)
+            .state
+            .rows()
+            .map(|r| r.cells[0].clone())
+            .collect()
+    };
+    assert_eq!(
+        names(&app),
+        ["orders-dlq", "orders", "payments", "payments-dlq"]
+    );
     press(&mut app, KeyCode::Char('S'));
-    let names: Vec<_> = app.queues.rows().map(|q| q.name.clone()).collect();
-    assert_eq!(names, ["payments", "payments-dlq", "orders", "orders-dlq"]);
+    assert_eq!(
+        names(&app),
+        ["payments", "payments-dlq", "orders", "orders-dlq"]
+    );
 }

@@ -180,6 +180,7 @@ impl SimFleet {
             started: Instant::now(),
             page_size: 1000,
             gives_next_token: true,
+            frozen: false,
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct SimFleet {
     pub(super) page_size: usize,
     /// False imitates moto, which returns one page of 1,000 and no NextToken.
     pub(super) gives_next_token: bool,
+    /// Counts stay at their base values (for tests and snapshots).
+    pub(super) frozen: bool,
 }
 
 impl SimFleet {
@@ -85,7 +87,14 @@ impl SimFleet {
             started: Instant::now(),
             page_size: page_size.max(1),
             gives_next_token: true,
+            frozen: false,
         }
+    }
+
+    /// The same fleet with counts that never drift, so every read returns the same.
+    pub fn frozen(mut self) -> SimFleet {
+        self.frozen = true;
+        self
     }
 
     /// The same fleet behind an endpoint that never returns a NextToken (moto).
@@ -115,7 +124,11 @@ impl SimFleet {
     }
 
     fn to_queue(&self, sim: &SimQueue) -> Queue {
-        let minutes = self.started.elapsed().as_secs_f64() / 60.0;
+        let minutes = if self.frozen {
+            0.0
+        } else {
+            self.started.elapsed().as_secs_f64() / 60.0
+        };
         let drifted = sim.base_visible as f64 + sim.drift_per_minute as f64 * minutes;
         let visible = drifted.max(0.0).round() as u64;
         let mut attributes = BTreeMap::new();

@@ -1,13 +1,14 @@
 //! Drawing. Every function here reads state and never changes it.
 
+pub mod describe;
 pub mod header;
 pub mod help;
 pub mod prompt_bar;
-pub mod queue_detail;
-pub mod queues;
 pub mod status_bar;
+pub mod table;
 pub mod text;
 pub mod theme;
+pub mod topology;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -52,9 +53,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 
 fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match app.view() {
-        View::Queues => queues::draw(frame, area, app, theme),
-        View::QueueDetail { url, scroll } => {
-            queue_detail::draw(frame, area, app, theme, url, *scroll)
+        View::Table(table) => table::draw(frame, area, app, theme, table),
+        View::Topology(tree) => topology::draw(frame, area, app, theme, tree),
+        View::Describe { target, scroll } => {
+            describe::draw(frame, area, app, theme, target, *scroll)
         }
     }
 }

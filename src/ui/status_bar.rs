@@ -10,12 +10,12 @@ use super::text::{ago, truncate};
 use crate::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let refreshed = match app.load.last_finished {
+    let refreshed = match app.queues_refreshed {
         Some(at) => {
             let seconds = app.now.duration_since(at).map(|d| d.as_secs()).unwrap_or(0);
             format!("refreshed {}", ago(seconds))
         }
-        None if app.load.in_flight => "loading".to_string(),
+        None if app.loading() => "loading".to_string(),
         None => "not loaded".to_string(),
     };
     // The refresh age stays on the right; the connection details give way when narrow.

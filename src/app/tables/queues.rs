@@ -1,0 +1,118 @@
+//! `:queues`: every queue with its counts, its DLQ and a marker on DLQs.
+
+use super::{Column, ColumnWidth, group_thousands, number, or_dash, text};
+use crate::app::table::{RowStyle, SortValue, TableRow};
+use crate::app::target::Target;
+use crate::domain::{Queue, arn};
+use crate::inventory::Inventory;
+
+pub const COLUMNS: &[Column] = &[
+    text("NAME", ColumnWidth::Fill(3)),
+    text("TYPE", ColumnWidth::Fixed(8)),
+    number("VISIBLE", 9),
+    number("IN FLIGHT", 9),
+    number("DELAYED", 7),
+    text("DLQ", ColumnWidth::Fill(2)),
+    number("MAX RECV", 8),
+];
+
+/// The TYPE cell: the queue type, and whether it is a DLQ.
+pub fn type_label(fifo: bool, is_dlq: bool) -> &'static str {
+    match (fifo, is_dlq) {
+        (true, true) => "FIFO DLQ",
+        (false, true) => "std DLQ",
+        (true, false) => "FIFO",
+        (false, false) => "std",
+    }
+}
+
+/// The style every queue row shares: a DLQ holding messages is what on-call looks for.
+pub fn queue_style(queue: &Queue, is_dlq: bool) -> RowStyle {
+    match is_dlq {
+        true if queue.counts.visible + queue.counts.in_flight > 0 => RowStyle::Alert,
+        true => RowStyle::Dlq,
+        false => RowStyle::Normal,
+    }
+}
+
+pub fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
+    let is_dlq = inventory.is_dlq(&queue.arn);
+    let dlq_name = queue.dlq_arn().map(|a| {
+        let name = arn::resource_name(a).to_string();
+        if inventory.queue_by_arn(a).is_some() {
+            name
+        } else {
+            format!("{name} (missing)")
+        }
+    });
+    let counts = queue.counts;
+    TableRow {
+        key: queue.url.clone(),
+        cells: vec![
+            queue.name.clone(),
+            type_label(queue.fifo, is_dlq).to_string(),
+            group_thousands(counts.visible),
+            group_thousands(counts.in_flight),
+            group_thousands(counts.delayed),
+            or_dash(dlq_name.clone()),
+            or_dash(queue.max_receive_count().map(|n| n.to_string())),
+        ],
+        sort: vec![
+            SortValue::Text(queue.name.clone()),
+            SortValue::Text(type_label(queue.fifo, is_dlq).to_string()),
+            SortValue::Number(counts.visible),
+            SortValue::Number(counts.in_flight),
+            SortValue::Number(counts.delayed),
+            dlq_name.map_or(SortValue::Missing, SortValue::Text),
+            queue
+                .max_receive_count()
+                .map_or(SortValue::Missing, |n| SortValue::Number(n.into())),
+        ],
+        filter_text: queue.name.clone(),
+        style: match queue.dlq_arn() {
+            Some(a) if inventory.queue_by_arn(a).is_none() => RowStyle::Warning,
+            _ => queue_style(queue, is_dlq),
+        },
+        target: Target::Queue(queue.url.clone()),
+    }
+}
+
+pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
+    inventory
+        .queues()
+        .iter()
+        .map(|q| row(q, inventory))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::model::tests::queue;
+
+    #[test]
+    fn row_text_for_queues_and_dlqs() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(
+            vec![
+                queue("orders", 1_234_567, Some("orders-dlq")),
+                queue("orders-dlq", 3, None),
+                queue("audit", 0, Some("gone-dlq")),
+            ],
+            1,
+        );
+        let rows = rows(&inventory);
+        assert_eq!(
+            rows[0].cells,
+            ["orders", "std", "1,234,567", "0", "0", "orders-dlq", "5"]
+        );
+        assert_eq!(rows[0].style, RowStyle::Normal);
+        assert_eq!(
+            rows[1].cells,
+            ["orders-dlq", "std DLQ", "3", "0", "0", "-", "-"]
+        );
+        assert_eq!(rows[1].style, RowStyle::Alert);
+        assert_eq!(rows[2].cells[5], "gone-dlq (missing)");
+        assert_eq!(rows[2].style, RowStyle::Warning);
+    }
+}

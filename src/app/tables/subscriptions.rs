@@ -1,0 +1,179 @@
+//! `:subscriptions`: every subscription (or one topic's) with its delivery settings.
+
+use super::{Column, ColumnWidth, or_dash, text};
+use crate::app::table::{RowStyle, SortValue, TableRow};
+use crate::app::target::Target;
+use crate::domain::{Subscription, arn};
+use crate::inventory::Inventory;
+use crate::inventory::topology::filter_summary;
+
+pub const COLUMNS: &[Column] = &[
+    text("TOPIC", ColumnWidth::Fill(2)),
+    text("PROTO", ColumnWidth::Fixed(6)),
+    text("ENDPOINT", ColumnWidth::Fill(3)),
+    text("FILTER", ColumnWidth::Fill(2)),
+    text("RAW", ColumnWidth::Fixed(3)),
+    text("DLQ", ColumnWidth::Fill(2)),
+    text("STATUS", ColumnWidth::Fixed(9)),
+];
+
+/// The endpoint as a person reads it: a queue or function name, else the endpoint itself.
+pub fn endpoint_label(sub: &Subscription, inventory: &Inventory) -> String {
+    match sub.protocol.as_str() {
+        "sqs" | "lambda" | "firehose" => {
+            let name = arn::resource_name(&sub.endpoint).to_string();
+            if sub.protocol == "sqs" && inventory.queue_by_arn(&sub.endpoint).is_none() {
+                format!("{name} (missing)")
+            } else {
+                name
+            }
+        }
+        _ => sub.endpoint.clone(),
+    }
+}
+
+pub fn filter_label(sub: &Subscription) -> Option<String> {
+    let policy = sub.filter_policy.as_deref()?;
+    let summary = serde_json::from_str(policy)
+        .map(|v| filter_summary(&v))
+        .unwrap_or_else(|_| policy.to_string());
+    Some(match sub.filter_policy_scope.as_deref() {
+        Some("MessageBody") => format!("body: {summary}"),
+        _ => summary,
+    })
+}
+
+pub fn status_label(sub: &Subscription, inventory: &Inventory) -> (&'static str, RowStyle) {
+    if sub.pending_confirmation {
+        ("pending", RowStyle::Dim)
+    } else if sub.warning.is_some() {
+        ("no attrs", RowStyle::Warning)
+    } else if sub
+        .queue_arn()
+        .is_some_and(|q| inventory.queue_by_arn(q).is_none())
+    {
+        ("missing", RowStyle::Alert)
+    } else {
+        ("confirmed", RowStyle::Normal)
+    }
+}
+
+pub fn rows(inventory: &Inventory, topic_scope: Option<&str>) -> Vec<TableRow> {
+    inventory
+        .subscriptions()
+        .iter()
+        .filter(|s| topic_scope.is_none_or(|t| s.topic_arn == t))
+        .map(|sub| {
+            let endpoint = endpoint_label(sub, inventory);
+            let filter = filter_label(sub);
+            let dlq = sub.dlq_arn.as_deref().map(|a| {
+                let name = arn::resource_name(a).to_string();
+                if inventory.queue_by_arn(a).is_some() {
+                    name
+                } else {
+                    format!("{name} (missing)")
+                }
+            });
+            let (status, style) = status_label(sub, inventory);
+            let raw = if sub.raw_message_delivery {
+                "yes"
+            } else {
+                "no"
+            };
+            let cells = vec![
+                sub.topic_name().to_string(),
+                sub.protocol.clone(),
+                endpoint.clone(),
+                or_dash(filter.clone()),
+                raw.to_string(),
+                or_dash(dlq.clone()),
+                status.to_string(),
+            ];
+            TableRow {
+                // Pending subscriptions share the ARN "PendingConfirmation".
+                key: format!("{}|{}|{}", sub.arn, sub.topic_arn, sub.endpoint),
+                sort: vec![
+                    SortValue::Text(sub.topic_name().to_string()),
+                    SortValue::Text(sub.protocol.clone()),
+                    SortValue::Text(endpoint.clone()),
+                    filter.map_or(SortValue::Missing, SortValue::Text),
+                    SortValue::Text(raw.to_string()),
+                    dlq.map_or(SortValue::Missing, SortValue::Text),
+                    SortValue::Text(status.to_string()),
+                ],
+                filter_text: format!("{} {} {endpoint}", sub.topic_name(), sub.protocol),
+                cells,
+                style,
+                target: match sub.queue_arn() {
+                    Some(queue_arn) => match inventory.queue_by_arn(queue_arn) {
+                        Some(queue) => Target::Queue(queue.url.clone()),
+                        None => Target::MissingQueue(queue_arn.to_string()),
+                    },
+                    None => Target::Subscription(sub.arn.clone()),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::model::tests::queue;
+
+    #[test]
+    fn rows_read_filter_raw_dlq_and_status() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("orders", 0, None), queue("sub-dlq", 0, None)], 1);
+        let topic = "arn:aws:sns:us-east-1:1:events";
+        let mut sub = Subscription::listed(
+            "arn:aws:sns:us-east-1:1:events:1",
+            topic,
+            "sqs",
+            "arn:aws:sqs:us-east-1:1:orders",
+            None,
+        );
+        sub.filter_policy = Some(r#"{"type":["placed"]}"#.into());
+        sub.filter_policy_scope = Some("MessageBody".into());
+        sub.raw_message_delivery = true;
+        sub.dlq_arn = Some("arn:aws:sqs:us-east-1:1:sub-dlq".into());
+        let gone = Subscription::listed(
+            "arn:aws:sns:us-east-1:1:events:2",
+            topic,
+            "sqs",
+            "arn:aws:sqs:us-east-1:1:gone",
+            None,
+        );
+        let other = Subscription::listed(
+            "arn:aws:sns:us-east-1:1:other:3",
+            "arn:aws:sns:us-east-1:1:other",
+            "https",
+            "https://x",
+            None,
+        );
+        inventory.set_subscriptions(vec![sub, gone, other]);
+
+        let rows = rows(&inventory, Some(topic));
+        assert_eq!(rows.len(), 2, "scoped to one topic");
+        assert_eq!(
+            rows[0].cells,
+            [
+                "events",
+                "sqs",
+                "orders",
+                "body: type=placed",
+                "yes",
+                "sub-dlq",
+                "confirmed"
+            ]
+        );
+        assert_eq!(rows[0].target, Target::Queue("https://sqs/1/orders".into()));
+        assert_eq!(rows[1].cells[2], "gone (missing)");
+        assert_eq!(rows[1].style, RowStyle::Alert);
+        assert_eq!(
+            rows[1].target,
+            Target::MissingQueue("arn:aws:sqs:us-east-1:1:gone".into())
+        );
+        assert_eq!(super::rows(&inventory, None).len(), 3);
+    }
+}

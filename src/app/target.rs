@@ -1,0 +1,251 @@
+//! What a row or a tree line points at, and the describe pane's lines for it.
+
+use std::collections::BTreeMap;
+
+use crate::domain::arn;
+use crate::inventory::Inventory;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A queue, by URL.
+    Queue(String),
+    /// A queue ARN that names no queue (a missing DLQ or subscription target).
+    MissingQueue(String),
+    Topic(String),
+    Subscription(String),
+    Function(String),
+}
+
+impl Target {
+    /// What `y` copies: a queue's URL (what the CLI and SDKs take), otherwise the ARN.
+    pub fn copy_text(&self) -> &str {
+        match self {
+            Target::Queue(url) => url,
+            Target::MissingQueue(arn)
+            | Target::Topic(arn)
+            | Target::Subscription(arn)
+            | Target::Function(arn) => arn,
+        }
+    }
+
+    /// A short name for the breadcrumb and titles.
+    pub fn label(&self) -> String {
+        match self {
+            Target::Queue(url) => arn::queue_name_from_url(url).to_string(),
+            Target::MissingQueue(a) | Target::Topic(a) | Target::Function(a) => {
+                arn::resource_name(a).to_string()
+            }
+            Target::Subscription(a) => {
+                let tail = a.rsplit(':').next().unwrap_or(a);
+                format!("subscription {}", tail.chars().take(8).collect::<String>())
+            }
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Queue(_) => "Queue",
+            Target::MissingQueue(_) => "Missing queue",
+            Target::Topic(_) => "Topic",
+            Target::Subscription(_) => "Subscription",
+            Target::Function(_) => "Function",
+        }
+    }
+}
+
+/// The describe pane's `(label, value)` lines: identity first, then every attribute,
+/// with JSON values (policies) pretty-printed over several lines.
+pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(String, String)>> {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut push = |label: &str, value: String| lines.push((label.to_string(), value));
+    match target {
+        Target::Queue(url) => {
+            let queue = inventory.queue_by_url(url)?;
+            push("URL", queue.url.clone());
+            push(
+                "Type",
+                if queue.fifo {
+                    "FIFO".into()
+                } else {
+                    "standard".into()
+                },
+            );
+            let sources = inventory.dlq_sources(&queue.arn);
+            if !sources.is_empty() {
+                let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
+                push("DLQ of", names.join(", "));
+            }
+            let consumers: Vec<String> = inventory
+                .consumers_of(&queue.arn)
+                .map(|m| {
+                    format!(
+                        "{} ({}, batch {})",
+                        m.function_name(),
+                        m.state,
+                        batch(m.batch_size)
+                    )
+                })
+                .collect();
+            match inventory.consumers_unknown() {
+                Some(error) => push("Consumers", format!("unknown: {error}")),
+                None if consumers.is_empty() => push("Consumers", "none".into()),
+                None => push("Consumers", consumers.join(", ")),
+            }
+            let topics: Vec<&str> = inventory
+                .subscriptions_to_queue(&queue.arn)
+                .map(|s| s.topic_name())
+                .collect();
+            if !topics.is_empty() {
+                push("Subscribed to", topics.join(", "));
+            }
+            lines.extend(attribute_lines(&queue.attributes));
+        }
+        Target::MissingQueue(queue_arn) => {
+            push("ARN", queue_arn.clone());
+            push(
+                "Status",
+                "no such queue in this account and region (deleted?)".into(),
+            );
+        }
+        Target::Topic(topic_arn) => {
+            let topic = inventory.topic_by_arn(topic_arn)?;
+            push("ARN", topic.arn.clone());
+            push(
+                "Type",
+                if topic.fifo {
+                    "FIFO".into()
+                } else {
+                    "standard".into()
+                },
+            );
+            if let Some(warning) = &topic.warning {
+                push("Warning", warning.clone());
+            }
+            lines.extend(attribute_lines(&topic.attributes));
+        }
+        Target::Subscription(sub_arn) => {
+            let sub = inventory
+                .subscriptions()
+                .iter()
+                .find(|s| &s.arn == sub_arn)?;
+            push("ARN", sub.arn.clone());
+            push("Topic", sub.topic_arn.clone());
+            push("Protocol", sub.protocol.clone());
+            push("Endpoint", sub.endpoint.clone());
+            if let Some(warning) = &sub.warning {
+                push("Warning", warning.clone());
+            }
+            lines.extend(attribute_lines(&sub.attributes));
+        }
+        Target::Function(function_arn) => {
+            let function = inventory.function_by_arn(function_arn)?;
+            push("ARN", function.arn.clone());
+            push(
+                "Runtime",
+                function.runtime.clone().unwrap_or_else(|| "-".into()),
+            );
+            push(
+                "Memory",
+                function
+                    .memory_mb
+                    .map(|m| format!("{m} MB"))
+                    .unwrap_or_else(|| "-".into()),
+            );
+            push(
+                "Timeout",
+                function
+                    .timeout_seconds
+                    .map(|t| format!("{t} s"))
+                    .unwrap_or_else(|| "-".into()),
+            );
+            push(
+                "Last modified",
+                function.last_modified.clone().unwrap_or_else(|| "-".into()),
+            );
+            if let Some(dlq) = &function.dlq_arn {
+                push("Dead-letter target", dlq.clone());
+            }
+            for mapping in inventory.mappings_of_function(&function.arn) {
+                push(
+                    "Consumes",
+                    format!(
+                        "{} ({}, batch {}, mapping {})",
+                        arn::resource_name(&mapping.event_source_arn),
+                        mapping.state,
+                        batch(mapping.batch_size),
+                        mapping.uuid
+                    ),
+                );
+            }
+        }
+    }
+    Some(lines)
+}
+
+fn batch(size: Option<i32>) -> String {
+    size.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Attributes as `(name, value)` lines; JSON objects and arrays spread over several lines.
+pub fn attribute_lines(attributes: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut lines = Vec::new();
+    for (name, value) in attributes {
+        let pretty = serde_json::from_str::<serde_json::Value>(value)
+            .ok()
+            .filter(|v| v.is_object() || v.is_array())
+            .and_then(|v| serde_json::to_string_pretty(&v).ok());
+        match pretty {
+            Some(json) => {
+                for (i, line) in json.lines().enumerate() {
+                    let label = if i == 0 { name.clone() } else { String::new() };
+                    lines.push((label, line.to_string()));
+                }
+            }
+            None => lines.push((name.clone(), value.clone())),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::model::tests::queue;
+
+    #[test]
+    fn queue_description_names_links_and_pretty_prints_policies() {
+        let mut inventory = Inventory::default();
+        let mut orders = queue("orders", 1, Some("orders-dlq"));
+        orders.attributes.insert(
+            "RedrivePolicy".into(),
+            r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:orders-dlq","maxReceiveCount":5}"#
+                .into(),
+        );
+        inventory.upsert_queues(vec![orders, queue("orders-dlq", 0, None)], 1);
+        let lines = describe_lines(
+            &inventory,
+            &Target::Queue("https://sqs/1/orders-dlq".into()),
+        )
+        .expect("dlq");
+        assert!(lines.contains(&("DLQ of".to_string(), "orders".to_string())));
+        let lines = describe_lines(&inventory, &Target::Queue("https://sqs/1/orders".into()))
+            .expect("orders");
+        let start = lines
+            .iter()
+            .position(|(l, _)| l == "RedrivePolicy")
+            .expect("policy");
+        assert_eq!(lines[start].1, "{");
+        assert_eq!(lines[start + 2].1, "  \"maxReceiveCount\": 5");
+        assert!(describe_lines(&inventory, &Target::Queue("https://sqs/1/none".into())).is_none());
+    }
+
+    #[test]
+    fn copy_text_is_the_url_for_queues_and_the_arn_otherwise() {
+        assert_eq!(Target::Queue("https://q".into()).copy_text(), "https://q");
+        assert_eq!(
+            Target::Topic("arn:aws:sns:r:1:t".into()).copy_text(),
+            "arn:aws:sns:r:1:t"
+        );
+        assert_eq!(Target::Topic("arn:aws:sns:r:1:t".into()).label(), "t");
+    }
+}

@@ -1,0 +1,61 @@
+//! The describe pane: every attribute of one resource, policies pretty-printed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::Theme;
+use super::text::{sanitize, truncate};
+use crate::app::App;
+use crate::app::target::{Target, describe_lines};
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    target: &Target,
+    scroll: usize,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(Line::from(vec![
+            Span::styled(
+                format!(" {} {} ", target.kind(), target.label()),
+                theme.title(),
+            ),
+            Span::styled("<y> copy ", theme.dim()),
+        ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(entries) = describe_lines(&app.inventory, target) else {
+        frame.render_widget(
+            Paragraph::new("This resource is gone: it was not in the last listing.")
+                .style(theme.warning()),
+            inner,
+        );
+        return;
+    };
+    let label_width = entries
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 40);
+    let value_width = (inner.width as usize).saturating_sub(label_width + 2);
+    let lines: Vec<Line> = entries
+        .into_iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                Span::styled(format!("{label:label_width$}  "), theme.header()),
+                Span::raw(truncate(&sanitize(&value), value_width, theme.ellipsis())),
+            ])
+        })
+        .collect();
+    let scroll = scroll.min(lines.len().saturating_sub(1));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}

@@ -1,0 +1,215 @@
+//! Any table view: header with the sort arrow, rows styled by what they need to say,
+//! long text cut with an ellipsis, numbers right-aligned.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+
+use super::Theme;
+use super::text::truncate;
+use crate::app::App;
+use crate::app::state::TableView;
+use crate::app::table::RowStyle;
+use crate::app::tables::{ColumnWidth, TableKind};
+use crate::inventory::Source;
+
+pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
+    match style {
+        RowStyle::Normal => Style::default(),
+        RowStyle::Dlq => theme.dlq(),
+        RowStyle::Alert => theme.alert(),
+        RowStyle::Warning => theme.warning(),
+        RowStyle::Dim => theme.dim(),
+    }
+}
+
+/// The listings a view's rows come from, for its "unavailable" message.
+fn sources(kind: TableKind) -> &'static [Source] {
+    match kind {
+        TableKind::Queues | TableKind::Dlqs => &[Source::Queues],
+        TableKind::Topics => &[Source::Topics, Source::Subscriptions],
+        TableKind::Subscriptions => &[Source::Subscriptions],
+        TableKind::Lambdas => &[Source::Functions, Source::EventSourceMappings],
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, view: &TableView) {
+    let table = &view.state;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(title(app, theme, view));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+
+    let columns = view.kind.columns();
+    let column_spacing = 1;
+    let constraints = columns.iter().map(|c| match c.width {
+        ColumnWidth::Fill(n) => Constraint::Fill(n),
+        ColumnWidth::Fixed(n) => Constraint::Length(n),
+    });
+    let widths: Vec<u16> = Layout::horizontal(constraints)
+        .spacing(column_spacing)
+        .split(inner)
+        .iter()
+        .map(|r| r.width)
+        .collect();
+
+    let header = Row::new(
+        columns
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (column, &width))| {
+                let mut title = column.title.to_string();
+                if i == table.sort_column {
+                    title.push_str(theme.sort_arrow(table.descending));
+                }
+                aligned(
+                    truncate(&title, width as usize, theme.ellipsis()),
+                    column.numeric,
+                )
+            }),
+    )
+    .style(theme.header());
+    let fixed: Vec<Constraint> = widths.iter().map(|&w| Constraint::Length(w)).collect();
+
+    let body_rows = inner.height.saturating_sub(1) as usize;
+    if table.shown() == 0 {
+        frame.render_widget(Table::new(Vec::<Row>::new(), fixed).header(header), inner);
+        let (message, style) = empty_message(app, view, theme);
+        let message_area = Rect {
+            y: inner.y + 2.min(inner.height.saturating_sub(1)),
+            height: 1,
+            ..inner
+        };
+        let message = truncate(&message, inner.width as usize, theme.ellipsis());
+        frame.render_widget(
+            Paragraph::new(message)
+                .style(style)
+                .alignment(Alignment::Center),
+            message_area,
+        );
+        return;
+    }
+
+    let offset = table.offset.min(table.shown().saturating_sub(body_rows));
+    let rows = table
+        .rows()
+        .enumerate()
+        .skip(offset)
+        .take(body_rows)
+        .map(|(index, row)| {
+            let style = if index == table.selected {
+                theme.selected()
+            } else {
+                row_style(row.style, theme)
+            };
+            let cells =
+                row.cells
+                    .iter()
+                    .zip(columns)
+                    .zip(&widths)
+                    .map(|((text, column), &width)| {
+                        aligned(
+                            truncate(text, width as usize, theme.ellipsis()),
+                            column.numeric,
+                        )
+                    });
+            Row::new(cells).style(style)
+        });
+    frame.render_widget(
+        Table::new(rows, fixed)
+            .header(header)
+            .column_spacing(column_spacing),
+        inner,
+    );
+}
+
+fn aligned(text: String, right: bool) -> Cell<'static> {
+    let line = Line::from(text);
+    Cell::from(if right {
+        line.alignment(Alignment::Right)
+    } else {
+        line
+    })
+}
+
+fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
+    let table = &view.state;
+    let name = match &view.scope {
+        Some(scope) => format!(
+            " {} of {} ",
+            view.kind.title(),
+            crate::domain::arn::resource_name(scope)
+        ),
+        None => format!(" {} ", view.kind.title()),
+    };
+    let mut spans = vec![
+        Span::styled(name, theme.title()),
+        Span::styled(
+            if table.filter.is_some() {
+                format!("[{}/{}] ", table.shown(), table.total())
+            } else {
+                format!("[{}] ", table.total())
+            },
+            theme.header(),
+        ),
+    ];
+    if let Some(filter) = &table.filter {
+        spans.push(Span::styled(format!("/{} ", filter.text), theme.warning()));
+    }
+    let loading: Vec<Source> = sources(view.kind)
+        .iter()
+        .copied()
+        .filter(|&s| app.load(s).in_flight)
+        .collect();
+    if !loading.is_empty() {
+        let received = if loading.contains(&Source::Queues) {
+            format!(" {}", app.load(Source::Queues).received)
+        } else {
+            String::new()
+        };
+        spans.push(Span::styled(
+            format!("{} loading{received} ", theme.spinner(app.spinner_frame)),
+            theme.ok(),
+        ));
+    }
+    for &source in sources(view.kind) {
+        if let Some(error) = app.inventory.status(source).error {
+            let label = match error {
+                crate::aws::ApiError::Unavailable(_) => format!("{}: unavailable ", source.label()),
+                _ => format!("{}: failed ", source.label()),
+            };
+            spans.push(Span::styled(label, theme.warning()));
+        }
+    }
+    Line::from(spans)
+}
+
+fn empty_message(app: &App, view: &TableView, theme: &Theme) -> (String, Style) {
+    for &source in sources(view.kind) {
+        if let Some(error) = app.inventory.status(source).error {
+            return (format!("{}: {error}", source.label()), theme.warning());
+        }
+    }
+    let text = if sources(view.kind).iter().any(|&s| app.load(s).in_flight) {
+        format!("Loading {}…", view.kind.title().to_lowercase())
+    } else if view.state.filter.is_some() {
+        "Nothing matches the filter (Esc clears it)".to_string()
+    } else if sources(view.kind)
+        .iter()
+        .all(|&s| app.inventory.status(s).loaded)
+    {
+        format!("No {} in this region", view.kind.title().to_lowercase())
+    } else {
+        String::new()
+    };
+    (text, theme.dim())
+}

@@ -1,0 +1,103 @@
+//! The fan-out tree with guide lines; a DLQ holding messages and missing targets stand out.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::Theme;
+use super::table::row_style;
+use super::text::truncate;
+use crate::app::App;
+use crate::app::topology_view::{TopologyView, TreeLine};
+use crate::inventory::Source;
+
+/// The guide prefix of a line: rails for open ancestors, then a branch.
+pub fn guides(line: &TreeLine, ascii: bool) -> String {
+    let (rail, blank, branch, last_branch) = if ascii {
+        ("|  ", "   ", "+- ", "`- ")
+    } else {
+        ("│  ", "   ", "├─ ", "└─ ")
+    };
+    let mut text = String::new();
+    for &open in &line.rails {
+        text.push_str(if open { rail } else { blank });
+    }
+    if line.depth > 0 {
+        text.push_str(if line.last { last_branch } else { branch });
+    }
+    text
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &TopologyView) {
+    let mut title = vec![Span::styled(" Topology ", theme.title())];
+    if let Some(filter) = &tree.filter {
+        title.push(Span::styled(format!("/{} ", filter.text), theme.warning()));
+    }
+    if app.loading() {
+        title.push(Span::styled(
+            format!("{} loading ", theme.spinner(app.spinner_frame)),
+            theme.ok(),
+        ));
+    }
+    for source in Source::ALL {
+        if app.inventory.status(source).error.is_some() {
+            title.push(Span::styled(
+                format!("{}: unavailable ", source.label()),
+                theme.warning(),
+            ));
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    if tree.shown() == 0 {
+        let text = if app.loading() {
+            "Loading…"
+        } else {
+            "Nothing to show"
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.dim()), inner);
+        return;
+    }
+    let rows = inner.height as usize;
+    let offset = tree.offset.min(tree.shown().saturating_sub(rows));
+    let width = inner.width as usize;
+    let lines: Vec<Line> = tree
+        .lines()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(index, line)| {
+            let prefix = guides(line, theme.ascii);
+            let text_style = if index == tree.selected {
+                theme.selected()
+            } else {
+                row_style(line.style, theme)
+            };
+            let room = width.saturating_sub(prefix.chars().count());
+            let text = truncate(&line.text, room, theme.ellipsis());
+            let detail_room = room.saturating_sub(text.chars().count() + 2);
+            let mut spans = vec![
+                Span::styled(prefix, theme.border()),
+                Span::styled(text, text_style),
+            ];
+            if !line.detail.is_empty() && detail_room > 1 {
+                spans.push(Span::raw("  "));
+                spans.push(Span::styled(
+                    truncate(&line.detail, detail_room, theme.ellipsis()),
+                    theme.dim(),
+                ));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
