@@ -223,7 +223,10 @@ pub fn flatten(inventory: &Inventory) -> Vec<TreeLine> {
             None,
             true,
             "(no topic)".to_string(),
-            format!("{count} queues no topic feeds"),
+            format!(
+                "{count} queue{} no topic feeds",
+                if count == 1 { "" } else { "s" }
+            ),
             RowStyle::Dim,
             None,
         );

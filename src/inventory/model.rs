@@ -60,6 +60,8 @@ pub struct Inventory {
     mappings_by_function: HashMap<String, Vec<usize>>,
     subscriptions_by_queue: HashMap<String, Vec<usize>>,
     subscriptions_by_topic: HashMap<String, Vec<usize>>,
+    /// Queue ARN → subscriptions whose own redrive policy targets it.
+    subscriptions_by_dlq: HashMap<String, Vec<usize>>,
     status: HashMap<Source, SourceStatus>,
     /// Bumped on every change, so views can tell their rows are stale.
     pub revision: u64,
@@ -110,9 +112,22 @@ impl Inventory {
             .find(|f| f.arn == arn || f.name == name)
     }
 
-    /// Whether some queue's redrive policy targets this queue ARN.
+    /// Whether some queue's or subscription's redrive policy targets this queue ARN.
     pub fn is_dlq(&self, queue_arn: &str) -> bool {
         self.dlq_sources.contains_key(queue_arn)
+            || self.subscriptions_by_dlq.contains_key(queue_arn)
+    }
+
+    /// Subscriptions that dead-letter into `dlq_arn` (SNS could not deliver to them).
+    pub fn subscriptions_dead_lettering_to(
+        &self,
+        dlq_arn: &str,
+    ) -> impl Iterator<Item = &Subscription> + '_ {
+        self.subscriptions_by_dlq
+            .get(dlq_arn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.subscriptions[i])
     }
 
     /// ARNs of the queues that dead-letter into `dlq_arn`, sorted.
@@ -220,7 +235,14 @@ impl Inventory {
         self.subscriptions = subscriptions;
         self.subscriptions_by_queue.clear();
         self.subscriptions_by_topic.clear();
+        self.subscriptions_by_dlq.clear();
         for (i, sub) in self.subscriptions.iter().enumerate() {
+            if let Some(dlq) = &sub.dlq_arn {
+                self.subscriptions_by_dlq
+                    .entry(dlq.clone())
+                    .or_default()
+                    .push(i);
+            }
             if let Some(queue_arn) = sub.queue_arn() {
                 self.subscriptions_by_queue
                     .entry(queue_arn.to_string())

@@ -22,11 +22,22 @@ pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
         .iter()
         .filter(|q| inventory.is_dlq(&q.arn))
         .map(|queue| {
-            let sources: Vec<&str> = inventory
+            let mut sources: Vec<String> = inventory
                 .dlq_sources(&queue.arn)
                 .iter()
-                .map(|a| arn::resource_name(a))
+                .map(|a| arn::resource_name(a).to_string())
                 .collect();
+            sources.extend(
+                inventory
+                    .subscriptions_dead_lettering_to(&queue.arn)
+                    .map(|s| {
+                        format!(
+                            "{} → {} (subscription)",
+                            s.topic_name(),
+                            arn::resource_name(&s.endpoint)
+                        )
+                    }),
+            );
             let sources = sources.join(", ");
             TableRow {
                 key: queue.url.clone(),
@@ -56,6 +67,24 @@ pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
 mod tests {
     use super::*;
     use crate::inventory::model::tests::queue;
+
+    #[test]
+    fn subscription_dlqs_are_dlqs_too() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("orders", 0, None), queue("sub-dlq", 2, None)], 1);
+        let mut sub = crate::domain::Subscription::listed(
+            "arn:aws:sns:us-east-1:1:events:1",
+            "arn:aws:sns:us-east-1:1:events",
+            "sqs",
+            "arn:aws:sqs:us-east-1:1:orders",
+            None,
+        );
+        sub.dlq_arn = Some("arn:aws:sqs:us-east-1:1:sub-dlq".into());
+        inventory.set_subscriptions(vec![sub]);
+        let rows = rows(&inventory);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].cells[4], "events → orders (subscription)");
+    }
 
     #[test]
     fn only_dlqs_with_their_sources() {
