@@ -117,8 +117,18 @@ async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> 
             crate::output::topology_text(inventory, Theme::from_env(config.colors).ascii)
         }
     };
-    println!("{}", text.trim_end());
-    Ok(ExitCode::SUCCESS)
+    print_output(&text)
+}
+
+/// Prints to stdout; a closed pipe (`squall ls ... | head`) ends quietly, not with a panic.
+fn print_output(text: &str) -> Result<ExitCode> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{}", text.trim_end()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(eyre!("squall: cannot write the output: {err}")),
+    }
 }
 
 /// Logs go to a file only when asked; the guard flushes it on exit.

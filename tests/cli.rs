@@ -185,3 +185,76 @@ fn unknown_subcommand_argument_is_rejected() {
         .failure()
         .stderr(predicate::str::contains("invalid value"));
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_squall"))
+        .args(["--demo", "ls", "topology", "--json"])
+        .env("HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the read end at once, as `| head -0` would.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success());
+}
+
+#[test]
+fn demo_ls_topology_json_is_an_array_of_topics_with_queues() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = squall(&home)
+        .args(["--demo", "ls", "topology", "--json"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let topics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let orders_events = topics
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|t| t["name"] == "order-events")
+        .expect("order-events");
+    assert_eq!(orders_events["fifo"], false);
+    let orders = orders_events["subscriptions"]
+        .as_array()
+        .expect("subscriptions")
+        .iter()
+        .find(|s| s["queue"]["name"] == "orders")
+        .expect("orders subscription");
+    assert_eq!(orders["protocol"], "sqs");
+    assert_eq!(orders["raw_message_delivery"], true);
+    assert_eq!(orders["filter_policy"]["type"][0], "order_placed");
+    assert_eq!(orders["queue"]["dlq"]["name"], "orders-dlq");
+    assert_eq!(
+        orders["queue"]["consumers"][0]["function_name"],
+        "orders-worker"
+    );
+    assert_eq!(orders["queue"]["consumers"][0]["batch_size"], 10);
+}
+
+#[test]
+fn demo_ls_every_kind_prints_a_table() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for (kind, expected) in [
+        ("dlq", "webhooks-outbound-dlq"),
+        ("topics", "payment-events.fifo"),
+        ("subs", "legacy-reindex (missing)"),
+        ("lambdas", "payments-processor"),
+        ("topology", "MISSING"),
+    ] {
+        squall(&home)
+            .args(["--demo", "ls", kind])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(expected));
+    }
+}
