@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use squall::inventory::Inventory;
 use squall::aws::sqs::SdkQueues;
 use squall::aws::{ApiError, QueueDirectory};
+use squall::inventory::Inventory;
 use squall::inventory::collect_queues;
 use support::{create_queue, localstack, send_messages, set_redrive, unique_name, wait_until};
 
@@ -123,7 +123,10 @@ async fn dlq_links_fifo_and_counts_are_read() {
     assert!(inventory.is_dlq(&by_name(&format!("{base}-dlq.fifo")).arn));
     assert!(!inventory.is_dlq(&source.arn));
     assert!(!inventory.is_dlq(&fifo.arn));
-    assert_eq!(inventory.dlq_sources(&dlq_arn), std::slice::from_ref(&source_arn));
+    assert_eq!(
+        inventory.dlq_sources(&dlq_arn),
+        std::slice::from_ref(&source_arn)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -184,8 +184,10 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
     for &source in sources(view.kind) {
         if let Some(error) = app.inventory.status(source).error {
             let label = match error {
-                crate::aws::ApiError::Unavailable(_) => format!("{}: unavailable ", source.label()),
-                _ => format!("{}: failed ", source.label()),
+                crate::aws::ApiError::Unavailable(_) => {
+                    format!("! {}: unavailable ", source.label())
+                }
+                _ => format!("! {}: failed ", source.label()),
             };
             spans.push(Span::styled(label, theme.warning()));
         }
