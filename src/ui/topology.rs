@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &Topo
     for source in Source::ALL {
         if app.inventory.status(source).error.is_some() {
             title.push(Span::styled(
-                format!("{}: unavailable ", source.label()),
+                format!("! {}: unavailable ", source.label()),
                 theme.warning(),
             ));
         }
