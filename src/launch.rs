@@ -78,8 +78,15 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
 /// secondary listing (say, no Lambda permission) is a warning on stderr and the rest prints.
 async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> Result<ExitCode> {
     let (kind, sources): (Option<TableKind>, &[Source]) = match what {
-        ListKind::Queues => (Some(TableKind::Queues), &[Source::Queues]),
-        ListKind::Dlq => (Some(TableKind::Dlqs), &[Source::Queues]),
+        // Subscriptions too: a subscription's own DLQ is a DLQ (`is_dlq`, `ls dlq`).
+        ListKind::Queues => (
+            Some(TableKind::Queues),
+            &[Source::Queues, Source::Subscriptions],
+        ),
+        ListKind::Dlq => (
+            Some(TableKind::Dlqs),
+            &[Source::Queues, Source::Subscriptions],
+        ),
         ListKind::Topics => (
             Some(TableKind::Topics),
             &[Source::Topics, Source::Subscriptions],

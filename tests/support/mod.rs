@@ -6,6 +6,8 @@
 //! Each test binary includes this module separately and uses only part of it.
 #![allow(dead_code, unused_imports)]
 
+pub mod fanout;
 pub mod localstack;
 
+pub use fanout::*;
 pub use localstack::*;
