@@ -79,6 +79,13 @@ find_python() {
             fi
         done
     fi
+    # pyenv installed but not on PATH (e.g. a non-interactive shell).
+    for cand in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13.*/bin/python; do
+        if is_py313 "$cand"; then
+            echo "$cand"
+            return 0
+        fi
+    done
     return 1
 }
 

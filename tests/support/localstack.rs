@@ -394,12 +394,14 @@ fn health(port: u16) -> Result<(), String> {
 /// Starts a detached shell (own process group, so terminal signals to the test don't reach it)
 /// that waits for this test process to disappear, then kills the emulator's group and removes
 /// its state dir. The normal path (`stop`) kills the watchdog first.
+///
+/// `kill -SIG -PGID`, not `kill -SIG -- -PGID`: dash (Debian's `sh`) rejects the `--`.
 fn spawn_watchdog(pgid: i32, state_dir: &Path) -> Option<Child> {
     let me = std::process::id();
     let dir = shell_quote(&state_dir.to_string_lossy());
     let script = format!(
         "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
-         kill -TERM -- -{pgid} 2>/dev/null; sleep 3; kill -KILL -- -{pgid} 2>/dev/null; \
+         kill -TERM -{pgid} 2>/dev/null; sleep 3; kill -KILL -{pgid} 2>/dev/null; \
          rm -rf {dir}"
     );
     match Command::new("sh")
