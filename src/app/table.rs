@@ -193,13 +193,7 @@ impl TableState {
 
     /// Keeps the selected row inside the window of `viewport` rows starting at `offset`.
     pub fn scroll_into_view(&mut self, viewport: usize) {
-        let viewport = viewport.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + viewport {
-            self.offset = self.selected + 1 - viewport;
-        }
-        self.offset = self.offset.min(self.view.len().saturating_sub(viewport));
+        self.offset = scrolled_offset(self.selected, self.offset, viewport, self.view.len());
     }
 
     fn selected_key(&self) -> Option<String> {
@@ -235,6 +229,20 @@ impl TableState {
             .unwrap_or(self.selected)
             .min(self.view.len().saturating_sub(1));
     }
+}
+
+/// The first visible row after scrolling just enough to show `selected` in a window of
+/// `viewport` rows over `len` rows (k9s-style: the view moves only when it must).
+pub fn scrolled_offset(selected: usize, offset: usize, viewport: usize, len: usize) -> usize {
+    let viewport = viewport.max(1);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + viewport {
+        selected + 1 - viewport
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(viewport))
 }
 
 fn compare_cells(a: &[SortValue], b: &[SortValue], column: usize) -> Ordering {

@@ -1,7 +1,7 @@
 //! The `:topology` view: the fan-out tree flattened into lines, with selection, scroll
 //! and a filter that keeps the ancestors and descendants of matching lines.
 
-use super::table::{RowFilter, RowStyle};
+use super::table::{RowFilter, RowStyle, scrolled_offset};
 use super::target::Target;
 use crate::domain::arn;
 use crate::inventory::Inventory;
@@ -101,13 +101,7 @@ impl TopologyView {
     }
 
     pub fn scroll_into_view(&mut self, viewport: usize) {
-        let viewport = viewport.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + viewport {
-            self.offset = self.selected + 1 - viewport;
-        }
-        self.offset = self.offset.min(self.view.len().saturating_sub(viewport));
+        self.offset = scrolled_offset(self.selected, self.offset, viewport, self.view.len());
     }
 
     fn apply_filter(&mut self) {

@@ -6,7 +6,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::aws::{ApiError, ConnectionInfo};
 use crate::config::Config;
-use crate::domain::{EventSourceMapping, Queue, QueueCounts, RedrivePolicy, Subscription, Topic};
+use crate::domain::{EventSourceMapping, Subscription, Topic};
+use crate::inventory::model::tests::queue;
 
 fn t(seconds: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
@@ -24,25 +25,6 @@ fn app() -> App {
         Some(Duration::from_secs(30)),
         t(0),
     )
-}
-
-fn queue(name: &str, visible: u64, dlq: Option<&str>) -> Queue {
-    Queue {
-        name: name.to_string(),
-        url: format!("https://sqs/1/{name}"),
-        arn: format!("arn:aws:sqs:us-east-1:1:{name}"),
-        fifo: false,
-        counts: QueueCounts {
-            visible,
-            in_flight: 0,
-            delayed: 0,
-        },
-        redrive: dlq.map(|d| RedrivePolicy {
-            dead_letter_target_arn: format!("arn:aws:sqs:us-east-1:1:{d}"),
-            max_receive_count: 3,
-        }),
-        attributes: BTreeMap::new(),
-    }
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
