@@ -170,3 +170,85 @@ pub async fn collect_queues(
     queues.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((queues, failures))
 }
+
+#[cfg(test)]
+mod tests {
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::aws::Page;
+    use crate::sim::SimFleet;
+
+    /// The simulated fleet, but every 10th queue refuses to be described.
+    struct Flaky(SimFleet);
+
+    #[async_trait]
+    impl QueueDirectory for Flaky {
+        async fn list_queue_urls(
+            &self,
+            prefix: Option<&str>,
+            token: Option<String>,
+        ) -> Result<Page<String>, ApiError> {
+            self.0.list_queue_urls(prefix, token).await
+        }
+
+        async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
+            if url.ends_with('0') {
+                return Err(ApiError::AccessDenied(format!("GetQueueAttributes {url}")));
+            }
+            self.0.describe_queue(url).await
+        }
+
+        async fn list_dead_letter_source_queues(
+            &self,
+            url: &str,
+            token: Option<String>,
+        ) -> Result<Page<String>, ApiError> {
+            self.0.list_dead_letter_source_queues(url, token).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_queue_that_cannot_be_described_does_not_stop_the_rest() {
+        let mut events = Vec::new();
+        let directory = Arc::new(Flaky(SimFleet::with_queue_count(100, 30)));
+        load_queues(directory, 4, CancellationToken::new(), |e| events.push(e))
+            .await
+            .expect("load");
+        let described: usize = events
+            .iter()
+            .map(|e| match e {
+                QueueLoadEvent::Batch(batch) => batch.len(),
+                _ => 0,
+            })
+            .sum();
+        let failed = events
+            .iter()
+            .filter(|e| matches!(e, QueueLoadEvent::QueueFailed { .. }))
+            .count();
+        assert_eq!((described, failed), (90, 10));
+        assert_eq!(
+            events.last(),
+            Some(&QueueLoadEvent::Finished {
+                listed: 100,
+                failed: 10
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_load_stops_without_finishing() {
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let mut events = Vec::new();
+        let directory = Arc::new(SimFleet::with_queue_count(50, 10));
+        load_queues(directory, 4, cancel, |e| events.push(e))
+            .await
+            .expect("load");
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, QueueLoadEvent::Finished { .. }))
+        );
+    }
+}

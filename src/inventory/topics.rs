@@ -93,3 +93,96 @@ pub async fn load_subscriptions(
     });
     Ok(subscriptions)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::aws::Page;
+    use crate::sim::SimFleet;
+
+    /// The demo fleet's SNS, but attributes of `…:00000001-sim` cannot be read and the
+    /// topic listing comes in pages of one.
+    struct Denied(SimFleet);
+
+    #[async_trait]
+    impl TopicDirectory for Denied {
+        async fn list_topics(&self, token: Option<String>) -> Result<Page<String>, ApiError> {
+            let all = self.0.list_topics(None).await?.items;
+            let index: usize = token.as_deref().map_or(0, |t| t.parse().unwrap_or(0));
+            Ok(Page {
+                items: all.get(index).cloned().into_iter().collect(),
+                next_token: (index + 1 < all.len()).then(|| (index + 1).to_string()),
+            })
+        }
+
+        async fn describe_topic(&self, arn: &str) -> Result<Topic, ApiError> {
+            self.0.describe_topic(arn).await
+        }
+
+        async fn list_subscriptions(
+            &self,
+            token: Option<String>,
+        ) -> Result<Page<Subscription>, ApiError> {
+            self.0.list_subscriptions(token).await
+        }
+
+        async fn subscription_attributes(
+            &self,
+            arn: &str,
+        ) -> Result<BTreeMap<String, String>, ApiError> {
+            if arn.ends_with(":00000001-sim") {
+                return Err(ApiError::AccessDenied("GetSubscriptionAttributes".into()));
+            }
+            self.0.subscription_attributes(arn).await
+        }
+    }
+
+    #[tokio::test]
+    async fn topics_walk_every_page() {
+        let topics = load_topics(Arc::new(Denied(SimFleet::demo())), 2)
+            .await
+            .expect("topics");
+        let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "inventory-updates",
+                "order-events",
+                "payment-events.fifo",
+                "shipping-events"
+            ]
+        );
+        assert!(
+            topics
+                .iter()
+                .find(|t| t.name == "payment-events.fifo")
+                .is_some_and(|t| t.fifo)
+        );
+    }
+
+    #[tokio::test]
+    async fn unreadable_subscription_attributes_become_a_warning_on_that_row() {
+        let subs = load_subscriptions(Arc::new(Denied(SimFleet::demo())), 4)
+            .await
+            .expect("subscriptions");
+        assert_eq!(subs.len(), 14);
+        let denied: Vec<&Subscription> = subs.iter().filter(|s| s.warning.is_some()).collect();
+        assert_eq!(denied.len(), 1);
+        assert!(
+            denied[0]
+                .warning
+                .as_deref()
+                .is_some_and(|w| w.contains("access denied"))
+        );
+        // The others were completed, and pending ones were never asked about.
+        assert!(subs.iter().any(|s| s.raw_message_delivery));
+        assert!(
+            subs.iter()
+                .any(|s| s.pending_confirmation && s.warning.is_none())
+        );
+    }
+}
