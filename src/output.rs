@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::app::table::TableRow;
 use crate::app::tables::TableKind;
-use crate::app::topology_view::flatten;
+use crate::app::topology_lines::flatten;
 use crate::inventory::Inventory;
 use crate::inventory::topology::{self, QueueSummary};
 

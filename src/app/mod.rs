@@ -10,6 +10,7 @@ pub mod state;
 pub mod table;
 pub mod tables;
 pub mod target;
+pub mod topology_lines;
 pub mod topology_view;
 pub mod update;
 

@@ -1,0 +1,279 @@
+//! The fan-out tree flattened into lines: one line per topic, subscription, queue, DLQ
+//! and consumer, with what each needs to show and where it points.
+
+use super::table::RowStyle;
+use super::target::Target;
+use crate::domain::arn;
+use crate::inventory::Inventory;
+use crate::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, filter_summary};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeLine {
+    pub depth: usize,
+    /// For each level above this one: whether a sibling follows there (draw a rail).
+    pub rails: Vec<bool>,
+    /// Whether this is its parent's last child.
+    pub last: bool,
+    pub text: String,
+    pub detail: String,
+    pub style: RowStyle,
+    pub target: Option<Target>,
+    pub(super) parent: Option<usize>,
+}
+
+struct Builder {
+    lines: Vec<TreeLine>,
+}
+
+impl Builder {
+    /// Adds a line under `parent` and returns its index.
+    fn push(
+        &mut self,
+        parent: Option<usize>,
+        last: bool,
+        text: String,
+        detail: String,
+        style: RowStyle,
+        target: Option<Target>,
+    ) -> usize {
+        let (depth, rails) = match parent {
+            None => (0, Vec::new()),
+            Some(p) => {
+                let parent_line = &self.lines[p];
+                let mut rails = parent_line.rails.clone();
+                if parent_line.depth > 0 {
+                    rails.push(!parent_line.last);
+                }
+                (parent_line.depth + 1, rails)
+            }
+        };
+        self.lines.push(TreeLine {
+            depth,
+            rails,
+            last,
+            text,
+            detail,
+            style,
+            target,
+            parent,
+        });
+        self.lines.len() - 1
+    }
+}
+
+/// The whole tree as lines, roots first.
+pub fn flatten(inventory: &Inventory) -> Vec<TreeLine> {
+    let tree = topology::build(inventory);
+    let mut b = Builder { lines: Vec::new() };
+    for topic in &tree.topics {
+        let count = topic.subscriptions.len();
+        let detail = format!(
+            "{} · {} subscription{}",
+            if topic.fifo { "FIFO topic" } else { "topic" },
+            count,
+            if count == 1 { "" } else { "s" }
+        );
+        let root = b.push(
+            None,
+            true,
+            topic.name.clone(),
+            detail,
+            RowStyle::Normal,
+            Some(Target::Topic(topic.arn.clone())),
+        );
+        for (i, sub) in topic.subscriptions.iter().enumerate() {
+            subscription_lines(&mut b, root, i + 1 == count, sub);
+        }
+    }
+    if !tree.unsubscribed.is_empty() {
+        let count = tree.unsubscribed.len();
+        let root = b.push(
+            None,
+            true,
+            "(no topic)".to_string(),
+            format!(
+                "{count} queue{} no topic feeds",
+                if count == 1 { "" } else { "s" }
+            ),
+            RowStyle::Dim,
+            None,
+        );
+        for (i, queue) in tree.unsubscribed.iter().enumerate() {
+            queue_lines(&mut b, root, i + 1 == count, queue, "queue");
+        }
+    }
+    b.lines
+}
+
+fn subscription_lines(b: &mut Builder, parent: usize, last: bool, sub: &SubscriptionNode) {
+    let mut details = Vec::new();
+    if let Some(policy) = &sub.filter_policy {
+        let scope = if sub.filter_policy_scope.as_deref() == Some("MessageBody") {
+            "body "
+        } else {
+            ""
+        };
+        details.push(format!("filter {scope}{}", filter_summary(policy)));
+    }
+    // Raw delivery only exists for these protocols; Lambda always gets the envelope.
+    if matches!(sub.protocol.as_str(), "sqs" | "http" | "https" | "firehose") {
+        details.push(if sub.raw_message_delivery {
+            "raw".to_string()
+        } else {
+            "envelope".to_string()
+        });
+    }
+    if sub.pending_confirmation {
+        details.push("pending confirmation".to_string());
+    }
+    if let Some(warning) = &sub.warning {
+        details.push(format!("attributes unavailable: {warning}"));
+    }
+    let endpoint = match sub.protocol.as_str() {
+        "sqs" | "lambda" | "firehose" => arn::resource_name(&sub.endpoint).to_string(),
+        _ => sub.endpoint.clone(),
+    };
+    let style = if sub.pending_confirmation {
+        RowStyle::Dim
+    } else if sub.warning.is_some() {
+        RowStyle::Warning
+    } else {
+        RowStyle::Normal
+    };
+    let target = (sub.arn.starts_with("arn:")).then(|| Target::Subscription(sub.arn.clone()));
+    let line = b.push(
+        Some(parent),
+        last,
+        format!("{} → {endpoint}", sub.protocol),
+        details.join(" · "),
+        style,
+        target,
+    );
+
+    let children =
+        usize::from(sub.dlq.is_some()) + usize::from(sub.queue.is_some() || sub.queue_missing);
+    let mut done = 0;
+    if let Some(dlq) = &sub.dlq {
+        done += 1;
+        dlq_lines(b, line, done == children, dlq, "subscription DLQ");
+    }
+    if let Some(queue) = &sub.queue {
+        done += 1;
+        queue_lines(b, line, done == children, queue, "queue");
+    } else if sub.queue_missing {
+        b.push(
+            Some(line),
+            true,
+            format!("queue {endpoint}"),
+            "MISSING: the subscribed queue does not exist".to_string(),
+            RowStyle::Alert,
+            Some(Target::MissingQueue(sub.endpoint.clone())),
+        );
+    }
+}
+
+fn counts_detail(queue: &QueueNode) -> String {
+    let q = &queue.queue;
+    let mut text = format!(
+        "{}visible {} · in flight {}",
+        if q.fifo { "FIFO · " } else { "" },
+        super::tables::group_thousands(q.visible),
+        super::tables::group_thousands(q.in_flight)
+    );
+    if q.delayed > 0 {
+        text.push_str(&format!(
+            " · delayed {}",
+            super::tables::group_thousands(q.delayed)
+        ));
+    }
+    if let Some(max) = q.max_receive_count {
+        text.push_str(&format!(" · max receives {max}"));
+    }
+    text
+}
+
+fn queue_lines(b: &mut Builder, parent: usize, last: bool, queue: &QueueNode, label: &str) {
+    let is_dlq_line = label.contains("DLQ");
+    let style = if is_dlq_line && queue.queue.visible + queue.queue.in_flight > 0 {
+        RowStyle::Alert
+    } else if is_dlq_line {
+        RowStyle::Dlq
+    } else {
+        RowStyle::Normal
+    };
+    let line = b.push(
+        Some(parent),
+        last,
+        format!("{label} {}", queue.queue.name),
+        counts_detail(queue),
+        style,
+        Some(Target::Queue(queue.queue.url.clone())),
+    );
+    let consumer_lines = if queue.consumers_error.is_some() {
+        1
+    } else {
+        queue.consumers.len()
+    };
+    let children = usize::from(queue.dlq.is_some()) + consumer_lines;
+    let mut done = 0;
+    if let Some(dlq) = &queue.dlq {
+        done += 1;
+        dlq_lines(b, line, done == children, dlq, "DLQ");
+    }
+    if let Some(error) = &queue.consumers_error {
+        b.push(
+            Some(line),
+            true,
+            "λ consumers unknown".to_string(),
+            error.clone(),
+            RowStyle::Warning,
+            None,
+        );
+        return;
+    }
+    for consumer in &queue.consumers {
+        done += 1;
+        let batch = consumer
+            .batch_size
+            .map(|b| b.to_string())
+            .unwrap_or_else(|| "-".into());
+        b.push(
+            Some(line),
+            done == children,
+            format!("λ {}", consumer.function_name),
+            format!("{} · batch {batch}", consumer.state),
+            if consumer.state == "Enabled" {
+                RowStyle::Normal
+            } else {
+                RowStyle::Dim
+            },
+            Some(Target::Function(consumer.function_arn.clone())),
+        );
+    }
+}
+
+fn dlq_lines(b: &mut Builder, parent: usize, last: bool, dlq: &DlqNode, label: &str) {
+    match dlq {
+        DlqNode::Present(queue) => queue_lines(b, parent, last, queue, label),
+        DlqNode::Missing { arn: dlq_arn } => {
+            b.push(
+                Some(parent),
+                last,
+                format!("{label} {}", arn::resource_name(dlq_arn)),
+                "MISSING: no such queue, failed messages have nowhere to go".to_string(),
+                RowStyle::Alert,
+                Some(Target::MissingQueue(dlq_arn.clone())),
+            );
+        }
+        DlqNode::Cycle { arn: dlq_arn } => {
+            b.push(
+                Some(parent),
+                last,
+                format!("{label} {}", arn::resource_name(dlq_arn)),
+                "cycle: this queue is already above".to_string(),
+                RowStyle::Warning,
+                None,
+            );
+        }
+    }
+}
