@@ -319,3 +319,18 @@ fn topic_describe_pane() {
     press(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!(render(&mut app, 80, 14));
 }
+
+#[test]
+fn every_view_draws_at_tiny_sizes_without_panicking() {
+    for command_name in ["queues", "dlq", "topics", "subs", "lambdas", "topology"] {
+        for (width, height) in [(1, 1), (10, 3), (30, 8), (80, 24)] {
+            let mut app = demo_app();
+            command(&mut app, command_name);
+            render(&mut app, width, height);
+            press(&mut app, KeyCode::Char('d'));
+            render(&mut app, width, height);
+            press(&mut app, KeyCode::Char('?'));
+            render(&mut app, width, height);
+        }
+    }
+}
