@@ -201,10 +201,21 @@ pub fn attribute_lines(attributes: &BTreeMap<String, String>) -> Vec<(String, St
                     lines.push((label, line.to_string()));
                 }
             }
-            None => lines.push((name.clone(), value.clone())),
+            None => lines.push((name.clone(), readable_value(name, value))),
         }
     }
     lines
+}
+
+/// SQS timestamps are epoch seconds; show when that was, keeping the raw value.
+fn readable_value(name: &str, value: &str) -> String {
+    match value.parse::<u64>() {
+        Ok(seconds) if name.ends_with("Timestamp") => {
+            let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+            format!("{value} ({})", humantime::format_rfc3339_seconds(at))
+        }
+        _ => value.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -237,6 +248,21 @@ mod tests {
         assert_eq!(lines[start].1, "{");
         assert_eq!(lines[start + 2].1, "  \"maxReceiveCount\": 5");
         assert!(describe_lines(&inventory, &Target::Queue("https://sqs/1/none".into())).is_none());
+    }
+
+    #[test]
+    fn timestamps_read_as_dates() {
+        let attributes: BTreeMap<String, String> =
+            [("CreatedTimestamp".to_string(), "1767225600".to_string())]
+                .into_iter()
+                .collect();
+        assert_eq!(
+            attribute_lines(&attributes),
+            [(
+                "CreatedTimestamp".to_string(),
+                "1767225600 (2026-01-01T00:00:00Z)".to_string()
+            )]
+        );
     }
 
     #[test]
