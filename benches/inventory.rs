@@ -15,30 +15,52 @@
 //! and prints medians, minimums, the ratio sequential/squall and queues per second. It prints
 //! figures only: nothing here asserts on a duration.
 //!
-//! Run it with `scripts/bench-inventory [--sizes 1000,5000] [--runs 3]` (installs LocalStack,
-//! builds the release binary) or `cargo bench --bench inventory -- [OPTIONS]`. Under
-//! `cargo test --all-targets` (no `--bench` argument) it does nothing.
+//! Each size is measured at every latency in `--latency-ms` (default 0,20). Latency 0 talks to
+//! LocalStack directly. On loopback LocalStack is CPU-bound (about 2 ms of Python per call,
+//! under one interpreter lock), so calls in flight at once gain little there. Real AWS is tens of
+//! milliseconds of network away, which is what concurrent calls hide. So for a latency L > 0 both
+//! sides go through an in-process TCP proxy (127.0.0.1, an ephemeral port) that holds every chunk
+//! it reads from a client for L ms before writing it to LocalStack. An HTTP/1.1 request is small
+//! and written at once, so one chunk is about one request: each call gets about L ms more, like
+//! a round trip of L ms. Responses go back without delay, and there is no TLS. The proxy counts
+//! the chunks it delays, and the table shows chunks per call (per run: N GetQueueAttributes plus
+//! the ListQueues pages on each side, and squall's one SNS ListSubscriptions), so it shows how
+//! close "one chunk per request" holds.
+//!
+//! Run it with `scripts/bench-inventory [--sizes 1000,5000] [--runs 3] [--latency-ms 0,20]`
+//! (installs LocalStack, builds the release binary) or `cargo bench --bench inventory --
+//! [OPTIONS]`. Under `cargo test --all-targets` (no `--bench` argument) it does nothing.
 
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/support/localstack.rs"]
 mod localstack;
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::{JoinHandle, JoinSet};
 
 use localstack::{ACCOUNT_ID, LocalStack, REGION};
 
 const USAGE: &str = "\
-usage: cargo bench --bench inventory -- [--sizes N[,N...]] [--runs K] [--seed-concurrency C]
+usage: cargo bench --bench inventory -- [--sizes N[,N...]] [--runs K] [--latency-ms L[,L...]]
+                                         [--seed-concurrency C]
 
   --sizes            queue counts to measure, ascending; queues are reused (default 1000,5000)
-  --runs             timed runs of each side per size, interleaved (default 3)
+  --runs             timed runs of each side per size and latency, interleaved (default 3)
+  --latency-ms       added latency per request in ms, simulating the network distance to AWS;
+                     0 talks to LocalStack directly, L > 0 goes through a local proxy that
+                     delays each request by L ms (default 0,20)
   --seed-concurrency CreateQueue calls in flight while seeding (default 32)";
 
 /// Every 10th queue (i % 10 == 3) gets a RedrivePolicy to queue i - 3 (i % 10 == 0).
@@ -54,6 +76,8 @@ const MESSAGES_PER_QUEUE: usize = 3;
 struct Options {
     sizes: Vec<usize>,
     runs: usize,
+    /// Added per-request latency, ascending; 0 means no proxy.
+    latencies_ms: Vec<u64>,
     seed_concurrency: usize,
     /// `cargo bench` passes `--bench`; `cargo test --all-targets` does not.
     bench_mode: bool,
@@ -63,6 +87,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
     let mut options = Options {
         sizes: vec![1000, 5000],
         runs: 3,
+        latencies_ms: vec![0, 20],
         seed_concurrency: 32,
         bench_mode: false,
     };
@@ -95,6 +120,20 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
                 options.sizes = sizes;
             }
             "--runs" => options.runs = positive("--runs", &value("--runs")?)?,
+            "--latency-ms" => {
+                let text = value("--latency-ms")?;
+                let mut latencies = text
+                    .split(',')
+                    .map(|s| s.trim().replace('_', ""))
+                    .map(|s| {
+                        s.parse::<u64>()
+                            .map_err(|_| format!("--latency-ms: not a whole number: {s:?}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                latencies.sort_unstable();
+                latencies.dedup();
+                options.latencies_ms = latencies;
+            }
             "--seed-concurrency" => {
                 options.seed_concurrency =
                     positive("--seed-concurrency", &value("--seed-concurrency")?)?;
@@ -143,8 +182,11 @@ fn main() -> ExitCode {
 
 struct Row {
     n: usize,
+    latency_ms: u64,
     squall: Vec<Duration>,
     sequential: Vec<Duration>,
+    /// For L > 0: chunks the proxy delayed during this row / calls both sides made.
+    chunks_per_call: Option<f64>,
 }
 
 fn run(options: &Options) {
@@ -173,6 +215,17 @@ fn run(options: &Options) {
         .build()
         .expect("starting the tokio runtime");
     let seeder = runtime.block_on(ls.sqs());
+    let upstream: SocketAddr = ([127, 0, 0, 1], ls.port()).into();
+    // One proxy per latency > 0, for the whole benchmark; `None` is the direct path.
+    let paths: Vec<(u64, Option<Proxy>)> = options
+        .latencies_ms
+        .iter()
+        .map(|&ms| {
+            let proxy = (ms > 0)
+                .then(|| runtime.block_on(Proxy::start(upstream, Duration::from_millis(ms))));
+            (ms, proxy)
+        })
+        .collect();
 
     let mut rows = Vec::new();
     let mut seeded = 0usize;
@@ -195,34 +248,61 @@ fn run(options: &Options) {
             "LocalStack lists {expected} queues, seeded {n}"
         );
 
-        let mut row = Row {
-            n,
-            squall: Vec::new(),
-            sequential: Vec::new(),
-        };
-        for run in 1..=options.runs {
-            let (took, listed) = run_squall(&squall_bin, &ls.endpoint(), scratch.path());
-            assert_eq!(
-                listed, expected,
-                "squall ls queues --json printed {listed} queues, LocalStack has {expected}"
-            );
-            row.squall.push(took);
-            let (took_seq, described) = runtime.block_on(sequential(&ls));
-            assert_eq!(
-                described, expected,
-                "the sequential listing described {described} queues, LocalStack has {expected}"
-            );
-            row.sequential.push(took_seq);
-            println!(
-                "N={n} run {run}/{}: squall {:.3} s, sequential {:.3} s",
-                options.runs,
-                took.as_secs_f64(),
-                took_seq.as_secs_f64()
-            );
+        for (latency_ms, proxy) in &paths {
+            let endpoint = proxy
+                .as_ref()
+                .map_or_else(|| ls.endpoint(), Proxy::endpoint);
+            let chunks_before = proxy.as_ref().map(Proxy::chunks);
+            let mut row = Row {
+                n,
+                latency_ms: *latency_ms,
+                squall: Vec::new(),
+                sequential: Vec::new(),
+                chunks_per_call: None,
+            };
+            for run in 1..=options.runs {
+                let (took, listed) = run_squall(&squall_bin, &endpoint, scratch.path());
+                assert_eq!(
+                    listed, expected,
+                    "squall ls queues --json via {endpoint} printed {listed} queues, \
+                     LocalStack has {expected}"
+                );
+                row.squall.push(took);
+                let (took_seq, described) = runtime.block_on(sequential(&ls, &endpoint));
+                assert_eq!(
+                    described, expected,
+                    "the sequential listing via {endpoint} described {described} queues, \
+                     LocalStack has {expected}"
+                );
+                row.sequential.push(took_seq);
+                println!(
+                    "N={n} latency {latency_ms} ms run {run}/{}: squall {:.3} s, \
+                     sequential {:.3} s",
+                    options.runs,
+                    took.as_secs_f64(),
+                    took_seq.as_secs_f64()
+                );
+            }
+            if let (Some(proxy), Some(before)) = (proxy, chunks_before) {
+                // Per run and side: every ListQueues page, then one GetQueueAttributes per queue;
+                // squall also loads subscriptions (`ls queues` counts subscription DLQs), one
+                // SNS ListSubscriptions page here since the benchmark creates none.
+                let calls = options.runs * (2 * (n + n.div_ceil(1000)) + 1);
+                row.chunks_per_call = Some((proxy.chunks() - before) as f64 / calls as f64);
+            }
+            rows.push(row);
         }
-        rows.push(row);
     }
     drop(seeder);
+    let mut proxied = Vec::new();
+    for (ms, proxy) in paths {
+        if let Some(proxy) = proxy {
+            let (connections, chunks) = runtime.block_on(proxy.shutdown());
+            proxied.push(format!(
+                "{ms} ms: {connections} connections, {chunks} chunks delayed"
+            ));
+        }
+    }
     drop(runtime);
 
     println!();
@@ -240,6 +320,16 @@ fn run(options: &Options) {
         options.runs
     );
     println!("Machine: {}", machine_facts());
+    println!(
+        "Latency simulates the network distance to real AWS: on loopback LocalStack is \
+         CPU-bound (~2 ms of Python per call, one interpreter lock), so concurrency barely helps \
+         at 0 ms; at L > 0 both sides go through an in-process TCP proxy that holds each request \
+         (each client->server read chunk) L ms before forwarding it to LocalStack, responses \
+         undelayed and no TLS, i.e. about one L ms round trip per call."
+    );
+    if !proxied.is_empty() {
+        println!("Proxies (shut down): {}", proxied.join("; "));
+    }
     println!();
     print_table(&rows);
 
@@ -396,12 +486,17 @@ fn run_squall(bin: &Path, endpoint: &str, scratch: &Path) -> (Duration, usize) {
     (took, rows.len())
 }
 
-/// The plain way: one client, all ListQueues pages, then GetQueueAttributes(All) strictly one
-/// queue at a time. Returns the wall time (client construction included) and how many queues
-/// were described.
-async fn sequential(ls: &LocalStack) -> (Duration, usize) {
+/// The plain way: one client (talking to `endpoint`, LocalStack or the proxy in front of it),
+/// all ListQueues pages, then GetQueueAttributes(All) strictly one queue at a time. Returns the
+/// wall time (client construction included) and how many queues were described.
+async fn sequential(ls: &LocalStack, endpoint: &str) -> (Duration, usize) {
     let started = Instant::now();
-    let sqs = ls.sqs().await;
+    let sdk_config = ls.sdk_config().await;
+    let sqs = aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::config::Builder::from(&sdk_config)
+            .endpoint_url(endpoint)
+            .build(),
+    );
     let urls = list_all(&sqs).await;
     let mut described = 0usize;
     for url in &urls {
@@ -417,6 +512,140 @@ async fn sequential(ls: &LocalStack) -> (Duration, usize) {
         }
     }
     (started.elapsed(), described)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Latency proxy
+
+/// A TCP proxy on 127.0.0.1 (ephemeral port) in front of `upstream`: for every accepted
+/// connection it opens one to `upstream` and runs one task per direction. Client to server, each
+/// chunk read is held `delay` before it is written on; server to client is a plain copy.
+struct Proxy {
+    addr: SocketAddr,
+    chunks: Arc<AtomicU64>,
+    stop: oneshot::Sender<()>,
+    /// The accept loop; returns how many connections it accepted.
+    accept: JoinHandle<u64>,
+}
+
+impl Proxy {
+    async fn start(upstream: SocketAddr, delay: Duration) -> Proxy {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("binding the latency proxy");
+        let addr = listener.local_addr().expect("the latency proxy's address");
+        let chunks = Arc::new(AtomicU64::new(0));
+        let (stop, stopped) = oneshot::channel();
+        let accept = tokio::spawn(accept_loop(
+            listener,
+            upstream,
+            delay,
+            Arc::clone(&chunks),
+            stopped,
+        ));
+        Proxy {
+            addr,
+            chunks,
+            stop,
+            accept,
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Client->server chunks delayed so far.
+    fn chunks(&self) -> u64 {
+        self.chunks.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting, aborts the connections still open and waits for all of it; returns the
+    /// connections accepted and the chunks delayed.
+    async fn shutdown(self) -> (u64, u64) {
+        // The accept loop only ends on this signal, so the receiver is still there.
+        let _ = self.stop.send(());
+        let connections = self.accept.await.expect("the latency proxy's accept loop");
+        (connections, self.chunks.load(Ordering::Relaxed))
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    upstream: SocketAddr,
+    delay: Duration,
+    chunks: Arc<AtomicU64>,
+    mut stopped: oneshot::Receiver<()>,
+) -> u64 {
+    let mut tasks = JoinSet::new();
+    let mut connections = 0u64;
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            // Reap finished copies so the set stays small.
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            accepted = listener.accept() => {
+                let client = match accepted {
+                    Ok((client, _)) => client,
+                    Err(e) => {
+                        eprintln!("latency proxy: accept: {e}");
+                        continue;
+                    }
+                };
+                let server = match TcpStream::connect(upstream).await {
+                    Ok(server) => server,
+                    Err(e) => {
+                        eprintln!("latency proxy: connecting to {upstream}: {e}");
+                        continue;
+                    }
+                };
+                connections += 1;
+                // Small requests and responses: no Nagle on either leg.
+                let _ = client.set_nodelay(true);
+                let _ = server.set_nodelay(true);
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tasks.spawn(forward_delayed(client_read, server_write, delay, Arc::clone(&chunks)));
+                tasks.spawn(forward(server_read, client_write));
+            }
+        }
+    }
+    drop(listener);
+    // Aborts whatever is still open (idle keep-alive connections) and waits for it.
+    tasks.shutdown().await;
+    connections
+}
+
+/// Client to server: read a chunk, wait `delay`, write it, until EOF; then half-close upstream.
+async fn forward_delayed(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    delay: Duration,
+    chunks: Arc<AtomicU64>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        tokio::time::sleep(delay).await;
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+        chunks.fetch_add(1, Ordering::Relaxed);
+    }
+    let _ = to.shutdown().await;
+}
+
+/// Server to client, undelayed; then half-close towards the client.
+async fn forward(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+) {
+    if tokio::io::copy(&mut from, &mut to).await.is_ok() {
+        let _ = to.shutdown().await;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,6 +673,7 @@ fn secs(d: Duration) -> String {
 fn print_table(rows: &[Row]) {
     let header = [
         "N",
+        "latency",
         "squall median",
         "squall min",
         "sequential median",
@@ -451,6 +681,7 @@ fn print_table(rows: &[Row]) {
         "ratio seq/squall",
         "squall queues/s",
         "sequential queues/s",
+        "proxy chunks/call",
     ];
     let mut lines = vec![header.map(str::to_string).to_vec()];
     for row in rows {
@@ -458,6 +689,7 @@ fn print_table(rows: &[Row]) {
         let per_sec = |d: Duration| format!("{:.0}", row.n as f64 / d.as_secs_f64());
         lines.push(vec![
             row.n.to_string(),
+            format!("{} ms", row.latency_ms),
             secs(sq_med),
             secs(min(&row.squall)),
             secs(seq_med),
@@ -465,6 +697,8 @@ fn print_table(rows: &[Row]) {
             format!("{:.2}x", seq_med.as_secs_f64() / sq_med.as_secs_f64()),
             per_sec(sq_med),
             per_sec(seq_med),
+            row.chunks_per_call
+                .map_or_else(|| "-".to_string(), |c| format!("{c:.3}")),
         ]);
     }
     let widths: Vec<usize> = (0..header.len())
@@ -478,7 +712,11 @@ fn print_table(rows: &[Row]) {
             .collect();
         println!("{}", cells.join("  "));
     }
-    println!("(ratio and queues/s from the medians)");
+    println!(
+        "(ratio and queues/s from the medians; latency = added per request by the proxy, 0 = \
+         direct to LocalStack; proxy chunks/call = client->server chunks delayed / calls made, \
+         1.000 = exactly one delay per request)"
+    );
 }
 
 fn localstack_version() -> String {

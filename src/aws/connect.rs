@@ -34,7 +34,9 @@ pub async fn connect(
     options: &ConnectOptions,
 ) -> Result<(SdkConfig, ConnectionInfo), ConnectError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
+        // Adaptive: retries throttled calls with backoff and slows the client down while
+        // AWS is throttling, which matters when describing thousands of queues.
+        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
