@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
+use super::text::truncate;
 use crate::app::App;
 use crate::app::commands::COMMANDS;
 use crate::app::keymap::Keymap;
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usi
         .max()
         .unwrap_or(0)
         + 2;
+    let description_width = (inner.width as usize).saturating_sub(key_width);
     let lines: Vec<Line> = entries
         .into_iter()
         .map(|(keys, description)| {
@@ -63,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usi
             } else {
                 Line::from(vec![
                     Span::styled(format!("{keys:key_width$}"), theme.ok()),
-                    Span::raw(description),
+                    Span::raw(truncate(&description, description_width, theme.ellipsis())),
                 ])
             }
         })

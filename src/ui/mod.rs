@@ -61,10 +61,11 @@ fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The help overlay's area: most of the screen, leaving the edges visible for context.
+/// The help overlay's area: between the header and the status bar, at most 100 wide
+/// (full width on narrow terminals, where a margin would only show clutter).
 fn centered(area: Rect) -> Rect {
-    let width = area.width.saturating_sub(4).clamp(20.min(area.width), 96);
-    let height = area.height.saturating_sub(2).max(3.min(area.height));
+    let width = area.width.min(100);
+    let height = area.height.saturating_sub(2).max(area.height.min(3));
     Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
