@@ -83,9 +83,14 @@ async fn event_loop(
         if runner.run(update(&mut app, action)) {
             break;
         }
-        // Take whatever else is already waiting before drawing again.
-        for _ in 0..MAX_ACTIONS_PER_FRAME {
+        // Take whatever else is already waiting before drawing again, merging streamed
+        // queue batches so thousands of rows cost one rebuild, not hundreds.
+        let mut waiting = Vec::new();
+        while waiting.len() < MAX_ACTIONS_PER_FRAME {
             let Ok(action) = rx.try_recv() else { break };
+            waiting.push(action);
+        }
+        for action in coalesce(waiting) {
             if runner.run(update(&mut app, action)) {
                 cancel.cancel();
                 return Ok(());
@@ -94,6 +99,25 @@ async fn event_loop(
     }
     cancel.cancel();
     Ok(())
+}
+
+/// Merges consecutive `QueuesLoaded` batches of the same load into one action; the order
+/// of everything else is kept.
+fn coalesce(actions: Vec<Action>) -> Vec<Action> {
+    let mut merged: Vec<Action> = Vec::with_capacity(actions.len());
+    for action in actions {
+        match (merged.last_mut(), action) {
+            (
+                Some(Action::QueuesLoaded {
+                    generation: last,
+                    queues: into,
+                }),
+                Action::QueuesLoaded { generation, queues },
+            ) if *last == generation => into.extend(queues),
+            (_, action) => merged.push(action),
+        }
+    }
+    merged
 }
 
 struct EffectRunner {
@@ -232,4 +256,47 @@ fn copy_to_clipboard(text: &str) {
     let mut stdout = std::io::stdout();
     let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
     let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Queue;
+
+    fn batch(generation: u64, names: &[&str]) -> Action {
+        let queues = names
+            .iter()
+            .map(|n| {
+                Queue::from_attributes(
+                    &format!("https://sqs/1/{n}"),
+                    Default::default(),
+                    "us-east-1",
+                )
+            })
+            .collect();
+        Action::QueuesLoaded { generation, queues }
+    }
+
+    #[test]
+    fn coalesce_merges_adjacent_batches_of_one_load_only() {
+        let tick = Action::Tick(std::time::SystemTime::UNIX_EPOCH);
+        let merged = coalesce(vec![
+            batch(1, &["a"]),
+            batch(1, &["b", "c"]),
+            batch(2, &["d"]),
+            tick.clone(),
+            batch(2, &["e"]),
+        ]);
+        assert_eq!(merged.len(), 4);
+        assert!(
+            matches!(&merged[0], Action::QueuesLoaded { generation: 1, queues } if queues.len() == 3)
+        );
+        assert!(
+            matches!(&merged[1], Action::QueuesLoaded { generation: 2, queues } if queues.len() == 1)
+        );
+        assert_eq!(merged[2], tick);
+        assert!(
+            matches!(&merged[3], Action::QueuesLoaded { generation: 2, queues } if queues.len() == 1)
+        );
+    }
 }
