@@ -39,6 +39,10 @@ async fn listing_crosses_the_1000_queue_page_boundary() {
         .expect("ListQueues");
     assert_eq!(first_page.items.len(), 1000, "a full first page");
     assert!(
+        directory.paginates_queue_listing().await.expect("probe"),
+        "LocalStack honours MaxResults"
+    );
+    assert!(
         first_page.next_token.is_some(),
         "MaxResults must make SQS return a NextToken"
     );

@@ -34,6 +34,11 @@ pub trait QueueDirectory: Send + Sync {
         next_token: Option<String>,
     ) -> Result<Page<String>, ApiError>;
 
+    /// Whether the endpoint honours `MaxResults` on ListQueues (AWS and LocalStack do; moto
+    /// ignores it and never paginates). Asked only when a full page came without NextToken,
+    /// which on AWS just means the account has a multiple of 1,000 queues.
+    async fn paginates_queue_listing(&self) -> Result<bool, ApiError>;
+
     /// Every attribute of one queue (`GetQueueAttributes(All)`), counts included.
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError>;
 

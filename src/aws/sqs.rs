@@ -46,6 +46,17 @@ impl QueueDirectory for SdkQueues {
         })
     }
 
+    async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
+        let output = self
+            .client
+            .list_queues()
+            .max_results(1)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListQueues", e))?;
+        Ok(output.queue_urls.unwrap_or_default().len() <= 1)
+    }
+
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
         let output = self
             .client

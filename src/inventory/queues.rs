@@ -105,11 +105,13 @@ async fn list_all_urls(
 ) -> Result<(), ApiError> {
     let mut sent = HashSet::new();
     let truncated = list_prefix(directory, None, &urls, &mut sent, &cancel).await?;
-    if !truncated {
+    // A full last page without NextToken is either exactly a multiple of 1,000 queues, or
+    // an endpoint that does not paginate (moto). One cheap probe tells which.
+    if !truncated || directory.paginates_queue_listing().await? {
         return Ok(());
     }
-    // A full page and no NextToken: the endpoint does not paginate (moto). List by name
-    // prefix instead, splitting any prefix that still fills a page, so nothing is missed.
+    // The endpoint does not paginate: list by name prefix instead, splitting any prefix
+    // that still fills a page, so nothing is missed.
     tracing::info!("ListQueues returned a full page without NextToken; listing by name prefix");
     let mut prefixes: Vec<String> = NAME_CHARS.chars().rev().map(String::from).collect();
     while let Some(prefix) = prefixes.pop() {
@@ -190,6 +192,10 @@ mod tests {
             token: Option<String>,
         ) -> Result<Page<String>, ApiError> {
             self.0.list_queue_urls(prefix, token).await
+        }
+
+        async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
+            self.0.paginates_queue_listing().await
         }
 
         async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {

@@ -221,6 +221,10 @@ impl QueueDirectory for SimFleet {
         })
     }
 
+    async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
+        Ok(self.gives_next_token)
+    }
+
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
         let name = crate::domain::arn::queue_name_from_url(url);
         self.queues
@@ -267,6 +271,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn exactly_a_thousand_queues_need_no_prefix_fallback() {
+        let fleet = Arc::new(CountingFleet::new(SimFleet::with_queue_count(2_000, 1000)));
+        let (queues, _) = collect_queues(fleet.clone(), 8).await.expect("load");
+        assert_eq!(queues.len(), 2_000);
+        // Two pages, then one probe that shows the endpoint paginates: no prefix listing.
+        assert_eq!(fleet.list_calls(), 2);
+    }
+
+    #[tokio::test]
     async fn lists_everything_from_an_endpoint_without_next_token() {
         let fleet = SimFleet::with_queue_count(2_345, 1000).without_next_token();
         let first = fleet.list_queue_urls(None, None).await.expect("page");
@@ -277,5 +290,52 @@ mod tests {
             2_345,
             "the prefix fallback finds every queue once"
         );
+    }
+
+    /// Counts ListQueues calls made through it.
+    struct CountingFleet {
+        fleet: SimFleet,
+        lists: std::sync::atomic::AtomicUsize,
+    }
+
+    impl CountingFleet {
+        fn new(fleet: SimFleet) -> CountingFleet {
+            CountingFleet {
+                fleet,
+                lists: Default::default(),
+            }
+        }
+
+        fn list_calls(&self) -> usize {
+            self.lists.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    #[async_trait]
+    impl QueueDirectory for CountingFleet {
+        async fn list_queue_urls(
+            &self,
+            prefix: Option<&str>,
+            token: Option<String>,
+        ) -> Result<Page<String>, ApiError> {
+            self.lists.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.fleet.list_queue_urls(prefix, token).await
+        }
+
+        async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
+            self.fleet.paginates_queue_listing().await
+        }
+
+        async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
+            self.fleet.describe_queue(url).await
+        }
+
+        async fn list_dead_letter_source_queues(
+            &self,
+            url: &str,
+            token: Option<String>,
+        ) -> Result<Page<String>, ApiError> {
+            self.fleet.list_dead_letter_source_queues(url, token).await
+        }
     }
 }
