@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{Action, App, Effect, update};
-use crate::aws::Backend;
+use crate::aws::{ApiError, Backend};
 use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
 use crate::ui::{self, Theme};
 
@@ -138,11 +138,7 @@ impl EffectRunner {
                     quit = true;
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
-                Effect::Load {
-                    source: Source::Queues,
-                    generation,
-                } => self.load_queues(generation),
-                Effect::Load { source, generation } => self.load_source(source, generation),
+                Effect::Load { source, generation } => self.load(source, generation),
             }
         }
         quit
@@ -184,45 +180,49 @@ impl EffectRunner {
         });
     }
 
-    /// Topics, subscriptions and Lambda listings arrive whole.
-    fn load_source(&self, source: Source, generation: u64) {
-        let backend = self.backend.clone();
+    /// Queues stream in; topics, subscriptions and Lambda listings arrive whole.
+    fn load(&self, source: Source, generation: u64) {
+        let (backend, concurrency) = (self.backend.clone(), self.concurrency);
+        match source {
+            Source::Queues => self.load_queues(generation),
+            Source::Topics => self.spawn_listing(source, generation, async move {
+                let topics = topics::load_topics(backend.topics, concurrency).await?;
+                Ok(Action::TopicsLoaded { generation, topics })
+            }),
+            Source::Subscriptions => self.spawn_listing(source, generation, async move {
+                let subscriptions = topics::load_subscriptions(backend.topics, concurrency).await?;
+                Ok(Action::SubscriptionsLoaded {
+                    generation,
+                    subscriptions,
+                })
+            }),
+            Source::EventSourceMappings => self.spawn_listing(source, generation, async move {
+                let mappings = lambdas::load_event_source_mappings(backend.lambdas).await?;
+                Ok(Action::MappingsLoaded {
+                    generation,
+                    mappings,
+                })
+            }),
+            Source::Functions => self.spawn_listing(source, generation, async move {
+                let functions = lambdas::load_functions(backend.lambdas).await?;
+                Ok(Action::FunctionsLoaded {
+                    generation,
+                    functions,
+                })
+            }),
+        }
+    }
+
+    /// Runs one whole listing as a cancellable task and reports its result as an Action.
+    fn spawn_listing(
+        &self,
+        source: Source,
+        generation: u64,
+        work: impl std::future::Future<Output = Result<Action, ApiError>> + Send + 'static,
+    ) {
         let tx = self.tx.clone();
         let cancel = self.cancel.child_token();
-        let concurrency = self.concurrency;
         tokio::spawn(async move {
-            let work = async {
-                match source {
-                    Source::Queues => unreachable_queue_source(),
-                    Source::Topics => topics::load_topics(backend.topics, concurrency)
-                        .await
-                        .map(|topics| Action::TopicsLoaded { generation, topics }),
-                    Source::Subscriptions => {
-                        topics::load_subscriptions(backend.topics, concurrency)
-                            .await
-                            .map(|subscriptions| Action::SubscriptionsLoaded {
-                                generation,
-                                subscriptions,
-                            })
-                    }
-                    Source::EventSourceMappings => {
-                        lambdas::load_event_source_mappings(backend.lambdas)
-                            .await
-                            .map(|mappings| Action::MappingsLoaded {
-                                generation,
-                                mappings,
-                            })
-                    }
-                    Source::Functions => {
-                        lambdas::load_functions(backend.lambdas)
-                            .await
-                            .map(|functions| Action::FunctionsLoaded {
-                                generation,
-                                functions,
-                            })
-                    }
-                }
-            };
             let result = tokio::select! {
                 _ = cancel.cancelled() => return,
                 result = work => result,
@@ -235,16 +235,10 @@ impl EffectRunner {
                     error,
                 }
             });
+            // The loop has ended when the receiver is gone; nothing to report to.
             let _ = tx.send(action);
         });
     }
-}
-
-/// Queues stream through `load_queues`; they never reach `load_source`.
-fn unreachable_queue_source() -> Result<Action, crate::aws::ApiError> {
-    Err(crate::aws::ApiError::Other(
-        "queues load through the streaming loader".to_string(),
-    ))
 }
 
 /// OSC 52 asks the terminal itself to set the clipboard, so `y` works over SSH and in
