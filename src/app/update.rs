@@ -80,6 +80,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                             "{failed} of {listed} queues could not be described; the rest are shown"
                         ),
                     );
+                } else if app
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.level == Level::Error)
+                {
+                    // The queues loaded again: an earlier error (say, the endpoint was
+                    // unreachable) no longer holds.
+                    app.message = None;
                 }
             }
             Vec::new()
@@ -184,7 +192,17 @@ fn inventory_changed(app: &mut App) {
     }
 }
 
+/// Shows a message; a warning never hides an error that is still on screen, since the
+/// error is what the user needs to read (an unreachable endpoint fails every listing).
 fn set_message(app: &mut App, level: Level, text: String) {
+    if level == Level::Warning
+        && app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.level == Level::Error)
+    {
+        return;
+    }
     app.message = Some(StatusMessage { level, text });
 }
 

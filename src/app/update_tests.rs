@@ -451,3 +451,47 @@ fn sort_keys_change_the_order() {
         ["payments", "payments-dlq", "orders", "orders-dlq"]
     );
 }
+
+#[test]
+fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char('r'));
+    let refused = |what: &str| ApiError::Connection(format!("{what}: connection refused"));
+    update(
+        &mut app,
+        Action::SourceFailed {
+            source: Source::Queues,
+            generation: 2,
+            error: refused("ListQueues"),
+        },
+    );
+    update(
+        &mut app,
+        Action::SourceFailed {
+            source: Source::Functions,
+            generation: 2,
+            error: refused("ListFunctions"),
+        },
+    );
+    let message = app.message.clone().expect("message");
+    assert_eq!(message.level, Level::Error);
+    assert!(message.text.contains("ListQueues"));
+
+    // The periodic refresh retries the queues, and this time they load.
+    assert_eq!(
+        update(&mut app, Action::Tick(t(31))),
+        vec![Effect::Load {
+            source: Source::Queues,
+            generation: 3
+        }]
+    );
+    update(
+        &mut app,
+        Action::QueuesFinished {
+            generation: 3,
+            listed: 0,
+            failed: 0,
+        },
+    );
+    assert_eq!(app.message, None);
+}
