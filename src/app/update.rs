@@ -272,10 +272,12 @@ fn handle_normal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyAction::Back => go_back(app),
         KeyAction::Refresh => {
-            if app.loading() {
+            // Listings still running are not started twice; say so only if nothing started.
+            let effects = start(app);
+            if effects.is_empty() {
                 set_message(app, Level::Info, "a refresh is already running".to_string());
             }
-            return start(app);
+            return effects;
         }
         KeyAction::Down => move_by(app, 1),
         KeyAction::Up => move_by(app, -1),
