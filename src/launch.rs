@@ -152,10 +152,20 @@ fn init_logging(
         .open(&path)
         .wrap_err_with(|| format!("cannot open the log file {}", path.display()))?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // squall's own events at debug; the SDK and HTTP stack at info, because their debug and
+    // trace output can carry request and response details (message bodies among them).
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_target("squall", tracing::Level::DEBUG)
+        .with_default(tracing::Level::INFO);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false),
+        )
+        .with(filter)
         .try_init()
         .map_err(|e| eyre!("cannot start logging: {e}"))?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "squall starting");

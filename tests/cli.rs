@@ -258,3 +258,26 @@ fn demo_ls_every_kind_prints_a_table() {
             .stdout(predicate::str::contains(expected));
     }
 }
+
+#[test]
+fn log_file_is_written_only_when_asked() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let log = home.path().join("squall.log");
+    squall(&home)
+        .args(["--demo", "--log-file"])
+        .arg(&log)
+        .args(["ls", "queues"])
+        .assert()
+        .success()
+        .stderr("");
+    let text = std::fs::read_to_string(&log).expect("log written");
+    assert!(text.contains("squall starting"), "{text}");
+    // Without the flag nothing is written anywhere in the home directory.
+    let quiet = tempfile::tempdir().expect("tempdir");
+    squall(&quiet)
+        .args(["--demo", "ls", "queues"])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(std::fs::read_dir(quiet.path()).expect("dir").count(), 0);
+}
