@@ -34,6 +34,10 @@
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/support/localstack.rs"]
 mod localstack;
+/// The emulator process helpers `localstack` uses (as `super::process`).
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/support/process.rs"]
+mod process;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

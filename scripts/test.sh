@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run squall's full test suite: install the pinned LocalStack (idempotent), then
+# Run squall's full test suite: install the pinned LocalStack and moto (idempotent), then
 # `cargo test --all-targets`, forwarding any arguments (e.g. `scripts/test.sh -- --nocapture`).
 set -euo pipefail
 
@@ -7,4 +7,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 scripts/install-localstack.sh
+scripts/install-moto.sh
 exec cargo test --all-targets "$@"

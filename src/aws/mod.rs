@@ -34,9 +34,10 @@ pub trait QueueDirectory: Send + Sync {
         next_token: Option<String>,
     ) -> Result<Page<String>, ApiError>;
 
-    /// Whether the endpoint honours `MaxResults` on ListQueues (AWS and LocalStack do; moto
-    /// ignores it and never paginates). Asked only when a full page came without NextToken,
-    /// which on AWS just means the account has a multiple of 1,000 queues.
+    /// Whether the endpoint honours `MaxResults` on ListQueues (AWS, LocalStack and moto
+    /// 5.2 do; older emulators return one page of 1,000 and no NextToken). Asked only when a
+    /// full page came without NextToken, which on AWS just means the account has a multiple
+    /// of 1,000 queues.
     async fn paginates_queue_listing(&self) -> Result<bool, ApiError>;
 
     /// Every attribute of one queue (`GetQueueAttributes(All)`), counts included.

@@ -106,7 +106,7 @@ async fn list_all_urls(
     let mut sent = HashSet::new();
     let truncated = list_prefix(directory, None, &urls, &mut sent, &cancel).await?;
     // A full last page without NextToken is either exactly a multiple of 1,000 queues, or
-    // an endpoint that does not paginate (moto). One cheap probe tells which.
+    // an endpoint that does not paginate (older moto). One cheap probe tells which.
     if !truncated || directory.paginates_queue_listing().await? {
         return Ok(());
     }

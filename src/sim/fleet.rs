@@ -59,7 +59,7 @@ pub struct SimFleet {
     pub(super) functions: Vec<SimFunction>,
     pub(super) started: Instant,
     pub(super) page_size: usize,
-    /// False imitates moto, which returns one page of 1,000 and no NextToken.
+    /// False imitates an endpoint that ignores MaxResults (older moto): it returns one page of 1,000 and no NextToken.
     pub(super) gives_next_token: bool,
     /// Counts stay at their base values (for tests and snapshots).
     pub(super) frozen: bool,
@@ -97,7 +97,7 @@ impl SimFleet {
         self
     }
 
-    /// The same fleet behind an endpoint that never returns a NextToken (moto).
+    /// The same fleet behind an endpoint that never returns a NextToken (older moto).
     pub fn without_next_token(mut self) -> SimFleet {
         self.gives_next_token = false;
         self

@@ -16,15 +16,12 @@
 //! `#[tokio::test]` has its own runtime: build clients inside each test (`ls.sqs().await`),
 //! never share them through statics.
 
-use std::fs::{self, File};
+use std::fs;
 use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -32,28 +29,20 @@ use aws_sdk_sqs::config::Credentials;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 
+use super::process::{self, GroupProcess};
+
 /// Region every test client uses.
 pub const REGION: &str = "us-east-1";
 /// LocalStack's fixed account id (appears in ARNs and queue URLs).
 pub const ACCOUNT_ID: &str = "000000000000";
 
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
-const STOP_GRACE: Duration = Duration::from_secs(5);
 const START_ATTEMPTS: u32 = 3;
 
 /// A running LocalStack process group.
 pub struct LocalStack {
     port: u16,
-    pgid: i32,
-    log_path: PathBuf,
-    running: Mutex<Option<Running>>,
-}
-
-struct Running {
-    child: Child,
-    watchdog: Option<Child>,
-    /// LOCALSTACK_VOLUME_DIR / FILESYSTEM_ROOT; removed when stopped.
-    _state_dir: tempfile::TempDir,
+    process: GroupProcess,
 }
 
 static SHARED: OnceLock<LocalStack> = OnceLock::new();
@@ -87,22 +76,20 @@ impl LocalStack {
     /// Starts a new, private LocalStack (stopped when dropped). Most tests want the shared
     /// [`localstack()`] instead; use this only when a test needs a pristine emulator.
     pub fn start() -> LocalStack {
-        let root = repo_root();
-        install(&root);
+        let root = process::repo_root();
+        process::run_install_script(&root, "install-localstack.sh");
         let venv = venv_dir(&root);
-        let logs_dir = root.join("target/emulators/logs");
-        fs::create_dir_all(&logs_dir)
-            .unwrap_or_else(|e| panic!("creating {}: {e}", logs_dir.display()));
+        let logs_dir = process::logs_dir(&root);
 
         for attempt in 1..=START_ATTEMPTS {
-            let ls = LocalStack::spawn(&venv, free_port(), &logs_dir);
+            let ls = LocalStack::spawn(&venv, process::free_port(), &logs_dir);
             match ls.wait_ready(STARTUP_TIMEOUT) {
                 Ok(took) => {
                     eprintln!(
                         "squall tests: LocalStack ready at {} in {:.1} s (log: {})",
                         ls.endpoint(),
                         took.as_secs_f64(),
-                        ls.log_path.display()
+                        ls.log_path().display()
                     );
                     return ls;
                 }
@@ -133,12 +120,10 @@ impl LocalStack {
         let fs_root = state_dir.path().join("fs");
         link_static_libs(venv, &fs_root);
         let log_path = logs_dir.join(format!("{port}.log"));
-        let log = File::create(&log_path)
-            .unwrap_or_else(|e| panic!("creating {}: {e}", log_path.display()));
-        let log_err = log.try_clone().expect("cloning log file handle");
         let listen = format!("127.0.0.1:{port}");
 
-        let child = Command::new(&python)
+        let mut command = Command::new(&python);
+        command
             .args(["-m", "localstack.runtime.main"])
             .env("GATEWAY_LISTEN", &listen)
             .env("LOCALSTACK_HOST", &listen)
@@ -154,32 +139,15 @@ impl LocalStack {
             // No network calls home: no analytics, no certificate download.
             .env("DISABLE_EVENTS", "1")
             .env("SKIP_SSL_CERT_DOWNLOAD", "1")
-            .current_dir(state_dir.path())
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", python.display()));
-        let pgid = i32::try_from(child.id()).expect("pid fits in i32");
-        let watchdog = spawn_watchdog(pgid, state_dir.path());
-
-        LocalStack {
-            port,
-            pgid,
-            log_path,
-            running: Mutex::new(Some(Running {
-                child,
-                watchdog,
-                _state_dir: state_dir,
-            })),
-        }
+            .current_dir(state_dir.path());
+        let process = GroupProcess::spawn("LocalStack", command, log_path, Some(state_dir));
+        LocalStack { port, process }
     }
 
     fn wait_ready(&self, timeout: Duration) -> Result<Duration, NotReady> {
         let started = Instant::now();
         loop {
-            if let Some(status) = self.exit_status() {
+            if let Some(status) = self.process.exit_status() {
                 return Err(NotReady::Exited(status));
             }
             let last = match health(self.port) {
@@ -191,13 +159,6 @@ impl LocalStack {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-    }
-
-    fn exit_status(&self) -> Option<ExitStatus> {
-        let mut guard = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        guard
-            .as_mut()
-            .and_then(|r| r.child.try_wait().ok().flatten())
     }
 
     /// The loopback port LocalStack listens on.
@@ -212,18 +173,12 @@ impl LocalStack {
 
     /// LocalStack's combined stdout/stderr (`target/emulators/logs/PORT.log`).
     pub fn log_path(&self) -> &Path {
-        &self.log_path
+        self.process.log_path()
     }
 
     /// The last `lines` lines of the log, with a header, for failure messages.
     pub fn log_tail(&self, lines: usize) -> String {
-        let text = fs::read_to_string(&self.log_path).unwrap_or_default();
-        let all: Vec<&str> = text.lines().collect();
-        let tail = all[all.len().saturating_sub(lines)..].join("\n");
-        format!(
-            "--- last {lines} lines of {} ---\n{tail}",
-            self.log_path.display()
-        )
+        self.process.log_tail(lines)
     }
 
     /// SDK configuration pointing at this emulator: region us-east-1, static credentials
@@ -254,40 +209,9 @@ impl LocalStack {
     }
 
     /// Stops the process group: SIGTERM, up to 5 s grace, then SIGKILL. Idempotent.
+    /// (Also done on drop.)
     pub fn stop(&self) {
-        let mut guard = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(mut running) = guard.take() else {
-            return;
-        };
-        signal_group(self.pgid, libc::SIGTERM);
-        let deadline = Instant::now() + STOP_GRACE;
-        let mut leader_exited = false;
-        loop {
-            if !leader_exited {
-                leader_exited = !matches!(running.child.try_wait(), Ok(None));
-            }
-            if leader_exited && !group_has_live_members(self.pgid) {
-                break;
-            }
-            if Instant::now() >= deadline {
-                signal_group(self.pgid, libc::SIGKILL);
-                let _ = running.child.wait();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // The emulator is gone: retire the watchdog so it can never signal a reused pgid.
-        if let Some(mut watchdog) = running.watchdog.take() {
-            let _ = watchdog.kill();
-            let _ = watchdog.wait();
-        }
-        // `running` (and with it the state dir) is dropped here.
-    }
-}
-
-impl Drop for LocalStack {
-    fn drop(&mut self) {
-        self.stop();
+        self.process.stop();
     }
 }
 
@@ -312,17 +236,14 @@ impl std::fmt::Display for NotReady {
     }
 }
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Same rule as scripts/install-localstack.sh: `SQUALL_LOCALSTACK_VENV` (relative to the repo
 /// root if relative), else `target/emulators/localstack-venv`.
 fn venv_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("SQUALL_LOCALSTACK_VENV") {
-        Some(v) if !v.is_empty() => root.join(v),
-        _ => root.join("target/emulators/localstack-venv"),
-    }
+    process::venv_dir(
+        root,
+        "SQUALL_LOCALSTACK_VENV",
+        "target/emulators/localstack-venv",
+    )
 }
 
 /// Links the service catalog index pre-built by the installer into the emulator's static-libs
@@ -340,121 +261,24 @@ fn link_static_libs(venv: &Path, fs_root: &Path) {
     }
 }
 
-/// Runs the idempotent installer (instant when already installed; flock-safe).
-fn install(root: &Path) {
-    let script = root.join("scripts/install-localstack.sh");
-    let status = Command::new("bash")
-        .arg(&script)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .status()
-        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
-    assert!(status.success(), "{} failed ({status})", script.display());
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding a probe port on 127.0.0.1");
-    listener.local_addr().expect("probe port address").port()
-}
-
 /// One `GET /_localstack/health`; Ok when it answers 200 with SQS available.
 fn health(port: u16) -> Result<(), String> {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream =
-        TcpStream::connect_timeout(&addr, Duration::from_secs(1)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .and_then(|()| stream.set_write_timeout(Some(Duration::from_secs(5))))
-        .map_err(|e| e.to_string())?;
-    write!(
-        stream,
-        "GET /_localstack/health HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| e.to_string())?;
-    let response = String::from_utf8_lossy(&response);
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("malformed response: {response:?}"))?;
-    let status_line = head.lines().next().unwrap_or_default();
-    if status_line.split_whitespace().nth(1) != Some("200") {
-        return Err(format!("status: {status_line}"));
+    let (status, body) = process::http_request(
+        port,
+        "GET",
+        "/_localstack/health",
+        &[("Accept", "application/json")],
+        b"",
+    )?;
+    if status != 200 {
+        return Err(format!("status: {status}"));
     }
     let json: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| format!("bad health JSON ({e}): {body}"))?;
+        serde_json::from_str(&body).map_err(|e| format!("bad health JSON ({e}): {body}"))?;
     match json.pointer("/services/sqs").and_then(|v| v.as_str()) {
         Some("available" | "running") => Ok(()),
         other => Err(format!("sqs not available yet: {other:?}")),
     }
-}
-
-/// Starts a detached shell (own process group, so terminal signals to the test don't reach it)
-/// that waits for this test process to disappear, then kills the emulator's group and removes
-/// its state dir. The normal path (`stop`) kills the watchdog first.
-///
-/// `kill -SIG -PGID`, not `kill -SIG -- -PGID`: dash (Debian's `sh`) rejects the `--`.
-fn spawn_watchdog(pgid: i32, state_dir: &Path) -> Option<Child> {
-    let me = std::process::id();
-    let dir = shell_quote(&state_dir.to_string_lossy());
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
-         kill -TERM -{pgid} 2>/dev/null; sleep 3; kill -KILL -{pgid} 2>/dev/null; \
-         rm -rf {dir}"
-    );
-    match Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-    {
-        Ok(child) => Some(child),
-        Err(e) => {
-            eprintln!("squall tests: could not start the LocalStack watchdog: {e}");
-            None
-        }
-    }
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn signal_group(pgid: i32, signal: i32) {
-    // SAFETY: kill(2) has no memory-safety preconditions.
-    unsafe {
-        libc::kill(-pgid, signal);
-    }
-}
-
-/// Whether any non-zombie process is left in the group. (`kill(-pgid, 0)` alone also counts
-/// zombies, and orphaned zombies may never be reaped when PID 1 is not an init.)
-fn group_has_live_members(pgid: i32) -> bool {
-    // SAFETY: kill(2) with signal 0 only checks for existence/permission.
-    if unsafe { libc::kill(-pgid, 0) } != 0 {
-        return false;
-    }
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return true;
-    };
-    entries.flatten().any(|entry| {
-        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
-            return false;
-        };
-        // Fields after the parenthesised command: state ppid pgrp ...
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            return false;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next();
-        let pgrp = fields.nth(1);
-        state != Some("Z") && pgrp == Some(pgid.to_string().as_str())
-    })
 }
 
 /// A name unique per test and per run, made of SQS-safe characters (ASCII alphanumerics, `-`,

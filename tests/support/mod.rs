@@ -1,13 +1,17 @@
 //! Shared helpers for squall's integration tests.
 //!
 //! Use from an integration test with `mod support;` and then e.g.
-//! `let ls = support::localstack(); let sqs = ls.sqs().await;`.
+//! `let ls = support::localstack(); let sqs = ls.sqs().await;` (or `support::moto()` for the
+//! moto server).
 //!
 //! Each test binary includes this module separately and uses only part of it.
 #![allow(dead_code, unused_imports)]
 
 pub mod fanout;
 pub mod localstack;
+pub mod moto;
+pub mod process;
 
 pub use fanout::*;
 pub use localstack::*;
+pub use moto::*;
