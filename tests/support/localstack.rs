@@ -24,15 +24,14 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_sqs::config::Credentials;
+use aws_config::SdkConfig;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 
 use super::process::{self, GroupProcess};
 
 /// Region every test client uses.
-pub const REGION: &str = "us-east-1";
+pub use super::process::REGION;
 /// LocalStack's fixed account id (appears in ARNs and queue URLs).
 pub const ACCOUNT_ID: &str = "000000000000";
 
@@ -184,12 +183,7 @@ impl LocalStack {
     /// SDK configuration pointing at this emulator: region us-east-1, static credentials
     /// `test`/`test`, latest behavior version.
     pub async fn sdk_config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .credentials_provider(Credentials::new("test", "test", None, None, "squall-tests"))
-            .endpoint_url(self.endpoint())
-            .load()
-            .await
+        process::emulator_sdk_config(self.endpoint()).await
     }
 
     pub async fn sqs(&self) -> aws_sdk_sqs::Client {

@@ -19,10 +19,8 @@ use std::process::{Command, ExitStatus};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_sqs::config::Credentials;
+use aws_config::SdkConfig;
 
-use super::localstack::REGION;
 use super::process::{self, GroupProcess};
 
 /// moto's default account id (appears in ARNs and queue URLs).
@@ -156,12 +154,7 @@ impl Moto {
     /// SDK configuration pointing at this server: region us-east-1, static credentials
     /// `test`/`test`, latest behavior version.
     pub async fn sdk_config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .credentials_provider(Credentials::new("test", "test", None, None, "squall-tests"))
-            .endpoint_url(self.endpoint())
-            .load()
-            .await
+        process::emulator_sdk_config(self.endpoint()).await
     }
 
     pub async fn sqs(&self) -> aws_sdk_sqs::Client {

@@ -15,6 +15,26 @@ use std::time::{Duration, Instant};
 
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// The region every emulator test uses.
+pub const REGION: &str = "us-east-1";
+
+/// SDK configuration for an emulator at `endpoint`: region us-east-1, static credentials
+/// `test`/`test`, latest behavior version. Shared by LocalStack and moto.
+pub async fn emulator_sdk_config(endpoint: String) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "squall-tests",
+        ))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
 /// A child process leading its own process group (it may spawn children), watched by a
 /// detached watchdog, with its stdout/stderr in a log file.
 ///
