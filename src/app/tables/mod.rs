@@ -116,6 +116,16 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
+/// A queue ARN as a table shows it: the queue's name, marked when no such queue exists.
+pub fn queue_label(inventory: &Inventory, queue_arn: &str) -> String {
+    let name = crate::domain::arn::resource_name(queue_arn);
+    if inventory.queue_by_arn(queue_arn).is_some() {
+        name.to_string()
+    } else {
+        format!("{name} (missing)")
+    }
+}
+
 /// A dash for "none", the way every table shows an absent value.
 pub fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| "-".to_string())

@@ -1,9 +1,9 @@
 //! `:queues`: every queue with its counts, its DLQ and a marker on DLQs.
 
-use super::{Column, ColumnWidth, group_thousands, number, or_dash, text};
+use super::{Column, ColumnWidth, group_thousands, number, or_dash, queue_label, text};
 use crate::app::table::{RowStyle, SortValue, TableRow};
 use crate::app::target::Target;
-use crate::domain::{Queue, arn};
+use crate::domain::Queue;
 use crate::inventory::Inventory;
 
 pub const COLUMNS: &[Column] = &[
@@ -37,14 +37,7 @@ pub fn queue_style(queue: &Queue, is_dlq: bool) -> RowStyle {
 
 pub fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
     let is_dlq = inventory.is_dlq(&queue.arn);
-    let dlq_name = queue.dlq_arn().map(|a| {
-        let name = arn::resource_name(a).to_string();
-        if inventory.queue_by_arn(a).is_some() {
-            name
-        } else {
-            format!("{name} (missing)")
-        }
-    });
+    let dlq_name = queue.dlq_arn().map(|a| queue_label(inventory, a));
     let counts = queue.counts;
     TableRow {
         key: queue.url.clone(),

@@ -1,6 +1,6 @@
 //! `:subscriptions`: every subscription (or one topic's) with its delivery settings.
 
-use super::{Column, ColumnWidth, or_dash, text};
+use super::{Column, ColumnWidth, or_dash, queue_label, text};
 use crate::app::table::{RowStyle, SortValue, TableRow};
 use crate::app::target::Target;
 use crate::domain::{Subscription, arn};
@@ -20,14 +20,8 @@ pub const COLUMNS: &[Column] = &[
 /// The endpoint as a person reads it: a queue or function name, else the endpoint itself.
 pub fn endpoint_label(sub: &Subscription, inventory: &Inventory) -> String {
     match sub.protocol.as_str() {
-        "sqs" | "lambda" | "firehose" => {
-            let name = arn::resource_name(&sub.endpoint).to_string();
-            if sub.protocol == "sqs" && inventory.queue_by_arn(&sub.endpoint).is_none() {
-                format!("{name} (missing)")
-            } else {
-                name
-            }
-        }
+        "sqs" => queue_label(inventory, &sub.endpoint),
+        "lambda" | "firehose" => arn::resource_name(&sub.endpoint).to_string(),
         _ => sub.endpoint.clone(),
     }
 }
@@ -66,14 +60,7 @@ pub fn rows(inventory: &Inventory, topic_scope: Option<&str>) -> Vec<TableRow> {
         .map(|sub| {
             let endpoint = endpoint_label(sub, inventory);
             let filter = filter_label(sub);
-            let dlq = sub.dlq_arn.as_deref().map(|a| {
-                let name = arn::resource_name(a).to_string();
-                if inventory.queue_by_arn(a).is_some() {
-                    name
-                } else {
-                    format!("{name} (missing)")
-                }
-            });
+            let dlq = sub.dlq_arn.as_deref().map(|a| queue_label(inventory, a));
             let (status, style) = status_label(sub, inventory);
             let raw = if sub.raw_message_delivery {
                 "yes"
