@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use squall::aws::sqs::SdkQueues;
-use squall::aws::{ApiError, QueueDirectory};
+use squall::aws::{ErrorKind, QueueDirectory};
 use squall::inventory::Inventory;
 use squall::inventory::collect_queues;
 use support::{create_queue, localstack, send_messages, set_redrive, unique_name, wait_until};
@@ -175,7 +175,7 @@ async fn a_deleted_queue_is_reported_as_not_found() {
         .describe_queue(&url)
         .await
         .expect_err("deleted");
-    assert!(matches!(error, ApiError::NotFound(_)), "{error:?}");
+    assert!(error.kind == ErrorKind::NotFound, "{error:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,7 +197,7 @@ async fn an_unreachable_endpoint_is_a_connection_error() {
         .list_queue_urls(None, None)
         .await
         .expect_err("nothing listens");
-    assert!(matches!(error, ApiError::Connection(_)), "{error:?}");
+    assert!(error.kind == ErrorKind::Connection, "{error:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

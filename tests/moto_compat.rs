@@ -27,7 +27,7 @@ use aws_sdk_sqs::error::DisplayErrorContext;
 use futures::StreamExt;
 use serde_json::Value;
 use squall::aws::sqs::SdkQueues;
-use squall::aws::{ApiError, Page, QueueDirectory};
+use squall::aws::{ApiError, ErrorKind, Page, QueueDirectory};
 use squall::domain::Queue;
 use squall::inventory::collect_queues;
 use support::{
@@ -506,7 +506,7 @@ async fn calls_moto_lacks_are_classified_unavailable() {
         .expect_err("moto has no StartMessageMoveTask");
     let classified = ApiError::from_sdk("StartMessageMoveTask", err);
     assert!(
-        matches!(classified, ApiError::Unavailable(_)),
+        classified.kind == ErrorKind::Unavailable,
         "StartMessageMoveTask: {classified:?}"
     );
     eprintln!("moto: {classified}");
@@ -522,7 +522,7 @@ async fn calls_moto_lacks_are_classified_unavailable() {
         .expect_err("moto has no ListMessageMoveTasks");
     let classified = ApiError::from_sdk("ListMessageMoveTasks", err);
     assert!(
-        matches!(classified, ApiError::Unavailable(_)),
+        classified.kind == ErrorKind::Unavailable,
         "ListMessageMoveTasks: {classified:?}"
     );
     eprintln!("moto: {classified}");
@@ -536,7 +536,7 @@ async fn calls_moto_lacks_are_classified_unavailable() {
         .expect_err("moto does not speak the current CloudWatch protocol");
     let classified = ApiError::from_sdk("ListMetrics", err);
     assert!(
-        matches!(classified, ApiError::Unavailable(_)),
+        classified.kind == ErrorKind::Unavailable,
         "ListMetrics: {classified:?}"
     );
     eprintln!("moto: {classified}");

@@ -206,7 +206,7 @@ fn status_bar_with_error_read_only_and_endpoint() {
         Action::SourceFailed {
             source: Source::Queues,
             generation: 1,
-            error: ApiError::Connection("ListQueues: connection refused".into()),
+            error: ApiError::connection("ListQueues", "connection refused"),
         },
     );
     update(&mut app, Action::Tick(t(75)));
@@ -280,9 +280,8 @@ fn lambdas_view_when_listing_is_denied() {
         Action::SourceFailed {
             source: Source::Functions,
             generation: 1,
-            error: ApiError::AccessDenied(
-                "ListFunctions: AccessDeniedException: not authorized".into(),
-            ),
+            error: ApiError::access_denied("ListFunctions", "not authorized")
+                .with_code("AccessDeniedException"),
         },
     );
     insta::assert_snapshot!(render(&mut app, 100, 10));

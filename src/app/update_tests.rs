@@ -223,7 +223,7 @@ fn a_failed_listing_keeps_rows_and_reports_in_the_status_bar() {
         Action::SourceFailed {
             source: Source::Queues,
             generation: 2,
-            error: ApiError::Connection("ListQueues: connection refused".into()),
+            error: ApiError::connection("ListQueues", "connection refused"),
         },
     );
     assert_eq!(shown(&app), 4);
@@ -241,7 +241,8 @@ fn a_failed_lambda_listing_is_a_warning_and_the_rest_stays() {
         Action::SourceFailed {
             source: Source::EventSourceMappings,
             generation: 2,
-            error: ApiError::AccessDenied("ListEventSourceMappings: AccessDeniedException".into()),
+            error: ApiError::access_denied("ListEventSourceMappings", "")
+                .with_code("AccessDeniedException"),
         },
     );
     assert_eq!(app.message.as_ref().map(|m| m.level), Some(Level::Warning));
@@ -456,7 +457,7 @@ fn sort_keys_change_the_order() {
 fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('r'));
-    let refused = |what: &str| ApiError::Connection(format!("{what}: connection refused"));
+    let refused = |what: &str| ApiError::connection(what, "connection refused");
     update(
         &mut app,
         Action::SourceFailed {

@@ -1,99 +1,246 @@
-//! One error type for every AWS call, classified so that callers can decide what to do:
-//! retry later (throttled), say "unavailable" (an emulator that lacks the call), or show it.
+//! One error type for every AWS call. It says which operation failed, the AWS error code
+//! and HTTP status when there were any, what kind of failure it was, and whether trying
+//! again may help, so that callers can decide: retry (throttled, 5xx, timeouts), say
+//! "unavailable" (an endpoint that does not implement the call), or show it.
 
 use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    #[error("throttled by AWS: {0}")]
-    Throttled(String),
-    #[error("access denied: {0}")]
-    AccessDenied(String),
-    #[error("not found: {0}")]
-    NotFound(String),
-    /// The endpoint does not implement this call (moto, older LocalStack).
-    #[error("unavailable on this endpoint: {0}")]
-    Unavailable(String),
-    #[error("cannot reach the endpoint: {0}")]
-    Connection(String),
-    #[error("{0}")]
-    Other(String),
+/// What went wrong, in the terms a caller acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// AWS asked us to slow down. Retryable.
+    Throttled,
+    AccessDenied,
+    NotFound,
+    /// The endpoint does not implement this operation (moto's move tasks, a protocol the
+    /// endpoint does not speak). Not retryable: asking again gives the same answer.
+    Unavailable,
+    /// No answer: connection refused, DNS, TLS. Retryable.
+    Connection,
+    /// The call or one attempt timed out. Retryable.
+    Timeout,
+    /// The service failed (HTTP 5xx). Retryable.
+    Server,
+    /// A response came back but could not be parsed.
+    Parse,
+    /// The request was refused as invalid (HTTP 4xx that is none of the above).
+    Client,
 }
 
+impl ErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Throttled => "throttled by AWS",
+            ErrorKind::AccessDenied => "access denied",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::Unavailable => "unavailable on this endpoint",
+            ErrorKind::Connection => "cannot reach the endpoint",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Server => "server error",
+            ErrorKind::Parse => "unparseable response",
+            ErrorKind::Client => "request refused",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// The AWS operation, e.g. `GetQueueAttributes`.
+    pub operation: String,
+    /// The AWS error code, e.g. `AWS.SimpleQueueService.NonExistentQueue`.
+    pub code: Option<String>,
+    pub status: Option<u16>,
+    /// The service's message or what the client saw; may be empty.
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiError {
+    /// `GetQueueAttributes: throttled by AWS (ThrottlingException, HTTP 400): Rate exceeded`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.operation, self.kind.describe())?;
+        let detail: Vec<String> = self
+            .code
+            .iter()
+            .cloned()
+            .chain(self.status.map(|s| format!("HTTP {s}")))
+            .collect();
+        if !detail.is_empty() {
+            write!(f, " ({})", detail.join(", "))?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl ApiError {
+    pub fn new(kind: ErrorKind, operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            kind,
+            operation: operation.to_string(),
+            code: None,
+            status: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn with_code(mut self, code: impl Into<String>) -> ApiError {
+        self.code = Some(code.into());
+        self
+    }
+
+    pub fn with_status(mut self, status: u16) -> ApiError {
+        self.status = Some(status);
+        self
+    }
+
+    pub fn not_found(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::NotFound, operation, message)
+    }
+
+    pub fn access_denied(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::AccessDenied, operation, message)
+    }
+
+    pub fn unavailable(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Unavailable, operation, message)
+    }
+
+    pub fn connection(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Connection, operation, message)
+    }
+
+    pub fn throttled(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Throttled, operation, message)
+    }
+
+    pub fn server(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Server, operation, message)
+    }
+
+    pub fn client(operation: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Client, operation, message)
+    }
+
+    /// Whether asking again later may succeed.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Throttled | ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server
+        )
+    }
+
+    pub fn is_unavailable(&self) -> bool {
+        self.kind == ErrorKind::Unavailable
+    }
+
     /// Classifies an SDK error by its AWS error code and HTTP status.
     pub fn from_sdk<E>(operation: &str, err: SdkError<E, Response>) -> ApiError
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let status = err.raw_response().map(|r| r.status().as_u16());
+        let with_status = |error: ApiError| match status {
+            Some(s) => error.with_status(s),
+            None => error,
+        };
         match &err {
             SdkError::DispatchFailure(failure) => {
-                return ApiError::Connection(format!(
-                    "{operation}: {}",
-                    describe_dispatch(failure)
-                ));
+                let kind = if failure.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Connection
+                };
+                return ApiError::new(kind, operation, describe_dispatch(failure));
             }
             SdkError::TimeoutError(_) => {
-                return ApiError::Connection(format!("{operation}: timed out"));
+                return ApiError::new(ErrorKind::Timeout, operation, "no answer in time");
+            }
+            SdkError::ResponseError(_) => {
+                return with_status(ApiError::new(
+                    ErrorKind::Parse,
+                    operation,
+                    error_chain(&err),
+                ));
+            }
+            SdkError::ConstructionFailure(_) => {
+                return ApiError::new(ErrorKind::Client, operation, error_chain(&err));
             }
             _ => {}
         }
-        let code = err.code().unwrap_or_default().to_string();
+        let code = err.code().filter(|c| !c.is_empty()).map(str::to_string);
         let message = err.message().unwrap_or_default().to_string();
-        let text = match (code.is_empty(), message.is_empty()) {
-            (false, false) => format!("{operation}: {code}: {message}"),
-            (false, true) => format!("{operation}: {code}"),
-            (true, false) => format!("{operation}: {message}"),
-            (true, true) => match status {
-                Some(s) => format!("{operation}: HTTP {s}"),
-                None => format!("{operation}: {}", error_chain(&err)),
-            },
-        };
-        classify(&code, status, text)
+        let kind = classify(code.as_deref(), status, &message);
+        let mut error = with_status(ApiError::new(kind, operation, message));
+        error.code = code;
+        error
     }
 }
 
-fn classify(code: &str, status: Option<u16>, text: String) -> ApiError {
-    let lower = code.to_ascii_lowercase();
+/// The kind for a service error, by code first, then by status.
+pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> ErrorKind {
+    let lower = code.unwrap_or_default().to_ascii_lowercase();
     if lower.contains("throttl")
         || lower.contains("requestlimitexceeded")
         || lower == "toomanyrequestsexception"
+        || lower == "slowdown"
+        || status == Some(429)
     {
-        return ApiError::Throttled(text);
+        return ErrorKind::Throttled;
     }
     if lower.contains("accessdenied")
         || lower.contains("unauthorized")
         || lower == "authorizationerror"
     {
-        return ApiError::AccessDenied(text);
+        return ErrorKind::AccessDenied;
     }
     if lower.contains("nonexistent")
         || lower.contains("notfound")
         || lower.contains("doesnotexist")
         || lower == "resourcenotfoundexception"
     {
-        return ApiError::NotFound(text);
+        return ErrorKind::NotFound;
     }
+    // "Not implemented" is said by the code (NotImplemented, InvalidAction), by HTTP 501,
+    // by a 404 with no code (an endpoint that does not speak the whole protocol), or in
+    // the text of a 500 (moto: "The StartMessageMoveTask action has not been implemented").
+    let not_implemented_text = message
+        .to_ascii_lowercase()
+        .contains("not been implemented")
+        || message.to_ascii_lowercase().contains("not implemented");
     if lower.contains("notimplemented")
         || lower == "invalidaction"
         || lower == "unknownoperationexception"
-        || matches!(status, Some(404) | Some(501))
-        || (code.is_empty() && status == Some(500))
+        || status == Some(501)
+        || (lower.is_empty() && status == Some(404))
+        || not_implemented_text
     {
-        return ApiError::Unavailable(text);
+        return ErrorKind::Unavailable;
     }
-    ApiError::Other(text)
+    if lower.contains("internalerror")
+        || lower.contains("internalfailure")
+        || lower.contains("serviceunavailable")
+        || status.is_some_and(|s| s >= 500)
+    {
+        return ErrorKind::Server;
+    }
+    ErrorKind::Client
 }
 
-fn describe_dispatch<E: std::fmt::Debug>(failure: &E) -> String {
+fn describe_dispatch(failure: &aws_smithy_runtime_api::client::result::DispatchFailure) -> String {
     let text = format!("{failure:?}");
     if text.contains("Connection refused") || text.contains("ConnectionRefused") {
         "connection refused".to_string()
     } else if text.contains("dns error") || text.contains("failed to lookup") {
         "cannot resolve the endpoint's host name".to_string()
+    } else if failure.is_io() {
+        "connection failed (I/O error)".to_string()
     } else {
         "connection failed".to_string()
     }
@@ -104,8 +251,11 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
+        let next = inner.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
         source = inner.source();
     }
     text
@@ -117,37 +267,59 @@ mod tests {
 
     #[test]
     fn classifies_codes_and_statuses() {
-        assert!(matches!(
-            classify("ThrottlingException", Some(400), "t".into()),
-            ApiError::Throttled(_)
-        ));
-        assert!(matches!(
-            classify("RequestThrottled", Some(403), "t".into()),
-            ApiError::Throttled(_)
-        ));
-        assert!(matches!(
-            classify("AccessDeniedException", Some(403), "t".into()),
-            ApiError::AccessDenied(_)
-        ));
-        assert!(matches!(
+        let kind = |code: &str, status: u16| {
+            classify((!code.is_empty()).then_some(code), Some(status), "")
+        };
+        assert_eq!(kind("ThrottlingException", 400), ErrorKind::Throttled);
+        assert_eq!(kind("RequestThrottled", 403), ErrorKind::Throttled);
+        assert_eq!(kind("", 429), ErrorKind::Throttled);
+        assert_eq!(kind("AccessDeniedException", 403), ErrorKind::AccessDenied);
+        assert_eq!(
+            kind("AWS.SimpleQueueService.NonExistentQueue", 400),
+            ErrorKind::NotFound
+        );
+        assert_eq!(kind("", 404), ErrorKind::Unavailable);
+        assert_eq!(kind("", 501), ErrorKind::Unavailable);
+        assert_eq!(kind("InvalidAction", 400), ErrorKind::Unavailable);
+        assert_eq!(kind("InvalidParameterValue", 400), ErrorKind::Client);
+    }
+
+    #[test]
+    fn a_transient_500_is_a_server_error_not_unavailable() {
+        assert_eq!(classify(None, Some(500), ""), ErrorKind::Server);
+        assert_eq!(
+            classify(Some("InternalError"), Some(500), ""),
+            ErrorKind::Server
+        );
+        assert_eq!(classify(None, Some(503), "Slow down"), ErrorKind::Server);
+        let error = ApiError::server("ListQueues", "").with_status(500);
+        assert!(error.retryable());
+        assert_eq!(error.to_string(), "ListQueues: server error (HTTP 500)");
+    }
+
+    #[test]
+    fn moto_saying_not_implemented_in_a_500_is_unavailable() {
+        assert_eq!(
             classify(
-                "AWS.SimpleQueueService.NonExistentQueue",
-                Some(400),
-                "t".into()
+                None,
+                Some(500),
+                "The StartMessageMoveTask action has not been implemented"
             ),
-            ApiError::NotFound(_)
-        ));
-        assert!(matches!(
-            classify("", Some(404), "t".into()),
-            ApiError::Unavailable(_)
-        ));
-        assert!(matches!(
-            classify("", Some(500), "t".into()),
-            ApiError::Unavailable(_)
-        ));
-        assert!(matches!(
-            classify("InternalError", Some(500), "t".into()),
-            ApiError::Other(_)
-        ));
+            ErrorKind::Unavailable
+        );
+        assert!(!ApiError::unavailable("ListMetrics", "").retryable());
+    }
+
+    #[test]
+    fn display_names_operation_kind_code_status_and_message() {
+        let error = ApiError::throttled("GetQueueAttributes", "Rate exceeded")
+            .with_code("ThrottlingException")
+            .with_status(400);
+        assert_eq!(
+            error.to_string(),
+            "GetQueueAttributes: throttled by AWS (ThrottlingException, HTTP 400): Rate exceeded"
+        );
+        assert!(error.retryable());
+        assert!(!ApiError::not_found("GetQueueAttributes", "").retryable());
     }
 }

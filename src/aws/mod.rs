@@ -1,11 +1,13 @@
 //! The AWS side of squall: narrow traits the engines and the UI depend on, and their
 //! implementations over the AWS SDK. Nothing here knows about the UI.
 
+pub mod capabilities;
 pub mod connect;
 pub mod error;
 pub mod lambda;
 pub mod sns;
 pub mod sqs;
+pub mod sqs_messages;
 
 use std::sync::Arc;
 
@@ -14,7 +16,8 @@ use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
-pub use error::ApiError;
+pub use capabilities::{MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher};
+pub use error::{ApiError, ErrorKind};
 
 /// One page of a paginated listing and the token for the next page, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

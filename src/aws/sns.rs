@@ -99,3 +99,41 @@ impl TopicDirectory for SdkTopics {
         Ok(output.attributes.unwrap_or_default().into_iter().collect())
     }
 }
+
+#[async_trait]
+impl super::TopicPublisher for SdkTopics {
+    async fn publish(
+        &self,
+        topic_arn: &str,
+        notification: &crate::domain::message::OutgoingNotification,
+    ) -> Result<String, ApiError> {
+        use aws_sdk_sns::primitives::Blob;
+        use aws_sdk_sns::types::MessageAttributeValue;
+        let attributes = notification
+            .message_attributes
+            .iter()
+            .map(|(name, value)| {
+                MessageAttributeValue::builder()
+                    .data_type(&value.data_type)
+                    .set_string_value(value.string_value.clone())
+                    .set_binary_value(value.binary_value.clone().map(Blob::new))
+                    .build()
+                    .map(|v| (name.clone(), v))
+                    .map_err(|e| ApiError::client("Publish", e.to_string()))
+            })
+            .collect::<Result<std::collections::HashMap<_, _>, ApiError>>()?;
+        let output = self
+            .client
+            .publish()
+            .topic_arn(topic_arn)
+            .message(&notification.message)
+            .set_subject(notification.subject.clone())
+            .set_message_attributes((!attributes.is_empty()).then_some(attributes))
+            .set_message_group_id(notification.group_id.clone())
+            .set_message_deduplication_id(notification.deduplication_id.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("Publish", e))?;
+        Ok(output.message_id.unwrap_or_default())
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod arn;
 pub mod lambda;
+pub mod message;
 pub mod queue;
 pub mod topic;
 

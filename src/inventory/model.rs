@@ -420,7 +420,7 @@ pub(crate) mod tests {
         );
         inventory.set_error(
             Source::EventSourceMappings,
-            ApiError::AccessDenied("no".into()),
+            ApiError::access_denied("ListFunctions", "no"),
         );
         assert!(inventory.consumers_unknown().is_some());
         assert_eq!(

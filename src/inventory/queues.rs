@@ -87,9 +87,10 @@ pub async fn load_queues(
             Ok(())
         }
         Ok(Err(error)) => Err(error),
-        Err(join_error) => Err(ApiError::Other(format!(
-            "queue listing stopped: {join_error}"
-        ))),
+        Err(join_error) => Err(ApiError::client(
+            "ListQueues",
+            format!("queue listing stopped: {join_error}"),
+        )),
     }
 }
 
@@ -200,7 +201,10 @@ mod tests {
 
         async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
             if url.ends_with('0') {
-                return Err(ApiError::AccessDenied(format!("GetQueueAttributes {url}")));
+                return Err(ApiError::access_denied(
+                    "GetQueueAttributes",
+                    url.to_string(),
+                ));
             }
             self.0.describe_queue(url).await
         }

@@ -135,7 +135,7 @@ mod tests {
             arn: &str,
         ) -> Result<BTreeMap<String, String>, ApiError> {
             if arn.ends_with(":00000001-sim") {
-                return Err(ApiError::AccessDenied("GetSubscriptionAttributes".into()));
+                return Err(ApiError::access_denied("GetSubscriptionAttributes", ""));
             }
             self.0.subscription_attributes(arn).await
         }

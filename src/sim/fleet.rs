@@ -179,9 +179,9 @@ impl QueueDirectory for SimFleet {
     ) -> Result<Page<String>, ApiError> {
         let start = match next_token {
             None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .map_err(|_| ApiError::Other(format!("ListQueues: invalid NextToken {token:?}")))?,
+            Some(token) => token.parse::<usize>().map_err(|_| {
+                ApiError::client("ListQueues", format!("invalid NextToken {token:?}"))
+            })?,
         };
         let matching: Vec<&SimQueue> = self
             .queues
@@ -205,9 +205,10 @@ impl QueueDirectory for SimFleet {
     ) -> Result<Page<String>, ApiError> {
         let name = crate::domain::arn::queue_name_from_url(dlq_url);
         if !self.queues.iter().any(|q| q.name == name) {
-            return Err(ApiError::NotFound(format!(
-                "ListDeadLetterSourceQueues: no queue {name}"
-            )));
+            return Err(ApiError::not_found(
+                "ListDeadLetterSourceQueues",
+                format!("no queue {name}"),
+            ));
         }
         let items = self
             .queues
@@ -231,7 +232,7 @@ impl QueueDirectory for SimFleet {
             .iter()
             .find(|q| q.name == name)
             .map(|q| self.to_queue(q))
-            .ok_or_else(|| ApiError::NotFound(format!("GetQueueAttributes: no queue {name}")))
+            .ok_or_else(|| ApiError::not_found("GetQueueAttributes", format!("no queue {name}")))
     }
 }
 

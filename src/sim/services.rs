@@ -45,7 +45,7 @@ impl TopicDirectory for SimFleet {
             .iter()
             .find(|t| SimFleet::topic_arn(&t.name) == topic_arn)
             .ok_or_else(|| {
-                ApiError::NotFound(format!("GetTopicAttributes: no topic {topic_arn}"))
+                ApiError::not_found("GetTopicAttributes", format!("no topic {topic_arn}"))
             })?;
         let subs = self.subscriptions.iter().filter(|s| s.topic == topic.name);
         let confirmed = subs.clone().filter(|s| !s.pending).count();
@@ -96,9 +96,10 @@ impl TopicDirectory for SimFleet {
             .enumerate()
             .find(|(i, s)| !s.pending && SimFleet::subscription_arn(*i, s) == subscription_arn)
             .ok_or_else(|| {
-                ApiError::NotFound(format!(
-                    "GetSubscriptionAttributes: no subscription {subscription_arn}"
-                ))
+                ApiError::not_found(
+                    "GetSubscriptionAttributes",
+                    format!("no subscription {subscription_arn}"),
+                )
             })?;
         let mut attributes = BTreeMap::new();
         let mut put = |k: &str, v: String| {

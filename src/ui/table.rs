@@ -184,7 +184,7 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
     for &source in sources(view.kind) {
         if let Some(error) = app.inventory.status(source).error {
             let label = match error {
-                crate::aws::ApiError::Unavailable(_) => {
+                error if error.is_unavailable() => {
                     format!("! {}: unavailable ", source.label())
                 }
                 _ => format!("! {}: failed ", source.label()),
