@@ -2,7 +2,6 @@
 //! subcommand. Errors a user can fix come back as plain text, never a stack trace.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -10,9 +9,6 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use crate::app::App;
 use crate::app::tables::TableKind;
 use crate::aws::connect::{ConnectOptions, connect};
-use crate::aws::lambda::SdkLambdas;
-use crate::aws::sns::SdkTopics;
-use crate::aws::sqs::SdkQueues;
 use crate::aws::{Backend, ConnectionInfo};
 use crate::cli::{Cli, Command, ListKind};
 use crate::config::Config;
@@ -35,10 +31,17 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     } else {
         sdk_backend(&cli, &config).await?
     };
+    // Read-only by construction: the writing capabilities are dropped here, once, so no
+    // later code path can reach them.
+    let read_only = cli.read_only || config.read_only_for(backend.info.profile.as_deref());
+    let backend = if read_only {
+        backend.read_only()
+    } else {
+        backend
+    };
     match cli.command {
         Some(Command::Ls { what, json }) => list(backend, &config, what, json).await,
         None => {
-            let read_only = cli.read_only || config.read_only_for(backend.info.profile.as_deref());
             let app = App::new(
                 backend.info.clone(),
                 read_only,
@@ -63,15 +66,7 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
         max_attempts: config.max_attempts,
     };
     let (sdk_config, info): (_, ConnectionInfo) = connect(&options).await?;
-    Ok(Backend {
-        queues: Arc::new(SdkQueues::new(
-            aws_sdk_sqs::Client::new(&sdk_config),
-            info.region.clone(),
-        )),
-        topics: Arc::new(SdkTopics::new(aws_sdk_sns::Client::new(&sdk_config))),
-        lambdas: Arc::new(SdkLambdas::new(aws_sdk_lambda::Client::new(&sdk_config))),
-        info,
-    })
+    Ok(crate::aws::sdk_backend(&sdk_config, info))
 }
 
 /// `squall ls KIND [--json]`. Exit status 1 when the listing itself fails; a failed

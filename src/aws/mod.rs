@@ -106,6 +106,21 @@ pub struct ConnectionInfo {
     pub demo: bool,
 }
 
+/// The capabilities that change state. A `Backend` holds them only when it may write.
+#[derive(Clone)]
+pub struct Writers {
+    pub queues: Arc<dyn QueueWriter>,
+    pub topics: Arc<dyn TopicPublisher>,
+    pub moves: Arc<dyn MoveTaskRunner>,
+}
+
+/// Asked to change something through a read-only backend.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "squall is read-only here (--read-only, general.read_only or the profile's read_only): refusing to {0}"
+)]
+pub struct ReadOnlyError(pub String);
+
 /// Everything the engines need to talk to a fleet: the real one or the simulated one.
 #[derive(Clone)]
 pub struct Backend {
@@ -113,4 +128,65 @@ pub struct Backend {
     pub queues: Arc<dyn QueueDirectory>,
     pub topics: Arc<dyn TopicDirectory>,
     pub lambdas: Arc<dyn LambdaDirectory>,
+    pub messages: Arc<dyn MessageReader>,
+    /// Private: only `writers()` hands them out, and `read_only()` drops them for good.
+    writers: Option<Writers>,
+}
+
+impl Backend {
+    pub fn new(
+        info: ConnectionInfo,
+        queues: Arc<dyn QueueDirectory>,
+        topics: Arc<dyn TopicDirectory>,
+        lambdas: Arc<dyn LambdaDirectory>,
+        messages: Arc<dyn MessageReader>,
+        writers: Writers,
+    ) -> Backend {
+        Backend {
+            info,
+            queues,
+            topics,
+            lambdas,
+            messages,
+            writers: Some(writers),
+        }
+    }
+
+    /// The same backend without any capability that changes state.
+    pub fn read_only(mut self) -> Backend {
+        self.writers = None;
+        self
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.writers.is_none()
+    }
+
+    /// The writing capabilities; `what` names the refused action for the error.
+    pub fn writers(&self, what: &str) -> Result<&Writers, ReadOnlyError> {
+        self.writers
+            .as_ref()
+            .ok_or_else(|| ReadOnlyError(what.to_string()))
+    }
+}
+
+/// A backend over the AWS SDK (or an emulator behind `endpoint_url`), with every
+/// capability; `read_only()` takes the writing ones away.
+pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Backend {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let messages = Arc::new(sqs_messages::SdkMessages::new(sqs.clone()));
+    let topics = Arc::new(sns::SdkTopics::new(aws_sdk_sns::Client::new(config)));
+    let writers = Writers {
+        queues: messages.clone(),
+        topics: topics.clone(),
+        moves: messages.clone(),
+    };
+    Backend::new(
+        info.clone(),
+        Arc::new(sqs::SdkQueues::new(sqs, info.region.clone())),
+        topics,
+        Arc::new(lambda::SdkLambdas::new(aws_sdk_lambda::Client::new(config))),
+        messages,
+        writers,
+    )
 }

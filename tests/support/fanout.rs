@@ -5,15 +5,11 @@
 //! State `Failed`; ListFunctions and event source mappings still work. Subscribing a queue ARN
 //! that was never created succeeds.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{DeadLetterConfig, FunctionCode, Runtime, State};
 use aws_sdk_sns::error::DisplayErrorContext;
-use squall::aws::lambda::SdkLambdas;
-use squall::aws::sns::SdkTopics;
-use squall::aws::sqs::SdkQueues;
 use squall::aws::{Backend, ConnectionInfo};
 
 use super::localstack::{LocalStack, REGION};
@@ -25,20 +21,15 @@ pub const LAMBDA_ROLE: &str = "arn:aws:iam::000000000000:role/lambda-role";
 /// pointing at `ls`.
 pub async fn sdk_backend(ls: &LocalStack) -> Backend {
     let config = ls.sdk_config().await;
-    Backend {
-        info: ConnectionInfo {
+    squall::aws::sdk_backend(
+        &config,
+        ConnectionInfo {
             profile: None,
             region: REGION.to_string(),
             endpoint: Some(ls.endpoint()),
             demo: false,
         },
-        queues: Arc::new(SdkQueues::new(
-            aws_sdk_sqs::Client::new(&config),
-            REGION.to_string(),
-        )),
-        topics: Arc::new(SdkTopics::new(aws_sdk_sns::Client::new(&config))),
-        lambdas: Arc::new(SdkLambdas::new(aws_sdk_lambda::Client::new(&config))),
-    }
+    )
 }
 
 /// Creates a topic (FIFO when `name` ends in `.fifo`) and returns its ARN.
