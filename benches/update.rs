@@ -47,13 +47,13 @@ fn new_app() -> App {
         None,
         SystemTime::now(),
     );
-    squall::app::update::start(&mut app);
+    let _ = squall::app::update::start(&mut app);
     app
 }
 
 fn key(app: &mut App, c: char) -> Duration {
     let start = Instant::now();
-    update(
+    let _ = update(
         app,
         Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
     );
@@ -94,7 +94,7 @@ fn main() {
         let mut batch_times = Vec::new();
         for chunk in queues.chunks(200) {
             let start = Instant::now();
-            update(
+            let _ = update(
                 &mut app,
                 Action::QueuesLoaded {
                     generation: 1,
@@ -108,7 +108,7 @@ fn main() {
             batch_times,
         );
         let start = Instant::now();
-        update(
+        let _ = update(
             &mut app,
             Action::QueuesFinished {
                 generation: 1,
@@ -131,7 +131,7 @@ fn main() {
             &format!("{total} queues: filter keystroke (regex over all rows)"),
             filter,
         );
-        update(
+        let _ = update(
             &mut app,
             Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
         );

@@ -22,7 +22,10 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileSettings>,
     pub concurrency: usize,
     pub max_attempts: u32,
-    pub queues_refresh: Option<Duration>,
+    /// Counts of the queues on screen.
+    pub counts_refresh: Option<Duration>,
+    /// Every listing.
+    pub listing_refresh: Option<Duration>,
     pub keymap: Keymap,
     pub colors: ThemeColors,
 }
@@ -106,7 +109,8 @@ struct AwsSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RefreshSection {
-    queues_seconds: Option<u64>,
+    counts_seconds: Option<u64>,
+    listing_seconds: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,7 +213,8 @@ struct Builder {
     profiles: BTreeMap<String, ProfileSettings>,
     concurrency: usize,
     max_attempts: u32,
-    queues_refresh_seconds: u64,
+    counts_refresh_seconds: u64,
+    listing_refresh_seconds: u64,
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
 }
@@ -223,7 +228,8 @@ impl Builder {
             profiles: BTreeMap::new(),
             concurrency: 16,
             max_attempts: 5,
-            queues_refresh_seconds: 30,
+            counts_refresh_seconds: 10,
+            listing_refresh_seconds: 300,
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
         };
@@ -269,10 +275,13 @@ impl Builder {
                 self.max_attempts = attempts.into_inner();
             }
         }
-        if let Some(refresh) = file.refresh
-            && let Some(seconds) = refresh.queues_seconds
-        {
-            self.queues_refresh_seconds = seconds;
+        if let Some(refresh) = file.refresh {
+            if let Some(seconds) = refresh.counts_seconds {
+                self.counts_refresh_seconds = seconds;
+            }
+            if let Some(seconds) = refresh.listing_seconds {
+                self.listing_refresh_seconds = seconds;
+            }
         }
         if let Some(profiles) = file.profiles {
             self.profiles.extend(profiles);
@@ -359,8 +368,10 @@ impl Builder {
             profiles: self.profiles,
             concurrency: self.concurrency,
             max_attempts: self.max_attempts,
-            queues_refresh: (self.queues_refresh_seconds > 0)
-                .then(|| Duration::from_secs(self.queues_refresh_seconds)),
+            counts_refresh: (self.counts_refresh_seconds > 0)
+                .then(|| Duration::from_secs(self.counts_refresh_seconds)),
+            listing_refresh: (self.listing_refresh_seconds > 0)
+                .then(|| Duration::from_secs(self.listing_refresh_seconds)),
             keymap: Keymap::new(bindings),
             colors: ThemeColors {
                 title: color("title"),
@@ -405,7 +416,8 @@ mod tests {
     fn embedded_defaults_load() {
         let config = Config::defaults().expect("defaults");
         assert_eq!(config.concurrency, 16);
-        assert_eq!(config.queues_refresh, Some(Duration::from_secs(30)));
+        assert_eq!(config.counts_refresh, Some(Duration::from_secs(10)));
+        assert_eq!(config.listing_refresh, Some(Duration::from_secs(300)));
         assert_eq!(config.keymap.bindings().len(), KeyAction::ALL.len());
         assert_eq!(config.colors.dlq, Color::Magenta);
     }
@@ -413,7 +425,7 @@ mod tests {
     #[test]
     fn user_file_overrides_only_what_it_sets() {
         let config = load(
-            "[keys]\ndown = { keys = [\"n\"] }\n[refresh]\nqueues_seconds = 0\n[profiles.prod]\nread_only = true\n",
+            "[keys]\ndown = { keys = [\"n\"] }\n[refresh]\ncounts_seconds = 0\n[profiles.prod]\nread_only = true\n",
         )
         .expect("config");
         let down = config
@@ -424,7 +436,8 @@ mod tests {
             .expect("down");
         assert_eq!(down.keys, vec![KeyChord::parse("n").expect("n")]);
         assert_eq!(down.description, "Move down");
-        assert_eq!(config.queues_refresh, None);
+        assert_eq!(config.counts_refresh, None);
+        assert_eq!(config.listing_refresh, Some(Duration::from_secs(300)));
         assert!(config.read_only_for(Some("prod")));
         assert!(!config.read_only_for(Some("dev")));
         assert_eq!(config.concurrency, 16);

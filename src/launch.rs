@@ -2,11 +2,9 @@
 //! subcommand. Errors a user can fix come back as plain text, never a stack trace.
 
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use crate::app::App;
 use crate::app::tables::TableKind;
 use crate::aws::connect::{ConnectOptions, connect};
 use crate::aws::{Backend, ConnectionInfo};
@@ -42,18 +40,14 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Ls { what, json }) => list(backend, &config, what, json).await,
         None => {
-            let app = App::new(
-                backend.info.clone(),
+            crate::interactive::run(
+                backend,
                 read_only,
-                config.keymap.clone(),
-                config.queues_refresh,
-                SystemTime::now(),
-            );
-            let theme = Theme::from_env(config.colors);
-            crate::runtime::run(app, backend, theme, config.concurrency)
-                .await
-                .wrap_err("terminal error")?;
-            Ok(ExitCode::SUCCESS)
+                &config,
+                cli.read_only,
+                cli.endpoint_url.clone(),
+            )
+            .await
         }
     }
 }

@@ -26,7 +26,7 @@ fn new_app(info: ConnectionInfo, read_only: bool) -> App {
         Some(Duration::from_secs(30)),
         t(0),
     );
-    squall::app::update::start(&mut app);
+    let _ = squall::app::update::start(&mut app);
     app
 }
 
@@ -47,14 +47,14 @@ fn demo_app() -> App {
         },
         false,
     );
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
             queues: inventory.queues().to_vec(),
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesFinished {
             generation: 1,
@@ -62,40 +62,40 @@ fn demo_app() -> App {
             failed: 0,
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::TopicsLoaded {
             generation: 1,
             topics: inventory.topics().to_vec(),
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::SubscriptionsLoaded {
             generation: 1,
             subscriptions: inventory.subscriptions().to_vec(),
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::MappingsLoaded {
             generation: 1,
             mappings: inventory.mappings().to_vec(),
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::FunctionsLoaded {
             generation: 1,
             functions: inventory.functions().to_vec(),
         },
     );
-    update(&mut app, Action::Tick(t(12)));
+    let _ = update(&mut app, Action::Tick(t(12)));
     app
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let _ = update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn type_keys(app: &mut App, text: &str) {
@@ -112,7 +112,13 @@ fn command(app: &mut App, name: &str) {
 
 fn render_with(app: &mut App, width: u16, height: u16, theme: Theme) -> String {
     let table_rows = ui::table_rows_for(height, app);
-    update(app, Action::Resize { table_rows });
+    let _ = update(
+        app,
+        Action::Resize {
+            table_rows,
+            help_rows: ui::help_rows_for(height),
+        },
+    );
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
         .draw(|frame| ui::draw(frame, app, &theme))
@@ -149,7 +155,7 @@ fn queue_view_while_loading() {
     );
     insta::assert_snapshot!("loading_empty", render(&mut app, 80, 12));
     let demo = demo_app();
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
@@ -201,7 +207,7 @@ fn status_bar_with_error_read_only_and_endpoint() {
         },
         true,
     );
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::Queues,
@@ -209,7 +215,7 @@ fn status_bar_with_error_read_only_and_endpoint() {
             error: ApiError::connection("ListQueues", "connection refused"),
         },
     );
-    update(&mut app, Action::Tick(t(75)));
+    let _ = update(&mut app, Action::Tick(t(75)));
     insta::assert_snapshot!(render(&mut app, 80, 10));
 }
 
@@ -275,7 +281,7 @@ fn lambdas_view_when_listing_is_denied() {
         false,
     );
     command(&mut app, "lambdas");
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::Functions,

@@ -4,7 +4,8 @@ use std::time::SystemTime;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::aws::ApiError;
+use super::jobs::{JobEnd, JobId, Progress};
+use crate::aws::{ApiError, ConnectionInfo};
 use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
 use crate::inventory::Source;
 
@@ -13,9 +14,10 @@ pub enum Action {
     Key(KeyEvent),
     /// Periodic wake-up: advances the clock, the spinner and timed refreshes.
     Tick(SystemTime),
-    /// The table area changed size: how many rows fit.
+    /// The screen changed size: body rows and help rows that fit.
     Resize {
         table_rows: usize,
+        help_rows: usize,
     },
     /// A batch of queues from queue load `generation`.
     QueuesLoaded {
@@ -53,5 +55,28 @@ pub enum Action {
         source: Source,
         generation: u64,
         error: ApiError,
+    },
+    /// Fresh counts for the queues on screen.
+    CountsRefreshed {
+        generation: u64,
+        queues: Vec<Queue>,
+    },
+    JobProgress {
+        id: JobId,
+        progress: Progress,
+    },
+    /// A job's task ended (a panic arrives here as `JobEnd::Failed`).
+    JobEnded {
+        id: JobId,
+        end: JobEnd,
+    },
+    /// `:profile` / `:region` connected; everything reloads.
+    ContextSwitched {
+        info: ConnectionInfo,
+        read_only: bool,
+    },
+    /// The switch failed; squall stays where it was.
+    ContextFailed {
+        error: String,
     },
 }

@@ -25,10 +25,12 @@ pub enum KeyAction {
     Describe,
     Yank,
     Topology,
+    Purge,
+    CancelJob,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 19] = [
+    pub const ALL: [KeyAction; 21] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -48,7 +50,15 @@ impl KeyAction {
         KeyAction::Describe,
         KeyAction::Yank,
         KeyAction::Topology,
+        KeyAction::Purge,
+        KeyAction::CancelJob,
     ];
+
+    /// Changes state in AWS: hidden and refused in read-only mode, and only ever done
+    /// through the confirm dialog.
+    pub fn is_dangerous(self) -> bool {
+        matches!(self, KeyAction::Purge)
+    }
 
     /// The name used in config files.
     pub fn name(self) -> &'static str {
@@ -72,6 +82,8 @@ impl KeyAction {
             KeyAction::Describe => "describe",
             KeyAction::Yank => "yank",
             KeyAction::Topology => "topology",
+            KeyAction::Purge => "purge",
+            KeyAction::CancelJob => "cancel_job",
         }
     }
 

@@ -1,20 +1,27 @@
-//! Application state and the one pure `update` function: keys, ticks and background
+//! Application state and the routing `update` function: keys, ticks and background
 //! results come in as `Action`s; `update` changes state and returns `Effect`s to run.
+//! Views are components (`views/`), modals sit above them (`modals/`), jobs and loads
+//! live beside the view stack.
 
 pub mod action;
 pub mod commands;
+pub mod context;
 pub mod effect;
+pub mod help;
+pub mod jobs;
 pub mod keymap;
+pub mod loads;
+pub mod modals;
 pub mod prompt;
 pub mod state;
 pub mod table;
 pub mod tables;
 pub mod target;
 pub mod topology_lines;
-pub mod topology_view;
 pub mod update;
+pub mod views;
 
 pub use action::Action;
 pub use effect::Effect;
-pub use state::{App, Mode, View};
+pub use state::App;
 pub use update::update;

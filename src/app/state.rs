@@ -1,60 +1,18 @@
 //! The whole application state. `update` changes it; the UI only reads it.
 
-use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
+use super::jobs::Jobs;
 use super::keymap::Keymap;
-use super::prompt::Prompt;
-use super::table::TableState;
-use super::tables::TableKind;
-use super::target::Target;
-use super::topology_view::TopologyView;
+use super::loads::{Loads, RefreshSettings};
+use super::modals::Modal;
+use super::views::table::TableView;
+use super::views::{Ctx, View};
 use crate::aws::ConnectionInfo;
 use crate::inventory::{Inventory, Source};
 
-/// A table on the view stack: what it lists, an optional scope, and its own state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableView {
-    pub kind: TableKind,
-    /// Narrows the rows: a topic ARN for a topic's subscriptions.
-    pub scope: Option<String>,
-    pub state: TableState,
-}
-
-impl TableView {
-    pub fn new(kind: TableKind, scope: Option<String>, inventory: &Inventory) -> TableView {
-        let (column, descending) = kind.default_sort();
-        let mut state = TableState::new(column, descending);
-        state.set_rows(kind.rows(inventory, scope.as_deref()));
-        TableView { kind, scope, state }
-    }
-
-    pub fn refresh(&mut self, inventory: &Inventory) {
-        self.state
-            .set_rows(self.kind.rows(inventory, self.scope.as_deref()));
-    }
-}
-
-/// One screen on the view stack; the breadcrumb is the stack.
-#[derive(Debug, Clone, PartialEq)]
-pub enum View {
-    Table(TableView),
-    Topology(TopologyView),
-    /// Every attribute of one resource.
-    Describe {
-        target: Target,
-        scroll: usize,
-    },
-}
-
-/// What keys go to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mode {
-    Normal,
-    Command(Prompt),
-    Filter(Prompt),
-    Help { scroll: usize },
-}
+/// The full listing's default interval (the config sets it; `r` forces one).
+const DEFAULT_LISTING_INTERVAL: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -69,97 +27,175 @@ pub struct StatusMessage {
     pub text: String,
 }
 
-/// One source's loader: which load is current and whether it is running.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourceLoad {
-    pub generation: u64,
-    pub in_flight: bool,
-    /// Rows received by the load in flight (queues stream in).
-    pub received: usize,
+/// A view on the stack and the data revision it last synced with.
+#[derive(Debug)]
+pub struct StackEntry {
+    pub view: Box<dyn View>,
+    pub synced: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct App {
     pub info: ConnectionInfo,
     pub read_only: bool,
     pub keymap: Keymap,
-    pub queues_refresh: Option<Duration>,
-    pub stack: Vec<View>,
-    pub mode: Mode,
+    pub refresh: RefreshSettings,
+    /// Never empty: `update` never pops the root.
+    pub stack: Vec<StackEntry>,
+    /// Help, a prompt or a confirm dialog over the stack.
+    pub modal: Option<Modal>,
     pub inventory: Inventory,
-    pub loads: HashMap<Source, SourceLoad>,
-    /// When the last queue load ended: the status bar's "refreshed 5s ago" and the timer
-    /// for the periodic refresh.
-    pub queues_refreshed: Option<SystemTime>,
+    pub loads: Loads,
+    pub jobs: super::jobs::Jobs,
+    /// Profiles from the AWS config files, for `:profile` completion.
+    pub profiles: Vec<String>,
     pub now: SystemTime,
     pub spinner_frame: usize,
     pub message: Option<StatusMessage>,
-    /// Table rows that fit on screen, for paging and scrolling.
+    /// Body rows that fit on screen, for paging and scrolling.
     pub table_rows: usize,
+    /// Rows inside the help overlay.
+    pub help_rows: usize,
     pub quitting: bool,
 }
 
 impl App {
+    /// `counts_refresh`: how often the counts of the queues on screen refresh.
     pub fn new(
         info: ConnectionInfo,
         read_only: bool,
         keymap: Keymap,
-        queues_refresh: Option<Duration>,
+        counts_refresh: Option<Duration>,
         now: SystemTime,
     ) -> App {
         let inventory = Inventory::default();
-        App {
+        let jobs = Jobs::default();
+        let loads = Loads::default();
+        let mut app = App {
             info,
             read_only,
             keymap,
-            queues_refresh,
-            stack: vec![View::Table(TableView::new(
-                TableKind::Queues,
-                None,
-                &inventory,
-            ))],
-            mode: Mode::Normal,
+            refresh: RefreshSettings {
+                counts: counts_refresh,
+                listing: Some(DEFAULT_LISTING_INTERVAL),
+            },
+            stack: Vec::new(),
+            modal: None,
             inventory,
-            loads: HashMap::new(),
-            queues_refreshed: None,
+            loads,
+            jobs,
+            profiles: Vec::new(),
             now,
             spinner_frame: 0,
             message: None,
             table_rows: 20,
+            help_rows: 20,
             quitting: false,
+        };
+        app.reset_stack(Box::new(TableView::new(
+            super::tables::TableKind::Queues,
+            None,
+        )));
+        app
+    }
+
+    /// Replaces the whole stack with one root view.
+    pub fn reset_stack(&mut self, root: Box<dyn View>) {
+        self.stack = vec![StackEntry {
+            view: root,
+            synced: None,
+        }];
+        self.sync_top();
+    }
+
+    pub fn push(&mut self, view: Box<dyn View>) {
+        self.stack.push(StackEntry { view, synced: None });
+        self.sync_top();
+    }
+
+    /// Goes back one view; the root stays.
+    pub fn pop(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            self.sync_top();
         }
     }
 
-    pub fn view(&self) -> &View {
-        // The stack is never empty: `update` never pops the root.
-        &self.stack[self.stack.len() - 1]
+    pub fn view(&self) -> &dyn View {
+        // The stack is never empty.
+        self.stack[self.stack.len() - 1].view.as_ref()
     }
 
-    pub fn view_mut(&mut self) -> &mut View {
+    /// The top view, if it is a `T` (for tests and view-specific commands).
+    pub fn view_as<T: 'static>(&self) -> Option<&T> {
+        self.view().as_any().downcast_ref::<T>()
+    }
+
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            inventory: &self.inventory,
+            loads: &self.loads,
+            jobs: &self.jobs,
+            keymap: &self.keymap,
+            now: self.now,
+            rows: self.table_rows,
+            read_only: self.read_only,
+            spinner_frame: self.spinner_frame,
+        }
+    }
+
+    /// The top view, mutable, beside a context borrowing the rest of the app.
+    pub fn top_and_ctx(&mut self) -> (&mut StackEntry, Ctx<'_>) {
         let last = self.stack.len() - 1;
-        &mut self.stack[last]
+        let ctx = Ctx {
+            inventory: &self.inventory,
+            loads: &self.loads,
+            jobs: &self.jobs,
+            keymap: &self.keymap,
+            now: self.now,
+            rows: self.table_rows,
+            read_only: self.read_only,
+            spinner_frame: self.spinner_frame,
+        };
+        (&mut self.stack[last], ctx)
     }
 
-    pub fn load(&self, source: Source) -> SourceLoad {
-        self.loads.get(&source).cloned().unwrap_or_default()
+    /// Syncs the top view if the data it shows changed since its last sync. Views below
+    /// the top sync when they come back to the top: only what is seen is rebuilt.
+    pub fn sync_top(&mut self) {
+        let (top, ctx) = self.top_and_ctx();
+        let revision = top.view.revision(&ctx);
+        if top.synced != Some(revision) {
+            top.view.sync(&ctx);
+            top.view.fit(ctx.rows);
+            top.synced = Some(revision);
+        }
     }
 
     pub fn loading(&self) -> bool {
-        self.loads.values().any(|l| l.in_flight)
+        self.loads.any_in_flight()
+    }
+
+    pub fn load(&self, source: Source) -> super::loads::SourceLoad {
+        self.loads.get(source)
     }
 
     /// The names on the breadcrumb, root first.
     pub fn breadcrumb(&self) -> Vec<String> {
-        self.stack
-            .iter()
-            .map(|view| match view {
-                View::Table(table) => match &table.scope {
-                    Some(scope) => crate::domain::arn::resource_name(scope).to_string(),
-                    None => table.kind.command_name().to_string(),
-                },
-                View::Topology(_) => "topology".to_string(),
-                View::Describe { target, .. } => target.label(),
-            })
-            .collect()
+        self.stack.iter().map(|e| e.view.crumb()).collect()
+    }
+
+    /// Shows a message; a warning never hides an error that is still on screen, since the
+    /// error is what the user needs to read (an unreachable endpoint fails every listing).
+    pub fn set_message(&mut self, level: Level, text: String) {
+        if level == Level::Warning
+            && self
+                .message
+                .as_ref()
+                .is_some_and(|m| m.level == Level::Error)
+        {
+            return;
+        }
+        self.message = Some(StatusMessage { level, text });
     }
 }

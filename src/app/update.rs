@@ -1,55 +1,59 @@
-//! The one place state changes. Pure: no I/O, no clock reads, no drawing.
+//! The router: the one place state changes. Pure: no I/O, no clock reads, no drawing.
+//! Keys go to the open modal, else to the top view, and what the view ignores to the
+//! global keys; results go to the loads, jobs and contexts they belong to. After every
+//! action the top view syncs, if the data it shows changed.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
-use super::commands::{self, Command};
 use super::effect::Effect;
+use super::jobs::JobEnd;
 use super::keymap::KeyAction;
+use super::loads;
+use super::modals::confirm::ConfirmDialog;
+use super::modals::{self, Modal};
 use super::prompt::Prompt;
-use super::state::{App, Level, Mode, SourceLoad, StatusMessage, TableView, View};
-use super::table::RowFilter;
-use super::tables::TableKind;
-use super::target::Target;
-use super::topology_view::TopologyView;
+use super::state::{App, Level};
+use super::views::Outcome;
 use crate::inventory::Source;
 
 /// Effects to run when the app starts: load everything.
+#[must_use]
 pub fn start(app: &mut App) -> Vec<Effect> {
-    Source::ALL
-        .iter()
-        .flat_map(|&source| start_load(app, source))
-        .collect()
+    loads::start_all(app)
 }
 
+#[must_use]
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let effects = route(app, action);
+    app.sync_top();
+    effects
+}
+
+fn route(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Key(key) => {
-            if key.kind == KeyEventKind::Release {
-                return Vec::new();
-            }
-            handle_key(app, key)
-        }
+        Action::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Action::Key(key) => handle_key(app, key),
         Action::Tick(now) => {
             app.now = now;
             app.spinner_frame = app.spinner_frame.wrapping_add(1);
-            if refresh_due(app) {
-                start_load(app, Source::Queues)
-            } else {
-                Vec::new()
-            }
+            let on_screen = app.view().on_screen_queues(app.table_rows);
+            loads::due_refreshes(app, on_screen)
         }
-        Action::Resize { table_rows } => {
+        Action::Resize {
+            table_rows,
+            help_rows,
+        } => {
             app.table_rows = table_rows.max(1);
-            scroll_current_into_view(app);
+            app.help_rows = help_rows.max(1);
+            let rows = app.table_rows;
+            if let Some(top) = app.stack.last_mut() {
+                top.view.fit(rows);
+            }
             Vec::new()
         }
         Action::QueuesLoaded { generation, queues } => {
-            if let Some(load) = current_load(app, Source::Queues, generation) {
-                load.received += queues.len();
-                app.inventory.upsert_queues(queues, generation);
-                inventory_changed(app);
-            }
+            loads::queues_batch(app, generation, queues);
             Vec::new()
         }
         Action::QueueFailed {
@@ -57,10 +61,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             url,
             error,
         } => {
-            if current_load(app, Source::Queues, generation).is_some() {
-                let name = crate::domain::arn::queue_name_from_url(&url).to_string();
-                set_message(app, Level::Warning, format!("{name}: {error}"));
-            }
+            loads::queue_failed(app, generation, &url, &error);
             Vec::new()
         }
         Action::QueuesFinished {
@@ -68,65 +69,38 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             listed,
             failed,
         } => {
-            if finish_load(app, Source::Queues, generation) {
-                app.queues_refreshed = Some(app.now);
-                app.inventory.finish_queues(generation);
-                inventory_changed(app);
-                if failed > 0 {
-                    set_message(
-                        app,
-                        Level::Warning,
-                        format!(
-                            "{failed} of {listed} queues could not be described; the rest are shown"
-                        ),
-                    );
-                } else if app
-                    .message
-                    .as_ref()
-                    .is_some_and(|m| m.level == Level::Error)
-                {
-                    // The queues loaded again: an earlier error (say, the endpoint was
-                    // unreachable) no longer holds.
-                    app.message = None;
-                }
-            }
+            loads::queues_finished(app, generation, listed, failed);
             Vec::new()
         }
         Action::TopicsLoaded { generation, topics } => {
-            if finish_load(app, Source::Topics, generation) {
-                app.inventory.set_topics(topics);
-                inventory_changed(app);
-            }
+            loads::listing_loaded(app, Source::Topics, generation, |i| i.set_topics(topics));
             Vec::new()
         }
         Action::SubscriptionsLoaded {
             generation,
             subscriptions,
         } => {
-            if finish_load(app, Source::Subscriptions, generation) {
-                app.inventory.set_subscriptions(subscriptions);
-                inventory_changed(app);
-            }
+            loads::listing_loaded(app, Source::Subscriptions, generation, |i| {
+                i.set_subscriptions(subscriptions)
+            });
             Vec::new()
         }
         Action::MappingsLoaded {
             generation,
             mappings,
         } => {
-            if finish_load(app, Source::EventSourceMappings, generation) {
-                app.inventory.set_mappings(mappings);
-                inventory_changed(app);
-            }
+            loads::listing_loaded(app, Source::EventSourceMappings, generation, |i| {
+                i.set_mappings(mappings)
+            });
             Vec::new()
         }
         Action::FunctionsLoaded {
             generation,
             functions,
         } => {
-            if finish_load(app, Source::Functions, generation) {
-                app.inventory.set_functions(functions);
-                inventory_changed(app);
-            }
+            loads::listing_loaded(app, Source::Functions, generation, |i| {
+                i.set_functions(functions)
+            });
             Vec::new()
         }
         Action::SourceFailed {
@@ -134,102 +108,64 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             generation,
             error,
         } => {
-            if finish_load(app, source, generation) {
-                if source == Source::Queues {
-                    app.queues_refreshed = Some(app.now);
-                }
-                let level = if source == Source::Queues {
-                    Level::Error
-                } else {
-                    Level::Warning
-                };
-                set_message(
-                    app,
-                    level,
-                    format!("loading {} failed: {error}", source.label()),
-                );
-                app.inventory.set_error(source, error);
-                inventory_changed(app);
-            }
+            loads::source_failed(app, source, generation, error);
+            Vec::new()
+        }
+        Action::CountsRefreshed { generation, queues } => {
+            loads::counts_refreshed(app, generation, queues);
+            Vec::new()
+        }
+        Action::JobProgress { id, progress } => {
+            app.jobs.progress(id, progress);
+            Vec::new()
+        }
+        Action::JobEnded { id, end } => job_ended(app, id, end),
+        Action::ContextSwitched { info, read_only } => {
+            super::context::switched(app, info, read_only)
+        }
+        Action::ContextFailed { error } => {
+            app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
         }
     }
 }
 
-/// The load record for `source` if `generation` is the current one (stale results are dropped).
-fn current_load(app: &mut App, source: Source, generation: u64) -> Option<&mut SourceLoad> {
-    app.loads
-        .get_mut(&source)
-        .filter(|l| l.generation == generation && l.in_flight)
-}
-
-/// Marks the current load of `source` done; false for a stale generation.
-fn finish_load(app: &mut App, source: Source, generation: u64) -> bool {
-    match current_load(app, source, generation) {
-        Some(load) => {
-            load.in_flight = false;
-            true
-        }
-        None => false,
-    }
-}
-
-/// Rows of every view are rebuilt from the inventory; selections follow their rows.
-fn inventory_changed(app: &mut App) {
-    let rows = app.table_rows;
-    for view in &mut app.stack {
-        match view {
-            View::Table(table) => {
-                table.refresh(&app.inventory);
-                table.state.scroll_into_view(rows);
-            }
-            View::Topology(tree) => {
-                tree.rebuild(&app.inventory);
-                tree.scroll_into_view(rows);
-            }
-            View::Describe { .. } => {}
-        }
-    }
-}
-
-/// Shows a message; a warning never hides an error that is still on screen, since the
-/// error is what the user needs to read (an unreachable endpoint fails every listing).
-fn set_message(app: &mut App, level: Level, text: String) {
-    if level == Level::Warning
-        && app
-            .message
-            .as_ref()
-            .is_some_and(|m| m.level == Level::Error)
-    {
-        return;
-    }
-    app.message = Some(StatusMessage { level, text });
-}
-
-fn refresh_due(app: &App) -> bool {
-    let (Some(interval), Some(last)) = (app.queues_refresh, app.queues_refreshed) else {
-        return false;
+fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> {
+    let was_load = app.loads.owns_job(id);
+    let label = app
+        .jobs
+        .get(id)
+        .map(|j| j.label.clone())
+        .unwrap_or_default();
+    let failure = match &end {
+        JobEnd::Failed(message) => Some(message.clone()),
+        JobEnd::Cancelled => Some("cancelled".to_string()),
+        JobEnd::Done(_) => None,
     };
-    !app.load(Source::Queues).in_flight
-        && app
-            .now
-            .duration_since(last)
-            .is_ok_and(|elapsed| elapsed >= interval)
-}
-
-/// Starts a load of `source` unless one is already running (duplicate work collapses).
-fn start_load(app: &mut App, source: Source) -> Vec<Effect> {
-    let load = app.loads.entry(source).or_default();
-    if load.in_flight {
+    app.jobs.end(id, end.clone(), app.now);
+    loads::job_ended(app, id, failure.as_deref());
+    if was_load {
         return Vec::new();
     }
-    load.generation += 1;
-    load.in_flight = true;
-    load.received = 0;
-    vec![Effect::Load {
-        source,
-        generation: load.generation,
-    }]
+    match end {
+        JobEnd::Done(summary) => {
+            let text = match summary {
+                Some(summary) => format!("{label}: {summary}"),
+                None => format!("{label}: done"),
+            };
+            app.set_message(Level::Info, text);
+            // What a job changed shows at once, not at the next refresh.
+            loads::start_load(app, Source::Queues)
+        }
+        JobEnd::Cancelled => {
+            app.set_message(Level::Info, format!("{label}: cancelled"));
+            Vec::new()
+        }
+        JobEnd::Failed(message) => {
+            app.set_message(Level::Error, format!("{label} failed: {message}"));
+            Vec::new()
+        }
+    }
 }
 
 fn handle_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -237,15 +173,57 @@ fn handle_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(app);
     }
-    match app.mode.clone() {
-        Mode::Normal => handle_normal_key(app, key),
-        Mode::Command(prompt) => handle_command_key(app, prompt, key),
-        Mode::Filter(prompt) => {
-            handle_filter_key(app, prompt, key);
+    if let Some(modal) = app.modal.take() {
+        return modals::handle_key(app, modal, key);
+    }
+    let Some(action) = app.keymap.action_for(&key) else {
+        return Vec::new();
+    };
+    if action.is_dangerous() && app.read_only {
+        app.set_message(
+            Level::Error,
+            "read-only: nothing that changes state is available".to_string(),
+        );
+        return Vec::new();
+    }
+    let (top, ctx) = app.top_and_ctx();
+    let outcome = top.view.handle(action, &ctx);
+    apply(app, action, outcome)
+}
+
+fn apply(app: &mut App, action: KeyAction, outcome: Outcome) -> Vec<Effect> {
+    match outcome {
+        Outcome::Ignored => global_key(app, action),
+        Outcome::Handled => Vec::new(),
+        Outcome::Push(view) => {
+            app.push(view);
             Vec::new()
         }
-        Mode::Help { scroll } => {
-            handle_help_key(app, scroll, key);
+        Outcome::Pop => {
+            app.pop();
+            Vec::new()
+        }
+        Outcome::Effects(effects) => {
+            for effect in &effects {
+                if let Effect::Cancel(id) = effect {
+                    app.jobs.cancelling(*id);
+                }
+            }
+            effects
+        }
+        Outcome::Confirm(pending) => {
+            if app.read_only {
+                app.set_message(
+                    Level::Error,
+                    format!("read-only: refusing to {}", pending.op.label()),
+                );
+            } else {
+                app.modal = Some(Modal::Confirm(ConfirmDialog::new(pending)));
+            }
+            Vec::new()
+        }
+        Outcome::Message(level, text) => {
+            app.set_message(level, text);
             Vec::new()
         }
     }
@@ -256,261 +234,43 @@ fn quit(app: &mut App) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
-fn handle_normal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(action) = app.keymap.action_for(&key) else {
-        return Vec::new();
-    };
-    let half_page = (app.table_rows / 2).max(1) as isize;
+/// Keys no view took.
+fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
     match action {
         KeyAction::Quit => return quit(app),
-        KeyAction::Help => app.mode = Mode::Help { scroll: 0 },
-        KeyAction::Command => app.mode = Mode::Command(Prompt::default()),
+        KeyAction::Help => app.modal = Some(Modal::Help { scroll: 0 }),
+        KeyAction::Command => app.modal = Some(Modal::Command(Prompt::default())),
         KeyAction::Filter => {
-            if let Some(current) = current_filter(app) {
-                app.mode = Mode::Filter(Prompt::with_text(&current));
+            if let Some(current) = app.view().filter_text() {
+                app.modal = Some(Modal::Filter(Prompt::with_text(&current)));
             }
         }
-        KeyAction::Back => go_back(app),
+        KeyAction::Back => {
+            if app.view().filter_text().is_some_and(|f| !f.is_empty()) {
+                let (top, ctx) = app.top_and_ctx();
+                top.view.set_filter(None, &ctx);
+            } else {
+                app.pop();
+            }
+        }
         KeyAction::Refresh => {
             // Listings still running are not started twice; say so only if nothing started.
-            let effects = start(app);
+            let effects = loads::start_all(app);
             if effects.is_empty() {
-                set_message(app, Level::Info, "a refresh is already running".to_string());
+                app.set_message(Level::Info, "a refresh is already running".to_string());
             }
             return effects;
         }
-        KeyAction::Down => move_by(app, 1),
-        KeyAction::Up => move_by(app, -1),
-        KeyAction::PageDown => move_by(app, half_page),
-        KeyAction::PageUp => move_by(app, -half_page),
-        KeyAction::Top => move_by(app, isize::MIN),
-        KeyAction::Bottom => move_by(app, isize::MAX),
-        KeyAction::Open => open_selected(app),
-        KeyAction::SortNext => shift_sort(app, 1),
-        KeyAction::SortPrevious => shift_sort(app, -1),
-        KeyAction::SortReverse => {
-            if let View::Table(table) = app.view_mut() {
-                table.state.reverse_sort();
+        KeyAction::Yank => {
+            if let Some(target) = app.view().selected_target() {
+                let text = target.copy_text().to_string();
+                app.set_message(Level::Info, format!("copied {text}"));
+                return vec![Effect::Copy(text)];
             }
         }
-        KeyAction::Describe => {
-            if let Some(target) = selected_target(app) {
-                app.stack.push(View::Describe { target, scroll: 0 });
-            }
-        }
-        KeyAction::Yank => return yank(app),
-        KeyAction::Topology => show_in_topology(app),
+        _ => {}
     }
     Vec::new()
-}
-
-fn selected_target(app: &App) -> Option<Target> {
-    match app.view() {
-        View::Table(table) => table.state.selected_row().map(|row| row.target.clone()),
-        View::Topology(tree) => tree.selected_line().and_then(|line| line.target.clone()),
-        View::Describe { target, .. } => Some(target.clone()),
-    }
-}
-
-fn yank(app: &mut App) -> Vec<Effect> {
-    match selected_target(app) {
-        Some(target) => {
-            let text = target.copy_text().to_string();
-            set_message(app, Level::Info, format!("copied {text}"));
-            vec![Effect::Copy(text)]
-        }
-        None => Vec::new(),
-    }
-}
-
-fn show_in_topology(app: &mut App) {
-    let target = selected_target(app);
-    let mut tree = TopologyView::new(&app.inventory);
-    if let Some(target) = &target {
-        tree.focus(target, app.table_rows);
-    }
-    app.stack.push(View::Topology(tree));
-}
-
-fn shift_sort(app: &mut App, step: isize) {
-    if let View::Table(table) = app.view_mut() {
-        let columns = table.kind.columns();
-        let next =
-            (table.state.sort_column as isize + step).rem_euclid(columns.len() as isize) as usize;
-        table.state.sort_by(next, columns[next].numeric);
-    }
-}
-
-fn move_by(app: &mut App, delta: isize) {
-    let rows = app.table_rows;
-    match app.view_mut() {
-        View::Table(table) => table.state.move_selection(delta, rows),
-        View::Topology(tree) => tree.move_selection(delta, rows),
-        View::Describe { scroll, .. } => {
-            *scroll = (*scroll as isize).saturating_add(delta).max(0) as usize;
-        }
-    }
-}
-
-fn scroll_current_into_view(app: &mut App) {
-    let rows = app.table_rows;
-    match app.view_mut() {
-        View::Table(table) => table.state.scroll_into_view(rows),
-        View::Topology(tree) => tree.scroll_into_view(rows),
-        View::Describe { .. } => {}
-    }
-}
-
-fn current_filter(app: &App) -> Option<String> {
-    let filter = match app.view() {
-        View::Table(table) => &table.state.filter,
-        View::Topology(tree) => &tree.filter,
-        View::Describe { .. } => return None,
-    };
-    Some(filter.as_ref().map(|f| f.text.clone()).unwrap_or_default())
-}
-
-fn set_filter(app: &mut App, filter: Option<RowFilter>) {
-    let rows = app.table_rows;
-    match app.view_mut() {
-        View::Table(table) => {
-            table.state.set_filter(filter);
-            table.state.scroll_into_view(rows);
-        }
-        View::Topology(tree) => {
-            tree.set_filter(filter);
-            tree.scroll_into_view(rows);
-        }
-        View::Describe { .. } => {}
-    }
-}
-
-fn go_back(app: &mut App) {
-    if current_filter(app).is_some_and(|f| !f.is_empty()) {
-        set_filter(app, None);
-        return;
-    }
-    if app.stack.len() > 1 {
-        app.stack.pop();
-    }
-}
-
-/// Enter: a topic opens its subscriptions; a row that points at a queue, function or
-/// subscription opens its description.
-fn open_selected(app: &mut App) {
-    let Some(target) = selected_target(app) else {
-        return;
-    };
-    if matches!(app.view(), View::Describe { .. }) {
-        return;
-    }
-    let view = match target {
-        Target::Topic(topic_arn) => View::Table(TableView::new(
-            TableKind::Subscriptions,
-            Some(topic_arn),
-            &app.inventory,
-        )),
-        other => View::Describe {
-            target: other,
-            scroll: 0,
-        },
-    };
-    app.stack.push(view);
-}
-
-fn handle_command_key(app: &mut App, mut prompt: Prompt, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
-        KeyCode::Enter => {
-            app.mode = Mode::Normal;
-            if prompt.text().trim().is_empty() {
-                return Vec::new();
-            }
-            return match commands::parse(prompt.text()) {
-                Ok(command) => run_command(app, command),
-                Err(error) => {
-                    set_message(app, Level::Error, error);
-                    Vec::new()
-                }
-            };
-        }
-        KeyCode::Tab => {
-            if let Some(completed) = commands::complete(prompt.text()) {
-                prompt.set_text(&completed);
-            }
-            app.mode = Mode::Command(prompt);
-        }
-        _ => {
-            prompt.edit(key);
-            app.mode = Mode::Command(prompt);
-        }
-    }
-    Vec::new()
-}
-
-fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
-    let root = match command {
-        Command::Quit => return quit(app),
-        Command::Help => {
-            app.mode = Mode::Help { scroll: 0 };
-            return Vec::new();
-        }
-        Command::Table(kind) => View::Table(TableView::new(kind, None, &app.inventory)),
-        Command::Topology => View::Topology(TopologyView::new(&app.inventory)),
-    };
-    app.stack = vec![root];
-    Vec::new()
-}
-
-fn handle_filter_key(app: &mut App, mut prompt: Prompt, key: KeyEvent) {
-    match key.code {
-        KeyCode::Esc => {
-            set_filter(app, None);
-            app.mode = Mode::Normal;
-        }
-        KeyCode::Enter => {
-            // A bad pattern keeps the prompt open with the text as typed: nothing is lost.
-            app.mode = if prompt.error.is_some() {
-                Mode::Filter(prompt)
-            } else {
-                Mode::Normal
-            };
-        }
-        _ => {
-            if prompt.edit(key) {
-                match RowFilter::parse(prompt.text()) {
-                    Ok(filter) => {
-                        prompt.error = None;
-                        set_filter(app, filter);
-                    }
-                    Err(error) => prompt.error = Some(error),
-                }
-            }
-            app.mode = Mode::Filter(prompt);
-        }
-    }
-}
-
-fn handle_help_key(app: &mut App, scroll: usize, key: KeyEvent) {
-    let action = app.keymap.action_for(&key);
-    let close = matches!(key.code, KeyCode::Esc)
-        || matches!(
-            action,
-            Some(KeyAction::Help) | Some(KeyAction::Quit) | Some(KeyAction::Back)
-        );
-    app.mode = if close {
-        Mode::Normal
-    } else {
-        let scroll = match action {
-            Some(KeyAction::Down) => scroll + 1,
-            Some(KeyAction::Up) => scroll.saturating_sub(1),
-            Some(KeyAction::PageDown) => scroll + 10,
-            Some(KeyAction::PageUp) => scroll.saturating_sub(10),
-            Some(KeyAction::Top) => 0,
-            _ => scroll,
-        };
-        Mode::Help { scroll }
-    };
 }
 
 #[cfg(test)]

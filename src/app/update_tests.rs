@@ -4,6 +4,12 @@ use std::time::{Duration, SystemTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::app::effect::Work;
+use crate::app::tables::TableKind;
+use crate::app::target::Target;
+use crate::app::views::describe::DescribeView;
+use crate::app::views::table::TableView;
+use crate::app::views::topology::TopologyView;
 use crate::aws::{ApiError, ConnectionInfo};
 use crate::config::Config;
 use crate::domain::{EventSourceMapping, Subscription, Topic};
@@ -37,22 +43,30 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-fn load_effects() -> Vec<Effect> {
-    Source::ALL
+/// The loads a list of effects starts: `(source, generation)`.
+fn loads(effects: &[Effect]) -> Vec<(Source, u64)> {
+    effects
         .iter()
-        .map(|&source| Effect::Load {
-            source,
-            generation: 1,
+        .filter_map(|e| match e {
+            Effect::Start {
+                work: Work::Load { source, generation },
+                ..
+            } => Some((*source, *generation)),
+            _ => None,
         })
         .collect()
+}
+
+fn all_loads(generation: u64) -> Vec<(Source, u64)> {
+    Source::ALL.iter().map(|&s| (s, generation)).collect()
 }
 
 const TOPIC: &str = "arn:aws:sns:us-east-1:1:events";
 
 fn loaded_app() -> App {
     let mut app = app();
-    assert_eq!(start(&mut app), load_effects());
-    update(
+    assert_eq!(loads(&start(&mut app)), all_loads(1));
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
@@ -64,7 +78,7 @@ fn loaded_app() -> App {
             ],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesFinished {
             generation: 1,
@@ -72,14 +86,14 @@ fn loaded_app() -> App {
             failed: 0,
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::TopicsLoaded {
             generation: 1,
             topics: vec![Topic::from_attributes(TOPIC, BTreeMap::new())],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::SubscriptionsLoaded {
             generation: 1,
@@ -92,7 +106,7 @@ fn loaded_app() -> App {
             )],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::MappingsLoaded {
             generation: 1,
@@ -105,7 +119,7 @@ fn loaded_app() -> App {
             }],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::FunctionsLoaded {
             generation: 1,
@@ -117,10 +131,12 @@ fn loaded_app() -> App {
 }
 
 fn table(app: &App) -> &TableView {
-    match app.view() {
-        View::Table(table) => table,
-        other => panic!("expected a table, got {other:?}"),
-    }
+    app.view_as::<TableView>()
+        .unwrap_or_else(|| panic!("expected a table, got {:?}", app.view()))
+}
+
+fn described(app: &App) -> Option<Target> {
+    app.view_as::<DescribeView>().map(|d| d.target.clone())
 }
 
 fn selected(app: &App) -> Option<String> {
@@ -134,7 +150,7 @@ fn shown(app: &App) -> usize {
 #[test]
 fn start_loads_every_source_once_and_collapses_refreshes_in_flight() {
     let mut app = app();
-    assert_eq!(start(&mut app), load_effects());
+    assert_eq!(loads(&start(&mut app)), all_loads(1));
     assert!(app.loading());
     assert_eq!(press(&mut app, KeyCode::Char('r')), Vec::new());
     assert_eq!(app.load(Source::Queues).generation, 1);
@@ -143,8 +159,8 @@ fn start_loads_every_source_once_and_collapses_refreshes_in_flight() {
 #[test]
 fn rows_stream_in_and_stale_generations_are_ignored() {
     let mut app = app();
-    start(&mut app);
-    update(
+    let _ = start(&mut app);
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
@@ -152,7 +168,7 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
         },
     );
     assert_eq!(shown(&app), 1);
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 0,
@@ -160,14 +176,14 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
         },
     );
     assert_eq!(shown(&app), 1);
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 1,
             queues: vec![queue("b", 1, None)],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesFinished {
             generation: 1,
@@ -177,33 +193,112 @@ fn rows_stream_in_and_stale_generations_are_ignored() {
     );
     assert_eq!(shown(&app), 2);
     assert!(!app.load(Source::Queues).in_flight);
-    assert_eq!(app.queues_refreshed, Some(t(0)));
+    assert_eq!(app.load(Source::Queues).ended, Some(t(0)));
 }
 
 #[test]
-fn periodic_refresh_reloads_queues_and_prunes_deleted_ones() {
+fn on_screen_counts_refresh_often_and_the_full_listing_rarely() {
     let mut app = loaded_app();
     assert_eq!(update(&mut app, Action::Tick(t(10))), Vec::new());
+    // Every 30 s (this app's setting): only the queues on screen, a few calls.
+    let effects = update(&mut app, Action::Tick(t(31)));
+    let urls = match effects.as_slice() {
+        [
+            Effect::Start {
+                work:
+                    Work::RefreshCounts {
+                        urls,
+                        generation: 1,
+                    },
+                ..
+            },
+        ] => urls.clone(),
+        other => panic!("expected a counts refresh, got {other:?}"),
+    };
+    assert_eq!(urls.len(), 4);
     assert_eq!(
-        update(&mut app, Action::Tick(t(31))),
-        vec![Effect::Load {
-            source: Source::Queues,
-            generation: 2
-        }]
-    );
-    assert_eq!(
-        update(&mut app, Action::Tick(t(62))),
+        update(&mut app, Action::Tick(t(45))),
         Vec::new(),
-        "one refresh at a time"
+        "one at a time"
     );
-    update(
+    let _ = update(
+        &mut app,
+        Action::CountsRefreshed {
+            generation: 1,
+            queues: vec![queue("orders", 77, Some("orders-dlq"))],
+        },
+    );
+    assert_eq!(
+        app.inventory
+            .queue_by_url("https://sqs/1/orders")
+            .map(|q| q.counts.visible),
+        Some(77)
+    );
+    // The whole listing: after five minutes, timed from the end of the last one.
+    assert_eq!(loads(&update(&mut app, Action::Tick(t(299)))), Vec::new());
+    let _ = update(
+        &mut app,
+        Action::CountsRefreshed {
+            generation: 2,
+            queues: Vec::new(),
+        },
+    );
+    assert_eq!(loads(&update(&mut app, Action::Tick(t(301)))), all_loads(2));
+}
+
+#[test]
+fn a_slow_listing_pushes_the_next_one_back() {
+    let mut app = app();
+    let _ = start(&mut app);
+    app.now = t(60);
+    for action in [
+        Action::QueuesFinished {
+            generation: 1,
+            listed: 0,
+            failed: 0,
+        },
+        Action::TopicsLoaded {
+            generation: 1,
+            topics: vec![],
+        },
+        Action::SubscriptionsLoaded {
+            generation: 1,
+            subscriptions: vec![],
+        },
+        Action::MappingsLoaded {
+            generation: 1,
+            mappings: vec![],
+        },
+        Action::FunctionsLoaded {
+            generation: 1,
+            functions: vec![],
+        },
+    ] {
+        let _ = update(&mut app, action);
+    }
+    // It took 60 s: the next one waits ten times that, not five minutes.
+    assert_eq!(
+        loads(&update(&mut app, Action::Tick(t(60 + 301)))),
+        Vec::new()
+    );
+    assert_eq!(
+        loads(&update(&mut app, Action::Tick(t(60 + 601)))),
+        all_loads(2)
+    );
+}
+
+#[test]
+fn a_full_listing_prunes_deleted_queues() {
+    let mut app = loaded_app();
+    press(&mut app, KeyCode::Char('r'));
+    let _ = update(
         &mut app,
         Action::QueuesLoaded {
             generation: 2,
             queues: vec![queue("orders", 5, Some("orders-dlq"))],
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::QueuesFinished {
             generation: 2,
@@ -218,7 +313,7 @@ fn periodic_refresh_reloads_queues_and_prunes_deleted_ones() {
 fn a_failed_listing_keeps_rows_and_reports_in_the_status_bar() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('r'));
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::Queues,
@@ -236,7 +331,7 @@ fn a_failed_listing_keeps_rows_and_reports_in_the_status_bar() {
 fn a_failed_lambda_listing_is_a_warning_and_the_rest_stays() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('r'));
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::EventSourceMappings,
@@ -262,7 +357,7 @@ fn vim_keys_move_the_selection() {
     assert_eq!(selected(&app).as_deref(), Some("payments"));
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(selected(&app).as_deref(), Some("orders"));
-    update(
+    let _ = update(
         &mut app,
         Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
     );
@@ -280,7 +375,7 @@ fn filter_applies_live_inverts_and_esc_clears() {
     type_text(&mut app, "dlq");
     assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.modal, None);
     assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Esc);
     assert_eq!(shown(&app), 4);
@@ -289,7 +384,7 @@ fn filter_applies_live_inverts_and_esc_clears() {
     type_text(&mut app, "!dlq");
     assert_eq!(shown(&app), 2);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.modal, None);
     assert_eq!(shown(&app), 4);
 }
 
@@ -300,8 +395,8 @@ fn bad_regex_keeps_the_last_good_filter_and_the_prompt() {
     type_text(&mut app, "pay(");
     assert_eq!(shown(&app), 2, "the filter 'pay' still applies");
     press(&mut app, KeyCode::Enter);
-    match &app.mode {
-        Mode::Filter(prompt) => {
+    match &app.modal {
+        Some(Modal::Filter(prompt)) => {
             assert_eq!(prompt.text(), "pay(");
             assert!(
                 prompt
@@ -320,8 +415,8 @@ fn command_mode_completes_runs_and_reports_unknown_commands() {
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "to");
     press(&mut app, KeyCode::Tab);
-    match &app.mode {
-        Mode::Command(prompt) => assert_eq!(prompt.text(), "top"),
+    match &app.modal {
+        Some(Modal::Command(prompt)) => assert_eq!(prompt.text(), "top"),
         other => panic!("expected command mode, got {other:?}"),
     }
     type_text(&mut app, "ics");
@@ -332,7 +427,7 @@ fn command_mode_completes_runs_and_reports_unknown_commands() {
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "bogus");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.modal, None);
     assert!(
         app.message
             .as_ref()
@@ -356,8 +451,9 @@ fn topic_drills_into_its_subscriptions_then_the_queue() {
     assert_eq!(app.breadcrumb(), ["topics", "events"]);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.breadcrumb(), ["topics", "events", "orders"]);
-    assert!(
-        matches!(app.view(), View::Describe { target: Target::Queue(url), .. } if url == "https://sqs/1/orders")
+    assert_eq!(
+        described(&app),
+        Some(Target::Queue("https://sqs/1/orders".into()))
     );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
@@ -371,8 +467,9 @@ fn describe_yank_and_topology_act_on_the_selected_row() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('d'));
-    assert!(
-        matches!(app.view(), View::Describe { target: Target::Queue(url), .. } if url == "https://sqs/1/orders-dlq")
+    assert_eq!(
+        described(&app),
+        Some(Target::Queue("https://sqs/1/orders-dlq".into()))
     );
     assert_eq!(
         press(&mut app, KeyCode::Char('y')),
@@ -381,13 +478,9 @@ fn describe_yank_and_topology_act_on_the_selected_row() {
     press(&mut app, KeyCode::Esc);
 
     press(&mut app, KeyCode::Char('t'));
-    match app.view() {
-        View::Topology(tree) => {
-            let line = tree.selected_line().expect("a selected line");
-            assert_eq!(line.text, "DLQ orders-dlq");
-        }
-        other => panic!("expected the topology, got {other:?}"),
-    }
+    let tree = app.view_as::<TopologyView>().expect("the topology");
+    let line = tree.selected_line().expect("a selected line");
+    assert_eq!(line.text, "DLQ orders-dlq");
     assert_eq!(app.breadcrumb(), ["queues", "topology"]);
 }
 
@@ -409,11 +502,18 @@ fn dlq_view_lists_only_dlqs_deepest_first() {
 fn help_opens_scrolls_and_closes_without_quitting() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.mode, Mode::Help { scroll: 0 });
+    assert_eq!(app.modal, Some(Modal::Help { scroll: 0 }));
+    app.help_rows = 5;
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.mode, Mode::Help { scroll: 1 });
+    assert_eq!(app.modal, Some(Modal::Help { scroll: 1 }));
+    // G stops with the last line at the bottom; k comes back at once.
+    press(&mut app, KeyCode::Char('G'));
+    let last = modals::help_line_count(&app) - 5;
+    assert_eq!(app.modal, Some(Modal::Help { scroll: last }));
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.modal, Some(Modal::Help { scroll: last - 1 }));
     assert_eq!(press(&mut app, KeyCode::Char('q')), Vec::new());
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.modal, None);
 }
 
 #[test]
@@ -458,7 +558,7 @@ fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char('r'));
     let refused = |what: &str| ApiError::connection(what, "connection refused");
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::Queues,
@@ -466,7 +566,7 @@ fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
             error: refused("ListQueues"),
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Action::SourceFailed {
             source: Source::Functions,
@@ -478,15 +578,23 @@ fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
     assert_eq!(message.level, Level::Error);
     assert!(message.text.contains("ListQueues"));
 
-    // The periodic refresh retries the queues, and this time they load.
-    assert_eq!(
-        update(&mut app, Action::Tick(t(31))),
-        vec![Effect::Load {
-            source: Source::Queues,
-            generation: 3
-        }]
-    );
-    update(
+    // The next refresh retries the queues, and this time they load.
+    for source in [
+        Source::Topics,
+        Source::Subscriptions,
+        Source::EventSourceMappings,
+    ] {
+        let _ = update(
+            &mut app,
+            Action::SourceFailed {
+                source,
+                generation: 2,
+                error: refused("List"),
+            },
+        );
+    }
+    assert!(loads(&update(&mut app, Action::Tick(t(301)))).contains(&(Source::Queues, 3)));
+    let _ = update(
         &mut app,
         Action::QueuesFinished {
             generation: 3,
@@ -496,3 +604,6 @@ fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
     );
     assert_eq!(app.message, None);
 }
+
+#[path = "house_tests.rs"]
+mod house;

@@ -176,7 +176,18 @@ impl ApiError {
         }
         let code = err.code().filter(|c| !c.is_empty()).map(str::to_string);
         let message = err.message().unwrap_or_default().to_string();
-        let kind = classify(code.as_deref(), status, &message);
+        let html = err
+            .raw_response()
+            .and_then(|r| r.headers().get("content-type"))
+            .is_some_and(|t| t.starts_with("text/html"));
+        let kind = if code.is_none() && status == Some(500) && html {
+            // No AWS error at all, just a web server's error page: an emulator that does
+            // not implement the operation (moto's move tasks). AWS itself always answers
+            // with an error code, and a transient 500 from it is a server error.
+            ErrorKind::Unavailable
+        } else {
+            classify(code.as_deref(), status, &message)
+        };
         let mut error = with_status(ApiError::new(kind, operation, message));
         error.code = code;
         error

@@ -186,22 +186,72 @@ impl Inventory {
             .and_then(|s| s.error.as_ref())
     }
 
-    /// Adds or replaces queues reported by load `generation`.
+    /// Adds or replaces queues reported by load `generation`. The indexes are updated
+    /// for the queues in the batch only: a streamed batch costs what is in it, not what
+    /// is already loaded.
     pub fn upsert_queues(&mut self, batch: Vec<Queue>, generation: u64) {
         for queue in batch {
-            match self.by_url.get(&queue.url) {
-                Some(&i) => {
-                    self.queues[i] = queue;
-                    self.seen_in[i] = generation;
-                }
-                None => {
-                    self.by_url.insert(queue.url.clone(), self.queues.len());
-                    self.queues.push(queue);
-                    self.seen_in.push(generation);
-                }
+            self.put_queue(queue, Some(generation));
+        }
+        self.revision += 1;
+    }
+
+    /// Replaces queues already known (fresh counts); unknown ones are ignored, since only
+    /// a full listing may add queues.
+    pub fn update_queues(&mut self, queues: Vec<Queue>) {
+        for queue in queues {
+            if self.by_url.contains_key(&queue.url) {
+                self.put_queue(queue, None);
             }
         }
-        self.reindex_queues();
+        self.revision += 1;
+    }
+
+    fn put_queue(&mut self, queue: Queue, generation: Option<u64>) {
+        match self.by_url.get(&queue.url) {
+            Some(&i) => {
+                let old = &self.queues[i];
+                if old.arn != queue.arn || old.dlq_arn() != queue.dlq_arn() {
+                    let (old_arn, old_dlq) = (old.arn.clone(), old.dlq_arn().map(str::to_string));
+                    self.unlink(&old_arn, old_dlq.as_deref());
+                    self.link(i, &queue);
+                }
+                self.queues[i] = queue;
+                if let Some(generation) = generation {
+                    self.seen_in[i] = generation;
+                }
+            }
+            None => {
+                let i = self.queues.len();
+                self.by_url.insert(queue.url.clone(), i);
+                self.link(i, &queue);
+                self.queues.push(queue);
+                self.seen_in.push(generation.unwrap_or_default());
+            }
+        }
+    }
+
+    /// Indexes queue `i` by ARN and as a source of its DLQ (sources stay sorted).
+    fn link(&mut self, i: usize, queue: &Queue) {
+        self.by_arn.insert(queue.arn.clone(), i);
+        if let Some(dlq) = queue.dlq_arn() {
+            let sources = self.dlq_sources.entry(dlq.to_string()).or_default();
+            if let Err(position) = sources.binary_search(&queue.arn) {
+                sources.insert(position, queue.arn.clone());
+            }
+        }
+    }
+
+    fn unlink(&mut self, arn: &str, dlq: Option<&str>) {
+        self.by_arn.remove(arn);
+        if let Some(dlq) = dlq
+            && let Some(sources) = self.dlq_sources.get_mut(dlq)
+        {
+            sources.retain(|s| s != arn);
+            if sources.is_empty() {
+                self.dlq_sources.remove(dlq);
+            }
+        }
     }
 
     /// Ends queue load `generation`: queues it did not report no longer exist.

@@ -7,17 +7,17 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
 use super::text::{sanitize, truncate};
-use crate::app::App;
-use crate::app::target::{Target, describe_lines};
+use crate::app::views::describe::DescribeView;
+use crate::app::views::{Ctx, Draw};
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    theme: &Theme,
-    target: &Target,
-    scroll: usize,
-) {
+impl Draw for DescribeView {
+    fn draw(&self, frame: &mut Frame, area: Rect, _ctx: &Ctx, theme: &Theme) {
+        draw(frame, area, theme, self);
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &DescribeView) {
+    let target = &view.target;
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
@@ -32,7 +32,7 @@ pub fn draw(
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let Some(entries) = describe_lines(&app.inventory, target) else {
+    let Some(entries) = &view.lines else {
         frame.render_widget(
             Paragraph::new("This resource is gone: it was not in the last listing.")
                 .style(theme.warning()),
@@ -48,14 +48,15 @@ pub fn draw(
         .clamp(4, 40);
     let value_width = (inner.width as usize).saturating_sub(label_width + 2);
     let lines: Vec<Line> = entries
-        .into_iter()
+        .iter()
         .map(|(label, value)| {
             Line::from(vec![
                 Span::styled(format!("{label:label_width$}  "), theme.header()),
-                Span::raw(truncate(&sanitize(&value), value_width, theme.ellipsis())),
+                Span::raw(truncate(&sanitize(value), value_width, theme.ellipsis())),
             ])
         })
         .collect();
-    let scroll = scroll.min(lines.len().saturating_sub(1));
+    // The view keeps `scroll` within the lines (the last line stays at the bottom).
+    let scroll = view.scroll.min(lines.len().saturating_sub(1));
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }

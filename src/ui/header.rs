@@ -11,11 +11,9 @@ use crate::app::App;
 use crate::app::keymap::KeyAction;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut hints = hint_line(app, theme);
-    // Hints give way to the breadcrumb on narrow screens.
-    if hints.width() + 30 > area.width as usize {
-        hints = Line::default();
-    }
+    // Hints give way to the breadcrumb on narrow screens, the view's own ones first.
+    let room = (area.width as usize).saturating_sub(30);
+    let hints = hint_line(app, theme, room);
     let [left, right] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(hints.width() as u16)])
             .spacing(1)
@@ -44,17 +42,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(hints).alignment(Alignment::Right), right);
 }
 
-fn hint_line(app: &App, theme: &Theme) -> Line<'static> {
-    let hints = [
-        (KeyAction::Help, "help"),
-        (KeyAction::Command, "cmd"),
-        (KeyAction::Filter, "filter"),
-    ];
+/// As many hints as fit in `room` columns, in order of importance.
+fn hint_line(app: &App, theme: &Theme, room: usize) -> Line<'static> {
+    let mut hints = vec![(KeyAction::Help, "help"), (KeyAction::Command, "cmd")];
+    if app.view().filter_text().is_some() {
+        hints.push((KeyAction::Filter, "filter"));
+    }
+    // The view's own keys; in read-only mode the dangerous ones do not exist.
+    hints.extend(
+        app.view()
+            .hints()
+            .into_iter()
+            .filter(|(action, _)| !(app.read_only && action.is_dangerous())),
+    );
     let mut spans = Vec::new();
+    let mut used = 0;
     for (action, label) in hints {
         if let Some(key) = app.keymap.first_key(action) {
-            spans.push(Span::styled(format!("<{key}>"), theme.header()));
-            spans.push(Span::styled(format!(" {label}  "), theme.dim()));
+            let key = Span::styled(format!("<{key}>"), theme.header());
+            let label = Span::styled(format!(" {label}  "), theme.dim());
+            used += key.width() + label.width();
+            if used > room {
+                break;
+            }
+            spans.extend([key, label]);
         }
     }
     Line::from(spans)

@@ -8,36 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::Theme;
 use super::text::truncate;
 use crate::app::App;
-use crate::app::commands::COMMANDS;
-use crate::app::keymap::Keymap;
-
-/// The help text as (key column, description) lines, grouped, in keymap order.
-pub fn help_lines(keymap: &Keymap) -> Vec<(String, String)> {
-    let mut groups: Vec<&str> = Vec::new();
-    for binding in keymap.bindings() {
-        if !groups.contains(&binding.group.as_str()) {
-            groups.push(&binding.group);
-        }
-    }
-    let mut lines = Vec::new();
-    for group in groups {
-        lines.push((group.to_string(), String::new()));
-        for binding in keymap.bindings().iter().filter(|b| b.group == group) {
-            let keys: Vec<String> = binding.keys.iter().map(|k| k.display()).collect();
-            lines.push((format!("  {}", keys.join(" ")), binding.description.clone()));
-        }
-        lines.push((String::new(), String::new()));
-    }
-    lines.push(("Commands".to_string(), String::new()));
-    for spec in COMMANDS {
-        let mut names = format!("  :{}", spec.name);
-        for alias in spec.aliases {
-            names.push_str(&format!(" :{alias}"));
-        }
-        lines.push((names, spec.description.to_string()));
-    }
-    lines
-}
+use crate::app::help::help_lines;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usize) {
     let block = Block::default()
@@ -49,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usi
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
 
-    let entries = help_lines(&app.keymap);
+    let entries = help_lines(&app.keymap, app.read_only);
     let key_width = entries
         .iter()
         .map(|(k, _)| k.chars().count())

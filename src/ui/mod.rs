@@ -1,20 +1,23 @@
-//! Drawing. Every function here reads state and never changes it.
+//! Drawing. Every function here reads state and never changes it. Each view draws
+//! itself through its `Draw` implementation in this folder; modals draw over the stack.
 
+pub mod confirm;
 pub mod describe;
 pub mod header;
 pub mod help;
+pub mod jobs;
 pub mod prompt_bar;
 pub mod status_bar;
 pub mod table;
 pub mod text;
-pub mod theme;
 pub mod topology;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::app::{App, Mode, View};
-pub use theme::Theme;
+use crate::app::App;
+use crate::app::modals::Modal;
+pub use crate::theme::Theme;
 
 /// Rows of chrome around the table body: header, borders, column header, status bar.
 const CHROME_ROWS: u16 = 5;
@@ -25,8 +28,16 @@ pub fn table_rows_for(height: u16, app: &App) -> usize {
     height.saturating_sub(CHROME_ROWS + extra).max(1) as usize
 }
 
+/// Rows inside the help overlay of a terminal `height` rows high.
+pub fn help_rows_for(height: u16) -> usize {
+    overlay(Rect::new(0, 0, 100, height))
+        .height
+        .saturating_sub(2)
+        .max(1) as usize
+}
+
 fn has_message_line(app: &App) -> bool {
-    matches!(app.mode, Mode::Command(_) | Mode::Filter(_)) || app.message.is_some()
+    matches!(app.modal, Some(Modal::Command(_)) | Some(Modal::Filter(_))) || app.message.is_some()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
@@ -41,29 +52,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     .areas(area);
 
     header::draw(frame, header_area, app, theme);
-    draw_body(frame, body_area, app, theme);
+    app.view().draw(frame, body_area, &app.ctx(), theme);
     if message_rows > 0 {
         prompt_bar::draw(frame, message_area, app, theme);
     }
     status_bar::draw(frame, status_area, app, theme);
-    if let Mode::Help { scroll } = app.mode {
-        help::draw(frame, centered(area), app, theme, scroll);
-    }
-}
-
-fn draw_body(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    match app.view() {
-        View::Table(table) => table::draw(frame, area, app, theme, table),
-        View::Topology(tree) => topology::draw(frame, area, app, theme, tree),
-        View::Describe { target, scroll } => {
-            describe::draw(frame, area, app, theme, target, *scroll)
-        }
+    match &app.modal {
+        Some(Modal::Help { scroll }) => help::draw(frame, overlay(area), app, theme, *scroll),
+        Some(Modal::Confirm(dialog)) => confirm::draw(frame, body_area, dialog, theme),
+        _ => {}
     }
 }
 
 /// The help overlay's area: between the header and the status bar, at most 100 wide
 /// (full width on narrow terminals, where a margin would only show clutter).
-fn centered(area: Rect) -> Rect {
+fn overlay(area: Rect) -> Rect {
     let width = area.width.min(100);
     let height = area.height.saturating_sub(2).max(area.height.min(3));
     Rect {

@@ -8,15 +8,16 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::truncate;
+use crate::app::App;
 use crate::app::commands;
+use crate::app::modals::Modal;
 use crate::app::prompt::Prompt;
 use crate::app::state::Level;
-use crate::app::{App, Mode};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    match &app.mode {
-        Mode::Command(prompt) => {
-            let matches = commands::completions(prompt.text());
+    match &app.modal {
+        Some(Modal::Command(prompt)) => {
+            let matches = commands::completions(prompt.text(), &app.profiles);
             let hint = if prompt.text().is_empty() {
                 "queues  help  quit   (Tab completes, Enter runs, Esc cancels)".to_string()
             } else if matches.is_empty() {
@@ -26,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             draw_prompt(frame, area, theme, ':', prompt, &hint);
         }
-        Mode::Filter(prompt) => {
+        Some(Modal::Filter(prompt)) => {
             let hint = match &prompt.error {
                 Some(error) => error.clone(),
                 None => "regex, ! inverts, Enter keeps, Esc clears".to_string(),
@@ -60,15 +61,60 @@ fn draw_prompt(
     } else {
         theme.dim()
     };
+    // A text longer than the line scrolls so the cursor stays on screen; usize arithmetic,
+    // since a very long paste must not overflow a u16.
+    let room = (area.width as usize).saturating_sub(2).max(1);
+    let skip = prompt.cursor().saturating_sub(room);
+    let visible: String = skip_columns(prompt.text(), skip);
     let line = Line::from(vec![
         Span::styled(sigil.to_string(), theme.header()),
-        Span::raw(prompt.text().to_string()),
+        Span::raw(visible),
         Span::raw("   "),
         Span::styled(hint.to_string(), hint_style),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    let x = area.x + 1 + prompt.cursor() as u16;
-    if x < area.x + area.width {
-        frame.set_cursor_position(Position::new(x, area.y));
+    let x = area.x as usize + 1 + prompt.cursor() - skip;
+    if x < (area.x + area.width) as usize {
+        frame.set_cursor_position(Position::new(x as u16, area.y));
+    }
+}
+
+/// `text` without its first `columns` terminal columns.
+fn skip_columns(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut skipped = 0;
+    text.chars()
+        .skip_while(|c| {
+            if skipped >= columns {
+                return false;
+            }
+            skipped += c.width().unwrap_or(0);
+            true
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn a_very_long_paste_keeps_the_cursor_on_the_line() {
+        let theme = Theme::new(
+            crate::config::Config::defaults().expect("defaults").colors,
+            true,
+            false,
+        );
+        let long = "x".repeat(70_000);
+        let prompt = Prompt::with_text(&long);
+        let mut terminal = Terminal::new(TestBackend::new(40, 1)).expect("terminal");
+        terminal
+            .draw(|frame| draw_prompt(frame, frame.area(), &theme, '/', &prompt, ""))
+            .expect("draw");
+        let position = terminal.get_cursor_position().expect("cursor");
+        assert!(position.x < 40, "{position:?}");
+        assert_eq!(skip_columns("abcdef", 2), "cdef");
     }
 }

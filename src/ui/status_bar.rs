@@ -10,10 +10,16 @@ use super::text::{ago, truncate};
 use crate::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let refreshed = match app.queues_refreshed {
+    let queues = app.load(crate::inventory::Source::Queues);
+    let refreshed = match queues.ended {
         Some(at) => {
             let seconds = app.now.duration_since(at).map(|d| d.as_secs()).unwrap_or(0);
-            format!("refreshed {}", ago(seconds))
+            let what = if queues.failed {
+                "refresh failed"
+            } else {
+                "refreshed"
+            };
+            format!("{what} {}", ago(seconds))
         }
         None if app.loading() => "loading".to_string(),
         None => "not loaded".to_string(),

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::truncate;
-use crate::app::App;
-use crate::app::state::TableView;
 use crate::app::table::RowStyle;
 use crate::app::tables::{ColumnWidth, TableKind};
+use crate::app::views::table::TableView;
+use crate::app::views::{Ctx, Draw};
 use crate::inventory::Source;
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
@@ -35,7 +35,13 @@ fn sources(kind: TableKind) -> &'static [Source] {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, view: &TableView) {
+impl Draw for TableView {
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        draw(frame, area, ctx, theme, self);
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableView) {
     let table = &view.state;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -141,7 +147,7 @@ fn aligned(text: String, right: bool) -> Cell<'static> {
     })
 }
 
-fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
+fn title(app: &Ctx, theme: &Theme, view: &TableView) -> Line<'static> {
     let table = &view.state;
     let name = match &view.scope {
         Some(scope) => format!(
@@ -168,11 +174,11 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
     let loading: Vec<Source> = sources(view.kind)
         .iter()
         .copied()
-        .filter(|&s| app.load(s).in_flight)
+        .filter(|&s| app.loads.get(s).in_flight)
         .collect();
     if !loading.is_empty() {
         let received = if loading.contains(&Source::Queues) {
-            format!(" {}", app.load(Source::Queues).received)
+            format!(" {}", app.loads.get(Source::Queues).received)
         } else {
             String::new()
         };
@@ -195,14 +201,21 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
     Line::from(spans)
 }
 
-fn empty_message(app: &App, view: &TableView, theme: &Theme) -> (String, Style) {
+fn empty_message(app: &Ctx, view: &TableView, theme: &Theme) -> (String, Style) {
     for &source in sources(view.kind) {
         if let Some(error) = app.inventory.status(source).error {
             return (format!("{}: {error}", source.label()), theme.warning());
         }
     }
-    let text = if sources(view.kind).iter().any(|&s| app.load(s).in_flight) {
-        format!("Loading {}…", view.kind.title().to_lowercase())
+    let text = if sources(view.kind)
+        .iter()
+        .any(|&s| app.loads.get(s).in_flight)
+    {
+        format!(
+            "Loading {}{}",
+            view.kind.title().to_lowercase(),
+            theme.ellipsis()
+        )
     } else if view.state.filter.is_some() {
         "Nothing matches the filter (Esc clears it)".to_string()
     } else if sources(view.kind)

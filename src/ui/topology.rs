@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::Theme;
 use super::table::row_style;
 use super::text::truncate;
-use crate::app::App;
-use crate::app::topology_view::{TopologyView, TreeLine};
+use crate::app::views::topology::{TopologyView, TreeLine};
+use crate::app::views::{Ctx, Draw};
 use crate::inventory::Source;
 
 /// The guide prefix of a line: rails for open ancestors, then a branch.
@@ -29,12 +29,18 @@ pub fn guides(line: &TreeLine, ascii: bool) -> String {
     text
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &TopologyView) {
+impl Draw for TopologyView {
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        draw(frame, area, ctx, theme, self);
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, tree: &TopologyView) {
     let mut title = vec![Span::styled(" Topology ", theme.title())];
     if let Some(filter) = &tree.filter {
         title.push(Span::styled(format!("/{} ", filter.text), theme.warning()));
     }
-    if app.loading() {
+    if app.loads.any_in_flight() {
         title.push(Span::styled(
             format!("{} loading ", theme.spinner(app.spinner_frame)),
             theme.ok(),
@@ -59,10 +65,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &Topo
         return;
     }
     if tree.shown() == 0 {
-        let text = if app.loading() {
-            "Loading…"
+        let text = if app.loads.any_in_flight() {
+            format!("Loading{}", theme.ellipsis())
         } else {
-            "Nothing to show"
+            "Nothing to show".to_string()
         };
         frame.render_widget(Paragraph::new(text).style(theme.dim()), inner);
         return;

@@ -1,9 +1,14 @@
 //! The `:topology` view: the fan-out tree's lines with selection, scroll and a filter that
 //! keeps the ancestors and descendants of matching lines.
 
-use super::table::{RowFilter, scrolled_offset};
-use super::target::Target;
-pub use super::topology_lines::{TreeLine, flatten};
+use std::any::Any;
+
+use super::describe::DescribeView;
+use super::{Ctx, Outcome, View};
+use crate::app::keymap::KeyAction;
+use crate::app::table::{RowFilter, scrolled_offset};
+use crate::app::target::Target;
+pub use crate::app::topology_lines::{TreeLine, flatten};
 use crate::inventory::Inventory;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +19,8 @@ pub struct TopologyView {
     pub filter: Option<RowFilter>,
     pub selected: usize,
     pub offset: usize,
+    /// Selected at the first sync (the row `t` was pressed on).
+    pending_focus: Option<Target>,
 }
 
 impl TopologyView {
@@ -24,9 +31,22 @@ impl TopologyView {
             filter: None,
             selected: 0,
             offset: 0,
+            pending_focus: None,
         };
         view.rebuild(inventory);
         view
+    }
+
+    /// A tree that will select the first line for `target` once it has its lines.
+    pub fn focused(target: Option<Target>) -> TopologyView {
+        TopologyView {
+            lines: Vec::new(),
+            view: Vec::new(),
+            filter: None,
+            selected: 0,
+            offset: 0,
+            pending_focus: target,
+        }
     }
 
     pub fn rebuild(&mut self, inventory: &Inventory) {
@@ -117,6 +137,78 @@ impl TopologyView {
             }
         }
         self.view = (0..self.lines.len()).filter(|&i| keep[i]).collect();
+    }
+}
+
+impl View for TopologyView {
+    fn crumb(&self) -> String {
+        "topology".to_string()
+    }
+
+    fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
+        let half_page = (ctx.rows / 2).max(1) as isize;
+        let rows = ctx.rows;
+        match key {
+            KeyAction::Down => self.move_selection(1, rows),
+            KeyAction::Up => self.move_selection(-1, rows),
+            KeyAction::PageDown => self.move_selection(half_page, rows),
+            KeyAction::PageUp => self.move_selection(-half_page, rows),
+            KeyAction::Top => self.move_selection(isize::MIN, rows),
+            KeyAction::Bottom => self.move_selection(isize::MAX, rows),
+            // Already the topology: `t` does not stack another copy.
+            KeyAction::Topology => {}
+            KeyAction::Describe | KeyAction::Open => {
+                if let Some(target) = self.selected_target() {
+                    return Outcome::Push(Box::new(DescribeView::new(target)));
+                }
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+
+    fn sync(&mut self, ctx: &Ctx) {
+        self.rebuild(ctx.inventory);
+        if let Some(target) = self.pending_focus.take() {
+            self.focus(&target, ctx.rows);
+        }
+    }
+
+    fn selected_target(&self) -> Option<Target> {
+        self.selected_line().and_then(|line| line.target.clone())
+    }
+
+    fn filter_text(&self) -> Option<String> {
+        Some(
+            self.filter
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn set_filter(&mut self, filter: Option<RowFilter>, ctx: &Ctx) {
+        TopologyView::set_filter(self, filter);
+        self.scroll_into_view(ctx.rows);
+    }
+
+    fn fit(&mut self, rows: usize) {
+        self.scroll_into_view(rows);
+    }
+
+    fn on_screen_queues(&self, rows: usize) -> Vec<String> {
+        self.lines()
+            .skip(self.offset)
+            .take(rows)
+            .filter_map(|line| match &line.target {
+                Some(Target::Queue(url)) => Some(url.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 

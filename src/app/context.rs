@@ -1,0 +1,42 @@
+//! Switching context (`:profile`, `:region`): the runtime connects; once it has, the app
+//! forgets the old account's data, stops its loads and loads everything anew.
+
+use super::effect::Effect;
+use super::loads;
+use super::state::{App, Level};
+use super::views::table::TableView;
+use crate::aws::ConnectionInfo;
+use crate::inventory::Inventory;
+
+pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Effect> {
+    let mut effects: Vec<Effect> = app
+        .loads
+        .running_jobs()
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    for effect in &effects {
+        if let Effect::Cancel(id) = effect {
+            app.jobs.cancelling(*id);
+        }
+    }
+    app.loads.forget_running();
+    app.inventory = Inventory::default();
+    app.read_only = read_only;
+    app.modal = None;
+    let place = format!(
+        "now on profile {} in {}{}",
+        info.profile.as_deref().unwrap_or("default"),
+        info.region,
+        if read_only { " (read-only)" } else { "" }
+    );
+    app.info = info;
+    app.message = None;
+    app.set_message(Level::Info, place);
+    app.reset_stack(Box::new(TableView::new(
+        super::tables::TableKind::Queues,
+        None,
+    )));
+    effects.extend(loads::start_all(app));
+    effects
+}

@@ -1,0 +1,177 @@
+//! The one confirm path. A dangerous operation starts as a `PendingOp` that says what will
+//! happen and what can go wrong; only confirming it here turns it into a `ConfirmedOp`,
+//! the only form in which the runtime will run it. Operations that can destroy data ask
+//! for the resource's name to be typed.
+
+use super::super::prompt::Prompt;
+
+/// What a dangerous operation does, with everything the runtime needs to do it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DangerousOp {
+    /// Delete every message in a queue.
+    Purge {
+        queue_url: String,
+        queue_name: String,
+    },
+}
+
+impl DangerousOp {
+    /// The job's label.
+    pub fn label(&self) -> String {
+        match self {
+            DangerousOp::Purge { queue_name, .. } => format!("purge {queue_name}"),
+        }
+    }
+}
+
+/// A dangerous operation waiting for the user's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOp {
+    pub op: DangerousOp,
+    pub title: String,
+    /// What will happen, one line each.
+    pub effects: Vec<String>,
+    /// What can go wrong, one line each.
+    pub risks: Vec<String>,
+    /// The text to type to confirm (a queue's name); `None`: `y` confirms.
+    pub typed: Option<String>,
+}
+
+/// A confirmed operation. Its field is private and `confirm` is the only constructor
+/// outside tests, so a dangerous effect cannot be made without the dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedOp(DangerousOp);
+
+impl ConfirmedOp {
+    pub fn op(&self) -> &DangerousOp {
+        &self.0
+    }
+}
+
+/// The dialog's state: the pending operation and what has been typed so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmDialog {
+    pub pending: PendingOp,
+    pub input: Prompt,
+}
+
+/// What a key did to the dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmStep {
+    Open(ConfirmDialog),
+    Cancelled,
+    Confirmed(ConfirmedOp),
+}
+
+impl ConfirmDialog {
+    pub fn new(pending: PendingOp) -> ConfirmDialog {
+        ConfirmDialog {
+            pending,
+            input: Prompt::default(),
+        }
+    }
+
+    /// Whether what is typed matches (always true when nothing needs typing).
+    pub fn typed_matches(&self) -> bool {
+        self.pending
+            .typed
+            .as_deref()
+            .is_none_or(|name| self.input.text() == name)
+    }
+
+    pub fn key(mut self, key: ratatui::crossterm::event::KeyEvent) -> ConfirmStep {
+        use ratatui::crossterm::event::KeyCode;
+        match (key.code, self.pending.typed.is_some()) {
+            (KeyCode::Esc, _) => ConfirmStep::Cancelled,
+            (KeyCode::Enter, true) if self.typed_matches() => {
+                ConfirmStep::Confirmed(ConfirmedOp(self.pending.op))
+            }
+            (KeyCode::Enter, true) => {
+                self.input.error = Some(format!(
+                    "type {} exactly to confirm, Esc cancels",
+                    self.pending.typed.as_deref().unwrap_or_default()
+                ));
+                ConfirmStep::Open(self)
+            }
+            (_, true) => {
+                if self.input.edit(key) {
+                    self.input.error = None;
+                }
+                ConfirmStep::Open(self)
+            }
+            (KeyCode::Char('y') | KeyCode::Char('Y'), false) => {
+                ConfirmStep::Confirmed(ConfirmedOp(self.pending.op))
+            }
+            (KeyCode::Char('n') | KeyCode::Char('N'), false) => ConfirmStep::Cancelled,
+            (_, false) => ConfirmStep::Open(self),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn purge(typed: Option<&str>) -> ConfirmDialog {
+        ConfirmDialog::new(PendingOp {
+            op: DangerousOp::Purge {
+                queue_url: "https://sqs/1/orders".into(),
+                queue_name: "orders".into(),
+            },
+            title: "Purge orders".into(),
+            effects: vec![],
+            risks: vec![],
+            typed: typed.map(str::to_string),
+        })
+    }
+
+    #[test]
+    fn typed_confirmation_needs_the_exact_name() {
+        let mut dialog = purge(Some("orders"));
+        for c in "order".chars() {
+            dialog = match dialog.key(key(KeyCode::Char(c))) {
+                ConfirmStep::Open(d) => d,
+                other => panic!("{other:?}"),
+            };
+        }
+        // "y" is just a character here, and Enter with the wrong text keeps the dialog.
+        let dialog = match dialog.key(key(KeyCode::Enter)) {
+            ConfirmStep::Open(d) => d,
+            other => panic!("{other:?}"),
+        };
+        assert!(dialog.input.error.is_some());
+        let dialog = match dialog.key(key(KeyCode::Char('s'))) {
+            ConfirmStep::Open(d) => d,
+            other => panic!("{other:?}"),
+        };
+        assert!(matches!(
+            dialog.key(key(KeyCode::Enter)),
+            ConfirmStep::Confirmed(op) if op.op().label() == "purge orders"
+        ));
+    }
+
+    #[test]
+    fn y_confirms_and_esc_or_n_cancel_when_nothing_is_typed() {
+        assert!(matches!(
+            purge(None).key(key(KeyCode::Char('y'))),
+            ConfirmStep::Confirmed(_)
+        ));
+        assert_eq!(
+            purge(None).key(key(KeyCode::Char('n'))),
+            ConfirmStep::Cancelled
+        );
+        assert_eq!(
+            purge(Some("orders")).key(key(KeyCode::Esc)),
+            ConfirmStep::Cancelled
+        );
+        assert!(matches!(
+            purge(None).key(key(KeyCode::Char('x'))),
+            ConfirmStep::Open(_)
+        ));
+    }
+}

@@ -1,0 +1,145 @@
+//! Views are components: each owns its state, answers its own keys and draws itself
+//! (drawing is implemented in `ui/`, which reads the view and never changes it). The
+//! router in `update` offers a key to the top view first and handles what it ignores.
+//!
+//! Adding a view: a file here with a type implementing `View`, its `Draw` in `ui/`, and
+//! one registration: a `:command` in `commands.rs` or a key in another view.
+
+pub mod describe;
+pub mod jobs;
+pub mod table;
+pub mod topology;
+
+use std::any::Any;
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::effect::Effect;
+use super::jobs::Jobs;
+use super::keymap::{KeyAction, Keymap};
+use super::loads::Loads;
+use super::modals::confirm::PendingOp;
+use super::state::Level;
+use super::table::RowFilter;
+use super::target::Target;
+use crate::inventory::Inventory;
+use crate::theme::Theme;
+
+/// What a view may read of the rest of the app while it handles a key, refreshes or draws.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub inventory: &'a Inventory,
+    pub loads: &'a Loads,
+    pub jobs: &'a Jobs,
+    pub keymap: &'a Keymap,
+    pub now: SystemTime,
+    /// Rows of the body that fit on screen (for paging and scrolling).
+    pub rows: usize,
+    pub read_only: bool,
+    pub spinner_frame: usize,
+}
+
+/// What a view did with a key.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Not a key for this view: the router handles it (global keys).
+    Ignored,
+    Handled,
+    Push(Box<dyn View>),
+    Pop,
+    Effects(Vec<Effect>),
+    /// A dangerous operation that needs the confirm dialog.
+    Confirm(PendingOp),
+    Message(Level, String),
+}
+
+/// Drawing, implemented in `ui/` for each view.
+pub trait Draw {
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme);
+}
+
+pub trait View: Draw + std::fmt::Debug + Send {
+    /// The name on the breadcrumb.
+    fn crumb(&self) -> String;
+
+    /// Answers a key of the normal mode.
+    fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome;
+
+    /// Brings what the view shows up to date. The router calls it only when the data it
+    /// reads changed (see `revision`), never per frame.
+    fn sync(&mut self, _ctx: &Ctx) {}
+
+    /// A number that changes whenever the data this view shows may have changed; the
+    /// router syncs the view when it differs from the one seen at the last sync.
+    fn revision(&self, ctx: &Ctx) -> u64 {
+        ctx.inventory.revision
+    }
+
+    /// The resource `y` copies and `d` / `t` act on.
+    fn selected_target(&self) -> Option<Target> {
+        None
+    }
+
+    /// The current `/` filter text; `None` for views that do not filter.
+    fn filter_text(&self) -> Option<String> {
+        None
+    }
+
+    fn set_filter(&mut self, _filter: Option<RowFilter>, _ctx: &Ctx) {}
+
+    /// Keeps the selection on screen after the screen size changed.
+    fn fit(&mut self, _rows: usize) {}
+
+    /// URLs of the queues whose rows are on screen (`rows` high), for the frequent
+    /// counts refresh.
+    fn on_screen_queues(&self, _rows: usize) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Extra key hints for the header: `(action, label)`.
+    fn hints(&self) -> Vec<(KeyAction, &'static str)> {
+        Vec::new()
+    }
+
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A scroll position for text views (describe, help): `delta` applied, clamped so the
+/// last line stays at the bottom of a `rows`-high window, never past it.
+pub fn scroll_text(scroll: usize, delta: isize, lines: usize, rows: usize) -> usize {
+    let max = lines.saturating_sub(rows.max(1));
+    (scroll as isize)
+        .saturating_add(delta)
+        .clamp(0, max as isize) as usize
+}
+
+/// The scroll step of a navigation key in a text view.
+pub fn text_scroll_delta(key: KeyAction, rows: usize) -> Option<isize> {
+    let half = (rows / 2).max(1) as isize;
+    match key {
+        KeyAction::Down => Some(1),
+        KeyAction::Up => Some(-1),
+        KeyAction::PageDown => Some(half),
+        KeyAction::PageUp => Some(-half),
+        KeyAction::Top => Some(isize::MIN),
+        KeyAction::Bottom => Some(isize::MAX),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_scroll_stops_with_the_last_line_at_the_bottom() {
+        // 30 lines in a 10-row window: G shows lines 20..30, never one line alone.
+        assert_eq!(scroll_text(0, isize::MAX, 30, 10), 20);
+        assert_eq!(scroll_text(20, 1, 30, 10), 20);
+        assert_eq!(scroll_text(20, -1, 30, 10), 19, "k comes back at once");
+        assert_eq!(scroll_text(5, isize::MIN, 30, 10), 0);
+        assert_eq!(scroll_text(0, 5, 4, 10), 0, "short text never scrolls");
+    }
+}

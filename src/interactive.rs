@@ -1,0 +1,87 @@
+//! Starting the TUI: the app with its settings, and the connector that `:profile` and
+//! `:region` use to reach another account or region the same way squall started.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use color_eyre::eyre::{Result, WrapErr};
+use futures::FutureExt;
+
+use crate::app::App;
+use crate::app::effect::ContextRequest;
+use crate::aws::connect::{ConnectError, ConnectOptions, connect};
+use crate::aws::{Backend, ConnectionInfo};
+use crate::config::Config;
+use crate::runtime::Connector;
+use crate::theme::Theme;
+
+pub async fn run(
+    backend: Backend,
+    read_only: bool,
+    config: &Config,
+    cli_read_only: bool,
+    endpoint_url: Option<String>,
+) -> Result<ExitCode> {
+    let mut app = App::new(
+        backend.info.clone(),
+        read_only,
+        config.keymap.clone(),
+        config.counts_refresh,
+        SystemTime::now(),
+    );
+    app.refresh.listing = config.listing_refresh;
+    app.profiles = crate::aws::profiles::known_profiles();
+    let theme = Theme::from_env(config.colors);
+    let connector = connector(config.clone(), cli_read_only, endpoint_url);
+    crate::runtime::run(app, backend, theme, config.concurrency, connector)
+        .await
+        .wrap_err("terminal error")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Connects like the command line does: a profile's own region unless the switch names
+/// one (falling back to the current region when the profile has none), the same
+/// endpoint, and the profile's read-only setting.
+pub fn connector(config: Config, cli_read_only: bool, endpoint_url: Option<String>) -> Connector {
+    Arc::new(move |current: ConnectionInfo, request: ContextRequest| {
+        let switching_profile = request.profile.is_some();
+        let profile = request.profile.or(current.profile.clone());
+        let region = request
+            .region
+            .or_else(|| (!switching_profile).then(|| current.region.clone()));
+        let mut options = ConnectOptions {
+            profile: profile.clone(),
+            region,
+            endpoint_url: endpoint_url.clone(),
+            max_attempts: config.max_attempts,
+        };
+        let read_only = cli_read_only || config.read_only_for(profile.as_deref());
+        async move {
+            let connected = match connect(&options).await {
+                Err(ConnectError::NoRegion) if options.region.is_none() => {
+                    options.region = Some(current.region.clone());
+                    connect(&options).await
+                }
+                other => other,
+            };
+            let (sdk_config, info) = connected.map_err(|e| first_line(&e.to_string()))?;
+            let backend = crate::aws::sdk_backend(&sdk_config, info);
+            Ok((
+                if read_only {
+                    backend.read_only()
+                } else {
+                    backend
+                },
+                read_only,
+            ))
+        }
+        .boxed()
+    })
+}
+
+/// The connect errors are screens of advice; the status line takes their first line.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text);
+    line.strip_prefix("squall: ").unwrap_or(line).to_string()
+}

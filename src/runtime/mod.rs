@@ -1,0 +1,259 @@
+//! The interactive event loop: terminal events, ticks and background results become
+//! Actions; `update` turns them into Effects, which run here: jobs through the
+//! supervisor, context switches through the connector, the clipboard and quitting here.
+
+mod quiet_frames;
+pub mod supervisor;
+mod work;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{Event, EventStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::effect::ContextRequest;
+use crate::app::{Action, App, Effect, update};
+use crate::aws::{Backend, ConnectionInfo};
+use crate::ui::{self, Theme};
+use quiet_frames::QuietFrames;
+pub use supervisor::Supervisor;
+
+/// How often the clock and spinner advance.
+const TICK: Duration = Duration::from_millis(250);
+/// Actions handled between two frames at most, so a flood of results cannot starve input.
+const MAX_ACTIONS_PER_FRAME: usize = 256;
+
+/// Connects elsewhere for `:profile` / `:region`: from where squall is now and what was
+/// asked, a new backend and whether it is read-only, or a message saying why not.
+pub type Connector = Arc<
+    dyn Fn(ConnectionInfo, ContextRequest) -> BoxFuture<'static, Result<(Backend, bool), String>>
+        + Send
+        + Sync,
+>;
+
+/// Runs the TUI until the user quits. The terminal is restored on every path: normal
+/// return, error, and a panic of the UI thread. A panic in a background job only fails
+/// that job: it must not restore the terminal under a UI that goes on drawing.
+pub async fn run(
+    app: App,
+    backend: Backend,
+    theme: Theme,
+    concurrency: usize,
+    connector: Connector,
+) -> std::io::Result<()> {
+    let mut terminal = ratatui::init();
+    install_panic_hook();
+    let result = event_loop(&mut terminal, app, backend, theme, concurrency, connector).await;
+    ratatui::restore();
+    result
+}
+
+fn install_panic_hook() {
+    let ui_thread = std::thread::current().id();
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui_thread {
+            restore_and_report(info);
+        } else {
+            // Printing would write over the screen; the job reports it as failed.
+            tracing::error!(%info, "a background task panicked");
+        }
+    }));
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    backend: Backend,
+    theme: Theme,
+    concurrency: usize,
+    connector: Connector,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut runner = Runner {
+        supervisor: Supervisor::new(backend, tx, concurrency),
+        connector,
+        switching: None,
+    };
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size()?;
+    let mut height = size.height;
+    let mut quiet = QuietFrames::new(size.width, size.height);
+
+    let effects = update(&mut app, Action::Tick(SystemTime::now()));
+    let mut quit = runner.run(&app, effects);
+    let effects = crate::app::update::start(&mut app);
+    quit |= runner.run(&app, effects);
+    let mut draw_now = true;
+
+    while !quit {
+        // The table height depends on whether a message line is showing.
+        let rows = ui::table_rows_for(height, &app);
+        if rows != app.table_rows {
+            let effects = update(
+                &mut app,
+                Action::Resize {
+                    table_rows: rows,
+                    help_rows: ui::help_rows_for(height),
+                },
+            );
+            quit |= runner.run(&app, effects);
+        }
+        // A tick that changes nothing on screen writes nothing to the terminal.
+        // (The off-screen frame is kept current even when drawing anyway.)
+        let changed = quiet.changed(&app, &theme);
+        if draw_now || changed {
+            terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
+        }
+
+        let action = tokio::select! {
+            // Keys first: typing stays responsive while results pour in.
+            biased;
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Resize(w, h))) => {
+                    height = h;
+                    quiet.resize(w, h);
+                    Action::Resize {
+                        table_rows: ui::table_rows_for(h, &app),
+                        help_rows: ui::help_rows_for(h),
+                    }
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(err)) => return Err(err),
+                None => break,
+            },
+            Some(action) = rx.recv() => action,
+            Some(action) = runner.supervisor.next_end(), if runner.supervisor.has_jobs() => action,
+            Some(result) = wait_for_switch(&mut runner.switching), if runner.switching.is_some() => {
+                runner.switching = None;
+                runner.finish_switch(result)
+            }
+            _ = ticker.tick() => Action::Tick(SystemTime::now()),
+        };
+        draw_now = !matches!(action, Action::Tick(_));
+        let effects = update(&mut app, action);
+        quit |= runner.run(&app, effects);
+        // Take whatever else is already waiting before drawing again, merging streamed
+        // queue batches so thousands of rows cost one rebuild, not hundreds.
+        let mut waiting = Vec::new();
+        while waiting.len() < MAX_ACTIONS_PER_FRAME {
+            let Ok(action) = rx.try_recv() else { break };
+            waiting.push(action);
+        }
+        draw_now |= !waiting.is_empty();
+        for action in coalesce(waiting) {
+            let effects = update(&mut app, action);
+            quit |= runner.run(&app, effects);
+        }
+    }
+    runner.supervisor.cancel_all();
+    Ok(())
+}
+
+/// Runs effects: jobs through the supervisor, context switches through the connector.
+struct Runner {
+    supervisor: Supervisor,
+    connector: Connector,
+    /// A switch in progress.
+    switching: Option<JoinHandle<Result<(Backend, bool), String>>>,
+}
+
+impl Runner {
+    /// Starts each effect; returns true when one of them is Quit.
+    fn run(&mut self, app: &App, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for effect in effects {
+            match effect {
+                Effect::Quit => {
+                    self.supervisor.cancel_all();
+                    quit = true;
+                }
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Start { id, work } => self.supervisor.start(id, work),
+                Effect::Cancel(id) => self.supervisor.cancel(id),
+                Effect::SwitchContext(request) => {
+                    if let Some(previous) = self.switching.take() {
+                        previous.abort();
+                    }
+                    let connect = (self.connector)(app.info.clone(), request);
+                    self.switching = Some(tokio::spawn(connect));
+                }
+            }
+        }
+        quit
+    }
+
+    /// On success the supervisor uses the new backend before the app hears of it, so the
+    /// loads it starts go to the new place.
+    fn finish_switch(&mut self, result: SwitchResult) -> Action {
+        match result {
+            Ok(Ok((backend, read_only))) => {
+                let info = backend.info.clone();
+                self.supervisor.replace_backend(backend);
+                Action::ContextSwitched { info, read_only }
+            }
+            Ok(Err(error)) => Action::ContextFailed { error },
+            Err(join_error) => Action::ContextFailed {
+                error: format!("the switch stopped: {join_error}"),
+            },
+        }
+    }
+}
+
+type SwitchResult = Result<Result<(Backend, bool), String>, tokio::task::JoinError>;
+
+/// Waits for the switch in progress, if any.
+async fn wait_for_switch(
+    switching: &mut Option<JoinHandle<Result<(Backend, bool), String>>>,
+) -> Option<SwitchResult> {
+    Some(switching.as_mut()?.await)
+}
+
+/// Merges consecutive `QueuesLoaded` batches of the same load into one action, and keeps
+/// only the last of consecutive progress reports of one job; the order of everything
+/// else is kept.
+fn coalesce(actions: Vec<Action>) -> Vec<Action> {
+    let mut merged: Vec<Action> = Vec::with_capacity(actions.len());
+    for action in actions {
+        match (merged.last_mut(), action) {
+            (
+                Some(Action::QueuesLoaded {
+                    generation: last,
+                    queues: into,
+                }),
+                Action::QueuesLoaded { generation, queues },
+            ) if *last == generation => into.extend(queues),
+            (
+                Some(Action::JobProgress {
+                    id: last,
+                    progress: into,
+                }),
+                Action::JobProgress { id, progress },
+            ) if *last == id => *into = progress,
+            (_, action) => merged.push(action),
+        }
+    }
+    merged
+}
+
+/// OSC 52 asks the terminal itself to set the clipboard, so `y` works over SSH and in
+/// tmux (with `set-clipboard on`), where no local clipboard tool could.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut stdout = std::io::stdout();
+    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
+    let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,129 @@
+//! Supervised jobs: every background task runs as a job with its own cancellation token
+//! and a handle in one `JoinSet`. Whatever way a task ends (done, cancelled, failed, or
+//! panicked) the supervisor reports `JobEnded`, so nothing stays "in flight" for good.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::work;
+use crate::app::Action;
+use crate::app::effect::Work;
+use crate::app::jobs::{JobEnd, JobId};
+use crate::aws::Backend;
+
+pub struct Supervisor {
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    concurrency: usize,
+    root: CancellationToken,
+    tasks: JoinSet<JobEnd>,
+    job_of_task: HashMap<tokio::task::Id, JobId>,
+    tokens: HashMap<JobId, CancellationToken>,
+}
+
+impl Supervisor {
+    pub fn new(
+        backend: Backend,
+        tx: mpsc::UnboundedSender<Action>,
+        concurrency: usize,
+    ) -> Supervisor {
+        Supervisor {
+            backend,
+            tx,
+            concurrency,
+            root: CancellationToken::new(),
+            tasks: JoinSet::new(),
+            job_of_task: HashMap::new(),
+            tokens: HashMap::new(),
+        }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Jobs started from now on use `backend` (after `:profile` / `:region`).
+    pub fn replace_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
+    pub fn start(&mut self, id: JobId, work: Work) {
+        let token = self.root.child_token();
+        let future = work::run(
+            id,
+            work,
+            self.backend.clone(),
+            self.tx.clone(),
+            token.clone(),
+            self.concurrency,
+        );
+        let cancelled = token.clone();
+        let handle = self.tasks.spawn(async move {
+            tokio::select! {
+                // A job that was asked to stop ended because of it, whatever it returns.
+                biased;
+                _ = cancelled.cancelled() => JobEnd::Cancelled,
+                end = future => end,
+            }
+        });
+        self.job_of_task.insert(handle.id(), id);
+        self.tokens.insert(id, token);
+    }
+
+    pub fn cancel(&mut self, id: JobId) {
+        if let Some(token) = self.tokens.get(&id) {
+            token.cancel();
+        }
+    }
+
+    /// Stops every job (on quit).
+    pub fn cancel_all(&self) {
+        self.root.cancel();
+    }
+
+    pub fn has_jobs(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+
+    /// Waits for the next job to end and says how it ended; `None` when none is running.
+    pub async fn next_end(&mut self) -> Option<Action> {
+        let joined = self.tasks.join_next_with_id().await?;
+        let (task, end) = match joined {
+            Ok((task, end)) => (task, end),
+            // A panic is caught here, in the task's own join handle: it ends the job as
+            // failed and nothing else.
+            Err(error) => {
+                let task = error.id();
+                let end = if error.is_panic() {
+                    JobEnd::Failed(format!("panicked: {}", panic_text(error.into_panic())))
+                } else {
+                    JobEnd::Cancelled
+                };
+                (task, end)
+            }
+        };
+        self.ended(task, end)
+    }
+
+    fn ended(&mut self, task: tokio::task::Id, end: JobEnd) -> Option<Action> {
+        let id = self.job_of_task.remove(&task)?;
+        self.tokens.remove(&id);
+        if let JobEnd::Failed(reason) = &end {
+            tracing::warn!(job = id.0, reason, "job failed");
+        }
+        Some(Action::JobEnded { id, end })
+    }
+}
+
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

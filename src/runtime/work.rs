@@ -1,0 +1,194 @@
+//! What each kind of job does, against the backend; results go back as Actions.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::Action;
+use crate::app::effect::Work;
+use crate::app::jobs::{JobEnd, JobId, Progress};
+use crate::app::modals::confirm::{ConfirmedOp, DangerousOp};
+use crate::aws::{ApiError, Backend};
+use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
+
+type JobFuture = Pin<Box<dyn Future<Output = JobEnd> + Send>>;
+
+pub fn run(
+    id: JobId,
+    work: Work,
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    cancel: CancellationToken,
+    concurrency: usize,
+) -> JobFuture {
+    match work {
+        Work::Load { source, generation } => Box::pin(load(
+            id,
+            source,
+            generation,
+            backend,
+            tx,
+            cancel,
+            concurrency,
+        )),
+        Work::RefreshCounts { urls, generation } => {
+            Box::pin(refresh_counts(urls, generation, backend, tx, concurrency))
+        }
+        Work::Dangerous(op) => Box::pin(dangerous(op, backend)),
+    }
+}
+
+/// Queues stream in as they are described; progress counts them.
+async fn load_all_queues(
+    id: JobId,
+    generation: u64,
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    cancel: CancellationToken,
+    concurrency: usize,
+) -> JobEnd {
+    let events = tx.clone();
+    let mut received = 0u64;
+    let mut total = None;
+    let result = load_queues(backend.queues.clone(), concurrency, cancel, move |event| {
+        let action = match event {
+            QueueLoadEvent::Batch(queues) => {
+                received += queues.len() as u64;
+                // The loop has ended when the receiver is gone; nothing to report to.
+                let _ = events.send(Action::JobProgress {
+                    id,
+                    progress: Progress {
+                        done: received,
+                        total,
+                    },
+                });
+                Action::QueuesLoaded { generation, queues }
+            }
+            QueueLoadEvent::QueueFailed { url, error } => Action::QueueFailed {
+                generation,
+                url,
+                error,
+            },
+            QueueLoadEvent::Finished { listed, failed } => {
+                total = Some(listed as u64);
+                Action::QueuesFinished {
+                    generation,
+                    listed,
+                    failed,
+                }
+            }
+        };
+        let _ = events.send(action);
+    })
+    .await;
+    match result {
+        Ok(()) => JobEnd::Done(None),
+        Err(error) => {
+            let text = error.to_string();
+            let _ = tx.send(Action::SourceFailed {
+                source: Source::Queues,
+                generation,
+                error,
+            });
+            JobEnd::Failed(text)
+        }
+    }
+}
+
+/// Queues stream in; topics, subscriptions and Lambda listings arrive whole.
+async fn load(
+    id: JobId,
+    source: Source,
+    generation: u64,
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    cancel: CancellationToken,
+    concurrency: usize,
+) -> JobEnd {
+    let result: Result<Action, ApiError> = match source {
+        Source::Queues => {
+            return load_all_queues(id, generation, backend, tx, cancel, concurrency).await;
+        }
+        Source::Topics => topics::load_topics(backend.topics, concurrency)
+            .await
+            .map(|topics| Action::TopicsLoaded { generation, topics }),
+        Source::Subscriptions => topics::load_subscriptions(backend.topics, concurrency)
+            .await
+            .map(|subscriptions| Action::SubscriptionsLoaded {
+                generation,
+                subscriptions,
+            }),
+        Source::EventSourceMappings => lambdas::load_event_source_mappings(backend.lambdas)
+            .await
+            .map(|mappings| Action::MappingsLoaded {
+                generation,
+                mappings,
+            }),
+        Source::Functions => lambdas::load_functions(backend.lambdas)
+            .await
+            .map(|functions| Action::FunctionsLoaded {
+                generation,
+                functions,
+            }),
+    };
+    match result {
+        Ok(action) => {
+            let _ = tx.send(action);
+            JobEnd::Done(None)
+        }
+        Err(error) => {
+            let text = error.to_string();
+            let _ = tx.send(Action::SourceFailed {
+                source,
+                generation,
+                error,
+            });
+            JobEnd::Failed(text)
+        }
+    }
+}
+
+/// Describes the queues on screen again (one call each, bounded), for fresh counts.
+async fn refresh_counts(
+    urls: Vec<String>,
+    generation: u64,
+    backend: Backend,
+    tx: mpsc::UnboundedSender<Action>,
+    concurrency: usize,
+) -> JobEnd {
+    let directory = backend.queues.clone();
+    let results: Vec<_> = futures::stream::iter(urls)
+        .map(|url| {
+            let directory = directory.clone();
+            async move { directory.describe_queue(&url).await }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let failed = results.iter().filter(|r| r.is_err()).count();
+    let queues = results.into_iter().filter_map(Result::ok).collect();
+    let _ = tx.send(Action::CountsRefreshed { generation, queues });
+    if failed > 0 {
+        JobEnd::Done(Some(format!("{failed} queues could not be described")))
+    } else {
+        JobEnd::Done(None)
+    }
+}
+
+/// A confirmed dangerous operation, through the writing capabilities: a read-only
+/// backend has none, so this fails rather than writes.
+async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
+    let writers = match backend.writers(&op.op().label()) {
+        Ok(writers) => writers.clone(),
+        Err(refused) => return JobEnd::Failed(refused.to_string()),
+    };
+    match op.op() {
+        DangerousOp::Purge { queue_url, .. } => match writers.queues.purge_queue(queue_url).await {
+            Ok(()) => JobEnd::Done(Some("purged (SQS may take up to 60 s)".to_string())),
+            Err(error) => JobEnd::Failed(error.to_string()),
+        },
+    }
+}

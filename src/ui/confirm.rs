@@ -1,0 +1,96 @@
+//! The confirm dialog: what will happen, what can go wrong, and how to confirm.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::Theme;
+use crate::app::modals::confirm::ConfirmDialog;
+
+/// The dialog's lines, also used to size it.
+fn lines<'a>(dialog: &'a ConfirmDialog, theme: &Theme) -> Vec<Line<'a>> {
+    let pending = &dialog.pending;
+    let mut lines = Vec::new();
+    for effect in &pending.effects {
+        lines.push(Line::from(effect.as_str()));
+    }
+    if !pending.risks.is_empty() {
+        lines.push(Line::default());
+        for risk in &pending.risks {
+            lines.push(Line::from(Span::styled(
+                format!("! {risk}"),
+                theme.warning(),
+            )));
+        }
+    }
+    lines.push(Line::default());
+    match &pending.typed {
+        Some(name) => {
+            lines.push(Line::from(vec![
+                Span::raw("Type "),
+                Span::styled(name.as_str(), theme.header()),
+                Span::raw(" and Enter to confirm, Esc cancels:"),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("> ", theme.header()),
+                Span::raw(dialog.input.text()),
+            ]));
+            if let Some(error) = &dialog.input.error {
+                lines.push(Line::from(Span::styled(error.as_str(), theme.error())));
+            }
+        }
+        None => lines.push(Line::from(vec![
+            Span::styled("y", theme.header()),
+            Span::raw(" confirms, "),
+            Span::styled("n", theme.header()),
+            Span::raw(" or Esc cancels"),
+        ])),
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme) {
+    let width = area.width.min(72);
+    let text = lines(dialog, theme);
+    // Lines wrap inside the borders: count the rows they take.
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let rows: usize = text
+        .iter()
+        .map(|line| line.width().max(1).div_ceil(inner_width))
+        .sum();
+    let height = (rows as u16 + 2).min(area.height);
+    let dialog_area = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.error())
+        .title(Span::styled(
+            format!(" {} ", dialog.pending.title),
+            theme.error(),
+        ));
+    let inner = block.inner(dialog_area);
+    frame.render_widget(Clear, dialog_area);
+    frame.render_widget(block, dialog_area);
+    let typed_line = text
+        .len()
+        .saturating_sub(if dialog.input.error.is_some() { 2 } else { 1 });
+    let typed_row: usize = text[..typed_line]
+        .iter()
+        .map(|line| line.width().max(1).div_ceil(inner_width))
+        .sum();
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    if dialog.pending.typed.is_some() {
+        // The cursor after what is typed, when that line is on screen (wrapping aside).
+        let x = inner.x as usize + 2 + dialog.input.cursor();
+        let y = inner.y as usize + typed_row;
+        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+            frame.set_cursor_position(Position::new(x as u16, y as u16));
+        }
+    }
+}
