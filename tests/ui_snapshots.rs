@@ -327,7 +327,9 @@ fn topic_describe_pane() {
 
 #[test]
 fn every_view_draws_at_tiny_sizes_without_panicking() {
-    for command_name in ["queues", "dlq", "topics", "subs", "lambdas", "topology"] {
+    for command_name in [
+        "queues", "dlq", "topics", "subs", "lambdas", "topology", "jobs",
+    ] {
         for (width, height) in [(1, 1), (10, 3), (30, 8), (80, 24)] {
             let mut app = demo_app();
             command(&mut app, command_name);
@@ -338,4 +340,52 @@ fn every_view_draws_at_tiny_sizes_without_panicking() {
             render(&mut app, width, height);
         }
     }
+}
+
+#[test]
+fn jobs_view_with_running_and_ended_jobs() {
+    let mut app = demo_app();
+    // A refresh in flight beside the loads that ended.
+    press(&mut app, KeyCode::Char('r'));
+    let _ = update(
+        &mut app,
+        Action::QueuesLoaded {
+            generation: 2,
+            queues: Vec::new(),
+        },
+    );
+    let queue_load = app.load(Source::Queues).job.expect("queue load job");
+    let _ = update(
+        &mut app,
+        Action::JobProgress {
+            id: queue_load,
+            progress: squall::app::jobs::Progress {
+                done: 250,
+                total: Some(1000),
+            },
+        },
+    );
+    command(&mut app, "jobs");
+    insta::assert_snapshot!(render(&mut app, 100, 16));
+}
+
+#[test]
+fn purge_confirm_dialog_asks_for_the_name() {
+    let mut app = demo_app();
+    command(&mut app, "dlq");
+    press(&mut app, KeyCode::Char('P'));
+    type_keys(&mut app, "webhooks");
+    insta::assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn read_only_offers_no_purge() {
+    let mut app = demo_app();
+    app.read_only = true;
+    command(&mut app, "dlq");
+    press(&mut app, KeyCode::Char('P'));
+    let screen = render(&mut app, 120, 24);
+    assert!(!screen.contains("Purge queue"), "{screen}");
+    assert!(!screen.contains("<P> purge"), "{screen}");
+    assert!(screen.contains("read-only"), "{screen}");
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use super::effect::{Effect, Work};
-use super::jobs::JobId;
+use super::jobs::{JobEnd, JobId};
 use super::state::{App, Level};
 use crate::aws::ApiError;
 use crate::domain::Queue;
@@ -132,15 +132,23 @@ pub fn start_load(app: &mut App, source: Source) -> Vec<Effect> {
 }
 
 /// Marks the current load of `source` ended; false for a stale generation.
-fn finish(app: &mut App, source: Source, generation: u64, failed: bool) -> bool {
+/// The load's job ends with it, so `:jobs` is right even before the task reports back.
+fn finish(app: &mut App, source: Source, generation: u64, failure: Option<String>) -> bool {
     let now = app.now;
     let Some(load) = app.loads.current(source, generation) else {
         return false;
     };
     load.in_flight = false;
     load.ended = Some(now);
-    load.failed = failed;
+    load.failed = failure.is_some();
     load.last_duration = load.started.and_then(|s| now.duration_since(s).ok());
+    if let Some(job) = load.job {
+        let end = match failure {
+            Some(reason) => JobEnd::Failed(reason),
+            None => JobEnd::Done(None),
+        };
+        app.jobs.end(job, end, now);
+    }
     true
 }
 
@@ -159,7 +167,7 @@ pub fn queue_failed(app: &mut App, generation: u64, url: &str, error: &ApiError)
 }
 
 pub fn queues_finished(app: &mut App, generation: u64, listed: usize, failed: usize) {
-    if !finish(app, Source::Queues, generation, false) {
+    if !finish(app, Source::Queues, generation, None) {
         return;
     }
     app.inventory.finish_queues(generation);
@@ -185,13 +193,13 @@ pub fn listing_loaded(
     generation: u64,
     apply: impl FnOnce(&mut crate::inventory::Inventory),
 ) {
-    if finish(app, source, generation, false) {
+    if finish(app, source, generation, None) {
         apply(&mut app.inventory);
     }
 }
 
 pub fn source_failed(app: &mut App, source: Source, generation: u64, error: ApiError) {
-    if !finish(app, source, generation, true) {
+    if !finish(app, source, generation, Some(error.to_string())) {
         return;
     }
     let level = if source == Source::Queues {
@@ -211,6 +219,9 @@ pub fn counts_refreshed(app: &mut App, generation: u64, queues: Vec<Queue>) {
     }
     counts.in_flight = false;
     counts.ended = Some(app.now);
+    if let Some(job) = counts.job {
+        app.jobs.end(job, JobEnd::Done(None), app.now);
+    }
     app.inventory.update_queues(queues);
 }
 
