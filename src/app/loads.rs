@@ -39,6 +39,17 @@ pub struct SourceLoad {
     pub last_duration: Option<Duration>,
 }
 
+impl SourceLoad {
+    /// A new load, run by job `id`: a new generation, so older results are stale.
+    fn begin(&mut self, id: JobId, now: SystemTime) {
+        self.generation += 1;
+        self.in_flight = true;
+        self.received = 0;
+        self.job = Some(id);
+        self.started = Some(now);
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loads {
     sources: HashMap<Source, SourceLoad>,
@@ -117,11 +128,7 @@ pub fn start_load(app: &mut App, source: Source) -> Vec<Effect> {
     }
     let id = app.jobs.start(format!("load {}", source.label()), app.now);
     let load = app.loads.sources.entry(source).or_default();
-    load.generation += 1;
-    load.in_flight = true;
-    load.received = 0;
-    load.job = Some(id);
-    load.started = Some(app.now);
+    load.begin(id, app.now);
     vec![Effect::Start {
         id,
         work: Work::Load {
@@ -261,10 +268,7 @@ pub fn start_counts(app: &mut App, urls: Vec<String>) -> Vec<Effect> {
     }
     let id = app.jobs.start("refresh counts on screen", app.now);
     let counts = &mut app.loads.counts;
-    counts.generation += 1;
-    counts.in_flight = true;
-    counts.job = Some(id);
-    counts.started = Some(app.now);
+    counts.begin(id, app.now);
     vec![Effect::Start {
         id,
         work: Work::RefreshCounts {

@@ -34,6 +34,23 @@ pub struct StackEntry {
     pub synced: Option<u64>,
 }
 
+/// A `Ctx` from the app's fields (a macro, so that it can borrow them beside a mutable
+/// borrow of the stack).
+macro_rules! ctx_of {
+    ($app:expr) => {
+        Ctx {
+            inventory: &$app.inventory,
+            loads: &$app.loads,
+            jobs: &$app.jobs,
+            keymap: &$app.keymap,
+            now: $app.now,
+            rows: $app.table_rows,
+            read_only: $app.read_only,
+            spinner_frame: $app.spinner_frame,
+        }
+    };
+}
+
 #[derive(Debug)]
 pub struct App {
     pub info: ConnectionInfo,
@@ -132,31 +149,13 @@ impl App {
     }
 
     pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            inventory: &self.inventory,
-            loads: &self.loads,
-            jobs: &self.jobs,
-            keymap: &self.keymap,
-            now: self.now,
-            rows: self.table_rows,
-            read_only: self.read_only,
-            spinner_frame: self.spinner_frame,
-        }
+        ctx_of!(self)
     }
 
     /// The top view, mutable, beside a context borrowing the rest of the app.
     pub fn top_and_ctx(&mut self) -> (&mut StackEntry, Ctx<'_>) {
         let last = self.stack.len() - 1;
-        let ctx = Ctx {
-            inventory: &self.inventory,
-            loads: &self.loads,
-            jobs: &self.jobs,
-            keymap: &self.keymap,
-            now: self.now,
-            rows: self.table_rows,
-            read_only: self.read_only,
-            spinner_frame: self.spinner_frame,
-        };
+        let ctx = ctx_of!(self);
         (&mut self.stack[last], ctx)
     }
 

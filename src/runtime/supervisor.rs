@@ -53,12 +53,14 @@ impl Supervisor {
     pub fn start(&mut self, id: JobId, work: Work) {
         let token = self.root.child_token();
         let future = work::run(
-            id,
             work,
-            self.backend.clone(),
-            self.tx.clone(),
-            token.clone(),
-            self.concurrency,
+            work::JobContext {
+                id,
+                backend: self.backend.clone(),
+                tx: self.tx.clone(),
+                cancel: token.clone(),
+                concurrency: self.concurrency,
+            },
         );
         let cancelled = token.clone();
         let handle = self.tasks.spawn(async move {

@@ -16,40 +16,33 @@ use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
 
 type JobFuture = Pin<Box<dyn Future<Output = JobEnd> + Send>>;
 
-pub fn run(
-    id: JobId,
-    work: Work,
-    backend: Backend,
-    tx: mpsc::UnboundedSender<Action>,
-    cancel: CancellationToken,
-    concurrency: usize,
-) -> JobFuture {
+/// What every job gets: its id, the backend, the way back to the app, its own
+/// cancellation token, and how many AWS calls it may have in flight.
+pub struct JobContext {
+    pub id: JobId,
+    pub backend: Backend,
+    pub tx: mpsc::UnboundedSender<Action>,
+    pub cancel: CancellationToken,
+    pub concurrency: usize,
+}
+
+pub fn run(work: Work, job: JobContext) -> JobFuture {
     match work {
-        Work::Load { source, generation } => Box::pin(load(
-            id,
-            source,
-            generation,
-            backend,
-            tx,
-            cancel,
-            concurrency,
-        )),
-        Work::RefreshCounts { urls, generation } => {
-            Box::pin(refresh_counts(urls, generation, backend, tx, concurrency))
-        }
-        Work::Dangerous(op) => Box::pin(dangerous(op, backend)),
+        Work::Load { source, generation } => Box::pin(load(source, generation, job)),
+        Work::RefreshCounts { urls, generation } => Box::pin(refresh_counts(urls, generation, job)),
+        Work::Dangerous(op) => Box::pin(dangerous(op, job.backend)),
     }
 }
 
 /// Queues stream in as they are described; progress counts them.
-async fn load_all_queues(
-    id: JobId,
-    generation: u64,
-    backend: Backend,
-    tx: mpsc::UnboundedSender<Action>,
-    cancel: CancellationToken,
-    concurrency: usize,
-) -> JobEnd {
+async fn load_all_queues(generation: u64, job: JobContext) -> JobEnd {
+    let JobContext {
+        id,
+        backend,
+        tx,
+        cancel,
+        concurrency,
+    } = job;
     let events = tx.clone();
     let mut received = 0u64;
     let mut total = None;
@@ -86,31 +79,106 @@ async fn load_all_queues(
     .await;
     match result {
         Ok(()) => JobEnd::Done(None),
-        Err(error) => {
-            let text = error.to_string();
-            let _ = tx.send(Action::SourceFailed {
-                source: Source::Queues,
-                generation,
-                error,
-            });
-            JobEnd::Failed(text)
-        }
+        Err(error) => listing_failed(&tx, Source::Queues, generation, error),
     }
 }
 
-/// Queues stream in; topics, subscriptions and Lambda listings arrive whole.
-async fn load(
-    id: JobId,
+/// Reports a failed listing to the app; the job fails with it.
+fn listing_failed(
+    tx: &mpsc::UnboundedSender<Action>,
     source: Source,
     generation: u64,
-    backend: Backend,
-    tx: mpsc::UnboundedSender<Action>,
-    cancel: CancellationToken,
-    concurrency: usize,
+    error: ApiError,
 ) -> JobEnd {
+    let text = error.to_string();
+    // The loop has ended when the receiver is gone; nothing to report to.
+    let _ = tx.send(Action::SourceFailed {
+        source,
+        generation,
+        error,
+    });
+    JobEnd::Failed(text)
+}
+
+/// Queues stream in; topics, subscriptions and Lambda listings arrive whole.
+async fn load(source: Source, generation: u64, job: JobContext) -> JobEnd {
+    let backend = job.backend.clone();
+    let concurrency = job.concurrency;
+    let result: Result<Action, ApiError> = match source {
+        Source::Queues => return load_all_queues(generation, job).await,
+        Source::Topics => topics::load_topics(backend.topics, concurrency)
+            .await
+            .map(|topics| Action::TopicsLoaded { generation, topics }),
+        Source::Subscriptions => topics::load_subscriptions(backend.topics, concurrency)
+            .await
+            .map(|subscriptions| Action::SubscriptionsLoaded {
+                generation,
+                subscriptions,
+            }),
+        Source::EventSourceMappings => lambdas::load_event_source_mappings(backend.lambdas)
+            .await
+            .map(|mappings| Action::MappingsLoaded {
+                generation,
+                mappings,
+            }),
+        Source::Functions => lambdas::load_functions(backend.lambdas)
+            .await
+            .map(|functions| Action::FunctionsLoaded {
+                generation,
+                functions,
+            }),
+    };
+    match result {
+        Ok(action) => {
+            // The loop has ended when the receiver is gone; nothing to report to.
+            let _ = job.tx.send(action);
+            JobEnd::Done(None)
+        }
+        Err(error) => listing_failed(&job.tx, source, generation, error),
+    }
+}
+
+/// Reports a failed listing to the app; the job fails with it.
+fn listing_failed(
+    tx: &mpsc::UnboundedSender<Action>,
+    source: Source,
+    generation: u64,
+    error: ApiError,
+) -> JobEnd {
+    let text = error.to_string();
+    // The loop has ended when the receiver is gone; nothing to report to.
+    let _ = tx.send(Action::SourceFailed {
+        source,
+        generation,
+        error,
+    });
+    JobEnd::Failed(text)
+}
+
+/// Queues stream in; topics, subscriptions and Lambda listings arrive whole.
+async fn load(source: Source, generation: u64, job: JobContext) -> JobEnd {
+    if source == Source::Queues {
+        return load_all_queues(generation, job).await;
+    }
+    let JobContext {
+        backend,
+        tx,
+        concurrency,
+        ..
+    } = job;
     let result: Result<Action, ApiError> = match source {
         Source::Queues => {
-            return load_all_queues(id, generation, backend, tx, cancel, concurrency).await;
+            return load_all_queues(
+                generation,
+                JobContext {
+                    id: job.id,
+                    backend,
+                    tx,
+                    cancel: job.cancel,
+                    concurrency,
+                },
+            )
+            .await;
         }
         Source::Topics => topics::load_topics(backend.topics, concurrency)
             .await
@@ -139,26 +207,18 @@ async fn load(
             let _ = tx.send(action);
             JobEnd::Done(None)
         }
-        Err(error) => {
-            let text = error.to_string();
-            let _ = tx.send(Action::SourceFailed {
-                source,
-                generation,
-                error,
-            });
-            JobEnd::Failed(text)
-        }
+        Err(error) => listing_failed(&tx, source, generation, error),
     }
 }
 
 /// Describes the queues on screen again (one call each, bounded), for fresh counts.
-async fn refresh_counts(
-    urls: Vec<String>,
-    generation: u64,
-    backend: Backend,
-    tx: mpsc::UnboundedSender<Action>,
-    concurrency: usize,
-) -> JobEnd {
+async fn refresh_counts(urls: Vec<String>, generation: u64, job: JobContext) -> JobEnd {
+    let JobContext {
+        backend,
+        tx,
+        concurrency,
+        ..
+    } = job;
     let directory = backend.queues.clone();
     let results: Vec<_> = futures::stream::iter(urls)
         .map(|url| {
