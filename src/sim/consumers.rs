@@ -5,6 +5,7 @@
 //! while the bug is in); a failed message is not deleted, so it comes back after the
 //! visibility timeout and, after `maxReceiveCount` receives, SQS moves it to the DLQ.
 
+use super::queue::Receiver;
 use super::spec::ConsumerProfile;
 use super::world::World;
 
@@ -134,9 +135,9 @@ impl World {
         let mut batch = Vec::new();
         while batch.len() < batch_size {
             let want = (batch_size - batch.len()).min(RECEIVE_MAX);
-            let (messages, poison) = self.receive(queue, want, None);
-            let got = messages.len();
-            batch.extend(messages.into_iter().map(|m| m.receipt_handle).zip(poison));
+            let taken = self.receive(queue, want, None, Receiver::Consumer).taken;
+            let got = taken.len();
+            batch.extend(taken.into_iter().map(|t| (t.receipt_handle, t.poison)));
             if got < want {
                 break;
             }

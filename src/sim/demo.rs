@@ -220,8 +220,8 @@ pub fn demo_traffic() -> Traffic {
         };
     let consumers = vec![
         ConsumerProfile {
-            failure_probability: 0.01,
-            ..consumer("orders-worker", "orders", 12.4, 4_000)
+            failure_probability: 0.002,
+            ..consumer("orders-worker", "orders", 12.8, 4_000)
         },
         consumer("audit-archiver", "audit-log", 17.7, 3_400),
         consumer("email-sender", "email-notifications", 3.4, 25_000),

@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::fleet::SimFleet;
+use super::queue::Receiver;
 use super::world::aws_error;
 use crate::aws::{ApiError, MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher};
 use crate::domain::message::{
@@ -45,8 +46,13 @@ impl MessageReader for SimFleet {
                 let mut world = self.world();
                 let queue = world.queue_for_url(OPERATION, queue_url)?;
                 world
-                    .receive(queue, max, request.visibility_timeout_seconds)
-                    .0
+                    .receive(
+                        queue,
+                        max,
+                        request.visibility_timeout_seconds,
+                        Receiver::Api,
+                    )
+                    .messages
             };
             // A long poll waits for messages, but only on a clock that moves by itself.
             let keep_waiting = messages.is_empty()

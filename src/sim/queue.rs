@@ -56,10 +56,26 @@ impl Enqueued {
 /// What a receive handed out, and what it moved out for the DLQ instead.
 #[derive(Debug, Default)]
 pub(super) struct Received {
+    /// What `ReceiveMessage` returns (left empty for a consumer's receive: see `Taken`).
     pub messages: Vec<ReceivedMessage>,
-    /// Parallel to `messages`: which are poison (only the simulated consumers look).
-    pub poison: Vec<bool>,
+    /// Every message handed out: its new receipt handle, and whether it is poison (only
+    /// the simulated consumers look).
+    pub taken: Vec<Taken>,
     pub dead_letters: Vec<Incoming>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Taken {
+    pub receipt_handle: String,
+    pub poison: bool,
+}
+
+/// Who receives: an API caller gets whole messages; a simulated consumer needs only the
+/// handles, and copying bodies it never reads would be most of the world's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Receiver {
+    Api,
+    Consumer,
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +245,7 @@ impl SimQueue {
         visibility_s: u32,
         max_receive_count: Option<u32>,
         rng: &mut SplitMix64,
+        receiver: Receiver,
     ) -> Received {
         let blocked: BTreeSet<String> = if self.spec.fifo {
             self.messages
@@ -242,7 +259,7 @@ impl SimQueue {
         let mut received = Received::default();
         let mut dead_keys = Vec::new();
         for (&key, stored) in self.messages.iter_mut() {
-            if received.messages.len() >= max {
+            if received.taken.len() >= max {
                 break;
             }
             if !stored.is_visible(now_ms)
@@ -264,11 +281,16 @@ impl SimQueue {
             stored.receipt = Some(new_handle(key, message.receive_count, rng));
             stored.visible_at_ms = now_ms + i64::from(visibility_s) * 1000;
             stored.message.materialize();
-            if stored.md5_of_body.is_none() {
-                stored.md5_of_body = Some(md5_hex(stored.message.body.as_bytes()));
+            if receiver == Receiver::Api {
+                if stored.md5_of_body.is_none() {
+                    stored.md5_of_body = Some(md5_hex(stored.message.body.as_bytes()));
+                }
+                received.messages.push(stored.to_received());
             }
-            received.messages.push(stored.to_received());
-            received.poison.push(message_is_poison(stored));
+            received.taken.push(Taken {
+                receipt_handle: stored.receipt.clone().unwrap_or_default(),
+                poison: stored.message.poison,
+            });
         }
         for key in dead_keys {
             if let Some(stored) = self.messages.remove(&key) {
@@ -276,10 +298,10 @@ impl SimQueue {
             }
         }
         let counters = &mut self.metrics.counters;
-        if received.messages.is_empty() {
+        if received.taken.is_empty() {
             counters.empty_receives += 1;
         }
-        counters.received += received.messages.len() as u64;
+        counters.received += received.taken.len() as u64;
         self.metrics.touched(now_ms);
         received
     }
@@ -410,10 +432,6 @@ impl SimQueue {
         self.messages.retain(|_, m| m.expires_ms > now_ms);
         self.dedup.retain(|_, (until, _)| *until > now_ms);
     }
-}
-
-fn message_is_poison(stored: &StoredMessage) -> bool {
-    stored.message.poison
 }
 
 fn new_handle(key: u64, receive_count: u32, rng: &mut SplitMix64) -> String {

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use super::queue::Refusal;
+use super::queue::{Received, Receiver, Refusal};
 use super::stored::{Incoming, message_size};
 use super::world::{World, aws_error};
 use crate::aws::ApiError;
 use crate::domain::message::{
-    BatchOutcome, BatchSuccess, EntryFailure, HandleEntry, OutgoingMessage, ReceivedMessage,
+    BatchOutcome, BatchSuccess, EntryFailure, HandleEntry, OutgoingMessage,
 };
 
 const MAX_BATCH: usize = 10;
@@ -77,23 +77,25 @@ impl World {
         queue: usize,
         max: usize,
         visibility_s: Option<u32>,
-    ) -> (Vec<ReceivedMessage>, Vec<bool>) {
+        receiver: Receiver,
+    ) -> Received {
         let now = self.now_ms;
         let target = self.dead_letter_target(queue);
         let visibility = visibility_s.unwrap_or(self.queues[queue].spec.visibility_timeout_s);
-        let received = self.queues[queue].receive(
+        let mut received = self.queues[queue].receive(
             now,
             max,
             visibility,
             target.map(|(_, max_receive)| max_receive),
             &mut self.rng,
+            receiver,
         );
         if let Some((dlq, _)) = target {
-            for message in received.dead_letters {
+            for message in std::mem::take(&mut received.dead_letters) {
                 self.dead_letter(queue, dlq, message);
             }
         }
-        (received.messages, received.poison)
+        received
     }
 
     /// What SQS does when a receive exceeds `maxReceiveCount`: the same message (id,
