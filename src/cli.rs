@@ -35,6 +35,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: the simulated world's seed (the same seed gives the same world)
+    #[arg(long, global = true, value_name = "N", default_value_t = crate::sim::DEFAULT_SEED)]
+    pub seed: u64,
+
     /// Settings file laid over the defaults (default: ~/.config/squall/config.toml)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     let backend = if cli.demo {
-        crate::sim::demo_backend()
+        crate::sim::demo_backend(cli.seed)
     } else {
         sdk_backend(&cli, &config).await?
     };

@@ -1,186 +1,326 @@
-//! The fleet `squall --demo` shows: a small shop's event fan-out with the kinds of trouble
+//! The world `squall --demo` shows: a small shop's event fan-out with the kinds of trouble
 //! an on-call engineer meets (full DLQs, a disabled consumer, a subscription to a deleted
-//! queue, a DLQ that does not exist, a pending subscription).
+//! queue, a DLQ that does not exist, a pending subscription), with traffic flowing and
+//! consumers failing. Everything that moves is data (`demo_traffic`), so a scripted
+//! incident can change it while the world runs.
 
-use std::time::Instant;
+use std::sync::Arc;
 
-use super::fleet::{SimFleet, SimFunction, SimQueue, SimSubscription, SimTopic};
+use super::backfill::backfill;
+use super::clock::{Clock, SystemClock};
+use super::demo_seed::{Depths, seed_depths};
+use super::fleet::SimFleet;
+use super::spec::{
+    ConsumerProfile, FleetSpec, FunctionSpec, MessageTemplate, Producer, QueueSpec,
+    SubscriptionSpec, Target, Traffic,
+};
 
-impl SimFleet {
-    pub fn demo() -> SimFleet {
-        // (service, fifo, visible, drift/min, in flight, DLQ depth)
-        let services: [(&str, bool, u64, i64, u64, u64); 10] = [
-            ("orders", false, 42, 6, 8, 0),
-            ("payments", true, 3, 0, 1, 17),
-            ("inventory-sync", false, 1250, 40, 64, 0),
-            ("shipping-labels", false, 0, 0, 0, 2),
-            ("email-notifications", false, 310, -12, 25, 0),
-            ("fraud-check", true, 12, 1, 4, 0),
-            ("search-indexer", false, 8800, 150, 120, 431),
-            ("billing-events", true, 0, 0, 0, 0),
-            ("audit-log", false, 77, 3, 10, 0),
-            ("webhooks-outbound", false, 5, 0, 2, 1289),
-        ];
-        let mut queues = Vec::new();
-        for (service, fifo, visible, drift, in_flight, dlq_depth) in services {
-            let suffix = if fifo { ".fifo" } else { "" };
-            let dlq_name = format!("{service}-dlq{suffix}");
-            queues.push(SimQueue {
-                name: format!("{service}{suffix}"),
-                fifo,
-                dlq: Some((dlq_name.clone(), if fifo { 3 } else { 5 })),
-                base_visible: visible,
-                drift_per_minute: drift,
-                in_flight,
-                delayed: if service == "orders" { 2 } else { 0 },
-            });
-            queues.push(SimQueue {
-                name: dlq_name,
-                fifo,
-                base_visible: dlq_depth,
-                drift_per_minute: if dlq_depth > 0 { 1 } else { 0 },
-                ..SimQueue::default()
-            });
-        }
-        // Its redrive policy names a DLQ that was deleted.
-        queues.push(SimQueue {
-            name: "reports-adhoc".to_string(),
-            dlq: Some(("reports-adhoc-dlq".to_string(), 4)),
-            base_visible: 6,
-            ..SimQueue::default()
-        });
-        // A subscription's own DLQ: SNS puts messages here when it cannot deliver.
-        queues.push(SimQueue {
-            name: "order-events-email-sub-dlq".to_string(),
-            base_visible: 3,
-            ..SimQueue::default()
-        });
+/// The seed `--demo` uses unless `--seed` says otherwise.
+pub const DEFAULT_SEED: u64 = 7;
+/// Minutes of metric history made up at start, so charts are not empty.
+const BACKFILL_MINUTES: i64 = 60;
+/// Demo queues keep messages for 14 days.
+const RETENTION_S: u32 = 14 * 24 * 3600;
 
-        let topics = [
+/// One service's queue, its DLQ, and the depths the demo starts with.
+struct Service {
+    name: &'static str,
+    fifo: bool,
+    visible: u64,
+    in_flight: u64,
+    delayed: u64,
+    dlq_depth: u64,
+    /// Over how many minutes the DLQ's messages arrived.
+    dlq_span_minutes: u64,
+}
+
+const fn service(
+    name: &'static str,
+    fifo: bool,
+    (visible, in_flight, delayed): (u64, u64, u64),
+    (dlq_depth, dlq_span_minutes): (u64, u64),
+) -> Service {
+    Service {
+        name,
+        fifo,
+        visible,
+        in_flight,
+        delayed,
+        dlq_depth,
+        dlq_span_minutes,
+    }
+}
+
+const SERVICES: [Service; 10] = [
+    service("orders", false, (42, 8, 2), (0, 0)),
+    service("payments", true, (3, 1, 0), (17, 2 * 24 * 60)),
+    service("inventory-sync", false, (1250, 64, 0), (0, 0)),
+    service("shipping-labels", false, (0, 0, 0), (2, 3 * 24 * 60)),
+    service("email-notifications", false, (310, 25, 0), (0, 0)),
+    service("fraud-check", true, (12, 4, 0), (0, 0)),
+    service("search-indexer", false, (8800, 120, 0), (431, 7 * 60)),
+    service("billing-events", true, (0, 0, 0), (0, 0)),
+    service("audit-log", false, (77, 10, 0), (0, 0)),
+    service("webhooks-outbound", false, (5, 2, 0), (1289, 26 * 60)),
+];
+
+fn queue_name(service: &Service) -> String {
+    let suffix = if service.fifo { ".fifo" } else { "" };
+    format!("{}{suffix}", service.name)
+}
+
+fn dlq_name(service: &Service) -> String {
+    let suffix = if service.fifo { ".fifo" } else { "" };
+    format!("{}-dlq{suffix}", service.name)
+}
+
+fn demo_queues() -> Vec<QueueSpec> {
+    let mut queues = Vec::new();
+    for service in &SERVICES {
+        let max_receive = if service.fifo { 3 } else { 5 };
+        queues.push(
+            QueueSpec::new(&queue_name(service))
+                .with_dlq(&dlq_name(service), max_receive)
+                .with_retention_s(RETENTION_S),
+        );
+        queues.push(QueueSpec::new(&dlq_name(service)).with_retention_s(RETENTION_S));
+    }
+    // Its redrive policy names a DLQ that was deleted.
+    queues.push(
+        QueueSpec::new("reports-adhoc")
+            .with_dlq("reports-adhoc-dlq", 4)
+            .with_retention_s(RETENTION_S),
+    );
+    // A subscription's own DLQ: SNS puts messages here when it cannot deliver.
+    queues.push(QueueSpec::new("order-events-email-sub-dlq").with_retention_s(RETENTION_S));
+    queues
+}
+
+fn demo_subscriptions() -> Vec<SubscriptionSpec> {
+    let sub = SubscriptionSpec::new;
+    vec![
+        sub("order-events", "sqs", "orders")
+            .filter(r#"{"type":["order_placed","order_updated"]}"#)
+            .raw(),
+        sub("order-events", "sqs", "audit-log").raw(),
+        sub("order-events", "sqs", "email-notifications")
+            .filter(r#"{"type":["order_shipped"],"channel":["email"]}"#)
+            .with_dlq("order-events-email-sub-dlq"),
+        SubscriptionSpec {
+            pending: true,
+            ..sub("order-events", "email", "oncall@example.com")
+        },
+        sub("payment-events.fifo", "sqs", "payments.fifo").raw(),
+        sub("payment-events.fifo", "sqs", "fraud-check.fifo")
+            .filter(r#"{"amount":[{"numeric":[">",1000]}]}"#)
+            .raw(),
+        sub("payment-events.fifo", "sqs", "billing-events.fifo").raw(),
+        sub("inventory-updates", "sqs", "inventory-sync"),
+        sub("inventory-updates", "sqs", "search-indexer"),
+        // The queue behind this subscription was deleted.
+        sub("inventory-updates", "sqs", "legacy-reindex"),
+        sub("shipping-events", "sqs", "shipping-labels"),
+        sub("shipping-events", "sqs", "webhooks-outbound"),
+        sub("shipping-events", "lambda", "shipping-notifier"),
+        sub(
+            "shipping-events",
+            "https",
+            "https://hooks.partner.example/shipping",
+        ),
+    ]
+}
+
+fn demo_functions() -> Vec<FunctionSpec> {
+    let f = FunctionSpec::new;
+    vec![
+        f("orders-worker", "nodejs22.x").consumes("orders", "Enabled", 10),
+        f("payments-processor", "java21").consumes("payments.fifo", "Enabled", 1),
+        f("fraud-scorer", "python3.13").consumes("fraud-check.fifo", "Enabled", 5),
+        f("inventory-sync-fn", "python3.13").consumes("inventory-sync", "Enabled", 25),
+        f("search-indexer-fn", "provided.al2023").consumes("search-indexer", "Enabled", 100),
+        f("email-sender", "nodejs22.x").consumes("email-notifications", "Enabled", 10),
+        f("webhooks-sender", "python3.13").consumes("webhooks-outbound", "Disabled", 10),
+        f("shipping-notifier", "nodejs22.x"),
+        f("audit-archiver", "python3.13")
+            .consumes("audit-log", "Enabled", 10)
+            .consumes("billing-events.fifo", "Enabled", 10),
+    ]
+}
+
+/// Rates are per minute. Queue depths drift the way the demo's story needs: orders,
+/// inventory and search fall behind, email catches up, search's poison messages trickle
+/// into its DLQ, the disabled webhooks consumer lets its queue grow.
+pub fn demo_traffic() -> Traffic {
+    let producer = |target: Target, per_minute: f64, template: MessageTemplate| Producer {
+        target,
+        per_minute,
+        template,
+    };
+    let topic = |name: &str| Target::Topic(name.to_string());
+    let order = MessageTemplate {
+        traced_fraction: 0.3,
+        ..MessageTemplate::new("order")
+            .one_of(
+                "type",
+                &[
+                    "order_placed",
+                    "order_placed",
+                    "order_placed",
+                    "order_placed",
+                    "order_placed",
+                    "order_updated",
+                    "order_updated",
+                    "order_shipped",
+                    "order_shipped",
+                    "order_cancelled",
+                ],
+            )
+            .one_of("channel", &["email", "email", "email", "sms", "sms"])
+    };
+    let order_retry = MessageTemplate {
+        delay_s: 30,
+        ..MessageTemplate::new("order").one_of("type", &["order_retry"])
+    };
+    let payment = MessageTemplate {
+        groups: 40,
+        ..MessageTemplate::new("payment")
+            .number("amount", 5, 2500)
+            .one_of("method", &["card", "card", "paypal", "wallet"])
+            .poison(0.003)
+    };
+    let sku = MessageTemplate::new("sku")
+        .one_of(
+            "type",
+            &[
+                "stock_changed",
+                "stock_changed",
+                "stock_changed",
+                "price_changed",
+            ],
+        )
+        .one_of("warehouse", &["fra1", "iad2", "sfo1"])
+        .poison(1.0 / 300.0);
+    let shipment = MessageTemplate {
+        subject: Some("Shipment update".to_string()),
+        ..MessageTemplate::new("shipment")
+            .one_of("type", &["label_created", "in_transit", "delivered"])
+            .one_of("carrier", &["ups", "dhl", "fedex"])
+    };
+    let producers = vec![
+        producer(topic("order-events"), 180.0, order),
+        producer(Target::Queue("orders".to_string()), 4.0, order_retry),
+        producer(topic("payment-events.fifo"), 30.0, payment),
+        producer(topic("inventory-updates"), 300.0, sku),
+        producer(topic("shipping-events"), 6.0, shipment),
+    ];
+    let consumer =
+        |function: &str, queue: &str, per_minute: f64, duration_ms: u32| ConsumerProfile {
+            duration_ms,
+            ..ConsumerProfile::new(function, queue, per_minute)
+        };
+    let consumers = vec![
+        ConsumerProfile {
+            failure_probability: 0.002,
+            ..consumer("orders-worker", "orders", 12.8, 4_000)
+        },
+        consumer("audit-archiver", "audit-log", 17.7, 3_400),
+        consumer("email-sender", "email-notifications", 3.4, 25_000),
+        ConsumerProfile {
+            poison_fails: true,
+            ..consumer("payments-processor", "payments.fifo", 32.0, 2_000)
+        },
+        consumer("fraud-scorer", "fraud-check.fifo", 3.4, 14_000),
+        consumer("audit-archiver", "billing-events.fifo", 4.0, 1_000),
+        ConsumerProfile {
+            failure_probability: 0.002,
+            ..consumer("inventory-sync-fn", "inventory-sync", 10.4, 15_000)
+        },
+        ConsumerProfile {
+            poison_fails: true,
+            report_batch_item_failures: true,
+            ..consumer("search-indexer-fn", "search-indexer", 1.5, 25_000)
+        },
+        // Its event source mapping is Disabled: it does not poll.
+        consumer("webhooks-sender", "webhooks-outbound", 6.0, 1_500),
+        // Not a Lambda: a container worker prints the labels.
+        consumer("shipping-labels-worker", "shipping-labels", 2.0, 2_000),
+    ];
+    Traffic {
+        producers,
+        consumers,
+    }
+}
+
+pub fn demo_spec() -> FleetSpec {
+    FleetSpec {
+        queues: demo_queues(),
+        topics: [
             "order-events",
             "payment-events.fifo",
             "inventory-updates",
             "shipping-events",
         ]
-        .map(|name| SimTopic {
-            name: name.to_string(),
-        })
-        .to_vec();
+        .map(str::to_string)
+        .to_vec(),
+        subscriptions: demo_subscriptions(),
+        functions: demo_functions(),
+        traffic: demo_traffic(),
+    }
+}
 
-        let sub = |topic: &str, protocol: &str, endpoint: &str| SimSubscription {
-            topic: topic.to_string(),
-            protocol: protocol.to_string(),
-            endpoint: endpoint.to_string(),
-            ..SimSubscription::default()
-        };
-        let subscriptions = vec![
-            SimSubscription {
-                filter_policy: Some(r#"{"type":["order_placed","order_updated"]}"#.to_string()),
-                raw: true,
-                ..sub("order-events", "sqs", "orders")
-            },
-            SimSubscription {
-                raw: true,
-                ..sub("order-events", "sqs", "audit-log")
-            },
-            SimSubscription {
-                filter_policy: Some(
-                    r#"{"type":["order_shipped"],"channel":["email"]}"#.to_string(),
-                ),
-                dlq: Some("order-events-email-sub-dlq".to_string()),
-                ..sub("order-events", "sqs", "email-notifications")
-            },
-            SimSubscription {
-                pending: true,
-                ..sub("order-events", "email", "oncall@example.com")
-            },
-            SimSubscription {
-                raw: true,
-                ..sub("payment-events.fifo", "sqs", "payments.fifo")
-            },
-            SimSubscription {
-                filter_policy: Some(r#"{"amount":[{"numeric":[">",1000]}]}"#.to_string()),
-                raw: true,
-                ..sub("payment-events.fifo", "sqs", "fraud-check.fifo")
-            },
-            SimSubscription {
-                raw: true,
-                ..sub("payment-events.fifo", "sqs", "billing-events.fifo")
-            },
-            sub("inventory-updates", "sqs", "inventory-sync"),
-            sub("inventory-updates", "sqs", "search-indexer"),
-            // The queue behind this subscription was deleted.
-            sub("inventory-updates", "sqs", "legacy-reindex"),
-            sub("shipping-events", "sqs", "shipping-labels"),
-            sub("shipping-events", "sqs", "webhooks-outbound"),
-            sub("shipping-events", "lambda", "shipping-notifier"),
-            sub(
-                "shipping-events",
-                "https",
-                "https://hooks.partner.example/shipping",
-            ),
-        ];
+/// The depths the demo starts with, queue by queue.
+fn demo_depths() -> Vec<Depths> {
+    let mut depths = Vec::new();
+    for service in &SERVICES {
+        depths.push(Depths {
+            queue: queue_name(service),
+            visible: service.visible,
+            in_flight: service.in_flight,
+            delayed: service.delayed,
+            span_minutes: (service.visible as f64 / 10.0).clamp(1.0, 58.0) as u64,
+        });
+        depths.push(Depths {
+            queue: dlq_name(service),
+            visible: service.dlq_depth,
+            in_flight: 0,
+            delayed: 0,
+            span_minutes: service.dlq_span_minutes,
+        });
+    }
+    depths.push(Depths {
+        queue: "reports-adhoc".to_string(),
+        visible: 6,
+        in_flight: 0,
+        delayed: 0,
+        span_minutes: 3 * 60,
+    });
+    depths.push(Depths {
+        queue: "order-events-email-sub-dlq".to_string(),
+        visible: 3,
+        in_flight: 0,
+        delayed: 0,
+        span_minutes: 5 * 60,
+    });
+    depths
+}
 
-        let function = |name: &str, runtime: &str, consumes: &[(&str, &str, i32)]| SimFunction {
-            name: name.to_string(),
-            runtime: runtime.to_string(),
-            consumes: consumes
-                .iter()
-                .map(|(queue, state, batch)| (queue.to_string(), state.to_string(), *batch))
-                .collect(),
-        };
-        let functions = vec![
-            function("orders-worker", "nodejs22.x", &[("orders", "Enabled", 10)]),
-            function(
-                "payments-processor",
-                "java21",
-                &[("payments.fifo", "Enabled", 1)],
-            ),
-            function(
-                "fraud-scorer",
-                "python3.13",
-                &[("fraud-check.fifo", "Enabled", 5)],
-            ),
-            function(
-                "inventory-sync-fn",
-                "python3.13",
-                &[("inventory-sync", "Enabled", 25)],
-            ),
-            function(
-                "search-indexer-fn",
-                "provided.al2023",
-                &[("search-indexer", "Enabled", 100)],
-            ),
-            function(
-                "email-sender",
-                "nodejs22.x",
-                &[("email-notifications", "Enabled", 10)],
-            ),
-            function(
-                "webhooks-sender",
-                "python3.13",
-                &[("webhooks-outbound", "Disabled", 10)],
-            ),
-            function("shipping-notifier", "nodejs22.x", &[]),
-            function(
-                "audit-archiver",
-                "python3.13",
-                &[
-                    ("audit-log", "Enabled", 10),
-                    ("billing-events.fifo", "Enabled", 10),
-                ],
-            ),
-        ];
+impl SimFleet {
+    /// The demo world on wall time with the default seed.
+    pub fn demo() -> SimFleet {
+        SimFleet::demo_with(DEFAULT_SEED, Arc::new(SystemClock))
+    }
 
-        SimFleet {
-            queues,
-            topics,
-            subscriptions,
-            functions,
-            started: Instant::now(),
-            page_size: 1000,
-            gives_next_token: true,
-            frozen: false,
+    /// The demo world starting at the clock's now: the starting depths laid out as real
+    /// messages, and an hour of metric history made up to match.
+    pub fn demo_with(seed: u64, clock: Arc<dyn Clock>) -> SimFleet {
+        let fleet = SimFleet::from_spec(demo_spec(), seed, clock);
+        {
+            let mut world = fleet.lock();
+            for depths in demo_depths() {
+                seed_depths(&mut world, &depths);
+            }
+            backfill(&mut world, BACKFILL_MINUTES);
         }
+        fleet
     }
 }

@@ -1,100 +1,74 @@
-//! The simulated fleet: queues, topics, subscriptions and Lambda consumers held in memory,
-//! with queue counts that drift over time so that refreshes visibly change something.
+//! `SimFleet`: the simulated world behind the same traits as the AWS layer. Every call
+//! locks the world, brings it up to the clock's now, and answers from it; nothing runs
+//! in the background, so a fleet nobody asks costs nothing.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
+use super::clock::{Clock, ManualClock, SystemClock};
+use super::metrics::{FunctionPoint, QueuePoint, TopicPoint};
+use super::spec::{FleetSpec, QueueSpec, Traffic};
+use super::world::{REGION, World, WorldSettings, queue_arn, queue_url};
 use crate::aws::{ApiError, Page, QueueDirectory};
 use crate::domain::Queue;
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
-
-/// One simulated queue: fixed identity, counts derived from elapsed time.
-#[derive(Debug, Clone, Default)]
-pub(super) struct SimQueue {
-    pub name: String,
-    pub fifo: bool,
-    /// The DLQ's queue name (it may not exist) and maxReceiveCount.
-    pub dlq: Option<(String, u32)>,
-    pub base_visible: u64,
-    /// Messages added or drained per minute; the sign says which.
-    pub drift_per_minute: i64,
-    pub in_flight: u64,
-    pub delayed: u64,
-}
-
-#[derive(Debug, Clone, Default)]
-pub(super) struct SimTopic {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub(super) struct SimSubscription {
-    pub topic: String,
-    pub protocol: String,
-    /// A queue or function name for sqs/lambda, otherwise the endpoint itself.
-    pub endpoint: String,
-    pub filter_policy: Option<String>,
-    pub raw: bool,
-    /// The subscription's own DLQ (a queue name).
-    pub dlq: Option<String>,
-    pub pending: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub(super) struct SimFunction {
-    pub name: String,
-    pub runtime: String,
-    /// (queue name, state, batch size) for each event source mapping.
-    pub consumes: Vec<(String, String, i32)>,
-}
-
 pub struct SimFleet {
-    pub(super) queues: Vec<SimQueue>,
-    pub(super) topics: Vec<SimTopic>,
-    pub(super) subscriptions: Vec<SimSubscription>,
-    pub(super) functions: Vec<SimFunction>,
-    pub(super) started: Instant,
-    pub(super) page_size: usize,
-    /// False imitates an endpoint that ignores MaxResults (older moto): it returns one page of 1,000 and no NextToken.
-    pub(super) gives_next_token: bool,
-    /// Counts stay at their base values (for tests and snapshots).
-    pub(super) frozen: bool,
+    world: Mutex<World>,
+    clock: Arc<dyn Clock>,
+    page_size: usize,
+    /// False imitates an endpoint that ignores MaxResults (older moto): it returns one
+    /// page of 1,000 and no NextToken.
+    gives_next_token: bool,
 }
 
 impl SimFleet {
-    /// A fleet of `count` plain queues, for tests and benchmarks of large listings.
-    pub fn with_queue_count(count: usize, page_size: usize) -> SimFleet {
-        let queues = (0..count)
-            .map(|i| SimQueue {
-                name: format!("bulk-{i:05}"),
-                fifo: false,
-                dlq: None,
-                base_visible: (i % 97) as u64,
-                drift_per_minute: 0,
-                in_flight: 0,
-                delayed: 0,
-            })
-            .collect();
+    /// A world built from `spec`, starting at the clock's now.
+    pub fn from_spec(spec: FleetSpec, seed: u64, clock: Arc<dyn Clock>) -> SimFleet {
+        SimFleet::with_settings(spec, seed, clock, WorldSettings::default())
+    }
+
+    pub fn with_settings(
+        spec: FleetSpec,
+        seed: u64,
+        clock: Arc<dyn Clock>,
+        settings: WorldSettings,
+    ) -> SimFleet {
+        let world = World::new(spec, seed, clock.now_ms(), settings);
         SimFleet {
-            queues,
-            topics: Vec::new(),
-            subscriptions: Vec::new(),
-            functions: Vec::new(),
-            started: Instant::now(),
-            page_size: page_size.max(1),
+            world: Mutex::new(world),
+            clock,
+            page_size: 1000,
             gives_next_token: true,
-            frozen: false,
         }
     }
 
-    /// The same fleet with counts that never drift, so every read returns the same.
-    pub fn frozen(mut self) -> SimFleet {
-        self.frozen = true;
-        self
+    /// A fleet of `count` plain, empty queues with no traffic, for tests and benchmarks of
+    /// large listings: listing and describing stay cheap, and time passing costs nothing.
+    pub fn with_queue_count(count: usize, page_size: usize) -> SimFleet {
+        let spec = FleetSpec {
+            queues: (0..count)
+                .map(|i| QueueSpec::new(&format!("bulk-{i:05}")))
+                .collect(),
+            ..FleetSpec::default()
+        };
+        let mut fleet = SimFleet::from_spec(spec, 0, Arc::new(SystemClock));
+        fleet.page_size = page_size.max(1);
+        fleet
+    }
+
+    /// The same world on a clock that never moves from the world's present: every read
+    /// returns the same (for snapshot tests).
+    pub fn frozen(self) -> SimFleet {
+        let now = self.lock().now_ms;
+        self.on_clock(Arc::new(ManualClock::at_ms(now)))
+    }
+
+    /// The same world on another clock. The world never goes back in time: until the new
+    /// clock passes the world's present, nothing moves.
+    pub fn on_clock(self, clock: Arc<dyn Clock>) -> SimFleet {
+        SimFleet { clock, ..self }
     }
 
     /// The same fleet behind an endpoint that never returns a NextToken (older moto).
@@ -107,66 +81,100 @@ impl SimFleet {
         REGION
     }
 
-    pub(super) fn url(name: &str) -> String {
-        format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")
+    /// The world as it is, not advanced (to lay out a starting state).
+    pub(super) fn lock(&self) -> MutexGuard<'_, World> {
+        // The world holds no invariant a panicking caller could have half-broken that a
+        // later call cannot live with, so a poisoned lock is taken over.
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub(super) fn arn(name: &str) -> String {
-        format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+    /// The world, brought up to now.
+    pub(super) fn world(&self) -> MutexGuard<'_, World> {
+        let mut world = self.lock();
+        world.advance_to(self.clock.now_ms());
+        world
     }
 
-    pub(super) fn topic_arn(name: &str) -> String {
-        format!("arn:aws:sns:{REGION}:{ACCOUNT}:{name}")
+    pub(super) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 
-    pub(super) fn function_arn(name: &str) -> String {
-        format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
+    /// One-minute AWS/SQS points of a queue, oldest first (`None`: no such queue).
+    pub fn queue_metrics(&self, queue_name: &str) -> Option<Vec<QueuePoint>> {
+        let world = self.world();
+        let queue = world.queue_index(queue_name)?;
+        Some(world.queues[queue].metrics.points.to_vec())
     }
 
-    fn to_queue(&self, sim: &SimQueue) -> Queue {
-        let minutes = if self.frozen {
-            0.0
-        } else {
-            self.started.elapsed().as_secs_f64() / 60.0
-        };
-        let drifted = sim.base_visible as f64 + sim.drift_per_minute as f64 * minutes;
-        let visible = drifted.max(0.0).round() as u64;
+    /// One-minute AWS/Lambda points of a function, oldest first.
+    pub fn function_metrics(&self, function_name: &str) -> Option<Vec<FunctionPoint>> {
+        let world = self.world();
+        let function = world.function_index(function_name)?;
+        Some(world.functions[function].metrics.points.to_vec())
+    }
+
+    /// One-minute AWS/SNS points of a topic, oldest first.
+    pub fn topic_metrics(&self, topic_name: &str) -> Option<Vec<TopicPoint>> {
+        let world = self.world();
+        let topic = world.topics.iter().position(|t| t.name == topic_name)?;
+        Some(world.topics[topic].metrics.points.to_vec())
+    }
+
+    /// The rates and failure probabilities the world runs on now.
+    pub fn traffic(&self) -> Traffic {
+        self.world().traffic.clone()
+    }
+
+    /// Changes the traffic from now on (a scripted incident, a fix).
+    pub fn set_traffic(&self, traffic: Traffic) {
+        self.world().traffic = traffic;
+    }
+
+    fn describe(world: &World, queue: usize) -> Queue {
+        let sim = &world.queues[queue];
+        let spec = &sim.spec;
+        let gauges = sim.gauges(world.now_ms);
         let mut attributes = BTreeMap::new();
         let mut put = |k: &str, v: String| {
             attributes.insert(k.to_string(), v);
         };
-        put("QueueArn", Self::arn(&sim.name));
-        put("ApproximateNumberOfMessages", visible.to_string());
+        put("QueueArn", queue_arn(&spec.name));
+        put("ApproximateNumberOfMessages", gauges.visible.to_string());
         put(
             "ApproximateNumberOfMessagesNotVisible",
-            sim.in_flight.to_string(),
+            gauges.in_flight.to_string(),
         );
         put(
             "ApproximateNumberOfMessagesDelayed",
-            sim.delayed.to_string(),
+            gauges.delayed.to_string(),
         );
-        put("VisibilityTimeout", "30".to_string());
-        put("MessageRetentionPeriod", "1209600".to_string());
-        put("MaximumMessageSize", "1048576".to_string());
+        put("VisibilityTimeout", spec.visibility_timeout_s.to_string());
+        put("MessageRetentionPeriod", spec.retention_s.to_string());
+        put("MaximumMessageSize", spec.max_message_size.to_string());
         put("ReceiveMessageWaitTimeSeconds", "20".to_string());
-        put("DelaySeconds", "0".to_string());
+        put("DelaySeconds", spec.delay_s.to_string());
         put("CreatedTimestamp", "1767225600".to_string());
         put("LastModifiedTimestamp", "1767225600".to_string());
         put("SqsManagedSseEnabled", "true".to_string());
-        if sim.fifo {
+        if spec.fifo {
             put("FifoQueue", "true".to_string());
-            put("ContentBasedDeduplication", "false".to_string());
+            put(
+                "ContentBasedDeduplication",
+                spec.content_based_deduplication.to_string(),
+            );
         }
-        if let Some((dlq, max_receive)) = &sim.dlq {
+        if let Some((dlq, max_receive)) = &spec.dlq {
             put(
                 "RedrivePolicy",
                 format!(
                     r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":{max_receive}}}"#,
-                    Self::arn(dlq)
+                    queue_arn(dlq)
                 ),
             );
         }
-        Queue::from_attributes(&Self::url(&sim.name), attributes, REGION)
+        Queue::from_attributes(&queue_url(&spec.name), attributes, REGION)
     }
 }
 
@@ -183,15 +191,17 @@ impl QueueDirectory for SimFleet {
                 ApiError::client("ListQueues", format!("invalid NextToken {token:?}"))
             })?,
         };
-        let matching: Vec<&SimQueue> = self
+        let world = self.world();
+        let matching: Vec<&str> = world
             .queues
             .iter()
-            .filter(|q| prefix.is_none_or(|p| q.name.starts_with(p)))
+            .map(|q| q.spec.name.as_str())
+            .filter(|name| prefix.is_none_or(|p| name.starts_with(p)))
             .collect();
         let end = (start + self.page_size).min(matching.len());
         let items = matching[start.min(end)..end]
             .iter()
-            .map(|q| Self::url(&q.name))
+            .map(|name| queue_url(name))
             .collect();
         let more = end < matching.len();
         let next_token = (more && self.gives_next_token).then(|| end.to_string());
@@ -203,18 +213,14 @@ impl QueueDirectory for SimFleet {
         dlq_url: &str,
         _next_token: Option<String>,
     ) -> Result<Page<String>, ApiError> {
-        let name = crate::domain::arn::queue_name_from_url(dlq_url);
-        if !self.queues.iter().any(|q| q.name == name) {
-            return Err(ApiError::not_found(
-                "ListDeadLetterSourceQueues",
-                format!("no queue {name}"),
-            ));
-        }
-        let items = self
+        let world = self.world();
+        let dlq = world.queue_for_url("ListDeadLetterSourceQueues", dlq_url)?;
+        let dlq_name = &world.queues[dlq].spec.name;
+        let items = world
             .queues
             .iter()
-            .filter(|q| q.dlq.as_ref().is_some_and(|(dlq, _)| dlq == name))
-            .map(|q| Self::url(&q.name))
+            .filter(|q| q.spec.dlq.as_ref().is_some_and(|(d, _)| d == dlq_name))
+            .map(|q| queue_url(&q.spec.name))
             .collect();
         Ok(Page {
             items,
@@ -227,116 +233,8 @@ impl QueueDirectory for SimFleet {
     }
 
     async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
-        let name = crate::domain::arn::queue_name_from_url(url);
-        self.queues
-            .iter()
-            .find(|q| q.name == name)
-            .map(|q| self.to_queue(q))
-            .ok_or_else(|| ApiError::not_found("GetQueueAttributes", format!("no queue {name}")))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::inventory::collect_queues;
-    use std::sync::Arc;
-
-    #[tokio::test]
-    async fn demo_fleet_lists_queues_with_dlq_links() {
-        let (queues, failures) = collect_queues(Arc::new(SimFleet::demo()), 4)
-            .await
-            .expect("load");
-        assert!(failures.is_empty());
-        assert_eq!(queues.len(), 22);
-        let payments = queues
-            .iter()
-            .find(|q| q.name == "payments.fifo")
-            .expect("payments");
-        assert!(payments.fifo);
-        assert_eq!(
-            payments.dlq_arn(),
-            Some("arn:aws:sqs:us-east-1:123456789012:payments-dlq.fifo")
-        );
-        assert!(queues.iter().any(|q| q.name == "payments-dlq.fifo"));
-    }
-
-    #[tokio::test]
-    async fn paginates_across_pages() {
-        let (queues, _) = collect_queues(Arc::new(SimFleet::with_queue_count(2_345, 1000)), 8)
-            .await
-            .expect("load");
-        assert_eq!(queues.len(), 2_345);
-        assert_eq!(queues[0].name, "bulk-00000");
-        assert_eq!(queues[2_344].name, "bulk-02344");
-    }
-
-    #[tokio::test]
-    async fn exactly_a_thousand_queues_need_no_prefix_fallback() {
-        let fleet = Arc::new(CountingFleet::new(SimFleet::with_queue_count(2_000, 1000)));
-        let (queues, _) = collect_queues(fleet.clone(), 8).await.expect("load");
-        assert_eq!(queues.len(), 2_000);
-        // Two pages, then one probe that shows the endpoint paginates: no prefix listing.
-        assert_eq!(fleet.list_calls(), 2);
-    }
-
-    #[tokio::test]
-    async fn lists_everything_from_an_endpoint_without_next_token() {
-        let fleet = SimFleet::with_queue_count(2_345, 1000).without_next_token();
-        let first = fleet.list_queue_urls(None, None).await.expect("page");
-        assert_eq!((first.items.len(), first.next_token), (1000, None));
-        let (queues, _) = collect_queues(Arc::new(fleet), 8).await.expect("load");
-        assert_eq!(
-            queues.len(),
-            2_345,
-            "the prefix fallback finds every queue once"
-        );
-    }
-
-    /// Counts ListQueues calls made through it.
-    struct CountingFleet {
-        fleet: SimFleet,
-        lists: std::sync::atomic::AtomicUsize,
-    }
-
-    impl CountingFleet {
-        fn new(fleet: SimFleet) -> CountingFleet {
-            CountingFleet {
-                fleet,
-                lists: Default::default(),
-            }
-        }
-
-        fn list_calls(&self) -> usize {
-            self.lists.load(std::sync::atomic::Ordering::SeqCst)
-        }
-    }
-
-    #[async_trait]
-    impl QueueDirectory for CountingFleet {
-        async fn list_queue_urls(
-            &self,
-            prefix: Option<&str>,
-            token: Option<String>,
-        ) -> Result<Page<String>, ApiError> {
-            self.lists.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            self.fleet.list_queue_urls(prefix, token).await
-        }
-
-        async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
-            self.fleet.paginates_queue_listing().await
-        }
-
-        async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
-            self.fleet.describe_queue(url).await
-        }
-
-        async fn list_dead_letter_source_queues(
-            &self,
-            url: &str,
-            token: Option<String>,
-        ) -> Result<Page<String>, ApiError> {
-            self.fleet.list_dead_letter_source_queues(url, token).await
-        }
+        let world = self.world();
+        let queue = world.queue_for_url("GetQueueAttributes", url)?;
+        Ok(SimFleet::describe(&world, queue))
     }
 }

@@ -1,44 +1,86 @@
-//! Interim: the static demo fleet holds no messages, so its message capabilities answer
-//! "unavailable" (the same answer an emulator lacking a call gives). The simulated world
-//! that holds, delivers and dead-letters messages replaces this.
+//! The simulated world's message capabilities: receive, change visibility and list move
+//! tasks (reading); send, delete, purge, publish, start and cancel move tasks (writing).
+//! They answer as the SDK adapters do, errors and per-entry failures included.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::fleet::SimFleet;
+use super::queue::Receiver;
+use super::world::aws_error;
 use crate::aws::{ApiError, MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher};
 use crate::domain::message::{
     BatchOutcome, HandleEntry, MoveTask, OutgoingMessage, OutgoingNotification, ReceiveRequest,
     ReceivedMessage,
 };
 
-fn unavailable<T>(operation: &str) -> Result<T, ApiError> {
-    Err(ApiError::unavailable(
-        operation,
-        "the simulated fleet holds no messages",
-    ))
-}
+/// How often a long poll on an empty queue looks again (only on a clock that runs).
+const LONG_POLL_RECHECK: Duration = Duration::from_millis(200);
 
 #[async_trait]
 impl MessageReader for SimFleet {
     async fn receive_messages(
         &self,
-        _queue_url: &str,
-        _request: ReceiveRequest,
+        queue_url: &str,
+        request: ReceiveRequest,
     ) -> Result<Vec<ReceivedMessage>, ApiError> {
-        unavailable("ReceiveMessage")
+        const OPERATION: &str = "ReceiveMessage";
+        // The same bounds the SDK adapter applies before asking SQS.
+        let max = usize::from(request.max_messages.clamp(1, 10));
+        let wait_ms = i64::from(request.wait_seconds.min(20)) * 1000;
+        if request
+            .visibility_timeout_seconds
+            .is_some_and(|v| v > super::queue::MAX_VISIBILITY_S)
+        {
+            return Err(aws_error(
+                OPERATION,
+                "InvalidParameterValue",
+                400,
+                "Value for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.",
+            ));
+        }
+        let deadline = self.clock().now_ms() + wait_ms;
+        loop {
+            let messages = {
+                let mut world = self.world();
+                let queue = world.queue_for_url(OPERATION, queue_url)?;
+                world
+                    .receive(
+                        queue,
+                        max,
+                        request.visibility_timeout_seconds,
+                        Receiver::Api,
+                    )
+                    .messages
+            };
+            // A long poll waits for messages, but only on a clock that moves by itself.
+            let keep_waiting = messages.is_empty()
+                && self.clock().runs_by_itself()
+                && self.clock().now_ms() < deadline;
+            if !keep_waiting {
+                return Ok(messages);
+            }
+            tokio::time::sleep(LONG_POLL_RECHECK).await;
+        }
     }
 
     async fn change_visibility(
         &self,
-        _queue_url: &str,
-        _entries: &[HandleEntry],
-        _timeout_seconds: u32,
+        queue_url: &str,
+        entries: &[HandleEntry],
+        timeout_seconds: u32,
     ) -> Result<BatchOutcome, ApiError> {
-        unavailable("ChangeMessageVisibilityBatch")
+        let mut world = self.world();
+        let queue = world.queue_for_url("ChangeMessageVisibilityBatch", queue_url)?;
+        if entries.is_empty() {
+            return Ok(BatchOutcome::default());
+        }
+        world.change_visibility(queue, entries, timeout_seconds)
     }
 
-    async fn list_move_tasks(&self, _source_arn: &str) -> Result<Vec<MoveTask>, ApiError> {
-        unavailable("ListMessageMoveTasks")
+    async fn list_move_tasks(&self, source_arn: &str) -> Result<Vec<MoveTask>, ApiError> {
+        self.world().list_move_tasks(source_arn)
     }
 }
 
@@ -46,22 +88,34 @@ impl MessageReader for SimFleet {
 impl QueueWriter for SimFleet {
     async fn send_messages(
         &self,
-        _queue_url: &str,
-        _entries: &[OutgoingMessage],
+        queue_url: &str,
+        entries: &[OutgoingMessage],
     ) -> Result<BatchOutcome, ApiError> {
-        unavailable("SendMessageBatch")
+        let mut world = self.world();
+        let queue = world.queue_for_url("SendMessageBatch", queue_url)?;
+        if entries.is_empty() {
+            return Ok(BatchOutcome::default());
+        }
+        world.send(queue, entries)
     }
 
     async fn delete_messages(
         &self,
-        _queue_url: &str,
-        _entries: &[HandleEntry],
+        queue_url: &str,
+        entries: &[HandleEntry],
     ) -> Result<BatchOutcome, ApiError> {
-        unavailable("DeleteMessageBatch")
+        let mut world = self.world();
+        let queue = world.queue_for_url("DeleteMessageBatch", queue_url)?;
+        if entries.is_empty() {
+            return Ok(BatchOutcome::default());
+        }
+        world.delete(queue, entries)
     }
 
-    async fn purge_queue(&self, _queue_url: &str) -> Result<(), ApiError> {
-        unavailable("PurgeQueue")
+    async fn purge_queue(&self, queue_url: &str) -> Result<(), ApiError> {
+        let mut world = self.world();
+        let queue = world.queue_for_url("PurgeQueue", queue_url)?;
+        world.purge(queue).map(|_| ())
     }
 }
 
@@ -69,10 +123,14 @@ impl QueueWriter for SimFleet {
 impl TopicPublisher for SimFleet {
     async fn publish(
         &self,
-        _topic_arn: &str,
-        _notification: &OutgoingNotification,
+        topic_arn: &str,
+        notification: &OutgoingNotification,
     ) -> Result<String, ApiError> {
-        unavailable("Publish")
+        let mut world = self.world();
+        let topic = world
+            .topic_index_by_arn(topic_arn)
+            .ok_or_else(|| aws_error("Publish", "NotFound", 404, "Topic does not exist"))?;
+        world.publish(topic, notification, false)
     }
 }
 
@@ -80,14 +138,15 @@ impl TopicPublisher for SimFleet {
 impl MoveTaskRunner for SimFleet {
     async fn start_move_task(
         &self,
-        _source_arn: &str,
-        _destination_arn: Option<&str>,
-        _max_messages_per_second: Option<i32>,
+        source_arn: &str,
+        destination_arn: Option<&str>,
+        max_messages_per_second: Option<i32>,
     ) -> Result<String, ApiError> {
-        unavailable("StartMessageMoveTask")
+        self.world()
+            .start_move_task(source_arn, destination_arn, max_messages_per_second)
     }
 
-    async fn cancel_move_task(&self, _task_handle: &str) -> Result<u64, ApiError> {
-        unavailable("CancelMessageMoveTask")
+    async fn cancel_move_task(&self, task_handle: &str) -> Result<u64, ApiError> {
+        self.world().cancel_move_task(task_handle)
     }
 }

@@ -1,12 +1,43 @@
-//! The simulated fan-out fleet behind `--demo`: the same traits as the AWS layer, served
-//! from memory, so the UI cannot tell it from a real account.
+//! The simulated fan-out world behind `--demo`: queues holding real messages, topics
+//! fanning out through filter policies, Lambda consumers that fail, DLQs that fill, move
+//! tasks, one-minute metric points — behind the same traits as the AWS layer, so the UI
+//! and the engines cannot tell it from a real account. Advanced by an injected clock and
+//! a seeded random number generator: the same seed gives the same world.
 
+mod backfill;
+mod clock;
+mod consumers;
 mod demo;
+mod demo_seed;
+mod filter;
 mod fleet;
+mod json;
+mod md5;
 mod messages;
+mod metrics;
+mod move_tasks;
+mod queue;
+mod rng;
 mod services;
+mod sns;
+mod spec;
+mod sqs_ops;
+mod stored;
+mod traffic;
+mod world;
 
+#[cfg(test)]
+mod tests;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use demo::DEFAULT_SEED;
 pub use fleet::SimFleet;
+pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
+pub use spec::{
+    AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec, MessageTemplate,
+    Producer, QueueSpec, SubscriptionSpec, Target, Traffic,
+};
+pub use world::WorldSettings;
 
 use std::sync::Arc;
 
@@ -35,33 +66,7 @@ pub fn backend(fleet: SimFleet) -> Backend {
     )
 }
 
-/// A backend over the demo fleet.
-pub fn demo_backend() -> Backend {
-    backend(SimFleet::demo())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_read_only_backend_holds_no_writing_capability() {
-        let backend = demo_backend();
-        assert!(!backend.is_read_only());
-        assert!(backend.writers("send").is_ok());
-        let read_only = backend.read_only();
-        assert!(read_only.is_read_only());
-        let refused = read_only
-            .writers("purge orders")
-            .err()
-            .map(|e| e.to_string());
-        assert!(
-            refused
-                .as_deref()
-                .is_some_and(|e| e.contains("refusing to purge orders")),
-            "{refused:?}"
-        );
-        // Cloning cannot bring them back.
-        assert!(read_only.clone().writers("send").is_err());
-    }
+/// A backend over the demo world on wall time, seeded with `seed`.
+pub fn demo_backend(seed: u64) -> Backend {
+    backend(SimFleet::demo_with(seed, Arc::new(SystemClock)))
 }
