@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod inventory;
 pub mod launch;
+pub mod messages;
 pub mod output;
 pub mod runtime;
 pub mod sim;
