@@ -23,6 +23,8 @@ pub struct Config {
     pub concurrency: usize,
     pub max_attempts: u32,
     pub queues_refresh: Option<Duration>,
+    /// The most messages one sweep reads (a peek of more than 10, an export).
+    pub sweep_cap: usize,
     pub keymap: Keymap,
     pub colors: ThemeColors,
 }
@@ -84,6 +86,7 @@ struct FileConfig {
     general: Option<GeneralSection>,
     aws: Option<AwsSection>,
     refresh: Option<RefreshSection>,
+    messages: Option<MessagesSection>,
     profiles: Option<BTreeMap<String, ProfileSettings>>,
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
@@ -107,6 +110,12 @@ struct AwsSection {
 #[serde(deny_unknown_fields)]
 struct RefreshSection {
     queues_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessagesSection {
+    sweep_cap: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,6 +219,7 @@ struct Builder {
     concurrency: usize,
     max_attempts: u32,
     queues_refresh_seconds: u64,
+    sweep_cap: usize,
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
 }
@@ -224,6 +234,7 @@ impl Builder {
             concurrency: 16,
             max_attempts: 5,
             queues_refresh_seconds: 30,
+            sweep_cap: crate::messages::peek::DEFAULT_SWEEP_CAP,
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
         };
@@ -273,6 +284,17 @@ impl Builder {
             && let Some(seconds) = refresh.queues_seconds
         {
             self.queues_refresh_seconds = seconds;
+        }
+        if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
+            if !(10..=100_000).contains(cap.get_ref()) {
+                return Err(error_at(
+                    path,
+                    text,
+                    cap.span().start,
+                    "messages.sweep_cap must be between 10 and 100000".to_string(),
+                ));
+            }
+            self.sweep_cap = cap.into_inner();
         }
         if let Some(profiles) = file.profiles {
             self.profiles.extend(profiles);
@@ -361,6 +383,7 @@ impl Builder {
             max_attempts: self.max_attempts,
             queues_refresh: (self.queues_refresh_seconds > 0)
                 .then(|| Duration::from_secs(self.queues_refresh_seconds)),
+            sweep_cap: self.sweep_cap,
             keymap: Keymap::new(bindings),
             colors: ThemeColors {
                 title: color("title"),
@@ -459,6 +482,16 @@ mod tests {
 
         let err = load("[aws]\nconcurrency = 0\n").expect_err("range");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn the_sweep_cap_is_set_and_checked() {
+        assert_eq!(Config::defaults().expect("defaults").sweep_cap, 1000);
+        let config = load("[messages]\nsweep_cap = 5000\n").expect("config");
+        assert_eq!(config.sweep_cap, 5000);
+        let err = load("[messages]\nsweep_cap = 5\n").expect_err("too small");
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("messages.sweep_cap"), "{err}");
     }
 
     #[test]

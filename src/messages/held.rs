@@ -7,9 +7,14 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::aws::{ApiError, MessageReader};
-use crate::domain::message::{EntryFailure, HandleEntry};
+use futures::StreamExt;
+
+use crate::domain::message::{BatchOutcome, EntryFailure, HandleEntry};
 
 const BATCH: usize = 10;
+/// Visibility calls in flight at once when extending or releasing many messages: the sooner
+/// they are all visible again, the shorter consumers wait.
+const CONCURRENT_CALLS: usize = 8;
 
 /// What releasing the held messages did. A message that could not be released becomes
 /// visible again by itself when its hold runs out.
@@ -95,9 +100,8 @@ impl Held {
     ) -> Result<Vec<EntryFailure>, ApiError> {
         let seconds = u32::try_from(hold.as_secs()).unwrap_or(u32::MAX);
         let mut failed = Vec::new();
-        for chunk in self.entries().chunks(BATCH) {
-            let outcome = reader.change_visibility(queue_url, chunk, seconds).await?;
-            failed.extend(outcome.failed);
+        for result in change_all(reader, queue_url, &self.entries(), seconds).await {
+            failed.extend(result.map_err(|(_, error)| error)?.1.failed);
         }
         if !failed.is_empty() {
             let lost: std::collections::HashSet<usize> = failed
@@ -125,14 +129,14 @@ impl Held {
     /// call, so one error releases as much as it can.
     pub(crate) async fn release(&mut self, reader: &dyn MessageReader, queue_url: &str) -> Release {
         let mut release = Release::default();
-        for chunk in self.entries().chunks(BATCH) {
-            match reader.change_visibility(queue_url, chunk, 0).await {
-                Ok(outcome) => {
+        for result in change_all(reader, queue_url, &self.entries(), 0).await {
+            match result {
+                Ok((_, outcome)) => {
                     release.released += outcome.successful.len();
                     release.failed.extend(outcome.failed);
                 }
-                Err(error) => {
-                    release.not_released += chunk.len();
+                Err((entries, error)) => {
+                    release.not_released += entries;
                     release.error.get_or_insert(error);
                 }
             }
@@ -142,4 +146,25 @@ impl Held {
         self.expires_at = None;
         release
     }
+}
+
+/// ChangeMessageVisibilityBatch over every entry, 10 per call, a few calls at once. Each
+/// result carries how many entries its call held.
+async fn change_all(
+    reader: &dyn MessageReader,
+    queue_url: &str,
+    entries: &[HandleEntry],
+    seconds: u32,
+) -> Vec<Result<(usize, BatchOutcome), (usize, ApiError)>> {
+    futures::stream::iter(entries.chunks(BATCH))
+        .map(|chunk| async move {
+            reader
+                .change_visibility(queue_url, chunk, seconds)
+                .await
+                .map(|outcome| (chunk.len(), outcome))
+                .map_err(|error| (chunk.len(), error))
+        })
+        .buffer_unordered(CONCURRENT_CALLS)
+        .collect()
+        .await
 }

@@ -273,12 +273,13 @@ pub struct LineError {
 /// attributes and trace header; for a FIFO queue its group (or the override's) and a
 /// deduplication id that is stable per line, so that sending the same file twice within
 /// SQS's five-minute window sends each message once. Blank lines are skipped. Every bad line
-/// is reported; nothing is returned unless all lines are good.
+/// is reported; nothing is returned unless all lines are good. Each message comes with its
+/// 1-based line number.
 pub fn messages_from_ndjson(
     text: &str,
     rules: &QueueRules,
     overrides: &ReplayOverrides,
-) -> Result<Vec<OutgoingMessage>, Vec<LineError>> {
+) -> Result<Vec<(usize, OutgoingMessage)>, Vec<LineError>> {
     let mut messages = Vec::new();
     let mut errors = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -288,7 +289,7 @@ pub fn messages_from_ndjson(
         match message_from_line(line, index + 1, rules, overrides) {
             Ok(mut message) => {
                 message.id = format!("m{}", messages.len());
-                messages.push(message);
+                messages.push((index + 1, message));
             }
             Err(error) => errors.push(LineError {
                 line: index + 1,

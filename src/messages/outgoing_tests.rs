@@ -191,7 +191,10 @@ fn an_export_replays_with_attributes_trace_group_and_stable_dedup_ids() {
         group_id: Some("fallback".to_string()),
         ..ReplayOverrides::default()
     };
-    let messages = messages_from_ndjson(&file, &fifo(), &overrides).expect("valid");
+    let numbered = messages_from_ndjson(&file, &fifo(), &overrides).expect("valid");
+    let lines: Vec<usize> = numbered.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![1, 3], "blank lines are skipped, numbers kept");
+    let messages: Vec<_> = numbered.into_iter().map(|(_, m)| m).collect();
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].body, "first \u{9b} ✓");
     assert_eq!(messages[0].id, "m0");
@@ -216,21 +219,21 @@ fn an_export_replays_with_attributes_trace_group_and_stable_dedup_ids() {
     );
     // Stable: the same file gives the same ids, also reordered.
     let again = messages_from_ndjson(&file, &fifo(), &overrides).expect("valid");
-    assert_eq!(again[0].deduplication_id, messages[0].deduplication_id);
+    assert_eq!(again[0].1.deduplication_id, messages[0].deduplication_id);
     let reordered = format!(
         "{}\n{}\n",
         exported("m-2", "second", None),
         exported("m-1", "first \u{9b} ✓", Some("g1"))
     );
     let swapped = messages_from_ndjson(&reordered, &fifo(), &overrides).expect("valid");
-    assert_eq!(swapped[1].deduplication_id, messages[0].deduplication_id);
+    assert_eq!(swapped[1].1.deduplication_id, messages[0].deduplication_id);
     // A standard queue gets neither group nor dedup id from the file.
     let plain =
         messages_from_ndjson(&file, &standard(), &ReplayOverrides::default()).expect("valid");
     assert!(
         plain
             .iter()
-            .all(|m| m.group_id.is_none() && m.deduplication_id.is_none())
+            .all(|(_, m)| m.group_id.is_none() && m.deduplication_id.is_none())
     );
 }
 
