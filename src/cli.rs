@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -61,6 +61,174 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Peek at a queue's messages: a sample, never a listing; nothing is deleted
+    #[command(after_help = PEEK_HELP)]
+    Peek(PeekArgs),
+    /// Export a queue's messages as NDJSON (a sweep: nothing is deleted)
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Send messages to a queue, from arguments or an exported NDJSON file
+    #[command(after_help = SEND_HELP)]
+    Send(SendArgs),
+    /// Publish a message to an SNS topic
+    #[command(after_help = PUBLISH_HELP)]
+    Publish(PublishArgs),
+    /// Delete every message in a queue (needs --yes)
+    #[command(after_help = PURGE_HELP)]
+    Purge(PurgeArgs),
+}
+
+const PEEK_HELP: &str = "\
+SQS has no true peek: every receive raises the message's receive count toward the queue's
+maxReceiveCount and hides it from consumers until squall makes it visible again. Up to 10
+messages is a sample (visible again right after reading); more is a sweep (held until the
+end, then all made visible again, also on Ctrl-C or an error), up to messages.sweep_cap.
+On a queue with a redrive policy a peek needs --yes.
+
+Exit codes:
+  0    done
+  1    failed (the queue was not found, AWS refused or could not be reached)
+  2    usage error
+  4    incomplete: a receive failed after some messages were read; those are printed
+  5    refused: the queue has a redrive policy and --yes was not given (nothing was read)
+  130  cancelled (Ctrl-C): what was read is printed and visible again";
+
+const EXPORT_HELP: &str = "\
+One JSON object per line: body (exact), message_attributes (binary as base64), attributes
+(system), message_id, md5_of_body, receive_count, sent_at, and an sns object when the body
+is an SNS envelope. A sweep like `peek -n N`: receive counts rise by 1, nothing is deleted,
+every message read is made visible again at the end. `squall send QUEUE --from FILE` replays
+the file.
+
+Exit codes:
+  0    done
+  1    failed (the queue was not found, AWS refused, the file exists or cannot be written)
+  2    usage error
+  4    incomplete: a receive failed after some messages were exported
+  5    refused: the queue has a redrive policy and --yes was not given (nothing was read)
+  130  cancelled (Ctrl-C): the file holds what was read, all visible again";
+
+const SEND_HELP: &str = "\
+--attr NAME=VALUE sends a String attribute; NAME:Number=12, NAME:Binary=<base64> and
+NAME:String.label=VALUE set the type. With --from, each line's body, attributes and trace
+header are sent; on a FIFO queue each line keeps its message group (--group-id for lines
+without one) and gets a deduplication id stable per line, so a second run within five
+minutes sends nothing twice. Every line is checked first: a bad line sends nothing.
+
+Exit codes:
+  0    every message was sent
+  1    failed: bad input (nothing sent), or some messages were not sent (listed on stderr)
+  2    usage error
+  3    refused: squall is read-only here (--read-only or config); nothing was sent
+  130  cancelled (Ctrl-C): stderr says how many were sent";
+
+const PUBLISH_HELP: &str = "\
+--attr as for `squall send`. A FIFO topic needs --group-id, and --dedup-id unless it has
+content-based deduplication.
+
+Exit codes:
+  0  published
+  1  failed (topic not found, bad input, AWS refused)
+  2  usage error
+  3  refused: squall is read-only here (--read-only or config); nothing was published";
+
+const PURGE_HELP: &str = "\
+PurgeQueue deletes every message in the queue, in flight and delayed ones too; it cannot be
+undone. Without --yes squall only says what would be lost.
+
+Exit codes:
+  0  purged
+  1  failed (queue not found, AWS refused)
+  2  usage error
+  3  refused: squall is read-only here (--read-only or config); nothing was deleted
+  5  refused: --yes was not given; nothing was deleted";
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    /// Queue name, URL or ARN
+    pub queue: String,
+    /// How many messages: up to 10 is a sample, more is a sweep (up to messages.sweep_cap)
+    #[arg(short = 'n', long = "count", default_value_t = 10, value_name = "N")]
+    pub count: usize,
+    /// Print a JSON array (body exact, every attribute, the SNS envelope's fields)
+    #[arg(long)]
+    pub json: bool,
+    /// Peek although the queue has a redrive policy (receives count toward maxReceiveCount)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Queue name, URL or ARN
+    pub queue: String,
+    /// Where to write the NDJSON: a new file, or - for stdout
+    #[arg(long, value_name = "FILE|-")]
+    pub out: PathBuf,
+    /// Export at most N messages (default and maximum: messages.sweep_cap)
+    #[arg(short = 'n', long = "max", value_name = "N")]
+    pub max: Option<usize>,
+    /// Export although the queue has a redrive policy (receives count toward maxReceiveCount)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["body", "body_file", "from"])))]
+pub struct SendArgs {
+    /// Queue name, URL or ARN
+    pub queue: String,
+    /// The message body
+    #[arg(long, value_name = "TEXT")]
+    pub body: Option<String>,
+    /// Read the body from a file (- for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+    /// Replay an NDJSON export (`squall export`), one message per line
+    #[arg(long, value_name = "FILE.ndjson")]
+    pub from: Option<PathBuf>,
+    /// A message attribute: NAME=VALUE or NAME:TYPE=VALUE (repeatable)
+    #[arg(long = "attr", value_name = "NAME[:TYPE]=VALUE")]
+    pub attributes: Vec<String>,
+    /// FIFO message group (with --from: for lines that carry none)
+    #[arg(long, value_name = "ID")]
+    pub group_id: Option<String>,
+    /// FIFO deduplication id (not with --from: each line gets its own)
+    #[arg(long, value_name = "ID", conflicts_with = "from")]
+    pub dedup_id: Option<String>,
+    /// Deliver after this many seconds (0-900; standard queues only)
+    #[arg(long, value_name = "SECONDS")]
+    pub delay: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Topic name or ARN
+    pub topic: String,
+    /// The message
+    #[arg(long, value_name = "TEXT")]
+    pub message: String,
+    /// A message attribute: NAME=VALUE or NAME:TYPE=VALUE (repeatable)
+    #[arg(long = "attr", value_name = "NAME[:TYPE]=VALUE")]
+    pub attributes: Vec<String>,
+    /// FIFO message group
+    #[arg(long, value_name = "ID")]
+    pub group_id: Option<String>,
+    /// FIFO deduplication id
+    #[arg(long, value_name = "ID")]
+    pub dedup_id: Option<String>,
+    /// Subject (email endpoints show it; SQS gets it in the envelope)
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Queue name, URL or ARN
+    pub queue: String,
+    /// Really delete every message
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

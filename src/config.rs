@@ -26,6 +26,8 @@ pub struct Config {
     pub counts_refresh: Option<Duration>,
     /// Every listing.
     pub listing_refresh: Option<Duration>,
+    /// The most messages one sweep reads (a peek of more than 10, an export).
+    pub sweep_cap: usize,
     pub keymap: Keymap,
     pub colors: ThemeColors,
 }
@@ -87,6 +89,7 @@ struct FileConfig {
     general: Option<GeneralSection>,
     aws: Option<AwsSection>,
     refresh: Option<RefreshSection>,
+    messages: Option<MessagesSection>,
     profiles: Option<BTreeMap<String, ProfileSettings>>,
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
@@ -111,6 +114,12 @@ struct AwsSection {
 struct RefreshSection {
     counts_seconds: Option<u64>,
     listing_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessagesSection {
+    sweep_cap: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +224,7 @@ struct Builder {
     max_attempts: u32,
     counts_refresh_seconds: u64,
     listing_refresh_seconds: u64,
+    sweep_cap: usize,
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
 }
@@ -230,6 +240,7 @@ impl Builder {
             max_attempts: 5,
             counts_refresh_seconds: 10,
             listing_refresh_seconds: 300,
+            sweep_cap: crate::messages::peek::DEFAULT_SWEEP_CAP,
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
         };
@@ -282,6 +293,17 @@ impl Builder {
             if let Some(seconds) = refresh.listing_seconds {
                 self.listing_refresh_seconds = seconds;
             }
+        }
+        if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
+            if !(10..=100_000).contains(cap.get_ref()) {
+                return Err(error_at(
+                    path,
+                    text,
+                    cap.span().start,
+                    "messages.sweep_cap must be between 10 and 100000".to_string(),
+                ));
+            }
+            self.sweep_cap = cap.into_inner();
         }
         if let Some(profiles) = file.profiles {
             self.profiles.extend(profiles);
@@ -372,6 +394,7 @@ impl Builder {
                 .then(|| Duration::from_secs(self.counts_refresh_seconds)),
             listing_refresh: (self.listing_refresh_seconds > 0)
                 .then(|| Duration::from_secs(self.listing_refresh_seconds)),
+            sweep_cap: self.sweep_cap,
             keymap: Keymap::new(bindings),
             colors: ThemeColors {
                 title: color("title"),
@@ -472,6 +495,16 @@ mod tests {
 
         let err = load("[aws]\nconcurrency = 0\n").expect_err("range");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn the_sweep_cap_is_set_and_checked() {
+        assert_eq!(Config::defaults().expect("defaults").sweep_cap, 1000);
+        let config = load("[messages]\nsweep_cap = 5000\n").expect("config");
+        assert_eq!(config.sweep_cap, 5000);
+        let err = load("[messages]\nsweep_cap = 5\n").expect_err("too small");
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("messages.sweep_cap"), "{err}");
     }
 
     #[test]

@@ -39,6 +39,11 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Ls { what, json }) => list(backend, &config, what, json).await,
+        Some(Command::Peek(args)) => crate::commands::peek::run(&backend, &config, args).await,
+        Some(Command::Export(args)) => crate::commands::export::run(&backend, &config, args).await,
+        Some(Command::Send(args)) => crate::commands::send::run(&backend, args).await,
+        Some(Command::Publish(args)) => crate::commands::publish::run(&backend, args).await,
+        Some(Command::Purge(args)) => crate::commands::purge::run(&backend, args).await,
         None => {
             crate::interactive::run(
                 backend,

@@ -4,11 +4,13 @@
 pub mod app;
 pub mod aws;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod interactive;
 pub mod inventory;
 pub mod launch;
+pub mod messages;
 pub mod output;
 pub mod runtime;
 pub mod sim;

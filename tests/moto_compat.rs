@@ -13,6 +13,7 @@
 //! One moto per test binary, shared by the tests (every name is unique per test); the
 //! 1,050-queue test has a private one, so the others' listings stay small.
 
+mod message_suite;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -566,4 +567,117 @@ async fn calls_moto_lacks_are_classified_unavailable() {
         .await
         .expect("ListDeadLetterSourceQueues");
     assert_eq!(sources.items, vec![source_url]);
+}
+
+/// squall's message capabilities over moto, built the way `squall --endpoint-url` builds them.
+async fn message_fleet() -> message_suite::Fleet {
+    let moto = moto();
+    let config = moto.sdk_config().await;
+    message_suite::Fleet {
+        sqs: moto.sqs().await,
+        sns: moto.sns().await,
+        backend: squall::aws::sdk_backend(
+            &config,
+            squall::aws::ConnectionInfo {
+                profile: None,
+                region: REGION.to_string(),
+                endpoint: Some(moto.endpoint()),
+                demo: false,
+            },
+        ),
+        keeps_batch_trace_header: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_bodies_are_byte_exact() {
+    message_suite::bodies_are_byte_exact(&message_fleet().await, &unique_name("mbodies")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_message_attributes_round_trip() {
+    message_suite::message_attributes_round_trip(&message_fleet().await, &unique_name("mattrs"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_receive_reports_system_attributes() {
+    message_suite::receive_reports_system_attributes(&message_fleet().await, &unique_name("msys"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_change_visibility_releases_and_reports_bad_handles() {
+    message_suite::change_visibility_releases_and_reports_bad_handles(
+        &message_fleet().await,
+        &unique_name("mvis"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_send_batch_keeps_fifo_ids_and_trace_header() {
+    message_suite::send_batch_keeps_fifo_ids_and_trace_header(
+        &message_fleet().await,
+        &unique_name("mfifo"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_send_batch_honours_delay() {
+    message_suite::send_batch_honours_delay(&message_fleet().await, &unique_name("mdelay")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_delete_batch_reports_partial_failure() {
+    message_suite::delete_batch_reports_partial_failure(
+        &message_fleet().await,
+        &unique_name("mdel"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_purge_empties_the_queue() {
+    message_suite::purge_empties_the_queue(&message_fleet().await, &unique_name("mpurge")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_publish_reaches_queues_as_envelope_and_raw() {
+    message_suite::publish_reaches_queues_as_envelope_and_raw(
+        &message_fleet().await,
+        &unique_name("mpub"),
+    )
+    .await;
+}
+
+/// moto has no message move tasks: squall's capabilities say `Unavailable` for each of them
+/// (what the redrive view shows as "unavailable"), never a server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_move_tasks_are_unavailable() {
+    let fleet = message_fleet().await;
+    let (_, dlq_arn) = message_suite::create_queue(&fleet, &unique_name("mmt-dlq"), &[]).await;
+    let writers = fleet.backend.writers("test").expect("writers");
+    let started = writers
+        .moves
+        .start_move_task(&dlq_arn, None, None)
+        .await
+        .expect_err("moto has no StartMessageMoveTask");
+    assert_eq!(started.kind, ErrorKind::Unavailable, "{started}");
+    assert_eq!(started.operation, "StartMessageMoveTask");
+    let listed = fleet
+        .backend
+        .messages
+        .list_move_tasks(&dlq_arn)
+        .await
+        .expect_err("moto has no ListMessageMoveTasks");
+    assert_eq!(listed.kind, ErrorKind::Unavailable, "{listed}");
+    let cancelled = writers
+        .moves
+        .cancel_move_task("no-such-task")
+        .await
+        .expect_err("moto has no CancelMessageMoveTask");
+    assert_eq!(cancelled.kind, ErrorKind::Unavailable, "{cancelled}");
+    assert_eq!(cancelled.operation, "CancelMessageMoveTask");
 }

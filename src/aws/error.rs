@@ -175,6 +175,14 @@ impl ApiError {
             _ => {}
         }
         let code = err.code().filter(|c| !c.is_empty()).map(str::to_string);
+        // AWS errors always carry a code. moto answers a call it does not implement with a
+        // bare HTML 500 page (no code, no hint): the endpoint lacks the call.
+        if code.is_none() && status == Some(500) && answered_html(&err) {
+            return with_status(ApiError::unavailable(
+                operation,
+                "the endpoint answered with an HTML error page, not an AWS error",
+            ));
+        }
         let message = err.message().unwrap_or_default().to_string();
         let html = err
             .raw_response()
@@ -242,6 +250,12 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
         return ErrorKind::Server;
     }
     ErrorKind::Client
+}
+
+fn answered_html<E>(err: &SdkError<E, Response>) -> bool {
+    err.raw_response()
+        .and_then(|r| r.headers().get("content-type"))
+        .is_some_and(|t| t.trim_start().starts_with("text/html"))
 }
 
 fn describe_dispatch(failure: &aws_smithy_runtime_api::client::result::DispatchFailure) -> String {
@@ -319,6 +333,35 @@ mod tests {
             ErrorKind::Unavailable
         );
         assert!(!ApiError::unavailable("ListMetrics", "").retryable());
+    }
+
+    /// A codeless 500 answer with the given content type, as the SDK hands it over.
+    fn codeless_500(content_type: &str) -> ApiError {
+        use aws_sdk_sqs::operation::start_message_move_task::StartMessageMoveTaskError;
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+        let status = aws_smithy_runtime_api::http::StatusCode::try_from(500u16).expect("500");
+        let mut response =
+            Response::new(status, SdkBody::from("<!doctype html><title>500</title>"));
+        response
+            .headers_mut()
+            .insert("content-type", content_type.to_string());
+        let error = StartMessageMoveTaskError::generic(ErrorMetadata::builder().build());
+        ApiError::from_sdk(
+            "StartMessageMoveTask",
+            SdkError::service_error(error, response),
+        )
+    }
+
+    #[test]
+    fn a_codeless_html_500_is_a_call_the_endpoint_lacks() {
+        let error = codeless_500("text/html; charset=utf-8");
+        assert_eq!(error.kind, ErrorKind::Unavailable, "{error}");
+        assert_eq!(error.status, Some(500));
+        assert!(!error.retryable());
+        // The same status from the service's own protocol stays a server error.
+        let error = codeless_500("application/x-amz-json-1.0");
+        assert_eq!(error.kind, ErrorKind::Server, "{error}");
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! `squall export QUEUE --out FILE|- [-n N] [--yes]`: a sweep written as NDJSON, one message
+//! per line as it is read, so that memory stays flat whatever the bodies weigh.
+
+use std::fs::OpenOptions;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, eyre};
+
+use super::human::one_line;
+use super::peek::{ProgressLine, finish, prepare};
+use super::{cancel_on_ctrl_c, stderr_is_terminal};
+use crate::aws::Backend;
+use crate::cli::ExportArgs;
+use crate::config::Config;
+use crate::domain::message::ReceivedMessage;
+use crate::messages::record::{MessageRecord, to_json_line};
+use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekSink, peek};
+
+/// Writes each message as one JSON line.
+struct NdjsonSink {
+    out: BufWriter<Box<dyn Write + Send>>,
+    max_receive_count: Option<u32>,
+    written: usize,
+    line: ProgressLine,
+}
+
+impl PeekSink for NdjsonSink {
+    fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
+        let record = MessageRecord::from_received(&message, self.max_receive_count);
+        let json = to_json_line(&record).map_err(|e| e.to_string())?;
+        writeln!(self.out, "{json}").map_err(|e| format!("cannot write the export: {e}"))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn progress(&mut self, progress: &PeekProgress) {
+        self.line.show(&format!(
+            "exported {} of up to {}",
+            progress.read, progress.wanted
+        ));
+    }
+}
+
+/// A new file (an existing export is never overwritten), or stdout for `-`.
+fn open_output(path: &Path) -> Result<Box<dyn Write + Send>> {
+    if path == Path::new("-") {
+        return Ok(Box::new(std::io::stdout()));
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                eyre!(
+                    "squall: {} exists; squall never overwrites a file: choose another name",
+                    path.display()
+                )
+            } else {
+                eyre!("squall: cannot create {}: {e}", path.display())
+            }
+        })?;
+    Ok(Box::new(file))
+}
+
+pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result<ExitCode> {
+    let count = args.max.unwrap_or(config.sweep_cap);
+    let options = PeekOptions::new(count, config.sweep_cap);
+    let queue = match prepare(backend, &args.queue, &options, args.yes, "exporting").await? {
+        Ok(queue) => queue,
+        Err(refused) => return Ok(refused),
+    };
+    let to_stdout = args.out == Path::new("-");
+    let mut sink = NdjsonSink {
+        out: BufWriter::new(open_output(&args.out)?),
+        max_receive_count: queue.max_receive_count(),
+        written: 0,
+        line: ProgressLine::new(stderr_is_terminal()),
+    };
+    let cancel = cancel_on_ctrl_c();
+    let mut report = peek(
+        backend.messages.as_ref(),
+        &queue.url,
+        &options,
+        &cancel,
+        &mut sink,
+    )
+    .await;
+    sink.line.finish();
+    if let Err(e) = sink.out.flush() {
+        report.end = PeekEnd::SinkFailed(format!("cannot write the export: {e}"));
+    }
+    let target = if to_stdout {
+        "stdout".to_string()
+    } else {
+        args.out.display().to_string()
+    };
+    eprintln!(
+        "squall: exported {} message{} from {} to {target} (receive counts rose by 1; nothing \
+         was deleted; all are visible again)",
+        sink.written,
+        if sink.written == 1 { "" } else { "s" },
+        one_line(&queue.name)
+    );
+    if report.end == PeekEnd::Reached && count == config.sweep_cap {
+        eprintln!(
+            "squall: stopped at {count} messages (messages.sweep_cap); the queue may hold more"
+        );
+    }
+    Ok(finish(&report, options.hold_seconds))
+}

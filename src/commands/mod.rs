@@ -1,0 +1,35 @@
+//! The non-interactive message verbs: `peek`, `export`, `send`, `publish`, `purge`. Each
+//! resolves its queue or topic, asks the messages engine, and prints; the engine is the same
+//! one the TUI uses. Verbs that change state take their capabilities from
+//! `Backend::writers`, so in read-only mode they stop before any call, with exit code 3.
+
+pub mod exit;
+pub mod export;
+pub mod peek;
+pub mod publish;
+pub mod purge;
+pub mod resolve;
+pub mod send;
+
+mod human;
+
+use tokio_util::sync::CancellationToken;
+
+/// A token cancelled by Ctrl-C, so that a sweep or a send stops between calls and releases
+/// what it holds instead of dying with messages hidden.
+fn cancel_on_ctrl_c() -> CancellationToken {
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+    token
+}
+
+/// Whether progress lines make sense (a person watching stderr).
+fn stderr_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}

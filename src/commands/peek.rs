@@ -1,0 +1,202 @@
+//! `squall peek QUEUE [-n N] [--json] [--yes]`: an honest peek from the command line.
+
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use color_eyre::eyre::{Result, eyre};
+
+use super::human::{self, QueueContext, one_line};
+use super::{cancel_on_ctrl_c, exit, resolve, stderr_is_terminal};
+use crate::aws::Backend;
+use crate::cli::PeekArgs;
+use crate::config::Config;
+use crate::domain::Queue;
+use crate::domain::arn;
+use crate::domain::message::ReceivedMessage;
+use crate::messages::record::{MessageRecord, to_json_pretty};
+use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekReport, PeekRisk, PeekSink, peek};
+
+/// Resolves the queue and checks the options and the risk: the queue, or the exit code of a
+/// refusal (`--yes` missing on a queue with a redrive policy).
+pub(super) async fn prepare(
+    backend: &Backend,
+    given: &str,
+    options: &PeekOptions,
+    yes: bool,
+    verb: &str,
+) -> Result<std::result::Result<Queue, ExitCode>> {
+    options.check().map_err(|e| eyre!("squall: {e}"))?;
+    let queue = resolve::queue(backend, given)
+        .await
+        .map_err(|e| eyre!("squall: {}", one_line(&e.to_string())))?;
+    let risk = PeekRisk::assess(&queue, options);
+    if risk.needs_confirmation() && !yes {
+        let mut lines = vec![format!(
+            "not {verb} {}: it has a redrive policy, and reading a message is a receive.",
+            one_line(&queue.name)
+        )];
+        lines.extend(risk.statements());
+        lines.push("Run again with --yes to go ahead.".to_string());
+        return Ok(Err(exit::refuse(exit::NEEDS_YES, &lines)));
+    }
+    Ok(Ok(queue))
+}
+
+/// Progress of a sweep on stderr, one line rewritten in place (only for a person watching).
+pub(super) struct ProgressLine {
+    enabled: bool,
+    width: usize,
+}
+
+impl ProgressLine {
+    pub(super) fn new(enabled: bool) -> ProgressLine {
+        ProgressLine { enabled, width: 0 }
+    }
+
+    pub(super) fn show(&mut self, text: &str) {
+        if self.enabled {
+            let pad = self.width.saturating_sub(text.len());
+            eprint!("\r{text}{}", " ".repeat(pad));
+            self.width = text.len();
+        }
+    }
+
+    /// Ends the line, so that what follows starts on its own.
+    pub(super) fn finish(&mut self) {
+        if self.enabled && self.width > 0 {
+            eprintln!();
+            self.width = 0;
+        }
+    }
+}
+
+/// The messages of a peek, kept for printing, with progress on stderr.
+struct Collect {
+    messages: Vec<ReceivedMessage>,
+    line: ProgressLine,
+}
+
+impl PeekSink for Collect {
+    fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
+        self.messages.push(message);
+        Ok(())
+    }
+
+    fn progress(&mut self, progress: &PeekProgress) {
+        self.line.show(&format!(
+            "read {} of up to {}",
+            progress.read, progress.wanted
+        ));
+    }
+}
+
+/// The exit code for how a peek ended (after what was read has been printed), with the
+/// failure said on stderr.
+pub(super) fn finish(report: &PeekReport, hold_seconds: u32) -> ExitCode {
+    let release = &report.release;
+    if !release.complete() {
+        let stuck = release.failed.len() + release.not_released;
+        let why = release
+            .error
+            .as_ref()
+            .map(|e| e.to_string())
+            .or_else(|| {
+                release
+                    .failed
+                    .first()
+                    .map(|f| format!("{}: {}", f.code, f.message))
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "squall: warning: {stuck} of the messages read could not be made visible again ({}); \
+             they reappear by themselves within {hold_seconds} s",
+            one_line(&why)
+        );
+    }
+    let read = report.progress.read;
+    match &report.end {
+        PeekEnd::Reached | PeekEnd::Drained => ExitCode::SUCCESS,
+        PeekEnd::Cancelled => exit::refuse(
+            exit::CANCELLED,
+            &[format!(
+                "cancelled after {read} messages; all are visible again"
+            )],
+        ),
+        PeekEnd::Failed(error) if read > 0 => exit::refuse(
+            exit::INCOMPLETE,
+            &[format!(
+                "incomplete: {}; the {read} messages read before it are shown",
+                one_line(&error.to_string())
+            )],
+        ),
+        PeekEnd::Failed(error) => exit::refuse(1, &[one_line(&error.to_string())]),
+        PeekEnd::SinkFailed(error) => exit::refuse(1, &[one_line(error)]),
+    }
+}
+
+/// The queue as the human output describes it.
+pub(super) fn context(queue: &Queue) -> QueueContext<'_> {
+    QueueContext {
+        max_receive_count: queue.max_receive_count(),
+        dlq_name: queue.dlq_arn().map(arn::resource_name),
+    }
+}
+
+pub async fn run(backend: &Backend, config: &Config, args: PeekArgs) -> Result<ExitCode> {
+    let options = PeekOptions::new(args.count, config.sweep_cap);
+    let queue = match prepare(backend, &args.queue, &options, args.yes, "peeking at").await? {
+        Ok(queue) => queue,
+        Err(refused) => return Ok(refused),
+    };
+    let cancel = cancel_on_ctrl_c();
+    let mut sink = Collect {
+        messages: Vec::new(),
+        line: ProgressLine::new(
+            options.shape() == crate::messages::PeekShape::Sweep && stderr_is_terminal(),
+        ),
+    };
+    let report = peek(
+        backend.messages.as_ref(),
+        &queue.url,
+        &options,
+        &cancel,
+        &mut sink,
+    )
+    .await;
+    sink.line.finish();
+    let text = if args.json {
+        let records: Vec<MessageRecord> = sink
+            .messages
+            .iter()
+            .map(|m| MessageRecord::from_received(m, queue.max_receive_count()))
+            .collect();
+        to_json_pretty(&records)? + "\n"
+    } else {
+        human_text(&queue, &sink.messages)
+    };
+    human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    Ok(finish(&report, options.hold_seconds))
+}
+
+fn human_text(queue: &Queue, messages: &[ReceivedMessage]) -> String {
+    let name = one_line(&queue.name);
+    if messages.is_empty() {
+        return format!(
+            "{name}: no message came back (the queue is empty, or its messages are in flight or \
+             delayed)\n"
+        );
+    }
+    let mut out = format!(
+        "{name}: a sample of {} message{}, not a listing (SQS chose them; each receive raised a \
+         receive count by 1; all are visible again)\n\n",
+        messages.len(),
+        if messages.len() == 1 { "" } else { "s" }
+    );
+    let now = SystemTime::now();
+    let context = context(queue);
+    for (i, message) in messages.iter().enumerate() {
+        human::message_block(&mut out, i + 1, messages.len(), message, &context, now);
+        out.push('\n');
+    }
+    out
+}
