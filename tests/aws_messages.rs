@@ -232,3 +232,38 @@ async fn url_arn(fleet: &Fleet, url: &str) -> String {
     .await
     .expect("QueueArn")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peek_leaves_messages_visible_and_counts_one_receive() {
+    message_suite::peek_leaves_messages_visible_and_counts_one_receive(
+        &fleet().await,
+        &unique_name("peek"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peek_unwraps_sns_envelopes() {
+    message_suite::peek_unwraps_sns_envelopes(&fleet().await, &unique_name("penv")).await;
+}
+
+/// On a FIFO queue a sweep holds a message group while it reads: SQS hands out no further
+/// message of a group with messages in flight, so a one-group sweep sees what the first
+/// receive returned, and every message is visible again afterwards (the group unblocked).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_sweep_blocks_its_groups_and_unblocks_them() {
+    let fleet = fleet().await;
+    let (url, _) = create_queue(&fleet, &format!("{}.fifo", unique_name("pfifo")), &[]).await;
+    send_messages(&fleet.sqs, &url, 15).await;
+    let (report, seen) = message_suite::run_peek(&fleet, &url, 15).await;
+    assert_eq!(report.end, squall::messages::PeekEnd::Drained);
+    assert_eq!(seen.len(), 10, "one receive's worth of the one group");
+    let bodies: Vec<&str> = seen.iter().map(|m| m.body.as_str()).collect();
+    let expected: Vec<String> = (0..10).map(|i| format!("message-{i}")).collect();
+    assert_eq!(bodies, expected, "in group order");
+    assert_eq!(
+        counts(&fleet, &url).await,
+        (15, 0),
+        "the group is unblocked"
+    );
+}

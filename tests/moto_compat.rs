@@ -681,3 +681,17 @@ async fn moto_move_tasks_are_unavailable() {
     assert_eq!(cancelled.kind, ErrorKind::Unavailable, "{cancelled}");
     assert_eq!(cancelled.operation, "CancelMessageMoveTask");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_peek_leaves_messages_visible_and_counts_one_receive() {
+    message_suite::peek_leaves_messages_visible_and_counts_one_receive(
+        &message_fleet().await,
+        &unique_name("mpeek"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_peek_unwraps_sns_envelopes() {
+    message_suite::peek_unwraps_sns_envelopes(&message_fleet().await, &unique_name("mpenv")).await;
+}

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use color_eyre::eyre::{Result, eyre};
 
 use super::human::one_line;
-use super::peek::{ProgressLine, finish, prepare};
+use super::peek::{ProgressLine, finish, has_output, prepare};
 use super::{cancel_on_ctrl_c, stderr_is_terminal};
 use crate::aws::Backend;
 use crate::cli::ExportArgs;
@@ -97,6 +97,9 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
     } else {
         args.out.display().to_string()
     };
+    if !has_output(&report) {
+        return Ok(finish(&report, options.hold_seconds));
+    }
     eprintln!(
         "squall: exported {} message{} from {} to {target} (receive counts rose by 1; nothing \
          was deleted; all are visible again)",

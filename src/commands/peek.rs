@@ -134,6 +134,12 @@ pub(super) fn finish(report: &PeekReport, hold_seconds: u32) -> ExitCode {
     }
 }
 
+/// Whether there is anything to print: a peek whose first receive failed has no result (not
+/// an empty one), only the error.
+pub(super) fn has_output(report: &PeekReport) -> bool {
+    !(matches!(report.end, PeekEnd::Failed(_)) && report.progress.read == 0)
+}
+
 /// The queue as the human output describes it.
 pub(super) fn context(queue: &Queue) -> QueueContext<'_> {
     QueueContext {
@@ -164,6 +170,9 @@ pub async fn run(backend: &Backend, config: &Config, args: PeekArgs) -> Result<E
     )
     .await;
     sink.line.finish();
+    if !has_output(&report) {
+        return Ok(finish(&report, options.hold_seconds));
+    }
     let text = if args.json {
         let records: Vec<MessageRecord> = sink
             .messages
@@ -199,4 +208,33 @@ fn human_text(queue: &Queue, messages: &[ReceivedMessage]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ApiError;
+    use crate::messages::PeekShape;
+
+    fn report(end: PeekEnd, read: usize) -> PeekReport {
+        PeekReport {
+            shape: PeekShape::Sample,
+            progress: PeekProgress {
+                read,
+                ..PeekProgress::default()
+            },
+            end,
+            hold_lost: Vec::new(),
+            release: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_failed_first_receive_prints_no_empty_result() {
+        let failed = || PeekEnd::Failed(ApiError::unavailable("ReceiveMessage", "no"));
+        assert!(!has_output(&report(failed(), 0)));
+        assert!(has_output(&report(failed(), 3)));
+        assert!(has_output(&report(PeekEnd::Drained, 0)));
+        assert!(has_output(&report(PeekEnd::Cancelled, 0)));
+    }
 }

@@ -7,8 +7,6 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::aws::{ApiError, MessageReader};
-use futures::StreamExt;
-
 use crate::domain::message::{BatchOutcome, EntryFailure, HandleEntry};
 
 const BATCH: usize = 10;
@@ -150,21 +148,29 @@ impl Held {
 
 /// ChangeMessageVisibilityBatch over every entry, 10 per call, a few calls at once. Each
 /// result carries how many entries its call held.
+// Waves of `join_all` rather than a buffered stream of async closures: that keeps the
+// future `Send`, so a peek can run as a spawned job.
 async fn change_all(
     reader: &dyn MessageReader,
     queue_url: &str,
     entries: &[HandleEntry],
     seconds: u32,
 ) -> Vec<Result<(usize, BatchOutcome), (usize, ApiError)>> {
-    futures::stream::iter(entries.chunks(BATCH))
-        .map(|chunk| async move {
-            reader
-                .change_visibility(queue_url, chunk, seconds)
-                .await
-                .map(|outcome| (chunk.len(), outcome))
-                .map_err(|error| (chunk.len(), error))
-        })
-        .buffer_unordered(CONCURRENT_CALLS)
-        .collect()
-        .await
+    let calls: Vec<&[HandleEntry]> = entries.chunks(BATCH).collect();
+    let mut results = Vec::with_capacity(calls.len());
+    for wave in calls.chunks(CONCURRENT_CALLS) {
+        let outcomes = futures::future::join_all(
+            wave.iter()
+                .map(|chunk| reader.change_visibility(queue_url, chunk, seconds)),
+        )
+        .await;
+        for (chunk, outcome) in wave.iter().zip(outcomes) {
+            results.push(
+                outcome
+                    .map(|o| (chunk.len(), o))
+                    .map_err(|e| (chunk.len(), e)),
+            );
+        }
+    }
+    results
 }

@@ -20,6 +20,7 @@ pub(crate) mod fake_queue;
 mod peek_tests;
 
 pub use envelope::SnsEnvelope;
+pub use held::Release;
 pub use peek::{PeekEnd, PeekOptions, PeekProgress, PeekReport, PeekShape, PeekSink, peek};
 pub use record::MessageRecord;
 pub use risk::PeekRisk;

@@ -312,3 +312,23 @@ fn options_pick_the_shape_and_refuse_what_cannot_run() {
     options.hold_seconds = 0;
     assert_eq!(options.check(), Err(PeekOptionsError::Hold(0)));
 }
+
+/// The TUI runs a peek as a job on the tokio runtime: the future must be `Send`.
+#[test]
+fn a_peek_can_run_as_a_spawned_job() {
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    let queue = queue_of(1);
+    let mut sink: Vec<ReceivedMessage> = Vec::new();
+    let cancel = CancellationToken::new();
+    let options = PeekOptions::new(1, DEFAULT_SWEEP_CAP);
+    spawnable(peek(&queue, URL, &options, &cancel, &mut sink));
+    let mut on_progress = |_: &crate::messages::send::SendProgress| {};
+    spawnable(crate::messages::send::send_all(
+        &queue,
+        URL,
+        &[],
+        1,
+        &cancel,
+        &mut on_progress,
+    ));
+}

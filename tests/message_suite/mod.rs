@@ -652,3 +652,103 @@ pub async fn publish_reaches_queues_as_envelope_and_raw(fleet: &Fleet, name: &st
     assert_eq!(raw.body, message);
     assert_eq!(raw.message_attributes, attributes);
 }
+
+/// Runs squall's peek engine on `url` and returns its report and the messages read.
+pub async fn run_peek(
+    fleet: &Fleet,
+    url: &str,
+    count: usize,
+) -> (squall::messages::PeekReport, Vec<ReceivedMessage>) {
+    let mut seen = Vec::new();
+    let report = squall::messages::peek(
+        fleet.backend.messages.as_ref(),
+        url,
+        &squall::messages::PeekOptions::new(count, 1_000),
+        &tokio_util::sync::CancellationToken::new(),
+        &mut seen,
+    )
+    .await;
+    assert!(report.release.complete(), "{:?}", report.release);
+    (report, seen)
+}
+
+/// A sample and a sweep leave every message in the queue and visible right after, and raise
+/// each receive count by exactly one.
+pub async fn peek_leaves_messages_visible_and_counts_one_receive(fleet: &Fleet, name: &str) {
+    let (url, _) = create_queue(fleet, name, &[("VisibilityTimeout", "300")]).await;
+    crate::support::send_messages(&fleet.sqs, &url, 25).await;
+
+    let (report, sample) = run_peek(fleet, &url, 5).await;
+    assert_eq!(report.shape, squall::messages::PeekShape::Sample);
+    assert_eq!(sample.len(), 5, "a sample of 5 from 25");
+    assert!(sample.iter().all(|m| m.receive_count() == Some(1)));
+    assert_eq!(
+        counts(fleet, &url).await,
+        (25, 0),
+        "all visible right after a sample"
+    );
+
+    let (report, sweep) = run_peek(fleet, &url, 25).await;
+    assert_eq!(report.shape, squall::messages::PeekShape::Sweep);
+    let ids: BTreeSet<&str> = sweep.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), 25, "the sweep saw every message once");
+    assert_eq!(report.progress.duplicates, 0);
+    assert_eq!(
+        counts(fleet, &url).await,
+        (25, 0),
+        "all visible right after a sweep"
+    );
+    let sampled: BTreeSet<&str> = sample.iter().map(|m| m.message_id.as_str()).collect();
+    for message in &sweep {
+        let expected = if sampled.contains(message.message_id.as_str()) {
+            2
+        } else {
+            1
+        };
+        assert_eq!(
+            message.receive_count(),
+            Some(expected),
+            "each peek counts exactly one receive"
+        );
+    }
+}
+
+/// A peek of an SNS-fed queue unwraps the envelope: the record carries the inner message
+/// exactly, with the topic and the envelope's attributes.
+pub async fn peek_unwraps_sns_envelopes(fleet: &Fleet, name: &str) {
+    let topic_arn = crate::support::create_topic(&fleet.sns, name, &[]).await;
+    let (url, arn) = create_queue(fleet, name, &[]).await;
+    crate::support::subscribe_queue(&fleet.sns, &topic_arn, &arn, &[]).await;
+    let inner = "{\"evil\":\"\u{1b}]52;c;ZXZpbA==\u{7}\",\"clear\":\"\u{1b}[2J\"}";
+    let mut attributes = BTreeMap::new();
+    attributes.insert("kind".to_string(), AttributeValue::string("test"));
+    let writers = fleet.backend.writers("test").expect("writers");
+    let message_id = writers
+        .topics
+        .publish(
+            &topic_arn,
+            &OutgoingNotification {
+                message: inner.to_string(),
+                subject: None,
+                message_attributes: attributes,
+                group_id: None,
+                deduplication_id: None,
+            },
+        )
+        .await
+        .expect("Publish");
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        seen = run_peek(fleet, &url, 1).await.1;
+        if !seen.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 1, "the notification arrived");
+    let record = squall::messages::MessageRecord::from_received(&seen[0], None);
+    let sns = record.sns.expect("an SNS envelope");
+    assert_eq!(sns.message, inner);
+    assert_eq!(sns.topic_arn, topic_arn);
+    assert_eq!(sns.message_id, message_id);
+    assert_eq!(sns.message_attributes["kind"].value, "test");
+}
