@@ -25,7 +25,8 @@ struct Flow {
     retry_share: f64,
     /// Messages moved to this queue (as a DLQ) per minute.
     dead_lettered: f64,
-    polled: bool,
+    /// The most its consumers manage per minute, together.
+    capacity: f64,
 }
 
 fn pass_rate(policy: Option<&str>, template: &MessageTemplate, rng: &mut SplitMix64) -> f64 {
@@ -117,7 +118,7 @@ fn flows(world: &World, fanout: &Fanout) -> Vec<Flow> {
             failure = f64::max(failure, consumer.failure_probability);
         }
         let flow = &mut flows[q];
-        flow.polled = capacity > 0.0;
+        flow.capacity = capacity;
         let backlog = world.queues[q].visible_count(world.now_ms) > 0;
         flow.processed = if capacity < flow.inbound || backlog {
             capacity
@@ -189,7 +190,11 @@ pub(super) fn backfill(world: &mut World, minutes: i64) {
                 sent: noisy(&mut rng, flow.inbound),
                 received: noisy(&mut rng, processed * (1.0 + flow.retry_share)),
                 deleted: noisy(&mut rng, processed),
-                empty_receives: if flow.polled && visible < 1.0 { 3 } else { 0 },
+                empty_receives: if flow.capacity > 0.0 && visible < 1.0 {
+                    3
+                } else {
+                    0
+                },
             });
         }
         backfill_functions(world, &flows, &fanout, at, &mut rng);
@@ -220,19 +225,9 @@ fn backfill_functions(
         ) else {
             continue;
         };
-        let share = consumer.invocations_per_minute * f64::from(batch);
-        let capacity: f64 = world
-            .traffic
-            .consumers
-            .iter()
-            .filter(|c| c.queue == consumer.queue)
-            .map(|c| c.invocations_per_minute * f64::from(c.batch_size.max(batch)))
-            .sum::<f64>()
-            .max(share);
-        let invocations = noisy(
-            rng,
-            flows[q].processed * share / capacity / f64::from(batch),
-        );
+        // Consumers of one queue share its work in proportion to what each manages.
+        let share = consumer.invocations_per_minute * f64::from(batch) / flows[q].capacity;
+        let invocations = noisy(rng, flows[q].processed * share / f64::from(batch));
         let batch_fails = 1.0 - (1.0 - consumer.failure_probability).powi(batch as i32);
         let entry = counters.entry(f).or_default();
         for _ in 0..invocations {

@@ -99,8 +99,11 @@ impl World {
     }
 
     /// What SQS does when a receive exceeds `maxReceiveCount`: the same message (id,
-    /// body, attributes, receive count) in the DLQ, naming its source. A standard queue
-    /// keeps the original `SentTimestamp`; a FIFO queue's DLQ restarts it.
+    /// body, attributes) in the DLQ, naming its source. A standard queue keeps the
+    /// original enqueue time (retention runs on; `SentTimestamp` unchanged); a FIFO
+    /// queue's DLQ restarts it (SQS developer guide, dead-letter queue retention). The
+    /// receive count carries on: SQS does not document it, and carrying it on is what
+    /// peeks at real DLQs show (maxReceiveCount + 1 on the first receive there).
     fn dead_letter(&mut self, source: usize, dlq: usize, mut message: Incoming) {
         let now = self.now_ms;
         message.dlq_source_arn = Some(self.queues[source].arn.clone());

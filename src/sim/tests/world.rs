@@ -65,9 +65,21 @@ async fn the_demo_has_an_hour_of_history_and_keeps_moving() {
             .len(),
         60
     );
-    assert_eq!(
-        fleet.topic_metrics("order-events").expect("topic").len(),
-        60
+    // The made-up hour follows the traffic data: 180 published a minute, ~12.8 batches.
+    let order_events = fleet.topic_metrics("order-events").expect("topic");
+    assert_eq!(order_events.len(), 60);
+    assert!(
+        order_events
+            .iter()
+            .all(|p| (150..=210).contains(&p.published) && p.filtered_out > 0 && p.failed == 0),
+        "{order_events:?}"
+    );
+    let orders_worker = fleet.function_metrics("orders-worker").expect("fn");
+    assert!(
+        orders_worker
+            .iter()
+            .all(|p| (8..=18).contains(&p.invocations)),
+        "{orders_worker:?}"
     );
     let before = counts(&fleet, "search-indexer").await.visible;
     for _ in 0..10 {
