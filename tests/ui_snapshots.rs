@@ -333,3 +333,28 @@ fn every_view_draws_at_tiny_sizes_without_panicking() {
         }
     }
 }
+
+#[test]
+fn topology_and_tables_badge_a_failed_listing_alike() {
+    let mut app = demo_app();
+    app.inventory.set_error(
+        Source::Functions,
+        ApiError::server("ListFunctions", "internal error").with_status(500),
+    );
+    app.inventory.set_error(
+        Source::EventSourceMappings,
+        ApiError::unavailable("ListEventSourceMappings", "not implemented"),
+    );
+    for view in ["topology", "lambdas"] {
+        command(&mut app, view);
+        let screen = render(&mut app, 160, 12);
+        assert!(
+            screen.contains("! Lambda functions: failed"),
+            "{view}:\n{screen}"
+        );
+        assert!(
+            screen.contains("! event source mappings: unavailable"),
+            "{view}:\n{screen}"
+        );
+    }
+}

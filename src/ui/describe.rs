@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use super::text::{sanitize, truncate};
+use super::text::truncate;
 use crate::app::App;
 use crate::app::target::{Target, describe_lines};
 
@@ -52,7 +52,7 @@ pub fn draw(
         .map(|(label, value)| {
             Line::from(vec![
                 Span::styled(format!("{label:label_width$}  "), theme.header()),
-                Span::raw(truncate(&sanitize(&value), value_width, theme.ellipsis())),
+                Span::raw(truncate(&value, value_width, theme.ellipsis())),
             ])
         })
         .collect();

@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::app::state::TableView;
 use crate::app::table::RowStyle;
 use crate::app::tables::{ColumnWidth, TableKind};
+use crate::domain::untrusted::escape;
 use crate::inventory::Source;
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
@@ -147,7 +148,7 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
         Some(scope) => format!(
             " {} of {} ",
             view.kind.title(),
-            crate::domain::arn::resource_name(scope)
+            escape(crate::domain::arn::resource_name(scope))
         ),
         None => format!(" {} ", view.kind.title()),
     };
@@ -181,18 +182,28 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
             theme.ok(),
         ));
     }
-    for &source in sources(view.kind) {
-        if let Some(error) = app.inventory.status(source).error {
-            let label = match error {
-                error if error.is_unavailable() => {
-                    format!("! {}: unavailable ", source.label())
-                }
-                _ => format!("! {}: failed ", source.label()),
-            };
-            spans.push(Span::styled(label, theme.warning()));
-        }
-    }
+    spans.extend(source_error_badges(app, sources(view.kind), theme));
     Line::from(spans)
+}
+
+/// The title badges of the listings a view needs that failed: "unavailable" for a call the
+/// endpoint lacks, "failed" for anything else (the message says why).
+pub fn source_error_badges(app: &App, sources: &[Source], theme: &Theme) -> Vec<Span<'static>> {
+    sources
+        .iter()
+        .filter_map(|&source| {
+            let error = app.inventory.status(source).error?;
+            let what = if error.is_unavailable() {
+                "unavailable"
+            } else {
+                "failed"
+            };
+            Some(Span::styled(
+                format!("! {}: {what} ", source.label()),
+                theme.warning(),
+            ))
+        })
+        .collect()
 }
 
 fn empty_message(app: &App, view: &TableView, theme: &Theme) -> (String, Style) {

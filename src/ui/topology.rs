@@ -6,28 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use super::table::row_style;
+use super::table::{row_style, source_error_badges};
 use super::text::truncate;
 use crate::app::App;
-use crate::app::topology_view::{TopologyView, TreeLine};
+use crate::app::topology_view::TopologyView;
 use crate::inventory::Source;
-
-/// The guide prefix of a line: rails for open ancestors, then a branch.
-pub fn guides(line: &TreeLine, ascii: bool) -> String {
-    let (rail, blank, branch, last_branch) = if ascii {
-        ("|  ", "   ", "+- ", "`- ")
-    } else {
-        ("│  ", "   ", "├─ ", "└─ ")
-    };
-    let mut text = String::new();
-    for &open in &line.rails {
-        text.push_str(if open { rail } else { blank });
-    }
-    if line.depth > 0 {
-        text.push_str(if line.last { last_branch } else { branch });
-    }
-    text
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &TopologyView) {
     let mut title = vec![Span::styled(" Topology ", theme.title())];
@@ -40,14 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &Topo
             theme.ok(),
         ));
     }
-    for source in Source::ALL {
-        if app.inventory.status(source).error.is_some() {
-            title.push(Span::styled(
-                format!("! {}: unavailable ", source.label()),
-                theme.warning(),
-            ));
-        }
-    }
+    title.extend(source_error_badges(app, &Source::ALL, theme));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
@@ -76,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &Topo
         .skip(offset)
         .take(rows)
         .map(|(index, line)| {
-            let prefix = guides(line, theme.ascii);
+            let prefix = line.guides(theme.ascii);
             let text_style = if index == tree.selected {
                 theme.selected()
             } else {
