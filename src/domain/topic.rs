@@ -30,13 +30,6 @@ impl Topic {
             warning: None,
         }
     }
-
-    /// Confirmed subscriptions as SNS counts them (an attribute of the topic).
-    pub fn subscriptions_confirmed(&self) -> Option<u64> {
-        self.attributes
-            .get("SubscriptionsConfirmed")
-            .and_then(|v| v.parse().ok())
-    }
 }
 
 /// A subscription as ListSubscriptions returns it, completed by GetSubscriptionAttributes.

@@ -14,7 +14,7 @@ use crate::app::state::TableView;
 use crate::app::table::RowStyle;
 use crate::app::tables::{ColumnWidth, TableKind};
 use crate::domain::untrusted::escape;
-use crate::inventory::Source;
+use crate::inventory::{Inventory, Source};
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
     match style {
@@ -182,17 +182,25 @@ fn title(app: &App, theme: &Theme, view: &TableView) -> Line<'static> {
             theme.ok(),
         ));
     }
-    spans.extend(source_error_badges(app, sources(view.kind), theme));
+    spans.extend(source_error_badges(
+        &app.inventory,
+        sources(view.kind),
+        theme,
+    ));
     Line::from(spans)
 }
 
 /// The title badges of the listings a view needs that failed: "unavailable" for a call the
 /// endpoint lacks, "failed" for anything else (the message says why).
-pub fn source_error_badges(app: &App, sources: &[Source], theme: &Theme) -> Vec<Span<'static>> {
+pub fn source_error_badges(
+    inventory: &Inventory,
+    sources: &[Source],
+    theme: &Theme,
+) -> Vec<Span<'static>> {
     sources
         .iter()
         .filter_map(|&source| {
-            let error = app.inventory.status(source).error?;
+            let error = inventory.status(source).error?;
             let what = if error.is_unavailable() {
                 "unavailable"
             } else {

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tree: &Topo
             theme.ok(),
         ));
     }
-    title.extend(source_error_badges(app, &Source::ALL, theme));
+    title.extend(source_error_badges(&app.inventory, &Source::ALL, theme));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
