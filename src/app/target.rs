@@ -66,14 +66,7 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
         Target::Queue(url) => {
             let queue = inventory.queue_by_url(url)?;
             push("URL", queue.url.clone());
-            push(
-                "Type",
-                if queue.fifo {
-                    "FIFO".into()
-                } else {
-                    "standard".into()
-                },
-            );
+            push("Type", type_name(queue.fifo));
             let sources = inventory.dlq_sources(&queue.arn);
             if !sources.is_empty() {
                 let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
@@ -114,14 +107,7 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
         Target::Topic(topic_arn) => {
             let topic = inventory.topic_by_arn(topic_arn)?;
             push("ARN", topic.arn.clone());
-            push(
-                "Type",
-                if topic.fifo {
-                    "FIFO".into()
-                } else {
-                    "standard".into()
-                },
-            );
+            push("Type", type_name(topic.fifo));
             if let Some(warning) = &topic.warning {
                 push("Warning", warning.clone());
             }
@@ -189,6 +175,10 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
             .map(|(label, value)| (escape_owned(label), escape_owned(value)))
             .collect(),
     )
+}
+
+fn type_name(fifo: bool) -> String {
+    if fifo { "FIFO" } else { "standard" }.to_string()
 }
 
 fn batch(size: Option<i32>) -> String {

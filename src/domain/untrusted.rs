@@ -37,8 +37,9 @@ fn is_bidi_control(c: char) -> bool {
 /// `text` as it may be shown: unchanged (borrowed, no allocation) when clean, which is
 /// nearly always; otherwise every unsafe character replaced by its visible form.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    // Printable ASCII is the common case (names, ARNs, URLs): one byte scan and done.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // Printable ASCII (0x20..=0x7e) is the common case (names, ARNs, URLs): one byte scan
+    // with a single comparison per byte, which the compiler vectorizes.
+    if text.bytes().all(|b| b.wrapping_sub(0x20) < 0x5f) {
         return Cow::Borrowed(text);
     }
     let Some(first) = text.find(is_unsafe) else {
