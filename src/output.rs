@@ -1,11 +1,16 @@
 //! Output of the non-interactive subcommands: the same rows as the TUI as plain tables,
-//! and `--json` arrays for scripts.
+//! and `--json` arrays for scripts. Both are safe to print on a terminal: the tables pass
+//! every cell through the untrusted-text rule ([`crate::domain::untrusted`]), and the JSON
+//! writes the characters that rule names as `\u` escapes (see [`to_json`]).
+
+use std::fmt::Write;
 
 use serde::Serialize;
 
 use crate::app::table::TableRow;
 use crate::app::tables::TableKind;
 use crate::app::topology_lines::flatten;
+use crate::domain::untrusted::{escape, is_unsafe};
 use crate::inventory::Inventory;
 use crate::inventory::topology::{self, QueueSummary};
 
@@ -62,7 +67,7 @@ pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json
                 .filter(|q| kind == TableKind::Queues || inventory.is_dlq(&q.arn))
                 .map(|q| QueueSummary::new(q, inventory.is_dlq(&q.arn)))
                 .collect();
-            serde_json::to_string_pretty(&queues)
+            to_json(&queues)
         }
         TableKind::Topics => {
             let topics: Vec<TopicJson> = inventory
@@ -84,7 +89,7 @@ pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json
                     }
                 })
                 .collect();
-            serde_json::to_string_pretty(&topics)
+            to_json(&topics)
         }
         TableKind::Subscriptions => {
             let subs: Vec<SubscriptionJson> = inventory
@@ -103,7 +108,7 @@ pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json
                     warning: s.warning.as_deref(),
                 })
                 .collect();
-            serde_json::to_string_pretty(&subs)
+            to_json(&subs)
         }
         TableKind::Lambdas => {
             let functions: Vec<FunctionJson> = inventory
@@ -126,25 +131,49 @@ pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json
                         .collect(),
                 })
                 .collect();
-            serde_json::to_string_pretty(&functions)
+            to_json(&functions)
         }
     }
 }
 
 /// `ls topology --json`: the topics, each with its subscriptions and their queues.
 pub fn topology_json(inventory: &Inventory) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(&topology::build(inventory).topics)
+    to_json(&topology::build(inventory).topics)
+}
+
+/// Pretty JSON that means the same and is safe to print on a terminal. serde_json writes C0
+/// controls inside strings as escapes (`\u001b`, `\n`), but DEL, C1 codes (U+0080–U+009F,
+/// which some terminals obey as CSI or OSC) and bidi controls (U+202E and friends) as they
+/// are: those are written as `\u009b`-style escapes here, so a parser reads the exact AWS
+/// text back. Outside its strings JSON is ASCII and its one control character is the newline
+/// of pretty printing, so every other such character found is inside a string.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string_pretty(value)?;
+    let inside_string = |c: char| c != '\n' && is_unsafe(c);
+    if !json.contains(inside_string) {
+        return Ok(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if inside_string(c) {
+            // Every such character is in the Basic Multilingual Plane: one `\u` escape.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// `ls topology`: the tree as the TUI draws it, with plain guides.
 pub fn topology_text(inventory: &Inventory, ascii: bool) -> String {
     let mut out = String::new();
     for line in flatten(inventory) {
-        out.push_str(&crate::ui::topology::guides(&line, ascii));
-        out.push_str(&line.text);
+        out.push_str(&line.guides(ascii));
+        out.push_str(&escape(&line.text));
         if !line.detail.is_empty() {
             out.push_str("  (");
-            out.push_str(&line.detail);
+            out.push_str(&escape(&line.detail));
             out.push(')');
         }
         out.push('\n');
@@ -163,16 +192,21 @@ fn sorted_queues(inventory: &Inventory) -> impl Iterator<Item = &crate::domain::
 }
 
 /// `ls KIND`: the TUI's columns as an aligned plain table, rows in the view's default order.
+/// Rows arrive escaped; each cell is escaped again on its way out (free when clean), so
+/// nothing that reaches this sink can drive the terminal.
 pub fn table(kind: TableKind, inventory: &Inventory) -> String {
     let mut state =
         crate::app::table::TableState::new(kind.default_sort().0, kind.default_sort().1);
     state.set_rows(kind.rows(inventory, None));
-    let rows: Vec<&TableRow> = state.rows().collect();
+    let rows: Vec<Vec<_>> = state
+        .rows()
+        .map(|row: &TableRow| row.cells.iter().map(|cell| escape(cell)).collect())
+        .collect();
     let columns = kind.columns();
     let mut widths: Vec<usize> = columns.iter().map(|c| c.title.chars().count()).collect();
     for row in &rows {
-        for (i, cell) in row.cells.iter().enumerate() {
-            widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_ref()));
         }
     }
     let mut out = String::new();
@@ -195,8 +229,8 @@ pub fn table(kind: TableKind, inventory: &Inventory) -> String {
         out.push('\n');
     };
     push_row(columns.iter().map(|c| c.title).collect());
-    for row in rows {
-        push_row(row.cells.iter().map(String::as_str).collect());
+    for row in &rows {
+        push_row(row.iter().map(AsRef::as_ref).collect());
     }
     out
 }
@@ -229,6 +263,15 @@ mod tests {
             serde_json::from_str(&super::json(TableKind::Dlqs, &inventory()).expect("json"))
                 .expect("parse");
         assert_eq!(dlqs.as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn json_writes_c1_and_bidi_as_escapes_and_means_the_same() {
+        let text = "a\u{9b}b\u{202E}c\u{7f}\u{1b}\n";
+        let json = to_json(&[text]).expect("json");
+        assert_eq!(json, "[\n  \"a\\u009bb\\u202ec\\u007f\\u001b\\n\"\n]");
+        let back: Vec<String> = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, [text]);
     }
 
     #[test]

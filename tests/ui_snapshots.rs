@@ -389,3 +389,28 @@ fn read_only_offers_no_purge() {
     assert!(!screen.contains("<P> purge"), "{screen}");
     assert!(screen.contains("read-only"), "{screen}");
 }
+
+#[test]
+fn topology_and_tables_badge_a_failed_listing_alike() {
+    let mut app = demo_app();
+    app.inventory.set_error(
+        Source::Functions,
+        ApiError::server("ListFunctions", "internal error").with_status(500),
+    );
+    app.inventory.set_error(
+        Source::EventSourceMappings,
+        ApiError::unavailable("ListEventSourceMappings", "not implemented"),
+    );
+    for view in ["topology", "lambdas"] {
+        command(&mut app, view);
+        let screen = render(&mut app, 160, 12);
+        assert!(
+            screen.contains("! Lambda functions: ListFunctions failed"),
+            "{view}:\n{screen}"
+        );
+        assert!(
+            screen.contains("! event source mappings: ListEventSourceMappings unavailable"),
+            "{view}:\n{screen}"
+        );
+    }
+}

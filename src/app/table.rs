@@ -182,15 +182,6 @@ impl TableState {
         self.scroll_into_view(viewport);
     }
 
-    /// Selects the row with this key, if shown.
-    pub fn select_key(&mut self, key: &str, viewport: usize) {
-        if let Some(position) = self.view.iter().position(|&i| self.all[i].key == key) {
-            self.follow_selected = true;
-            self.selected = position;
-            self.scroll_into_view(viewport);
-        }
-    }
-
     /// Keeps the selected row inside the window of `viewport` rows starting at `offset`.
     pub fn scroll_into_view(&mut self, viewport: usize) {
         self.offset = scrolled_offset(self.selected, self.offset, viewport, self.view.len());
@@ -343,7 +334,5 @@ mod tests {
         assert_eq!((table.selected, table.offset), (49, 40));
         table.move_selection(isize::MIN, 10);
         assert_eq!((table.selected, table.offset), (0, 0));
-        table.select_key("q20", 10);
-        assert_eq!(table.selected, 20);
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::arn;
+use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,9 +29,9 @@ impl Target {
         }
     }
 
-    /// A short name for the breadcrumb and titles.
+    /// A short name for the breadcrumb and titles, escaped (names come from AWS).
     pub fn label(&self) -> String {
-        match self {
+        escape_owned(match self {
             Target::Queue(url) => arn::queue_name_from_url(url).to_string(),
             Target::MissingQueue(a) | Target::Topic(a) | Target::Function(a) => {
                 arn::resource_name(a).to_string()
@@ -39,7 +40,7 @@ impl Target {
                 let tail = a.rsplit(':').next().unwrap_or(a);
                 format!("subscription {}", tail.chars().take(8).collect::<String>())
             }
-        }
+        })
     }
 
     pub fn kind(&self) -> &'static str {
@@ -54,7 +55,10 @@ impl Target {
 }
 
 /// The describe pane's `(label, value)` lines: identity first, then every attribute,
-/// with JSON values (policies) pretty-printed over several lines.
+/// with JSON values (policies) pretty-printed over several lines. Labels and values are
+/// escaped: the line breaks of pretty-printed JSON are ours, everything on a line is AWS's
+/// (serde_json writes C0 controls inside strings as `\u001b`, but passes C1 and bidi
+/// characters, and object keys, through as they are).
 pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(String, String)>> {
     let mut lines: Vec<(String, String)> = Vec::new();
     let mut push = |label: &str, value: String| lines.push((label.to_string(), value));
@@ -62,14 +66,7 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
         Target::Queue(url) => {
             let queue = inventory.queue_by_url(url)?;
             push("URL", queue.url.clone());
-            push(
-                "Type",
-                if queue.fifo {
-                    "FIFO".into()
-                } else {
-                    "standard".into()
-                },
-            );
+            push("Type", type_name(queue.fifo));
             let sources = inventory.dlq_sources(&queue.arn);
             if !sources.is_empty() {
                 let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
@@ -110,14 +107,7 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
         Target::Topic(topic_arn) => {
             let topic = inventory.topic_by_arn(topic_arn)?;
             push("ARN", topic.arn.clone());
-            push(
-                "Type",
-                if topic.fifo {
-                    "FIFO".into()
-                } else {
-                    "standard".into()
-                },
-            );
+            push("Type", type_name(topic.fifo));
             if let Some(warning) = &topic.warning {
                 push("Warning", warning.clone());
             }
@@ -179,7 +169,16 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
             }
         }
     }
-    Some(lines)
+    Some(
+        lines
+            .into_iter()
+            .map(|(label, value)| (escape_owned(label), escape_owned(value)))
+            .collect(),
+    )
+}
+
+fn type_name(fifo: bool) -> String {
+    if fifo { "FIFO" } else { "standard" }.to_string()
 }
 
 fn batch(size: Option<i32>) -> String {
@@ -187,7 +186,7 @@ fn batch(size: Option<i32>) -> String {
 }
 
 /// Attributes as `(name, value)` lines; JSON objects and arrays spread over several lines.
-pub fn attribute_lines(attributes: &BTreeMap<String, String>) -> Vec<(String, String)> {
+fn attribute_lines(attributes: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut lines = Vec::new();
     for (name, value) in attributes {
         let pretty = serde_json::from_str::<serde_json::Value>(value)
@@ -248,6 +247,40 @@ mod tests {
         assert_eq!(lines[start].1, "{");
         assert_eq!(lines[start + 2].1, "  \"maxReceiveCount\": 5");
         assert!(describe_lines(&inventory, &Target::Queue("https://sqs/1/none".into())).is_none());
+    }
+
+    #[test]
+    fn describe_lines_escape_aws_text_and_keep_json_lines() {
+        let mut inventory = Inventory::default();
+        let mut orders = queue("orders", 0, None);
+        orders.attributes.insert(
+            "Policy".into(),
+            "{\"Sid\":\"\\u001b]52;c;eA==\\u0007\u{9b}\"}".into(),
+        );
+        orders
+            .attributes
+            .insert("tag:team\u{202E}".into(), "line one\nline two".into());
+        inventory.upsert_queues(vec![orders], 1);
+        let lines = describe_lines(&inventory, &Target::Queue("https://sqs/1/orders".into()))
+            .expect("orders");
+        let start = lines
+            .iter()
+            .position(|(l, _)| l == "Policy")
+            .expect("policy");
+        assert_eq!(lines[start].1, "{");
+        // serde_json writes C0 inside strings as `\u001b` itself; C1 is escaped by the rule.
+        assert_eq!(
+            lines[start + 1].1,
+            "  \"Sid\": \"\\u001b]52;c;eA==\\u0007<U+009B>\""
+        );
+        assert!(lines.contains(&(
+            "tag:team<U+202E>".to_string(),
+            "line one\\nline two".to_string()
+        )));
+        assert_eq!(
+            Target::Topic("arn:aws:sns:r:1:t\u{1b}[2J".into()).label(),
+            "t\\x1b[2J"
+        );
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The fan-out tree flattened into lines: one line per topic, subscription, queue, DLQ
-//! and consumer, with what each needs to show and where it points.
+//! and consumer, with what each needs to show and where it points. Shared by the TUI and
+//! `ls topology`; every line's text is escaped by the untrusted-text rule as it is added.
 
 use super::table::RowStyle;
+use super::tables::queues::queue_style;
 use super::target::Target;
 use crate::domain::arn;
+use crate::domain::topic::endpoint_name;
+use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
 use crate::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, filter_summary};
 
@@ -21,12 +25,32 @@ pub struct TreeLine {
     pub(super) parent: Option<usize>,
 }
 
+impl TreeLine {
+    /// The guide prefix: rails for open ancestors, then a branch.
+    pub fn guides(&self, ascii: bool) -> String {
+        let (rail, blank, branch, last_branch) = if ascii {
+            ("|  ", "   ", "+- ", "`- ")
+        } else {
+            ("│  ", "   ", "├─ ", "└─ ")
+        };
+        let mut text = String::new();
+        for &open in &self.rails {
+            text.push_str(if open { rail } else { blank });
+        }
+        if self.depth > 0 {
+            text.push_str(if self.last { last_branch } else { branch });
+        }
+        text
+    }
+}
+
 struct Builder {
     lines: Vec<TreeLine>,
 }
 
 impl Builder {
-    /// Adds a line under `parent` and returns its index.
+    /// Adds a line under `parent` and returns its index. `text` and `detail` carry AWS
+    /// text (names, filter policies, states, error messages): escaped here.
     fn push(
         &mut self,
         parent: Option<usize>,
@@ -51,8 +75,8 @@ impl Builder {
             depth,
             rails,
             last,
-            text,
-            detail,
+            text: escape_owned(text),
+            detail: escape_owned(detail),
             style,
             target,
             parent,
@@ -129,10 +153,7 @@ fn subscription_lines(b: &mut Builder, parent: usize, last: bool, sub: &Subscrip
     if let Some(warning) = &sub.warning {
         details.push(format!("attributes unavailable: {warning}"));
     }
-    let endpoint = match sub.protocol.as_str() {
-        "sqs" | "lambda" | "firehose" => arn::resource_name(&sub.endpoint).to_string(),
-        _ => sub.endpoint.clone(),
-    };
+    let endpoint = endpoint_name(&sub.protocol, &sub.endpoint);
     let style = if sub.pending_confirmation {
         RowStyle::Dim
     } else if sub.warning.is_some() {
@@ -193,14 +214,11 @@ fn counts_detail(queue: &QueueNode) -> String {
 }
 
 fn queue_lines(b: &mut Builder, parent: usize, last: bool, queue: &QueueNode, label: &str) {
-    let is_dlq_line = label.contains("DLQ");
-    let style = if is_dlq_line && queue.queue.visible + queue.queue.in_flight > 0 {
-        RowStyle::Alert
-    } else if is_dlq_line {
-        RowStyle::Dlq
-    } else {
-        RowStyle::Normal
-    };
+    let style = queue_style(
+        label.contains("DLQ"),
+        queue.queue.visible,
+        queue.queue.in_flight,
+    );
     let line = b.push(
         Some(parent),
         last,
@@ -275,5 +293,58 @@ fn dlq_lines(b: &mut Builder, parent: usize, last: bool, dlq: &DlqNode, label: &
                 None,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Subscription;
+    use crate::inventory::model::tests::queue;
+
+    fn inventory() -> Inventory {
+        let mut inventory = Inventory::default();
+        let mut dlq = queue("orders-dlq", 0, None);
+        dlq.counts.in_flight = 1;
+        inventory.upsert_queues(vec![queue("orders", 0, Some("orders-dlq")), dlq], 1);
+        let mut sub = Subscription::listed(
+            "arn:aws:sns:us-east-1:1:events:1",
+            "arn:aws:sns:us-east-1:1:events",
+            "sqs",
+            "arn:aws:sqs:us-east-1:1:orders",
+            None,
+        );
+        sub.filter_policy = Some("{\"type\":[\"\\u001b[2J\u{202E}\"]}".into());
+        inventory.set_subscriptions(vec![sub]);
+        inventory
+    }
+
+    #[test]
+    fn aws_text_in_lines_is_escaped() {
+        let lines = flatten(&inventory());
+        let sub = &lines[1];
+        assert_eq!(sub.text, "sqs → orders");
+        assert_eq!(sub.detail, "filter type=\\x1b[2J<U+202E> · envelope");
+    }
+
+    #[test]
+    fn a_dlq_holding_messages_in_flight_stands_out() {
+        let lines = flatten(&inventory());
+        let dlq = lines
+            .iter()
+            .find(|l| l.text == "DLQ orders-dlq")
+            .expect("dlq line");
+        assert_eq!(dlq.style, RowStyle::Alert);
+    }
+
+    #[test]
+    fn guides_draw_rails_and_branches() {
+        let lines = flatten(&inventory());
+        let guides: Vec<String> = lines.iter().map(|l| l.guides(false)).collect();
+        assert_eq!(guides, ["", "└─ ", "   └─ ", "      └─ "]);
+        let mut open = lines[3].clone();
+        open.rails = vec![true, false];
+        open.last = false;
+        assert_eq!(open.guides(true), "|     +- ");
     }
 }

@@ -6,6 +6,7 @@ pub mod lambda;
 pub mod message;
 pub mod queue;
 pub mod topic;
+pub mod untrusted;
 
 pub use lambda::{EventSourceMapping, LambdaFunction};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};

@@ -30,13 +30,6 @@ impl Topic {
             warning: None,
         }
     }
-
-    /// Confirmed subscriptions as SNS counts them (an attribute of the topic).
-    pub fn subscriptions_confirmed(&self) -> Option<u64> {
-        self.attributes
-            .get("SubscriptionsConfirmed")
-            .and_then(|v| v.parse().ok())
-    }
 }
 
 /// A subscription as ListSubscriptions returns it, completed by GetSubscriptionAttributes.
@@ -110,9 +103,24 @@ impl Subscription {
         arn::resource_name(&self.topic_arn)
     }
 
+    /// The endpoint as a person reads it: see [`endpoint_name`].
+    pub fn endpoint_name(&self) -> &str {
+        endpoint_name(&self.protocol, &self.endpoint)
+    }
+
     /// For an `sqs` subscription, the queue ARN it delivers to.
     pub fn queue_arn(&self) -> Option<&str> {
         (self.protocol == "sqs").then_some(self.endpoint.as_str())
+    }
+}
+
+/// A subscription endpoint as a person reads it: the queue, function or delivery stream
+/// name for the protocols whose endpoint is an ARN, else the endpoint itself (a URL, an
+/// address, a phone number).
+pub fn endpoint_name<'a>(protocol: &str, endpoint: &'a str) -> &'a str {
+    match protocol {
+        "sqs" | "lambda" | "firehose" => arn::resource_name(endpoint),
+        _ => endpoint,
     }
 }
 
@@ -156,6 +164,23 @@ mod tests {
         assert!(!sub.pending_confirmation);
         assert_eq!(sub.queue_arn(), Some("arn:aws:sqs:us-east-1:1:q"));
         assert_eq!(sub.topic_name(), "t");
+        assert_eq!(sub.endpoint_name(), "q");
+    }
+
+    #[test]
+    fn endpoints_read_as_names_where_they_are_arns() {
+        assert_eq!(
+            endpoint_name("lambda", "arn:aws:lambda:r:1:function:worker"),
+            "worker"
+        );
+        assert_eq!(
+            endpoint_name("firehose", "arn:aws:firehose:r:1:deliverystream/s"),
+            "deliverystream/s"
+        );
+        assert_eq!(
+            endpoint_name("https", "https://hooks.example/x"),
+            "https://hooks.example/x"
+        );
     }
 
     #[test]

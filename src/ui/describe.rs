@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use super::text::{sanitize, truncate};
+use super::text::truncate;
 use crate::app::views::describe::DescribeView;
 use crate::app::views::{Ctx, Draw};
 
@@ -52,7 +52,7 @@ fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &DescribeView) {
         .map(|(label, value)| {
             Line::from(vec![
                 Span::styled(format!("{label:label_width$}  "), theme.header()),
-                Span::raw(truncate(&sanitize(value), value_width, theme.ellipsis())),
+                Span::raw(truncate(value, value_width, theme.ellipsis())),
             ])
         })
         .collect();

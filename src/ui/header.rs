@@ -9,6 +9,7 @@ use super::Theme;
 use super::text::truncate;
 use crate::app::App;
 use crate::app::keymap::KeyAction;
+use crate::domain::untrusted::escape;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Hints give way to the breadcrumb on narrow screens, the view's own ones first.
@@ -35,7 +36,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.header(),
             ));
         } else {
-            spans.push(Span::styled(crumb.clone(), theme.dim()));
+            // A crumb can be an AWS name (a topic's): escaped, as `truncate` does for the last.
+            spans.push(Span::styled(escape(crumb).into_owned(), theme.dim()));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);

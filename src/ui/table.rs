@@ -13,7 +13,8 @@ use crate::app::table::RowStyle;
 use crate::app::tables::{ColumnWidth, TableKind};
 use crate::app::views::table::TableView;
 use crate::app::views::{Ctx, Draw};
-use crate::inventory::Source;
+use crate::domain::untrusted::escape;
+use crate::inventory::{Inventory, Source};
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
     match style {
@@ -153,7 +154,7 @@ fn title(app: &Ctx, theme: &Theme, view: &TableView) -> Line<'static> {
         Some(scope) => format!(
             " {} of {} ",
             view.kind.title(),
-            crate::domain::arn::resource_name(scope)
+            escape(crate::domain::arn::resource_name(scope))
         ),
         None => format!(" {} ", view.kind.title()),
     };
@@ -187,18 +188,37 @@ fn title(app: &Ctx, theme: &Theme, view: &TableView) -> Line<'static> {
             theme.ok(),
         ));
     }
-    for &source in sources(view.kind) {
-        if let Some(error) = app.inventory.status(source).error {
-            let label = match error {
-                error if error.is_unavailable() => {
-                    format!("! {}: unavailable ", source.label())
-                }
-                _ => format!("! {}: failed ", source.label()),
-            };
-            spans.push(Span::styled(label, theme.warning()));
-        }
-    }
+    spans.extend(source_error_badges(
+        app.inventory,
+        sources(view.kind),
+        theme,
+    ));
     Line::from(spans)
+}
+
+/// The title badges of the listings a view needs that failed: "unavailable" for a call the
+/// endpoint lacks, "failed" for anything else (the message says why).
+pub fn source_error_badges(
+    inventory: &Inventory,
+    sources: &[Source],
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    sources
+        .iter()
+        .filter_map(|&source| {
+            let error = inventory.status(source).error?;
+            let what = if error.is_unavailable() {
+                "unavailable"
+            } else {
+                "failed"
+            };
+            // The operation is named: "unavailable" alone would not say what is missing.
+            Some(Span::styled(
+                format!("! {}: {} {what} ", source.label(), escape(&error.operation)),
+                theme.warning(),
+            ))
+        })
+        .collect()
 }
 
 fn empty_message(app: &Ctx, view: &TableView, theme: &Theme) -> (String, Style) {

@@ -2,10 +2,18 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::domain::untrusted::escape;
+
 /// `text` cut to at most `width` terminal columns, ending in `ellipsis` when cut.
+///
+/// Every piece of text the TUI draws in a cell comes through here, so this is also where
+/// the untrusted-text rule is applied last (rows, tree lines and describe lines arrive
+/// escaped already; escaping is idempotent, and free for clean text). The width is that
+/// of the escaped text, which is what is drawn.
 pub fn truncate(text: &str, width: usize, ellipsis: &str) -> String {
+    let text = escape(text);
     if text.width() <= width {
-        return text.to_string();
+        return text.into_owned();
     }
     let ellipsis_width = ellipsis.width();
     if width <= ellipsis_width {
@@ -24,14 +32,6 @@ pub fn truncate(text: &str, width: usize, ellipsis: &str) -> String {
     }
     out.push_str(ellipsis);
     out
-}
-
-/// Replaces control characters so that untrusted text cannot move the cursor or change
-/// colours when drawn.
-pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
 }
 
 /// "5s ago", "3m ago", "2h ago".
@@ -58,8 +58,9 @@ mod tests {
     }
 
     #[test]
-    fn sanitize_removes_escape_sequences() {
-        assert_eq!(sanitize("a\u{1b}[31mb\n"), "a\u{FFFD}[31mb\u{FFFD}");
+    fn control_characters_are_shown_and_counted_in_the_width() {
+        assert_eq!(truncate("a\u{1b}[31mb\n", 20, "…"), "a\\x1b[31mb\\n");
+        assert_eq!(truncate("\u{202E}abc", 6, "…"), "<U+20…");
     }
 
     #[test]

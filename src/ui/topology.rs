@@ -6,28 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use super::table::row_style;
+use super::table::{row_style, source_error_badges};
 use super::text::truncate;
-use crate::app::views::topology::{TopologyView, TreeLine};
+use crate::app::views::topology::TopologyView;
 use crate::app::views::{Ctx, Draw};
 use crate::inventory::Source;
-
-/// The guide prefix of a line: rails for open ancestors, then a branch.
-pub fn guides(line: &TreeLine, ascii: bool) -> String {
-    let (rail, blank, branch, last_branch) = if ascii {
-        ("|  ", "   ", "+- ", "`- ")
-    } else {
-        ("│  ", "   ", "├─ ", "└─ ")
-    };
-    let mut text = String::new();
-    for &open in &line.rails {
-        text.push_str(if open { rail } else { blank });
-    }
-    if line.depth > 0 {
-        text.push_str(if line.last { last_branch } else { branch });
-    }
-    text
-}
 
 impl Draw for TopologyView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
@@ -46,14 +29,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, tree: &Topology
             theme.ok(),
         ));
     }
-    for source in Source::ALL {
-        if app.inventory.status(source).error.is_some() {
-            title.push(Span::styled(
-                format!("! {}: unavailable ", source.label()),
-                theme.warning(),
-            ));
-        }
-    }
+    title.extend(source_error_badges(app.inventory, &Source::ALL, theme));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
@@ -82,7 +58,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, tree: &Topology
         .skip(offset)
         .take(rows)
         .map(|(index, line)| {
-            let prefix = guides(line, theme.ascii);
+            let prefix = line.guides(theme.ascii);
             let text_style = if index == tree.selected {
                 theme.selected()
             } else {

@@ -16,7 +16,7 @@ pub const COLUMNS: &[Column] = &[
     text("SOURCES", ColumnWidth::Fill(3)),
 ];
 
-pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
+pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
     inventory
         .queues()
         .iter()
@@ -56,7 +56,11 @@ pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
                     SortValue::Text(sources.clone()),
                 ],
                 filter_text: format!("{} {sources}", queue.name),
-                style: super::queues::queue_style(queue, true),
+                style: super::queues::queue_style(
+                    true,
+                    queue.counts.visible,
+                    queue.counts.in_flight,
+                ),
                 target: Target::Queue(queue.url.clone()),
             }
         })

@@ -16,7 +16,7 @@ pub const COLUMNS: &[Column] = &[
     number("BATCH", 5),
 ];
 
-pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
+pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
     inventory
         .functions()
         .iter()
@@ -26,18 +26,18 @@ pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
                 .iter()
                 .map(|m| arn::resource_name(&m.event_source_arn))
                 .collect();
+            // Each distinct state and batch size once, in an order that does not depend on
+            // the order the mappings were listed in (`dedup` alone only drops neighbours).
             let mut states: Vec<&str> = mappings.iter().map(|m| m.state.as_str()).collect();
+            states.sort_unstable();
             states.dedup();
-            let batches: Vec<String> = mappings
+            let mut batch_sizes: Vec<Option<i32>> = mappings.iter().map(|m| m.batch_size).collect();
+            batch_sizes.sort_unstable_by_key(|b| (b.is_none(), *b));
+            batch_sizes.dedup();
+            let batches: Vec<String> = batch_sizes
                 .iter()
-                .map(|m| {
-                    m.batch_size
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "-".into())
-                })
+                .map(|b| b.map_or_else(|| "-".to_string(), |b| b.to_string()))
                 .collect();
-            let mut batches_unique = batches.clone();
-            batches_unique.dedup();
             let consumes = if sources.is_empty() {
                 "-".to_string()
             } else {
@@ -62,10 +62,10 @@ pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
                     or_dash(function.timeout_seconds.map(|t| format!("{t}s"))),
                     consumes.clone(),
                     state.clone(),
-                    if batches_unique.is_empty() {
+                    if batches.is_empty() {
                         "-".into()
                     } else {
-                        batches_unique.join(",")
+                        batches.join(",")
                     },
                 ],
                 sort: vec![
@@ -131,5 +131,38 @@ mod tests {
             ]
         );
         assert_eq!(rows[0].style, RowStyle::Dim);
+    }
+
+    #[test]
+    fn states_and_batch_sizes_are_each_listed_once() {
+        let mut inventory = Inventory::default();
+        let arn = "arn:aws:lambda:r:1:function:worker";
+        inventory.set_functions(vec![LambdaFunction {
+            name: "worker".into(),
+            arn: arn.into(),
+            runtime: None,
+            memory_mb: None,
+            timeout_seconds: None,
+            last_modified: None,
+            dlq_arn: None,
+        }]);
+        let mapping = |queue: &str, state: &str, batch_size: Option<i32>| EventSourceMapping {
+            uuid: queue.into(),
+            function_arn: arn.into(),
+            event_source_arn: format!("arn:aws:sqs:r:1:{queue}"),
+            state: state.into(),
+            batch_size,
+        };
+        inventory.set_mappings(vec![
+            mapping("a", "Enabled", Some(10)),
+            mapping("b", "Disabled", None),
+            mapping("c", "Enabled", Some(5)),
+            mapping("d", "Disabled", Some(10)),
+        ]);
+        let rows = rows(&inventory);
+        assert_eq!(rows[0].cells[4], "a, b, c, d");
+        assert_eq!(rows[0].cells[5], "Disabled,Enabled");
+        assert_eq!(rows[0].cells[6], "5,10,-");
+        assert_eq!(rows[0].style, RowStyle::Normal);
     }
 }

@@ -1,5 +1,6 @@
 //! The table views: their columns, and the pure functions that turn inventory records into
-//! rows of text (shared by the TUI and the `ls` tables).
+//! rows of text (shared by the TUI and the `ls` tables). Every row leaves through
+//! [`TableKind::rows`], which applies the untrusted-text rule to what will be drawn.
 
 pub mod dlqs;
 pub mod lambdas;
@@ -8,6 +9,7 @@ pub mod subscriptions;
 pub mod topics;
 
 use super::table::TableRow;
+use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,16 +93,25 @@ impl TableKind {
         }
     }
 
-    /// Rows for this view; `scope` narrows subscriptions to one topic ARN.
+    /// Rows for this view; `scope` narrows subscriptions to one topic ARN. Cells hold AWS
+    /// text (names, policies, states, error messages), so each is escaped here, once, for
+    /// the TUI and `ls` alike; so is the text the filter matches, which is what is shown.
     pub fn rows(self, inventory: &Inventory, scope: Option<&str>) -> Vec<TableRow> {
-        match self {
+        let rows = match self {
             TableKind::Queues => queues::rows(inventory),
             TableKind::Dlqs => dlqs::rows(inventory),
             TableKind::Topics => topics::rows(inventory),
             TableKind::Subscriptions => subscriptions::rows(inventory, scope),
             TableKind::Lambdas => lambdas::rows(inventory),
-        }
+        };
+        rows.into_iter().map(escaped).collect()
     }
+}
+
+fn escaped(mut row: TableRow) -> TableRow {
+    row.cells = row.cells.into_iter().map(escape_owned).collect();
+    row.filter_text = escape_owned(row.filter_text);
+    row
 }
 
 /// `1234567` → `1,234,567`.

@@ -26,16 +26,17 @@ pub fn type_label(fifo: bool, is_dlq: bool) -> &'static str {
     }
 }
 
-/// The style every queue row shares: a DLQ holding messages is what on-call looks for.
-pub fn queue_style(queue: &Queue, is_dlq: bool) -> RowStyle {
+/// How a queue looks wherever it is shown (the queue and DLQ tables, the topology): a DLQ
+/// holding messages, visible or in flight, is what on-call looks for.
+pub fn queue_style(is_dlq: bool, visible: u64, in_flight: u64) -> RowStyle {
     match is_dlq {
-        true if queue.counts.visible + queue.counts.in_flight > 0 => RowStyle::Alert,
+        true if visible + in_flight > 0 => RowStyle::Alert,
         true => RowStyle::Dlq,
         false => RowStyle::Normal,
     }
 }
 
-pub fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
+fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
     let is_dlq = inventory.is_dlq(&queue.arn);
     let dlq_name = queue.dlq_arn().map(|a| queue_label(inventory, a));
     let counts = queue.counts;
@@ -64,13 +65,13 @@ pub fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
         filter_text: queue.name.clone(),
         style: match queue.dlq_arn() {
             Some(a) if inventory.queue_by_arn(a).is_none() => RowStyle::Warning,
-            _ => queue_style(queue, is_dlq),
+            _ => queue_style(is_dlq, counts.visible, counts.in_flight),
         },
         target: Target::Queue(queue.url.clone()),
     }
 }
 
-pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
+pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
     inventory
         .queues()
         .iter()
@@ -107,5 +108,13 @@ mod tests {
         assert_eq!(rows[1].style, RowStyle::Alert);
         assert_eq!(rows[2].cells[5], "gone-dlq (missing)");
         assert_eq!(rows[2].style, RowStyle::Warning);
+    }
+
+    #[test]
+    fn a_dlq_alerts_while_it_holds_messages_visible_or_in_flight() {
+        assert_eq!(queue_style(true, 0, 1), RowStyle::Alert);
+        assert_eq!(queue_style(true, 2, 0), RowStyle::Alert);
+        assert_eq!(queue_style(true, 0, 0), RowStyle::Dlq);
+        assert_eq!(queue_style(false, 9, 9), RowStyle::Normal);
     }
 }

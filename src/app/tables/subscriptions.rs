@@ -3,7 +3,7 @@
 use super::{Column, ColumnWidth, or_dash, queue_label, text};
 use crate::app::table::{RowStyle, SortValue, TableRow};
 use crate::app::target::Target;
-use crate::domain::{Subscription, arn};
+use crate::domain::Subscription;
 use crate::inventory::Inventory;
 use crate::inventory::topology::filter_summary;
 
@@ -17,12 +17,11 @@ pub const COLUMNS: &[Column] = &[
     text("STATUS", ColumnWidth::Fixed(9)),
 ];
 
-/// The endpoint as a person reads it: a queue or function name, else the endpoint itself.
+/// The endpoint's name, and for a queue whether it exists.
 pub fn endpoint_label(sub: &Subscription, inventory: &Inventory) -> String {
-    match sub.protocol.as_str() {
-        "sqs" => queue_label(inventory, &sub.endpoint),
-        "lambda" | "firehose" => arn::resource_name(&sub.endpoint).to_string(),
-        _ => sub.endpoint.clone(),
+    match sub.queue_arn() {
+        Some(queue_arn) => queue_label(inventory, queue_arn),
+        None => sub.endpoint_name().to_string(),
     }
 }
 
@@ -52,7 +51,7 @@ pub fn status_label(sub: &Subscription, inventory: &Inventory) -> (&'static str,
     }
 }
 
-pub fn rows(inventory: &Inventory, topic_scope: Option<&str>) -> Vec<TableRow> {
+pub(super) fn rows(inventory: &Inventory, topic_scope: Option<&str>) -> Vec<TableRow> {
     inventory
         .subscriptions()
         .iter()

@@ -14,7 +14,7 @@ pub const COLUMNS: &[Column] = &[
     text("ARN", ColumnWidth::Fill(3)),
 ];
 
-pub fn rows(inventory: &Inventory) -> Vec<TableRow> {
+pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
     inventory
         .topics()
         .iter()

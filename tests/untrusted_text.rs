@@ -1,0 +1,308 @@
+//! AWS-provided text never reaches the terminal raw: for arbitrary strings (biased toward
+//! ESC sequences, C1 codes, bidi controls and line breaks) carried in queue, topic,
+//! subscription and function names, filter policies, attributes and error messages, neither
+//! the `ls` output nor any cell the TUI draws holds a control or bidi character.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use squall::app::tables::TableKind;
+use squall::app::{Action, App, update};
+use squall::aws::{ApiError, ConnectionInfo};
+use squall::config::Config;
+use squall::domain::untrusted::is_unsafe;
+use squall::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+use squall::inventory::{Inventory, Source};
+use squall::output;
+use squall::ui::{self, Theme};
+
+const REGION: &str = "us-east-1";
+const ACCOUNT: &str = "123456789012";
+
+/// Strings made of pieces that attack terminals, mixed with ordinary and arbitrary text.
+fn untrusted_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => any::<char>().prop_map(String::from),
+        2 => "[a-z0-9-]{1,6}",
+        1 => Just("\u{1b}]52;c;cm0gLXJmIH4=\u{7}".to_string()),
+        1 => Just("\u{1b}[2J\u{1b}[H".to_string()),
+        1 => Just("\u{1b}[31m".to_string()),
+        1 => Just("\u{1b}P+q\u{1b}\\".to_string()),
+        2 => (0x80u32..=0x9f).prop_map(|c| char::from_u32(c).map(String::from).unwrap_or_default()),
+        2 => prop::sample::select(vec![
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{2028}', '\u{2029}',
+        ])
+        .prop_map(String::from),
+        2 => prop::sample::select(vec!['\n', '\r', '\t', '\0', '\u{7}', '\u{8}', '\u{7f}'])
+            .prop_map(String::from),
+        1 => Just("\"\\".to_string()),
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+}
+
+/// An inventory where `text` sits in every field an AWS response can fill.
+fn inventory_carrying(text: &str) -> Inventory {
+    let attributes = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    let queue_arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:orders{text}");
+    let dlq_arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:dlq{text}");
+    let topic_arn = format!("arn:aws:sns:{REGION}:{ACCOUNT}:events{text}");
+    let function_arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:worker{text}");
+    let json_with_text =
+        serde_json::json!({ "type": [text], format!("k{text}"): ["x"] }).to_string();
+    let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5 });
+
+    let orders = Queue::from_attributes(
+        &format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/orders{text}"),
+        attributes(&[
+            ("QueueArn", queue_arn.clone()),
+            ("ApproximateNumberOfMessages", "3".into()),
+            ("RedrivePolicy", redrive.to_string()),
+            ("Policy", json_with_text.clone()),
+            (&format!("tag:{text}"), text.to_string()),
+        ]),
+        REGION,
+    );
+    let dlq = Queue::from_attributes(
+        &format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/dlq{text}"),
+        attributes(&[
+            ("QueueArn", dlq_arn.clone()),
+            ("ApproximateNumberOfMessages", "2".into()),
+        ]),
+        REGION,
+    );
+    let mut topic =
+        Topic::from_attributes(&topic_arn, attributes(&[("DisplayName", text.to_string())]));
+    topic.warning = Some(format!("could not read {text}"));
+
+    let to_queue = Subscription::listed(
+        &format!("{topic_arn}:1"),
+        &topic_arn,
+        "sqs",
+        &queue_arn,
+        None,
+    )
+    .with_attributes(attributes(&[
+        ("FilterPolicy", json_with_text.clone()),
+        ("FilterPolicyScope", "MessageBody".into()),
+        ("RedrivePolicy", redrive.to_string()),
+    ]));
+    let mut to_https = Subscription::listed(
+        &format!("{topic_arn}:2"),
+        &topic_arn,
+        "https",
+        &format!("https://hooks.example/{text}"),
+        None,
+    )
+    .with_attributes(attributes(&[("FilterPolicy", format!("not json {text}"))]));
+    to_https.warning = Some(text.to_string());
+    let to_missing = Subscription::listed(
+        &format!("{topic_arn}:3"),
+        &topic_arn,
+        "sqs",
+        &format!("arn:aws:sqs:{REGION}:{ACCOUNT}:gone{text}"),
+        None,
+    );
+
+    let mut inventory = Inventory::default();
+    inventory.upsert_queues(vec![orders, dlq], 1);
+    inventory.finish_queues(1);
+    inventory.set_topics(vec![topic]);
+    inventory.set_subscriptions(vec![to_queue, to_https, to_missing]);
+    inventory.set_functions(vec![LambdaFunction {
+        name: format!("worker{text}"),
+        arn: function_arn.clone(),
+        runtime: Some(text.to_string()),
+        memory_mb: Some(128),
+        timeout_seconds: Some(30),
+        last_modified: Some(text.to_string()),
+        dlq_arn: Some(dlq_arn),
+    }]);
+    inventory.set_mappings(vec![EventSourceMapping {
+        uuid: text.to_string(),
+        function_arn,
+        event_source_arn: queue_arn,
+        state: text.to_string(),
+        batch_size: Some(10),
+    }]);
+    inventory
+}
+
+/// The first character that must not reach a terminal, if any (`\n` between lines is ours).
+fn first_unsafe(output: &str) -> Option<char> {
+    output.chars().find(|&c| c != '\n' && is_unsafe(c))
+}
+
+fn new_app(inventory: Inventory) -> App {
+    let config = Config::defaults().expect("defaults");
+    let mut app = App::new(
+        ConnectionInfo {
+            region: REGION.into(),
+            ..ConnectionInfo::default()
+        },
+        false,
+        config.keymap,
+        None,
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+    );
+    // Loads in flight (generation 1), so that a failure below is a current one.
+    let _ = squall::app::update::start(&mut app);
+    app.inventory = inventory;
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let _ = update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn command(app: &mut App, name: &str) {
+    press(app, KeyCode::Char(':'));
+    for c in name.chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Enter);
+}
+
+/// Draws the app and returns every cell's symbol, row by row.
+fn drawn_cells(app: &mut App) -> Vec<String> {
+    let (width, height) = (140, 40);
+    let table_rows = ui::table_rows_for(height, app);
+    let _ = update(
+        app,
+        Action::Resize {
+            table_rows,
+            help_rows: ui::help_rows_for(height),
+        },
+    );
+    let theme = Theme::new(Config::defaults().expect("defaults").colors, true, false);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::draw(frame, app, &theme))
+        .expect("draw");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol().to_string())
+        .collect()
+}
+
+fn assert_screen_safe(app: &mut App, screen: &str) -> Result<(), TestCaseError> {
+    let cells = drawn_cells(app);
+    let bad = cells.iter().find(|symbol| symbol.chars().any(is_unsafe));
+    prop_assert!(bad.is_none(), "{screen}: cell {bad:?} drawn raw");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn ls_output_holds_no_raw_control_or_bidi_character(text in untrusted_text()) {
+        let mut inventory = inventory_carrying(&text);
+        inventory.set_error(
+            Source::EventSourceMappings,
+            ApiError::access_denied("ListEventSourceMappings", text.clone()),
+        );
+        for kind in [
+            TableKind::Queues,
+            TableKind::Dlqs,
+            TableKind::Topics,
+            TableKind::Subscriptions,
+            TableKind::Lambdas,
+        ] {
+            let table = output::table(kind, &inventory);
+            prop_assert_eq!(first_unsafe(&table), None, "ls {:?}:\n{}", kind, table);
+            let json = output::json(kind, &inventory).expect("json");
+            prop_assert_eq!(first_unsafe(&json), None, "ls {:?} --json:\n{}", kind, json);
+        }
+        for ascii in [false, true] {
+            let tree = output::topology_text(&inventory, ascii);
+            prop_assert_eq!(first_unsafe(&tree), None, "ls topology:\n{}", tree);
+        }
+        let json = output::topology_json(&inventory).expect("json");
+        prop_assert_eq!(first_unsafe(&json), None, "ls topology --json:\n{}", json);
+    }
+
+    #[test]
+    fn json_output_still_carries_the_exact_text(text in untrusted_text()) {
+        let inventory = inventory_carrying(&text);
+        let json = output::json(TableKind::Subscriptions, &inventory).expect("json");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        prop_assert_eq!(&value[0]["filter_policy"]["type"][0], &serde_json::json!(text));
+        prop_assert_eq!(&value[1]["warning"], &serde_json::json!(text));
+    }
+
+}
+
+proptest! {
+    // Each case draws a dozen screens: fewer cases, each carrying several attacks.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn tui_cells_hold_no_raw_control_or_bidi_character(text in untrusted_text()) {
+        let mut app = new_app(inventory_carrying(&text));
+        // The error's message lands in the message line and in the lambdas view.
+        let _ = update(
+            &mut app,
+            Action::SourceFailed {
+                source: Source::Functions,
+                generation: 1,
+                error: ApiError::access_denied("ListFunctions", text.clone()),
+            },
+        );
+        assert_screen_safe(&mut app, "queues")?;
+        press(&mut app, KeyCode::Char('d'));
+        assert_screen_safe(&mut app, "queue describe")?;
+        for (name, describe) in [("dlq", true), ("topics", true), ("subs", false), ("lambdas", true)] {
+            command(&mut app, name);
+            assert_screen_safe(&mut app, name)?;
+            if describe {
+                press(&mut app, KeyCode::Char('d'));
+                assert_screen_safe(&mut app, &format!("{name} describe"))?;
+            }
+        }
+        // A topic's subscriptions (its name in the title), then the https one described.
+        command(&mut app, "topics");
+        press(&mut app, KeyCode::Enter);
+        assert_screen_safe(&mut app, "topic subscriptions")?;
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('d'));
+        assert_screen_safe(&mut app, "subscription describe")?;
+        command(&mut app, "topology");
+        assert_screen_safe(&mut app, "topology")?;
+    }
+}
+
+/// What is drawn is what is there: the escape sequence is shown, not dropped.
+#[test]
+fn a_clipboard_sequence_in_a_filter_policy_is_shown_as_text() {
+    let policy = r#"{"type":["\u001b]52;c;cm0=\u0007"]}"#;
+    let mut inventory = inventory_carrying("");
+    let mut subscriptions = inventory.subscriptions().to_vec();
+    subscriptions[0].filter_policy = Some(policy.into());
+    inventory.set_subscriptions(subscriptions);
+
+    let table = output::table(TableKind::Subscriptions, &inventory);
+    assert!(table.contains(r"type=\x1b]52;c;cm0=\x07"), "{table}");
+    let tree = output::topology_text(&inventory, false);
+    assert!(
+        tree.contains(r"filter body type=\x1b]52;c;cm0=\x07"),
+        "{tree}"
+    );
+
+    let mut app = new_app(inventory);
+    command(&mut app, "subs");
+    let screen = drawn_cells(&mut app).concat();
+    assert!(screen.contains(r"type=\x1b]52;c;"), "{screen}");
+}
