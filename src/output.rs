@@ -3,14 +3,12 @@
 //! every cell through the untrusted-text rule ([`crate::domain::untrusted`]), and the JSON
 //! writes the characters that rule names as `\u` escapes (see [`to_json`]).
 
-use std::fmt::Write;
-
 use serde::Serialize;
 
 use crate::app::table::TableRow;
 use crate::app::tables::TableKind;
 use crate::app::topology_lines::flatten;
-use crate::domain::untrusted::{escape, is_unsafe};
+use crate::domain::untrusted::{escape, json_safe};
 use crate::inventory::Inventory;
 use crate::inventory::topology::{self, QueueSummary};
 
@@ -141,28 +139,10 @@ pub fn topology_json(inventory: &Inventory) -> Result<String, serde_json::Error>
     to_json(&topology::build(inventory).topics)
 }
 
-/// Pretty JSON that means the same and is safe to print on a terminal. serde_json writes C0
-/// controls inside strings as escapes (`\u001b`, `\n`), but DEL, C1 codes (U+0080–U+009F,
-/// which some terminals obey as CSI or OSC) and bidi controls (U+202E and friends) as they
-/// are: those are written as `\u009b`-style escapes here, so a parser reads the exact AWS
-/// text back. Outside its strings JSON is ASCII and its one control character is the newline
-/// of pretty printing, so every other such character found is inside a string.
+/// Pretty JSON that means the same and is safe to print on a terminal (see
+/// [`json_safe`]).
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let json = serde_json::to_string_pretty(value)?;
-    let inside_string = |c: char| c != '\n' && is_unsafe(c);
-    if !json.contains(inside_string) {
-        return Ok(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if inside_string(c) {
-            // Every such character is in the Basic Multilingual Plane: one `\u` escape.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    serde_json::to_string_pretty(value).map(json_safe)
 }
 
 /// `ls topology`: the tree as the TUI draws it, with plain guides.

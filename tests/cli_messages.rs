@@ -394,7 +394,7 @@ async fn peek_json_and_human_output() {
         "a sample of 2 messages, not a listing",
         "SNS envelope",
         "alert \\x1b]52;c;ZXZpbA==\\x07 then \\x1b[2J",
-        "\\u{9b}31m \\u{202e}gnp.exe",
+        "<U+009B>31m <U+202E>gnp.exe",
         "blob  Binary  3 bytes  base64 AAH/  hex 00 01 ff",
         "receives  2 (no redrive policy)",
     ] {

@@ -53,6 +53,29 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text made safe to print on a terminal, meaning the same. serde_json writes C0
+/// controls inside strings as escapes (`\u001b`, `\n`), but DEL, C1 codes (U+0080–U+009F,
+/// which some terminals obey as CSI or OSC) and bidi controls (U+202E and friends) as they
+/// are: those become `\u009b`-style escapes here, so a parser reads the exact text back.
+/// Outside its strings JSON is ASCII and its one control character is the newline of pretty
+/// printing, so every other such character found is inside a string.
+pub fn json_safe(json: String) -> String {
+    let inside_string = |c: char| c != '\n' && is_unsafe(c);
+    if !json.contains(inside_string) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if inside_string(c) {
+            // Every such character is in the Basic Multilingual Plane: one `\u` escape.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// [`escape`] for an owned string: hands the same string back when it is clean.
 pub fn escape_owned(text: String) -> String {
     match escape(&text) {

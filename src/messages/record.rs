@@ -187,42 +187,12 @@ fn sns_record(envelope: SnsEnvelope) -> SnsRecord {
 
 /// Compact JSON on one line (NDJSON), safe for a terminal.
 pub fn to_json_line<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    serde_json::to_string(value).map(escape_invisible)
+    serde_json::to_string(value).map(crate::domain::untrusted::json_safe)
 }
 
 /// Indented JSON, safe for a terminal.
 pub fn to_json_pretty<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(value).map(escape_invisible)
-}
-
-/// Characters a terminal may obey or that reorder or hide text, beyond the C0 controls that
-/// JSON escapes anyway.
-fn needs_json_escape(c: char) -> bool {
-    matches!(c,
-        '\u{7f}'..='\u{9f}'
-        | '\u{061c}'
-        | '\u{200e}' | '\u{200f}'
-        | '\u{2028}' | '\u{2029}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}')
-}
-
-/// In JSON text these characters can only stand inside strings, where `\uXXXX` means the
-/// same character: the document decodes to the same values.
-// TODO(lead): use the shared escaping rule
-fn escape_invisible(json: String) -> String {
-    if !json.chars().any(needs_json_escape) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if needs_json_escape(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    serde_json::to_string_pretty(value).map(crate::domain::untrusted::json_safe)
 }
 
 #[cfg(test)]
@@ -281,7 +251,7 @@ mod tests {
         ] {
             let bad: Vec<char> = text
                 .chars()
-                .filter(|&c| (c.is_control() && c != '\n') || needs_json_escape(c))
+                .filter(|&c| c != '\n' && crate::domain::untrusted::is_unsafe(c))
                 .collect();
             assert!(bad.is_empty(), "raw characters {bad:?} in {text}");
             let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
