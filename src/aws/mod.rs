@@ -5,6 +5,7 @@ pub mod capabilities;
 pub mod connect;
 pub mod error;
 pub mod lambda;
+pub mod settings_check;
 pub mod sns;
 pub mod sqs;
 pub mod sqs_messages;
