@@ -6,6 +6,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod incomplete;
 pub mod inventory;
 pub mod launch;
 pub mod output;
