@@ -255,7 +255,7 @@ fn decide(faults: &Faults, number: u64, request: &Message) -> Fate {
     };
     if operation == "GetQueueAttributes"
         && let Some(name) = request.queue_name()
-        && faults.doomed_queues.iter().any(|d| *d == name)
+        && faults.doomed_queues.contains(&name)
     {
         return Fate::Doomed(name);
     }
