@@ -4,6 +4,30 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
+/// How squall exits, for scripts (listed in `--help` and the README).
+pub mod exit_code {
+    /// Everything asked for was done or printed.
+    pub const OK: u8 = 0;
+    /// It failed: bad input, no credentials, the main listing failed.
+    pub const FAILED: u8 = 1;
+    /// The command line itself was wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// A change was refused because squall is read-only here.
+    pub const READ_ONLY: u8 = 3;
+    /// The output is incomplete: something could not be read even after retries; stderr
+    /// says what.
+    pub const INCOMPLETE: u8 = 4;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  ok
+  1  failed (bad input, no credentials or region, the listing itself failed)
+  2  usage error (unknown flag or value)
+  3  refused: squall is read-only here and the command would change something
+  4  incomplete: printed what could be read; something could not be read even after
+     retries, and stderr names each missing item (JSON lines with --json)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "squall",
@@ -12,7 +36,8 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
     long_about = "Terminal operations console for AWS fan-out systems: SNS topics → subscriptions → \
 SQS queues → dead-letter queues → Lambda consumers.\n\nWith no subcommand, squall opens the \
 interactive console. Credentials and region come from the AWS default chain (environment, \
-profiles, SSO, instance roles)."
+profiles, SSO, instance roles).",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     /// AWS profile from ~/.aws/config (default: AWS_PROFILE, then "default")

@@ -59,7 +59,7 @@ pub fn connector(config: Config, cli_read_only: bool, endpoint_url: Option<Strin
         let read_only = cli_read_only || config.read_only_for(profile.as_deref());
         async move {
             let connected = match connect(&options).await {
-                Err(ConnectError::NoRegion) if options.region.is_none() => {
+                Err(ConnectError::NoRegion(_)) if options.region.is_none() => {
                     options.region = Some(current.region.clone());
                     connect(&options).await
                 }

@@ -8,8 +8,9 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use crate::app::tables::TableKind;
 use crate::aws::connect::{ConnectOptions, connect};
 use crate::aws::{Backend, ConnectionInfo};
-use crate::cli::{Cli, Command, ListKind};
+use crate::cli::{Cli, Command, ListKind, exit_code};
 use crate::config::Config;
+use crate::incomplete::Missing;
 use crate::inventory::{Source, collect_inventory};
 use crate::ui::Theme;
 
@@ -68,8 +69,10 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
     Ok(crate::aws::sdk_backend(&sdk_config, info))
 }
 
-/// `squall ls KIND [--json]`. Exit status 1 when the listing itself fails; a failed
-/// secondary listing (say, no Lambda permission) is a warning on stderr and the rest prints.
+/// `squall ls KIND [--json]`. Exit status 1 when the listing itself fails. Anything else
+/// missing after retries (a queue not described, a secondary listing such as Lambda for
+/// `ls topology`) is named on stderr, one line each (JSON lines with `--json`), the rest
+/// prints, and the exit status is 4 (incomplete).
 async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> Result<ExitCode> {
     let (kind, sources): (Option<TableKind>, &[Source]) = match what {
         // Subscriptions too: a subscription's own DLQ is a DLQ (`is_dlq`, `ls dlq`).
@@ -97,17 +100,8 @@ async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> 
     };
     let collected = collect_inventory(&backend, config.concurrency, sources).await;
     let primary = sources[0];
-    for (source, error) in &collected.failed_sources {
-        if *source == primary {
-            return Err(eyre!("squall: listing {} failed: {error}", source.label()));
-        }
-        eprintln!(
-            "squall: warning: listing {} failed: {error}",
-            source.label()
-        );
-    }
-    for (url, error) in &collected.failed_queues {
-        eprintln!("squall: warning: {url}: {error}");
+    if let Some((source, error)) = collected.failed_sources.iter().find(|(s, _)| *s == primary) {
+        return Err(eyre!("squall: listing {} failed: {error}", source.label()));
     }
     let inventory = &collected.inventory;
     let text = match (kind, json) {
@@ -118,7 +112,34 @@ async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> 
             crate::output::topology_text(inventory, Theme::from_env(config.colors).ascii)
         }
     };
-    print_output(&text)
+    let code = print_output(&text)?;
+    let missing = crate::incomplete::missing(&collected, primary);
+    if missing.is_empty() {
+        return Ok(code);
+    }
+    report_missing(&missing, json)?;
+    Ok(ExitCode::from(exit_code::INCOMPLETE))
+}
+
+/// Names every missing item on stderr: JSON lines with `--json` (so stderr parses as well
+/// as stdout), else text lines and a summary.
+fn report_missing(missing: &[Missing], json: bool) -> Result<()> {
+    use std::io::Write;
+    let mut lines = Vec::with_capacity(missing.len() + 1);
+    for item in missing {
+        lines.push(if json {
+            item.json_line()?
+        } else {
+            item.text_line()
+        });
+    }
+    if !json {
+        lines.push(crate::incomplete::summary_line(missing));
+    }
+    let mut stderr = std::io::stderr().lock();
+    // Nothing else to tell if stderr is gone; the exit code still says "incomplete".
+    let _ = writeln!(stderr, "{}", lines.join("\n"));
+    Ok(())
 }
 
 /// Prints to stdout; a closed pipe (`squall ls ... | head`) ends quietly, not with a panic.

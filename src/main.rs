@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("squall: {text}");
             }
-            ExitCode::FAILURE
+            ExitCode::from(squall::cli::exit_code::FAILED)
         }
     }
 }

@@ -10,6 +10,20 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 
 use super::ConnectionInfo;
+use super::settings_check::{ENDPOINT_VARIABLES, endpoint_problem, region_problem};
+
+/// First backoff of the standard retry mode; later ones double (100, 200, 400, 800 ms for
+/// five attempts), each drawn at random below that bound (full jitter), per call.
+///
+/// Standard, not adaptive: adaptive's client-side rate limiter slows every call of the
+/// client while any is throttled (689 s instead of 16 s for 1,000 queues with 30% of
+/// responses throttled). A call waiting out its backoff keeps its place in the bounded
+/// describe pool, so the request rate drops while AWS throttles and recovers as soon as it
+/// stops; the SDK's retry quota stops retrying when most calls fail. The SDK's default base
+/// is 1 s, which with 16 describes in flight made a 1,000-queue listing 5x slower at 30%
+/// throttled (benches/inventory.rs: 26.7 s vs 5.2 s); at 100 ms it is about 1x (6.8 s vs
+/// 7.2 s), and whatever still fails is described once more at the end of the load.
+const RETRY_BASE: Duration = Duration::from_millis(100);
 
 /// What the user asked for on the command line (or in the environment).
 #[derive(Debug, Clone, Default)]
@@ -22,10 +36,87 @@ pub struct ConnectOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("{}", no_region_text())]
-    NoRegion,
+    /// No region anywhere, or an empty one (`--region ''`, `AWS_REGION=`): the cause, if known.
+    #[error("{}", no_region_text(.0.as_deref()))]
+    NoRegion(Option<String>),
+    /// `origin` names where the value came from: `--region`, `AWS_REGION`, ...
+    #[error("squall: {origin} {value:?} is not an AWS region: {problem}")]
+    BadRegion {
+        origin: String,
+        value: String,
+        problem: String,
+    },
+    #[error("squall: {origin} {value:?} is not a usable endpoint URL: {problem}")]
+    BadEndpoint {
+        origin: String,
+        value: String,
+        problem: String,
+    },
     #[error("{}", no_credentials_text(.0))]
     NoCredentials(String),
+}
+
+/// Checks the flags and the environment variables the SDK would read, before it reads them.
+/// `env` looks a variable up (set but empty is `Some("")`).
+pub fn check_settings(
+    options: &ConnectOptions,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(), ConnectError> {
+    match &options.region {
+        Some(region) if region.is_empty() => {
+            return Err(ConnectError::NoRegion(Some("--region is empty".into())));
+        }
+        Some(region) => check_region("--region", region)?,
+        None => {
+            for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+                match env(variable) {
+                    Some(region) if region.is_empty() => {
+                        return Err(ConnectError::NoRegion(Some(format!("{variable} is empty"))));
+                    }
+                    Some(region) => return check_region(variable, &region),
+                    None => {}
+                }
+            }
+        }
+    }
+    // clap fills `endpoint_url` from AWS_ENDPOINT_URL too (unless it is empty): name the one
+    // the value came from.
+    if let Some(endpoint) = &options.endpoint_url {
+        let origin = if env("AWS_ENDPOINT_URL").as_ref() == Some(endpoint) {
+            "AWS_ENDPOINT_URL"
+        } else {
+            "--endpoint-url"
+        };
+        check_endpoint(origin, endpoint)?;
+    }
+    for variable in ENDPOINT_VARIABLES {
+        if let Some(endpoint) = env(variable) {
+            check_endpoint(variable, &endpoint)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_region(origin: &str, value: &str) -> Result<(), ConnectError> {
+    match region_problem(value) {
+        None => Ok(()),
+        Some(problem) => Err(ConnectError::BadRegion {
+            origin: origin.to_string(),
+            value: value.to_string(),
+            problem,
+        }),
+    }
+}
+
+fn check_endpoint(origin: &str, value: &str) -> Result<(), ConnectError> {
+    match endpoint_problem(value) {
+        None => Ok(()),
+        Some(problem) => Err(ConnectError::BadEndpoint {
+            origin: origin.to_string(),
+            value: value.to_string(),
+            problem,
+        }),
+    }
 }
 
 /// Loads the SDK configuration and checks, before any view opens, that a region is set and
@@ -33,10 +124,11 @@ pub enum ConnectError {
 pub async fn connect(
     options: &ConnectOptions,
 ) -> Result<(SdkConfig, ConnectionInfo), ConnectError> {
+    check_settings(options, |name| {
+        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    })?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        // Adaptive: retries throttled calls with backoff and slows the client down while
-        // AWS is throttling, which matters when describing thousands of queues.
-        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1)))
+        .retry_config(retry_config(options.max_attempts))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -53,7 +145,18 @@ pub async fn connect(
         loader = loader.endpoint_url(endpoint);
     }
     let config = loader.load().await;
-    let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();
+    // The region and endpoint may also come from the profile.
+    let region = config
+        .region()
+        .map(ToString::to_string)
+        .filter(|r| !r.is_empty())
+        .ok_or(ConnectError::NoRegion(None))?;
+    check_region("the configured region", &region)?;
+    if options.endpoint_url.is_none()
+        && let Some(endpoint) = config.endpoint_url()
+    {
+        check_endpoint("the profile's endpoint_url", endpoint)?;
+    }
     let provider = config
         .credentials_provider()
         .ok_or_else(|| ConnectError::NoCredentials("no credentials provider".to_string()))?;
@@ -75,6 +178,13 @@ pub async fn connect(
     Ok((config, info))
 }
 
+/// Per-call backoff with jitter (see `RETRY_BASE`); at least one attempt.
+fn retry_config(max_attempts: u32) -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(max_attempts.max(1))
+        .with_initial_backoff(RETRY_BASE)
+}
+
 fn one_line(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
@@ -89,16 +199,18 @@ fn one_line(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn no_region_text() -> String {
-    "\
-squall: no AWS region is configured.
+fn no_region_text(cause: Option<&str>) -> String {
+    let cause = cause.map(|c| format!(" ({c})")).unwrap_or_default();
+    format!(
+        "\
+squall: no AWS region is configured{cause}.
 
 Fix it with one of:
   --region us-east-1       choose the region on the command line
   AWS_REGION=us-east-1     or set it in the environment
   --profile NAME           use a profile whose config sets `region`
   --demo                   try squall on a simulated fleet, no AWS account needed"
-        .to_string()
+    )
 }
 
 fn no_credentials_text(detail: &str) -> String {
@@ -114,4 +226,112 @@ Fix it with one of:
                            set keys in the environment (any value works for an emulator)
   --demo                   try squall on a simulated fleet, no AWS account needed"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(region: Option<&str>, endpoint: Option<&str>) -> ConnectOptions {
+        ConnectOptions {
+            region: region.map(str::to_string),
+            endpoint_url: endpoint.map(str::to_string),
+            ..ConnectOptions::default()
+        }
+    }
+
+    fn check(options: &ConnectOptions, env: &[(&str, &str)]) -> Result<(), ConnectError> {
+        check_settings(options, |name| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn calls_back_off_on_their_own_not_the_whole_client() {
+        let retry = retry_config(5);
+        assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
+        assert_eq!(retry.max_attempts(), 5);
+        assert_eq!(retry.initial_backoff(), Duration::from_millis(100));
+        assert_eq!(retry_config(0).max_attempts(), 1);
+    }
+
+    #[test]
+    fn good_flags_and_environment_pass() {
+        let good = options(Some("eu-west-1"), Some("http://127.0.0.1:4566"));
+        assert!(check(&good, &[("AWS_REGION", "us-east-1")]).is_ok());
+        assert!(check(&options(None, None), &[]).is_ok());
+    }
+
+    #[test]
+    fn an_empty_region_is_no_region_and_says_where() {
+        let error = check(&options(Some(""), None), &[]).expect_err("empty --region");
+        assert!(
+            matches!(&error, ConnectError::NoRegion(Some(cause)) if cause == "--region is empty")
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("squall: no AWS region is configured (--region is empty).")
+        );
+        let error = check(&options(None, None), &[("AWS_REGION", "")]).expect_err("AWS_REGION=");
+        assert!(
+            error.to_string().contains("(AWS_REGION is empty)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_region_names_its_origin_on_one_line() {
+        let error = check(&options(Some("US-EAST-1"), None), &[]).expect_err("upper case");
+        assert_eq!(
+            error.to_string(),
+            "squall: --region \"US-EAST-1\" is not an AWS region: region names are lower case \
+             (did you mean us-east-1?)"
+        );
+        let error =
+            check(&options(None, None), &[("AWS_DEFAULT_REGION", "eu west")]).expect_err("space");
+        assert!(
+            error
+                .to_string()
+                .starts_with("squall: AWS_DEFAULT_REGION \"eu west\"")
+        );
+        // The flag wins over the environment, as in the SDK.
+        assert!(
+            check(
+                &options(Some("eu-west-1"), None),
+                &[("AWS_REGION", "bad region")]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_bad_endpoint_names_its_origin_on_one_line() {
+        let error = check(&options(None, Some("notaurl")), &[]).expect_err("not a URL");
+        assert!(
+            error.to_string().starts_with(
+                "squall: --endpoint-url \"notaurl\" is not a usable endpoint URL: not a URL"
+            ),
+            "{error}"
+        );
+        let env = [("AWS_ENDPOINT_URL", "ftp://x")];
+        let error = check(&options(None, Some("ftp://x")), &env).expect_err("scheme");
+        assert!(
+            error
+                .to_string()
+                .starts_with("squall: AWS_ENDPOINT_URL \"ftp://x\""),
+            "{error}"
+        );
+        // Empty variables never reach clap, but the SDK reads them (and panicked on them).
+        for variable in ENDPOINT_VARIABLES {
+            let error = check(&options(None, None), &[(variable, "")]).expect_err(variable);
+            assert!(
+                error.to_string().contains(&format!("{variable} \"\"")),
+                "{error}"
+            );
+            assert!(!error.to_string().contains('\n'), "{error}");
+        }
+    }
 }

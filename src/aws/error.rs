@@ -7,8 +7,10 @@ use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 
-/// What went wrong, in the terms a caller acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What went wrong, in the terms a caller acts on. Serialized in snake_case
+/// (`"throttled"`, `"access_denied"`) for the JSON the CLI prints about failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// AWS asked us to slow down. Retryable.
     Throttled,
@@ -45,7 +47,7 @@ impl ErrorKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ApiError {
     pub kind: ErrorKind,
     /// The AWS operation, e.g. `GetQueueAttributes`.
@@ -183,19 +185,18 @@ impl ApiError {
                 "the endpoint answered with an HTML error page, not an AWS error",
             ));
         }
+        // A success status with an error means the body could not be read (the SDK
+        // reports a failed deserialization as an unhandled service error).
+        if code.is_none() && status.is_some_and(|s| (200..300).contains(&s)) {
+            return with_status(ApiError::new(
+                ErrorKind::Parse,
+                operation,
+                error_chain(&err),
+            ));
+        }
         let message = err.message().unwrap_or_default().to_string();
-        let html = err
-            .raw_response()
-            .and_then(|r| r.headers().get("content-type"))
-            .is_some_and(|t| t.starts_with("text/html"));
-        let kind = if code.is_none() && status == Some(500) && html {
-            // No AWS error at all, just a web server's error page: an emulator that does
-            // not implement the operation (moto's move tasks). AWS itself always answers
-            // with an error code, and a transient 500 from it is a server error.
-            ErrorKind::Unavailable
-        } else {
-            classify(code.as_deref(), status, &message)
-        };
+        let kind = classify(code.as_deref(), status, &message);
+
         let mut error = with_status(ApiError::new(kind, operation, message));
         error.code = code;
         error

@@ -6,6 +6,7 @@ pub mod connect;
 pub mod error;
 pub mod lambda;
 pub mod profiles;
+pub mod settings_check;
 pub mod sns;
 pub mod sqs;
 pub mod sqs_messages;

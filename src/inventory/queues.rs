@@ -17,7 +17,8 @@ use crate::domain::Queue;
 pub enum QueueLoadEvent {
     /// Queues described since the last batch.
     Batch(Vec<Queue>),
-    /// One queue could not be described (deleted meanwhile, no permission); the rest go on.
+    /// One queue could not be described (deleted meanwhile, no permission, still throttled
+    /// on the second try); the rest go on.
     QueueFailed { url: String, error: ApiError },
     /// The listing is complete: `listed` URLs were found, `failed` of them not described.
     Finished { listed: usize, failed: usize },
@@ -27,8 +28,11 @@ pub enum QueueLoadEvent {
 const MAX_BATCH: usize = 200;
 
 /// Lists every queue (all pages) and describes each with at most `concurrency` calls in
-/// flight, calling `emit` as results arrive. Returns the listing error, if the listing
-/// itself failed; per-queue failures are reported through `emit` and do not stop the load.
+/// flight, calling `emit` as results arrive. A describe that fails in a way that may pass
+/// (throttled, 5xx, timeout: `ApiError::retryable`) after the SDK's own retries is tried
+/// once more at the end of the load, when a burst of throttling has usually passed; only
+/// then is it reported as failed. Returns the listing error, if the listing itself failed;
+/// per-queue failures are reported through `emit` and do not stop the load.
 pub async fn load_queues(
     directory: Arc<dyn QueueDirectory>,
     concurrency: usize,
@@ -43,9 +47,85 @@ pub async fn load_queues(
     };
 
     let urls = futures::stream::poll_fn(move |cx| url_rx.poll_recv(cx));
-    let mut described = urls
+    let first = describe_all(
+        urls,
+        &directory,
+        concurrency,
+        &cancel,
+        Pass::First,
+        &mut emit,
+    )
+    .await;
+    if cancel.is_cancelled() {
+        lister.abort();
+        return Ok(());
+    }
+    match lister.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => return Err(error),
+        Err(join_error) => {
+            return Err(ApiError::client(
+                "ListQueues",
+                format!("queue listing stopped: {join_error}"),
+            ));
+        }
+    }
+    let again = first.retry_later;
+    if !again.is_empty() {
+        tracing::info!(
+            count = again.len(),
+            "describing again the queues whose describe failed with a retryable error"
+        );
+    }
+    let last = describe_all(
+        futures::stream::iter(again),
+        &directory,
+        concurrency,
+        &cancel,
+        Pass::Last,
+        &mut emit,
+    )
+    .await;
+    if cancel.is_cancelled() {
+        return Ok(());
+    }
+    emit(QueueLoadEvent::Finished {
+        listed: first.described,
+        failed: first.failed + last.failed,
+    });
+    Ok(())
+}
+
+/// Whether a retryable failure may still be tried again later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Last,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    /// Describes attempted (each URL once).
+    described: usize,
+    /// Reported through `QueueFailed`.
+    failed: usize,
+    /// Retryable failures of the first pass, to describe again.
+    retry_later: Vec<String>,
+}
+
+/// Describes every URL of `urls` with at most `concurrency` calls in flight, emitting
+/// batches and failures, until `urls` ends or the load is cancelled.
+async fn describe_all(
+    urls: impl futures::Stream<Item = String>,
+    directory: &Arc<dyn QueueDirectory>,
+    concurrency: usize,
+    cancel: &CancellationToken,
+    pass: Pass,
+    emit: &mut (impl FnMut(QueueLoadEvent) + Send),
+) -> Tally {
+    let described = urls
         .map(|url| {
-            let directory = Arc::clone(&directory);
+            let directory = Arc::clone(directory);
             async move {
                 let result = directory.describe_queue(&url).await;
                 (url, result)
@@ -53,9 +133,8 @@ pub async fn load_queues(
         })
         .buffer_unordered(concurrency.max(1))
         .ready_chunks(MAX_BATCH);
-
-    let mut listed = 0usize;
-    let mut failed = 0usize;
+    let mut described = std::pin::pin!(described);
+    let mut tally = Tally::default();
     loop {
         let chunk = tokio::select! {
             _ = cancel.cancelled() => break,
@@ -64,11 +143,14 @@ pub async fn load_queues(
         let Some(chunk) = chunk else { break };
         let mut batch = Vec::with_capacity(chunk.len());
         for (url, result) in chunk {
-            listed += 1;
+            tally.described += 1;
             match result {
                 Ok(queue) => batch.push(queue),
+                Err(error) if pass == Pass::First && error.retryable() => {
+                    tally.retry_later.push(url);
+                }
                 Err(error) => {
-                    failed += 1;
+                    tally.failed += 1;
                     emit(QueueLoadEvent::QueueFailed { url, error });
                 }
             }
@@ -77,21 +159,7 @@ pub async fn load_queues(
             emit(QueueLoadEvent::Batch(batch));
         }
     }
-    if cancel.is_cancelled() {
-        lister.abort();
-        return Ok(());
-    }
-    match lister.await {
-        Ok(Ok(())) => {
-            emit(QueueLoadEvent::Finished { listed, failed });
-            Ok(())
-        }
-        Ok(Err(error)) => Err(error),
-        Err(join_error) => Err(ApiError::client(
-            "ListQueues",
-            format!("queue listing stopped: {join_error}"),
-        )),
-    }
+    tally
 }
 
 /// Characters a queue name may start with, for listing by prefix.
@@ -176,37 +244,69 @@ pub async fn collect_queues(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
     use async_trait::async_trait;
 
     use super::*;
     use crate::aws::Page;
     use crate::sim::SimFleet;
 
-    /// The simulated fleet, but every 10th queue refuses to be described.
-    struct Flaky(SimFleet);
+    /// The simulated fleet, but `fails(url, attempt)` (attempt 1, 2, ...) decides which
+    /// describes fail; counts the describe calls per URL.
+    struct Scripted {
+        fleet: SimFleet,
+        fails: fn(&str, usize) -> Option<ApiError>,
+        attempts: Mutex<HashMap<String, usize>>,
+    }
+
+    impl Scripted {
+        fn new(count: usize, fails: fn(&str, usize) -> Option<ApiError>) -> Arc<Scripted> {
+            Arc::new(Scripted {
+                fleet: SimFleet::with_queue_count(count, 30),
+                fails,
+                attempts: Mutex::default(),
+            })
+        }
+
+        fn attempts(&self, url_suffix: &str) -> Vec<usize> {
+            let attempts = self.attempts.lock().expect("lock");
+            let mut matching: Vec<usize> = attempts
+                .iter()
+                .filter(|(url, _)| url.ends_with(url_suffix))
+                .map(|(_, n)| *n)
+                .collect();
+            matching.sort_unstable();
+            matching
+        }
+    }
 
     #[async_trait]
-    impl QueueDirectory for Flaky {
+    impl QueueDirectory for Scripted {
         async fn list_queue_urls(
             &self,
             prefix: Option<&str>,
             token: Option<String>,
         ) -> Result<Page<String>, ApiError> {
-            self.0.list_queue_urls(prefix, token).await
+            self.fleet.list_queue_urls(prefix, token).await
         }
 
         async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
-            self.0.paginates_queue_listing().await
+            self.fleet.paginates_queue_listing().await
         }
 
         async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
-            if url.ends_with('0') {
-                return Err(ApiError::access_denied(
-                    "GetQueueAttributes",
-                    url.to_string(),
-                ));
+            let attempt = {
+                let mut attempts = self.attempts.lock().expect("lock");
+                let n = attempts.entry(url.to_string()).or_default();
+                *n += 1;
+                *n
+            };
+            match (self.fails)(url, attempt) {
+                Some(error) => Err(error),
+                None => self.fleet.describe_queue(url).await,
             }
-            self.0.describe_queue(url).await
         }
 
         async fn list_dead_letter_source_queues(
@@ -214,29 +314,89 @@ mod tests {
             url: &str,
             token: Option<String>,
         ) -> Result<Page<String>, ApiError> {
-            self.0.list_dead_letter_source_queues(url, token).await
+            self.fleet.list_dead_letter_source_queues(url, token).await
         }
     }
 
-    #[tokio::test]
-    async fn a_queue_that_cannot_be_described_does_not_stop_the_rest() {
+    async fn load(directory: Arc<Scripted>) -> Vec<QueueLoadEvent> {
         let mut events = Vec::new();
-        let directory = Arc::new(Flaky(SimFleet::with_queue_count(100, 30)));
         load_queues(directory, 4, CancellationToken::new(), |e| events.push(e))
             .await
             .expect("load");
-        let described: usize = events
+        events
+    }
+
+    fn described(events: &[QueueLoadEvent]) -> usize {
+        events
             .iter()
             .map(|e| match e {
                 QueueLoadEvent::Batch(batch) => batch.len(),
                 _ => 0,
             })
-            .sum();
-        let failed = events
+            .sum()
+    }
+
+    fn failed_urls(events: &[QueueLoadEvent]) -> Vec<&str> {
+        events
             .iter()
-            .filter(|e| matches!(e, QueueLoadEvent::QueueFailed { .. }))
-            .count();
-        assert_eq!((described, failed), (90, 10));
+            .filter_map(|e| match e {
+                QueueLoadEvent::QueueFailed { url, .. } => Some(url.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_retryable_failure_is_described_again_at_the_end_and_comes_back() {
+        let directory = Scripted::new(100, |url, attempt| {
+            (url.ends_with('7') && attempt == 1)
+                .then(|| ApiError::throttled("GetQueueAttributes", "Rate exceeded"))
+        });
+        let events = load(Arc::clone(&directory)).await;
+        assert_eq!(described(&events), 100);
+        assert!(failed_urls(&events).is_empty());
+        assert_eq!(directory.attempts("7"), vec![2; 10]);
+        assert_eq!(directory.attempts("1"), vec![1; 10]);
+        assert_eq!(
+            events.last(),
+            Some(&QueueLoadEvent::Finished {
+                listed: 100,
+                failed: 0
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_queue_still_failing_on_the_second_try_is_reported_once() {
+        let directory = Scripted::new(20, |url, _| {
+            url.ends_with("-00003")
+                .then(|| ApiError::server("GetQueueAttributes", "").with_status(503))
+        });
+        let events = load(Arc::clone(&directory)).await;
+        assert_eq!(described(&events), 19);
+        let failed = failed_urls(&events);
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0].ends_with("-00003"));
+        assert_eq!(directory.attempts("-00003"), vec![2]);
+        assert_eq!(
+            events.last(),
+            Some(&QueueLoadEvent::Finished {
+                listed: 20,
+                failed: 1
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_queue_that_cannot_be_described_does_not_stop_the_rest() {
+        // Access denied does not pass by asking again: one describe each, reported at once.
+        let directory = Scripted::new(100, |url, _| {
+            url.ends_with('0')
+                .then(|| ApiError::access_denied("GetQueueAttributes", url.to_string()))
+        });
+        let events = load(Arc::clone(&directory)).await;
+        assert_eq!((described(&events), failed_urls(&events).len()), (90, 10));
+        assert_eq!(directory.attempts("0"), vec![1; 10]);
         assert_eq!(
             events.last(),
             Some(&QueueLoadEvent::Finished {

@@ -8,10 +8,12 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fanout;
+pub mod fault_proxy;
 pub mod localstack;
 pub mod moto;
 pub mod process;
 
 pub use fanout::*;
+pub use fault_proxy::*;
 pub use localstack::*;
 pub use moto::*;
