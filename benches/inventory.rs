@@ -31,13 +31,9 @@
 //! (installs LocalStack, builds the release binary) or `cargo bench --bench inventory --
 //! [OPTIONS]`. Under `cargo test --all-targets` (no `--bench` argument) it does nothing.
 
-#[allow(dead_code, unused_imports)]
-#[path = "../tests/support/localstack.rs"]
-mod localstack;
-/// The emulator process helpers `localstack` uses (as `super::process`).
-#[allow(dead_code, unused_imports)]
-#[path = "../tests/support/process.rs"]
-mod process;
+/// The integration tests' emulator harness.
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -54,7 +50,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-use localstack::{ACCOUNT_ID, LocalStack, REGION};
+use support::{ACCOUNT_ID, LocalStack, REGION};
 
 const USAGE: &str = "\
 usage: cargo bench --bench inventory -- [--sizes N[,N...]] [--runs K] [--latency-ms L[,L...]]
@@ -402,7 +398,7 @@ async fn seed(sqs: &aws_sdk_sqs::Client, from: usize, to: usize, concurrency: us
     )
     .for_each_concurrent(concurrency, |(i, url)| async move {
         let dlq_arn = queue_arn(&queue_name(i - REDRIVE_SOURCE));
-        localstack::set_redrive(sqs, url, &dlq_arn, 5).await;
+        support::set_redrive(sqs, url, &dlq_arn, 5).await;
     })
     .await;
 
@@ -411,7 +407,7 @@ async fn seed(sqs: &aws_sdk_sqs::Client, from: usize, to: usize, concurrency: us
             .filter(|(i, _)| i.is_multiple_of(MESSAGES_EVERY)),
     )
     .for_each_concurrent(concurrency, |(_, url)| async move {
-        localstack::send_messages(sqs, url, MESSAGES_PER_QUEUE).await;
+        support::send_messages(sqs, url, MESSAGES_PER_QUEUE).await;
     })
     .await;
 }

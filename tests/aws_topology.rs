@@ -16,8 +16,8 @@ use squall::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, To
 use squall::inventory::{Collected, Source, collect_inventory};
 use support::{
     ACCOUNT_ID, REGION, create_function, create_queue, create_topic, localstack, map_queue,
-    sdk_backend, send_messages, set_redrive, settled_state, subscribe_queue, unique_name,
-    wait_until,
+    run_squall, sdk_backend, send_messages, set_redrive, settled_state, subscribe_queue,
+    unique_name, wait_until,
 };
 
 const CONCURRENCY: usize = 8;
@@ -211,35 +211,9 @@ async fn seeded_fan_out_reads_correctly() {
     assert!(stray.is_empty(), "listed as unsubscribed: {stray:?}");
 }
 
-/// Runs the built binary against the shared LocalStack.
+/// Runs the built binary against the shared LocalStack; returns its stdout.
 async fn squall(args: &[&str]) -> String {
-    let home = tempfile::tempdir().expect("tempdir");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"))
-        .args([
-            "--endpoint-url",
-            &localstack().endpoint(),
-            "--region",
-            REGION,
-        ])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "squall {args:?}: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
+    let (stdout, stderr) = run_squall(localstack(), args).await;
     // Per-queue warnings may come from queues other tests delete meanwhile; a failed
     // listing may not.
     assert!(

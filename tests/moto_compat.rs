@@ -22,7 +22,6 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
-use aws_sdk_lambda::types::{FunctionCode, Runtime};
 use aws_sdk_sqs::error::DisplayErrorContext;
 use futures::StreamExt;
 use serde_json::Value;
@@ -31,8 +30,8 @@ use squall::aws::{ApiError, ErrorKind, Page, QueueDirectory};
 use squall::domain::Queue;
 use squall::inventory::collect_queues;
 use support::{
-    MOTO_ACCOUNT_ID, Moto, REGION, create_queue, create_topic, handler_zip, map_queue, moto,
-    set_redrive, subscribe_queue, unique_name,
+    MOTO_ACCOUNT_ID, Moto, REGION, create_function_with_role, create_queue, create_topic,
+    map_queue, moto, run_squall, set_redrive, subscribe_queue, unique_name,
 };
 
 const FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
@@ -42,35 +41,7 @@ const MANY: usize = 1_050;
 
 /// Runs the built binary against the shared moto; returns (stdout, stderr) of a successful run.
 async fn squall(args: &[&str]) -> (String, String) {
-    squall_at(moto(), args).await
-}
-
-/// Runs the built binary against `moto`; returns (stdout, stderr) of a successful run.
-async fn squall_at(moto: &Moto, args: &[&str]) -> (String, String) {
-    let home = tempfile::tempdir().expect("tempdir");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"))
-        .args(["--endpoint-url", &moto.endpoint(), "--region", REGION])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        output.status.success(),
-        "squall {args:?} against moto: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    (stdout, stderr)
+    run_squall(moto(), args).await
 }
 
 /// Asserts that every warning on stderr is about a call moto lacks ("unavailable"), never a
@@ -258,7 +229,7 @@ async fn more_than_1000_queues_are_each_listed_once() {
 
     // The binary, end to end.
     let args = ["ls", "queues", "--json"];
-    let (stdout, stderr) = squall_at(moto, &args).await;
+    let (stdout, stderr) = run_squall(moto, &args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     eprintln!(
         "squall ls queues done at {:.1} s",
@@ -309,20 +280,7 @@ async fn topology_is_read_from_moto() {
     // moto checks that the execution role exists in its IAM.
     let role = moto.create_role(&format!("{base}-role"));
     let function = format!("{base}-fn");
-    let function_arn = lambda
-        .create_function()
-        .function_name(&function)
-        .runtime(Runtime::Python312)
-        .role(&role)
-        .handler("handler.handler")
-        .code(FunctionCode::builder().zip_file(handler_zip()).build())
-        .memory_size(128)
-        .timeout(3)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("CreateFunction {function}: {}", DisplayErrorContext(&e)))
-        .function_arn
-        .expect("FunctionArn");
+    let function_arn = create_function_with_role(&lambda, &function, &role, 128, 3, None).await;
     assert_eq!(
         function_arn,
         format!("arn:aws:lambda:{REGION}:{MOTO_ACCOUNT_ID}:function:{function}")
@@ -433,15 +391,21 @@ async fn topology_is_read_from_moto() {
     assert_eq!(sources[0]["batch_size"], BATCH_SIZE);
 }
 
-/// Every `ls` view works against moto; what moto lacks is a warning, not a failure.
+/// Every `ls` view works against moto and lists what this test made (so none of the checks
+/// below can pass on an empty listing); what moto lacks is a warning, not a failure.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listings_degrade_instead_of_failing() {
     let moto = moto();
-    let (sqs, sns) = (moto.sqs().await, moto.sns().await);
+    let (sqs, sns, lambda) = (moto.sqs().await, moto.sns().await, moto.lambda().await);
     let base = unique_name("mdeg");
     let topic_arn = create_topic(&sns, &base, &[]).await;
-    let (_, queue_arn) = create_queue(&sqs, &format!("{base}-q"), &[]).await;
+    let (_, dlq_arn) = create_queue(&sqs, &format!("{base}-dlq"), &[]).await;
+    let (queue_url, queue_arn) = create_queue(&sqs, &format!("{base}-q"), &[]).await;
+    set_redrive(&sqs, &queue_url, &dlq_arn, 3).await;
     subscribe_queue(&sns, &topic_arn, &queue_arn, &[]).await;
+    let role = moto.create_role(&format!("{base}-role"));
+    let function = format!("{base}-fn");
+    let function_arn = create_function_with_role(&lambda, &function, &role, 128, 3, None).await;
 
     let mut outputs = BTreeMap::new();
     for what in ["lambdas", "topics", "subscriptions", "queues", "dlq"] {
@@ -458,25 +422,30 @@ async fn listings_degrade_instead_of_failing() {
         }
     }
 
-    let topic = array(&outputs["topics"])
-        .iter()
-        .find(|t| t["arn"] == topic_arn.as_str())
-        .unwrap_or_else(|| panic!("{topic_arn} not in ls topics"));
+    let topic = row(&outputs["topics"], "arn", &topic_arn);
     assert_eq!(topic["name"], base.as_str());
     assert_eq!(topic["subscriptions"], 1);
     assert_eq!(topic["sqs_subscriptions"], 1);
     assert!(topic.get("warning").is_none(), "{topic:#}");
+    let subscription = row(&outputs["subscriptions"], "endpoint", &queue_arn);
+    assert_eq!(subscription["topic_arn"], topic_arn.as_str());
+    let queue = row(&outputs["queues"], "arn", &queue_arn);
+    assert_eq!(queue["dlq_arn"], dlq_arn.as_str());
+    row(&outputs["dlq"], "arn", &dlq_arn);
+    let function_row = row(&outputs["lambdas"], "arn", &function_arn);
+    assert_eq!(function_row["name"], function.as_str());
+    let functions = array(&outputs["lambdas"]);
     assert!(
-        array(&outputs["subscriptions"])
-            .iter()
-            .any(|s| s["topic_arn"] == topic_arn.as_str() && s["endpoint"] == queue_arn.as_str()),
-        "ls subscriptions"
+        functions.iter().all(|f| f["name"].is_string()),
+        "a function without a name: {functions:#?}"
     );
-    assert!(
-        array(&outputs["lambdas"])
-            .iter()
-            .all(|f| f["name"].is_string())
-    );
+}
+
+/// The one row of a JSON listing whose `key` is `value`.
+fn row<'a>(listing: &'a Value, key: &str, value: &str) -> &'a Value {
+    let rows: Vec<&Value> = array(listing).iter().filter(|r| r[key] == value).collect();
+    assert_eq!(rows.len(), 1, "rows with {key} = {value}: {listing:#}");
+    rows[0]
 }
 
 /// Calls moto does not implement are classified as `Unavailable`, which the views show as

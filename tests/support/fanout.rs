@@ -1,5 +1,5 @@
 //! SNS → SQS → DLQ → Lambda fixtures: topics, subscriptions, functions and event source
-//! mappings on the shared LocalStack, and a squall [`Backend`] talking to it.
+//! mappings on an emulator, and a squall [`Backend`] talking to it.
 //!
 //! LocalStack facts (2026.3.0, no Docker): CreateFunction succeeds but the function ends in
 //! State `Failed`; ListFunctions and event source mappings still work. Subscribing a queue ARN
@@ -12,21 +12,22 @@ use aws_sdk_lambda::types::{DeadLetterConfig, FunctionCode, Runtime, State};
 use aws_sdk_sns::error::DisplayErrorContext;
 use squall::aws::{Backend, ConnectionInfo};
 
-use super::localstack::{LocalStack, REGION};
+use super::emulator::{Emulator, REGION};
 
-/// The execution role every test function gets (LocalStack does not check it).
+/// The execution role [`create_function`] gives (LocalStack does not check it; moto does, see
+/// `Moto::create_role`).
 pub const LAMBDA_ROLE: &str = "arn:aws:iam::000000000000:role/lambda-role";
 
 /// A squall backend with the real SDK directories (as `squall --endpoint-url` builds them),
-/// pointing at `ls`.
-pub async fn sdk_backend(ls: &LocalStack) -> Backend {
-    let config = ls.sdk_config().await;
+/// pointing at `emulator`.
+pub async fn sdk_backend<S>(emulator: &Emulator<S>) -> Backend {
+    let config = emulator.sdk_config().await;
     squall::aws::sdk_backend(
         &config,
         ConnectionInfo {
             profile: None,
             region: REGION.to_string(),
-            endpoint: Some(ls.endpoint()),
+            endpoint: Some(emulator.endpoint()),
             demo: false,
         },
     )
@@ -147,10 +148,30 @@ pub fn handler_zip() -> Blob {
     ))
 }
 
-/// Creates a python3.12 function and returns its ARN.
+/// Creates a python3.12 function with [`LAMBDA_ROLE`] and returns its ARN.
 pub async fn create_function(
     lambda: &aws_sdk_lambda::Client,
     name: &str,
+    memory_mb: i32,
+    timeout_seconds: i32,
+    dlq_arn: Option<&str>,
+) -> String {
+    create_function_with_role(
+        lambda,
+        name,
+        LAMBDA_ROLE,
+        memory_mb,
+        timeout_seconds,
+        dlq_arn,
+    )
+    .await
+}
+
+/// Creates a python3.12 function running as `role` and returns its ARN.
+pub async fn create_function_with_role(
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+    role: &str,
     memory_mb: i32,
     timeout_seconds: i32,
     dlq_arn: Option<&str>,
@@ -159,7 +180,7 @@ pub async fn create_function(
         .create_function()
         .function_name(name)
         .runtime(Runtime::Python312)
-        .role(LAMBDA_ROLE)
+        .role(role)
         .handler("handler.handler")
         .code(FunctionCode::builder().zip_file(handler_zip()).build())
         .memory_size(memory_mb)
