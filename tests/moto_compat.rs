@@ -30,11 +30,11 @@ use squall::aws::{ApiError, ErrorKind, Page, QueueDirectory};
 use squall::domain::Queue;
 use squall::inventory::collect_queues;
 use support::{
-    MOTO_ACCOUNT_ID, Moto, REGION, create_function_with_role, create_queue, create_topic,
-    map_queue, moto, run_squall, set_redrive, subscribe_queue, unique_name,
+    LEG_FILTER, Leg, MOTO_ACCOUNT_ID, Moto, REGION, create_function_with_role, create_queue,
+    create_topic, map_queue, moto, run_squall, set_redrive, subscribe_legs, subscribe_queue,
+    unique_name,
 };
 
-const FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
 const BATCH_SIZE: i32 = 7;
 /// More than one ListQueues page.
 const MANY: usize = 1_050;
@@ -63,6 +63,13 @@ fn array(value: &Value) -> &Vec<Value> {
     value
         .as_array()
         .unwrap_or_else(|| panic!("not an array: {value}"))
+}
+
+/// The one row of a JSON listing whose `key` is `value`.
+fn row<'a>(listing: &'a Value, key: &str, value: &str) -> &'a Value {
+    let rows: Vec<&Value> = array(listing).iter().filter(|r| r[key] == value).collect();
+    assert_eq!(rows.len(), 1, "rows with {key} = {value}: {listing:#}");
+    rows[0]
 }
 
 /// Names of the listed queues that start with `prefix`, asserting none is listed twice.
@@ -254,28 +261,7 @@ async fn topology_is_read_from_moto() {
     let (sqs, sns, lambda) = (moto.sqs().await, moto.sns().await, moto.lambda().await);
     let base = unique_name("mtopo");
     let topic_arn = create_topic(&sns, &base, &[]).await;
-    let mut legs = Vec::new();
-    for (i, max_receive_count) in [3u32, 4].into_iter().enumerate() {
-        let name = format!("{base}-q{i}");
-        let dlq_name = format!("{base}-q{i}-dlq");
-        let (_, dlq_arn) = create_queue(&sqs, &dlq_name, &[]).await;
-        let (url, arn) = create_queue(&sqs, &name, &[]).await;
-        set_redrive(&sqs, &url, &dlq_arn, max_receive_count).await;
-        let attrs: &[(&str, &str)] = if i == 0 {
-            &[("FilterPolicy", FILTER), ("RawMessageDelivery", "true")]
-        } else {
-            &[]
-        };
-        let subscription_arn = subscribe_queue(&sns, &topic_arn, &arn, attrs).await;
-        legs.push((
-            name,
-            arn,
-            dlq_name,
-            dlq_arn,
-            max_receive_count,
-            subscription_arn,
-        ));
-    }
+    let legs = subscribe_legs(&sqs, &sns, &topic_arn, &base, &[3, 4]).await;
 
     // moto checks that the execution role exists in its IAM.
     let role = moto.create_role(&format!("{base}-role"));
@@ -285,26 +271,27 @@ async fn topology_is_read_from_moto() {
         function_arn,
         format!("arn:aws:lambda:{REGION}:{MOTO_ACCOUNT_ID}:function:{function}")
     );
-    let uuid = map_queue(&lambda, &function, &legs[1].1, BATCH_SIZE, true).await;
+    let uuid = map_queue(&lambda, &function, &legs[1].arn, BATCH_SIZE, true).await;
 
     let args = ["ls", "topology", "--json"];
     let (stdout, stderr) = squall(&args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     let topics = json(&stdout);
-    let found: Vec<&Value> = array(&topics)
-        .iter()
-        .filter(|t| t["arn"] == topic_arn.as_str())
-        .collect();
-    assert_eq!(found.len(), 1, "{topic_arn} listed {} times", found.len());
-    let topic = found[0];
+    let topic = row(&topics, "arn", &topic_arn);
     assert_eq!(topic["name"], base.as_str());
     assert_eq!(topic["fifo"], false);
     let subscriptions = array(&topic["subscriptions"]);
     assert_eq!(subscriptions.len(), 2, "{topic:#}");
 
-    for (i, (name, arn, dlq_name, dlq_arn, max_receive_count, subscription_arn)) in
-        legs.iter().enumerate()
-    {
+    for (i, leg) in legs.iter().enumerate() {
+        let Leg {
+            name,
+            arn,
+            dlq_name,
+            dlq_arn,
+            max_receive_count,
+            subscription_arn,
+        } = leg;
         let sub = subscriptions
             .iter()
             .find(|s| s["arn"] == subscription_arn.as_str())
@@ -313,7 +300,7 @@ async fn topology_is_read_from_moto() {
         assert_eq!(sub["endpoint"], arn.as_str());
         assert_eq!(sub["raw_message_delivery"], i == 0, "{sub:#}");
         if i == 0 {
-            assert_eq!(sub["filter_policy"], json(FILTER), "{sub:#}");
+            assert_eq!(sub["filter_policy"], json(LEG_FILTER), "{sub:#}");
         } else {
             assert_eq!(sub["filter_policy"], Value::Null, "{sub:#}");
         }
@@ -350,7 +337,7 @@ async fn topology_is_read_from_moto() {
     let (text, stderr) = squall(&args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     assert!(text.contains(&base), "{text}");
-    for (name, _, dlq_name, ..) in &legs {
+    for Leg { name, dlq_name, .. } in &legs {
         assert!(text.contains(&format!("queue {name}")), "{name}:\n{text}");
         assert!(
             text.contains(&format!("DLQ {dlq_name}")),
@@ -369,7 +356,7 @@ async fn topology_is_read_from_moto() {
         .filter_map(|q| q["name"].as_str())
         .filter(|n| n.starts_with(&base))
         .collect();
-    let want: BTreeSet<&str> = legs.iter().map(|l| l.2.as_str()).collect();
+    let want: BTreeSet<&str> = legs.iter().map(|l| l.dlq_name.as_str()).collect();
     assert_eq!(dlqs, want, "ls dlq");
 
     // `ls lambdas` shows the function with its mapping.
@@ -387,7 +374,7 @@ async fn topology_is_read_from_moto() {
     let sources = array(&ours["event_sources"]);
     assert_eq!(sources.len(), 1, "{ours:#}");
     assert_eq!(sources[0]["uuid"], uuid.as_str());
-    assert_eq!(sources[0]["event_source_arn"], legs[1].1.as_str());
+    assert_eq!(sources[0]["event_source_arn"], legs[1].arn.as_str());
     assert_eq!(sources[0]["batch_size"], BATCH_SIZE);
 }
 
@@ -439,13 +426,6 @@ async fn listings_degrade_instead_of_failing() {
         functions.iter().all(|f| f["name"].is_string()),
         "a function without a name: {functions:#?}"
     );
-}
-
-/// The one row of a JSON listing whose `key` is `value`.
-fn row<'a>(listing: &'a Value, key: &str, value: &str) -> &'a Value {
-    let rows: Vec<&Value> = array(listing).iter().filter(|r| r[key] == value).collect();
-    assert_eq!(rows.len(), 1, "rows with {key} = {value}: {listing:#}");
-    rows[0]
 }
 
 /// Calls moto does not implement are classified as `Unavailable`, which the views show as

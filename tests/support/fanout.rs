@@ -13,6 +13,7 @@ use aws_sdk_sns::error::DisplayErrorContext;
 use squall::aws::{Backend, ConnectionInfo};
 
 use super::emulator::{Emulator, REGION};
+use super::sqs::{create_queue, set_redrive};
 
 /// The execution role [`create_function`] gives (LocalStack does not check it; moto does, see
 /// `Moto::create_role`).
@@ -76,6 +77,54 @@ pub async fn subscribe_queue(
         })
         .subscription_arn
         .unwrap_or_else(|| panic!("Subscribe {queue_arn}: no SubscriptionArn"))
+}
+
+/// The filter policy of leg 0 in [`subscribe_legs`].
+pub const LEG_FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
+
+/// One subscribed queue of a seeded fan-out and its own DLQ.
+pub struct Leg {
+    pub name: String,
+    pub arn: String,
+    pub dlq_name: String,
+    pub dlq_arn: String,
+    pub max_receive_count: u32,
+    pub subscription_arn: String,
+}
+
+/// Subscribes one queue per entry of `max_receive_counts` to `topic_arn`, each with its own DLQ
+/// after that many receives: queue `{base}-q{i}`, DLQ `{base}-q{i}-dlq`. Leg 0's subscription
+/// has [`LEG_FILTER`] and raw delivery; the others neither.
+pub async fn subscribe_legs(
+    sqs: &aws_sdk_sqs::Client,
+    sns: &aws_sdk_sns::Client,
+    topic_arn: &str,
+    base: &str,
+    max_receive_counts: &[u32],
+) -> Vec<Leg> {
+    let mut legs = Vec::new();
+    for (i, &max_receive_count) in max_receive_counts.iter().enumerate() {
+        let name = format!("{base}-q{i}");
+        let dlq_name = format!("{base}-q{i}-dlq");
+        let (_, dlq_arn) = create_queue(sqs, &dlq_name, &[]).await;
+        let (url, arn) = create_queue(sqs, &name, &[]).await;
+        set_redrive(sqs, &url, &dlq_arn, max_receive_count).await;
+        let attrs: &[(&str, &str)] = if i == 0 {
+            &[("FilterPolicy", LEG_FILTER), ("RawMessageDelivery", "true")]
+        } else {
+            &[]
+        };
+        let subscription_arn = subscribe_queue(sns, topic_arn, &arn, attrs).await;
+        legs.push(Leg {
+            name,
+            arn,
+            dlq_name,
+            dlq_arn,
+            max_receive_count,
+            subscription_arn,
+        });
+    }
+    legs
 }
 
 /// A zip archive with one stored (uncompressed) file.
