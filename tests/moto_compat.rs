@@ -284,20 +284,12 @@ async fn topology_is_read_from_moto() {
     assert_eq!(subscriptions.len(), 2, "{topic:#}");
 
     for (i, leg) in legs.iter().enumerate() {
-        let Leg {
-            name,
-            arn,
-            dlq_name,
-            dlq_arn,
-            max_receive_count,
-            subscription_arn,
-        } = leg;
         let sub = subscriptions
             .iter()
-            .find(|s| s["arn"] == subscription_arn.as_str())
-            .unwrap_or_else(|| panic!("{subscription_arn} not listed: {topic:#}"));
+            .find(|s| s["arn"] == leg.subscription_arn.as_str())
+            .unwrap_or_else(|| panic!("{} not listed: {topic:#}", leg.subscription_arn));
         assert_eq!(sub["protocol"], "sqs");
-        assert_eq!(sub["endpoint"], arn.as_str());
+        assert_eq!(sub["endpoint"], leg.arn.as_str());
         assert_eq!(sub["raw_message_delivery"], i == 0, "{sub:#}");
         if i == 0 {
             assert_eq!(sub["filter_policy"], json(LEG_FILTER), "{sub:#}");
@@ -307,19 +299,19 @@ async fn topology_is_read_from_moto() {
         assert!(sub.get("warning").is_none(), "{sub:#}");
 
         let queue = &sub["queue"];
-        assert_eq!(queue["name"], name.as_str(), "{sub:#}");
-        assert_eq!(queue["arn"], arn.as_str());
+        assert_eq!(queue["name"], leg.name.as_str(), "{sub:#}");
+        assert_eq!(queue["arn"], leg.arn.as_str());
         assert_eq!(
             queue["url"],
-            format!("{}/{MOTO_ACCOUNT_ID}/{name}", moto.endpoint())
+            format!("{}/{MOTO_ACCOUNT_ID}/{}", moto.endpoint(), leg.name)
         );
-        assert_eq!(queue["dlq_arn"], dlq_arn.as_str());
-        assert_eq!(queue["max_receive_count"], *max_receive_count);
+        assert_eq!(queue["dlq_arn"], leg.dlq_arn.as_str());
+        assert_eq!(queue["max_receive_count"], leg.max_receive_count);
         // moto has no DeadLetterQueueSourceArn: the DLQ is found from the RedrivePolicy.
         let dlq = &queue["dlq"];
-        assert!(dlq.is_object(), "dlq of {name}: {dlq}");
-        assert_eq!(dlq["name"], dlq_name.as_str());
-        assert_eq!(dlq["arn"], dlq_arn.as_str());
+        assert!(dlq.is_object(), "dlq of {}: {dlq}", leg.name);
+        assert_eq!(dlq["name"], leg.dlq_name.as_str());
+        assert_eq!(dlq["arn"], leg.dlq_arn.as_str());
 
         let consumers = array(&queue["consumers"]);
         if i == 1 {
