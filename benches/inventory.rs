@@ -39,17 +39,10 @@
 //! inventory -- [OPTIONS]`. Under `cargo test --all-targets` (no `--bench` argument) it does
 //! nothing.
 
-/// The tests' loopback proxy: latency for the main table, throttling for the second.
-#[allow(dead_code)]
-#[path = "../tests/support/fault_proxy.rs"]
-mod fault_proxy;
+/// The integration tests' emulator harness and loopback fault proxy.
 #[allow(dead_code, unused_imports)]
-#[path = "../tests/support/localstack.rs"]
-mod localstack;
-/// The emulator process helpers `localstack` uses (as `super::process`).
-#[allow(dead_code, unused_imports)]
-#[path = "../tests/support/process.rs"]
-mod process;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 // A crate root looks for modules beside it, so the benchmark's own files say where they are.
 #[path = "inventory/options.rs"]
@@ -68,12 +61,12 @@ use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::QueueAttributeName;
 use tokio::runtime::Runtime;
 
-use fault_proxy::{FaultProxy, Faults};
-use localstack::{LocalStack, REGION};
 use options::{Options, USAGE, parse_args};
 use report::{
     Row, ThrottleRow, localstack_version, machine_facts, print_table, print_throttle_table,
 };
+use support::fault_proxy::{FaultProxy, Faults};
+use support::{LocalStack, REGION};
 
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {

@@ -26,7 +26,7 @@ use squall::aws::{ApiError, ErrorKind, LambdaDirectory, QueueDirectory, TopicDir
 use squall::domain::{EventSourceMapping, LambdaFunction, Subscription};
 use support::{
     ACCOUNT_ID, REGION, create_function, create_queue, create_topic, localstack, map_queue,
-    set_redrive, settled_state, subscribe_queue, unique_name,
+    set_redrive, settled_state, subscribe_queue, unique_name, unreachable_sdk_config,
 };
 
 /// Upper bound on pages walked, so that a token that never ends fails instead of hanging.
@@ -535,18 +535,7 @@ async fn dead_letter_sources_of_a_missing_queue_are_not_found() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_endpoint_is_a_connection_error_for_topics_and_lambdas() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(REGION))
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::for_tests())
-        .retry_config(aws_config::retry::RetryConfig::disabled())
-        .load()
-        .await;
+    let config = unreachable_sdk_config().await;
     let topics = SdkTopics::new(aws_sdk_sns::Client::new(&config));
     let lambdas = SdkLambdas::new(aws_sdk_lambda::Client::new(&config));
     let queues = SdkQueues::new(aws_sdk_sqs::Client::new(&config), REGION.to_string());

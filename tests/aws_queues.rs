@@ -11,11 +11,14 @@ use squall::aws::sqs::SdkQueues;
 use squall::aws::{ErrorKind, QueueDirectory};
 use squall::inventory::Inventory;
 use squall::inventory::collect_queues;
-use support::{create_queue, localstack, send_messages, set_redrive, unique_name, wait_until};
+use support::{
+    REGION, create_queue, localstack, run_squall, send_messages, set_redrive, unique_name,
+    unreachable_sdk_config, wait_until,
+};
 
 async fn directory() -> Arc<dyn QueueDirectory> {
     let sqs = localstack().sqs().await;
-    Arc::new(SdkQueues::new(sqs, "us-east-1".to_string()))
+    Arc::new(SdkQueues::new(sqs, REGION.to_string()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,19 +183,8 @@ async fn a_deleted_queue_is_reported_as_not_found() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_endpoint_is_a_connection_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::for_tests())
-        .retry_config(aws_config::retry::RetryConfig::disabled())
-        .load()
-        .await;
-    let directory = SdkQueues::new(aws_sdk_sqs::Client::new(&config), "us-east-1".to_string());
+    let config = unreachable_sdk_config().await;
+    let directory = SdkQueues::new(aws_sdk_sqs::Client::new(&config), REGION.to_string());
     let error = directory
         .list_queue_urls(None, None)
         .await
@@ -209,28 +201,8 @@ async fn ls_queues_json_against_localstack() {
     let (url, _) = create_queue(&sqs, &base, &[]).await;
     set_redrive(&sqs, &url, &dlq_arn, 7).await;
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_squall"))
-        .args([
-            "--endpoint-url",
-            &ls.endpoint(),
-            "--region",
-            "us-east-1",
-            "ls",
-            "queues",
-            "--json",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run squall");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let queues: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let (stdout, _) = run_squall(ls, &["ls", "queues", "--json"]).await;
+    let queues: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let queue = queues
         .as_array()
         .expect("array")

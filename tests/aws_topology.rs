@@ -15,13 +15,12 @@ use serde_json::Value;
 use squall::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, TopicNode};
 use squall::inventory::{Collected, Source, collect_inventory};
 use support::{
-    ACCOUNT_ID, REGION, create_function, create_queue, create_topic, localstack, map_queue,
-    sdk_backend, send_messages, set_redrive, settled_state, subscribe_queue, unique_name,
-    wait_until,
+    ACCOUNT_ID, LEG_FILTER, Leg, REGION, create_function, create_queue, create_topic, localstack,
+    map_queue, run_squall, sdk_backend, send_messages, set_redrive, settled_state, subscribe_legs,
+    subscribe_queue, unique_name, wait_until,
 };
 
 const CONCURRENCY: usize = 8;
-const FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
 const BATCH_SIZE: i32 = 7;
 
 /// Loads every source through the SDK directories, as `squall ls topology` does.
@@ -76,16 +75,6 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
-/// One subscribed queue of a seeded fan-out and its own DLQ.
-struct Leg {
-    name: String,
-    arn: String,
-    dlq_name: String,
-    dlq_arn: String,
-    max_receive_count: u32,
-    subscription_arn: String,
-}
-
 /// A standard topic feeding three queues, each with its own DLQ (maxReceiveCount 3, 4, 5).
 /// Leg 0's subscription has a filter policy and raw delivery; leg 1 has a Lambda consumer.
 struct FanOut {
@@ -101,28 +90,7 @@ async fn seed_fan_out(prefix: &str) -> FanOut {
     let (sqs, sns, lambda) = (ls.sqs().await, ls.sns().await, ls.lambda().await);
     let base = unique_name(prefix);
     let topic_arn = create_topic(&sns, &base, &[]).await;
-    let mut legs = Vec::new();
-    for (i, max_receive_count) in [3u32, 4, 5].into_iter().enumerate() {
-        let name = format!("{base}-q{i}");
-        let dlq_name = format!("{base}-q{i}-dlq");
-        let (_, dlq_arn) = create_queue(&sqs, &dlq_name, &[]).await;
-        let (url, arn) = create_queue(&sqs, &name, &[]).await;
-        set_redrive(&sqs, &url, &dlq_arn, max_receive_count).await;
-        let attrs: &[(&str, &str)] = if i == 0 {
-            &[("FilterPolicy", FILTER), ("RawMessageDelivery", "true")]
-        } else {
-            &[]
-        };
-        let subscription_arn = subscribe_queue(&sns, &topic_arn, &arn, attrs).await;
-        legs.push(Leg {
-            name,
-            arn,
-            dlq_name,
-            dlq_arn,
-            max_receive_count,
-            subscription_arn,
-        });
-    }
+    let legs = subscribe_legs(&sqs, &sns, &topic_arn, &base, &[3, 4, 5]).await;
     let function = format!("{base}-fn");
     let function_arn = create_function(&lambda, &function, 128, 3, None).await;
     settled_state(&lambda, &function).await;
@@ -158,7 +126,7 @@ async fn seeded_fan_out_reads_correctly() {
         assert_eq!(sub.dlq, None);
         assert_eq!(sub.warning, None);
         if i == 0 {
-            assert_eq!(sub.filter_policy, Some(json(FILTER)));
+            assert_eq!(sub.filter_policy, Some(json(LEG_FILTER)));
             assert!(sub.raw_message_delivery);
         } else {
             assert_eq!(sub.filter_policy, None);
@@ -211,35 +179,9 @@ async fn seeded_fan_out_reads_correctly() {
     assert!(stray.is_empty(), "listed as unsubscribed: {stray:?}");
 }
 
-/// Runs the built binary against the shared LocalStack.
+/// Runs the built binary against the shared LocalStack; returns its stdout.
 async fn squall(args: &[&str]) -> String {
-    let home = tempfile::tempdir().expect("tempdir");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"))
-        .args([
-            "--endpoint-url",
-            &localstack().endpoint(),
-            "--region",
-            REGION,
-        ])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "squall {args:?}: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
+    let (stdout, stderr) = run_squall(localstack(), args).await;
     // Per-queue warnings may come from queues other tests delete meanwhile; a failed
     // listing may not.
     assert!(
@@ -308,7 +250,7 @@ async fn ls_topology_json_end_to_end() {
         assert_eq!(sub["raw_message_delivery"], i == 0);
         assert_eq!(sub["dlq_arn"], Value::Null);
         if i == 0 {
-            assert_eq!(sub["filter_policy"], json(FILTER));
+            assert_eq!(sub["filter_policy"], json(LEG_FILTER));
         } else {
             assert_eq!(sub["filter_policy"], Value::Null);
         }

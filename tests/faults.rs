@@ -182,7 +182,7 @@ async fn canned_server(faults: Faults) -> FaultProxy {
 
 /// squall's SDK backend talking to `server` (the SDK's default retries: 3 attempts).
 async fn backend_for(server: &FaultProxy) -> squall::aws::Backend {
-    let config = support::process::emulator_sdk_config(server.endpoint()).await;
+    let config = support::emulator::emulator_sdk_config(server.endpoint()).await;
     squall::aws::sdk_backend(
         &config,
         squall::aws::ConnectionInfo {

@@ -23,7 +23,6 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
-use aws_sdk_lambda::types::{FunctionCode, Runtime};
 use aws_sdk_sqs::error::DisplayErrorContext;
 use futures::StreamExt;
 use serde_json::Value;
@@ -32,46 +31,18 @@ use squall::aws::{ApiError, ErrorKind, Page, QueueDirectory};
 use squall::domain::Queue;
 use squall::inventory::collect_queues;
 use support::{
-    MOTO_ACCOUNT_ID, Moto, REGION, create_queue, create_topic, handler_zip, map_queue, moto,
-    set_redrive, subscribe_queue, unique_name,
+    LEG_FILTER, Leg, MOTO_ACCOUNT_ID, Moto, REGION, create_function_with_role, create_queue,
+    create_topic, map_queue, moto, run_squall, set_redrive, subscribe_legs, subscribe_queue,
+    unique_name,
 };
 
-const FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
 const BATCH_SIZE: i32 = 7;
 /// More than one ListQueues page.
 const MANY: usize = 1_050;
 
 /// Runs the built binary against the shared moto; returns (stdout, stderr) of a successful run.
 async fn squall(args: &[&str]) -> (String, String) {
-    squall_at(moto(), args).await
-}
-
-/// Runs the built binary against `moto`; returns (stdout, stderr) of a successful run.
-async fn squall_at(moto: &Moto, args: &[&str]) -> (String, String) {
-    let home = tempfile::tempdir().expect("tempdir");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"))
-        .args(["--endpoint-url", &moto.endpoint(), "--region", REGION])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        output.status.success(),
-        "squall {args:?} against moto: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    (stdout, stderr)
+    run_squall(moto(), args).await
 }
 
 /// Asserts that every warning on stderr is about a call moto lacks ("unavailable"), never a
@@ -93,6 +64,13 @@ fn array(value: &Value) -> &Vec<Value> {
     value
         .as_array()
         .unwrap_or_else(|| panic!("not an array: {value}"))
+}
+
+/// The one row of a JSON listing whose `key` is `value`.
+fn row<'a>(listing: &'a Value, key: &str, value: &str) -> &'a Value {
+    let rows: Vec<&Value> = array(listing).iter().filter(|r| r[key] == value).collect();
+    assert_eq!(rows.len(), 1, "rows with {key} = {value}: {listing:#}");
+    rows[0]
 }
 
 /// Names of the listed queues that start with `prefix`, asserting none is listed twice.
@@ -259,7 +237,7 @@ async fn more_than_1000_queues_are_each_listed_once() {
 
     // The binary, end to end.
     let args = ["ls", "queues", "--json"];
-    let (stdout, stderr) = squall_at(moto, &args).await;
+    let (stdout, stderr) = run_squall(moto, &args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     eprintln!(
         "squall ls queues done at {:.1} s",
@@ -284,98 +262,57 @@ async fn topology_is_read_from_moto() {
     let (sqs, sns, lambda) = (moto.sqs().await, moto.sns().await, moto.lambda().await);
     let base = unique_name("mtopo");
     let topic_arn = create_topic(&sns, &base, &[]).await;
-    let mut legs = Vec::new();
-    for (i, max_receive_count) in [3u32, 4].into_iter().enumerate() {
-        let name = format!("{base}-q{i}");
-        let dlq_name = format!("{base}-q{i}-dlq");
-        let (_, dlq_arn) = create_queue(&sqs, &dlq_name, &[]).await;
-        let (url, arn) = create_queue(&sqs, &name, &[]).await;
-        set_redrive(&sqs, &url, &dlq_arn, max_receive_count).await;
-        let attrs: &[(&str, &str)] = if i == 0 {
-            &[("FilterPolicy", FILTER), ("RawMessageDelivery", "true")]
-        } else {
-            &[]
-        };
-        let subscription_arn = subscribe_queue(&sns, &topic_arn, &arn, attrs).await;
-        legs.push((
-            name,
-            arn,
-            dlq_name,
-            dlq_arn,
-            max_receive_count,
-            subscription_arn,
-        ));
-    }
+    let legs = subscribe_legs(&sqs, &sns, &topic_arn, &base, &[3, 4]).await;
 
     // moto checks that the execution role exists in its IAM.
     let role = moto.create_role(&format!("{base}-role"));
     let function = format!("{base}-fn");
-    let function_arn = lambda
-        .create_function()
-        .function_name(&function)
-        .runtime(Runtime::Python312)
-        .role(&role)
-        .handler("handler.handler")
-        .code(FunctionCode::builder().zip_file(handler_zip()).build())
-        .memory_size(128)
-        .timeout(3)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("CreateFunction {function}: {}", DisplayErrorContext(&e)))
-        .function_arn
-        .expect("FunctionArn");
+    let function_arn = create_function_with_role(&lambda, &function, &role, 128, 3, None).await;
     assert_eq!(
         function_arn,
         format!("arn:aws:lambda:{REGION}:{MOTO_ACCOUNT_ID}:function:{function}")
     );
-    let uuid = map_queue(&lambda, &function, &legs[1].1, BATCH_SIZE, true).await;
+    let uuid = map_queue(&lambda, &function, &legs[1].arn, BATCH_SIZE, true).await;
 
     let args = ["ls", "topology", "--json"];
     let (stdout, stderr) = squall(&args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     let topics = json(&stdout);
-    let found: Vec<&Value> = array(&topics)
-        .iter()
-        .filter(|t| t["arn"] == topic_arn.as_str())
-        .collect();
-    assert_eq!(found.len(), 1, "{topic_arn} listed {} times", found.len());
-    let topic = found[0];
+    let topic = row(&topics, "arn", &topic_arn);
     assert_eq!(topic["name"], base.as_str());
     assert_eq!(topic["fifo"], false);
     let subscriptions = array(&topic["subscriptions"]);
     assert_eq!(subscriptions.len(), 2, "{topic:#}");
 
-    for (i, (name, arn, dlq_name, dlq_arn, max_receive_count, subscription_arn)) in
-        legs.iter().enumerate()
-    {
+    for (i, leg) in legs.iter().enumerate() {
         let sub = subscriptions
             .iter()
-            .find(|s| s["arn"] == subscription_arn.as_str())
-            .unwrap_or_else(|| panic!("{subscription_arn} not listed: {topic:#}"));
+            .find(|s| s["arn"] == leg.subscription_arn.as_str())
+            .unwrap_or_else(|| panic!("{} not listed: {topic:#}", leg.subscription_arn));
         assert_eq!(sub["protocol"], "sqs");
-        assert_eq!(sub["endpoint"], arn.as_str());
+        assert_eq!(sub["endpoint"], leg.arn.as_str());
         assert_eq!(sub["raw_message_delivery"], i == 0, "{sub:#}");
         if i == 0 {
-            assert_eq!(sub["filter_policy"], json(FILTER), "{sub:#}");
+            assert_eq!(sub["filter_policy"], json(LEG_FILTER), "{sub:#}");
         } else {
             assert_eq!(sub["filter_policy"], Value::Null, "{sub:#}");
         }
         assert!(sub.get("warning").is_none(), "{sub:#}");
 
         let queue = &sub["queue"];
-        assert_eq!(queue["name"], name.as_str(), "{sub:#}");
-        assert_eq!(queue["arn"], arn.as_str());
+        assert_eq!(queue["name"], leg.name.as_str(), "{sub:#}");
+        assert_eq!(queue["arn"], leg.arn.as_str());
         assert_eq!(
             queue["url"],
-            format!("{}/{MOTO_ACCOUNT_ID}/{name}", moto.endpoint())
+            format!("{}/{MOTO_ACCOUNT_ID}/{}", moto.endpoint(), leg.name)
         );
-        assert_eq!(queue["dlq_arn"], dlq_arn.as_str());
-        assert_eq!(queue["max_receive_count"], *max_receive_count);
+        assert_eq!(queue["dlq_arn"], leg.dlq_arn.as_str());
+        assert_eq!(queue["max_receive_count"], leg.max_receive_count);
         // moto has no DeadLetterQueueSourceArn: the DLQ is found from the RedrivePolicy.
         let dlq = &queue["dlq"];
-        assert!(dlq.is_object(), "dlq of {name}: {dlq}");
-        assert_eq!(dlq["name"], dlq_name.as_str());
-        assert_eq!(dlq["arn"], dlq_arn.as_str());
+        assert!(dlq.is_object(), "dlq of {}: {dlq}", leg.name);
+        assert_eq!(dlq["name"], leg.dlq_name.as_str());
+        assert_eq!(dlq["arn"], leg.dlq_arn.as_str());
 
         let consumers = array(&queue["consumers"]);
         if i == 1 {
@@ -393,7 +330,7 @@ async fn topology_is_read_from_moto() {
     let (text, stderr) = squall(&args).await;
     assert_only_unavailable_warnings(&args, &stderr);
     assert!(text.contains(&base), "{text}");
-    for (name, _, dlq_name, ..) in &legs {
+    for Leg { name, dlq_name, .. } in &legs {
         assert!(text.contains(&format!("queue {name}")), "{name}:\n{text}");
         assert!(
             text.contains(&format!("DLQ {dlq_name}")),
@@ -412,7 +349,7 @@ async fn topology_is_read_from_moto() {
         .filter_map(|q| q["name"].as_str())
         .filter(|n| n.starts_with(&base))
         .collect();
-    let want: BTreeSet<&str> = legs.iter().map(|l| l.2.as_str()).collect();
+    let want: BTreeSet<&str> = legs.iter().map(|l| l.dlq_name.as_str()).collect();
     assert_eq!(dlqs, want, "ls dlq");
 
     // `ls lambdas` shows the function with its mapping.
@@ -430,19 +367,25 @@ async fn topology_is_read_from_moto() {
     let sources = array(&ours["event_sources"]);
     assert_eq!(sources.len(), 1, "{ours:#}");
     assert_eq!(sources[0]["uuid"], uuid.as_str());
-    assert_eq!(sources[0]["event_source_arn"], legs[1].1.as_str());
+    assert_eq!(sources[0]["event_source_arn"], legs[1].arn.as_str());
     assert_eq!(sources[0]["batch_size"], BATCH_SIZE);
 }
 
-/// Every `ls` view works against moto; what moto lacks is a warning, not a failure.
+/// Every `ls` view works against moto and lists what this test made (so none of the checks
+/// below can pass on an empty listing); what moto lacks is a warning, not a failure.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listings_degrade_instead_of_failing() {
     let moto = moto();
-    let (sqs, sns) = (moto.sqs().await, moto.sns().await);
+    let (sqs, sns, lambda) = (moto.sqs().await, moto.sns().await, moto.lambda().await);
     let base = unique_name("mdeg");
     let topic_arn = create_topic(&sns, &base, &[]).await;
-    let (_, queue_arn) = create_queue(&sqs, &format!("{base}-q"), &[]).await;
+    let (_, dlq_arn) = create_queue(&sqs, &format!("{base}-dlq"), &[]).await;
+    let (queue_url, queue_arn) = create_queue(&sqs, &format!("{base}-q"), &[]).await;
+    set_redrive(&sqs, &queue_url, &dlq_arn, 3).await;
     subscribe_queue(&sns, &topic_arn, &queue_arn, &[]).await;
+    let role = moto.create_role(&format!("{base}-role"));
+    let function = format!("{base}-fn");
+    let function_arn = create_function_with_role(&lambda, &function, &role, 128, 3, None).await;
 
     let mut outputs = BTreeMap::new();
     for what in ["lambdas", "topics", "subscriptions", "queues", "dlq"] {
@@ -459,24 +402,22 @@ async fn listings_degrade_instead_of_failing() {
         }
     }
 
-    let topic = array(&outputs["topics"])
-        .iter()
-        .find(|t| t["arn"] == topic_arn.as_str())
-        .unwrap_or_else(|| panic!("{topic_arn} not in ls topics"));
+    let topic = row(&outputs["topics"], "arn", &topic_arn);
     assert_eq!(topic["name"], base.as_str());
     assert_eq!(topic["subscriptions"], 1);
     assert_eq!(topic["sqs_subscriptions"], 1);
     assert!(topic.get("warning").is_none(), "{topic:#}");
+    let subscription = row(&outputs["subscriptions"], "endpoint", &queue_arn);
+    assert_eq!(subscription["topic_arn"], topic_arn.as_str());
+    let queue = row(&outputs["queues"], "arn", &queue_arn);
+    assert_eq!(queue["dlq_arn"], dlq_arn.as_str());
+    row(&outputs["dlq"], "arn", &dlq_arn);
+    let function_row = row(&outputs["lambdas"], "arn", &function_arn);
+    assert_eq!(function_row["name"], function.as_str());
+    let functions = array(&outputs["lambdas"]);
     assert!(
-        array(&outputs["subscriptions"])
-            .iter()
-            .any(|s| s["topic_arn"] == topic_arn.as_str() && s["endpoint"] == queue_arn.as_str()),
-        "ls subscriptions"
-    );
-    assert!(
-        array(&outputs["lambdas"])
-            .iter()
-            .all(|f| f["name"].is_string())
+        functions.iter().all(|f| f["name"].is_string()),
+        "a function without a name: {functions:#?}"
     );
 }
 

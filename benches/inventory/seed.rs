@@ -8,7 +8,7 @@ use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures::StreamExt;
 
-use super::localstack::{self, ACCOUNT_ID, REGION};
+use super::support::{self, ACCOUNT_ID, REGION};
 
 /// Every 10th queue (i % 10 == 3) gets a RedrivePolicy to queue i - 3 (i % 10 == 0).
 const REDRIVE_EVERY: usize = 10;
@@ -74,7 +74,7 @@ pub async fn seed(sqs: &aws_sdk_sqs::Client, from: usize, to: usize, concurrency
     )
     .for_each_concurrent(concurrency, |(i, url)| async move {
         let dlq_arn = queue_arn(&queue_name(i - REDRIVE_SOURCE));
-        localstack::set_redrive(sqs, url, &dlq_arn, 5).await;
+        support::set_redrive(sqs, url, &dlq_arn, 5).await;
     })
     .await;
 
@@ -83,7 +83,7 @@ pub async fn seed(sqs: &aws_sdk_sqs::Client, from: usize, to: usize, concurrency
             .filter(|(i, _)| i.is_multiple_of(MESSAGES_EVERY)),
     )
     .for_each_concurrent(concurrency, |(_, url)| async move {
-        localstack::send_messages(sqs, url, MESSAGES_PER_QUEUE).await;
+        support::send_messages(sqs, url, MESSAGES_PER_QUEUE).await;
     })
     .await;
 }

@@ -1,5 +1,5 @@
 //! SNS → SQS → DLQ → Lambda fixtures: topics, subscriptions, functions and event source
-//! mappings on the shared LocalStack, and a squall [`Backend`] talking to it.
+//! mappings on an emulator, and a squall [`Backend`] talking to it.
 //!
 //! LocalStack facts (2026.3.0, no Docker): CreateFunction succeeds but the function ends in
 //! State `Failed`; ListFunctions and event source mappings still work. Subscribing a queue ARN
@@ -12,21 +12,23 @@ use aws_sdk_lambda::types::{DeadLetterConfig, FunctionCode, Runtime, State};
 use aws_sdk_sns::error::DisplayErrorContext;
 use squall::aws::{Backend, ConnectionInfo};
 
-use super::localstack::{LocalStack, REGION};
+use super::emulator::{Emulator, REGION};
+use super::sqs::{create_queue, set_redrive};
 
-/// The execution role every test function gets (LocalStack does not check it).
+/// The execution role [`create_function`] gives (LocalStack does not check it; moto does, see
+/// `Moto::create_role`).
 pub const LAMBDA_ROLE: &str = "arn:aws:iam::000000000000:role/lambda-role";
 
 /// A squall backend with the real SDK directories (as `squall --endpoint-url` builds them),
-/// pointing at `ls`.
-pub async fn sdk_backend(ls: &LocalStack) -> Backend {
-    let config = ls.sdk_config().await;
+/// pointing at `emulator`.
+pub async fn sdk_backend<S>(emulator: &Emulator<S>) -> Backend {
+    let config = emulator.sdk_config().await;
     squall::aws::sdk_backend(
         &config,
         ConnectionInfo {
             profile: None,
             region: REGION.to_string(),
-            endpoint: Some(ls.endpoint()),
+            endpoint: Some(emulator.endpoint()),
             demo: false,
         },
     )
@@ -75,6 +77,54 @@ pub async fn subscribe_queue(
         })
         .subscription_arn
         .unwrap_or_else(|| panic!("Subscribe {queue_arn}: no SubscriptionArn"))
+}
+
+/// The filter policy of leg 0 in [`subscribe_legs`].
+pub const LEG_FILTER: &str = r#"{"type":["order_placed"],"amount":[{"numeric":[">",100]}]}"#;
+
+/// One subscribed queue of a seeded fan-out and its own DLQ.
+pub struct Leg {
+    pub name: String,
+    pub arn: String,
+    pub dlq_name: String,
+    pub dlq_arn: String,
+    pub max_receive_count: u32,
+    pub subscription_arn: String,
+}
+
+/// Subscribes one queue per entry of `max_receive_counts` to `topic_arn`, each with its own DLQ
+/// after that many receives: queue `{base}-q{i}`, DLQ `{base}-q{i}-dlq`. Leg 0's subscription
+/// has [`LEG_FILTER`] and raw delivery; the others neither.
+pub async fn subscribe_legs(
+    sqs: &aws_sdk_sqs::Client,
+    sns: &aws_sdk_sns::Client,
+    topic_arn: &str,
+    base: &str,
+    max_receive_counts: &[u32],
+) -> Vec<Leg> {
+    let mut legs = Vec::new();
+    for (i, &max_receive_count) in max_receive_counts.iter().enumerate() {
+        let name = format!("{base}-q{i}");
+        let dlq_name = format!("{base}-q{i}-dlq");
+        let (_, dlq_arn) = create_queue(sqs, &dlq_name, &[]).await;
+        let (url, arn) = create_queue(sqs, &name, &[]).await;
+        set_redrive(sqs, &url, &dlq_arn, max_receive_count).await;
+        let attrs: &[(&str, &str)] = if i == 0 {
+            &[("FilterPolicy", LEG_FILTER), ("RawMessageDelivery", "true")]
+        } else {
+            &[]
+        };
+        let subscription_arn = subscribe_queue(sns, topic_arn, &arn, attrs).await;
+        legs.push(Leg {
+            name,
+            arn,
+            dlq_name,
+            dlq_arn,
+            max_receive_count,
+            subscription_arn,
+        });
+    }
+    legs
 }
 
 /// A zip archive with one stored (uncompressed) file.
@@ -147,10 +197,30 @@ pub fn handler_zip() -> Blob {
     ))
 }
 
-/// Creates a python3.12 function and returns its ARN.
+/// Creates a python3.12 function with [`LAMBDA_ROLE`] and returns its ARN.
 pub async fn create_function(
     lambda: &aws_sdk_lambda::Client,
     name: &str,
+    memory_mb: i32,
+    timeout_seconds: i32,
+    dlq_arn: Option<&str>,
+) -> String {
+    create_function_with_role(
+        lambda,
+        name,
+        LAMBDA_ROLE,
+        memory_mb,
+        timeout_seconds,
+        dlq_arn,
+    )
+    .await
+}
+
+/// Creates a python3.12 function running as `role` and returns its ARN.
+pub async fn create_function_with_role(
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+    role: &str,
     memory_mb: i32,
     timeout_seconds: i32,
     dlq_arn: Option<&str>,
@@ -159,7 +229,7 @@ pub async fn create_function(
         .create_function()
         .function_name(name)
         .runtime(Runtime::Python312)
-        .role(LAMBDA_ROLE)
+        .role(role)
         .handler("handler.handler")
         .code(FunctionCode::builder().zip_file(handler_zip()).build())
         .memory_size(memory_mb)

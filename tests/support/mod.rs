@@ -7,13 +7,19 @@
 //! Each test binary includes this module separately and uses only part of it.
 #![allow(dead_code, unused_imports)]
 
+pub mod emulator;
 pub mod fanout;
 pub mod fault_proxy;
 pub mod localstack;
 pub mod moto;
 pub mod process;
+pub mod sqs;
+pub mod squall_cli;
 
+pub use emulator::{REGION, unique_name, unreachable_sdk_config, wait_until};
 pub use fanout::*;
 pub use fault_proxy::*;
 pub use localstack::*;
 pub use moto::*;
+pub use sqs::*;
+pub use squall_cli::*;

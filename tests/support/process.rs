@@ -1,8 +1,8 @@
-//! Emulator processes for integration tests: a free loopback port, a process group that is
-//! always stopped (explicitly, or by a watchdog once the test process is gone), and a minimal
+//! Operating-system plumbing for emulator processes: a free loopback port, a process group that
+//! is always stopped (explicitly, or by a watchdog once the test process is gone), and a minimal
 //! HTTP/1.0 client for readiness probes and the odd raw request.
 //!
-//! Shared by [`super::localstack`] and [`super::moto`].
+//! Used by [`super::emulator`], which knows nothing of signals and sockets.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -14,26 +14,6 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// The region every emulator test uses.
-pub const REGION: &str = "us-east-1";
-
-/// SDK configuration for an emulator at `endpoint`: region us-east-1, static credentials
-/// `test`/`test`, latest behavior version. Shared by LocalStack and moto.
-pub async fn emulator_sdk_config(endpoint: String) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "squall-tests",
-        ))
-        .endpoint_url(endpoint)
-        .load()
-        .await
-}
 
 /// A child process leading its own process group (it may spawn children), watched by a
 /// detached watchdog, with its stdout/stderr in a log file.
@@ -145,40 +125,6 @@ impl Drop for GroupProcess {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// The repository root (where Cargo.toml is).
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/emulators/logs`, created if missing.
-pub fn logs_dir(root: &Path) -> PathBuf {
-    let dir = root.join("target/emulators/logs");
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
-    dir
-}
-
-/// A venv directory from `var` (relative to the repo root if relative), else `default` under
-/// the repo root: the same rule as the install scripts.
-pub fn venv_dir(root: &Path, var: &str, default: &str) -> PathBuf {
-    match std::env::var_os(var) {
-        Some(v) if !v.is_empty() => root.join(v),
-        _ => root.join(default),
-    }
-}
-
-/// Runs an idempotent install script from `scripts/` (instant when already installed;
-/// flock-safe).
-pub fn run_install_script(root: &Path, name: &str) {
-    let script = root.join("scripts").join(name);
-    let status = Command::new("bash")
-        .arg(&script)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .status()
-        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
-    assert!(status.success(), "{} failed ({status})", script.display());
 }
 
 /// A loopback port that was free a moment ago (callers retry if somebody takes it meanwhile).

@@ -1,0 +1,38 @@
+//! The built `squall` binary run the way a user runs it against an emulator: endpoint and
+//! region on the command line, test credentials in the environment, and nothing from the AWS
+//! settings or the home directory of whoever runs the tests.
+
+use super::emulator::{Emulator, REGION};
+
+/// Runs `squall --endpoint-url ENDPOINT --region us-east-1 ARGS…` against `emulator` and
+/// returns the (stdout, stderr) of a successful run; any other run fails the test with both.
+pub async fn run_squall<S>(emulator: &Emulator<S>, args: &[&str]) -> (String, String) {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    let output = command
+        .args(["--endpoint-url", &emulator.endpoint(), "--region", REGION])
+        .args(args)
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("running squall");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "squall {args:?} against {}: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        emulator.endpoint(),
+        output.status
+    );
+    (stdout, stderr)
+}
