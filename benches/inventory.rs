@@ -40,7 +40,6 @@
 //! nothing.
 
 /// The integration tests' emulator harness and loopback fault proxy.
-#[allow(dead_code, unused_imports)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
