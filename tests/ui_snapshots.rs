@@ -414,3 +414,11 @@ fn topology_and_tables_badge_a_failed_listing_alike() {
         );
     }
 }
+
+#[test]
+fn narrow_tables_keep_the_name_and_drop_counts() {
+    let mut app = demo_app();
+    let screen = render(&mut app, 40, 10);
+    assert!(screen.contains("audit-log-dlq"), "{screen}");
+    assert!(!screen.contains("MAX RECV"), "{screen}");
+}

@@ -55,8 +55,12 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
         return;
     }
 
-    let columns = view.kind.columns();
+    let all_columns = view.kind.columns();
     let column_spacing = 1;
+    // The first column (the name) matters most: narrow screens drop columns from the right
+    // instead of squeezing the name to an ellipsis.
+    let kept = kept_columns(all_columns, inner.width);
+    let columns: Vec<_> = kept.iter().map(|&i| all_columns[i]).collect();
     let constraints = columns.iter().map(|c| match c.width {
         ColumnWidth::Fill(n) => Constraint::Fill(n),
         ColumnWidth::Fixed(n) => Constraint::Length(n),
@@ -72,8 +76,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
         columns
             .iter()
             .zip(&widths)
-            .enumerate()
-            .map(|(i, (column, &width))| {
+            .zip(&kept)
+            .map(|((column, &width), &i)| {
                 let mut title = column.title.to_string();
                 if i == table.sort_column {
                     title.push_str(theme.sort_arrow(table.descending));
@@ -118,17 +122,17 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
             } else {
                 row_style(row.style, theme)
             };
-            let cells =
-                row.cells
-                    .iter()
-                    .zip(columns)
-                    .zip(&widths)
-                    .map(|((text, column), &width)| {
-                        aligned(
-                            truncate(text, width as usize, theme.ellipsis()),
-                            column.numeric,
-                        )
-                    });
+            let cells = kept
+                .iter()
+                .zip(&columns)
+                .zip(&widths)
+                .map(|((&i, column), &width)| {
+                    let text = row.cells.get(i).map(String::as_str).unwrap_or_default();
+                    aligned(
+                        truncate(text, width as usize, theme.ellipsis()),
+                        column.numeric,
+                    )
+                });
             Row::new(cells).style(style)
         });
     frame.render_widget(
@@ -137,6 +141,30 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
             .column_spacing(column_spacing),
         inner,
     );
+}
+
+/// The least room the first column (the name) keeps before other columns are dropped.
+const NAME_MIN_WIDTH: u16 = 16;
+/// The least room a second flexible column needs to be worth showing.
+const FILL_MIN_WIDTH: u16 = 10;
+
+/// Which columns fit in `width`: the first always, then the others from the left while
+/// they fit beside a name of at least `NAME_MIN_WIDTH`.
+pub fn kept_columns(columns: &[crate::app::tables::Column], width: u16) -> Vec<usize> {
+    let mut used = NAME_MIN_WIDTH.min(width);
+    let mut kept = vec![0];
+    for (i, column) in columns.iter().enumerate().skip(1) {
+        let need = 1 + match column.width {
+            ColumnWidth::Fixed(n) => n,
+            ColumnWidth::Fill(_) => FILL_MIN_WIDTH,
+        };
+        if used + need > width {
+            break;
+        }
+        used += need;
+        kept.push(i);
+    }
+    kept
 }
 
 fn aligned(text: String, right: bool) -> Cell<'static> {
@@ -247,4 +275,27 @@ fn empty_message(app: &Ctx, view: &TableView, theme: &Theme) -> (String, Style) 
         String::new()
     };
     (text, theme.dim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_screens_drop_columns_from_the_right_and_keep_the_name() {
+        let columns = TableKind::Queues.columns();
+        assert_eq!(
+            kept_columns(columns, 78).len(),
+            columns.len(),
+            "80 columns fit all"
+        );
+        let narrow = kept_columns(columns, 40);
+        assert_eq!(narrow[0], 0);
+        assert!(narrow.len() < columns.len());
+        assert_eq!(
+            kept_columns(columns, 10),
+            vec![0],
+            "the name alone at worst"
+        );
+    }
 }
