@@ -22,20 +22,31 @@ pub enum Missing {
 
 impl Missing {
     /// One line for a person: `squall: incomplete: queue URL not described: ERROR`.
+    /// AWS text (URLs, error messages) goes through the one escaping rule.
     pub fn text_line(&self) -> String {
+        use crate::domain::untrusted::escape;
         match self {
             Missing::Listing { listing, error } => {
-                format!("squall: incomplete: listing {listing} failed: {error}")
+                let error = error.to_string();
+                format!(
+                    "squall: incomplete: listing {listing} failed: {}",
+                    escape(&error)
+                )
             }
             Missing::Queue { url, error } => {
-                format!("squall: incomplete: queue {url} not described: {error}")
+                let error = error.to_string();
+                format!(
+                    "squall: incomplete: queue {} not described: {}",
+                    escape(url),
+                    escape(&error)
+                )
             }
         }
     }
 
     /// One JSON object on one line, for scripts.
     pub fn json_line(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string(self)
+        serde_json::to_string(self).map(crate::domain::untrusted::json_safe)
     }
 }
 

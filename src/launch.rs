@@ -101,7 +101,12 @@ async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> 
     let collected = collect_inventory(&backend, config.concurrency, sources).await;
     let primary = sources[0];
     if let Some((source, error)) = collected.failed_sources.iter().find(|(s, _)| *s == primary) {
-        return Err(eyre!("squall: listing {} failed: {error}", source.label()));
+        let error = error.to_string();
+        return Err(eyre!(
+            "squall: listing {} failed: {}",
+            source.label(),
+            crate::domain::untrusted::escape(&error)
+        ));
     }
     let inventory = &collected.inventory;
     let text = match (kind, json) {
