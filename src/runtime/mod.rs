@@ -257,4 +257,6 @@ fn copy_to_clipboard(text: &str) {
 }
 
 #[cfg(test)]
+mod peek_tests;
+#[cfg(test)]
 mod tests;
