@@ -10,7 +10,6 @@ use tokio_util::sync::CancellationToken;
 use super::tests::{new_app, settle};
 use super::*;
 use crate::app::modals::Modal;
-use crate::app::tables::TableKind;
 use crate::app::target::Target;
 use crate::app::views::messages::MessagesView;
 use crate::app::views::table::TableView;
