@@ -36,14 +36,18 @@ pub fn peek_queue(ctx: &Ctx, url: &str) -> Outcome {
             work: Work::Peek(request),
         };
     }
+    // The risk statements end with what the result is (a sample, nothing deleted): that
+    // is what happens, not what can go wrong.
+    let mut risks = risk.statements();
+    let mut effects = vec![format!(
+        "Reads up to {} messages from {} and makes them visible again at once.",
+        options.count, queue.name
+    )];
+    effects.extend(risks.pop());
     Outcome::Confirm(PendingOp {
         title: format!("Peek at {}", queue.name),
-        effects: vec![format!(
-            "Reads a sample of up to {} messages from {} and makes them visible again at \
-             once. Nothing is deleted.",
-            options.count, queue.name
-        )],
-        risks: risk.statements(),
+        effects,
+        risks,
         typed: None,
         op: DangerousOp::Peek(request),
     })
