@@ -6,10 +6,15 @@ use std::time::{Duration, SystemTime};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use squall::app::action::PeekResult;
+use squall::app::effect::PeekRequest;
+use squall::app::jobs::JobId;
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
+use squall::domain::message::{AttributeValue, ReceivedMessage};
 use squall::inventory::{Source, collect_inventory};
+use squall::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};
 use squall::sim::{self, SimFleet};
 use squall::ui::{self, Theme};
 
@@ -421,4 +426,99 @@ fn narrow_tables_keep_the_name_and_drop_counts() {
     let screen = render(&mut app, 40, 10);
     assert!(screen.contains("audit-log-dlq"), "{screen}");
     assert!(!screen.contains("MAX RECV"), "{screen}");
+}
+
+/// A received message as SQS hands it out, sent `age` seconds before the demo's clock.
+fn received(id: &str, body: &str, receives: u64, age: u64) -> ReceivedMessage {
+    let sent_ms = (1_800_000_012 - age) * 1000;
+    let attributes = [
+        ("ApproximateReceiveCount", receives.to_string()),
+        ("SentTimestamp", sent_ms.to_string()),
+        (
+            "ApproximateFirstReceiveTimestamp",
+            (sent_ms + 500).to_string(),
+        ),
+    ];
+    ReceivedMessage {
+        message_id: id.into(),
+        receipt_handle: "h".into(),
+        body: body.into(),
+        md5_of_body: None,
+        attributes: attributes.map(|(k, v)| (k.to_string(), v)).into(),
+        message_attributes: [("tenant".to_string(), AttributeValue::string("acme"))].into(),
+    }
+}
+
+/// The demo app with the viewer open on `messages`, peeked from orders (maxReceiveCount 5).
+fn viewer_app(messages: Vec<ReceivedMessage>) -> App {
+    let mut app = demo_app();
+    let _ = update(
+        &mut app,
+        Action::Peeked(Box::new(PeekResult {
+            job: JobId(1),
+            request: PeekRequest {
+                queue_url: "https://sqs/1/orders".into(),
+                queue_name: "orders".into(),
+                count: 10,
+                max_receive_count: Some(5),
+                dlq_name: Some("orders-dlq".into()),
+            },
+            messages,
+            report: PeekReport {
+                shape: PeekShape::Sample,
+                progress: PeekProgress::default(),
+                end: PeekEnd::Drained,
+                hold_lost: Vec::new(),
+                release: Default::default(),
+            },
+        })),
+    );
+    app
+}
+
+#[test]
+fn message_viewer_list_and_json_detail() {
+    let mut app = viewer_app(vec![
+        received(
+            "0f3c1a52-7d1e-4e55-9a0b-2c1d3e4f5a6b",
+            r#"{"event":"order_placed","order":{"id":7,"total":12.5,"gift":false,"note":null},"tags":["a","b"]}"#,
+            2,
+            95,
+        ),
+        received(
+            "8a1b2c3d-0000-4000-8000-000000000001",
+            "plain text\n\u{1b}]52;c;cm0=\u{7}\u{1b}[2J",
+            5,
+            4000,
+        ),
+        received("8a1b2c3d-0000-4000-8000-000000000002", "", 1, 30),
+    ]);
+    insta::assert_snapshot!("message_viewer_json_80x24", render(&mut app, 80, 24));
+    press(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!(
+        "message_viewer_escaped_text_120x30",
+        render(&mut app, 120, 30)
+    );
+}
+
+#[test]
+fn message_viewer_sns_envelope_unwrapped_and_raw() {
+    let envelope = r#"{"Type":"Notification","MessageId":"5e1d-sns","TopicArn":"arn:aws:sns:eu-west-1:123456789012:order-events","Subject":"Order","Message":"{\"event\":\"order_placed\",\"id\":7}","Timestamp":"2027-01-15T07:58:00.000Z","SignatureVersion":"1","Signature":"EXAMPLE","MessageAttributes":{"type":{"Type":"String","Value":"order_placed"}}}"#;
+    let mut app = viewer_app(vec![received(
+        "c0ffee00-1111-4222-8333-444455556666",
+        envelope,
+        3,
+        120,
+    )]);
+    insta::assert_snapshot!("message_viewer_envelope", render(&mut app, 100, 34));
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("message_viewer_envelope_raw", render(&mut app, 100, 34));
+}
+
+#[test]
+fn peek_confirm_dialog_states_the_risk() {
+    let mut app = demo_app();
+    command(&mut app, "queues");
+    press(&mut app, KeyCode::Char('p'));
+    insta::assert_snapshot!(render(&mut app, 80, 24));
 }

@@ -4,10 +4,23 @@ use std::time::SystemTime;
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::effect::PeekRequest;
 use super::jobs::{JobEnd, JobId, Progress};
 use crate::aws::{ApiError, ConnectionInfo};
+use crate::domain::message::ReceivedMessage;
 use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
 use crate::inventory::Source;
+use crate::messages::PeekReport;
+
+/// What a peek read, and how it ended (its job reports `JobEnded` right after).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeekResult {
+    pub job: JobId,
+    pub request: PeekRequest,
+    /// In the order SQS handed them out.
+    pub messages: Vec<ReceivedMessage>,
+    pub report: PeekReport,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -65,6 +78,8 @@ pub enum Action {
         id: JobId,
         progress: Progress,
     },
+    /// A peek read its sample: the message viewer opens on it.
+    Peeked(Box<PeekResult>),
     /// A job's task ended (a panic arrives here as `JobEnd::Failed`).
     JobEnded {
         id: JobId,

@@ -18,7 +18,29 @@ pub enum Work {
         urls: Vec<String>,
         generation: u64,
     },
+    /// A peek that needs no confirmation (the queue has no redrive policy). A peek that
+    /// does comes as `Dangerous` with `DangerousOp::Peek`.
+    Peek(PeekRequest),
     Dangerous(ConfirmedOp),
+}
+
+/// A peek at one queue: a sample of `count` (at most 10) messages, read and made visible
+/// again at once. The queue's redrive settings come along to flag messages at the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeekRequest {
+    pub queue_url: String,
+    pub queue_name: String,
+    pub count: usize,
+    pub max_receive_count: Option<u32>,
+    /// Where the queue's redrive policy sends messages.
+    pub dlq_name: Option<String>,
+}
+
+impl PeekRequest {
+    /// The job's label.
+    pub fn label(&self) -> String {
+        format!("peek {}", self.queue_name)
+    }
 }
 
 /// Where `:profile` / `:region` ask to go; `None` keeps the current one.

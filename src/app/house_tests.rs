@@ -285,3 +285,6 @@ fn an_unknown_profile_or_a_failed_switch_stays_where_it_was() {
     assert_eq!(app.message.as_ref().map(|m| m.level), Some(Level::Error));
     assert_eq!(shown(&app), 4);
 }
+
+#[path = "peek_tests.rs"]
+mod peek;

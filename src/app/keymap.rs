@@ -26,11 +26,15 @@ pub enum KeyAction {
     Yank,
     Topology,
     Purge,
+    /// Read a sample of a queue's messages (changes no message, raises receive counts).
+    Peek,
+    /// In the message viewer: the SNS envelope raw, or unwrapped.
+    ToggleRaw,
     CancelJob,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 21] = [
+    pub const ALL: [KeyAction; 23] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -51,11 +55,14 @@ impl KeyAction {
         KeyAction::Yank,
         KeyAction::Topology,
         KeyAction::Purge,
+        KeyAction::Peek,
+        KeyAction::ToggleRaw,
         KeyAction::CancelJob,
     ];
 
     /// Changes state in AWS: hidden and refused in read-only mode, and only ever done
-    /// through the confirm dialog.
+    /// through the confirm dialog. A peek is not one: it changes no message (it raises
+    /// receive counts, which its own confirmation states), so read-only keeps it.
     pub fn is_dangerous(self) -> bool {
         matches!(self, KeyAction::Purge)
     }
@@ -83,6 +90,8 @@ impl KeyAction {
             KeyAction::Yank => "yank",
             KeyAction::Topology => "topology",
             KeyAction::Purge => "purge",
+            KeyAction::Peek => "peek",
+            KeyAction::ToggleRaw => "toggle_raw",
             KeyAction::CancelJob => "cancel_job",
         }
     }

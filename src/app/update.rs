@@ -15,6 +15,7 @@ use super::modals::{self, Modal};
 use super::prompt::Prompt;
 use super::state::{App, Level};
 use super::views::Outcome;
+use super::views::messages::MessagesView;
 use crate::inventory::Source;
 
 /// Effects to run when the app starts: load everything.
@@ -119,6 +120,10 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             app.jobs.progress(id, progress);
             Vec::new()
         }
+        Action::Peeked(result) => {
+            peeked(app, *result);
+            Vec::new()
+        }
         Action::JobEnded { id, end } => job_ended(app, id, end),
         Action::ContextSwitched { info, read_only } => {
             super::context::switched(app, info, read_only)
@@ -128,6 +133,24 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A peek read its sample: the viewer opens on it (the job's end reports the rest).
+fn peeked(app: &mut App, result: super::action::PeekResult) {
+    if result.messages.is_empty() {
+        let why = match &result.report.end {
+            crate::messages::PeekEnd::Failed(error) => format!("failed: {error}"),
+            _ => "no message came back (the queue is empty, or its messages are in flight \
+                  or delayed)"
+                .to_string(),
+        };
+        app.set_message(
+            Level::Info,
+            format!("peek {}: {why}", result.request.queue_name),
+        );
+        return;
+    }
+    app.push(Box::new(MessagesView::new(result)));
 }
 
 fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> {
@@ -205,14 +228,26 @@ fn apply(app: &mut App, action: KeyAction, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::Effects(effects) => {
             for effect in &effects {
-                if let Effect::Cancel(id) = effect {
-                    app.jobs.cancelling(*id);
+                match effect {
+                    Effect::Cancel(id) => {
+                        app.jobs.cancelling(*id);
+                    }
+                    Effect::Copy(text) => {
+                        app.set_message(Level::Info, format!("copied {} bytes", text.len()));
+                    }
+                    _ => {}
                 }
             }
             effects
         }
+        Outcome::Job { label, work } => {
+            let id = app.jobs.start(label.clone(), app.now);
+            app.set_message(Level::Info, format!("{label} started (:jobs)"));
+            vec![Effect::Start { id, work }]
+        }
         Outcome::Confirm(pending) => {
-            if app.read_only {
+            // Read-only refuses what writes; a peek only reads, so it is still offered.
+            if app.read_only && pending.op.writes() {
                 app.set_message(
                     Level::Error,
                     format!("read-only: refusing to {}", pending.op.label()),

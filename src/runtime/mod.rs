@@ -2,6 +2,7 @@
 //! Actions; `update` turns them into Effects, which run here: jobs through the
 //! supervisor, context switches through the connector, the clipboard and quitting here.
 
+mod peek;
 mod quiet_frames;
 pub mod supervisor;
 mod work;
@@ -255,5 +256,7 @@ fn copy_to_clipboard(text: &str) {
     let _ = stdout.flush();
 }
 
+#[cfg(test)]
+mod peek_tests;
 #[cfg(test)]
 mod tests;

@@ -96,7 +96,7 @@ fn backend_that_panics_once() -> Backend {
 }
 
 /// Runs effects through the supervisor and feeds every result back until no job runs.
-async fn settle(
+pub(super) async fn settle(
     app: &mut App,
     supervisor: &mut Supervisor,
     rx: &mut mpsc::UnboundedReceiver<Action>,
@@ -128,7 +128,7 @@ fn start_all(supervisor: &mut Supervisor, effects: Vec<Effect>) {
     }
 }
 
-fn new_app() -> App {
+pub(super) fn new_app() -> App {
     let config = crate::config::Config::defaults().expect("defaults");
     App::new(
         ConnectionInfo::default(),

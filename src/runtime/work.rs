@@ -30,7 +30,12 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
     match work {
         Work::Load { source, generation } => Box::pin(load(source, generation, job)),
         Work::RefreshCounts { urls, generation } => Box::pin(refresh_counts(urls, generation, job)),
-        Work::Dangerous(op) => Box::pin(dangerous(op, job.backend)),
+        Work::Peek(request) => Box::pin(super::peek::run(request, job)),
+        // A confirmed peek only reads: it runs without the writing capabilities.
+        Work::Dangerous(op) => match op.op() {
+            DangerousOp::Peek(request) => Box::pin(super::peek::run(request.clone(), job)),
+            _ => Box::pin(dangerous(op, job.backend)),
+        },
     }
 }
 
@@ -177,5 +182,10 @@ async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
             Ok(()) => JobEnd::Done(Some("purged (SQS may take up to 60 s)".to_string())),
             Err(error) => JobEnd::Failed(error.to_string()),
         },
+        // `run` sends peeks to the peek job; one arriving here would be a routing mistake.
+        DangerousOp::Peek(request) => JobEnd::Failed(format!(
+            "{} reached the writing path; nothing was done",
+            request.label()
+        )),
     }
 }

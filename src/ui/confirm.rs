@@ -5,6 +5,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::Theme;
 use crate::app::modals::confirm::ConfirmDialog;
 
@@ -50,6 +52,29 @@ fn lines<'a>(dialog: &'a ConfirmDialog, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
+/// Rows `line` takes when word-wrapped to `width`: a word that does not fit on the row
+/// moves whole to the next one, so long sentences take more rows than width alone says
+/// (counting by width cut off the dialog's last line, the one saying how to confirm).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split_inclusive(' ') {
+        let trimmed = word.trim_end_matches(' ').width();
+        if used > 0 && used + trimmed > width {
+            rows += 1;
+            used = 0;
+        }
+        used += word.width();
+        // A word longer than a row is broken across rows.
+        while used > width {
+            rows += 1;
+            used -= width;
+        }
+    }
+    rows
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme) {
     let width = area.width.min(72);
     let text = lines(dialog, theme);
@@ -57,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme
     let inner_width = width.saturating_sub(2).max(1) as usize;
     let rows: usize = text
         .iter()
-        .map(|line| line.width().max(1).div_ceil(inner_width))
+        .map(|line| wrapped_rows(line, inner_width))
         .sum();
     let height = (rows as u16 + 2).min(area.height);
     let dialog_area = Rect {
@@ -82,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme
         .saturating_sub(if dialog.input.error.is_some() { 2 } else { 1 });
     let typed_row: usize = text[..typed_line]
         .iter()
-        .map(|line| line.width().max(1).div_ceil(inner_width))
+        .map(|line| wrapped_rows(line, inner_width))
         .sum();
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
     if dialog.pending.typed.is_some() {

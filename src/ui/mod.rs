@@ -6,6 +6,7 @@ pub mod describe;
 pub mod header;
 pub mod help;
 pub mod jobs;
+pub mod messages;
 pub mod prompt_bar;
 pub mod status_bar;
 pub mod table;

@@ -3,9 +3,11 @@
 //! the only form in which the runtime will run it. Operations that can destroy data ask
 //! for the resource's name to be typed.
 
+use super::super::effect::PeekRequest;
 use super::super::prompt::Prompt;
 
-/// What a dangerous operation does, with everything the runtime needs to do it.
+/// An operation that needs the user's yes, with everything the runtime needs to do it.
+/// Most write; a peek only reads, but its receives can push messages into a DLQ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DangerousOp {
     /// Delete every message in a queue.
@@ -13,6 +15,9 @@ pub enum DangerousOp {
         queue_url: String,
         queue_name: String,
     },
+    /// Read a sample of a queue with a redrive policy (every receive counts toward
+    /// `maxReceiveCount`). Changes no message, so read-only mode keeps it.
+    Peek(PeekRequest),
 }
 
 impl DangerousOp {
@@ -20,6 +25,15 @@ impl DangerousOp {
     pub fn label(&self) -> String {
         match self {
             DangerousOp::Purge { queue_name, .. } => format!("purge {queue_name}"),
+            DangerousOp::Peek(request) => request.label(),
+        }
+    }
+
+    /// Changes state in AWS: refused in read-only mode.
+    pub fn writes(&self) -> bool {
+        match self {
+            DangerousOp::Purge { .. } => true,
+            DangerousOp::Peek(_) => false,
         }
     }
 }

@@ -132,8 +132,8 @@ fn confirm_key(app: &mut App, dialog: ConfirmDialog, key: KeyEvent) -> Vec<Effec
         }
         ConfirmStep::Confirmed(op) => {
             // Read-only is checked again here: the dialog may have opened before a switch
-            // to a read-only profile.
-            if app.read_only {
+            // to a read-only profile. Operations that only read (a peek) stay allowed.
+            if app.read_only && op.op().writes() {
                 app.set_message(
                     Level::Error,
                     format!("read-only: refusing to {}", op.op().label()),

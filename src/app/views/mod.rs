@@ -7,6 +7,10 @@
 
 pub mod describe;
 pub mod jobs;
+pub mod json_lines;
+pub mod message_detail;
+pub mod messages;
+pub mod peek;
 pub mod table;
 pub mod topology;
 
@@ -50,8 +54,13 @@ pub enum Outcome {
     Push(Box<dyn View>),
     Pop,
     Effects(Vec<Effect>),
-    /// A dangerous operation that needs the confirm dialog.
+    /// An operation that needs the confirm dialog.
     Confirm(PendingOp),
+    /// Work to run as a job at once (it needs no confirmation): the router registers it.
+    Job {
+        label: String,
+        work: super::effect::Work,
+    },
     Message(Level, String),
 }
 

@@ -132,6 +132,12 @@ impl View for TableView {
                 return Outcome::Push(Box::new(TopologyView::focused(target)));
             }
             KeyAction::Purge => return self.purge(ctx),
+            KeyAction::Peek => {
+                return match self.state.selected_row().map(|r| &r.target) {
+                    Some(Target::Queue(url)) => super::peek::peek_queue(ctx, url),
+                    _ => Outcome::Ignored,
+                };
+            }
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
@@ -180,6 +186,7 @@ impl View for TableView {
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
         let mut hints = vec![(KeyAction::Describe, "describe")];
         if matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
+            hints.push((KeyAction::Peek, "peek"));
             hints.push((KeyAction::Purge, "purge"));
         }
         hints

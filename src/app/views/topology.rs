@@ -162,6 +162,12 @@ impl View for TopologyView {
                     return Outcome::Push(Box::new(DescribeView::new(target)));
                 }
             }
+            KeyAction::Peek => {
+                return match self.selected_target() {
+                    Some(Target::Queue(url)) => super::peek::peek_queue(ctx, &url),
+                    _ => Outcome::Ignored,
+                };
+            }
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
@@ -194,6 +200,10 @@ impl View for TopologyView {
 
     fn fit(&mut self, rows: usize) {
         self.scroll_into_view(rows);
+    }
+
+    fn hints(&self) -> Vec<(KeyAction, &'static str)> {
+        vec![(KeyAction::Peek, "peek")]
     }
 
     fn on_screen_queues(&self, rows: usize) -> Vec<String> {

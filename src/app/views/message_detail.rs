@@ -1,0 +1,297 @@
+//! The detail pane of the message viewer, laid out once per selection (never per frame):
+//! the receive count against `maxReceiveCount`, the body (pretty-printed JSON when it
+//! parses), an SNS envelope unwrapped with its fields and attributes (or shown raw), and
+//! the message and system attributes as tables.
+//!
+//! Everything a message carries is untrusted: it reaches a line only through
+//! [`Segment::untrusted`], that is through [`shown`].
+
+use std::borrow::Cow;
+
+use base64::Engine;
+use unicode_width::UnicodeWidthStr;
+
+use super::json_lines;
+use crate::domain::message::{AttributeValue, ReceivedMessage};
+use crate::messages::SnsEnvelope;
+use crate::messages::record::rfc3339_ms;
+use crate::messages::risk::at_receive_limit;
+
+/// What a piece of a line is, for colouring (the UI maps tones to the theme).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Heading,
+    Label,
+    Dim,
+    Warning,
+    /// JSON: an object key, a string value, a number, `true`/`false`/`null`, punctuation.
+    Key,
+    String,
+    Number,
+    Literal,
+    Punct,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl Segment {
+    /// Text from a message or from AWS: escaped, so that it is shown, never obeyed.
+    pub fn untrusted(tone: Tone, text: &str) -> Segment {
+        Segment {
+            tone,
+            text: shown(text).into_owned(),
+        }
+    }
+
+    /// squall's own words (labels, indentation): never text from a message.
+    pub fn trusted(tone: Tone, text: impl Into<String>) -> Segment {
+        Segment {
+            tone,
+            text: text.into(),
+        }
+    }
+}
+
+pub type DetailLine = Vec<Segment>;
+
+/// Message text as it may be shown: the project's one escaping rule.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    crate::domain::untrusted::escape(text)
+}
+
+/// What the pane needs to know besides the message.
+#[derive(Debug, Clone, Copy)]
+pub struct MessagePlace<'a> {
+    /// 1-based.
+    pub position: usize,
+    pub total: usize,
+    pub max_receive_count: Option<u32>,
+    pub dlq_name: Option<&'a str>,
+}
+
+/// The pane's lines for `message`; `raw_envelope` shows an SNS envelope as it is.
+pub fn layout(
+    message: &ReceivedMessage,
+    place: &MessagePlace,
+    raw_envelope: bool,
+) -> Vec<DetailLine> {
+    let mut lines = Vec::new();
+    lines.push(vec![
+        Segment::trusted(
+            Tone::Heading,
+            format!("message {} of {}", place.position, place.total),
+        ),
+        Segment::trusted(Tone::Dim, "  id "),
+        Segment::untrusted(Tone::Plain, &message.message_id),
+    ]);
+    lines.push(receive_line(message, place));
+    let mut facts = vec![Segment::trusted(
+        Tone::Dim,
+        format!("{} bytes", message.body.len()),
+    )];
+    if let Some(sent) = message.sent_timestamp_ms() {
+        facts.push(Segment::trusted(
+            Tone::Dim,
+            format!("  sent {}", rfc3339_ms(sent)),
+        ));
+    }
+    if let Some(group) = message.group_id() {
+        facts.push(Segment::trusted(Tone::Dim, "  group "));
+        facts.push(Segment::untrusted(Tone::Plain, group));
+    }
+    lines.push(facts);
+    lines.push(Vec::new());
+
+    match SnsEnvelope::unwrap(&message.body) {
+        Some(envelope) if !raw_envelope => envelope_lines(&mut lines, &envelope),
+        Some(_) => {
+            lines.push(heading(
+                "SNS envelope, raw",
+                "v shows the message inside it",
+            ));
+            body_lines(&mut lines, &message.body);
+        }
+        None => {
+            lines.push(vec![Segment::trusted(Tone::Heading, "Body")]);
+            body_lines(&mut lines, &message.body);
+        }
+    }
+
+    lines.push(Vec::new());
+    lines.push(vec![Segment::trusted(Tone::Heading, "Message attributes")]);
+    let attributes: Vec<(&str, Vec<Segment>)> = message
+        .message_attributes
+        .iter()
+        .map(|(name, value)| (name.as_str(), attribute_value(value)))
+        .collect();
+    table(&mut lines, attributes);
+
+    lines.push(Vec::new());
+    lines.push(vec![Segment::trusted(Tone::Heading, "System attributes")]);
+    let system: Vec<(&str, Vec<Segment>)> = message
+        .attributes
+        .iter()
+        .map(|(name, value)| (name.as_str(), system_value(name, value)))
+        .collect();
+    table(&mut lines, system);
+    lines
+}
+
+fn heading(title: &str, hint: &str) -> DetailLine {
+    vec![
+        Segment::trusted(Tone::Heading, title),
+        Segment::trusted(Tone::Dim, format!("  ({hint})")),
+    ]
+}
+
+fn receive_line(message: &ReceivedMessage, place: &MessagePlace) -> DetailLine {
+    let count = message
+        .receive_count()
+        .map_or_else(|| "?".to_string(), |c| c.to_string());
+    match place.max_receive_count {
+        Some(max) if at_receive_limit(message, Some(max)) => vec![
+            Segment::trusted(
+                Tone::Warning,
+                format!("received {count} of max {max}: at the limit"),
+            ),
+            Segment::trusted(
+                Tone::Warning,
+                format!(
+                    ", its next receive moves it to {}",
+                    place.dlq_name.unwrap_or("the dead-letter queue")
+                ),
+            ),
+        ],
+        Some(max) => vec![Segment::trusted(
+            Tone::Plain,
+            format!("received {count} of max {max} (this peek counted as one)"),
+        )],
+        None => vec![Segment::trusted(
+            Tone::Plain,
+            format!("received {count} times (no redrive policy: nothing moves it)"),
+        )],
+    }
+}
+
+fn envelope_lines(lines: &mut Vec<DetailLine>, envelope: &SnsEnvelope) {
+    lines.push(heading("SNS envelope", "v shows it raw"));
+    let mut fields = vec![
+        ("TopicArn", envelope.topic_arn.as_str()),
+        ("MessageId", envelope.message_id.as_str()),
+    ];
+    for (name, value) in [
+        ("Subject", &envelope.subject),
+        ("Timestamp", &envelope.timestamp),
+        ("SequenceNumber", &envelope.sequence_number),
+    ] {
+        if let Some(value) = value {
+            fields.push((name, value.as_str()));
+        }
+    }
+    table(
+        lines,
+        fields
+            .into_iter()
+            .map(|(name, value)| (name, vec![Segment::untrusted(Tone::Plain, value)]))
+            .collect(),
+    );
+    lines.push(Vec::new());
+    lines.push(vec![Segment::trusted(Tone::Heading, "Message")]);
+    body_lines(lines, &envelope.message);
+    lines.push(Vec::new());
+    lines.push(vec![Segment::trusted(
+        Tone::Heading,
+        "SNS message attributes",
+    )]);
+    table(
+        lines,
+        envelope
+            .message_attributes
+            .iter()
+            .map(|(name, attribute)| {
+                (
+                    name.as_str(),
+                    vec![
+                        Segment::untrusted(Tone::Dim, &format!("{:<8}", attribute.data_type)),
+                        Segment::untrusted(Tone::Plain, &attribute.value),
+                    ],
+                )
+            })
+            .collect(),
+    );
+}
+
+/// A body: pretty JSON when it parses, else its lines as text.
+fn body_lines(lines: &mut Vec<DetailLine>, body: &str) {
+    if body.is_empty() {
+        lines.push(vec![Segment::trusted(Tone::Dim, "(empty)")]);
+        return;
+    }
+    match json_lines::pretty(body) {
+        Some(json) => lines.extend(json),
+        None => lines.extend(
+            body.split('\n')
+                .map(|line| vec![Segment::untrusted(Tone::Plain, line)]),
+        ),
+    }
+}
+
+fn attribute_value(value: &AttributeValue) -> Vec<Segment> {
+    let mut segments = vec![Segment::untrusted(
+        Tone::Dim,
+        &format!("{:<8}", value.data_type),
+    )];
+    match (&value.string_value, &value.binary_value) {
+        (Some(text), _) => segments.push(Segment::untrusted(Tone::Plain, text)),
+        (None, Some(bytes)) => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+            segments.push(Segment::trusted(Tone::Plain, encoded));
+            segments.push(Segment::trusted(
+                Tone::Dim,
+                format!("  (base64, {} bytes)", bytes.len()),
+            ));
+        }
+        (None, None) => segments.push(Segment::trusted(Tone::Dim, "(no value)")),
+    }
+    segments
+}
+
+/// A system attribute; timestamps also as dates.
+fn system_value(name: &str, value: &str) -> Vec<Segment> {
+    let mut segments = vec![Segment::untrusted(Tone::Plain, value)];
+    if name.ends_with("Timestamp")
+        && let Ok(ms) = value.parse::<u64>()
+    {
+        segments.push(Segment::trusted(Tone::Dim, format!("  {}", rfc3339_ms(ms))));
+    }
+    segments
+}
+
+/// `name  value` rows with the names padded to one width; "(none)" when there are none.
+fn table(lines: &mut Vec<DetailLine>, rows: Vec<(&str, Vec<Segment>)>) {
+    if rows.is_empty() {
+        lines.push(vec![Segment::trusted(Tone::Dim, "  (none)")]);
+        return;
+    }
+    let names: Vec<Segment> = rows
+        .iter()
+        .map(|(name, _)| Segment::untrusted(Tone::Label, name))
+        .collect();
+    let width = names.iter().map(|n| n.text.width()).max().unwrap_or(0);
+    for (mut name, (_, value)) in names.into_iter().zip(rows) {
+        let pad = width - name.text.width();
+        name.text = format!("  {}{}  ", name.text, " ".repeat(pad));
+        let mut line = vec![name];
+        line.extend(value);
+        lines.push(line);
+    }
+}
+
+#[cfg(test)]
+#[path = "message_detail_tests.rs"]
+pub(crate) mod tests;

@@ -1,0 +1,104 @@
+//! The peek job: a sample read through the messages engine (`messages::peek`) with the
+//! backend's `MessageReader`, which read-only backends have too. The messages go back to
+//! the app as `Action::Peeked`; the job ends with what the peek cost.
+
+use crate::app::Action;
+use crate::app::action::PeekResult;
+use crate::app::effect::PeekRequest;
+use crate::app::jobs::JobEnd;
+use crate::messages::peek::DEFAULT_SWEEP_CAP;
+use crate::messages::{PeekEnd, PeekOptions, PeekReport, peek};
+
+use super::work::JobContext;
+
+pub async fn run(request: PeekRequest, job: JobContext) -> JobEnd {
+    let options = PeekOptions::new(request.count, DEFAULT_SWEEP_CAP);
+    if let Err(error) = options.check() {
+        return JobEnd::Failed(error.to_string());
+    }
+    let mut messages = Vec::new();
+    let report = peek(
+        job.backend.messages.as_ref(),
+        &request.queue_url,
+        &options,
+        &job.cancel,
+        &mut messages,
+    )
+    .await;
+    let end = job_end(&report, messages.len(), options.hold_seconds);
+    // The loop has ended when the receiver is gone; nothing to report to.
+    let _ = job.tx.send(Action::Peeked(Box::new(PeekResult {
+        job: job.id,
+        request,
+        messages,
+        report,
+    })));
+    end
+}
+
+/// How the job ends: what was read, and whether every message is visible again.
+fn job_end(report: &PeekReport, read: usize, hold_seconds: u32) -> JobEnd {
+    let release = &report.release;
+    let visibility = if release.complete() {
+        "all visible again".to_string()
+    } else {
+        let stuck = release.failed.len() + release.not_released;
+        format!("{stuck} could not be made visible again: they reappear within {hold_seconds} s")
+    };
+    match &report.end {
+        PeekEnd::Reached | PeekEnd::Drained => {
+            JobEnd::Done(Some(format!("{read} messages read, {visibility}")))
+        }
+        PeekEnd::Cancelled => JobEnd::Cancelled,
+        PeekEnd::Failed(error) if read > 0 => JobEnd::Failed(format!(
+            "{error}; the {read} messages read before it are shown, {visibility}"
+        )),
+        PeekEnd::Failed(error) => JobEnd::Failed(error.to_string()),
+        PeekEnd::SinkFailed(error) => JobEnd::Failed(error.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ApiError;
+    use crate::messages::{PeekProgress, PeekShape, Release};
+
+    fn report(end: PeekEnd, release: Release) -> PeekReport {
+        PeekReport {
+            shape: PeekShape::Sample,
+            progress: PeekProgress::default(),
+            end,
+            hold_lost: Vec::new(),
+            release,
+        }
+    }
+
+    #[test]
+    fn the_job_says_what_was_read_and_whether_all_are_visible_again() {
+        assert_eq!(
+            job_end(&report(PeekEnd::Drained, Release::default()), 3, 30),
+            JobEnd::Done(Some("3 messages read, all visible again".into()))
+        );
+        let stuck = Release {
+            not_released: 2,
+            error: Some(ApiError::throttled(
+                "ChangeMessageVisibilityBatch",
+                "slow down",
+            )),
+            ..Release::default()
+        };
+        assert_eq!(
+            job_end(&report(PeekEnd::Reached, stuck), 10, 30),
+            JobEnd::Done(Some(
+                "10 messages read, 2 could not be made visible again: they reappear within 30 s"
+                    .into()
+            ))
+        );
+        let failed = PeekEnd::Failed(ApiError::unavailable("ReceiveMessage", "down"));
+        assert!(matches!(
+            job_end(&report(failed, Release::default()), 0, 30),
+            JobEnd::Failed(text) if text.contains("down")
+        ));
+    }
+}
