@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::aws::ApiError;
+use crate::aws::{ApiError, ErrorKind};
 use crate::inventory::{Collected, Source};
 
 /// One thing missing from the output.
@@ -51,7 +51,9 @@ impl Missing {
 }
 
 /// Everything `collected` lacks apart from the `primary` listing (whose failure fails the
-/// command instead): failed listings first, then queues by URL.
+/// command instead): failed listings first, then queues by URL. A queue deleted between
+/// listing and describing is not missing: it is gone, and the output says so by leaving it
+/// out.
 pub fn missing(collected: &Collected, primary: Source) -> Vec<Missing> {
     let listings = collected
         .failed_sources
@@ -64,6 +66,7 @@ pub fn missing(collected: &Collected, primary: Source) -> Vec<Missing> {
     let mut queues: Vec<Missing> = collected
         .failed_queues
         .iter()
+        .filter(|(_, error)| error.kind != ErrorKind::NotFound)
         .map(|(url, error)| Missing::Queue {
             url: url.clone(),
             error: error.clone(),
@@ -132,13 +135,21 @@ mod tests {
                     "http://sqs/1/a".to_string(),
                     ApiError::server("GetQueueAttributes", "").with_status(503),
                 ),
+                (
+                    "http://sqs/1/deleted-meanwhile".to_string(),
+                    ApiError::not_found(
+                        "GetQueueAttributes",
+                        "The specified queue does not exist.",
+                    )
+                    .with_code("AWS.SimpleQueueService.NonExistentQueue"),
+                ),
             ],
             ..Collected::default()
         }
     }
 
     #[test]
-    fn missing_lists_secondary_listings_then_queues_by_url() {
+    fn missing_lists_secondary_listings_then_queues_by_url_but_not_deleted_queues() {
         let missing = missing(&collected(), Source::Queues);
         let names: Vec<String> = missing
             .iter()

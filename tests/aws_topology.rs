@@ -182,11 +182,11 @@ async fn seeded_fan_out_reads_correctly() {
 /// Runs the built binary against the shared LocalStack; returns its stdout.
 async fn squall(args: &[&str]) -> String {
     let (stdout, stderr) = run_squall(localstack(), args).await;
-    // Per-queue warnings may come from queues other tests delete meanwhile; a failed
-    // listing may not.
+    // Nothing missing: a queue other tests delete meanwhile is gone, not missing.
     assert!(
-        !stderr.contains("warning: listing"),
-        "squall {args:?} warned:\n{stderr}"
+        stderr.is_empty(),
+        "squall {args:?} said:
+{stderr}"
     );
     stdout
 }
