@@ -134,11 +134,13 @@ class Control:
         self.process.stdin.flush()
 
     def _block(self):
-        """The next %begin … %end block's text (notifications between blocks are skipped)."""
+        """The text of the next block answering a command of ours. Notifications between
+        blocks are skipped, and so are blocks flagged 0: commands tmux ran for itself (the
+        attach), which may come after the answer to our first command."""
         lines, inside = [], False
         for line in self.process.stdout:
             if line.startswith("%begin"):
-                inside = True
+                inside = line.split()[-1] != "0"
             elif inside and line.startswith(("%end", "%error")):
                 if line.startswith("%error"):
                     raise RuntimeError(f"tmux control: {''.join(lines).strip()}")
