@@ -47,8 +47,9 @@ def ls_queues(squall, env, proxy, out_path, n):
     return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "calls": proxy.calls_between(start)}
 
 
-def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout):
-    """Starts the TUI, waits until it shows all N queues, then watches it idle."""
+def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout, listing_watch):
+    """Starts the TUI, waits until it shows all N queues, then watches it idle, and then
+    waits up to `listing_watch` seconds after the load for the next full listing to start."""
     start = time.monotonic()
     pane = Pane(tmux, "load", command, env, *size)
     pane.wait_for(lambda t: loaded(t, n), load_timeout, what=f"{n} queues loaded")
@@ -56,8 +57,12 @@ def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir,
     load = {"cpu": pane.cpu_seconds(), "wall": ended - start, "calls": proxy.calls_between(start)}
     time.sleep(SETTLE_SECONDS)
     idle_figures = idle(pane, idle_seconds, workdir / "idle-queues.out", proxy)
+    idle_figures["idle_ended_after_load"] = time.monotonic() - ended
     # A new full listing starts with ListQueues: when did the first one after the load come?
     next_listing = proxy.first_call("sqs:ListQueues", ended)
+    while next_listing is None and time.monotonic() - ended < listing_watch:
+        time.sleep(1)
+        next_listing = proxy.first_call("sqs:ListQueues", ended)
     idle_figures["next_listing_after"] = next_listing - ended if next_listing else None
     idle_figures["watched_after_load"] = time.monotonic() - ended
     pane.kill()
@@ -120,7 +125,7 @@ def key_echo(tmux, command, env, size, n, load_wall, tries, after_tries, poll_se
     return {"during": during, "missed": missed, "after": after, "capture_seconds": capture_cost}
 
 
-def echo_once(pane, poll_seconds, timeout=5.0):
+def echo_once(pane, poll_seconds, timeout=120.0):
     """Seconds from sending `:` until capture-pane shows the prompt, and that capture; then
     Esc, and waits until the prompt is gone."""
     sent = time.monotonic()
