@@ -57,6 +57,11 @@ class CountingProxy:
         with self._lock:
             return Counter(op for t, op in self._calls if start <= t < end)
 
+    def first_call(self, op, after):
+        """When the first `op` call after `after` came, or None."""
+        with self._lock:
+            return next((t for t, o in self._calls if t > after and o == op), None)
+
     def close(self):
         self.server.shutdown()
         self.server.server_close()

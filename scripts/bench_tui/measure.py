@@ -47,17 +47,24 @@ def ls_queues(squall, env, proxy, out_path, n):
     return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "calls": proxy.calls_between(start)}
 
 
-def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout):
-    """Starts the TUI, waits until it shows all N queues, then watches it idle."""
+def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout, listing_watch):
+    """Starts the TUI, waits until it shows all N queues, then watches it idle, and then
+    waits up to `listing_watch` seconds after the load for the next full listing to start."""
     start = time.monotonic()
     pane = Pane(tmux, "load", command, env, *size)
     pane.wait_for(lambda t: loaded(t, n), load_timeout, what=f"{n} queues loaded")
-    load = {"cpu": pane.cpu_seconds(), "wall": time.monotonic() - start, "calls": proxy.calls_between(start)}
+    ended = time.monotonic()
+    load = {"cpu": pane.cpu_seconds(), "wall": ended - start, "calls": proxy.calls_between(start)}
     time.sleep(SETTLE_SECONDS)
     idle_figures = idle(pane, idle_seconds, workdir / "idle-queues.out", proxy)
-    text = pane.capture()
-    if not loaded(text, n):
-        raise RuntimeError(f"after the idle window the TUI no longer shows {n} loaded queues:\n{text}")
+    idle_figures["idle_ended_after_load"] = time.monotonic() - ended
+    # A new full listing starts with ListQueues: when did the first one after the load come?
+    next_listing = proxy.first_call("sqs:ListQueues", ended)
+    while next_listing is None and time.monotonic() - ended < listing_watch:
+        time.sleep(1)
+        next_listing = proxy.first_call("sqs:ListQueues", ended)
+    idle_figures["next_listing_after"] = next_listing - ended if next_listing else None
+    idle_figures["watched_after_load"] = time.monotonic() - ended
     pane.kill()
     return load, idle_figures
 
@@ -96,15 +103,14 @@ def key_echo(tmux, command, env, size, n, load_wall, tries, after_tries, poll_se
     until the prompt shows; then the same after the load, for comparison."""
     pane = Pane(tmux, "echo", command, env, *size)
     start = time.monotonic()
-    control = pane.control()
     during, missed = [], 0
     for i in range(tries):
         at = start + load_wall * (0.1 + 0.8 * i / max(tries - 1, 1))
         time.sleep(max(0.0, at - time.monotonic()))
-        if loaded(control.capture(), n):
+        if loaded(pane.capture(), n):
             missed += tries - i
             break
-        seconds, text = echo_once(control, poll_seconds)
+        seconds, text = echo_once(pane, poll_seconds)
         if loading(text):
             during.append(seconds)
         else:
@@ -113,40 +119,39 @@ def key_echo(tmux, command, env, size, n, load_wall, tries, after_tries, poll_se
     after = []
     for _ in range(after_tries):
         time.sleep(0.2)
-        after.append(echo_once(control, poll_seconds)[0])
-    capture_cost = timed_captures(control, 20)
-    control.close()
+        after.append(echo_once(pane, poll_seconds)[0])
+    capture_cost = timed_captures(pane, 20)
     pane.kill()
     return {"during": during, "missed": missed, "after": after, "capture_seconds": capture_cost}
 
 
-def echo_once(control, poll_seconds, timeout=5.0):
+def echo_once(pane, poll_seconds, timeout=120.0):
     """Seconds from sending `:` until capture-pane shows the prompt, and that capture; then
     Esc, and waits until the prompt is gone."""
     sent = time.monotonic()
-    control.send(":")
+    pane.send(":")
     while True:
-        text = control.capture()
+        text = pane.capture()
         elapsed = time.monotonic() - sent
         if PROMPT_HINT in text:
             break
         if elapsed > timeout:
             raise RuntimeError(f"the `:` prompt did not show within {timeout} s; the pane:\n{text}")
         time.sleep(poll_seconds)
-    control.send("Escape")
+    pane.send("Escape")
     deadline = time.monotonic() + timeout
-    while PROMPT_HINT in control.capture():
+    while PROMPT_HINT in pane.capture():
         if time.monotonic() > deadline:
             raise RuntimeError(f"the `:` prompt did not close within {timeout} s after Esc")
         time.sleep(poll_seconds)
     return elapsed, text
 
 
-def timed_captures(control, count):
+def timed_captures(pane, count):
     """The median duration of one capture-pane call: the polling's resolution."""
     durations = []
     for _ in range(count):
         before = time.monotonic()
-        control.capture()
+        pane.capture()
         durations.append(time.monotonic() - before)
     return statistics.median(durations)

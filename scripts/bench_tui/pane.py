@@ -27,6 +27,10 @@ class Tmux:
     def __init__(self, socket_name, env):
         self.base = ["tmux", "-L", socket_name, "-f", "/dev/null"]
         self.env = env
+        self.socket_path = None
+        # The server outlives the sessions: one ending while the next starts must not race
+        # with the server shutting down.
+        self.run("start-server", ";", "set-option", "-g", "exit-empty", "off")
 
     def run(self, *args):
         result = subprocess.run(self.base + list(args), env=self.env, capture_output=True, text=True)
@@ -36,6 +40,8 @@ class Tmux:
 
     def kill_server(self):
         subprocess.run(self.base + ["kill-server"], env=self.env, capture_output=True)
+        if self.socket_path:  # tmux leaves it behind
+            Path(self.socket_path).unlink(missing_ok=True)
 
 
 class Pane:
@@ -47,19 +53,23 @@ class Pane:
         environment = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items())
         tmux.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
                  f"exec env {environment} {shlex.join(command)}")
+        tmux.socket_path = tmux.run("display-message", "-p", "-t", name, "#{socket_path}").strip()
         # Keep the pane after squall exits, so what it printed can be shown.
         tmux.run("set-option", "-t", name, "remain-on-exit", "on")
         self.pid = int(tmux.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
         self.recording = None
+        # Captures go through one control client: fast enough to poll every few ms (a state
+        # that lasts one tick, 250 ms, must not be missed).
+        self.control = Control(tmux, name)
 
     def capture(self):
-        return self.tmux.run("capture-pane", "-p", "-t", self.name)
+        return self.control.capture()
 
     def send(self, *keys):
-        self.tmux.run("send-keys", "-t", self.name, *keys)
+        self.control.send(*keys)
 
     def alive(self):
-        return self.tmux.run("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "0"
+        return self.control.command("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "0"
 
     def cpu_seconds(self):
         return cpu_seconds(self.pid)
@@ -82,13 +92,10 @@ class Pane:
         return self.recording.stat().st_size, [float(t) for t, _ in chunks]
 
     def kill(self):
+        self.control.close()
         self.tmux.run("kill-session", "-t", self.name)
 
-    def control(self):
-        """A control-mode client on this pane, for fast repeated commands."""
-        return Control(self.tmux, self.name)
-
-    def wait_for(self, predicate, timeout, interval=0.05, what="the pane"):
+    def wait_for(self, predicate, timeout, interval=0.01, what="the pane"):
         """Captures the pane until predicate(text) holds; returns that text."""
         deadline = time.monotonic() + timeout
         while True:
@@ -104,30 +111,36 @@ class Pane:
 
 class Control:
     """One tmux control-mode client (`tmux -C attach`): commands go over its stdin and
-    answers come back as %begin/%end blocks. Timing key echo with it avoids starting a
-    tmux process per capture, which alone takes milliseconds (tens on a busy machine).
-    It sets no size, so the pane keeps its own."""
+    answers come back as %begin/%end blocks. This avoids starting a tmux process per
+    capture, which alone takes milliseconds (tens on a busy machine)."""
 
     def __init__(self, tmux, name):
         self.name = name
-        self.process = subprocess.Popen(tmux.base + ["-C", "attach-session", "-t", name], env=tmux.env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.command("refresh-client", "-f", "no-output")  # no %output stream of the pane
+        # no-output: no %output stream of the pane; ignore-size: the pane keeps its size.
+        self.process = subprocess.Popen(
+            tmux.base + ["-C", "attach-session", "-f", "no-output,ignore-size", "-t", name], env=tmux.env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         # The attach answers with a block of its own first: read up to a marker of ours.
-        while "bench-tui-ready" not in self.command("display-message", "-p", "bench-tui-ready"):
+        self._write("display-message", "-p", "-t", name, "bench-tui-ready")
+        while "bench-tui-ready" not in self._block():
             pass
 
     def command(self, *args):
-        self.process.stdin.write(" ".join(shlex.quote(a) for a in args) + "\n")
-        self.process.stdin.flush()
+        self._write(*args)
         return self._block()
 
+    def _write(self, *args):
+        self.process.stdin.write(" ".join(shlex.quote(a) for a in args) + "\n")
+        self.process.stdin.flush()
+
     def _block(self):
-        """The next %begin … %end block's text (notifications between blocks are skipped)."""
+        """The text of the next block answering a command of ours. Notifications between
+        blocks are skipped, and so are blocks flagged 0: commands tmux ran for itself (the
+        attach), which may come after the answer to our first command."""
         lines, inside = [], False
         for line in self.process.stdout:
             if line.startswith("%begin"):
-                inside = True
+                inside = line.split()[-1] != "0"
             elif inside and line.startswith(("%end", "%error")):
                 if line.startswith("%error"):
                     raise RuntimeError(f"tmux control: {''.join(lines).strip()}")
