@@ -46,6 +46,12 @@ fn job_end(report: &PeekReport, read: usize, hold_seconds: u32) -> JobEnd {
         format!("{stuck} could not be made visible again: they reappear within {hold_seconds} s")
     };
     match &report.end {
+        // The job's end is the last word on the status line: say why the viewer did not open.
+        PeekEnd::Reached | PeekEnd::Drained if read == 0 => JobEnd::Done(Some(
+            "no message came back (the queue is empty, or its messages are in flight or \
+             delayed)"
+                .to_string(),
+        )),
         PeekEnd::Reached | PeekEnd::Drained => {
             JobEnd::Done(Some(format!("{read} messages read, {visibility}")))
         }
@@ -80,6 +86,10 @@ mod tests {
             job_end(&report(PeekEnd::Drained, Release::default()), 3, 30),
             JobEnd::Done(Some("3 messages read, all visible again".into()))
         );
+        assert!(matches!(
+            job_end(&report(PeekEnd::Drained, Release::default()), 0, 30),
+            JobEnd::Done(Some(text)) if text.starts_with("no message came back")
+        ));
         let stuck = Release {
             not_released: 2,
             error: Some(ApiError::throttled(
