@@ -12,6 +12,7 @@ pub mod interactive;
 pub mod inventory;
 pub mod launch;
 pub mod messages;
+pub mod metrics;
 pub mod output;
 pub mod runtime;
 pub mod sim;

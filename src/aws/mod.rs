@@ -2,6 +2,7 @@
 //! implementations over the AWS SDK. Nothing here knows about the UI.
 
 pub mod capabilities;
+pub mod cloudwatch;
 pub mod connect;
 pub mod error;
 pub mod lambda;
@@ -133,6 +134,8 @@ pub struct Backend {
     pub messages: Arc<dyn MessageReader>,
     /// Private: only `writers()` hands them out, and `read_only()` drops them for good.
     writers: Option<Writers>,
+    /// CloudWatch metrics (`with_metrics`); by default every call answers "unavailable".
+    pub metrics: Arc<dyn cloudwatch::MetricSource>,
 }
 
 impl Backend {
@@ -151,7 +154,14 @@ impl Backend {
             lambdas,
             messages,
             writers: Some(writers),
+            metrics: Arc::new(cloudwatch::NoMetrics),
         }
+    }
+
+    /// The same backend reading metrics from `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<dyn cloudwatch::MetricSource>) -> Backend {
+        self.metrics = metrics;
+        self
     }
 
     /// The same backend without any capability that changes state.
@@ -191,4 +201,7 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
         messages,
         writers,
     )
+    .with_metrics(Arc::new(cloudwatch::SdkMetrics::new(
+        aws_sdk_cloudwatch::Client::new(config),
+    )))
 }

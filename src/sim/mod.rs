@@ -6,6 +6,7 @@
 
 mod backfill;
 mod clock;
+mod cloudwatch;
 mod consumers;
 mod demo;
 mod demo_seed;
@@ -14,6 +15,7 @@ mod fleet;
 mod json;
 mod md5;
 mod messages;
+mod metric_math;
 mod metrics;
 mod move_tasks;
 mod queue;
@@ -30,6 +32,7 @@ mod world;
 mod tests;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
 pub use fleet::SimFleet;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
@@ -61,9 +64,10 @@ pub fn backend(fleet: SimFleet) -> Backend {
         fleet.clone(),
         fleet.clone(),
         fleet.clone(),
-        fleet,
+        fleet.clone(),
         writers,
     )
+    .with_metrics(Arc::new(SimMetrics::new(fleet)))
 }
 
 /// A backend over the demo world on wall time, seeded with `seed`.

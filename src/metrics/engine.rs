@@ -1,0 +1,260 @@
+//! The metrics engine: which resources need CloudWatch points now, asking for them in as
+//! few calls as possible, at most once per period and only for the newest points, and
+//! keeping the answers as windowed series. Plain Rust over the `MetricSource` trait: the
+//! CLI, the views (through a job) and the health board use the same engine.
+//!
+//! A refresh is three steps so that the asking can run as a job away from the state:
+//! `plan` (decides and marks what is asked), `fetch` (the calls), `apply` (the answers).
+
+use std::collections::BTreeMap;
+
+use crate::aws::ApiError;
+use crate::aws::cloudwatch::{MetricSeries, MetricSource};
+
+use super::batch::{FetchBatch, Need, pack};
+use super::catalog::{IN_FLIGHT, Resource, VISIBLE};
+use super::cost::CostMeter;
+use super::series::Series;
+use super::window::Window;
+
+/// The newest periods are asked again on every refresh: CloudWatch publishes a minute a
+/// few minutes late, and the newest point of a period still running is partial.
+const REASK_MS: i64 = 5 * 60 * 1000;
+
+/// A resource nobody asked for in this long is forgotten (it scrolled off screen, its
+/// view was closed): memory follows what is on screen, not uptime.
+const FORGET_AFTER_MS: i64 = 10 * 60 * 1000;
+
+/// Where a resource's CloudWatch series stand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Availability {
+    /// Not answered yet.
+    Waiting,
+    Ready,
+    /// The last call failed; the series keep what they had.
+    Failed(ApiError),
+}
+
+#[derive(Debug, Clone, Default)]
+struct Tracked {
+    series: BTreeMap<&'static str, Series>,
+    asked_at_ms: Option<i64>,
+    fetched_through_ms: Option<i64>,
+    wanted_at_ms: i64,
+    answered: bool,
+    error: Option<ApiError>,
+}
+
+/// The answer to one planned call.
+#[derive(Debug, Clone)]
+pub struct FetchOutcome {
+    pub batch: FetchBatch,
+    pub result: Result<Vec<MetricSeries>, ApiError>,
+}
+
+/// What one `refresh` did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RefreshReport {
+    pub calls: usize,
+    pub metrics_requested: u64,
+    pub errors: Vec<ApiError>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MetricsEngine {
+    window: Window,
+    tracked: BTreeMap<Resource, Tracked>,
+    cost: CostMeter,
+}
+
+/// Makes one planned call.
+pub async fn fetch(source: &dyn MetricSource, batch: FetchBatch) -> FetchOutcome {
+    let result = source
+        .get_metric_data(&batch.queries, batch.start_ms, batch.end_ms)
+        .await;
+    FetchOutcome { batch, result }
+}
+
+impl MetricsEngine {
+    pub fn new(window: Window) -> MetricsEngine {
+        MetricsEngine {
+            window,
+            ..MetricsEngine::default()
+        }
+    }
+
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    pub fn period_ms(&self) -> i64 {
+        i64::from(self.window.period_s()) * 1000
+    }
+
+    /// Changes the window. Every resource is asked again in full at the new period; live
+    /// points stay.
+    pub fn set_window(&mut self, window: Window) {
+        if window == self.window {
+            return;
+        }
+        self.window = window;
+        for tracked in self.tracked.values_mut() {
+            tracked.asked_at_ms = None;
+            tracked.fetched_through_ms = None;
+            tracked.answered = false;
+            for series in tracked.series.values_mut() {
+                series.clear_points();
+            }
+        }
+    }
+
+    /// Decides which of `wanted` are due (never asked, or asked a period ago or more) and
+    /// packs them into calls, marking them asked. Resources not wanted for a while are
+    /// forgotten.
+    pub fn plan(&mut self, wanted: &[Resource], now_ms: i64) -> Vec<FetchBatch> {
+        let span = self.window.span_ms();
+        let period_ms = self.period_ms();
+        for resource in wanted {
+            self.tracked
+                .entry(resource.clone())
+                .or_default()
+                .wanted_at_ms = now_ms;
+        }
+        self.tracked
+            .retain(|_, t| now_ms - t.wanted_at_ms < FORGET_AFTER_MS);
+        let mut needs = Vec::new();
+        for resource in wanted {
+            let Some(tracked) = self.tracked.get_mut(resource) else {
+                continue;
+            };
+            let due = tracked
+                .asked_at_ms
+                .is_none_or(|asked| now_ms - asked >= period_ms);
+            if !due || needs.iter().any(|n: &Need| &n.resource == resource) {
+                continue;
+            }
+            let from = match tracked.fetched_through_ms {
+                None => now_ms - span,
+                Some(through) => (through - REASK_MS).max(now_ms - span),
+            };
+            tracked.asked_at_ms = Some(now_ms);
+            needs.push(Need {
+                resource: resource.clone(),
+                start_ms: from - from.rem_euclid(period_ms),
+            });
+        }
+        pack(&needs, self.window.period_s(), now_ms)
+    }
+
+    /// Takes in one call's answer.
+    pub fn apply(&mut self, outcome: FetchOutcome, now_ms: i64) {
+        let FetchOutcome { batch, result } = outcome;
+        if batch.period_s != self.window.period_s() {
+            // Asked before the window changed: the points are at the wrong period.
+            return;
+        }
+        let oldest = now_ms - self.window.span_ms();
+        match result {
+            Ok(answers) => {
+                self.cost.record(now_ms, batch.metrics_requested());
+                let by_id: BTreeMap<&str, &MetricSeries> =
+                    answers.iter().map(|s| (s.id.as_str(), s)).collect();
+                for (id, resource, key) in &batch.targets {
+                    let Some(tracked) = self.tracked.get_mut(resource) else {
+                        continue;
+                    };
+                    let points = by_id.get(id.as_str()).map(|s| s.points.as_slice());
+                    let series = tracked.series.entry(key).or_default();
+                    series.replace(batch.start_ms, batch.end_ms, points.unwrap_or_default());
+                    series.prune(oldest);
+                }
+                for resource in &batch.resources {
+                    if let Some(tracked) = self.tracked.get_mut(resource) {
+                        tracked.fetched_through_ms = Some(batch.end_ms);
+                        tracked.answered = true;
+                        tracked.error = None;
+                    }
+                }
+            }
+            Err(error) => {
+                for resource in &batch.resources {
+                    if let Some(tracked) = self.tracked.get_mut(resource) {
+                        tracked.error = Some(error.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Plans, fetches (calls side by side) and applies, for the CLI and the health board.
+    pub async fn refresh(
+        &mut self,
+        source: &dyn MetricSource,
+        wanted: &[Resource],
+        now_ms: i64,
+    ) -> RefreshReport {
+        let batches = self.plan(wanted, now_ms);
+        let mut report = RefreshReport {
+            calls: batches.len(),
+            metrics_requested: batches.iter().map(FetchBatch::metrics_requested).sum(),
+            errors: Vec::new(),
+        };
+        let outcomes =
+            futures::future::join_all(batches.into_iter().map(|b| fetch(source, b))).await;
+        for outcome in outcomes {
+            if let Err(error) = &outcome.result {
+                report.errors.push(error.clone());
+            }
+            self.apply(outcome, now_ms);
+        }
+        report
+    }
+
+    /// Live counts of a queue from `GetQueueAttributes`: they extend its depth and
+    /// in-flight series (and its depth as a DLQ) between CloudWatch points. Only for
+    /// resources the engine tracks (the ones on screen).
+    pub fn record_counts(&mut self, queue_name: &str, visible: u64, in_flight: u64, now_ms: i64) {
+        let oldest = now_ms - self.window.span_ms();
+        for (resource, tracked) in self.tracked.iter_mut() {
+            let values: &[(&'static str, u64)] = match resource {
+                Resource::Queue(n) | Resource::FifoQueue(n) if n == queue_name => {
+                    &[(VISIBLE, visible), (IN_FLIGHT, in_flight)]
+                }
+                Resource::Dlq(n) if n == queue_name => &[(VISIBLE, visible)],
+                _ => continue,
+            };
+            for (key, value) in values {
+                let series = tracked.series.entry(key).or_default();
+                series.push_live(now_ms, *value as f64);
+                series.prune(oldest);
+            }
+        }
+    }
+
+    pub fn series(&self, resource: &Resource, key: &str) -> Option<&Series> {
+        self.tracked.get(resource)?.series.get(key)
+    }
+
+    pub fn availability(&self, resource: &Resource) -> Availability {
+        match self.tracked.get(resource) {
+            Some(Tracked { error: Some(e), .. }) => Availability::Failed(e.clone()),
+            Some(t) if t.answered => Availability::Ready,
+            _ => Availability::Waiting,
+        }
+    }
+
+    pub fn cost(&self) -> &CostMeter {
+        &self.cost
+    }
+
+    /// Resources tracked and points held, to show memory stays flat.
+    pub fn footprint(&self) -> (usize, usize) {
+        let points = self
+            .tracked
+            .values()
+            .flat_map(|t| t.series.values())
+            .map(Series::len)
+            .sum();
+        (self.tracked.len(), points)
+    }
+}
