@@ -101,6 +101,9 @@ pub enum Command {
     /// Delete every message in a queue (needs --yes)
     #[command(after_help = PURGE_HELP)]
     Purge(PurgeArgs),
+    /// Chart a queue (with its DLQ and consumers), a topic or a function from CloudWatch
+    #[command(after_help = METRICS_HELP)]
+    Metrics(MetricsArgs),
 }
 
 const PEEK_HELP: &str = "\
@@ -254,6 +257,34 @@ pub struct PurgeArgs {
     /// Really delete every message
     #[arg(long)]
     pub yes: bool,
+}
+
+const METRICS_HELP: &str = "\
+One GetMetricData call (billed per metric requested, about $0.01 per 1,000) for everything:
+a queue's SQS metrics, its DLQ's depth and arrivals, and its Lambda consumers' invocations,
+errors, error rate (metric math), throttles, duration and concurrency. A queue's depth also
+gets a live point from GetQueueAttributes. JSON: {\"series\": [{namespace, metric,
+dimensions, stat, period, points: [{t, v}]}], \"unavailable\": [...]}.
+
+Exit codes:
+  0  printed
+  1  failed (no such queue, topic or function; bad --since or --period)
+  2  usage error
+  4  incomplete: CloudWatch did not answer (stderr says why); live counts are printed";
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Queue, topic or function: name, URL or ARN
+    pub name: String,
+    /// The window: 15m, 1h, 3h, 12h, 1d or 3d
+    #[arg(long, default_value = "1h", value_name = "WINDOW")]
+    pub since: String,
+    /// Seconds per point (a multiple of 60; default: 60 up to 3h, then 300 or 900)
+    #[arg(long, value_name = "SECONDS")]
+    pub period: Option<u32>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,8 @@
 
 pub mod exit;
 pub mod export;
+pub mod metrics;
+pub mod metrics_output;
 pub mod peek;
 pub mod publish;
 pub mod purge;

@@ -35,6 +35,30 @@ pub enum Availability {
     Failed(ApiError),
 }
 
+impl Availability {
+    /// Why a chart has no CloudWatch line, in the words a chart shows.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Availability::Failed(error) => Some(unavailable_reason(error)),
+            _ => None,
+        }
+    }
+}
+
+/// "metrics unavailable: …" for a failed GetMetricData.
+pub fn unavailable_reason(error: &ApiError) -> String {
+    use crate::aws::ErrorKind;
+    match error.kind {
+        ErrorKind::Unavailable => {
+            "metrics unavailable: GetMetricData not implemented by this endpoint".to_string()
+        }
+        ErrorKind::AccessDenied => {
+            "metrics unavailable: access denied (cloudwatch:GetMetricData)".to_string()
+        }
+        _ => format!("metrics unavailable: {error}"),
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Tracked {
     series: BTreeMap<&'static str, Series>,
@@ -63,6 +87,8 @@ pub struct RefreshReport {
 #[derive(Debug, Clone, Default)]
 pub struct MetricsEngine {
     window: Window,
+    /// A period asked for explicitly (`--period`) instead of the window's.
+    period_override: Option<u32>,
     tracked: BTreeMap<Resource, Tracked>,
     cost: CostMeter,
 }
@@ -87,8 +113,18 @@ impl MetricsEngine {
         self.window
     }
 
+    /// The same engine asking at `period_s` (a multiple of 60) whatever the window.
+    pub fn with_period(mut self, period_s: u32) -> MetricsEngine {
+        self.period_override = Some(period_s);
+        self
+    }
+
+    pub fn period_s(&self) -> u32 {
+        self.period_override.unwrap_or(self.window.period_s())
+    }
+
     pub fn period_ms(&self) -> i64 {
-        i64::from(self.window.period_s()) * 1000
+        i64::from(self.period_s()) * 1000
     }
 
     /// Changes the window. Every resource is asked again in full at the new period; live
@@ -143,13 +179,13 @@ impl MetricsEngine {
                 start_ms: from - from.rem_euclid(period_ms),
             });
         }
-        pack(&needs, self.window.period_s(), now_ms)
+        pack(&needs, self.period_s(), now_ms)
     }
 
     /// Takes in one call's answer.
     pub fn apply(&mut self, outcome: FetchOutcome, now_ms: i64) {
         let FetchOutcome { batch, result } = outcome;
-        if batch.period_s != self.window.period_s() {
+        if batch.period_s != self.period_s() {
             // Asked before the window changed: the points are at the wrong period.
             return;
         }

@@ -8,11 +8,14 @@ pub mod catalog;
 pub mod cost;
 pub mod engine;
 pub mod series;
+pub mod subject;
 pub mod units;
 pub mod window;
 
 pub use catalog::{Resource, SeriesDef, Unit};
-pub use engine::{Availability, FetchOutcome, MetricsEngine, RefreshReport, fetch};
+pub use engine::{
+    Availability, FetchOutcome, MetricsEngine, RefreshReport, fetch, unavailable_reason,
+};
 pub use series::Series;
 pub use window::Window;
 
