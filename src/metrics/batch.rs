@@ -22,6 +22,34 @@ pub struct FetchBatch {
 }
 
 impl FetchBatch {
+    pub fn has_expressions(&self) -> bool {
+        self.queries
+            .iter()
+            .any(|q| matches!(q.kind, QueryKind::Expression { .. }))
+    }
+
+    /// The same call without metric math (for endpoints that refuse it: the ratio is then
+    /// computed from its inputs, which are in the call anyway).
+    pub fn without_expressions(&self) -> FetchBatch {
+        let queries: Vec<MetricQuery> = self
+            .queries
+            .iter()
+            .filter(|q| matches!(q.kind, QueryKind::Stat(_)))
+            .cloned()
+            .collect();
+        let targets = self
+            .targets
+            .iter()
+            .filter(|(id, _, _)| queries.iter().any(|q| &q.id == id))
+            .cloned()
+            .collect();
+        FetchBatch {
+            queries,
+            targets,
+            ..self.clone()
+        }
+    }
+
     /// Metrics requested by this call (what CloudWatch bills): the stat queries.
     pub fn metrics_requested(&self) -> u64 {
         self.queries
@@ -36,6 +64,7 @@ pub fn resource_queries(
     resource: &Resource,
     prefix: &str,
     period_s: u32,
+    with_math: bool,
 ) -> (Vec<MetricQuery>, Vec<(String, &'static str)>) {
     let id = |key: &str| format!("{prefix}_{key}");
     let mut queries = Vec::new();
@@ -49,6 +78,7 @@ pub fn resource_queries(
                 stat: stat.to_string(),
                 period_s,
             }),
+            Source::Ratio { .. } if !with_math => continue,
             Source::Ratio {
                 numerator,
                 denominator,
@@ -75,10 +105,11 @@ pub struct Need {
 }
 
 /// Packs `needs` (all at `period_s`) into calls of at most 500 queries.
-pub fn pack(needs: &[Need], period_s: u32, end_ms: i64) -> Vec<FetchBatch> {
+pub fn pack(needs: &[Need], period_s: u32, end_ms: i64, with_math: bool) -> Vec<FetchBatch> {
     let mut batches: Vec<FetchBatch> = Vec::new();
     for (n, need) in needs.iter().enumerate() {
-        let (queries, targets) = resource_queries(&need.resource, &format!("r{n}"), period_s);
+        let (queries, targets) =
+            resource_queries(&need.resource, &format!("r{n}"), period_s, with_math);
         let fits = batches
             .last()
             .is_some_and(|b| b.queries.len() + queries.len() <= MAX_QUERIES_PER_CALL);
@@ -118,7 +149,7 @@ mod tests {
                 start_ms: 1000 * i,
             })
             .collect();
-        let batches = pack(&needs, 60, 10_000_000);
+        let batches = pack(&needs, 60, 10_000_000, true);
         // 7 queries a function: 71 fit in a call, so 100 functions take two calls.
         assert_eq!(batches.len(), 2);
         assert!(
@@ -145,5 +176,11 @@ mod tests {
                 period_s: 60
             }
         );
+        let plain = batches[1].without_expressions();
+        assert!(!plain.has_expressions() && batches[1].has_expressions());
+        assert_eq!(plain.metrics_requested(), batches[1].metrics_requested());
+        assert!(plain.targets.iter().all(|(_, _, key)| *key != "error_rate"));
+        let without = pack(&needs[..1], 60, 1, false);
+        assert_eq!(without[0].queries.len(), 6);
     }
 }

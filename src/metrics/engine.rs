@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::ApiError;
 use crate::aws::cloudwatch::{MetricSeries, MetricSource};
+use crate::aws::{ApiError, ErrorKind};
 
 use super::batch::{FetchBatch, Need, pack};
-use super::catalog::{IN_FLIGHT, Resource, VISIBLE};
+use super::catalog::{IN_FLIGHT, Resource, Source, VISIBLE};
 use super::cost::CostMeter;
 use super::series::Series;
 use super::window::Window;
@@ -74,6 +74,11 @@ struct Tracked {
 pub struct FetchOutcome {
     pub batch: FetchBatch,
     pub result: Result<Vec<MetricSeries>, ApiError>,
+    /// The endpoint refused metric math (emulators do: LocalStack answers 500, moto only
+    /// knows bare ids) and the call was made again without it.
+    pub math_refused: Option<ApiError>,
+    /// Calls made (2 when math was refused).
+    pub calls: usize,
 }
 
 /// What one `refresh` did.
@@ -89,16 +94,49 @@ pub struct MetricsEngine {
     window: Window,
     /// A period asked for explicitly (`--period`) instead of the window's.
     period_override: Option<u32>,
+    /// Set when the endpoint refused metric math: ratios are computed here from then on.
+    math_refused: Option<ApiError>,
     tracked: BTreeMap<Resource, Tracked>,
     cost: CostMeter,
 }
 
-/// Makes one planned call.
+/// Whether a failed call with metric math may have failed for the math: the endpoint
+/// answered, but with a server error or a refusal that is about the request.
+fn may_be_the_math(error: &ApiError) -> bool {
+    matches!(
+        error.kind,
+        ErrorKind::Server | ErrorKind::Client | ErrorKind::Parse
+    )
+}
+
+/// Makes one planned call; when the endpoint refuses its metric math, makes it again
+/// without (the engine then computes the ratios from their inputs).
 pub async fn fetch(source: &dyn MetricSource, batch: FetchBatch) -> FetchOutcome {
     let result = source
         .get_metric_data(&batch.queries, batch.start_ms, batch.end_ms)
         .await;
-    FetchOutcome { batch, result }
+    match result {
+        Err(error) if batch.has_expressions() && may_be_the_math(&error) => {
+            let plain = batch.without_expressions();
+            let result = source
+                .get_metric_data(&plain.queries, plain.start_ms, plain.end_ms)
+                .await;
+            // Only a success without the math shows the math was the problem.
+            let math_refused = result.is_ok().then_some(error);
+            FetchOutcome {
+                batch: plain,
+                result,
+                math_refused,
+                calls: 2,
+            }
+        }
+        result => FetchOutcome {
+            batch,
+            result,
+            math_refused: None,
+            calls: 1,
+        },
+    }
 }
 
 impl MetricsEngine {
@@ -179,12 +217,20 @@ impl MetricsEngine {
                 start_ms: from - from.rem_euclid(period_ms),
             });
         }
-        pack(&needs, self.period_s(), now_ms)
+        pack(&needs, self.period_s(), now_ms, self.math_refused.is_none())
     }
 
     /// Takes in one call's answer.
     pub fn apply(&mut self, outcome: FetchOutcome, now_ms: i64) {
-        let FetchOutcome { batch, result } = outcome;
+        let FetchOutcome {
+            batch,
+            result,
+            math_refused,
+            ..
+        } = outcome;
+        if math_refused.is_some() {
+            self.math_refused = math_refused;
+        }
         if batch.period_s != self.period_s() {
             // Asked before the window changed: the points are at the wrong period.
             return;
@@ -206,6 +252,7 @@ impl MetricsEngine {
                 }
                 for resource in &batch.resources {
                     if let Some(tracked) = self.tracked.get_mut(resource) {
+                        Self::local_ratios(resource, tracked, &batch, oldest);
                         tracked.fetched_through_ms = Some(batch.end_ms);
                         tracked.answered = true;
                         tracked.error = None;
@@ -222,6 +269,45 @@ impl MetricsEngine {
         }
     }
 
+    /// Ratios the call did not compute (metric math refused): from their inputs, point by
+    /// point, over the call's range; a zero denominator gives no point, as in CloudWatch.
+    fn local_ratios(resource: &Resource, tracked: &mut Tracked, batch: &FetchBatch, oldest: i64) {
+        for def in resource.series() {
+            let Source::Ratio {
+                numerator,
+                denominator,
+            } = def.source
+            else {
+                continue;
+            };
+            if batch
+                .targets
+                .iter()
+                .any(|(_, r, key)| r == resource && *key == def.key)
+            {
+                continue;
+            }
+            let (Some(top), Some(bottom)) = (
+                tracked.series.get(numerator),
+                tracked.series.get(denominator),
+            ) else {
+                continue;
+            };
+            let bottom: BTreeMap<i64, f64> = bottom.points().collect();
+            let ratio: Vec<(i64, f64)> = top
+                .points()
+                .filter(|(t, _)| *t >= batch.start_ms && *t < batch.end_ms)
+                .filter_map(|(t, v)| {
+                    let d = bottom.get(&t).copied().filter(|d| *d != 0.0)?;
+                    Some((t, 100.0 * v / d))
+                })
+                .collect();
+            let series = tracked.series.entry(def.key).or_default();
+            series.replace(batch.start_ms, batch.end_ms, &ratio);
+            series.prune(oldest);
+        }
+    }
+
     /// Plans, fetches (calls side by side) and applies, for the CLI and the health board.
     pub async fn refresh(
         &mut self,
@@ -231,13 +317,14 @@ impl MetricsEngine {
     ) -> RefreshReport {
         let batches = self.plan(wanted, now_ms);
         let mut report = RefreshReport {
-            calls: batches.len(),
+            calls: 0,
             metrics_requested: batches.iter().map(FetchBatch::metrics_requested).sum(),
             errors: Vec::new(),
         };
         let outcomes =
             futures::future::join_all(batches.into_iter().map(|b| fetch(source, b))).await;
         for outcome in outcomes {
+            report.calls += outcome.calls;
             if let Err(error) = &outcome.result {
                 report.errors.push(error.clone());
             }
@@ -277,6 +364,11 @@ impl MetricsEngine {
             Some(t) if t.answered => Availability::Ready,
             _ => Availability::Waiting,
         }
+    }
+
+    /// Why ratios are computed here rather than by CloudWatch metric math, if they are.
+    pub fn math_refused(&self) -> Option<&ApiError> {
+        self.math_refused.as_ref()
     }
 
     pub fn cost(&self) -> &CostMeter {

@@ -250,3 +250,61 @@ async fn resources_off_screen_for_long_are_forgotten() {
     engine.refresh(&source, &only, START_MS + 11 * 60_000).await;
     assert_eq!(engine.footprint().0, 1);
 }
+
+/// An endpoint without metric math (as LocalStack answers: HTTP 500).
+struct NoMath(Counting);
+
+#[async_trait]
+impl MetricSource for NoMath {
+    async fn get_metric_data(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        if queries
+            .iter()
+            .any(|q| matches!(q.kind, crate::aws::cloudwatch::QueryKind::Expression { .. }))
+        {
+            self.0.calls.fetch_add(1, Ordering::SeqCst);
+            return Err(ApiError::server("GetMetricData", "'MetricStat'").with_status(500));
+        }
+        self.0.get_metric_data(queries, start_ms, end_ms).await
+    }
+}
+
+#[tokio::test]
+async fn without_metric_math_the_ratio_is_computed_from_the_same_call() {
+    let (clock, source) = demo();
+    let source = NoMath(source);
+    let mut engine = MetricsEngine::new(Window::H1);
+    let function = Resource::Function("orders-worker".into());
+    let report = engine
+        .refresh(&source, std::slice::from_ref(&function), START_MS)
+        .await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.calls, 2, "refused with math, answered without");
+    assert!(engine.math_refused().is_some());
+    let points =
+        |key| -> Vec<(i64, f64)> { engine.series(&function, key).expect(key).points().collect() };
+    let (errors, invocations, rate) = (
+        points("errors"),
+        points("invocations"),
+        points("error_rate"),
+    );
+    assert!(!rate.is_empty());
+    for (t, r) in &rate {
+        let e = errors.iter().find(|p| p.0 == *t).expect("errors").1;
+        let i = invocations
+            .iter()
+            .find(|p| p.0 == *t)
+            .expect("invocations")
+            .1;
+        assert_eq!(*r, 100.0 * e / i);
+    }
+    clock.advance(Duration::from_secs(60));
+    let report = engine
+        .refresh(&source, std::slice::from_ref(&function), START_MS + 60_000)
+        .await;
+    assert_eq!(report.calls, 1, "math is not offered again");
+}
