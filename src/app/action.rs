@@ -94,4 +94,6 @@ pub enum Action {
     ContextFailed {
         error: String,
     },
+    /// A metrics call answered (or failed).
+    MetricsFetched(Box<crate::metrics::FetchOutcome>),
 }

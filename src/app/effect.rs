@@ -22,6 +22,8 @@ pub enum Work {
     /// does comes as `Dangerous` with `DangerousOp::Peek`.
     Peek(PeekRequest),
     Dangerous(ConfirmedOp),
+    /// One GetMetricData call planned by the metrics engine.
+    Metrics(crate::metrics::batch::FetchBatch),
 }
 
 /// A peek at one queue: a sample of `count` (at most 10) messages, read and made visible

@@ -31,10 +31,13 @@ pub enum KeyAction {
     /// In the message viewer: the SNS envelope raw, or unwrapped.
     ToggleRaw,
     CancelJob,
+    /// Charts: the next shorter / longer window (15m … 3d).
+    WindowShorter,
+    WindowLonger,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 23] = [
+    pub const ALL: [KeyAction; 25] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -58,6 +61,8 @@ impl KeyAction {
         KeyAction::Peek,
         KeyAction::ToggleRaw,
         KeyAction::CancelJob,
+        KeyAction::WindowShorter,
+        KeyAction::WindowLonger,
     ];
 
     /// Changes state in AWS: hidden and refused in read-only mode, and only ever done
@@ -93,6 +98,8 @@ impl KeyAction {
             KeyAction::Peek => "peek",
             KeyAction::ToggleRaw => "toggle_raw",
             KeyAction::CancelJob => "cancel_job",
+            KeyAction::WindowShorter => "window_shorter",
+            KeyAction::WindowLonger => "window_longer",
         }
     }
 

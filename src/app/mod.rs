@@ -11,6 +11,7 @@ pub mod help;
 pub mod jobs;
 pub mod keymap;
 pub mod loads;
+pub mod metrics;
 pub mod modals;
 pub mod prompt;
 pub mod state;

@@ -47,6 +47,7 @@ macro_rules! ctx_of {
             rows: $app.table_rows,
             read_only: $app.read_only,
             spinner_frame: $app.spinner_frame,
+            metrics: &$app.metrics.engine,
         }
     };
 }
@@ -74,6 +75,8 @@ pub struct App {
     /// Rows inside the help overlay.
     pub help_rows: usize,
     pub quitting: bool,
+    /// The metrics engine and its refresh jobs.
+    pub metrics: super::metrics::MetricsState,
 }
 
 impl App {
@@ -108,6 +111,7 @@ impl App {
             table_rows: 20,
             help_rows: 20,
             quitting: false,
+            metrics: super::metrics::MetricsState::default(),
         };
         app.reset_stack(Box::new(TableView::new(
             super::tables::TableKind::Queues,

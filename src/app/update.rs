@@ -39,7 +39,9 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             app.now = now;
             app.spinner_frame = app.spinner_frame.wrapping_add(1);
             let on_screen = app.view().on_screen_queues(app.table_rows);
-            loads::due_refreshes(app, on_screen)
+            let mut effects = loads::due_refreshes(app, on_screen);
+            effects.extend(super::metrics::due(app));
+            effects
         }
         Action::Resize {
             table_rows,
@@ -113,6 +115,7 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::CountsRefreshed { generation, queues } => {
+            super::metrics::record_counts(app, &queues);
             loads::counts_refreshed(app, generation, queues);
             Vec::new()
         }
@@ -127,6 +130,10 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
         Action::JobEnded { id, end } => job_ended(app, id, end),
         Action::ContextSwitched { info, read_only } => {
             super::context::switched(app, info, read_only)
+        }
+        Action::MetricsFetched(outcome) => {
+            super::metrics::fetched(app, *outcome);
+            Vec::new()
         }
         Action::ContextFailed { error } => {
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
@@ -154,6 +161,11 @@ fn peeked(app: &mut App, result: super::action::PeekResult) {
 }
 
 fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> {
+    if app.metrics.owns_job(id) {
+        app.metrics.job_ended(id);
+        app.jobs.end(id, end, app.now);
+        return Vec::new();
+    }
     let was_load = app.loads.owns_job(id);
     let label = app
         .jobs
@@ -295,6 +307,14 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
                 app.set_message(Level::Info, "a refresh is already running".to_string());
             }
             return effects;
+        }
+        KeyAction::WindowShorter => {
+            let window = app.metrics.engine.window().shorter();
+            return super::metrics::set_window(app, window);
+        }
+        KeyAction::WindowLonger => {
+            let window = app.metrics.engine.window().longer();
+            return super::metrics::set_window(app, window);
         }
         KeyAction::Yank => {
             if let Some(target) = app.view().selected_target() {

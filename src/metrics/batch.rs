@@ -9,7 +9,7 @@ use crate::aws::cloudwatch::{MAX_QUERIES_PER_CALL, MetricQuery, QueryKind, StatS
 use super::catalog::{Resource, Source};
 
 /// One call to make: its queries and where each answer goes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchBatch {
     pub start_ms: i64,
     pub end_ms: i64,

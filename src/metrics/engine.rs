@@ -70,7 +70,7 @@ struct Tracked {
 }
 
 /// The answer to one planned call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchOutcome {
     pub batch: FetchBatch,
     pub result: Result<Vec<MetricSeries>, ApiError>,
@@ -98,6 +98,8 @@ pub struct MetricsEngine {
     math_refused: Option<ApiError>,
     tracked: BTreeMap<Resource, Tracked>,
     cost: CostMeter,
+    /// Changes whenever a series may have changed (for views that redraw on change).
+    revision: u64,
 }
 
 /// Whether a failed call with metric math may have failed for the math: the endpoint
@@ -172,6 +174,7 @@ impl MetricsEngine {
             return;
         }
         self.window = window;
+        self.revision += 1;
         for tracked in self.tracked.values_mut() {
             tracked.asked_at_ms = None;
             tracked.fetched_through_ms = None;
@@ -222,6 +225,7 @@ impl MetricsEngine {
 
     /// Takes in one call's answer.
     pub fn apply(&mut self, outcome: FetchOutcome, now_ms: i64) {
+        self.revision += 1;
         let FetchOutcome {
             batch,
             result,
@@ -337,6 +341,7 @@ impl MetricsEngine {
     /// in-flight series (and its depth as a DLQ) between CloudWatch points. Only for
     /// resources the engine tracks (the ones on screen).
     pub fn record_counts(&mut self, queue_name: &str, visible: u64, in_flight: u64, now_ms: i64) {
+        self.revision += 1;
         let oldest = now_ms - self.window.span_ms();
         for (resource, tracked) in self.tracked.iter_mut() {
             let values: &[(&'static str, u64)] = match resource {
@@ -369,6 +374,10 @@ impl MetricsEngine {
     /// Why ratios are computed here rather than by CloudWatch metric math, if they are.
     pub fn math_refused(&self) -> Option<&ApiError> {
         self.math_refused.as_ref()
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn cost(&self) -> &CostMeter {

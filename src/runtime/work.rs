@@ -36,7 +36,19 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
             DangerousOp::Peek(request) => Box::pin(super::peek::run(request.clone(), job)),
             _ => Box::pin(dangerous(op, job.backend)),
         },
+        Work::Metrics(batch) => Box::pin(metrics(batch, job)),
     }
+}
+
+/// One GetMetricData call; the answer, good or bad, goes to the engine.
+async fn metrics(batch: crate::metrics::batch::FetchBatch, job: JobContext) -> JobEnd {
+    let outcome = crate::metrics::fetch(job.backend.metrics.as_ref(), batch).await;
+    let end = match &outcome.result {
+        Ok(_) => JobEnd::Done(None),
+        Err(error) => JobEnd::Failed(error.to_string()),
+    };
+    let _ = job.tx.send(Action::MetricsFetched(Box::new(outcome)));
+    end
 }
 
 /// Queues stream in as they are described; progress counts them.

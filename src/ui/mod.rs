@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads state and never changes it. Each view draws
 //! itself through its `Draw` implementation in this folder; modals draw over the stack.
 
+pub mod charts;
 pub mod confirm;
 pub mod describe;
 pub mod header;

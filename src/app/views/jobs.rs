@@ -117,6 +117,7 @@ mod tests {
             rows: 10,
             read_only: false,
             spinner_frame: 0,
+            metrics: &crate::metrics::MetricsEngine::default(),
         };
         let mut view = JobsView::new();
         view.sync(&ctx);

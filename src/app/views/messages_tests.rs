@@ -54,6 +54,7 @@ fn with_ctx<T>(rows: usize, f: impl FnOnce(&Ctx) -> T) -> T {
         rows,
         read_only: false,
         spinner_frame: 0,
+        metrics: &crate::metrics::MetricsEngine::default(),
     };
     f(&ctx)
 }
@@ -196,6 +197,7 @@ fn the_view_never_resyncs_from_the_inventory() {
         rows: 20,
         read_only: false,
         spinner_frame: 0,
+        metrics: &crate::metrics::MetricsEngine::default(),
     };
     assert_eq!(view.revision(&ctx), before);
 }

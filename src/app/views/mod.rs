@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod json_lines;
 pub mod message_detail;
 pub mod messages;
+pub mod metrics;
 pub mod peek;
 pub mod table;
 pub mod topology;
@@ -43,6 +44,8 @@ pub struct Ctx<'a> {
     pub rows: usize,
     pub read_only: bool,
     pub spinner_frame: usize,
+    /// The metrics engine's series (charts read them).
+    pub metrics: &'a crate::metrics::MetricsEngine,
 }
 
 /// What a view did with a key.
@@ -104,6 +107,11 @@ pub trait View: Draw + std::fmt::Debug + Send {
     /// URLs of the queues whose rows are on screen (`rows` high), for the frequent
     /// counts refresh.
     fn on_screen_queues(&self, _rows: usize) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The resources this view charts: the metrics engine asks CloudWatch for them.
+    fn metric_resources(&self, _ctx: &Ctx) -> Vec<crate::metrics::Resource> {
         Vec::new()
     }
 

@@ -117,6 +117,15 @@ impl View for TableView {
                         TableKind::Subscriptions,
                         Some(topic_arn),
                     ))),
+                    // Queues and functions open on their charts; `d` still describes.
+                    Some(target @ (Target::Queue(_) | Target::Function(_)))
+                        if self.kind != TableKind::Subscriptions =>
+                    {
+                        match super::metrics::MetricsView::for_target(&target) {
+                            Some(view) => Outcome::Push(Box::new(view)),
+                            None => Outcome::Push(Box::new(DescribeView::new(target))),
+                        }
+                    }
                     Some(target) => Outcome::Push(Box::new(DescribeView::new(target))),
                     None => Outcome::Handled,
                 };

@@ -1,0 +1,88 @@
+//! The app's side of the metrics engine: on each tick the view on top says which
+//! resources it charts, the engine decides what is due (at most once per period), and
+//! each call runs as a supervised job whose answer comes back as `MetricsFetched`. Live
+//! counts from the counts refresh extend the depth series between CloudWatch points.
+
+use std::collections::BTreeSet;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::effect::{Effect, Work};
+use super::jobs::JobId;
+use super::state::App;
+use crate::domain::Queue;
+use crate::metrics::{FetchOutcome, MetricsEngine, Window};
+
+#[derive(Debug, Default)]
+pub struct MetricsState {
+    pub engine: MetricsEngine,
+    /// Metric refreshes running (their end is not a "done" message nor a reload).
+    jobs: BTreeSet<JobId>,
+}
+
+impl MetricsState {
+    pub fn new(window: Window) -> MetricsState {
+        MetricsState {
+            engine: MetricsEngine::new(window),
+            jobs: BTreeSet::new(),
+        }
+    }
+
+    pub fn owns_job(&self, id: JobId) -> bool {
+        self.jobs.contains(&id)
+    }
+
+    pub fn job_ended(&mut self, id: JobId) {
+        self.jobs.remove(&id);
+    }
+}
+
+pub fn epoch_ms(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The calls due now for what the top view charts, each started as a job.
+pub fn due(app: &mut App) -> Vec<Effect> {
+    let wanted = app.view().metric_resources(&app.ctx());
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let now = epoch_ms(app.now);
+    let batches = app.metrics.engine.plan(&wanted, now);
+    let mut effects = Vec::new();
+    for batch in batches {
+        let label = format!("metrics: {} resources", batch.resources.len());
+        let id = app.jobs.start(label, app.now);
+        app.metrics.jobs.insert(id);
+        effects.push(Effect::Start {
+            id,
+            work: Work::Metrics(batch),
+        });
+    }
+    effects
+}
+
+pub fn fetched(app: &mut App, outcome: FetchOutcome) {
+    let now = epoch_ms(app.now);
+    app.metrics.engine.apply(outcome, now);
+}
+
+/// Fresh counts of queues on screen become live points.
+pub fn record_counts(app: &mut App, queues: &[Queue]) {
+    let now = epoch_ms(app.now);
+    for queue in queues {
+        app.metrics.engine.record_counts(
+            &queue.name,
+            queue.counts.visible,
+            queue.counts.in_flight,
+            now,
+        );
+    }
+}
+
+/// `[` / `]` / `:window`: a new window, asked at once.
+pub fn set_window(app: &mut App, window: Window) -> Vec<Effect> {
+    app.metrics.engine.set_window(window);
+    due(app)
+}
