@@ -28,7 +28,7 @@ impl Draw for MetricsView {
         let engine = ctx.metrics;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         frame.render_widget(
-            Paragraph::new(summary(engine, now_ms)).style(theme.dim()),
+            Paragraph::new(summary(engine, now_ms, theme.ascii)).style(theme.dim()),
             top,
         );
         let panels = self.panels();
@@ -60,18 +60,21 @@ impl Draw for MetricsView {
     }
 }
 
-/// `window 1h · period 60s · [ ] window · 240 metrics requested in the last hour ≈ $0.0024`
-fn summary(engine: &MetricsEngine, now_ms: i64) -> String {
+/// `window 1h (60s points) · [ ] · 240 metrics asked in 1h ≈ $0.0024`
+fn summary(engine: &MetricsEngine, now_ms: i64, ascii: bool) -> String {
+    let (dot, about) = if ascii { ("|", "~") } else { ("·", "≈") };
     let cost = engine.cost();
     let mut text = format!(
-        "window {} · period {}s · [ ] change · {} metrics requested in the last hour ≈ ${:.4}",
+        "window {} ({}s points) {dot} [ ] {dot} {} metrics asked in 1h {about} ${:.4}",
         engine.window(),
         engine.period_s(),
         cost.metrics_last_hour(now_ms),
         cost.usd_last_hour(now_ms)
     );
     if engine.math_refused().is_some() {
-        text.push_str(" · error rate computed here (endpoint refused metric math)");
+        text.push_str(&format!(
+            " {dot} error rate computed here (endpoint refused metric math)"
+        ));
     }
     text
 }
@@ -233,7 +236,7 @@ fn asciify(buffer: &mut Buffer, area: Rect) {
                 "└" | "┌" | "┐" | "┘" | "┼" | "├" | "┤" | "┬" | "┴" => "+",
                 "…" => ".",
                 "·" => "-",
-                "±" => "+-",
+                "±" => "~",
                 _ => "?",
             };
             cell.set_symbol(replacement);
