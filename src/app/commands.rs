@@ -16,6 +16,12 @@ pub enum Command {
     /// Switch to a profile from the AWS config files.
     Profile(String),
     Region(String),
+    /// Charts: `:window 3h`.
+    Window(String),
+    /// Metrics requested in the last hour and what they cost.
+    Cost,
+    /// Charts of the selected queue, topic or function.
+    Charts,
     Help,
     Quit,
 }
@@ -98,6 +104,24 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "region",
         aliases: &[],
         description: "Switch to a region and reload everything (Tab completes)",
+    },
+    CommandSpec {
+        shape: Shape::WithArgument(Command::Window, "WINDOW"),
+        name: "window",
+        aliases: &[],
+        description: "Charts' window: 15m, 1h, 3h, 12h, 1d or 3d (also [ and ])",
+    },
+    CommandSpec {
+        shape: Shape::Plain(|| Command::Cost),
+        name: "cost",
+        aliases: &[],
+        description: "CloudWatch metrics requested in the last hour and their cost",
+    },
+    CommandSpec {
+        shape: Shape::Plain(|| Command::Charts),
+        name: "charts",
+        aliases: &["metrics", "chart"],
+        description: "Charts of the selected queue (with DLQ and consumers), topic or function",
     },
     CommandSpec {
         shape: Shape::Plain(|| Command::Help),
@@ -236,6 +260,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Jobs => app.reset_stack(Box::new(JobsView::new())),
         Command::Profile(profile) => return switch(app, Some(profile), None),
         Command::Region(region) => return switch(app, None, Some(region)),
+        Command::Window(text) => return super::metrics::window_command(app, &text),
+        Command::Cost => super::metrics::cost_command(app),
+        Command::Charts => super::metrics::charts_command(app),
     }
     Vec::new()
 }

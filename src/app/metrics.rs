@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::effect::{Effect, Work};
 use super::jobs::JobId;
-use super::state::App;
+use super::state::{App, Level};
+use super::views::metrics::MetricsView;
 use crate::domain::Queue;
 use crate::metrics::{FetchOutcome, MetricsEngine, Window};
 
@@ -81,8 +82,54 @@ pub fn record_counts(app: &mut App, queues: &[Queue]) {
     }
 }
 
+/// `:window 3h`.
+pub fn window_command(app: &mut App, text: &str) -> Vec<Effect> {
+    match Window::parse(text) {
+        Ok(window) => {
+            app.set_message(Level::Info, format!("charts: window {window}"));
+            set_window(app, window)
+        }
+        Err(error) => {
+            app.set_message(Level::Error, error);
+            Vec::new()
+        }
+    }
+}
+
+/// `:cost`: what the charts asked CloudWatch for in the last hour.
+pub fn cost_command(app: &mut App) {
+    let now = epoch_ms(app.now);
+    let cost = app.metrics.engine.cost();
+    let text = format!(
+        "CloudWatch: {} GetMetricData calls, {} metrics requested in the last hour ≈ ${:.4} (≈ $0.01 per 1,000 metrics)",
+        cost.calls_last_hour(now),
+        cost.metrics_last_hour(now),
+        cost.usd_last_hour(now)
+    );
+    app.set_message(Level::Info, text);
+}
+
+/// `:charts`: the selected row's charts.
+pub fn charts_command(app: &mut App) {
+    let view = app
+        .view()
+        .selected_target()
+        .and_then(|target| MetricsView::for_target(&target));
+    match view {
+        Some(view) => app.push(Box::new(view)),
+        None => app.set_message(
+            Level::Error,
+            "charts: select a queue, topic or function first".to_string(),
+        ),
+    }
+}
+
 /// `[` / `]` / `:window`: a new window, asked at once.
 pub fn set_window(app: &mut App, window: Window) -> Vec<Effect> {
     app.metrics.engine.set_window(window);
     due(app)
 }
+
+#[cfg(test)]
+#[path = "metrics_tests.rs"]
+mod tests;
