@@ -133,6 +133,7 @@ fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
 
 fn render(app: &mut App, width: u16, height: u16, ascii: bool) -> String {
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, ascii);
+    app.metrics.screen_width = width;
     let table_rows = ui::table_rows_for(height, app);
     let _ = update(
         app,
@@ -231,4 +232,34 @@ fn charts_say_why_when_cloudwatch_is_unavailable_and_live_counts_still_draw() {
     let screen = render(&mut app, 100, 30, false);
     assert!(screen.contains("metrics unavailable"), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+/// The queues table at 200 columns gets a depth sparkline per row on screen, from one
+/// call; at 120 it has no room for it.
+#[test]
+fn sparkline_depth_column_for_rows_on_screen() {
+    let backend = backend();
+    let mut app = loaded_app(&backend);
+    let _ = render(&mut app, 200, 50, false);
+    let effects = update(&mut app, Action::Tick(t(12)));
+    let planned: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Start {
+                work: Work::Metrics(batch),
+                ..
+            } => Some(batch.resources.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(planned.len(), 1, "one call");
+    assert_eq!(planned[0], app.table_rows.min(app.inventory.queues().len()));
+    run(&mut app, &backend, effects);
+    let screen = render(&mut app, 200, 50, false);
+    assert!(screen.contains("DEPTH 1h"), "{screen}");
+    insta::assert_snapshot!(screen);
+    let ascii = render(&mut app, 200, 50, true);
+    assert!(ascii.is_ascii(), "{ascii}");
+    insta::assert_snapshot!("sparkline_depth_column_ascii", ascii);
+    assert!(!render(&mut app, 120, 30, false).contains("DEPTH"));
 }

@@ -11,20 +11,26 @@ use super::jobs::JobId;
 use super::state::{App, Level};
 use super::views::metrics::MetricsView;
 use crate::domain::Queue;
-use crate::metrics::{FetchOutcome, MetricsEngine, Window};
+use crate::metrics::{FetchOutcome, MetricsEngine, Resource, Window};
+
+/// The narrowest table (inside its borders) that gets the depth sparkline column.
+pub const SPARKLINE_MIN_TABLE_WIDTH: u16 = 150;
 
 #[derive(Debug, Default)]
 pub struct MetricsState {
     pub engine: MetricsEngine,
     /// Metric refreshes running (their end is not a "done" message nor a reload).
     jobs: BTreeSet<JobId>,
+    /// The terminal's width (set by the runtime): depths for the sparkline column are
+    /// asked only when the column is drawn, never paid for off screen.
+    pub screen_width: u16,
 }
 
 impl MetricsState {
     pub fn new(window: Window) -> MetricsState {
         MetricsState {
             engine: MetricsEngine::new(window),
-            jobs: BTreeSet::new(),
+            ..MetricsState::default()
         }
     }
 
@@ -45,7 +51,9 @@ pub fn epoch_ms(time: SystemTime) -> i64 {
 
 /// The calls due now for what the top view charts, each started as a job.
 pub fn due(app: &mut App) -> Vec<Effect> {
-    let wanted = app.view().metric_resources(&app.ctx());
+    let mut wanted = app.view().metric_resources(&app.ctx());
+    let column_drawn = app.metrics.screen_width.saturating_sub(2) >= SPARKLINE_MIN_TABLE_WIDTH;
+    wanted.retain(|r| column_drawn || !matches!(r, Resource::Depth(_)));
     if wanted.is_empty() {
         return Vec::new();
     }

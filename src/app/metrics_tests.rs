@@ -173,3 +173,24 @@ fn charts_command_opens_the_selected_rows_charts_or_says_why_not() {
             .is_some_and(|m| m.text.contains("select a queue"))
     );
 }
+
+#[test]
+fn table_depths_are_asked_only_when_the_sparkline_column_is_drawn() {
+    let config = Config::defaults().expect("defaults");
+    let mut app = App::new(ConnectionInfo::default(), false, config.keymap, None, t(0));
+    let queues = vec![
+        crate::inventory::model::tests::queue("a", 1, None),
+        crate::inventory::model::tests::queue("b", 2, None),
+    ];
+    app.inventory.upsert_queues(queues, 1);
+    app.sync_top();
+    app.metrics.screen_width = 120;
+    assert!(
+        metric_jobs(&update(&mut app, Action::Tick(t(1)))).is_empty(),
+        "no column, no cost"
+    );
+    app.metrics.screen_width = 200;
+    let jobs = metric_jobs(&update(&mut app, Action::Tick(t(2))));
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].1, 2, "one depth per row on screen");
+}

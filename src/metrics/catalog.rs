@@ -17,6 +17,8 @@ pub enum Resource {
     Dlq(String),
     Function(String),
     Topic(String),
+    /// A queue's depth alone: one metric, for the sparkline column of the tables.
+    Depth(String),
 }
 
 impl Resource {
@@ -26,14 +28,17 @@ impl Resource {
             | Resource::FifoQueue(n)
             | Resource::Dlq(n)
             | Resource::Function(n)
-            | Resource::Topic(n) => n,
+            | Resource::Topic(n)
+            | Resource::Depth(n) => n,
         }
     }
 
     /// The CloudWatch dimension naming this resource.
     pub fn dimensions(&self) -> BTreeMap<String, String> {
         let name = match self {
-            Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) => "QueueName",
+            Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) | Resource::Depth(_) => {
+                "QueueName"
+            }
             Resource::Function(_) => "FunctionName",
             Resource::Topic(_) => "TopicName",
         };
@@ -42,7 +47,9 @@ impl Resource {
 
     pub fn namespace(&self) -> &'static str {
         match self {
-            Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) => "AWS/SQS",
+            Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) | Resource::Depth(_) => {
+                "AWS/SQS"
+            }
             Resource::Function(_) => "AWS/Lambda",
             Resource::Topic(_) => "AWS/SNS",
         }
@@ -54,6 +61,7 @@ impl Resource {
             Resource::Queue(_) => &QUEUE[..QUEUE.len() - 1],
             Resource::FifoQueue(_) => &QUEUE,
             Resource::Dlq(_) => &DLQ,
+            Resource::Depth(_) => &DLQ[..1],
             Resource::Function(_) => &FUNCTION,
             Resource::Topic(_) => &TOPIC,
         }
@@ -65,6 +73,7 @@ impl fmt::Display for Resource {
         let kind = match self {
             Resource::Queue(_) | Resource::FifoQueue(_) => "queue",
             Resource::Dlq(_) => "dlq",
+            Resource::Depth(_) => "depth of",
             Resource::Function(_) => "function",
             Resource::Topic(_) => "topic",
         };

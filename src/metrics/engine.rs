@@ -348,7 +348,7 @@ impl MetricsEngine {
                 Resource::Queue(n) | Resource::FifoQueue(n) if n == queue_name => {
                     &[(VISIBLE, visible), (IN_FLIGHT, in_flight)]
                 }
-                Resource::Dlq(n) if n == queue_name => &[(VISIBLE, visible)],
+                Resource::Dlq(n) | Resource::Depth(n) if n == queue_name => &[(VISIBLE, visible)],
                 _ => continue,
             };
             for (key, value) in values {

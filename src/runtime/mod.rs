@@ -87,6 +87,7 @@ async fn event_loop(
     let size = terminal.size()?;
     let mut height = size.height;
     let mut quiet = QuietFrames::new(size.width, size.height);
+    app.metrics.screen_width = size.width;
 
     let effects = update(&mut app, Action::Tick(SystemTime::now()));
     let mut quit = runner.run(&app, effects);
@@ -122,6 +123,7 @@ async fn event_loop(
                 Some(Ok(Event::Resize(w, h))) => {
                     height = h;
                     quiet.resize(w, h);
+                    app.metrics.screen_width = w;
                     Action::Resize {
                         table_rows: ui::table_rows_for(h, &app),
                         help_rows: ui::help_rows_for(h),

@@ -9,6 +9,7 @@ pub mod help;
 pub mod jobs;
 pub mod messages;
 pub mod prompt_bar;
+pub mod sparkline_column;
 pub mod status_bar;
 pub mod table;
 pub mod text;

@@ -54,6 +54,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
     if inner.height == 0 || inner.width == 0 {
         return;
     }
+    let (inner, sparkline_area) = super::sparkline_column::split(view, inner);
+    super::sparkline_column::draw(frame, sparkline_area, app, theme, view);
 
     let all_columns = view.kind.columns();
     let column_spacing = 1;

@@ -86,7 +86,7 @@ pub fn panels(resources: &[Resource]) -> Vec<Panel> {
                     &["sent", "received", "deleted", "empty"],
                 ));
             }
-            Resource::Dlq(_) => {
+            Resource::Dlq(_) | Resource::Depth(_) => {
                 out.push(panel(
                     r,
                     "DLQ depth and arrivals",

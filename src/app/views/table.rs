@@ -192,6 +192,20 @@ impl View for TableView {
             .collect()
     }
 
+    /// The depth of the queues on screen, for the sparkline column (one metric each).
+    fn metric_resources(&self, ctx: &Ctx) -> Vec<crate::metrics::Resource> {
+        if !matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
+            return Vec::new();
+        }
+        self.on_screen_queues(ctx.rows)
+            .iter()
+            .map(|url| {
+                let name = crate::domain::arn::queue_name_from_url(url);
+                crate::metrics::Resource::Depth(name.to_string())
+            })
+            .collect()
+    }
+
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
         let mut hints = vec![(KeyAction::Describe, "describe")];
         if matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
