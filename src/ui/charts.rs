@@ -73,7 +73,7 @@ fn summary(engine: &MetricsEngine, now_ms: i64, ascii: bool) -> String {
     );
     if engine.math_refused().is_some() {
         text.push_str(&format!(
-            " {dot} error rate computed here (endpoint refused metric math)"
+            " {dot} error rate computed here (no metric math)"
         ));
     }
     text
