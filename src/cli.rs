@@ -68,6 +68,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Draw charts and borders in ASCII (terminals that show braille as boxes)
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
     /// Write a debug log to FILE (never to the terminal)
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

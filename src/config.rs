@@ -30,6 +30,8 @@ pub struct Config {
     pub sweep_cap: usize,
     pub keymap: Keymap,
     pub colors: ThemeColors,
+    /// ASCII charts and borders whatever the locale (`general.ascii`, `--ascii`).
+    pub ascii: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -100,6 +102,7 @@ struct FileConfig {
 struct GeneralSection {
     log_file: Option<String>,
     read_only: Option<bool>,
+    ascii: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,6 +230,7 @@ struct Builder {
     sweep_cap: usize,
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
+    ascii: bool,
 }
 
 impl Builder {
@@ -243,6 +247,7 @@ impl Builder {
             sweep_cap: crate::messages::peek::DEFAULT_SWEEP_CAP,
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
+            ascii: false,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -260,6 +265,9 @@ impl Builder {
             }
             if let Some(read_only) = general.read_only {
                 self.read_only = read_only;
+            }
+            if let Some(ascii) = general.ascii {
+                self.ascii = ascii;
             }
         }
         if let Some(aws) = file.aws {
@@ -385,6 +393,7 @@ impl Builder {
         }
         let color = |role: &str| self.colors.get(role).copied().unwrap_or(Color::Reset);
         Ok(Config {
+            ascii: self.ascii,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,
@@ -443,6 +452,12 @@ mod tests {
         assert_eq!(config.listing_refresh, Some(Duration::from_secs(300)));
         assert_eq!(config.keymap.bindings().len(), KeyAction::ALL.len());
         assert_eq!(config.colors.dlq, Color::Magenta);
+    }
+
+    #[test]
+    fn ascii_charts_can_be_asked_for_in_the_file() {
+        assert!(!load("").expect("config").ascii);
+        assert!(load("[general]\nascii = true\n").expect("config").ascii);
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub async fn run(
     app.refresh.listing = config.listing_refresh;
     app.profiles = crate::aws::profiles::known_profiles();
     let theme = Theme::from_env(config.colors);
+    let theme = Theme {
+        ascii: theme.ascii || config.ascii,
+        ..theme
+    };
     let connector = connector(config.clone(), cli_read_only, endpoint_url);
     crate::runtime::run(app, backend, theme, config.concurrency, connector)
         .await

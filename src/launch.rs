@@ -16,6 +16,10 @@ use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
+    let config = Config {
+        ascii: config.ascii || cli.ascii,
+        ..config
+    };
     let _log_guard = init_logging(&cli, &config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

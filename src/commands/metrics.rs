@@ -129,7 +129,10 @@ pub async fn run(backend: &Backend, config: &Config, args: MetricsArgs) -> Resul
     let text = if args.json {
         serde_json::to_string_pretty(&to_json(&printed))?
     } else {
-        to_table(&printed, Theme::from_env(config.colors).ascii)
+        to_table(
+            &printed,
+            Theme::from_env(config.colors).ascii || config.ascii,
+        )
     };
     human::print_stdout(&format!("{}\n", text.trim_end()))
         .map_err(|e| eyre!("squall: cannot write the output: {e}"))?;

@@ -72,9 +72,7 @@ fn summary(engine: &MetricsEngine, now_ms: i64, ascii: bool) -> String {
         cost.usd_last_hour(now_ms)
     );
     if engine.math_refused().is_some() {
-        text.push_str(&format!(
-            " {dot} error rate computed here (no metric math)"
-        ));
+        text.push_str(&format!(" {dot} error rate computed here (no metric math)"));
     }
     text
 }
