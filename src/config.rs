@@ -448,7 +448,7 @@ mod tests {
     fn embedded_defaults_load() {
         let config = Config::defaults().expect("defaults");
         assert_eq!(config.concurrency, 16);
-        assert_eq!(config.counts_refresh, Some(Duration::from_secs(10)));
+        assert_eq!(config.counts_refresh, Some(Duration::from_secs(5)));
         assert_eq!(config.listing_refresh, Some(Duration::from_secs(300)));
         assert_eq!(config.keymap.bindings().len(), KeyAction::ALL.len());
         assert_eq!(config.colors.dlq, Color::Magenta);
