@@ -101,7 +101,19 @@ pub enum Command {
     /// Delete every message in a queue (needs --yes)
     #[command(after_help = PURGE_HELP)]
     Purge(PurgeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
+
+const COMPLETIONS_HELP: &str = "\
+Install, for example:
+  bash:  squall completions bash > ~/.local/share/bash-completion/completions/squall
+  zsh:   squall completions zsh > \"${fpath[1]}/_squall\"
+  fish:  squall completions fish > ~/.config/fish/completions/squall.fish";
 
 const PEEK_HELP: &str = "\
 SQS has no true peek: every receive raises the message's receive count toward the queue's

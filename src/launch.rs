@@ -15,6 +15,11 @@ use crate::inventory::{Source, collect_inventory};
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Completions need neither config nor AWS: a fresh bastion can install them first.
+    if let Some(Command::Completions { shell }) = cli.command {
+        crate::completions::write(shell, &mut std::io::stdout().lock())?;
+        return Ok(ExitCode::from(exit_code::OK));
+    }
     let config = Config::load(cli.config.as_deref())?;
     let _log_guard = init_logging(&cli, &config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -45,6 +50,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Send(args)) => crate::commands::send::run(&backend, args).await,
         Some(Command::Publish(args)) => crate::commands::publish::run(&backend, args).await,
         Some(Command::Purge(args)) => crate::commands::purge::run(&backend, args).await,
+        Some(Command::Completions { .. }) => Ok(ExitCode::from(exit_code::OK)),
         None => {
             crate::interactive::run(
                 backend,
