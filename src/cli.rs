@@ -108,7 +108,19 @@ pub enum Command {
     /// Chart a queue (with its DLQ and consumers), a topic or a function from CloudWatch
     #[command(after_help = METRICS_HELP)]
     Metrics(MetricsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
+
+const COMPLETIONS_HELP: &str = "\
+Install, for example:
+  bash:  squall completions bash > ~/.local/share/bash-completion/completions/squall
+  zsh:   squall completions zsh > \"${fpath[1]}/_squall\"
+  fish:  squall completions fish > ~/.config/fish/completions/squall.fish";
 
 const PEEK_HELP: &str = "\
 SQS has no true peek: every receive raises the message's receive count toward the queue's

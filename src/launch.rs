@@ -15,6 +15,11 @@ use crate::inventory::{Source, collect_inventory};
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Completions need neither config nor AWS: a fresh bastion can install them first.
+    if let Some(Command::Completions { shell }) = cli.command {
+        crate::completions::write(shell, &mut std::io::stdout().lock())?;
+        return Ok(ExitCode::from(exit_code::OK));
+    }
     let config = Config::load(cli.config.as_deref())?;
     let config = Config {
         ascii: config.ascii || cli.ascii,
@@ -52,6 +57,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Metrics(args)) => {
             crate::commands::metrics::run(&backend, &config, args).await
         }
+        Some(Command::Completions { .. }) => Ok(ExitCode::from(exit_code::OK)),
         None => {
             crate::interactive::run(
                 backend,

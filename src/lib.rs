@@ -5,6 +5,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod config;
 pub mod domain;
 pub mod incomplete;

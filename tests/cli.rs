@@ -427,3 +427,26 @@ fn help_lists_the_exit_codes() {
         );
     }
 }
+
+#[test]
+fn completions_need_no_aws_settings_and_no_config() {
+    let home = tempfile::tempdir().expect("tempdir");
+    // A broken config file must not stop completions: they are installed before anything else.
+    std::fs::create_dir_all(home.path().join(".config/squall")).expect("config dir");
+    std::fs::write(home.path().join(".config/squall/config.toml"), "not toml [").expect("write");
+    squall(&home)
+        .args(["completions", "zsh"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#compdef squall"));
+}
+
+#[test]
+fn completions_reject_an_unknown_shell() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
