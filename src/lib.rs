@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod health;
 pub mod incomplete;
 pub mod interactive;
 pub mod inventory;
