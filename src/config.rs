@@ -32,6 +32,8 @@ pub struct Config {
     pub colors: ThemeColors,
     /// ASCII charts and borders whatever the locale (`general.ascii`, `--ascii`).
     pub ascii: bool,
+    /// The health board's thresholds (`[health]`).
+    pub health: crate::health::Thresholds,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -95,6 +97,7 @@ struct FileConfig {
     profiles: Option<BTreeMap<String, ProfileSettings>>,
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
+    health: Option<crate::health::thresholds::HealthSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,6 +234,7 @@ struct Builder {
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
     ascii: bool,
+    health: crate::health::Thresholds,
 }
 
 impl Builder {
@@ -248,6 +252,7 @@ impl Builder {
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
             ascii: false,
+            health: crate::health::Thresholds::default(),
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -312,6 +317,14 @@ impl Builder {
                 ));
             }
             self.sweep_cap = cap.into_inner();
+        }
+        if let Some(health) = file.health {
+            self.health.apply(health).map_err(|message| ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                column: None,
+                message,
+            })?;
         }
         if let Some(profiles) = file.profiles {
             self.profiles.extend(profiles);
@@ -394,6 +407,7 @@ impl Builder {
         let color = |role: &str| self.colors.get(role).copied().unwrap_or(Color::Reset);
         Ok(Config {
             ascii: self.ascii,
+            health: self.health,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,

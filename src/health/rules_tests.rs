@@ -203,3 +203,17 @@ fn thresholds_from_config_replace_defaults_and_refuse_negatives() {
         toml::from_str("throttles = -1").expect("parse");
     assert!(t.apply(section).is_err());
 }
+
+#[test]
+fn the_health_section_of_the_config_files_sets_the_thresholds() {
+    let defaults = crate::config::Config::defaults().expect("defaults");
+    assert_eq!(defaults.health, Thresholds::default());
+    let path = std::path::Path::new("user.toml");
+    let user = crate::config::Config::from_user_text(path, "[health]\nerror_rate_percent = 20\n")
+        .expect("user file");
+    assert_eq!(user.health.error_rate_percent, 20.0);
+    assert_eq!(user.health.oldest_age_warning_s, 300.0);
+    let error = crate::config::Config::from_user_text(path, "[health]\nsns_failures = -2\n")
+        .expect_err("negative");
+    assert!(error.to_string().contains("health.sns_failures"), "{error}");
+}
