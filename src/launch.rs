@@ -52,6 +52,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Metrics(args)) => {
             crate::commands::metrics::run(&backend, &config, args).await
         }
+        Some(Command::Health(args)) => crate::commands::health::run(&backend, &config, args).await,
         None => {
             crate::interactive::run(
                 backend,

@@ -163,3 +163,41 @@ pub fn assess(
     worst_first(&mut problems);
     problems
 }
+
+/// The facts the rules read, from an inventory already loaded (no extra calls).
+pub fn facts(inventory: &crate::inventory::Inventory) -> (Vec<QueueFacts>, Vec<TopicFacts>) {
+    let queues = inventory
+        .queues()
+        .iter()
+        .map(|q| QueueFacts {
+            name: q.name.clone(),
+            address: if q.arn.is_empty() {
+                q.url.clone()
+            } else {
+                q.arn.clone()
+            },
+            fifo: q.fifo,
+            visible: q.counts.visible,
+            is_dlq: inventory.is_dlq(&q.arn),
+            consumers: inventory
+                .consumers_of(&q.arn)
+                .map(|m| {
+                    (
+                        m.function_name().to_string(),
+                        m.uuid.clone(),
+                        m.state.clone(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let topics = inventory
+        .topics()
+        .iter()
+        .map(|t| TopicFacts {
+            name: t.name.clone(),
+            arn: t.arn.clone(),
+        })
+        .collect();
+    (queues, topics)
+}

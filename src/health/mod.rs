@@ -8,7 +8,7 @@ pub mod rules;
 pub mod thresholds;
 pub mod trend;
 
-pub use assess::{QueueFacts, TopicFacts, assess, wanted};
+pub use assess::{QueueFacts, TopicFacts, assess, facts, wanted};
 pub use problem::{Affected, Kind, Problem, Severity, worst_first};
 pub use thresholds::Thresholds;
 

@@ -193,10 +193,20 @@ pub fn sns_failures(
             redrive_failed,
             "redrive_failed",
             Severity::Critical,
-            "failed to redrive to the DLQ (lost)",
+            "notifications failed to redrive to the DLQ (lost)",
         ),
-        (failed, "failed", Severity::Warning, "deliveries failed"),
-        (redriven, "redriven", Severity::Warning, "redriven to a DLQ"),
+        (
+            failed,
+            "failed",
+            Severity::Warning,
+            "notifications failed to deliver",
+        ),
+        (
+            redriven,
+            "redriven",
+            Severity::Warning,
+            "notifications redriven to a DLQ",
+        ),
     ];
     let mut problems = Vec::new();
     for (series, key, severity, text) in checks {
@@ -208,7 +218,7 @@ pub fn sns_failures(
             problems.push(Problem {
                 severity,
                 resource: topic.clone(),
-                what: format!("{count:.0} notifications {text} in the last period"),
+                what: format!("{count:.0} {text} in the last period"),
                 since_ms: since_above(series, 0.0),
                 value: count,
                 sparkline: Some((resource.clone(), key)),
