@@ -342,7 +342,9 @@ mod tests {
         ];
         assert_eq!(complete("qu", &profiles), None); // queues and quit share only "qu"
         assert_eq!(complete("que", &profiles), Some("queues".to_string()));
-        assert_eq!(complete("h", &profiles), Some("help".to_string()));
+        assert_eq!(complete("h", &profiles), Some("he".to_string())); // health and help
+        assert_eq!(complete("hel", &profiles), Some("help".to_string()));
+        assert_eq!(complete("hea", &profiles), Some("health".to_string()));
         assert_eq!(complete("to", &profiles), Some("top".to_string()));
         assert_eq!(complete("x", &profiles), None);
         assert_eq!(
