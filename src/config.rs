@@ -34,6 +34,8 @@ pub struct Config {
     pub ascii: bool,
     /// The health board's thresholds (`[health]`).
     pub health: crate::health::Thresholds,
+    /// Open on the health board (`general.start_view = "health"`) or the queues table.
+    pub start_on_health: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -106,6 +108,7 @@ struct GeneralSection {
     log_file: Option<String>,
     read_only: Option<bool>,
     ascii: Option<bool>,
+    start_view: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -235,6 +238,7 @@ struct Builder {
     colors: BTreeMap<String, Color>,
     ascii: bool,
     health: crate::health::Thresholds,
+    start_on_health: bool,
 }
 
 impl Builder {
@@ -253,6 +257,7 @@ impl Builder {
             colors: BTreeMap::new(),
             ascii: false,
             health: crate::health::Thresholds::default(),
+            start_on_health: true,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -273,6 +278,20 @@ impl Builder {
             }
             if let Some(ascii) = general.ascii {
                 self.ascii = ascii;
+            }
+            if let Some(view) = general.start_view {
+                self.start_on_health = match view.get_ref().as_str() {
+                    "health" => true,
+                    "queues" => false,
+                    other => {
+                        return Err(error_at(
+                            path,
+                            text,
+                            view.span().start,
+                            format!("general.start_view: {other:?} is not health or queues"),
+                        ));
+                    }
+                };
             }
         }
         if let Some(aws) = file.aws {
@@ -408,6 +427,7 @@ impl Builder {
         Ok(Config {
             ascii: self.ascii,
             health: self.health,
+            start_on_health: self.start_on_health,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,

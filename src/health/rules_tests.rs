@@ -217,3 +217,20 @@ fn the_health_section_of_the_config_files_sets_the_thresholds() {
         .expect_err("negative");
     assert!(error.to_string().contains("health.sns_failures"), "{error}");
 }
+
+#[test]
+fn the_start_view_is_the_board_unless_the_config_says_queues() {
+    let path = std::path::Path::new("user.toml");
+    assert!(
+        crate::config::Config::defaults()
+            .expect("defaults")
+            .start_on_health
+    );
+    let queues =
+        crate::config::Config::from_user_text(path, "[general]\nstart_view = \"queues\"\n")
+            .expect("queues");
+    assert!(!queues.start_on_health);
+    let error = crate::config::Config::from_user_text(path, "[general]\nstart_view = \"x\"\n")
+        .expect_err("unknown view");
+    assert!(error.to_string().contains("general.start_view"), "{error}");
+}
