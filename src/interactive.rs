@@ -31,6 +31,7 @@ pub async fn run(
         SystemTime::now(),
     );
     app.refresh.listing = config.listing_refresh;
+    app.health_thresholds = config.health;
     if config.start_on_health {
         // Over the queues table, so that Esc goes straight to it.
         app.push(Box::new(crate::app::views::health::HealthView::new(

@@ -222,3 +222,22 @@ fn an_empty_world_says_all_is_well() {
     assert!(screen.contains("All is well"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn the_board_judges_with_the_configured_thresholds() {
+    let backend = backend();
+    let mut app = loaded_app(&backend);
+    app.health_thresholds = squall::health::Thresholds {
+        oldest_age_warning_s: 1e9,
+        oldest_age_critical_s: 1e9,
+        growth_per_minute: 1e9,
+        ..squall::health::Thresholds::default()
+    };
+    type_keys(&mut app, ":health");
+    press(&mut app, KeyCode::Enter);
+    tick(&mut app, &backend, t(12));
+    let screen = render(&mut app, 160, 40, false);
+    assert!(screen.contains("DLQ holds"), "{screen}");
+    assert!(!screen.contains("oldest message"), "{screen}");
+    assert!(!screen.contains("depth growing"), "{screen}");
+}

@@ -267,7 +267,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Topology => app.reset_stack(Box::new(TopologyView::focused(None))),
         Command::Jobs => app.reset_stack(Box::new(JobsView::new())),
         Command::Health => app.reset_stack(Box::new(super::views::health::HealthView::new(
-            crate::health::Thresholds::default(),
+            app.health_thresholds,
         ))),
         Command::Profile(profile) => return switch(app, Some(profile), None),
         Command::Region(region) => return switch(app, None, Some(region)),
