@@ -114,6 +114,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The live problems of the health board (what is burning now), worst first
+    #[command(after_help = HEALTH_HELP)]
+    Health(HealthArgs),
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -287,6 +290,23 @@ Exit codes:
   1  failed (no such queue, topic or function; bad --since or --period)
   2  usage error
   4  incomplete: CloudWatch did not answer (stderr says why); live counts are printed";
+
+const HEALTH_HELP: &str = "\
+Problems: DLQs holding messages, old oldest messages, queues not draining, consumer
+Lambdas erring or throttled, disabled event source mappings while their queue holds
+messages, SNS delivery failures. Thresholds: [health] in the config file.
+
+Exit codes:
+  0  no live problems
+  1  live problems (printed, worst first)
+  4  incomplete: nothing found, but a listing or CloudWatch did not answer";
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Print a JSON array (severity, kind, resource, arn, problem, since, value)
+    #[arg(long)]
+    pub json: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct MetricsArgs {

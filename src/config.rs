@@ -32,6 +32,10 @@ pub struct Config {
     pub colors: ThemeColors,
     /// ASCII charts and borders whatever the locale (`general.ascii`, `--ascii`).
     pub ascii: bool,
+    /// The health board's thresholds (`[health]`).
+    pub health: crate::health::Thresholds,
+    /// Open on the health board (`general.start_view = "health"`) or the queues table.
+    pub start_on_health: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -95,6 +99,7 @@ struct FileConfig {
     profiles: Option<BTreeMap<String, ProfileSettings>>,
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
+    health: Option<crate::health::thresholds::HealthSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,6 +108,7 @@ struct GeneralSection {
     log_file: Option<String>,
     read_only: Option<bool>,
     ascii: Option<bool>,
+    start_view: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,6 +237,8 @@ struct Builder {
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
     ascii: bool,
+    health: crate::health::Thresholds,
+    start_on_health: bool,
 }
 
 impl Builder {
@@ -248,6 +256,8 @@ impl Builder {
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
             ascii: false,
+            health: crate::health::Thresholds::default(),
+            start_on_health: true,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -268,6 +278,20 @@ impl Builder {
             }
             if let Some(ascii) = general.ascii {
                 self.ascii = ascii;
+            }
+            if let Some(view) = general.start_view {
+                self.start_on_health = match view.get_ref().as_str() {
+                    "health" => true,
+                    "queues" => false,
+                    other => {
+                        return Err(error_at(
+                            path,
+                            text,
+                            view.span().start,
+                            format!("general.start_view: {other:?} is not health or queues"),
+                        ));
+                    }
+                };
             }
         }
         if let Some(aws) = file.aws {
@@ -312,6 +336,14 @@ impl Builder {
                 ));
             }
             self.sweep_cap = cap.into_inner();
+        }
+        if let Some(health) = file.health {
+            self.health.apply(health).map_err(|message| ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                column: None,
+                message,
+            })?;
         }
         if let Some(profiles) = file.profiles {
             self.profiles.extend(profiles);
@@ -394,6 +426,8 @@ impl Builder {
         let color = |role: &str| self.colors.get(role).copied().unwrap_or(Color::Reset);
         Ok(Config {
             ascii: self.ascii,
+            health: self.health,
+            start_on_health: self.start_on_health,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,

@@ -31,6 +31,13 @@ pub async fn run(
         SystemTime::now(),
     );
     app.refresh.listing = config.listing_refresh;
+    app.health_thresholds = config.health;
+    if config.start_on_health {
+        // Over the queues table, so that Esc goes straight to it.
+        app.push(Box::new(crate::app::views::health::HealthView::new(
+            config.health,
+        )));
+    }
     app.profiles = crate::aws::profiles::known_profiles();
     let theme = Theme::from_env(config.colors);
     let theme = Theme {

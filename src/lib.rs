@@ -8,6 +8,7 @@ pub mod commands;
 pub mod completions;
 pub mod config;
 pub mod domain;
+pub mod health;
 pub mod incomplete;
 pub mod interactive;
 pub mod inventory;

@@ -13,6 +13,8 @@ pub enum Command {
     Table(TableKind),
     Topology,
     Jobs,
+    /// The health board: live problems, worst first.
+    Health,
     /// Switch to a profile from the AWS config files.
     Profile(String),
     Region(String),
@@ -86,6 +88,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "topology",
         aliases: &["topo", "tree"],
         description: "The fan-out: topic → subscription → queue → DLQ and consumers",
+    },
+    CommandSpec {
+        shape: Shape::Plain(|| Command::Health),
+        name: "health",
+        aliases: &["burning"],
+        description: "The health board: what is burning now, worst first",
     },
     CommandSpec {
         shape: Shape::Plain(|| Command::Jobs),
@@ -258,6 +266,9 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Table(kind) => app.reset_stack(Box::new(TableView::new(kind, None))),
         Command::Topology => app.reset_stack(Box::new(TopologyView::focused(None))),
         Command::Jobs => app.reset_stack(Box::new(JobsView::new())),
+        Command::Health => app.reset_stack(Box::new(super::views::health::HealthView::new(
+            app.health_thresholds,
+        ))),
         Command::Profile(profile) => return switch(app, Some(profile), None),
         Command::Region(region) => return switch(app, None, Some(region)),
         Command::Window(text) => return super::metrics::window_command(app, &text),
@@ -309,6 +320,7 @@ mod tests {
         assert_eq!(parse("topo"), Ok(Command::Topology));
         assert_eq!(parse("q"), Ok(Command::Quit));
         assert_eq!(parse("jobs"), Ok(Command::Jobs));
+        assert_eq!(parse("health"), Ok(Command::Health));
         assert_eq!(
             parse("region us-west-2"),
             Ok(Command::Region("us-west-2".into()))
@@ -330,7 +342,9 @@ mod tests {
         ];
         assert_eq!(complete("qu", &profiles), None); // queues and quit share only "qu"
         assert_eq!(complete("que", &profiles), Some("queues".to_string()));
-        assert_eq!(complete("h", &profiles), Some("help".to_string()));
+        assert_eq!(complete("h", &profiles), Some("he".to_string())); // health and help
+        assert_eq!(complete("hel", &profiles), Some("help".to_string()));
+        assert_eq!(complete("hea", &profiles), Some("health".to_string()));
         assert_eq!(complete("to", &profiles), Some("top".to_string()));
         assert_eq!(complete("x", &profiles), None);
         assert_eq!(

@@ -77,6 +77,8 @@ pub struct App {
     pub quitting: bool,
     /// The metrics engine and its refresh jobs.
     pub metrics: super::metrics::MetricsState,
+    /// The health board's thresholds (`[health]`), for `:health`.
+    pub health_thresholds: crate::health::Thresholds,
 }
 
 impl App {
@@ -112,6 +114,7 @@ impl App {
             help_rows: 20,
             quitting: false,
             metrics: super::metrics::MetricsState::default(),
+            health_thresholds: crate::health::Thresholds::default(),
         };
         app.reset_stack(Box::new(TableView::new(
             super::tables::TableKind::Queues,

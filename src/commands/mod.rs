@@ -5,6 +5,7 @@
 
 pub mod exit;
 pub mod export;
+pub mod health;
 pub mod metrics;
 pub mod metrics_output;
 pub mod peek;

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod confirm;
 pub mod describe;
 pub mod header;
+pub mod health;
 pub mod help;
 pub mod jobs;
 pub mod messages;

@@ -1,0 +1,128 @@
+//! `:health`: the health board, one row per live problem, worst first. It asks the metrics
+//! engine only for what its rules read, and judges again whenever the inventory or the
+//! series change. Enter opens the resource's charts, `p` peeks its queue.
+
+use super::{Ctx, Outcome, View};
+use crate::app::keymap::KeyAction;
+use crate::app::table::scrolled_offset;
+use crate::app::target::Target;
+use crate::health::{Problem, Thresholds, assess, facts, wanted};
+use crate::metrics::Resource;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HealthView {
+    pub thresholds: Thresholds,
+    pub problems: Vec<Problem>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl HealthView {
+    pub fn new(thresholds: Thresholds) -> HealthView {
+        HealthView {
+            thresholds,
+            ..HealthView::default()
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize, rows: usize) {
+        let last = self.problems.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last.max(0)) as usize;
+        self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
+    }
+
+    /// The resource of the selected row as the rest of the app names it.
+    fn target(&self, ctx: &Ctx) -> Option<Target> {
+        let problem = self.problems.get(self.selected)?;
+        let (resource, _) = problem.sparkline.as_ref()?;
+        match resource {
+            Resource::Queue(name)
+            | Resource::FifoQueue(name)
+            | Resource::Dlq(name)
+            | Resource::Depth(name) => ctx
+                .inventory
+                .queues()
+                .iter()
+                .find(|q| &q.name == name)
+                .map(|q| Target::Queue(q.url.clone())),
+            Resource::Function(name) => Some(Target::Function(name.clone())),
+            Resource::Topic(_) => Some(Target::Topic(problem.resource.address.clone())),
+        }
+    }
+}
+
+impl View for HealthView {
+    fn crumb(&self) -> String {
+        "health".to_string()
+    }
+
+    fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
+        let half_page = (ctx.rows / 2).max(1) as isize;
+        match key {
+            KeyAction::Down => self.move_selection(1, ctx.rows),
+            KeyAction::Up => self.move_selection(-1, ctx.rows),
+            KeyAction::PageDown => self.move_selection(half_page, ctx.rows),
+            KeyAction::PageUp => self.move_selection(-half_page, ctx.rows),
+            KeyAction::Top => self.move_selection(isize::MIN, ctx.rows),
+            KeyAction::Bottom => self.move_selection(isize::MAX, ctx.rows),
+            KeyAction::Open => {
+                return match self
+                    .target(ctx)
+                    .and_then(|t| super::metrics::MetricsView::for_target(&t))
+                {
+                    Some(view) => Outcome::Push(Box::new(view)),
+                    None => Outcome::Handled,
+                };
+            }
+            KeyAction::Peek => {
+                return match self.target(ctx) {
+                    Some(Target::Queue(url)) => super::peek::peek_queue(ctx, &url),
+                    _ => Outcome::Ignored,
+                };
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+
+    fn revision(&self, ctx: &Ctx) -> u64 {
+        ctx.inventory
+            .revision
+            .wrapping_mul(1_000_003)
+            .wrapping_add(ctx.metrics.revision())
+    }
+
+    fn sync(&mut self, ctx: &Ctx) {
+        let (queues, topics) = facts(ctx.inventory);
+        let now = crate::app::metrics::epoch_ms(ctx.now);
+        let selected = self.problems.get(self.selected).cloned();
+        self.problems = assess(&queues, &topics, ctx.metrics, &self.thresholds, now);
+        self.selected = selected
+            .and_then(|s| {
+                self.problems
+                    .iter()
+                    .position(|p| p.resource == s.resource && p.sparkline == s.sparkline)
+            })
+            .unwrap_or(0);
+        self.offset = scrolled_offset(self.selected, self.offset, ctx.rows, self.problems.len());
+    }
+
+    fn fit(&mut self, rows: usize) {
+        self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
+    }
+
+    fn metric_resources(&self, ctx: &Ctx) -> Vec<Resource> {
+        let (queues, topics) = facts(ctx.inventory);
+        wanted(&queues, &topics)
+    }
+
+    fn hints(&self) -> Vec<(KeyAction, &'static str)> {
+        vec![(KeyAction::Open, "charts"), (KeyAction::Peek, "peek")]
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

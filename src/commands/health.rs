@@ -1,0 +1,163 @@
+//! `squall health [--json]`: the health board's live problems, worst first, for scripts
+//! and chat-ops. Exit 0 when nothing burns, 1 when something does, 4 when nothing was
+//! found but part of the picture is missing (a listing or CloudWatch did not answer).
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use color_eyre::eyre::{Result, eyre};
+use serde::Serialize;
+
+use super::exit;
+use super::human::{self, one_line};
+use crate::aws::Backend;
+use crate::cli::HealthArgs;
+use crate::config::Config;
+use crate::health::{Problem, assess, facts, wanted};
+use crate::inventory::{Source, collect_inventory};
+use crate::messages::record::rfc3339_ms;
+use crate::metrics::{MetricsEngine, Window};
+
+/// Exit code when there are live problems.
+pub const PROBLEMS: u8 = 1;
+
+/// One problem as `--json` prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ProblemJson {
+    pub severity: &'static str,
+    pub kind: &'static str,
+    pub resource: String,
+    pub arn: String,
+    pub problem: String,
+    /// RFC 3339, when known.
+    pub since: Option<String>,
+    pub value: f64,
+}
+
+pub fn to_json(problems: &[Problem]) -> Vec<ProblemJson> {
+    problems
+        .iter()
+        .map(|p| ProblemJson {
+            severity: p.severity.label(),
+            kind: p.resource.kind.label(),
+            resource: p.resource.name.clone(),
+            arn: p.resource.address.clone(),
+            problem: p.what.clone(),
+            since: p.since_ms.map(|ms| rfc3339_ms(ms.max(0) as u64)),
+            value: p.value,
+        })
+        .collect()
+}
+
+/// One line per problem; names are escaped (they come from AWS).
+pub fn to_text(problems: &[Problem]) -> String {
+    if problems.is_empty() {
+        return "All is well: no live problems.\n".to_string();
+    }
+    let mut out = String::new();
+    for p in problems {
+        let since = p
+            .since_ms
+            .map(|ms| format!("  (since {})", rfc3339_ms(ms.max(0) as u64)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:<8}  {} {}: {}{since}\n",
+            p.severity.label(),
+            p.resource.kind.label(),
+            one_line(&p.resource.name),
+            one_line(&p.what),
+        ));
+    }
+    out
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Loads the inventory, fetches only the series the rules read, and judges.
+pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>, Vec<String>) {
+    let collected = collect_inventory(
+        backend,
+        config.concurrency,
+        &[
+            Source::Queues,
+            Source::Topics,
+            Source::Subscriptions,
+            Source::EventSourceMappings,
+        ],
+    )
+    .await;
+    let mut missing: Vec<String> = collected
+        .failed_sources
+        .iter()
+        .map(|(source, error)| format!("listing {} failed: {error}", source.label()))
+        .collect();
+    missing.extend(
+        collected
+            .failed_queues
+            .iter()
+            .map(|(url, error)| format!("{url}: {error}")),
+    );
+    let (queues, topics) = facts(&collected.inventory);
+    let resources = wanted(&queues, &topics);
+    let mut engine = MetricsEngine::new(Window::H1);
+    let now = now_ms();
+    let report = engine
+        .refresh(backend.metrics.as_ref(), &resources, now)
+        .await;
+    for queue in collected.inventory.queues() {
+        engine.record_counts(
+            &queue.name,
+            queue.counts.visible,
+            queue.counts.in_flight,
+            now,
+        );
+    }
+    missing.extend(report.errors.iter().map(|e| format!("CloudWatch: {e}")));
+    let problems = assess(&queues, &topics, &engine, &config.health, now);
+    (problems, missing)
+}
+
+pub async fn run(backend: &Backend, config: &Config, args: HealthArgs) -> Result<ExitCode> {
+    let (problems, missing) = live_problems(backend, config).await;
+    let text = if args.json {
+        format!("{}\n", serde_json::to_string_pretty(&to_json(&problems))?)
+    } else {
+        to_text(&problems)
+    };
+    human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    if !problems.is_empty() {
+        return Ok(ExitCode::from(PROBLEMS));
+    }
+    if missing.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lines: Vec<String> = missing.iter().map(|m| one_line(m)).collect();
+    Ok(exit::refuse(exit::INCOMPLETE, &lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_world_burns_with_a_dlq_first_and_json_carries_every_field() {
+        let backend = crate::sim::backend(crate::sim::SimFleet::demo().frozen());
+        let config = Config::defaults().expect("defaults");
+        let (problems, missing) = live_problems(&backend, &config).await;
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(!problems.is_empty());
+        assert_eq!(problems[0].resource.kind, crate::health::Kind::Dlq);
+        let json = to_json(&problems);
+        assert_eq!(json[0].severity, "critical");
+        assert!(json[0].arn.starts_with("arn:aws:sqs:"), "{}", json[0].arn);
+        assert!(json[0].problem.contains("DLQ holds"), "{}", json[0].problem);
+        let text = to_text(&problems);
+        assert_eq!(text.lines().count(), problems.len());
+        assert_eq!(to_text(&[]), "All is well: no live problems.\n");
+    }
+}

@@ -1,0 +1,16 @@
+//! The health board's live problems ("what is burning now"): pure rules over the
+//! inventory's counts and the metrics engine's series, with thresholds from config.
+//! Plain Rust, no UI: the `:health` board and `squall health` use it.
+
+pub mod assess;
+pub mod problem;
+pub mod rules;
+pub mod thresholds;
+pub mod trend;
+
+pub use assess::{QueueFacts, TopicFacts, assess, facts, wanted};
+pub use problem::{Affected, Kind, Problem, Severity, worst_first};
+pub use thresholds::Thresholds;
+
+#[cfg(test)]
+mod rules_tests;

@@ -1,0 +1,94 @@
+//! One live problem: how bad, on what, what is wrong, since when, and which series to
+//! draw beside it.
+
+use serde::Serialize;
+
+use crate::metrics::Resource;
+
+/// How bad a problem is; ordered so that the worst sorts last (`max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The kind of resource a problem is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Queue,
+    Dlq,
+    Function,
+    Topic,
+    EventSourceMapping,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Queue => "queue",
+            Kind::Dlq => "dlq",
+            Kind::Function => "function",
+            Kind::Topic => "topic",
+            Kind::EventSourceMapping => "mapping",
+        }
+    }
+}
+
+/// The resource a problem is on: its kind, its name, and its ARN (or URL when the ARN is
+/// not known).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Affected {
+    pub kind: Kind,
+    pub name: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub resource: Affected,
+    /// What is wrong, in one line (untrusted names are escaped when drawn).
+    pub what: String,
+    /// When it started (ms since the epoch), when the series says so.
+    pub since_ms: Option<i64>,
+    /// The number the rule judged (messages, seconds, percent, …), for sorting and JSON.
+    pub value: f64,
+    /// The series drawn as the row's sparkline: a metrics resource and a series key.
+    #[serde(skip)]
+    pub sparkline: Option<(Resource, &'static str)>,
+}
+
+/// Worst first: severity, then DLQs before queues before consumers, then the larger value,
+/// then by name so that the order is stable between refreshes.
+pub fn worst_first(problems: &mut [Problem]) {
+    problems.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))
+            .then_with(|| b.value.total_cmp(&a.value))
+            .then_with(|| a.resource.name.cmp(&b.resource.name))
+            .then_with(|| a.what.cmp(&b.what))
+    });
+}
+
+/// Within a severity, messages already lost to a DLQ come before their causes.
+fn kind_rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::Dlq => 0,
+        Kind::Queue => 1,
+        Kind::EventSourceMapping => 2,
+        Kind::Function => 3,
+        Kind::Topic => 4,
+    }
+}

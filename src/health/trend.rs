@@ -1,0 +1,55 @@
+//! Reading a series for the rules: the trend over the window, a rate per minute, and
+//! since when a condition has held.
+
+use crate::metrics::Series;
+
+/// Every point of a series, CloudWatch then live, oldest first.
+fn all_points(series: &Series) -> Vec<(i64, f64)> {
+    series.points().chain(series.live_points()).collect()
+}
+
+/// Least-squares slope in units per minute, from at least two points spanning time.
+pub fn slope_per_minute(series: &Series) -> Option<f64> {
+    let points = all_points(series);
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let minutes: Vec<f64> = points.iter().map(|(t, _)| *t as f64 / 60_000.0).collect();
+    let mean_t = minutes.iter().sum::<f64>() / n;
+    let mean_v = points.iter().map(|(_, v)| v).sum::<f64>() / n;
+    let mut covariance = 0.0;
+    let mut variance = 0.0;
+    for (t, (_, v)) in minutes.iter().zip(&points) {
+        covariance += (t - mean_t) * (v - mean_v);
+        variance += (t - mean_t) * (t - mean_t);
+    }
+    (variance > 0.0).then(|| covariance / variance)
+}
+
+/// The newest value of a per-period sum, as a rate per minute, if that point is recent
+/// (within two periods of `now_ms`): an old point says nothing about now.
+pub fn recent_rate_per_minute(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
+    let (t, v) = series.points().last()?;
+    (now_ms - t <= 2 * period_ms.max(1)).then(|| v * 60_000.0 / period_ms.max(1) as f64)
+}
+
+/// The newest value if it is recent (within two periods of `now_ms`).
+pub fn recent_value(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
+    let (t, v) = series.latest()?;
+    (now_ms - t <= 2 * period_ms.max(1)).then_some(v)
+}
+
+/// When the trailing run of points above `floor` began: the start of the current
+/// condition as far as the window knows.
+pub fn since_above(series: &Series, floor: f64) -> Option<i64> {
+    let mut since = None;
+    for (t, v) in all_points(series).into_iter().rev() {
+        if v > floor {
+            since = Some(t);
+        } else {
+            break;
+        }
+    }
+    since
+}

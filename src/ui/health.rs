@@ -1,0 +1,128 @@
+//! `:health`: one row per live problem, worst first: severity, resource, what is wrong,
+//! since when, and a sparkline of the series the rule read. An empty board says all is well.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+
+use super::Theme;
+use super::text::{ago, truncate};
+use crate::app::views::health::HealthView;
+use crate::app::views::{Ctx, Draw};
+use crate::domain::untrusted::escape;
+use crate::health::{Problem, Severity};
+use crate::metrics::units;
+
+/// The sparkline's width on a wide terminal (none below `WIDE`).
+const SPARK: u16 = 20;
+const WIDE: u16 = 120;
+
+fn sparkline(problem: &Problem, ctx: &Ctx, width: usize, ascii: bool) -> String {
+    let Some((resource, key)) = &problem.sparkline else {
+        return String::new();
+    };
+    let engine = ctx.metrics;
+    let now = crate::app::metrics::epoch_ms(ctx.now);
+    let span = engine.window().span_ms();
+    let bucket = span / width.max(1) as i64;
+    engine
+        .series(resource, key)
+        .map(|s| units::sparkline(&s.bucketed(now - span, bucket, width), ascii))
+        .unwrap_or_default()
+}
+
+impl Draw for HealthView {
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        let critical = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Critical)
+            .count();
+        let title = Line::from(vec![
+            Span::styled(" Health ", theme.title()),
+            Span::styled(
+                format!("[{critical} critical, {} in all] ", self.problems.len()),
+                theme.header(),
+            ),
+        ]);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border_set())
+            .border_style(theme.border())
+            .title(title);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height == 0 {
+            return;
+        }
+        if self.problems.is_empty() {
+            frame.render_widget(
+                Paragraph::new("All is well: nothing is burning (no live problems).")
+                    .style(theme.ok()),
+                inner,
+            );
+            return;
+        }
+        let wide = inner.width >= WIDE;
+        let spark = if wide { SPARK } else { 0 };
+        let resource_width: u16 = if wide { 34 } else { 22 };
+        let what_width = inner
+            .width
+            .saturating_sub(9 + resource_width + 8 + spark + 4)
+            .max(10) as usize;
+        let rows_fit = inner.height.saturating_sub(1) as usize;
+        let rows = self
+            .problems
+            .iter()
+            .enumerate()
+            .skip(self.offset)
+            .take(rows_fit)
+            .map(|(index, p)| {
+                let style = if index == self.selected {
+                    theme.selected()
+                } else if p.severity == Severity::Critical {
+                    theme.error()
+                } else {
+                    theme.warning()
+                };
+                let since = p
+                    .since_ms
+                    .map(|ms| {
+                        let now = crate::app::metrics::epoch_ms(ctx.now);
+                        ago(((now - ms).max(0) / 1000) as u64)
+                    })
+                    .unwrap_or_default();
+                let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
+                let mut cells = vec![
+                    Cell::from(p.severity.label()),
+                    Cell::from(truncate(
+                        &resource,
+                        resource_width as usize,
+                        theme.ellipsis(),
+                    )),
+                    Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
+                    Cell::from(since),
+                ];
+                if wide {
+                    cells.push(Cell::from(sparkline(p, ctx, SPARK as usize, theme.ascii)));
+                }
+                Row::new(cells).style(style)
+            });
+        let mut header = vec!["SEVERITY", "RESOURCE", "PROBLEM", "SINCE"];
+        let mut widths = vec![
+            Constraint::Length(9),
+            Constraint::Length(resource_width),
+            Constraint::Fill(1),
+            Constraint::Length(8),
+        ];
+        if wide {
+            header.push("TREND");
+            widths.push(Constraint::Length(SPARK));
+        }
+        frame.render_widget(
+            Table::new(rows, widths).header(Row::new(header).style(theme.header())),
+            inner,
+        );
+    }
+}
