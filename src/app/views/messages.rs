@@ -5,7 +5,8 @@
 
 use std::any::Any;
 
-use super::message_detail::{self, DetailLine, MessagePlace, shown};
+use super::detail_lines::DetailLines;
+use super::message_detail::{self, MessagePlace, shown};
 use super::{Ctx, Outcome, View, scroll_text};
 use crate::app::action::PeekResult;
 use crate::app::effect::{Effect, PeekRequest};
@@ -51,7 +52,7 @@ pub struct MessagesView {
     /// Show the selected message's SNS envelope raw instead of unwrapped.
     pub raw_envelope: bool,
     /// The selected message's pane, laid out.
-    pub detail: Vec<DetailLine>,
+    pub detail: DetailLines,
     pub scroll: usize,
 }
 
@@ -86,7 +87,7 @@ impl MessagesView {
             title,
             selected: 0,
             raw_envelope: false,
-            detail: Vec::new(),
+            detail: DetailLines::default(),
             scroll: 0,
         };
         view.lay_out();
@@ -110,7 +111,7 @@ impl MessagesView {
                 },
                 self.raw_envelope,
             ),
-            None => Vec::new(),
+            None => DetailLines::default(),
         };
     }
 

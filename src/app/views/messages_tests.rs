@@ -63,7 +63,12 @@ fn press(view: &mut MessagesView, key: KeyAction) -> Outcome {
 }
 
 fn first_line(view: &MessagesView) -> String {
-    view.detail[0].iter().map(|s| s.text.as_str()).collect()
+    view.detail
+        .line(0)
+        .expect("a line")
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect()
 }
 
 #[test]
@@ -100,6 +105,7 @@ fn j_and_k_move_the_selection_and_lay_out_the_pane_again() {
     assert_eq!(view.selected, 2, "stops at the last message");
     let pane: Vec<String> = view
         .detail
+        .to_vec()
         .iter()
         .map(|l| l.iter().map(|s| s.text.as_str()).collect())
         .collect();
