@@ -76,6 +76,16 @@ pub struct MessagePlace<'a> {
 
 /// The pane's lines for `message` (a body's lines are indexed, built when drawn); `raw_envelope` shows an SNS envelope as it is.
 pub fn layout(message: &ReceivedMessage, place: &MessagePlace, raw_envelope: bool) -> DetailLines {
+    layout_with(message, place, raw_envelope, false)
+}
+
+/// [`layout`], with the body as a hex dump when `hex`.
+pub fn layout_with(
+    message: &ReceivedMessage,
+    place: &MessagePlace,
+    raw_envelope: bool,
+    hex: bool,
+) -> DetailLines {
     let mut lines = DetailLines::default();
     lines.push(vec![
         Segment::trusted(
@@ -104,6 +114,10 @@ pub fn layout(message: &ReceivedMessage, place: &MessagePlace, raw_envelope: boo
     lines.push(Vec::new());
 
     match SnsEnvelope::unwrap(&message.body) {
+        _ if hex => {
+            lines.push(heading("Body, hex", "v shows it as text"));
+            lines.push_hex(&message.body);
+        }
         Some(envelope) if !raw_envelope => envelope_lines(&mut lines, &envelope),
         Some(_) => {
             lines.push(heading(
