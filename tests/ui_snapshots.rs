@@ -516,6 +516,28 @@ fn message_viewer_sns_envelope_unwrapped_and_raw() {
 }
 
 #[test]
+fn message_viewer_hex_for_a_binary_body_and_on_v() {
+    let mut app = viewer_app(vec![
+        received(
+            "b1b1b1b1-0000-4000-8000-000000000001",
+            "\u{0}\u{1}\u{2}\u{3}\u{1b}]52;c;cm0=\u{7}PK\u{3}\u{4}\u{14}\u{0}\u{8}\u{0}payload",
+            1,
+            60,
+        ),
+        received(
+            "b1b1b1b1-0000-4000-8000-000000000002",
+            "plain text body",
+            1,
+            30,
+        ),
+    ]);
+    insta::assert_snapshot!("message_viewer_hex_binary", render(&mut app, 100, 30));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("message_viewer_hex_on_v", render(&mut app, 100, 30));
+}
+
+#[test]
 fn peek_confirm_dialog_states_the_risk() {
     let mut app = demo_app();
     command(&mut app, "queues");

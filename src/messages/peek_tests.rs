@@ -332,3 +332,60 @@ fn a_peek_can_run_as_a_spawned_job() {
         &mut on_progress,
     ));
 }
+
+/// Answers the first receive, then long-polls forever (a quiet queue's 20 s wait, unending).
+struct StuckAfterFirst(Arc<FakeQueue>, std::sync::atomic::AtomicUsize);
+
+#[async_trait]
+impl MessageReader for StuckAfterFirst {
+    async fn receive_messages(
+        &self,
+        url: &str,
+        request: ReceiveRequest,
+    ) -> Result<Vec<ReceivedMessage>, ApiError> {
+        if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            std::future::pending::<()>().await;
+        }
+        self.0.receive_messages(url, request).await
+    }
+
+    async fn change_visibility(
+        &self,
+        url: &str,
+        entries: &[HandleEntry],
+        timeout: u32,
+    ) -> Result<BatchOutcome, ApiError> {
+        self.0.change_visibility(url, entries, timeout).await
+    }
+
+    async fn list_move_tasks(&self, arn: &str) -> Result<Vec<MoveTask>, ApiError> {
+        self.0.list_move_tasks(arn).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cancel_during_a_long_poll_releases_what_the_sweep_holds_at_once() {
+    let queue = Arc::new(queue_of(50));
+    let reader = StuckAfterFirst(queue.clone(), Default::default());
+    let cancel = CancellationToken::new();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        canceller.cancel();
+    });
+    let mut seen: Vec<ReceivedMessage> = Vec::new();
+    let report = tokio::time::timeout(
+        Duration::from_secs(5),
+        peek(&reader, URL, &PeekOptions::new(40, 100), &cancel, &mut seen),
+    )
+    .await
+    .expect("the peek ends on cancel without waiting for the receive");
+    assert_eq!(report.end, PeekEnd::Cancelled);
+    assert_eq!(seen.len(), 10);
+    assert_eq!(report.release.released, 10);
+    assert_eq!(
+        queue.visible(),
+        50,
+        "visible again right away, not after the hold"
+    );
+}

@@ -9,6 +9,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::tests::{new_app, settle};
 use super::*;
+use crate::app::effect::{PeekRequest, Work};
+use crate::app::jobs::{JobEnd, JobId};
 use crate::app::modals::Modal;
 use crate::app::target::Target;
 use crate::app::views::messages::MessagesView;
@@ -165,4 +167,118 @@ async fn p_on_a_demo_source_queue_asks_then_peeks_in_read_only() {
         "{} has a redrive policy: the dialog asks",
         queue.name
     );
+}
+
+/// The world's reader, except that every receive after the first long-polls forever; says
+/// when one starts to.
+struct StuckAfterFirst {
+    inner: std::sync::Arc<dyn crate::aws::MessageReader>,
+    receives: std::sync::atomic::AtomicUsize,
+    stuck: std::sync::Arc<tokio::sync::Notify>,
+}
+
+#[async_trait::async_trait]
+impl crate::aws::MessageReader for StuckAfterFirst {
+    async fn receive_messages(
+        &self,
+        url: &str,
+        request: crate::domain::message::ReceiveRequest,
+    ) -> Result<Vec<crate::domain::message::ReceivedMessage>, crate::aws::ApiError> {
+        if self
+            .receives
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            > 0
+        {
+            self.stuck.notify_one();
+            std::future::pending::<()>().await;
+        }
+        self.inner.receive_messages(url, request).await
+    }
+
+    async fn change_visibility(
+        &self,
+        url: &str,
+        entries: &[crate::domain::message::HandleEntry],
+        timeout: u32,
+    ) -> Result<crate::domain::message::BatchOutcome, crate::aws::ApiError> {
+        self.inner.change_visibility(url, entries, timeout).await
+    }
+
+    async fn list_move_tasks(
+        &self,
+        arn: &str,
+    ) -> Result<Vec<crate::domain::message::MoveTask>, crate::aws::ApiError> {
+        self.inner.list_move_tasks(arn).await
+    }
+}
+
+#[tokio::test]
+async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
+    let world = sim::backend(SimFleet::demo().frozen()).read_only();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut supervisor = Supervisor::new(world.clone(), tx.clone(), 4);
+    let mut app = new_app();
+    let effects = crate::app::update::start(&mut app);
+    settle(&mut app, &mut supervisor, &mut rx, effects).await;
+    let queue = app
+        .inventory
+        .queues()
+        .iter()
+        .find(|q| q.counts.visible > 0)
+        .cloned()
+        .expect("a demo queue holding messages");
+    let before = world
+        .queues
+        .describe_queue(&queue.url)
+        .await
+        .expect("describe")
+        .counts;
+
+    let stuck = std::sync::Arc::new(tokio::sync::Notify::new());
+    let mut backend = world.clone();
+    backend.messages = std::sync::Arc::new(StuckAfterFirst {
+        inner: world.messages.clone(),
+        receives: Default::default(),
+        stuck: stuck.clone(),
+    });
+    let mut supervisor = Supervisor::new(backend, tx, 1);
+    supervisor.start(
+        JobId(99),
+        Work::Peek(PeekRequest {
+            queue_url: queue.url.clone(),
+            queue_name: queue.name.clone(),
+            // A sweep: what it reads stays held while it goes on.
+            count: 40,
+            max_receive_count: None,
+            dlq_name: None,
+        }),
+    );
+    stuck.notified().await;
+    let held_during = world
+        .queues
+        .describe_queue(&queue.url)
+        .await
+        .expect("describe");
+    assert!(
+        held_during.counts.in_flight > before.in_flight,
+        "the sweep holds messages"
+    );
+    supervisor.cancel(JobId(99));
+    assert_eq!(
+        supervisor.next_end().await,
+        Some(Action::JobEnded {
+            id: JobId(99),
+            end: JobEnd::Cancelled
+        })
+    );
+    let after = world
+        .queues
+        .describe_queue(&queue.url)
+        .await
+        .expect("describe");
+    assert_eq!(
+        after.counts.in_flight, before.in_flight,
+        "released on cancel"
+    );
+    assert_eq!(after.counts.visible, before.visible);
 }

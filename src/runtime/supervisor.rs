@@ -52,7 +52,8 @@ impl Supervisor {
 
     pub fn start(&mut self, id: JobId, work: Work) {
         let token = self.root.child_token();
-        let future = work::run(
+        let grace = work::cleans_up_on_cancel(&work).then_some(work::CANCEL_GRACE);
+        let mut future = work::run(
             work,
             work::JobContext {
                 id,
@@ -67,9 +68,15 @@ impl Supervisor {
             tokio::select! {
                 // A job that was asked to stop ended because of it, whatever it returns.
                 biased;
-                _ = cancelled.cancelled() => JobEnd::Cancelled,
-                end = future => end,
+                _ = cancelled.cancelled() => {}
+                end = &mut future => return end,
             }
+            // Dropping a peek here would leave what it holds invisible until its hold runs
+            // out: it watches the token and releases first, within the grace.
+            if let Some(grace) = grace {
+                let _ = tokio::time::timeout(grace, future).await;
+            }
+            JobEnd::Cancelled
         });
         self.job_of_task.insert(handle.id(), id);
         self.tokens.insert(id, token);

@@ -51,6 +51,21 @@ async fn metrics(batch: crate::metrics::batch::FetchBatch, job: JobContext) -> J
     end
 }
 
+/// Whether `work` watches its cancellation token and has something to undo before it ends
+/// (a peek makes the messages it holds visible again): such a job is given
+/// [`CANCEL_GRACE`] to end by itself when cancelled, instead of being dropped at once.
+pub fn cleans_up_on_cancel(work: &Work) -> bool {
+    match work {
+        Work::Peek(_) => true,
+        Work::Dangerous(op) => matches!(op.op(), DangerousOp::Peek(_)),
+        _ => false,
+    }
+}
+
+/// How long a cancelled job that cleans up may take to do so (a peek's release is one
+/// batch call per 10 messages it holds).
+pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Queues stream in as they are described; progress counts them.
 async fn load_all_queues(generation: u64, job: JobContext) -> JobEnd {
     let JobContext {

@@ -144,10 +144,8 @@ fn draw_pane(frame: &mut Frame, area: Rect, theme: &Theme, view: &MessagesView) 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Only the lines that can show are handed over, so a 1 MiB body costs a screenful.
-    let lines: Vec<Line> = view.detail[first..last]
-        .iter()
-        .map(|line| styled(line, theme))
-        .collect();
+    let shown = view.detail.lines(first..last);
+    let lines: Vec<Line> = shown.iter().map(|line| styled(line, theme)).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

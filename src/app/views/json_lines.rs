@@ -8,14 +8,77 @@ use super::message_detail::{DetailLine, Segment, Tone};
 const INDENT: &str = "  ";
 
 /// `text` as indented lines when it is JSON (an object or an array); `None` otherwise, for
-/// the caller to show it as text.
+/// the caller to show it as text. Every line is built at once: for tests and small bodies;
+/// the viewer keeps a [`JsonIndex`] and builds only the lines on screen.
 pub fn pretty(text: &str) -> Option<Vec<DetailLine>> {
-    let trimmed = text.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return None;
+    let index = JsonIndex::new(text)?;
+    Some((0..index.len()).map(|i| index.line(text, i)).collect())
+}
+
+/// A pretty-printed JSON text as a compact index, built once: each token as a tone and a
+/// byte range of the text, each line as its first token and its depth. Lines are turned
+/// into coloured, escaped segments only when asked for (that is, when they are on screen).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonIndex {
+    tokens: Vec<Token>,
+    /// Per line: its first token.
+    line_starts: Vec<u32>,
+    /// Per line: its indentation depth.
+    depths: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    tone: Tone,
+    start: u32,
+    end: u32,
+}
+
+impl JsonIndex {
+    /// The index of `text` when it is JSON (an object or an array); `None` otherwise.
+    pub fn new(text: &str) -> Option<JsonIndex> {
+        let trimmed = text.trim_start();
+        if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+            return None;
+        }
+        // Offsets are u32: SQS bodies are at most 1 MiB, far below.
+        if u32::try_from(text.len()).is_err() {
+            return None;
+        }
+        serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+        Some(Printer::default().print(text))
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
-    Some(Printer::default().print(text))
+
+    pub fn len(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.line_starts.is_empty()
+    }
+
+    /// Line `line` (< `len()`) of `text` (the text the index was built from), escaped.
+    pub fn line(&self, text: &str, line: usize) -> DetailLine {
+        let first = self.line_starts[line] as usize;
+        let last = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.tokens.len(), |n| *n as usize);
+        let mut segments = Vec::with_capacity(last - first + 1);
+        let depth = self.depths[line] as usize;
+        if depth > 0 && first < last {
+            segments.push(Segment::trusted(Tone::Punct, INDENT.repeat(depth)));
+        }
+        for token in &self.tokens[first..last] {
+            let piece = &text[token.start as usize..token.end as usize];
+            segments.push(if piece == ":" && token.tone == Tone::Punct {
+                Segment::trusted(Tone::Punct, ": ")
+            } else {
+                Segment::untrusted(token.tone, piece)
+            });
+        }
+        segments
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -29,14 +92,15 @@ enum Container {
 
 #[derive(Default)]
 struct Printer {
-    lines: Vec<DetailLine>,
-    line: DetailLine,
+    index: JsonIndex,
+    /// Tokens on the current line so far.
+    on_line: usize,
     stack: Vec<Container>,
 }
 
 impl Printer {
-    /// Prints valid JSON (checked by the caller), skipping the whitespace between tokens.
-    fn print(mut self, text: &str) -> Vec<DetailLine> {
+    /// Indexes valid JSON (checked by the caller), skipping the whitespace between tokens.
+    fn print(mut self, text: &str) -> JsonIndex {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -48,7 +112,7 @@ impl Printer {
                         Some(Container::Object { expect_key: true }) => Tone::Key,
                         _ => Tone::String,
                     };
-                    self.push(tone, &text[at..end]);
+                    self.push(tone, at, end);
                     at = end;
                 }
                 open @ (b'{' | b'[') => {
@@ -56,12 +120,12 @@ impl Printer {
                     let next = next_token(bytes, at + 1);
                     if bytes.get(next) == Some(&close) {
                         // An empty container stays on one line: `{}`, `[]`.
-                        self.push(Tone::Punct, &text[at..=at]);
-                        self.push(Tone::Punct, &text[next..=next]);
+                        self.push(Tone::Punct, at, at + 1);
+                        self.push(Tone::Punct, next, next + 1);
                         at = next + 1;
                         continue;
                     }
-                    self.push(Tone::Punct, &text[at..=at]);
+                    self.push(Tone::Punct, at, at + 1);
                     self.stack.push(if open == b'{' {
                         Container::Object { expect_key: true }
                     } else {
@@ -73,11 +137,11 @@ impl Printer {
                 b'}' | b']' => {
                     self.stack.pop();
                     self.newline();
-                    self.push(Tone::Punct, &text[at..=at]);
+                    self.push(Tone::Punct, at, at + 1);
                     at += 1;
                 }
                 b',' => {
-                    self.push(Tone::Punct, ",");
+                    self.push(Tone::Punct, at, at + 1);
                     if let Some(Container::Object { expect_key }) = self.stack.last_mut() {
                         *expect_key = true;
                     }
@@ -85,7 +149,7 @@ impl Printer {
                     at += 1;
                 }
                 b':' => {
-                    self.push(Tone::Punct, ": ");
+                    self.push(Tone::Punct, at, at + 1);
                     if let Some(Container::Object { expect_key }) = self.stack.last_mut() {
                         *expect_key = false;
                     }
@@ -103,29 +167,50 @@ impl Printer {
                     } else {
                         Tone::Literal
                     };
-                    self.push(tone, &text[at..end]);
+                    self.push(tone, at, end);
                     at = end;
                 }
             }
         }
-        if !self.line.is_empty() {
-            self.lines.push(std::mem::take(&mut self.line));
+        if self.on_line == 0 {
+            // The last line was opened but got nothing.
+            self.index.line_starts.pop();
+            self.index.depths.pop();
         }
-        self.lines
+        self.index
     }
 
-    fn push(&mut self, tone: Tone, text: &str) {
-        if self.line.is_empty() && !self.stack.is_empty() {
-            self.line.push(Segment::trusted(
-                Tone::Punct,
-                INDENT.repeat(self.stack.len()),
-            ));
+    /// A token of the text; the first of a line opens the line at the current depth.
+    fn push(&mut self, tone: Tone, start: usize, end: usize) {
+        if self.index.line_starts.is_empty() {
+            self.open_line();
         }
-        self.line.push(Segment::untrusted(tone, text));
+        if self.on_line == 0 {
+            // The depth is the one when the line's first token arrives (a closing bracket
+            // pops before it is pushed).
+            if let Some(depth) = self.index.depths.last_mut() {
+                *depth = u16::try_from(self.stack.len()).unwrap_or(u16::MAX);
+            }
+        }
+        self.index.tokens.push(Token {
+            tone,
+            start: start as u32,
+            end: end as u32,
+        });
+        self.on_line += 1;
     }
 
     fn newline(&mut self) {
-        self.lines.push(std::mem::take(&mut self.line));
+        if self.index.line_starts.is_empty() {
+            self.open_line();
+        }
+        self.open_line();
+    }
+
+    fn open_line(&mut self) {
+        self.index.line_starts.push(self.index.tokens.len() as u32);
+        self.index.depths.push(0);
+        self.on_line = 0;
     }
 }
 

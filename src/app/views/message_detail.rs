@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use base64::Engine;
 use unicode_width::UnicodeWidthStr;
 
-use super::json_lines;
+use super::detail_lines::DetailLines;
 use crate::domain::message::{AttributeValue, ReceivedMessage};
 use crate::messages::SnsEnvelope;
 use crate::messages::record::rfc3339_ms;
@@ -74,13 +74,19 @@ pub struct MessagePlace<'a> {
     pub dlq_name: Option<&'a str>,
 }
 
-/// The pane's lines for `message`; `raw_envelope` shows an SNS envelope as it is.
-pub fn layout(
+/// The pane's lines for `message` (a body's lines are indexed, built when drawn); `raw_envelope` shows an SNS envelope as it is.
+pub fn layout(message: &ReceivedMessage, place: &MessagePlace, raw_envelope: bool) -> DetailLines {
+    layout_with(message, place, raw_envelope, false)
+}
+
+/// [`layout`], with the body as a hex dump when `hex`.
+pub fn layout_with(
     message: &ReceivedMessage,
     place: &MessagePlace,
     raw_envelope: bool,
-) -> Vec<DetailLine> {
-    let mut lines = Vec::new();
+    hex: bool,
+) -> DetailLines {
+    let mut lines = DetailLines::default();
     lines.push(vec![
         Segment::trusted(
             Tone::Heading,
@@ -108,6 +114,10 @@ pub fn layout(
     lines.push(Vec::new());
 
     match SnsEnvelope::unwrap(&message.body) {
+        _ if hex => {
+            lines.push(heading("Body, hex", "v shows it as text"));
+            lines.push_hex(&message.body);
+        }
         Some(envelope) if !raw_envelope => envelope_lines(&mut lines, &envelope),
         Some(_) => {
             lines.push(heading(
@@ -178,7 +188,7 @@ fn receive_line(message: &ReceivedMessage, place: &MessagePlace) -> DetailLine {
     }
 }
 
-fn envelope_lines(lines: &mut Vec<DetailLine>, envelope: &SnsEnvelope) {
+fn envelope_lines(lines: &mut DetailLines, envelope: &SnsEnvelope) {
     lines.push(heading("SNS envelope", "v shows it raw"));
     let mut fields = vec![
         ("TopicArn", envelope.topic_arn.as_str()),
@@ -227,18 +237,12 @@ fn envelope_lines(lines: &mut Vec<DetailLine>, envelope: &SnsEnvelope) {
 }
 
 /// A body: pretty JSON when it parses, else its lines as text.
-fn body_lines(lines: &mut Vec<DetailLine>, body: &str) {
+fn body_lines(lines: &mut DetailLines, body: &str) {
     if body.is_empty() {
         lines.push(vec![Segment::trusted(Tone::Dim, "(empty)")]);
         return;
     }
-    match json_lines::pretty(body) {
-        Some(json) => lines.extend(json),
-        None => lines.extend(
-            body.split('\n')
-                .map(|line| vec![Segment::untrusted(Tone::Plain, line)]),
-        ),
-    }
+    lines.push_body(body);
 }
 
 fn attribute_value(value: &AttributeValue) -> Vec<Segment> {
@@ -273,7 +277,7 @@ fn system_value(name: &str, value: &str) -> Vec<Segment> {
 }
 
 /// `name  value` rows with the names padded to one width; "(none)" when there are none.
-fn table(lines: &mut Vec<DetailLine>, rows: Vec<(&str, Vec<Segment>)>) {
+fn table(lines: &mut DetailLines, rows: Vec<(&str, Vec<Segment>)>) {
     if rows.is_empty() {
         lines.push(vec![Segment::trusted(Tone::Dim, "  (none)")]);
         return;

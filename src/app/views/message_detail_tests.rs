@@ -27,6 +27,11 @@ fn place() -> MessagePlace<'static> {
     }
 }
 
+/// Every line of the pane, built (the view builds only those on screen).
+fn layout(message: &ReceivedMessage, place: &MessagePlace, raw: bool) -> Vec<DetailLine> {
+    super::layout(message, place, raw).to_vec()
+}
+
 fn text(lines: &[DetailLine]) -> Vec<String> {
     lines
         .iter()

@@ -5,12 +5,12 @@
 
 use std::any::Any;
 
-use super::message_detail::{self, DetailLine, MessagePlace, shown};
+use super::detail_lines::{self, DetailLines};
+use super::message_detail::{self, MessagePlace, shown};
 use super::{Ctx, Outcome, View, scroll_text};
 use crate::app::action::PeekResult;
 use crate::app::effect::{Effect, PeekRequest};
 use crate::app::keymap::KeyAction;
-use crate::app::state::Level;
 use crate::app::target::Target;
 use crate::domain::message::ReceivedMessage;
 use crate::messages::record::rfc3339_ms;
@@ -50,8 +50,11 @@ pub struct MessagesView {
     pub selected: usize,
     /// Show the selected message's SNS envelope raw instead of unwrapped.
     pub raw_envelope: bool,
+    /// The body as a hex dump: at first when it does not look like text; `v` toggles it on
+    /// bodies that are not SNS envelopes.
+    pub hex: bool,
     /// The selected message's pane, laid out.
-    pub detail: Vec<DetailLine>,
+    pub detail: DetailLines,
     pub scroll: usize,
 }
 
@@ -86,10 +89,11 @@ impl MessagesView {
             title,
             selected: 0,
             raw_envelope: false,
-            detail: Vec::new(),
+            hex: false,
+            detail: DetailLines::default(),
             scroll: 0,
         };
-        view.lay_out();
+        view.open_selected();
         view
     }
 
@@ -97,10 +101,19 @@ impl MessagesView {
         self.messages.get(self.selected)
     }
 
+    /// Lays out a newly selected message: hex when its body does not look like text.
+    fn open_selected(&mut self) {
+        self.raw_envelope = false;
+        self.hex = self
+            .selected_message()
+            .is_some_and(|m| detail_lines::looks_binary(&m.body));
+        self.lay_out();
+    }
+
     fn lay_out(&mut self) {
         self.scroll = 0;
         self.detail = match self.selected_message() {
-            Some(message) => message_detail::layout(
+            Some(message) => message_detail::layout_with(
                 message,
                 &MessagePlace {
                     position: self.selected + 1,
@@ -109,8 +122,9 @@ impl MessagesView {
                     dlq_name: self.request.dlq_name.as_deref(),
                 },
                 self.raw_envelope,
+                self.hex,
             ),
-            None => Vec::new(),
+            None => DetailLines::default(),
         };
     }
 
@@ -122,8 +136,7 @@ impl MessagesView {
         if next != self.selected {
             self.selected = next;
             // Each message opens unwrapped: the toggle is about the one being read.
-            self.raw_envelope = false;
-            self.lay_out();
+            self.open_selected();
         }
     }
 
@@ -132,10 +145,10 @@ impl MessagesView {
             .selected_message()
             .is_some_and(|m| SnsEnvelope::unwrap(&m.body).is_some());
         if !is_envelope {
-            return Outcome::Message(
-                Level::Info,
-                "this body is not an SNS envelope: it is shown as it is".to_string(),
-            );
+            // Not an envelope: `v` switches between the text and a hex dump.
+            self.hex = !self.hex;
+            self.lay_out();
+            return Outcome::Handled;
         }
         self.raw_envelope = !self.raw_envelope;
         self.lay_out();
@@ -198,7 +211,7 @@ impl View for MessagesView {
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
         vec![
             (KeyAction::Yank, "copy body"),
-            (KeyAction::ToggleRaw, "raw/unwrapped"),
+            (KeyAction::ToggleRaw, "raw/hex"),
             (KeyAction::PageDown, "scroll"),
         ]
     }

@@ -64,7 +64,12 @@ fn press(view: &mut MessagesView, key: KeyAction) -> Outcome {
 }
 
 fn first_line(view: &MessagesView) -> String {
-    view.detail[0].iter().map(|s| s.text.as_str()).collect()
+    view.detail
+        .line(0)
+        .expect("a line")
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect()
 }
 
 #[test]
@@ -101,6 +106,7 @@ fn j_and_k_move_the_selection_and_lay_out_the_pane_again() {
     assert_eq!(view.selected, 2, "stops at the last message");
     let pane: Vec<String> = view
         .detail
+        .to_vec()
         .iter()
         .map(|l| l.iter().map(|s| s.text.as_str()).collect())
         .collect();
@@ -113,11 +119,25 @@ fn j_and_k_move_the_selection_and_lay_out_the_pane_again() {
 #[test]
 fn v_toggles_the_raw_envelope_only_on_an_envelope_and_resets_on_moving() {
     let mut view = sample();
+    let text = view.detail.clone();
     assert!(matches!(
         press(&mut view, KeyAction::ToggleRaw),
-        Outcome::Message(Level::Info, text) if text.contains("not an SNS envelope")
+        Outcome::Handled
     ));
     assert!(!view.raw_envelope);
+    assert!(
+        view.hex,
+        "v on a body that is not an envelope shows it as hex"
+    );
+    assert!(
+        view.detail
+            .to_vec()
+            .iter()
+            .map(|l| l.iter().map(|s| s.text.as_str()).collect::<String>())
+            .any(|l| l.starts_with("00000000  7b 22 65 76"))
+    );
+    press(&mut view, KeyAction::ToggleRaw);
+    assert_eq!(view.detail, text, "v again shows the text");
     press(&mut view, KeyAction::Down);
     let unwrapped = view.detail.clone();
     assert!(matches!(
@@ -132,6 +152,7 @@ fn v_toggles_the_raw_envelope_only_on_an_envelope_and_resets_on_moving() {
     press(&mut view, KeyAction::Down);
     press(&mut view, KeyAction::Up);
     assert!(!view.raw_envelope, "the next message opens unwrapped");
+    assert!(!view.hex);
     assert_eq!(view.detail, unwrapped);
 }
 
@@ -200,4 +221,29 @@ fn the_view_never_resyncs_from_the_inventory() {
         metrics: &crate::metrics::MetricsEngine::default(),
     };
     assert_eq!(view.revision(&ctx), before);
+}
+
+#[test]
+fn a_body_of_control_characters_opens_as_hex() {
+    let view = MessagesView::new(result(
+        vec![message("44444444-dddd", "\u{0}\u{1}\u{2}\u{3}bin", 1)],
+        Some(5),
+    ));
+    assert!(view.hex);
+    let lines: Vec<String> = view
+        .detail
+        .to_vec()
+        .iter()
+        .map(|l| l.iter().map(|s| s.text.as_str()).collect())
+        .collect();
+    assert!(
+        lines.contains(&"Body, hex  (v shows it as text)".to_string()),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("00000000  00 01 02 03 62 69 6e")),
+        "{lines:#?}"
+    );
 }

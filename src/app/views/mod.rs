@@ -6,6 +6,7 @@
 //! one registration: a `:command` in `commands.rs` or a key in another view.
 
 pub mod describe;
+pub mod detail_lines;
 pub mod health;
 pub mod jobs;
 pub mod json_lines;
