@@ -45,6 +45,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Send(args)) => crate::commands::send::run(&backend, args).await,
         Some(Command::Publish(args)) => crate::commands::publish::run(&backend, args).await,
         Some(Command::Purge(args)) => crate::commands::purge::run(&backend, args).await,
+        Some(Command::Doctor(args)) => crate::commands::doctor::run(&backend, &config, args).await,
         None => {
             crate::interactive::run(
                 backend,
