@@ -384,3 +384,29 @@ fn findings_are_worst_first_and_filtered_by_resource() {
     let json = serde_json::to_value(&findings[0]).expect("json");
     assert_eq!(json["severity"], "error");
 }
+
+#[tokio::test]
+async fn the_demo_world_shows_its_planted_misconfigurations_and_only_those() {
+    let backend = crate::sim::demo_backend(crate::sim::DEFAULT_SEED);
+    let collected =
+        crate::inventory::collect_inventory(&backend, 4, &crate::inventory::Source::ALL).await;
+    let findings = diagnose(&collected.inventory);
+    let on = |rule: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| crate::domain::arn::resource_name(&f.resources[0]).to_string())
+            .collect()
+    };
+    assert_eq!(on("lambda-visibility-timeout"), ["search-indexer"]);
+    assert_eq!(on("dlq-retention"), ["webhooks-outbound-dlq"]);
+    assert_eq!(on("dlq-missing"), ["reports-adhoc"]);
+    assert_eq!(on("sns-queue-missing").len(), 1);
+    assert_eq!(on("sns-pending-confirmation").len(), 1);
+    // The simulated queues carry the documented SNS policy: nothing to report there.
+    assert!(on("sns-queue-policy").is_empty());
+    assert!(on("sns-dlq-policy").is_empty());
+    // search-indexer-fn reports batch item failures; the other seven mappings do not.
+    assert_eq!(on("lambda-no-batch-item-failures").len(), 8);
+    assert!(!on("lambda-no-batch-item-failures").contains(&"search-indexer".to_string()));
+}

@@ -17,6 +17,7 @@ mod messages;
 mod metrics;
 mod move_tasks;
 mod queue;
+mod queue_policy;
 mod rng;
 mod services;
 mod sns;
