@@ -266,3 +266,39 @@ async fn doctor_finds_each_seeded_misconfiguration_and_nothing_on_a_correct_fan_
     let (_, text, _) = run_squall_status(emulator, &["doctor"]).await;
     assert!(text.contains("ERRORS") && text.contains("sns-kms-aws-managed-key"));
 }
+
+/// LocalStack (like SNS) refuses a FIFO queue on a standard topic and the reverse at Subscribe,
+/// so the FIFO rule is covered by the unit tests only.
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_finds_a_subscription_pending_confirmation() {
+    let emulator = localstack();
+    let sns = emulator.sns().await;
+    let base = unique_name("docp");
+    let topic = create_topic(&sns, &format!("{base}-topic"), &[]).await;
+    // Nothing listens there, so the subscription is never confirmed.
+    let endpoint = "http://127.0.0.1:9/never";
+    let subscribed = sns
+        .subscribe()
+        .topic_arn(&topic)
+        .protocol("http")
+        .endpoint(endpoint)
+        .send()
+        .await
+        .expect("Subscribe http");
+    assert_eq!(
+        subscribed.subscription_arn.as_deref(),
+        Some("pending confirmation")
+    );
+    let (code, stdout, stderr) =
+        run_squall_status(emulator, &["doctor", "--json", "--severity", "warning"]).await;
+    assert!(code >= 1, "a warning at least\nstderr:\n{stderr}");
+    let findings: Vec<Value> = serde_json::from_str(&stdout).expect("json");
+    let pending: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["resources"][0] == topic.as_str())
+        .collect();
+    assert_eq!(pending.len(), 1, "{pending:#?}");
+    assert_eq!(pending[0]["rule"], "sns-pending-confirmation");
+    assert_eq!(pending[0]["severity"], "warning");
+    assert_eq!(pending[0]["resources"][1], endpoint);
+}
