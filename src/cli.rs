@@ -117,6 +117,49 @@ pub enum Command {
     /// The live problems of the health board (what is burning now), worst first
     #[command(after_help = HEALTH_HELP)]
     Health(HealthArgs),
+    /// Check the fan-out's configuration against what AWS documents (exit 0 clean, 1
+    /// warnings, 2 errors)
+    #[command(after_help = DOCTOR_HELP)]
+    Doctor(DoctorArgs),
+}
+
+const DOCTOR_HELP: &str = "\
+Findings are computed from one discovery (queues with all attributes, topics, subscriptions,
+event source mappings, functions); no other call is made. Each has a rule id, a severity,
+the resources (ARNs), what goes wrong in an incident, the fix, and the AWS page it comes from.
+
+Exit codes:
+  0  no finding at or above --severity
+  1  warnings (and no error)
+  2  errors
+  4  no finding, but part of the inventory could not be read (stderr names it)";
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print a JSON array of {rule, severity, resources, message, fix, docs}
+    #[arg(long)]
+    pub json: bool,
+    /// Show only findings at least this severe
+    #[arg(long, value_enum, default_value_t = SeverityArg::Info, value_name = "LEVEL")]
+    pub severity: SeverityArg,
+}
+
+/// `--severity` of `squall doctor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl SeverityArg {
+    pub fn min(self) -> crate::doctor::Severity {
+        match self {
+            SeverityArg::Info => crate::doctor::Severity::Info,
+            SeverityArg::Warning => crate::doctor::Severity::Warning,
+            SeverityArg::Error => crate::doctor::Severity::Error,
+        }
+    }
 }
 
 const COMPLETIONS_HELP: &str = "\

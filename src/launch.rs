@@ -59,6 +59,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         }
         Some(Command::Completions { .. }) => Ok(ExitCode::from(exit_code::OK)),
         Some(Command::Health(args)) => crate::commands::health::run(&backend, &config, args).await,
+        Some(Command::Doctor(args)) => crate::commands::doctor::run(&backend, &config, args).await,
         None => {
             crate::interactive::run(
                 backend,

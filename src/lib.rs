@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod completions;
 pub mod config;
+pub mod doctor;
 pub mod domain;
 pub mod health;
 pub mod incomplete;

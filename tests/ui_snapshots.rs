@@ -234,6 +234,16 @@ fn queue_describe_pane() {
 }
 
 #[test]
+fn queue_describe_pane_shows_its_doctor_findings() {
+    // search-indexer's visibility timeout is the demo's planted misconfiguration.
+    let mut app = demo_app();
+    type_keys(&mut app, "/^search-indexer$");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!(render(&mut app, 120, 16));
+}
+
+#[test]
 fn ascii_theme_without_utf8() {
     let mut app = demo_app();
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);

@@ -133,6 +133,7 @@ fn inventory_carrying(text: &str) -> Inventory {
         event_source_arn: queue_arn,
         state: text.to_string(),
         batch_size: Some(10),
+        function_response_types: Vec::new(),
     }]);
     inventory
 }

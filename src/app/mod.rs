@@ -7,6 +7,7 @@ pub mod action;
 pub mod commands;
 pub mod context;
 pub mod effect;
+pub mod findings;
 pub mod help;
 pub mod jobs;
 pub mod keymap;

@@ -116,6 +116,7 @@ fn loaded_app() -> App {
                 event_source_arn: "arn:aws:sqs:us-east-1:1:orders".into(),
                 state: "Enabled".into(),
                 batch_size: Some(10),
+                function_response_types: Vec::new(),
             }],
         },
     );

@@ -40,6 +40,12 @@ impl LambdaDirectory for SdkLambdas {
                 event_source_arn: m.event_source_arn.unwrap_or_default(),
                 state: m.state.unwrap_or_else(|| "Unknown".to_string()),
                 batch_size: m.batch_size,
+                function_response_types: m
+                    .function_response_types
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| t.as_str().to_string())
+                    .collect(),
             })
             .collect();
         Ok(Page {

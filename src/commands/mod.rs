@@ -3,6 +3,7 @@
 //! one the TUI uses. Verbs that change state take their capabilities from
 //! `Backend::writers`, so in read-only mode they stop before any call, with exit code 3.
 
+pub mod doctor;
 pub mod exit;
 pub mod export;
 pub mod health;

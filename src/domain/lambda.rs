@@ -11,11 +11,20 @@ pub struct EventSourceMapping {
     /// Enabled, Disabled, Creating, Enabling, Disabling, Updating, Deleting.
     pub state: String,
     pub batch_size: Option<i32>,
+    /// `FunctionResponseTypes`: `ReportBatchItemFailures` lets one bad message fail alone.
+    pub function_response_types: Vec<String>,
 }
 
 impl EventSourceMapping {
     pub fn function_name(&self) -> &str {
         arn::resource_name(&self.function_arn)
+    }
+
+    /// Whether the function may report which messages of a batch failed.
+    pub fn reports_batch_item_failures(&self) -> bool {
+        self.function_response_types
+            .iter()
+            .any(|t| t == "ReportBatchItemFailures")
     }
 }
 

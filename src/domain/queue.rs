@@ -99,6 +99,34 @@ impl Queue {
     pub fn max_receive_count(&self) -> Option<u32> {
         self.redrive.as_ref().map(|r| r.max_receive_count)
     }
+
+    /// A non-empty attribute from `GetQueueAttributes(All)`.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// A whole-number attribute (`VisibilityTimeout`, `MessageRetentionPeriod`, ...).
+    pub fn seconds(&self, name: &str) -> Option<u64> {
+        self.attribute(name).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The access policy JSON (`Policy`), if the queue has one.
+    pub fn policy(&self) -> Option<&str> {
+        self.attribute("Policy")
+    }
+
+    /// The KMS key of SSE-KMS encryption (`KmsMasterKeyId`): a key id, ARN or alias.
+    pub fn kms_key(&self) -> Option<&str> {
+        self.attribute("KmsMasterKeyId")
+    }
+
+    /// Which source queues may use this queue as their DLQ (`RedriveAllowPolicy` JSON).
+    pub fn redrive_allow_policy(&self) -> Option<&str> {
+        self.attribute("RedriveAllowPolicy")
+    }
 }
 
 #[cfg(test)]

@@ -446,6 +446,7 @@ pub(crate) mod tests {
             event_source_arn: queue_arn.into(),
             state: "Enabled".into(),
             batch_size: Some(10),
+            function_response_types: Vec::new(),
         }]);
         inventory.set_subscriptions(vec![Subscription::listed(
             "arn:aws:sns:us-east-1:1:t:1",

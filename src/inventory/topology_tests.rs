@@ -63,6 +63,7 @@ fn fan_out() -> Inventory {
         event_source_arn: arn_of("orders"),
         state: "Enabled".into(),
         batch_size: Some(10),
+        function_response_types: Vec::new(),
     }]);
     inventory
 }

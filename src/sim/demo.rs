@@ -19,8 +19,12 @@ use super::spec::{
 pub const DEFAULT_SEED: u64 = 7;
 /// Minutes of metric history made up at start, so charts are not empty.
 const BACKFILL_MINUTES: i64 = 60;
-/// Demo queues keep messages for 14 days.
+/// Demo DLQs keep messages for 14 days.
 const RETENTION_S: u32 = 14 * 24 * 3600;
+/// Demo source queues keep messages for 4 days, so a moved message outlives them in its DLQ.
+const SOURCE_RETENTION_S: u32 = 4 * 24 * 3600;
+/// Six times the demo functions' 30 s timeout (Lambda's guidance for SQS event sources).
+const CONSUMED_VISIBILITY_S: u32 = 180;
 
 /// One service's queue, its DLQ, and the depths the demo starts with.
 struct Service {
@@ -78,12 +82,24 @@ fn demo_queues() -> Vec<QueueSpec> {
     let mut queues = Vec::new();
     for service in &SERVICES {
         let max_receive = if service.fifo { 3 } else { 5 };
+        // Doctor findings on purpose: search-indexer's visibility timeout is the default 30 s
+        // (its consumer may run 30 s), and webhooks-outbound's DLQ keeps messages no longer
+        // than the queue itself.
+        let visibility = match service.name {
+            "search-indexer" | "shipping-labels" => 30,
+            _ => CONSUMED_VISIBILITY_S,
+        };
+        let dlq_retention = match service.name {
+            "webhooks-outbound" => SOURCE_RETENTION_S,
+            _ => RETENTION_S,
+        };
         queues.push(
             QueueSpec::new(&queue_name(service))
                 .with_dlq(&dlq_name(service), max_receive)
-                .with_retention_s(RETENTION_S),
+                .with_retention_s(SOURCE_RETENTION_S)
+                .with_visibility_timeout_s(visibility),
         );
-        queues.push(QueueSpec::new(&dlq_name(service)).with_retention_s(RETENTION_S));
+        queues.push(QueueSpec::new(&dlq_name(service)).with_retention_s(dlq_retention));
     }
     // Its redrive policy names a DLQ that was deleted.
     queues.push(

@@ -165,6 +165,9 @@ impl SimFleet {
                 spec.content_based_deduplication.to_string(),
             );
         }
+        if let Some(policy) = super::queue_policy::sns_policy(world, &spec.name) {
+            put("Policy", policy);
+        }
         if let Some((dlq, max_receive)) = &spec.dlq {
             put(
                 "RedrivePolicy",

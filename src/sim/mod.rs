@@ -19,6 +19,7 @@ mod metric_math;
 mod metrics;
 mod move_tasks;
 mod queue;
+mod queue_policy;
 mod rng;
 mod services;
 mod sns;

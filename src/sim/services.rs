@@ -138,6 +138,16 @@ impl LambdaDirectory for SimFleet {
                     event_source_arn: queue_arn(&mapping.queue),
                     state: mapping.state.clone(),
                     batch_size: i32::try_from(mapping.batch_size).ok(),
+                    // The consumer's behaviour is the mapping's setting, one source of truth.
+                    function_response_types: world
+                        .traffic
+                        .consumers
+                        .iter()
+                        .filter(|c| c.function == function.spec.name && c.queue == mapping.queue)
+                        .filter(|c| c.report_batch_item_failures)
+                        .map(|_| "ReportBatchItemFailures".to_string())
+                        .take(1)
+                        .collect(),
                 });
             }
         }

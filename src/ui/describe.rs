@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
 use super::text::truncate;
+use crate::app::findings::FINDING_LABEL;
 use crate::app::views::describe::DescribeView;
 use crate::app::views::{Ctx, Draw};
 
@@ -50,9 +51,16 @@ fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &DescribeView) {
     let lines: Vec<Line> = entries
         .iter()
         .map(|(label, value)| {
+            let value = truncate(value, value_width, theme.ellipsis());
+            // Doctor findings stand out from the attributes.
+            let value = if label == FINDING_LABEL {
+                Span::styled(value, theme.warning())
+            } else {
+                Span::raw(value)
+            };
             Line::from(vec![
                 Span::styled(format!("{label:label_width$}  "), theme.header()),
-                Span::raw(truncate(value, value_width, theme.ellipsis())),
+                value,
             ])
         })
         .collect();

@@ -116,6 +116,7 @@ mod tests {
             event_source_arn: "arn:aws:sqs:r:1:orders".into(),
             state: "Disabled".into(),
             batch_size: Some(10),
+            function_response_types: Vec::new(),
         }]);
         let rows = rows(&inventory);
         assert_eq!(
@@ -152,6 +153,7 @@ mod tests {
             event_source_arn: format!("arn:aws:sqs:r:1:{queue}"),
             state: state.into(),
             batch_size,
+            function_response_types: Vec::new(),
         };
         inventory.set_mappings(vec![
             mapping("a", "Enabled", Some(10)),

@@ -5,6 +5,7 @@ use std::any::Any;
 
 use super::topology::TopologyView;
 use super::{Ctx, Outcome, View, scroll_text, text_scroll_delta};
+use crate::app::findings::finding_lines;
 use crate::app::keymap::KeyAction;
 use crate::app::target::{Target, describe_lines};
 
@@ -58,7 +59,12 @@ impl View for DescribeView {
     }
 
     fn sync(&mut self, ctx: &Ctx) {
-        self.lines = describe_lines(ctx.inventory, &self.target);
+        self.lines = describe_lines(ctx.inventory, &self.target).map(|mut lines| {
+            // What is miswired comes right under the identity (URL or ARN, and type).
+            let at = lines.len().min(2);
+            lines.splice(at..at, finding_lines(ctx.inventory, &self.target));
+            lines
+        });
         self.scroll = scroll_text(self.scroll, 0, self.line_count(), DescribeView::rows(ctx));
     }
 
