@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod launch;
 pub mod messages;
 pub mod output;
+pub mod redrive;
 pub mod runtime;
 pub mod sim;
 pub mod theme;

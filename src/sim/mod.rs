@@ -32,6 +32,7 @@ mod tests;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use demo::DEFAULT_SEED;
 pub use fleet::SimFleet;
+pub use md5::md5_hex;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
 pub use spec::{
     AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec, MessageTemplate,
