@@ -17,6 +17,7 @@ pub mod launch;
 pub mod messages;
 pub mod metrics;
 pub mod output;
+pub mod redrive;
 pub mod runtime;
 pub mod sim;
 pub mod theme;

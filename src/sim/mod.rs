@@ -36,6 +36,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
 pub use fleet::SimFleet;
+pub use md5::md5_hex;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
 pub use spec::{
     AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec, MessageTemplate,

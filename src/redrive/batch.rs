@@ -1,0 +1,224 @@
+//! One batch of DLQ messages bound for one destination: send (retrying failed entries and
+//! throttling/5xx with backoff, journaling each attempt before it goes out), then delete
+//! from the DLQ exactly the entries that came back `Successful`, with the latest receipt
+//! handle. A message whose send never succeeded is not deleted: it stays in the DLQ.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::build::outgoing;
+use super::journal::Entry;
+use super::mover::Shared;
+use super::plan::Destination;
+use crate::aws::{ApiError, ErrorKind};
+use crate::domain::message::{HandleEntry, ReceivedMessage};
+
+/// How many times one batch call is tried before its entries are given up on (they stay
+/// in the DLQ).
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// One message of a batch and what happened to it.
+pub(super) struct Item {
+    pub message: ReceivedMessage,
+    /// A send of it may already have gone out without an answer (an earlier run, or a
+    /// dropped connection): if it is sent now, a duplicate is possible.
+    pub possibly_sent: bool,
+}
+
+/// The pause before attempt `attempt` (1-based): 100 ms doubling, at most 3.2 s.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(100u64 << attempt.saturating_sub(1).min(5))
+}
+
+/// Whether an error may have come after SQS acted on the request (its answer was lost).
+fn ambiguous(error: &ApiError) -> bool {
+    matches!(
+        error.kind,
+        ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::Parse
+    )
+}
+
+/// Sends `items` to `destination` and deletes what was sent from the DLQ. Counts go to
+/// `shared.progress`.
+pub(super) async fn send_and_delete(
+    shared: &Shared<'_>,
+    destination: &Destination,
+    items: Vec<Item>,
+    received_at: Instant,
+) {
+    let mut pending: BTreeMap<String, Item> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| (i.to_string(), item))
+        .collect();
+    let mut sent: Vec<(String, Item)> = Vec::new();
+    let mut attempt = 0;
+    while !pending.is_empty() {
+        attempt += 1;
+        if attempt > MAX_ATTEMPTS {
+            break;
+        }
+        if attempt > 1 {
+            tokio::time::sleep(backoff(attempt - 1)).await;
+            shared
+                .keep_hidden(&pending_handles(&pending), received_at)
+                .await;
+        }
+        let entries: Vec<_> = pending
+            .iter()
+            .map(|(id, item)| outgoing(&item.message, id, destination.fifo))
+            .collect();
+        let sending: Vec<Entry> = pending
+            .values()
+            .map(|item| Entry::Sending {
+                dlq_id: item.message.message_id.clone(),
+            })
+            .collect();
+        if !shared.record(&sending) {
+            // Without a journal line, no send: the messages stay in the DLQ.
+            return;
+        }
+        match shared
+            .writer
+            .send_messages(&destination.url, &entries)
+            .await
+        {
+            Ok(outcome) => {
+                let mut lines = Vec::new();
+                for success in outcome.successful {
+                    if let Some(item) = pending.remove(&success.id) {
+                        lines.push(Entry::Sent {
+                            dlq_id: item.message.message_id.clone(),
+                            destination_id: success.message_id.unwrap_or_default(),
+                        });
+                        sent.push((success.id, item));
+                    }
+                }
+                shared.record(&lines);
+                for failure in outcome.failed {
+                    if failure.sender_fault
+                        && let Some(item) = pending.remove(&failure.id)
+                    {
+                        shared.fail(
+                            &item.message,
+                            &format!("{}: {}", failure.code, failure.message),
+                        );
+                    }
+                }
+            }
+            Err(error) if error.retryable() => {
+                if ambiguous(&error) {
+                    for item in pending.values_mut() {
+                        item.possibly_sent = true;
+                    }
+                }
+                tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
+            }
+            Err(error) => {
+                for (_, item) in std::mem::take(&mut pending) {
+                    shared.fail(&item.message, &error.to_string());
+                }
+            }
+        }
+    }
+    for (_, item) in pending {
+        shared.fail(&item.message, "send still failing after retries");
+    }
+    if sent.is_empty() {
+        return;
+    }
+    // A FIFO destination drops a resent message with the same deduplication id (within five
+    // minutes), so only standard destinations can get a duplicate.
+    let duplicates = if destination.fifo {
+        0
+    } else {
+        sent.iter().filter(|(_, item)| item.possibly_sent).count()
+    };
+    shared.progress.add_duplicates(duplicates as u64);
+    delete_sent(
+        shared,
+        sent.into_iter().map(|(_, item)| item.message).collect(),
+    )
+    .await;
+}
+
+fn pending_handles(pending: &BTreeMap<String, Item>) -> Vec<HandleEntry> {
+    pending
+        .iter()
+        .map(|(id, item)| HandleEntry {
+            id: id.clone(),
+            receipt_handle: item.message.receipt_handle.clone(),
+        })
+        .collect()
+}
+
+/// Deletes sent messages from the DLQ (at most 10 a call), retrying what failed. A message
+/// that cannot be deleted comes back to the DLQ later; the journal says it was sent, so it
+/// is then deleted without being sent again.
+pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessage>) {
+    for chunk in super::build::batches(messages, usize::MAX, |_| 0) {
+        let mut pending: BTreeMap<String, ReceivedMessage> = chunk
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| (i.to_string(), m))
+            .collect();
+        let mut attempt = 0;
+        while !pending.is_empty() && attempt < MAX_ATTEMPTS {
+            attempt += 1;
+            if attempt > 1 {
+                tokio::time::sleep(backoff(attempt - 1)).await;
+            }
+            let entries: Vec<HandleEntry> = pending
+                .iter()
+                .map(|(id, m)| HandleEntry {
+                    id: id.clone(),
+                    receipt_handle: m.receipt_handle.clone(),
+                })
+                .collect();
+            match shared
+                .writer
+                .delete_messages(&shared.dlq_url, &entries)
+                .await
+            {
+                Ok(outcome) => {
+                    let mut lines = Vec::new();
+                    for success in outcome.successful {
+                        if let Some(message) = pending.remove(&success.id) {
+                            lines.push(Entry::Deleted {
+                                dlq_id: message.message_id,
+                            });
+                        }
+                    }
+                    shared.progress.add_moved(lines.len() as u64);
+                    shared.record(&lines);
+                    for failure in outcome.failed {
+                        if failure.sender_fault && pending.remove(&failure.id).is_some() {
+                            // A stale handle: the message comes back and is recognised.
+                            shared.progress.add_sent_not_deleted(1);
+                        }
+                    }
+                }
+                Err(error) if error.retryable() => {
+                    tracing::warn!(%error, attempt, "DeleteMessageBatch failed; retrying");
+                }
+                Err(_) => break,
+            }
+        }
+        shared.progress.add_sent_not_deleted(pending.len() as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_millis(100));
+        assert_eq!(backoff(2), Duration::from_millis(200));
+        assert_eq!(backoff(6), Duration::from_millis(3_200));
+        assert_eq!(backoff(30), Duration::from_millis(3_200));
+    }
+}

@@ -1,0 +1,337 @@
+//! The journal of a manual redrive: JSON lines, appended and flushed one by one, so that a
+//! run killed at any point leaves a record of what it had done. The plan first, then per
+//! DLQ message: received (body hash, receipt handle, destination), sending (an attempt is
+//! about to go out), sent (the new message id), deleted. Reading it back tells a resumed
+//! run which messages were sent but not deleted (delete, do not send again) and which were
+//! possibly sent (an attempt without an answer: a duplicate is possible).
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Entry {
+    Plan {
+        dlq_url: String,
+        dlq_arn: String,
+        /// `--to`, when every message goes to one queue.
+        to_url: Option<String>,
+        started_ms: u64,
+    },
+    Received {
+        dlq_id: String,
+        body_md5: String,
+        receipt: String,
+        destination: String,
+    },
+    Sending {
+        dlq_id: String,
+    },
+    Sent {
+        dlq_id: String,
+        destination_id: String,
+    },
+    Deleted {
+        dlq_id: String,
+    },
+    End {
+        moved: u64,
+        failed: u64,
+        duplicates_suspected: u64,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot write the journal {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the journal {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} line {line} is not a redrive journal line: {reason}")]
+    Bad {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{path} holds no plan line: not a redrive journal")]
+    NoPlan { path: PathBuf },
+}
+
+/// An open journal, appended to line by line.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+}
+
+impl Journal {
+    /// Opens `path` for appending (created if missing).
+    pub fn append_to(path: &Path) -> Result<Journal, JournalError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| JournalError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|source| JournalError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the lines and flushes them to the OS before returning: a send starts only
+    /// after its "sending" line is out of the process.
+    pub fn record(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
+        let mut text = String::new();
+        for entry in entries {
+            // Serializing these plain structs cannot fail.
+            text.push_str(&serde_json::to_string(entry).unwrap_or_default());
+            text.push('\n');
+        }
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|()| self.file.flush())
+            .map_err(|source| JournalError::Write {
+                path: self.path.clone(),
+                source,
+            })
+    }
+}
+
+/// What the journal says about one DLQ message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageState {
+    pub body_md5: String,
+    pub receipt: String,
+    pub destination: String,
+    /// An attempt went out (its answer may have been lost).
+    pub sending: bool,
+    pub destination_id: Option<String>,
+    pub deleted: bool,
+}
+
+impl MessageState {
+    /// Sent for sure and not yet deleted from the DLQ: delete, never send again.
+    pub fn sent_not_deleted(&self) -> bool {
+        self.destination_id.is_some() && !self.deleted
+    }
+
+    /// An attempt without a known answer: sending again may make a duplicate.
+    pub fn possibly_sent(&self) -> bool {
+        self.sending && self.destination_id.is_none() && !self.deleted
+    }
+}
+
+/// A journal read back: its plan and each message's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalState {
+    pub dlq_url: String,
+    pub dlq_arn: String,
+    pub to_url: Option<String>,
+    pub messages: BTreeMap<String, MessageState>,
+    /// The totals of each finished run in the file.
+    pub ends: Vec<(u64, u64, u64)>,
+}
+
+impl JournalState {
+    pub fn read(path: &Path) -> Result<JournalState, JournalError> {
+        let file = File::open(path).map_err(|source| JournalError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut plan = None;
+        let mut messages: BTreeMap<String, MessageState> = BTreeMap::new();
+        let mut ends = Vec::new();
+        for (i, line) in BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(|source| JournalError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let entry: Entry = match serde_json::from_str(&line) {
+                Ok(entry) => entry,
+                // A kill can cut the last line short: everything before it still counts.
+                Err(_) if !line.ends_with('}') => continue,
+                Err(e) => {
+                    return Err(JournalError::Bad {
+                        path: path.to_path_buf(),
+                        line: i + 1,
+                        reason: e.to_string(),
+                    });
+                }
+            };
+            match entry {
+                Entry::Plan {
+                    dlq_url,
+                    dlq_arn,
+                    to_url,
+                    ..
+                } => {
+                    if plan.is_none() {
+                        plan = Some((dlq_url, dlq_arn, to_url));
+                    }
+                }
+                Entry::Received {
+                    dlq_id,
+                    body_md5,
+                    receipt,
+                    destination,
+                } => {
+                    let state = messages.entry(dlq_id).or_default();
+                    state.body_md5 = body_md5;
+                    state.receipt = receipt;
+                    state.destination = destination;
+                }
+                Entry::Sending { dlq_id } => messages.entry(dlq_id).or_default().sending = true,
+                Entry::Sent {
+                    dlq_id,
+                    destination_id,
+                } => messages.entry(dlq_id).or_default().destination_id = Some(destination_id),
+                Entry::Deleted { dlq_id } => messages.entry(dlq_id).or_default().deleted = true,
+                Entry::End {
+                    moved,
+                    failed,
+                    duplicates_suspected,
+                } => ends.push((moved, failed, duplicates_suspected)),
+            }
+        }
+        let (dlq_url, dlq_arn, to_url) = plan.ok_or_else(|| JournalError::NoPlan {
+            path: path.to_path_buf(),
+        })?;
+        Ok(JournalState {
+            dlq_url,
+            dlq_arn,
+            to_url,
+            messages,
+            ends,
+        })
+    }
+
+    pub fn moved(&self) -> usize {
+        self.messages.values().filter(|m| m.deleted).count()
+    }
+}
+
+/// Where journals go: `$SQUALL_DATA_DIR`, else the platform's data dir for squall.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SQUALL_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "squall").map(|d| d.data_dir().to_path_buf())
+}
+
+/// A new journal's path for a run on `dlq_name` started at `now_ms`.
+pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
+    let safe: String = dlq_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join("redrive")
+        .join(format!("{safe}-{now_ms}-{}.jsonl", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_path(name: &str) -> PathBuf {
+        std::env::temp_dir()
+            .join(format!("squall-journal-{}-{name}", std::process::id()))
+            .join("j.jsonl")
+    }
+
+    #[test]
+    fn reads_back_what_was_recorded_and_survives_a_cut_last_line() {
+        let path = temp_path("roundtrip");
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::append_to(&path).expect("open");
+        journal
+            .record(&[
+                Entry::Plan {
+                    dlq_url: "u".into(),
+                    dlq_arn: "a".into(),
+                    to_url: None,
+                    started_ms: 1,
+                },
+                Entry::Received {
+                    dlq_id: "m1".into(),
+                    body_md5: "h".into(),
+                    receipt: "r1".into(),
+                    destination: "d".into(),
+                },
+                Entry::Received {
+                    dlq_id: "m2".into(),
+                    body_md5: "h2".into(),
+                    receipt: "r2".into(),
+                    destination: "d".into(),
+                },
+                Entry::Sending {
+                    dlq_id: "m1".into(),
+                },
+                Entry::Sending {
+                    dlq_id: "m2".into(),
+                },
+                Entry::Sent {
+                    dlq_id: "m1".into(),
+                    destination_id: "n1".into(),
+                },
+            ])
+            .expect("record");
+        drop(journal);
+        let mut file = OpenOptions::new().append(true).open(&path).expect("open");
+        file.write_all(b"{\"event\":\"deleted\",\"dlq_i")
+            .expect("cut");
+        let state = JournalState::read(&path).expect("read");
+        assert_eq!(state.dlq_url, "u");
+        let m1 = &state.messages["m1"];
+        assert!(m1.sent_not_deleted());
+        assert_eq!(m1.receipt, "r1");
+        assert!(state.messages["m2"].possibly_sent());
+        assert_eq!(state.moved(), 0);
+    }
+
+    #[test]
+    fn a_file_without_a_plan_is_refused() {
+        let path = temp_path("noplan");
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::append_to(&path).expect("open");
+        journal
+            .record(&[Entry::Deleted { dlq_id: "m".into() }])
+            .expect("record");
+        assert!(matches!(
+            JournalState::read(&path),
+            Err(JournalError::NoPlan { .. })
+        ));
+    }
+}

@@ -1,0 +1,19 @@
+//! The redrive engine: a DLQ's messages back to where they came from (or to a chosen
+//! queue), computed as a plan first, then moved by the manual mover — receive, send, delete
+//! only what was sent — with a journal that lets a killed run be finished without losing or
+//! silently doubling a message. Plain Rust over the `Backend` capabilities: `squall
+//! redrive` and the TUI call the same functions.
+
+pub mod build;
+pub mod filter;
+pub mod journal;
+pub mod mover;
+pub mod plan;
+pub mod rate;
+
+mod batch;
+
+pub use filter::Filter;
+pub use journal::{Journal, JournalState};
+pub use mover::{Capabilities, Counts, MoveEnd, MoveOptions, Progress};
+pub use plan::{Destination, Mode, Plan, PlanError, Routes, plan};
