@@ -194,17 +194,13 @@ pub async fn peek(
             wait_seconds: options.wait_seconds,
             visibility_timeout_seconds: Some(options.hold_seconds),
         };
-        // A long poll waits up to 20 s: a cancel must not wait for it, so that the messages
-        // already held are released at once (below, after the loop).
-        let received = tokio::select! {
-            biased;
-            () = cancel.cancelled() => None,
-            received = reader.receive_messages(queue_url, request) => Some(received),
-        };
-        let batch = match received {
-            None => break PeekEnd::Cancelled,
-            Some(Ok(batch)) => batch,
-            Some(Err(error)) => break PeekEnd::Failed(error),
+        // A receive already sent is never abandoned on cancel: the server may have handed
+        // out messages in it, and dropping the answer would strand them, hidden, for the
+        // whole hold. The wait is a short long poll (`wait_seconds`), so a cancel waits at
+        // most that long; the loop then stops and everything read is released.
+        let batch = match reader.receive_messages(queue_url, request).await {
+            Ok(batch) => batch,
+            Err(error) => break PeekEnd::Failed(error),
         };
         progress.receives += 1;
         if batch.is_empty() {

@@ -171,14 +171,14 @@ async fn p_on_a_demo_source_queue_asks_then_peeks_in_read_only() {
 
 /// The world's reader, except that every receive after the first long-polls forever; says
 /// when one starts to.
-struct StuckAfterFirst {
+struct SlowAfterFirst {
     inner: std::sync::Arc<dyn crate::aws::MessageReader>,
     receives: std::sync::atomic::AtomicUsize,
     stuck: std::sync::Arc<tokio::sync::Notify>,
 }
 
 #[async_trait::async_trait]
-impl crate::aws::MessageReader for StuckAfterFirst {
+impl crate::aws::MessageReader for SlowAfterFirst {
     async fn receive_messages(
         &self,
         url: &str,
@@ -189,8 +189,10 @@ impl crate::aws::MessageReader for StuckAfterFirst {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
             > 0
         {
+            // A long poll under way when the job is cancelled: it answers a moment later,
+            // with messages that must be released too.
             self.stuck.notify_one();
-            std::future::pending::<()>().await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
         self.inner.receive_messages(url, request).await
     }
@@ -236,7 +238,7 @@ async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
 
     let stuck = std::sync::Arc::new(tokio::sync::Notify::new());
     let mut backend = world.clone();
-    backend.messages = std::sync::Arc::new(StuckAfterFirst {
+    backend.messages = std::sync::Arc::new(SlowAfterFirst {
         inner: world.messages.clone(),
         receives: Default::default(),
         stuck: stuck.clone(),
