@@ -2,7 +2,7 @@
 //! since when, and a sparkline of the series the rule read. An empty board says all is well.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
@@ -10,6 +10,7 @@ use super::Theme;
 use super::text::{ago, truncate};
 use crate::app::views::health::HealthView;
 use crate::app::views::{Ctx, Draw};
+use crate::doctor::{Finding, Severity as FindingSeverity};
 use crate::domain::untrusted::escape;
 use crate::health::{Problem, Severity};
 use crate::metrics::units;
@@ -34,95 +35,193 @@ fn sparkline(problem: &Problem, ctx: &Ctx, width: usize, ascii: bool) -> String 
 
 impl Draw for HealthView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let critical = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Critical)
-            .count();
-        let title = Line::from(vec![
-            Span::styled(" Health ", theme.title()),
-            Span::styled(
-                format!("[{critical} critical, {} in all] ", self.problems.len()),
-                theme.header(),
+        // The live problems come first: they take what they need, and at least two thirds
+        // of the height when both lists are long; the findings take the rest.
+        let problems_need = (self.problems.len().max(1) as u16).saturating_add(3);
+        let findings_need = (self.findings.len() as u16).saturating_add(3);
+        let findings_height = if self.findings.is_empty() || area.height < 12 {
+            0
+        } else {
+            let problems_height = problems_need
+                .min((area.height * 2 / 3).max(area.height.saturating_sub(findings_need)));
+            area.height
+                .saturating_sub(problems_height)
+                .min(findings_need)
+        };
+        let [burning, will_burn] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(findings_height)])
+                .areas(area);
+        draw_problems(self, frame, burning, ctx, theme);
+        if findings_height > 0 {
+            draw_findings(&self.findings, frame, will_burn, theme);
+        }
+    }
+}
+
+/// The last part of an ARN (a queue, topic or function name; a subscription's id).
+fn short_name(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
+}
+
+/// "Will burn": the doctor's findings, worst first (`squall doctor` prints the fixes).
+fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Theme) {
+    let title = Line::from(vec![
+        Span::styled(" Will burn ", theme.title()),
+        Span::styled(
+            format!(
+                "[{} findings; squall doctor for the fixes] ",
+                findings.len()
             ),
-        ]);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_set(theme.border_set())
-            .border_style(theme.border())
-            .title(title);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        if inner.height == 0 {
-            return;
-        }
-        if self.problems.is_empty() {
-            frame.render_widget(
-                Paragraph::new("All is well: nothing is burning (no live problems).")
-                    .style(theme.ok()),
-                inner,
-            );
-            return;
-        }
-        let wide = inner.width >= WIDE;
-        let spark = if wide { SPARK } else { 0 };
-        let resource_width: u16 = if wide { 34 } else { 22 };
-        let what_width = inner
-            .width
-            .saturating_sub(9 + resource_width + 8 + spark + 4)
-            .max(10) as usize;
-        let rows_fit = inner.height.saturating_sub(1) as usize;
-        let rows = self
-            .problems
-            .iter()
-            .enumerate()
-            .skip(self.offset)
-            .take(rows_fit)
-            .map(|(index, p)| {
-                let style = if index == self.selected {
-                    theme.selected()
-                } else if p.severity == Severity::Critical {
-                    theme.error()
-                } else {
-                    theme.warning()
-                };
-                let since = p
-                    .since_ms
-                    .map(|ms| {
-                        let now = crate::app::metrics::epoch_ms(ctx.now);
-                        ago(((now - ms).max(0) / 1000) as u64)
-                    })
-                    .unwrap_or_default();
-                let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
-                let mut cells = vec![
-                    Cell::from(p.severity.label()),
-                    Cell::from(truncate(
-                        &resource,
-                        resource_width as usize,
-                        theme.ellipsis(),
-                    )),
-                    Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
-                    Cell::from(since),
-                ];
-                if wide {
-                    cells.push(Cell::from(sparkline(p, ctx, SPARK as usize, theme.ascii)));
-                }
-                Row::new(cells).style(style)
-            });
-        let mut header = vec!["SEVERITY", "RESOURCE", "PROBLEM", "SINCE"];
-        let mut widths = vec![
-            Constraint::Length(9),
-            Constraint::Length(resource_width),
-            Constraint::Fill(1),
-            Constraint::Length(8),
-        ];
+            theme.header(),
+        ),
+    ]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The rule id only on a wide terminal: at 80 columns the finding itself matters more.
+    let wide = inner.width >= WIDE;
+    let rule_width: u16 = if wide { 28 } else { 0 };
+    let resource_width: u16 = if wide { 34 } else { 20 };
+    let message_width = inner
+        .width
+        .saturating_sub(9 + rule_width + resource_width + 3)
+        .max(10) as usize;
+    let rows = findings.iter().map(|f| {
+        let resource = f.resources.first().map(|r| short_name(r)).unwrap_or("");
+        let style = match f.severity {
+            FindingSeverity::Error => theme.error(),
+            FindingSeverity::Warning => theme.warning(),
+            FindingSeverity::Info => theme.header(),
+        };
+        let mut cells = vec![Cell::from(f.severity.label())];
         if wide {
-            header.push("TREND");
-            widths.push(Constraint::Length(SPARK));
+            cells.push(Cell::from(truncate(
+                f.rule,
+                rule_width as usize,
+                theme.ellipsis(),
+            )));
         }
+        cells.push(Cell::from(truncate(
+            &escape(resource),
+            resource_width as usize,
+            theme.ellipsis(),
+        )));
+        cells.push(Cell::from(truncate(
+            &escape(&f.message),
+            message_width,
+            theme.ellipsis(),
+        )));
+        Row::new(cells).style(style)
+    });
+    let mut header = vec!["SEVERITY", "RESOURCE", "FINDING"];
+    let mut widths = vec![
+        Constraint::Length(9),
+        Constraint::Length(resource_width),
+        Constraint::Fill(1),
+    ];
+    if wide {
+        header.insert(1, "RULE");
+        widths.insert(1, Constraint::Length(rule_width));
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(Row::new(header).style(theme.header())),
+        inner,
+    );
+}
+
+/// "Burning now": one row per live problem, worst first.
+fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+    let critical = view
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Critical)
+        .count();
+    let title = Line::from(vec![
+        Span::styled(" Health ", theme.title()),
+        Span::styled(
+            format!("[{critical} critical, {} in all] ", view.problems.len()),
+            theme.header(),
+        ),
+    ]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border())
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    if view.problems.is_empty() {
         frame.render_widget(
-            Table::new(rows, widths).header(Row::new(header).style(theme.header())),
+            Paragraph::new("All is well: nothing is burning (no live problems).").style(theme.ok()),
             inner,
         );
+        return;
     }
+    let wide = inner.width >= WIDE;
+    let spark = if wide { SPARK } else { 0 };
+    let resource_width: u16 = if wide { 34 } else { 22 };
+    let what_width = inner
+        .width
+        .saturating_sub(9 + resource_width + 8 + spark + 4)
+        .max(10) as usize;
+    let rows_fit = inner.height.saturating_sub(1) as usize;
+    let rows = view
+        .problems
+        .iter()
+        .enumerate()
+        .skip(view.offset)
+        .take(rows_fit)
+        .map(|(index, p)| {
+            let style = if index == view.selected {
+                theme.selected()
+            } else if p.severity == Severity::Critical {
+                theme.error()
+            } else {
+                theme.warning()
+            };
+            let since = p
+                .since_ms
+                .map(|ms| {
+                    let now = crate::app::metrics::epoch_ms(ctx.now);
+                    ago(((now - ms).max(0) / 1000) as u64)
+                })
+                .unwrap_or_default();
+            let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
+            let mut cells = vec![
+                Cell::from(p.severity.label()),
+                Cell::from(truncate(
+                    &resource,
+                    resource_width as usize,
+                    theme.ellipsis(),
+                )),
+                Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
+                Cell::from(since),
+            ];
+            if wide {
+                cells.push(Cell::from(sparkline(p, ctx, SPARK as usize, theme.ascii)));
+            }
+            Row::new(cells).style(style)
+        });
+    let mut header = vec!["SEVERITY", "RESOURCE", "PROBLEM", "SINCE"];
+    let mut widths = vec![
+        Constraint::Length(9),
+        Constraint::Length(resource_width),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+    ];
+    if wide {
+        header.push("TREND");
+        widths.push(Constraint::Length(SPARK));
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(Row::new(header).style(theme.header())),
+        inner,
+    );
 }

@@ -1,11 +1,13 @@
 //! `:health`: the health board, one row per live problem, worst first. It asks the metrics
 //! engine only for what its rules read, and judges again whenever the inventory or the
-//! series change. Enter opens the resource's charts, `p` peeks its queue.
+//! series change. Enter opens the resource's charts, `p` peeks its queue. Below the live
+//! problems, "will burn" lists the doctor's configuration findings for the same inventory.
 
 use super::{Ctx, Outcome, View};
 use crate::app::keymap::KeyAction;
 use crate::app::table::scrolled_offset;
 use crate::app::target::Target;
+use crate::doctor::Finding;
 use crate::health::{Problem, Thresholds, assess, facts, wanted};
 use crate::metrics::Resource;
 
@@ -15,6 +17,11 @@ pub struct HealthView {
     pub problems: Vec<Problem>,
     pub selected: usize,
     pub offset: usize,
+    /// The doctor's findings, worst first: what is wired to burn next.
+    pub findings: Vec<Finding>,
+    /// The inventory revision the findings were computed for (metric changes do not
+    /// change the configuration, so they do not recompute them).
+    findings_revision: Option<u64>,
 }
 
 impl HealthView {
@@ -99,6 +106,10 @@ impl View for HealthView {
         let now = crate::app::metrics::epoch_ms(ctx.now);
         let selected = self.problems.get(self.selected).cloned();
         self.problems = assess(&queues, &topics, ctx.metrics, &self.thresholds, now);
+        if self.findings_revision != Some(ctx.inventory.revision) {
+            self.findings = crate::doctor::diagnose(ctx.inventory);
+            self.findings_revision = Some(ctx.inventory.revision);
+        }
         self.selected = selected
             .and_then(|s| {
                 self.problems
