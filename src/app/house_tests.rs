@@ -288,3 +288,68 @@ fn an_unknown_profile_or_a_failed_switch_stays_where_it_was() {
 
 #[path = "peek_tests.rs"]
 mod peek;
+
+/// The load effects among `effects`.
+fn queue_reloads(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Effect::Start {
+                    work: Work::Load {
+                        source: Source::Queues,
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+        .count()
+}
+
+#[test]
+fn a_finished_purge_reloads_the_queues_and_a_finished_peek_does_not() {
+    let mut app = loaded_app();
+    // The peek first: a reload started by the purge would still be in flight and
+    // absorb a second one.
+    let mut effects = press(&mut app, KeyCode::Char('p'));
+    if matches!(app.modal, Some(Modal::Confirm(_))) {
+        effects = press(&mut app, KeyCode::Char('y'));
+    }
+    let peek = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { id, work } if !matches!(work, Work::Load { .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("the peek job");
+    let ended = update(
+        &mut app,
+        Action::JobEnded {
+            id: peek,
+            end: JobEnd::Done(Some("3 messages read".into())),
+        },
+    );
+    assert_eq!(queue_reloads(&ended), 0, "a peek changed nothing to reload");
+
+    press(&mut app, KeyCode::Char('P'));
+    type_text(&mut app, "orders");
+    let confirmed = press(&mut app, KeyCode::Enter);
+    let [Effect::Start { id: purge, .. }] = confirmed.as_slice() else {
+        panic!("expected the purge job");
+    };
+    let purge = *purge;
+    let ended = update(
+        &mut app,
+        Action::JobEnded {
+            id: purge,
+            end: JobEnd::Done(None),
+        },
+    );
+    assert_eq!(
+        queue_reloads(&ended),
+        1,
+        "what the purge changed shows at once"
+    );
+}

@@ -47,6 +47,9 @@ pub struct Job {
     pub ended: Option<SystemTime>,
     pub state: JobState,
     pub progress: Option<Progress>,
+    /// Whether the job changes state in AWS (a purge): what it changed is reloaded when it
+    /// ends. A peek only reads, so its end reloads nothing.
+    pub changes_state: bool,
 }
 
 impl Job {
@@ -66,6 +69,13 @@ pub struct Jobs {
 
 impl Jobs {
     /// Registers a new running job and returns its id.
+    /// Notes that a job changes state in AWS, so that its end reloads what it changed.
+    pub fn mark_changes_state(&mut self, id: JobId) {
+        if let Some(job) = self.list.iter_mut().find(|j| j.id == id) {
+            job.changes_state = true;
+        }
+    }
+
     pub fn start(&mut self, label: impl Into<String>, now: SystemTime) -> JobId {
         self.next += 1;
         let id = JobId(self.next);
@@ -76,6 +86,7 @@ impl Jobs {
             ended: None,
             state: JobState::Running,
             progress: None,
+            changes_state: false,
         });
         self.revision += 1;
         id

@@ -172,6 +172,7 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
         .get(id)
         .map(|j| j.label.clone())
         .unwrap_or_default();
+    let changed_state = app.jobs.get(id).is_some_and(|j| j.changes_state);
     let failure = match &end {
         JobEnd::Failed(message) => Some(message.clone()),
         JobEnd::Cancelled => Some("cancelled".to_string()),
@@ -189,8 +190,13 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
                 None => format!("{label}: done"),
             };
             app.set_message(Level::Info, text);
-            // What a job changed shows at once, not at the next refresh.
-            loads::start_load(app, Source::Queues)
+            // What a job changed shows at once, not at the next refresh. A job that only
+            // read (a peek) changed nothing: the counts refresh shows its in-flight dip.
+            if changed_state {
+                loads::start_load(app, Source::Queues)
+            } else {
+                Vec::new()
+            }
         }
         JobEnd::Cancelled => {
             app.set_message(Level::Info, format!("{label}: cancelled"));

@@ -141,6 +141,9 @@ fn confirm_key(app: &mut App, dialog: ConfirmDialog, key: KeyEvent) -> Vec<Effec
                 return Vec::new();
             }
             let id = app.jobs.start(op.op().label(), app.now);
+            if op.op().writes() {
+                app.jobs.mark_changes_state(id);
+            }
             app.set_message(Level::Info, format!("{} started (:jobs)", op.op().label()));
             vec![Effect::Start {
                 id,
