@@ -50,40 +50,6 @@ async fn put(
         .unwrap_or_else(|e| panic!("PutMetricData {queue} {metric}: {e:?}"));
 }
 
-/// Runs `squall ARGS…` against LocalStack and returns (exit code, stdout, stderr);
-/// `run_squall` wants success, and `health` exits 1 when something burns.
-async fn squall(args: &[&str]) -> (Option<i32>, String, String) {
-    let home = tempfile::tempdir().expect("tempdir");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AWS_") {
-            command.env_remove(name);
-        }
-    }
-    let output = command
-        .args([
-            "--endpoint-url",
-            &localstack().endpoint(),
-            "--region",
-            REGION,
-        ])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dlq_holding_messages_is_the_first_problem_and_a_healthy_queue_is_not_one() {
     let ls = localstack();
@@ -110,8 +76,8 @@ async fn the_dlq_holding_messages_is_the_first_problem_and_a_healthy_queue_is_no
     let ages: Vec<(i64, f64)> = (-1..=2).map(|ago| (minute(now, ago), 4100.0)).collect();
     put(&cloudwatch, &queue, "ApproximateAgeOfOldestMessage", &ages).await;
 
-    let (code, stdout, stderr) = squall(&["health", "--json"]).await;
-    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (code, stdout, stderr) = run_squall_status(localstack(), &["health", "--json"]).await;
+    assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
     let problems: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON array");
     let first = &problems[0];
     assert_eq!(first["kind"], "dlq", "{stdout}");

@@ -8,34 +8,6 @@ use serde_json::Value;
 use squall::metrics::{Availability, MetricsEngine, Resource, Window};
 use support::*;
 
-/// Runs the built squall against moto and returns (exit code, stdout, stderr).
-async fn squall(args: &[&str]) -> (Option<i32>, String, String) {
-    let home = tempfile::tempdir().expect("tempdir");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AWS_") {
-            command.env_remove(name);
-        }
-    }
-    let output = command
-        .args(["--endpoint-url", &moto().endpoint(), "--region", REGION])
-        .args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .kill_on_drop(true)
-        .output()
-        .await
-        .expect("running squall");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_are_unavailable_and_live_counts_and_everything_else_still_work() {
     let sqs = moto().sqs().await;
@@ -61,8 +33,8 @@ async fn metrics_are_unavailable_and_live_counts_and_everything_else_still_work(
         Some("metrics unavailable: GetMetricData not implemented by this endpoint")
     );
 
-    let (code, stdout, stderr) = squall(&["metrics", &name, "--json"]).await;
-    assert_eq!(code, Some(4), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (code, stdout, stderr) = run_squall_status(moto(), &["metrics", &name, "--json"]).await;
+    assert_eq!(code, 4, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
         stderr.contains("metrics unavailable: GetMetricData not implemented by this endpoint"),
         "{stderr}"
@@ -77,8 +49,8 @@ async fn metrics_are_unavailable_and_live_counts_and_everything_else_still_work(
     assert_eq!(depth["points"][0]["v"], 3.0, "{depth}");
     assert_eq!(depth["points"][0]["live"], true);
 
-    let (code, table, _) = squall(&["metrics", &name]).await;
-    assert_eq!(code, Some(4));
+    let (code, table, _) = run_squall_status(moto(), &["metrics", &name]).await;
+    assert_eq!(code, 4);
     assert!(table.contains(&format!("{name} visible")), "{table}");
 
     // Everything else on the same endpoint.
