@@ -13,6 +13,7 @@ pub mod fault_proxy;
 pub mod localstack;
 pub mod moto;
 pub mod process;
+pub mod sim_app;
 pub mod sqs;
 pub mod squall_cli;
 

@@ -1,0 +1,148 @@
+//! The demo world on a frozen clock, and an app driven over it the way the runtime drives
+//! it: keys, ticks, and the metric and counts jobs those start, run to the end; then a
+//! frame drawn into a test backend. Shared by the chart and health-board snapshot tests.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use squall::app::effect::Work;
+use squall::app::{Action, App, Effect, update};
+use squall::aws::{Backend, ConnectionInfo};
+use squall::config::Config;
+use squall::inventory::{Source, collect_inventory};
+use squall::sim::{self, ManualClock, SimFleet};
+use squall::ui::{self, Theme};
+
+pub const START_S: u64 = 1_800_000_000;
+
+pub fn t(seconds: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(START_S + seconds)
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+}
+
+pub fn backend() -> Backend {
+    let clock = Arc::new(ManualClock::at_ms(START_S as i64 * 1000));
+    sim::backend(SimFleet::demo_with(sim::DEFAULT_SEED, clock))
+}
+
+/// An app that loaded the demo world from `backend`.
+pub fn loaded_app(backend: &Backend) -> App {
+    let config = Config::defaults().expect("defaults");
+    let mut app = App::new(
+        ConnectionInfo {
+            profile: Some("prod-ops".into()),
+            region: "us-east-1".into(),
+            endpoint: None,
+            demo: false,
+        },
+        false,
+        config.keymap,
+        Some(Duration::from_secs(5)),
+        t(0),
+    );
+    let _ = squall::app::update::start(&mut app);
+    let inventory = runtime()
+        .block_on(collect_inventory(backend, 4, &Source::ALL))
+        .inventory;
+    let loaded = [
+        Action::QueuesLoaded {
+            generation: 1,
+            queues: inventory.queues().to_vec(),
+        },
+        Action::QueuesFinished {
+            generation: 1,
+            listed: inventory.queues().len(),
+            failed: 0,
+        },
+        Action::TopicsLoaded {
+            generation: 1,
+            topics: inventory.topics().to_vec(),
+        },
+        Action::SubscriptionsLoaded {
+            generation: 1,
+            subscriptions: inventory.subscriptions().to_vec(),
+        },
+        Action::MappingsLoaded {
+            generation: 1,
+            mappings: inventory.mappings().to_vec(),
+        },
+        Action::FunctionsLoaded {
+            generation: 1,
+            functions: inventory.functions().to_vec(),
+        },
+    ];
+    for action in loaded {
+        let _ = update(&mut app, action);
+    }
+    app
+}
+
+pub fn press(app: &mut App, code: KeyCode) {
+    let _ = update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+pub fn type_keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// A tick at `at`, with the metric and counts jobs it starts run to the end. Returns
+/// how many GetMetricData jobs ran.
+pub fn tick(app: &mut App, backend: &Backend, at: SystemTime) -> usize {
+    let effects = update(app, Action::Tick(at));
+    run(app, backend, effects)
+}
+
+pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
+    let runtime = runtime();
+    let mut metric_jobs = 0;
+    for effect in effects {
+        let Effect::Start { work, .. } = effect else {
+            continue;
+        };
+        match work {
+            Work::Metrics(batch) => {
+                metric_jobs += 1;
+                let outcome =
+                    runtime.block_on(squall::metrics::fetch(backend.metrics.as_ref(), batch));
+                let _ = update(app, Action::MetricsFetched(Box::new(outcome)));
+            }
+            Work::RefreshCounts { urls, generation } => {
+                let queues = urls
+                    .iter()
+                    .filter_map(|u| runtime.block_on(backend.queues.describe_queue(u)).ok())
+                    .collect();
+                let _ = update(app, Action::CountsRefreshed { generation, queues });
+            }
+            _ => {}
+        }
+    }
+    metric_jobs
+}
+
+pub fn render(app: &mut App, width: u16, height: u16, ascii: bool) -> String {
+    let theme = Theme::new(Config::defaults().expect("defaults").colors, false, ascii);
+    app.metrics.screen_width = width;
+    let table_rows = ui::table_rows_for(height, app);
+    let _ = update(
+        app,
+        Action::Resize {
+            table_rows,
+            help_rows: ui::help_rows_for(height),
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::draw(frame, app, &theme))
+        .expect("draw");
+    terminal.backend().to_string()
+}
