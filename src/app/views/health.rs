@@ -19,6 +19,9 @@ pub struct HealthView {
     pub offset: usize,
     /// The doctor's findings, worst first: what is wired to burn next.
     pub findings: Vec<Finding>,
+    /// What the rules read from the metrics engine, worked out in `sync` (when the
+    /// inventory or the series change), not on every tick.
+    wanted: Vec<Resource>,
     /// The inventory revision the findings were computed for (metric changes do not
     /// change the configuration, so they do not recompute them).
     findings_revision: Option<u64>,
@@ -106,6 +109,7 @@ impl View for HealthView {
         let now = crate::app::metrics::epoch_ms(ctx.now);
         let selected = self.problems.get(self.selected).cloned();
         self.problems = assess(&queues, &topics, ctx.metrics, &self.thresholds, now);
+        self.wanted = wanted(&queues, &topics);
         if self.findings_revision != Some(ctx.inventory.revision) {
             self.findings = crate::doctor::diagnose(ctx.inventory);
             self.findings_revision = Some(ctx.inventory.revision);
@@ -124,9 +128,8 @@ impl View for HealthView {
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
 
-    fn metric_resources(&self, ctx: &Ctx) -> Vec<Resource> {
-        let (queues, topics) = facts(ctx.inventory);
-        wanted(&queues, &topics)
+    fn metric_resources(&self, _ctx: &Ctx) -> Vec<Resource> {
+        self.wanted.clone()
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
