@@ -79,6 +79,8 @@ def parse(line):
 def main(src, dst, cols, rows):
     regular = ImageFont.truetype(FONT_DIR + "DejaVuSansMono.ttf", 15)
     bold_font = ImageFont.truetype(FONT_DIR + "DejaVuSansMono-Bold.ttf", 15)
+    # The mono font has no Braille Patterns (the charts' lines); DejaVu Sans has them.
+    braille = ImageFont.truetype(FONT_DIR + "DejaVuSans.ttf", 15)
     cw, ch = 9, 19
     img = Image.new("RGB", (cols * cw + 16, rows * ch + 16), DEFAULT_BG)
     draw = ImageDraw.Draw(img)
@@ -90,7 +92,11 @@ def main(src, dst, cols, rows):
                 break
             px, py = 8 + x * cw, 8 + y * ch
             draw.rectangle([px, py, px + cw, py + ch], fill=bg)
-            draw.text((px, py), char, font=bold_font if bold else regular, fill=fg)
+            if "\u2800" <= char <= "\u28ff":
+                font = braille
+            else:
+                font = bold_font if bold else regular
+            draw.text((px, py), char, font=font, fill=fg)
     img.save(dst)
 
 

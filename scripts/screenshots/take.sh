@@ -10,13 +10,16 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q pillow
 fi
-cargo build --release --quiet
+# SQUALL_SCREENSHOT_PROFILE=dev skips the slow release (LTO) build; the screens are the same.
+PROFILE="${SQUALL_SCREENSHOT_PROFILE:-release}"
+cargo build --profile "$PROFILE" --quiet
+BIN_DIR="$PROFILE"; [ "$PROFILE" = dev ] && BIN_DIR=debug
 COLS=120 ROWS=32 SESSION="squall-shots-$$"
 OUT=screenshots
 TMP="$(mktemp -d)"
 trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
-  "env LANG=C.UTF-8 TERM=xterm-256color $ROOT/target/release/squall --demo"
+  "env LANG=C.UTF-8 TERM=xterm-256color $ROOT/target/$BIN_DIR/squall --demo"
 sleep 1.5
 shot() {
   sleep 0.6
@@ -24,9 +27,12 @@ shot() {
   "$VENV/bin/python" scripts/screenshots/ansi_to_png.py "$TMP/$1.ans" "$OUT/$1.png" "$COLS" "$ROWS"
   echo "screenshots/$1.png"
 }
-keys() { for k in "$@"; do tmux send-keys -t "$SESSION" "$k"; sleep 0.15; done; }
-shot queues
-keys ':' 'dlq' Enter;                shot dlq
+# 0.35 s between keys: an Escape followed sooner by a key arrives as Alt+key.
+keys() { for k in "$@"; do tmux send-keys -t "$SESSION" "$k"; sleep 0.35; done; }
+shot health
+keys Escape;                         shot queues
+keys '/' 'orders' Enter Enter;       shot queue-charts
+keys Escape Escape ':' 'dlq' Enter;  shot dlq
 keys ':' 'topology' Enter;           shot topology
 keys ':' 'topics' Enter Enter;       shot topic-subscriptions
 keys ':' 'queues' Enter '/' 'orders' Enter 'd'; shot describe
