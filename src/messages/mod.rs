@@ -12,7 +12,7 @@ pub mod record;
 pub mod risk;
 pub mod send;
 
-mod held;
+pub(crate) mod held;
 
 #[cfg(test)]
 pub(crate) mod fake_queue;

@@ -22,6 +22,10 @@ pub enum Entry {
         /// `--to`, when every message goes to one queue.
         to_url: Option<String>,
         started_ms: u64,
+        /// How long this run hides what it receives: a resumed run waits that long for
+        /// them to come back.
+        #[serde(default)]
+        visibility_s: Option<u32>,
     },
     Received {
         dlq_id: String,
@@ -154,6 +158,10 @@ pub struct JournalState {
     pub messages: BTreeMap<String, MessageState>,
     /// The totals of each finished run in the file.
     pub ends: Vec<(u64, u64, u64)>,
+    /// The last run in the file ended (an end line is last): it holds nothing hidden.
+    pub finished: bool,
+    /// The longest visibility timeout a run in the file used.
+    pub visibility_s: Option<u32>,
 }
 
 impl JournalState {
@@ -165,6 +173,8 @@ impl JournalState {
         let mut plan = None;
         let mut messages: BTreeMap<String, MessageState> = BTreeMap::new();
         let mut ends = Vec::new();
+        let mut finished = false;
+        let mut visibility_s: Option<u32> = None;
         for (i, line) in BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|source| JournalError::Read {
                 path: path.to_path_buf(),
@@ -185,13 +195,16 @@ impl JournalState {
                     });
                 }
             };
+            finished = matches!(entry, Entry::End { .. });
             match entry {
                 Entry::Plan {
                     dlq_url,
                     dlq_arn,
                     to_url,
+                    visibility_s: hidden,
                     ..
                 } => {
+                    visibility_s = visibility_s.max(hidden);
                     if plan.is_none() {
                         plan = Some((dlq_url, dlq_arn, to_url));
                     }
@@ -229,6 +242,8 @@ impl JournalState {
             to_url,
             messages,
             ends,
+            finished,
+            visibility_s,
         })
     }
 
@@ -283,6 +298,7 @@ mod tests {
                     dlq_arn: "a".into(),
                     to_url: None,
                     started_ms: 1,
+                    visibility_s: Some(30),
                 },
                 Entry::Received {
                     dlq_id: "m1".into(),
@@ -319,6 +335,8 @@ mod tests {
         assert_eq!(m1.receipt, "r1");
         assert!(state.messages["m2"].possibly_sent());
         assert_eq!(state.moved(), 0);
+        assert_eq!(state.visibility_s, Some(30));
+        assert!(!state.finished, "no end line: the run was cut short");
     }
 
     #[test]

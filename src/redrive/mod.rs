@@ -8,12 +8,19 @@ pub mod build;
 pub mod filter;
 pub mod journal;
 pub mod mover;
+pub mod native;
 pub mod plan;
 pub mod rate;
+pub mod run;
+pub mod sources;
 
 mod batch;
 
 pub use filter::Filter;
 pub use journal::{Journal, JournalState};
 pub use mover::{Capabilities, Counts, MoveEnd, MoveOptions, Progress};
-pub use plan::{Destination, Mode, Plan, PlanError, Routes, plan};
+pub use plan::{Destination, Mode, ModeChoice, Plan, PlanError, PlanRequest, Routes, plan};
+pub use run::{RunError, RunOptions, RunProgress, Summary, execute};
+
+#[cfg(test)]
+mod tests;

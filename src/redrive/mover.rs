@@ -4,7 +4,7 @@
 //! journal and the counts. The end is decided by the DLQ's counts after repeated empty
 //! long polls, never by one empty receive.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -20,7 +20,11 @@ use super::plan::Routes;
 use super::rate::RateLimiter;
 use crate::aws::{MessageReader, QueueDirectory, QueueWriter};
 use crate::domain::message::{HandleEntry, ReceiveRequest, ReceivedMessage};
+use crate::messages::held::Held;
 use crate::sim::md5_hex;
+
+/// The pause before polling again when the DLQ looks empty but is not done yet.
+const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);
 
 /// How a run moves.
 #[derive(Debug, Clone)]
@@ -35,6 +39,9 @@ pub struct MoveOptions {
     /// Empty long polls in a row before the DLQ's counts are asked whether it is done.
     pub empty_polls: u32,
     pub filter: Option<Filter>,
+    /// How long an earlier, unfinished run of the same DLQ hid what it received (0: none):
+    /// the end is not declared before that has had time to come back.
+    pub earlier_hold_s: u32,
 }
 
 impl Default for MoveOptions {
@@ -47,6 +54,7 @@ impl Default for MoveOptions {
             wait_s: 5,
             empty_polls: 3,
             filter: None,
+            earlier_hold_s: 0,
         }
     }
 }
@@ -124,9 +132,10 @@ pub(super) struct Shared<'a> {
     journal_failed: Mutex<Option<String>>,
     /// What earlier runs (the journal resumed) know about DLQ messages.
     known: Mutex<BTreeMap<String, MessageState>>,
-    /// Messages seen and left in the DLQ (not matching, no destination): receiving them
-    /// again is no progress, so it counts as an empty poll.
-    left: Mutex<HashSet<String>>,
+    /// Messages left in the DLQ (not matching, no destination), held invisible while the
+    /// run goes on, so that receives reach the others, and all made visible again when it
+    /// ends (a killed run's come back by themselves after `visibility_s`).
+    left: tokio::sync::Mutex<Held>,
 }
 
 impl Shared<'_> {
@@ -182,21 +191,43 @@ impl Shared<'_> {
         self.known.lock().ok().and_then(|mut k| k.remove(id))
     }
 
-    /// Notes messages left in the DLQ; returns how many of them were new.
-    fn leave(&self, messages: &[ReceivedMessage]) -> usize {
-        self.left
-            .lock()
-            .map(|mut left| {
-                messages
-                    .iter()
-                    .filter(|m| left.insert(m.message_id.clone()))
-                    .count()
-            })
-            .unwrap_or(0)
+    /// Holds messages left in the DLQ; returns how many of them were new.
+    async fn leave(&self, messages: &[ReceivedMessage]) -> usize {
+        let mut left = self.left.lock().await;
+        let now = Instant::now();
+        let hold = Duration::from_secs(u64::from(self.visibility_s));
+        messages
+            .iter()
+            .filter(|m| left.insert(&m.message_id, &m.receipt_handle, now, hold))
+            .count()
     }
 
-    fn left_count(&self) -> u64 {
-        self.left.lock().map(|l| l.len() as u64).unwrap_or(0)
+    /// Extends the hold on the messages left once half of it is gone.
+    async fn keep_left_hidden(&self) {
+        let mut left = self.left.lock().await;
+        let hold = Duration::from_secs(u64::from(self.visibility_s));
+        let now = Instant::now();
+        if left.expires_within(now, hold / 2)
+            && let Err(error) = left.extend(self.reader, &self.dlq_url, hold, now).await
+        {
+            tracing::warn!(%error, "could not extend the hold on messages left in the DLQ");
+        }
+    }
+
+    /// Makes the messages left visible again (the run is over).
+    async fn release_left(&self) {
+        let release = self
+            .left
+            .lock()
+            .await
+            .release(self.reader, &self.dlq_url)
+            .await;
+        if !release.complete() {
+            tracing::warn!(
+                not_released = release.not_released + release.failed.len(),
+                "some messages left in the DLQ come back only when their hold runs out"
+            );
+        }
     }
 
     fn known_pending(&self) -> usize {
@@ -267,7 +298,7 @@ pub async fn run(
         journal: Mutex::new(journal),
         journal_failed: Mutex::new(None),
         known: Mutex::new(known),
-        left: Mutex::new(HashSet::new()),
+        left: tokio::sync::Mutex::new(Held::default()),
     };
     let budget = Budget {
         left: options.limit.map(AtomicU64::new),
@@ -290,6 +321,7 @@ pub async fn run(
         )
     });
     let ends = futures::future::join_all(workers).await;
+    shared.release_left().await;
     if let Some(failure) = shared.journal_failure() {
         return MoveEnd::Failed(failure);
     }
@@ -326,6 +358,7 @@ async fn worker(
             stop.cancel();
             return MoveEnd::Failed("journal".into());
         }
+        shared.keep_left_hidden().await;
         let want = budget.reserve(10);
         if want == 0 {
             stop.cancel();
@@ -336,10 +369,19 @@ async fn worker(
             wait_seconds: options.wait_s,
             visibility_timeout_seconds: Some(options.visibility_s),
         };
-        let received = tokio::select! {
-            r = shared.reader.receive_messages(&shared.dlq_url, request) => r,
-            () = stop.cancelled() => { budget.give_back(want); return MoveEnd::Cancelled; }
-        };
+        // A receive already sent is let finish (a short long poll): dropping it could strand
+        // what it handed out, hidden for the whole visibility timeout.
+        let received = shared
+            .reader
+            .receive_messages(&shared.dlq_url, request)
+            .await;
+        if stop.is_cancelled() {
+            budget.give_back(want);
+            if let Ok(messages) = &received {
+                release_now(shared, messages).await;
+            }
+            return MoveEnd::Cancelled;
+        }
         let messages = match received {
             Ok(messages) => {
                 errors = 0;
@@ -369,11 +411,14 @@ async fn worker(
         };
         if !worked {
             let polls = empty.fetch_add(1, Ordering::Relaxed) + 1;
-            if polls >= u64::from(options.empty_polls)
-                && is_done(shared, directory, options, last_received).await
-            {
-                stop.cancel();
-                return MoveEnd::Drained;
+            if polls >= u64::from(options.empty_polls) {
+                if is_done(shared, directory, options, last_received).await {
+                    stop.cancel();
+                    return MoveEnd::Drained;
+                }
+                // Messages still in flight (ours, or an earlier run's) come back later; an
+                // endpoint that answers an empty long poll at once must not be spun on.
+                tokio::time::sleep(NOT_DONE_PAUSE).await;
             }
             continue;
         }
@@ -396,16 +441,16 @@ async fn is_done(
     let Ok(queue) = directory.describe_queue(&shared.dlq_url).await else {
         return false;
     };
-    // Messages this run left in the DLQ on purpose do not keep it going.
-    if queue.counts.visible > shared.left_count() {
+    // Messages this run leaves in the DLQ are held invisible: anything visible is to do.
+    if queue.counts.visible > 0 {
         return false;
     }
     let waited = last_received
         .lock()
         .map(|l| l.elapsed())
         .unwrap_or_default();
-    let grace =
-        Duration::from_secs(u64::from(options.visibility_s) + u64::from(options.wait_s) + 1);
+    let hold = options.visibility_s.max(options.earlier_hold_s);
+    let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + 1);
     queue.counts.in_flight == 0 || shared.known_pending() == 0 || waited > grace
 }
 
@@ -443,7 +488,7 @@ async fn handle(
         }
         let Some(destination) = routes.route(message.dead_letter_source_arn()) else {
             budget.give_back(1);
-            if shared.leave(std::slice::from_ref(&message)) == 1 {
+            if shared.leave(std::slice::from_ref(&message)).await == 1 {
                 new_left += 1;
                 shared.fail(&message, "no destination for its DeadLetterQueueSourceArn");
             }
@@ -468,8 +513,12 @@ async fn handle(
     let moving = already_sent.len() + lines.len();
     if !release.is_empty() {
         budget.give_back(release.len() as u64);
-        new_left += shared.leave(&release);
-        release_now(shared, &release).await;
+        let new = shared.leave(&release).await;
+        new_left += new;
+        shared
+            .progress
+            .released
+            .fetch_add(new as u64, Ordering::Relaxed);
     }
     if !already_sent.is_empty() {
         batch::delete_sent(shared, already_sent).await;
@@ -491,8 +540,8 @@ async fn handle(
     worked
 }
 
-/// Makes messages that do not match the filter visible again at once (they stay in the
-/// DLQ; their receive count rose by one).
+/// Makes messages visible again at once: those that do not match the filter (they stay in
+/// the DLQ; their receive count rose by one), and those received as a cancel came.
 async fn release_now(shared: &Shared<'_>, messages: &[ReceivedMessage]) {
     let entries: Vec<HandleEntry> = messages
         .iter()
@@ -511,8 +560,4 @@ async fn release_now(shared: &Shared<'_>, messages: &[ReceivedMessage]) {
             tracing::warn!(%error, "could not release non-matching messages; they come back by themselves");
         }
     }
-    shared
-        .progress
-        .released
-        .fetch_add(messages.len() as u64, Ordering::Relaxed);
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::aws::{Backend, ErrorKind};
+use super::sources::{self, Sources, SubscriptionSource};
+use crate::aws::Backend;
 use crate::domain::Queue;
 
 /// A queue messages are sent to.
@@ -41,11 +42,13 @@ impl Destination {
 }
 
 /// Where each message goes: one queue for all (`--to`), or back to the queue named by its
-/// `DeadLetterQueueSourceArn`, or to the only source when the attribute is missing.
+/// `DeadLetterQueueSourceArn`; a message without that attribute (a subscription's dead
+/// letter, or an old message) goes to `fallback`, the one destination there is to guess.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Routes {
     pub to: Option<Destination>,
     pub by_source_arn: BTreeMap<String, Destination>,
+    pub fallback: Option<Destination>,
 }
 
 impl Routes {
@@ -55,8 +58,7 @@ impl Routes {
         }
         match source_arn {
             Some(arn) => self.by_source_arn.get(arn),
-            None if self.by_source_arn.len() == 1 => self.by_source_arn.values().next(),
-            None => None,
+            None => self.fallback.as_ref(),
         }
     }
 }
@@ -65,8 +67,30 @@ impl Routes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// An SQS message move task: the work runs inside AWS.
+    Native,
     /// Receive → send → delete, by squall.
     Manual,
+}
+
+/// What was asked for: `--mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModeChoice {
+    /// Native where AWS allows it, else the manual mover (and the plan says why).
+    #[default]
+    Auto,
+    Native,
+    Manual,
+}
+
+/// What the run asks of the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanRequest<'a> {
+    pub to: Option<&'a Queue>,
+    pub mode: ModeChoice,
+    /// A filter, a limit or a canary: only the manual mover can choose messages.
+    pub selective: bool,
+    pub rate: Option<u32>,
 }
 
 /// Everything decided before a message is touched.
@@ -77,8 +101,12 @@ pub struct Plan {
     pub dlq_arn: String,
     pub dlq_fifo: bool,
     pub mode: Mode,
+    /// Why a move task cannot do this run, when it cannot.
+    pub native_unavailable: Option<String>,
     /// The source queues found (redrive policies pointing at the DLQ).
     pub sources: Vec<String>,
+    /// The SNS subscriptions whose own redrive policy points at the DLQ.
+    pub subscriptions: Vec<SubscriptionSource>,
     pub destinations: Vec<Destination>,
     /// Approximate counts of the DLQ now.
     pub visible: u64,
@@ -89,60 +117,135 @@ pub struct Plan {
     pub routes: Routes,
 }
 
+/// AWS moves at most this many messages a second in one task.
+pub const NATIVE_MAX_RATE: u32 = 500;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "{dlq} is the dead-letter queue of no queue (no redrive policy points at it): say where \
-         its messages go with --to QUEUE"
+        "{dlq} is the dead-letter queue of no queue or subscription (no redrive policy points \
+         at it): say where its messages go with --to QUEUE"
     )]
     NoDestination { dlq: String },
+    #[error("--mode native cannot do this redrive: {reason}")]
+    NativeImpossible { reason: String },
     #[error("{0}")]
     Api(#[from] crate::aws::ApiError),
 }
 
-/// Computes the plan for `dlq`, optionally with every message going to `to`.
-pub async fn plan(backend: &Backend, dlq: &Queue, to: Option<&Queue>) -> Result<Plan, PlanError> {
-    let mut warnings = Vec::new();
-    let mut sources = Vec::new();
-    let mut by_source_arn = BTreeMap::new();
-    let mut token = None;
-    loop {
-        let page = backend
-            .queues
-            .list_dead_letter_source_queues(&dlq.url, token)
-            .await?;
-        for url in page.items {
-            match backend.queues.describe_queue(&url).await {
-                Ok(queue) => {
-                    sources.push(queue.name.clone());
-                    by_source_arn.insert(queue.arn.clone(), Destination::of(&queue));
-                }
-                Err(e) if e.kind == ErrorKind::NotFound => {
-                    warnings.push(format!(
-                        "source queue {url} is gone: its messages have no destination"
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            }
+/// Computes the plan for `dlq` without changing anything.
+pub async fn plan(
+    backend: &Backend,
+    dlq: &Queue,
+    request: PlanRequest<'_>,
+) -> Result<Plan, PlanError> {
+    let mut found = Sources::default();
+    sources::queue_sources(backend, dlq, &mut found).await?;
+    sources::subscription_sources(backend, dlq, &mut found).await;
+    sources::subscription_queues(backend, &mut found).await;
+    let routes = Routes {
+        to: request.to.map(Destination::of),
+        fallback: fallback(&found),
+        by_source_arn: found.queues.clone(),
+    };
+    let destinations: Vec<Destination> = match &routes.to {
+        Some(to) => vec![to.clone()],
+        None => {
+            let mut all: BTreeMap<String, Destination> = found.queues.clone();
+            all.extend(found.subscription_queues.clone());
+            all.into_values().collect()
         }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    if to.is_none() && by_source_arn.is_empty() {
+    };
+    if destinations.is_empty() {
         return Err(PlanError::NoDestination {
             dlq: dlq.name.clone(),
         });
     }
-    let routes = Routes {
-        to: to.map(Destination::of),
-        by_source_arn,
+    let native_unavailable = native_unavailable(dlq, &found, &request);
+    let mode = match (request.mode, &native_unavailable) {
+        (ModeChoice::Manual, _) | (ModeChoice::Auto, Some(_)) => Mode::Manual,
+        (ModeChoice::Native | ModeChoice::Auto, None) => Mode::Native,
+        (ModeChoice::Native, Some(reason)) => {
+            return Err(PlanError::NativeImpossible {
+                reason: reason.clone(),
+            });
+        }
     };
-    let destinations: Vec<Destination> = match &routes.to {
-        Some(to) => vec![to.clone()],
-        None => routes.by_source_arn.values().cloned().collect(),
-    };
+    let mut warnings = std::mem::take(&mut found.warnings);
+    warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
+    if request.selective && dlq.redrive.is_none() {
+        warnings.push(
+            "messages that do not match are made visible again at once and stay in the DLQ; \
+             their receive count rises by one"
+                .to_string(),
+        );
+    }
+    warnings.extend(sources::consumer_warnings(backend, &destinations).await);
+    Ok(Plan {
+        dlq: dlq.name.clone(),
+        dlq_url: dlq.url.clone(),
+        dlq_arn: dlq.arn.clone(),
+        dlq_fifo: dlq.fifo,
+        mode,
+        native_unavailable,
+        sources: found.queues.values().map(|d| d.name.clone()).collect(),
+        subscriptions: found.subscriptions,
+        destinations,
+        visible: dlq.counts.visible,
+        in_flight: dlq.counts.in_flight,
+        delayed: dlq.counts.delayed,
+        warnings,
+        routes,
+    })
+}
+
+/// Where a message without `DeadLetterQueueSourceArn` goes: the subscribed queue when one
+/// subscription dead-letters here (SNS sets no such attribute), else the only source queue.
+fn fallback(found: &Sources) -> Option<Destination> {
+    let subscribed: Vec<&Destination> = found.subscription_queues.values().collect();
+    match (subscribed.as_slice(), found.queues.len()) {
+        ([only], _) => Some((*only).clone()),
+        ([], 1) => found.queues.values().next().cloned(),
+        _ => None,
+    }
+}
+
+/// Why a move task cannot serve this run, if it cannot.
+fn native_unavailable(dlq: &Queue, found: &Sources, request: &PlanRequest<'_>) -> Option<String> {
+    if request.selective {
+        return Some(
+            "a filter, limit or canary chooses messages, and a move task takes them all".into(),
+        );
+    }
+    if found.queues.is_empty() {
+        return Some(format!(
+            "{} is no SQS queue's dead-letter queue (move tasks serve only those, not SNS \
+             subscription or Lambda DLQs)",
+            dlq.name
+        ));
+    }
+    if !found.subscriptions.is_empty() && request.to.is_none() {
+        return Some(
+            "it also holds SNS subscriptions' dead letters, which carry no \
+             DeadLetterQueueSourceArn for a move task to follow"
+                .into(),
+        );
+    }
+    if request.rate.is_some_and(|r| r > NATIVE_MAX_RATE) {
+        return Some(format!(
+            "a move task goes at most {NATIVE_MAX_RATE} messages a second"
+        ));
+    }
+    None
+}
+
+fn destination_warnings(
+    dlq: &Queue,
+    destinations: &[Destination],
+    routes: &Routes,
+    found: &Sources,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
     if dlq.redrive.is_some() {
         warnings.push(format!(
             "{} has a redrive policy of its own: each receive by the mover counts toward its \
@@ -150,7 +253,7 @@ pub async fn plan(backend: &Backend, dlq: &Queue, to: Option<&Queue>) -> Result<
             dlq.name
         ));
     }
-    for destination in &destinations {
+    for destination in destinations {
         if destination.fifo && !dlq.fifo {
             warnings.push(format!(
                 "{} is FIFO and the DLQ is not: messages go to group {} in the order received",
@@ -168,31 +271,19 @@ pub async fn plan(backend: &Backend, dlq: &Queue, to: Option<&Queue>) -> Result<
             warnings.push(format!("{} is the DLQ itself", destination.name));
         }
     }
-    if by_source_count(&routes) > 1 && routes.to.is_none() {
-        warnings.push(
+    let candidates = found.queues.len() + found.subscription_queues.len();
+    if routes.to.is_none() && candidates > 1 {
+        warnings.push(if routes.fallback.is_some() {
+            "the DLQ serves several queues: each message goes back to the one named by its \
+             DeadLetterQueueSourceArn, and one without it to the subscribed queue"
+                .to_string()
+        } else {
             "the DLQ serves several queues: each message goes back to the one named by its \
              DeadLetterQueueSourceArn; a message without it stays in the DLQ"
-                .to_string(),
-        );
+                .to_string()
+        });
     }
-    Ok(Plan {
-        dlq: dlq.name.clone(),
-        dlq_url: dlq.url.clone(),
-        dlq_arn: dlq.arn.clone(),
-        dlq_fifo: dlq.fifo,
-        mode: Mode::Manual,
-        sources,
-        destinations,
-        visible: dlq.counts.visible,
-        in_flight: dlq.counts.in_flight,
-        delayed: dlq.counts.delayed,
-        warnings,
-        routes,
-    })
-}
-
-fn by_source_count(routes: &Routes) -> usize {
-    routes.by_source_arn.len()
+    warnings
 }
 
 #[cfg(test)]
@@ -215,11 +306,12 @@ mod tests {
         routes
             .by_source_arn
             .insert("arn:aws:sqs:r:1:a".into(), destination("a"));
+        assert_eq!(routes.route(None), None, "no fallback: no guessing");
+        routes.fallback = Some(destination("a"));
         assert_eq!(routes.route(None).map(|d| d.name.as_str()), Some("a"));
         routes
             .by_source_arn
             .insert("arn:aws:sqs:r:1:b".into(), destination("b"));
-        assert_eq!(routes.route(None), None, "two sources: no guessing");
         assert_eq!(
             routes
                 .route(Some("arn:aws:sqs:r:1:b"))

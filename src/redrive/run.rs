@@ -1,0 +1,398 @@
+//! One redrive from its plan to its summary, the same for `squall redrive` and the TUI:
+//! native (a move task) where the plan chose it, falling back to the manual mover where the
+//! endpoint refuses move tasks; the manual mover with its journal, which also finishes what
+//! an earlier run of the same DLQ left half done (sent but not deleted).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::journal::{self, Entry, Journal, JournalError, JournalState, MessageState};
+use super::mover::{self, Capabilities, MoveEnd, MoveOptions, Progress};
+use super::native::{self, NativeProgress};
+use super::plan::{Mode, Plan};
+use crate::aws::{ApiError, Backend, ErrorKind, ReadOnlyError};
+use crate::domain::message::HandleEntry;
+
+/// What a run is told besides its plan.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub moves: MoveOptions,
+    /// Where new journals go (`<dir>/redrive/…`); earlier unfinished ones are looked for there.
+    pub journal_dir: PathBuf,
+    /// `--resume JOURNAL`: append to it and finish what it records.
+    pub resume: Option<PathBuf>,
+}
+
+/// A run's progress, readable while it works.
+#[derive(Debug, Default)]
+pub struct RunProgress {
+    pub manual: Progress,
+    pub native: NativeProgress,
+    mode: Mutex<Option<Mode>>,
+    journal: Mutex<Option<PathBuf>>,
+}
+
+impl RunProgress {
+    /// The mode running now (a native run that fell back reports manual).
+    pub fn mode(&self) -> Option<Mode> {
+        self.mode.lock().ok().and_then(|m| *m)
+    }
+
+    pub fn journal(&self) -> Option<PathBuf> {
+        self.journal.lock().ok().and_then(|j| j.clone())
+    }
+
+    fn set_mode(&self, mode: Mode) {
+        if let Ok(mut m) = self.mode.lock() {
+            *m = Some(mode);
+        }
+    }
+
+    fn set_journal(&self, path: &Path) {
+        if let Ok(mut j) = self.journal.lock() {
+            *j = Some(path.to_path_buf());
+        }
+    }
+}
+
+/// How a run ended, for the CLI's JSON and the TUI's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub mode: Mode,
+    /// drained, limit_reached, cancelled, failed; for native: completed, cancelled, failed.
+    pub end: String,
+    pub moved: u64,
+    pub failed: u64,
+    pub duplicates_suspected: u64,
+    /// Did not match the filter: left in the DLQ (hidden while the run went on, then made
+    /// visible again).
+    pub released: u64,
+    /// Sent, but their DLQ copy could not be deleted yet: a re-run deletes them.
+    pub sent_not_deleted: u64,
+    /// The DLQ's approximate count after the run (visible, in flight and delayed).
+    pub left_in_dlq: Option<u64>,
+    pub journal: Option<PathBuf>,
+    /// Why native mode was not used after all.
+    pub fell_back: Option<String>,
+    /// Why the run failed, when it did.
+    pub error: Option<String>,
+    /// An earlier run's messages this run finished (sent before, deleted now).
+    pub finished_from_earlier: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    ReadOnly(#[from] ReadOnlyError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(
+        "a move task is already running on {dlq} (moved {moved} so far): wait for it or cancel \
+         it first (squall redrive {dlq} --cancel)"
+    )]
+    TaskRunning { dlq: String, moved: u64 },
+    #[error("the move task could not be started: {0}")]
+    NativeRefused(ApiError),
+    #[error("the journal {path} is of {journal_dlq}, not of {dlq}")]
+    OtherDlq {
+        path: PathBuf,
+        journal_dlq: String,
+        dlq: String,
+    },
+}
+
+/// Runs `plan` to its end (or `cancel`).
+pub async fn execute(
+    backend: &Backend,
+    plan: &Plan,
+    options: &RunOptions,
+    progress: &RunProgress,
+    cancel: &CancellationToken,
+) -> Result<Summary, RunError> {
+    let writers = backend.writers(&format!("redrive {}", plan.dlq))?;
+    let mut fell_back = None;
+    if plan.mode == Mode::Native && options.resume.is_none() {
+        progress.set_mode(Mode::Native);
+        match native_run(
+            backend,
+            writers.moves.as_ref(),
+            plan,
+            options,
+            progress,
+            cancel,
+        )
+        .await
+        {
+            Ok(summary) => return Ok(summary),
+            Err(NativeOutcome::Refused(error)) if falls_back(&error) => {
+                fell_back = Some(format!(
+                    "the endpoint refused a move task ({error}); the manual mover did it"
+                ));
+            }
+            Err(NativeOutcome::Refused(error)) => return Err(RunError::NativeRefused(error)),
+            Err(NativeOutcome::Running(moved)) => {
+                return Err(RunError::TaskRunning {
+                    dlq: plan.dlq.clone(),
+                    moved,
+                });
+            }
+        }
+    }
+    progress.set_mode(Mode::Manual);
+    let (mut journal, mut known, earlier_hold_s) = open_journal(plan, options)?;
+    let moves = MoveOptions {
+        earlier_hold_s,
+        ..options.moves.clone()
+    };
+    progress.set_journal(journal.path());
+    let aws = Capabilities {
+        reader: backend.messages.as_ref(),
+        writer: writers.queues.as_ref(),
+        directory: backend.queues.as_ref(),
+    };
+    let finished_from_earlier =
+        delete_sent_before(aws.writer, plan, &mut journal, &mut known, progress).await?;
+    let end = mover::run(
+        aws,
+        &plan.dlq_url,
+        &plan.routes,
+        &moves,
+        &mut journal,
+        known,
+        &progress.manual,
+        cancel,
+    )
+    .await;
+    let counts = progress.manual.snapshot();
+    journal.record(&[Entry::End {
+        moved: counts.moved,
+        failed: counts.failed,
+        duplicates_suspected: counts.duplicates_suspected,
+    }])?;
+    let (end, error) = match end {
+        MoveEnd::Drained => ("drained", None),
+        MoveEnd::LimitReached => ("limit_reached", None),
+        MoveEnd::Cancelled => ("cancelled", None),
+        MoveEnd::Failed(why) => ("failed", Some(why)),
+    };
+    Ok(Summary {
+        mode: Mode::Manual,
+        end: end.to_string(),
+        moved: counts.moved,
+        failed: counts.failed,
+        duplicates_suspected: counts.duplicates_suspected,
+        released: counts.released,
+        sent_not_deleted: progress
+            .manual
+            .sent_not_deleted
+            .load(std::sync::atomic::Ordering::Relaxed),
+        left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        journal: Some(journal.path().to_path_buf()),
+        fell_back,
+        error,
+        finished_from_earlier,
+    })
+}
+
+enum NativeOutcome {
+    Refused(ApiError),
+    /// A task is running already; how many it moved.
+    Running(u64),
+}
+
+async fn native_run(
+    backend: &Backend,
+    moves: &dyn crate::aws::MoveTaskRunner,
+    plan: &Plan,
+    options: &RunOptions,
+    progress: &RunProgress,
+    cancel: &CancellationToken,
+) -> Result<Summary, NativeOutcome> {
+    match native::running_task(backend.messages.as_ref(), &plan.dlq_arn).await {
+        Ok(Some(task)) => return Err(NativeOutcome::Running(task.moved)),
+        Ok(None) => {}
+        Err(error) => return Err(NativeOutcome::Refused(error)),
+    }
+    let end = native::run(
+        backend.messages.as_ref(),
+        moves,
+        &plan.dlq_arn,
+        plan.routes.to.as_ref().map(|d| d.arn.as_str()),
+        options.moves.rate,
+        &progress.native,
+        cancel,
+    )
+    .await
+    .map_err(NativeOutcome::Refused)?;
+    Ok(Summary {
+        mode: Mode::Native,
+        end: end.status.to_ascii_lowercase(),
+        moved: end.moved,
+        failed: 0,
+        duplicates_suspected: 0,
+        released: 0,
+        sent_not_deleted: 0,
+        left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        journal: None,
+        fell_back: None,
+        error: end.failure_reason,
+        finished_from_earlier: 0,
+    })
+}
+
+/// Whether a refused start means "no move tasks here" (moto, or AWS refusing this DLQ),
+/// so that the manual mover does the work, rather than a failure to report.
+fn falls_back(error: &ApiError) -> bool {
+    error.kind == ErrorKind::Unavailable
+        || (error.kind == ErrorKind::Client
+            && error.code.as_deref().is_some_and(|c| {
+                c.contains("InvalidParameterValue") || c.contains("UnsupportedOperation")
+            }))
+}
+
+/// Opens the journal (the one resumed, or a new one) and gathers what earlier runs of this
+/// DLQ left unfinished: messages sent but not deleted, and sends without an answer.
+fn open_journal(
+    plan: &Plan,
+    options: &RunOptions,
+) -> Result<(Journal, BTreeMap<String, MessageState>, u32), RunError> {
+    let mut known = BTreeMap::new();
+    let path = match &options.resume {
+        Some(path) => {
+            let state = JournalState::read(path)?;
+            if state.dlq_url != plan.dlq_url {
+                return Err(RunError::OtherDlq {
+                    path: path.clone(),
+                    journal_dlq: state.dlq_url,
+                    dlq: plan.dlq_url.clone(),
+                });
+            }
+            path.clone()
+        }
+        None => journal::new_journal_path(&options.journal_dir, &plan.dlq, now_ms()),
+    };
+    let mut earlier_hold_s = 0;
+    let mut earlier = earlier_journals(&options.journal_dir, &plan.dlq_url, &path);
+    if options.resume.is_some() {
+        earlier.push(JournalState::read(&path)?);
+    }
+    for state in earlier {
+        if !state.finished {
+            // A run that did not end may still hold what it received; assume the default
+            // hold for journals that do not say.
+            earlier_hold_s = earlier_hold_s.max(
+                state
+                    .visibility_s
+                    .unwrap_or(MoveOptions::default().visibility_s),
+            );
+        }
+        merge_unfinished(&mut known, state);
+    }
+    let mut journal = Journal::append_to(&path)?;
+    journal.record(&[Entry::Plan {
+        dlq_url: plan.dlq_url.clone(),
+        dlq_arn: plan.dlq_arn.clone(),
+        to_url: plan.routes.to.as_ref().map(|d| d.url.clone()),
+        started_ms: now_ms(),
+        visibility_s: Some(options.moves.visibility_s),
+    }])?;
+    Ok((journal, known, earlier_hold_s))
+}
+
+/// The journals in `dir` of runs on `dlq_url` (not `except`), oldest first; unreadable
+/// files are skipped (they are someone else's, or not journals).
+fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalState> {
+    let Ok(entries) = std::fs::read_dir(dir.join("redrive")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl") && p != except)
+        .collect();
+    paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    paths
+        .iter()
+        .filter_map(|p| JournalState::read(p).ok())
+        .filter(|s| s.dlq_url == dlq_url)
+        .collect()
+}
+
+/// Keeps what a run must know of an earlier one: sent and not deleted, or possibly sent;
+/// and, of a run that did not end, everything it received and did not delete (it may hold
+/// those hidden still: the new run waits for them). A later "deleted" ends it.
+fn merge_unfinished(known: &mut BTreeMap<String, MessageState>, state: JournalState) {
+    let finished = state.finished;
+    for (id, message) in state.messages {
+        if message.deleted {
+            known.remove(&id);
+        } else if !finished || message.sent_not_deleted() || message.possibly_sent() {
+            known.insert(id, message);
+        }
+    }
+}
+
+/// Deletes, with the receipt handle the journal recorded, the messages an earlier run sent
+/// but did not delete: while that receipt is still valid (the earlier run's visibility
+/// timeout has not run out) the DLQ copy goes without a second send. Those that fail stay
+/// known and are deleted when they come back. Returns how many were deleted.
+async fn delete_sent_before(
+    writer: &dyn crate::aws::QueueWriter,
+    plan: &Plan,
+    journal: &mut Journal,
+    known: &mut BTreeMap<String, MessageState>,
+    progress: &RunProgress,
+) -> Result<u64, RunError> {
+    let sent: Vec<(String, String)> = known
+        .iter()
+        .filter(|(_, m)| m.sent_not_deleted() && !m.receipt.is_empty())
+        .map(|(id, m)| (id.clone(), m.receipt.clone()))
+        .collect();
+    let mut deleted = 0;
+    for chunk in sent.chunks(10) {
+        let entries: Vec<HandleEntry> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (_, receipt))| HandleEntry {
+                id: i.to_string(),
+                receipt_handle: receipt.clone(),
+            })
+            .collect();
+        let Ok(outcome) = writer.delete_messages(&plan.dlq_url, &entries).await else {
+            continue;
+        };
+        let lines: Vec<Entry> = outcome
+            .successful
+            .iter()
+            .filter_map(|s| s.id.parse::<usize>().ok())
+            .filter_map(|i| chunk.get(i))
+            .map(|(id, _)| Entry::Deleted { dlq_id: id.clone() })
+            .collect();
+        for line in &lines {
+            if let Entry::Deleted { dlq_id } = line {
+                known.remove(dlq_id);
+            }
+        }
+        deleted += lines.len() as u64;
+        journal.record(&lines)?;
+    }
+    progress.manual.add_moved(deleted);
+    Ok(deleted)
+}
+
+async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {
+    let queue = backend.queues.describe_queue(dlq_url).await.ok()?;
+    Some(queue.counts.visible + queue.counts.in_flight + queue.counts.delayed)
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}

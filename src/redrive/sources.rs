@@ -1,0 +1,175 @@
+//! Where a DLQ's messages came from: the SQS queues whose redrive policy targets it
+//! (`ListDeadLetterSourceQueues`), the SNS subscriptions whose own redrive policy names it
+//! (their messages go back to the subscribed queue), and the Lambda consumers of each
+//! destination (a disabled one means redriven messages just pile up). Read-only calls.
+
+use std::collections::BTreeMap;
+
+use super::plan::Destination;
+use crate::aws::{ApiError, Backend, ErrorKind};
+use crate::domain::Queue;
+
+/// A subscription that dead-letters into the DLQ.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SubscriptionSource {
+    pub subscription_arn: String,
+    pub topic_arn: String,
+    /// The subscribed queue: where its dead letters go back to.
+    pub queue_arn: String,
+    pub raw_message_delivery: bool,
+}
+
+/// What was found, and what could not be.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Source queues by ARN (SQS redrive policies pointing at the DLQ).
+    pub queues: BTreeMap<String, Destination>,
+    pub subscriptions: Vec<SubscriptionSource>,
+    /// The subscribed queues of `subscriptions`, by ARN, where they exist.
+    pub subscription_queues: BTreeMap<String, Destination>,
+    pub warnings: Vec<String>,
+}
+
+/// The SQS source queues of `dlq`.
+pub async fn queue_sources(
+    backend: &Backend,
+    dlq: &Queue,
+    found: &mut Sources,
+) -> Result<(), ApiError> {
+    let mut token = None;
+    loop {
+        let page = backend
+            .queues
+            .list_dead_letter_source_queues(&dlq.url, token)
+            .await?;
+        for url in page.items {
+            match backend.queues.describe_queue(&url).await {
+                Ok(queue) => {
+                    found
+                        .queues
+                        .insert(queue.arn.clone(), Destination::of(&queue));
+                }
+                Err(e) if e.kind == ErrorKind::NotFound => found.warnings.push(format!(
+                    "source queue {url} is gone: its messages have no destination"
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        token = page.next_token;
+        if token.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+/// The SQS subscriptions whose redrive policy sends to `dlq`. A failed SNS listing is a
+/// warning, not an error: the SQS side of the plan still stands.
+pub async fn subscription_sources(backend: &Backend, dlq: &Queue, found: &mut Sources) {
+    let mut token = None;
+    loop {
+        let page = match backend.topics.list_subscriptions(token).await {
+            Ok(page) => page,
+            Err(e) => {
+                found.warnings.push(format!(
+                    "subscriptions could not be listed ({e}): a subscription DLQ's messages \
+                     would have no destination"
+                ));
+                return;
+            }
+        };
+        for listed in page.items.into_iter().filter(|s| s.protocol == "sqs") {
+            let attributes = match backend.topics.subscription_attributes(&listed.arn).await {
+                Ok(attributes) => attributes,
+                // Pending subscriptions have no attributes to read; others are skipped with
+                // a warning only when they could matter, which cannot be known: say so.
+                Err(e) if e.kind == ErrorKind::NotFound => continue,
+                Err(e) => {
+                    found.warnings.push(format!(
+                        "subscription {} could not be read ({e})",
+                        listed.arn
+                    ));
+                    continue;
+                }
+            };
+            let subscription = listed.with_attributes(attributes);
+            if subscription.dlq_arn.as_deref() != Some(dlq.arn.as_str()) {
+                continue;
+            }
+            found.subscriptions.push(SubscriptionSource {
+                subscription_arn: subscription.arn.clone(),
+                topic_arn: subscription.topic_arn.clone(),
+                queue_arn: subscription.endpoint.clone(),
+                raw_message_delivery: subscription.raw_message_delivery,
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            return;
+        }
+    }
+}
+
+/// Describes each subscribed queue (by ARN: its URL is found by name).
+pub async fn subscription_queues(backend: &Backend, found: &mut Sources) {
+    let arns: Vec<String> = found
+        .subscriptions
+        .iter()
+        .map(|s| s.queue_arn.clone())
+        .collect();
+    for arn in arns {
+        if found.subscription_queues.contains_key(&arn) {
+            continue;
+        }
+        match crate::commands::resolve::queue(backend, &arn).await {
+            Ok(queue) => {
+                found
+                    .subscription_queues
+                    .insert(arn, Destination::of(&queue));
+            }
+            Err(e) => found.warnings.push(format!(
+                "the subscribed queue {arn} cannot be found ({e}): its dead letters have no \
+                 destination"
+            )),
+        }
+    }
+}
+
+/// Warnings about destinations whose Lambda consumers are not enabled.
+pub async fn consumer_warnings(backend: &Backend, destinations: &[Destination]) -> Vec<String> {
+    let mut mappings = Vec::new();
+    let mut marker = None;
+    loop {
+        match backend.lambdas.list_event_source_mappings(marker).await {
+            Ok(page) => {
+                mappings.extend(page.items);
+                marker = page.next_token;
+                if marker.is_none() {
+                    break;
+                }
+            }
+            Err(e) => {
+                return vec![format!(
+                    "the destinations' Lambda consumers could not be checked ({e})"
+                )];
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for destination in destinations {
+        for mapping in mappings
+            .iter()
+            .filter(|m| m.event_source_arn == destination.arn)
+        {
+            if !mapping.state.eq_ignore_ascii_case("Enabled") {
+                warnings.push(format!(
+                    "{}'s consumer {} is {}: redriven messages will pile up there until it \
+                     is enabled",
+                    destination.name,
+                    mapping.function_name(),
+                    mapping.state
+                ));
+            }
+        }
+    }
+    warnings
+}

@@ -1,0 +1,250 @@
+//! The manual mover: byte-exact copies, routing by source, FIFO order, filter and limit.
+
+use super::*;
+use crate::redrive::Mode;
+
+#[tokio::test(start_paused = true)]
+async fn a_manual_redrive_moves_every_message_back_byte_for_byte_with_its_attributes() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    let bodies: Vec<String> = (0..25)
+        .map(|i| format!("{{\"order\": {i},\t\"note\": \"caf\u{e9} \u{202e}\u{1f525}\"}}\r\n "))
+        .collect();
+    let sent: Vec<OutgoingMessage> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| message(i, b))
+        .collect();
+    send(&backend, "orders", sent.clone()).await;
+    dead_letter_all(&backend, "orders").await;
+    assert_eq!(queue(&backend, "orders-dlq").await.counts.visible, 25);
+
+    let plan = plan_for(&backend, "orders-dlq", manual()).await;
+    assert_eq!(plan.mode, Mode::Manual);
+    assert_eq!(plan.sources, vec!["orders".to_string()]);
+    let summary = run(&backend, &plan, options(journal_dir("exact"), moves())).await;
+
+    assert_eq!(summary.end, "drained");
+    assert_eq!(
+        (summary.moved, summary.failed, summary.duplicates_suspected),
+        (25, 0, 0)
+    );
+    assert_eq!(summary.left_in_dlq, Some(0));
+    let back = take_all(&backend, "orders").await;
+    assert_eq!(back.len(), 25);
+    for message in &back {
+        let n: usize = message.message_attributes["n"]
+            .string_value
+            .as_deref()
+            .and_then(|n| n.parse().ok())
+            .expect("n");
+        assert_eq!(message.body, bodies[n], "body byte for byte");
+        assert_eq!(message.message_attributes, sent[n].message_attributes);
+        assert_eq!(message.trace_header(), sent[n].trace_header.as_deref());
+        assert_eq!(message.receive_count(), Some(1), "a new message");
+    }
+    let journal = journal_of(&summary);
+    assert_eq!(journal.moved(), 25);
+    assert!(
+        journal
+            .messages
+            .values()
+            .all(|m| m.destination_id.is_some())
+    );
+    assert_eq!(journal.ends, vec![(25, 0, 0)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shared_dlq_sends_each_message_back_to_its_own_source() {
+    let backend = world(FleetSpec {
+        queues: vec![
+            QueueSpec::new("a").with_dlq("shared-dlq", 1),
+            QueueSpec::new("b").with_dlq("shared-dlq", 1),
+            QueueSpec::new("shared-dlq"),
+        ],
+        ..FleetSpec::default()
+    });
+    send(
+        &backend,
+        "a",
+        (0..12).map(|i| message(i, &format!("a-{i}"))).collect(),
+    )
+    .await;
+    send(
+        &backend,
+        "b",
+        (0..7).map(|i| message(i, &format!("b-{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "a").await;
+    dead_letter_all(&backend, "b").await;
+
+    let plan = plan_for(&backend, "shared-dlq", manual()).await;
+    assert_eq!(plan.sources, vec!["a".to_string(), "b".to_string()]);
+    assert!(
+        plan.warnings.iter().any(|w| w.contains("several queues")),
+        "{:?}",
+        plan.warnings
+    );
+    let summary = run(&backend, &plan, options(journal_dir("shared"), moves())).await;
+    assert_eq!(summary.moved, 19);
+    let bodies = |ms: Vec<ReceivedMessage>| {
+        let mut b: Vec<String> = ms.into_iter().map(|m| m.body).collect();
+        b.sort();
+        b
+    };
+    let a = bodies(take_all(&backend, "a").await);
+    let b = bodies(take_all(&backend, "b").await);
+    assert_eq!(a.len(), 12);
+    assert!(a.iter().all(|body| body.starts_with("a-")), "{a:?}");
+    assert_eq!(b.len(), 7);
+    assert!(b.iter().all(|body| body.starts_with("b-")), "{b:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fifo_redrive_keeps_each_group_in_order() {
+    let backend = world(one_source("pay.fifo", "pay-dlq.fifo"));
+    let mut entries = Vec::new();
+    for i in 0..24 {
+        let group = format!("g{}", i % 3);
+        entries.push(OutgoingMessage {
+            group_id: Some(group.clone()),
+            deduplication_id: Some(format!("d{i}")),
+            ..message(i, &format!("{group}:{i}"))
+        });
+    }
+    send(&backend, "pay.fifo", entries).await;
+    dead_letter_all(&backend, "pay.fifo").await;
+    let plan = plan_for(&backend, "pay-dlq.fifo", manual()).await;
+    let summary = run(&backend, &plan, options(journal_dir("fifo"), moves())).await;
+    assert_eq!(summary.moved, 24);
+
+    let back = take_all(&backend, "pay.fifo").await;
+    assert_eq!(back.len(), 24);
+    for group in ["g0", "g1", "g2"] {
+        let order: Vec<usize> = back
+            .iter()
+            .filter(|m| m.group_id() == Some(group))
+            .map(|m| {
+                m.body
+                    .split(':')
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .expect("n")
+            })
+            .collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(order, sorted, "group {group} out of order");
+        assert_eq!(order.len(), 8);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_filter_and_a_limit_move_only_what_matches_and_leave_the_rest() {
+    let backend = world(one_source("jobs", "jobs-dlq"));
+    send(
+        &backend,
+        "jobs",
+        (0..20).map(|i| message(i, &format!("job {i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "jobs").await;
+
+    let request = PlanRequest {
+        selective: true,
+        ..PlanRequest::default()
+    };
+    let plan = plan_for(&backend, "jobs-dlq", request).await;
+    assert_eq!(
+        plan.mode,
+        Mode::Manual,
+        "auto: a filter needs the manual mover"
+    );
+    assert!(plan.native_unavailable.is_some());
+    let options = options(
+        journal_dir("filter"),
+        MoveOptions {
+            limit: Some(4),
+            filter: Some(parse_filter("attr.kind == \"retry\"")),
+            ..moves()
+        },
+    );
+    let summary = run(&backend, &plan, options).await;
+    assert_eq!(summary.end, "limit_reached");
+    assert_eq!(summary.moved, 4);
+    let moved = take_all(&backend, "jobs").await;
+    assert_eq!(moved.len(), 4);
+    assert!(
+        moved
+            .iter()
+            .all(|m| m.message_attributes["kind"].string_value.as_deref() == Some("retry"))
+    );
+    // The rest stays in the DLQ and is visible again: nothing parked anywhere else.
+    let left = queue(&backend, "jobs-dlq").await.counts;
+    assert_eq!((left.visible, left.in_flight), (16, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dlq_of_no_queue_needs_a_destination_and_takes_one() {
+    let backend = world(FleetSpec {
+        queues: vec![QueueSpec::new("loose-dlq"), QueueSpec::new("target")],
+        ..FleetSpec::default()
+    });
+    send(
+        &backend,
+        "loose-dlq",
+        (0..3).map(|i| message(i, "x")).collect(),
+    )
+    .await;
+    let dlq = queue(&backend, "loose-dlq").await;
+    let error = plan(&backend, &dlq, PlanRequest::default())
+        .await
+        .expect_err("no destination");
+    assert!(error.to_string().contains("--to QUEUE"), "{error}");
+
+    let target = queue(&backend, "target").await;
+    let request = PlanRequest {
+        to: Some(&target),
+        ..PlanRequest::default()
+    };
+    let plan = plan(&backend, &dlq, request).await.expect("plan");
+    assert_eq!(plan.mode, Mode::Manual);
+    assert!(
+        plan.native_unavailable
+            .as_deref()
+            .is_some_and(|r| r.contains("no SQS queue's dead-letter queue")),
+        "{:?}",
+        plan.native_unavailable
+    );
+    let summary = run(&backend, &plan, options(journal_dir("to"), moves())).await;
+    assert_eq!(summary.moved, 3);
+    assert_eq!(take_all(&backend, "target").await.len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_only_refuses_before_touching_anything() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    send(
+        &backend,
+        "orders",
+        (0..5).map(|i| message(i, "x")).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "orders").await;
+    let plan = plan_for(&backend, "orders-dlq", manual()).await;
+    let read_only = backend.clone().read_only();
+    let progress = RunProgress::default();
+    let dir = journal_dir("ro");
+    let error = execute(
+        &read_only,
+        &plan,
+        &options(dir.clone(), moves()),
+        &progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect_err("read-only");
+    assert!(error.to_string().contains("read-only"), "{error}");
+    assert_eq!(queue(&backend, "orders-dlq").await.counts.visible, 5);
+    assert!(!dir.exists(), "no journal was written");
+}

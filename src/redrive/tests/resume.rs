@@ -1,0 +1,173 @@
+//! A run killed half-way, finished by the next: what it sent is deleted without a second
+//! send, what it may have sent is sent again and counted, nothing is lost.
+
+use super::*;
+use crate::redrive::journal::{Entry, Journal, new_journal_path};
+use crate::sim::md5_hex;
+
+/// What a killed run leaves behind: 10 messages received (held 120 s); 3 sent and their
+/// sends answered; 2 sent without an answer (one of them really arrived); the journal
+/// says so.
+async fn killed_run(backend: &Backend, plan: &Plan, dir: &std::path::Path) -> PathBuf {
+    let dlq_url = plan.dlq_url.clone();
+    let source = &plan.destinations[0];
+    let held = receive(backend, &dlq_url, 120).await;
+    assert_eq!(held.len(), 10);
+    let path = new_journal_path(dir, &plan.dlq, 1);
+    let mut journal = Journal::append_to(&path).expect("journal");
+    let mut lines = vec![Entry::Plan {
+        dlq_url: dlq_url.clone(),
+        dlq_arn: plan.dlq_arn.clone(),
+        to_url: None,
+        started_ms: 1,
+        visibility_s: Some(120),
+    }];
+    for m in &held {
+        lines.push(Entry::Received {
+            dlq_id: m.message_id.clone(),
+            body_md5: md5_hex(m.body.as_bytes()),
+            receipt: m.receipt_handle.clone(),
+            destination: source.url.clone(),
+        });
+    }
+    let writers = backend.writers("test").expect("writers");
+    for (i, m) in held.iter().take(5).enumerate() {
+        lines.push(Entry::Sending {
+            dlq_id: m.message_id.clone(),
+        });
+        // Messages 0-2 were answered; 3 arrived but its answer was lost; 4 never arrived.
+        if i < 4 {
+            let out = crate::redrive::build::outgoing(m, "0", false);
+            let outcome = writers
+                .queues
+                .send_messages(&source.url, &[out])
+                .await
+                .expect("send");
+            if i < 3 {
+                lines.push(Entry::Sent {
+                    dlq_id: m.message_id.clone(),
+                    destination_id: outcome.successful[0].message_id.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    journal.record(&lines).expect("record");
+    path
+}
+
+#[tokio::test(start_paused = true)]
+async fn resume_deletes_what_was_sent_resends_the_rest_and_counts_possible_duplicates() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    send(
+        &backend,
+        "orders",
+        (0..30).map(|i| message(i, &format!("m{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "orders").await;
+    let plan = plan_for(&backend, "orders-dlq", manual()).await;
+    let dir = journal_dir("resume");
+    let path = killed_run(&backend, &plan, &dir).await;
+
+    let summary = run(
+        &backend,
+        &plan,
+        RunOptions {
+            resume: Some(path.clone()),
+            ..options(dir, moves())
+        },
+    )
+    .await;
+    assert_eq!(summary.end, "drained");
+    assert_eq!(
+        summary.finished_from_earlier, 3,
+        "deleted with the journaled receipts"
+    );
+    assert_eq!(summary.moved, 30);
+    // Two sends went out without an answer; only one of them had arrived, but squall
+    // cannot tell which: both are counted as possible duplicates.
+    assert_eq!(
+        summary.duplicates_suspected, 2,
+        "the sends without an answer"
+    );
+    assert_eq!(summary.left_in_dlq, Some(0));
+    assert_eq!(summary.journal.as_deref(), Some(path.as_path()));
+
+    let mut bodies: Vec<String> = take_all(&backend, "orders")
+        .await
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    bodies.sort();
+    let mut distinct = bodies.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 30, "every message is there: none lost");
+    assert_eq!(
+        bodies.len(),
+        31,
+        "one real duplicate, within the two suspected"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_plain_rerun_finds_the_unfinished_journal_of_the_same_dlq() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    send(
+        &backend,
+        "orders",
+        (0..12).map(|i| message(i, &format!("m{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "orders").await;
+    let plan = plan_for(&backend, "orders-dlq", manual()).await;
+    let dir = journal_dir("rerun");
+    let earlier = killed_run(&backend, &plan, &dir).await;
+
+    let summary = run(&backend, &plan, options(dir, moves())).await;
+    assert_ne!(
+        summary.journal.as_deref(),
+        Some(earlier.as_path()),
+        "a new journal"
+    );
+    assert_eq!(summary.finished_from_earlier, 3);
+    assert_eq!(summary.duplicates_suspected, 2);
+    let bodies = take_all(&backend, "orders").await;
+    assert_eq!(
+        bodies.len(),
+        13,
+        "12 messages and one of the two suspected duplicates"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_journal_of_another_dlq_is_refused() {
+    let backend = world(FleetSpec {
+        queues: vec![
+            QueueSpec::new("a").with_dlq("a-dlq", 1),
+            QueueSpec::new("a-dlq"),
+            QueueSpec::new("b").with_dlq("b-dlq", 1),
+            QueueSpec::new("b-dlq"),
+        ],
+        ..FleetSpec::default()
+    });
+    send(&backend, "a", (0..10).map(|i| message(i, "x")).collect()).await;
+    dead_letter_all(&backend, "a").await;
+    let a_plan = plan_for(&backend, "a-dlq", manual()).await;
+    let dir = journal_dir("other");
+    let path = killed_run(&backend, &a_plan, &dir).await;
+    let b_plan = plan_for(&backend, "b-dlq", manual()).await;
+    let progress = RunProgress::default();
+    let error = execute(
+        &backend,
+        &b_plan,
+        &RunOptions {
+            resume: Some(path),
+            ..options(dir, moves())
+        },
+        &progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect_err("other DLQ");
+    assert!(error.to_string().contains("not of"), "{error}");
+}
