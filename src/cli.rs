@@ -105,6 +105,9 @@ pub enum Command {
     /// Delete every message in a queue (needs --yes)
     #[command(after_help = PURGE_HELP)]
     Purge(PurgeArgs),
+    /// Move a DLQ's messages back to their source queues (or --to a queue); needs --yes
+    #[command(after_help = REDRIVE_HELP)]
+    Redrive(RedriveArgs),
     /// Chart a queue (with its DLQ and consumers), a topic or a function from CloudWatch
     #[command(after_help = METRICS_HELP)]
     Metrics(MetricsArgs),
@@ -310,6 +313,98 @@ pub struct PublishArgs {
     /// Subject (email endpoints show it; SQS gets it in the envelope)
     #[arg(long, value_name = "TEXT")]
     pub subject: Option<String>,
+}
+
+const REDRIVE_HELP: &str = "\
+A plan comes first, computed without changing anything: the DLQ's sources (queues whose
+redrive policy targets it, SNS subscriptions whose own redrive policy does), where each
+message goes, the mode, and warnings. --dry-run prints it; without --yes squall prints it
+and stops.
+
+Modes: native runs an SQS message move task (the work runs inside AWS; DLQs of SQS queues
+only, no filter or limit, at most 500 msg/s). manual receives, sends, then deletes only what
+was sent: body byte for byte, every attribute, FIFO group and a stable deduplication id,
+each message back to the queue its DeadLetterQueueSourceArn names. auto (the default) is
+native where AWS allows it, else manual, and says why.
+
+A manual run writes a journal (JSON lines, path printed at start; in $SQUALL_DATA_DIR or
+the platform data dir). After a crash or Ctrl-C, --resume JOURNAL (or a plain re-run)
+deletes what was sent but not deleted without sending it again; a send whose answer was
+lost is sent again and counted in duplicates_suspected. Nothing is lost either way.
+
+--filter: /REGEX/ on the body, attr.NAME == \"VALUE\", .json.path == VALUE, or a substring.
+Messages that do not match stay in the DLQ (held while the run goes on, then visible again;
+their receive count rises by one).
+
+Exit codes:
+  0    done (the DLQ drained, the limit or canary reached, the task completed)
+  1    failed (bad input, AWS refused, the journal cannot be written)
+  2    usage error
+  3    refused: squall is read-only here; nothing was changed
+  4    incomplete: some messages could not be moved (they are still in the DLQ)
+  5    refused: --yes was not given (the plan is printed; nothing was changed)
+  130  cancelled (Ctrl-C): in-flight batches finished; the summary says what moved";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedriveMode {
+    Auto,
+    Native,
+    Manual,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("act").args(["dry_run", "show_journal", "cancel"]).multiple(false)))]
+pub struct RedriveArgs {
+    /// The dead-letter queue: name, URL or ARN (not needed with --journal or --resume)
+    #[arg(required_unless_present_any = ["show_journal", "resume"])]
+    pub dlq: Option<String>,
+    /// Send every message to this queue instead of back to its source
+    #[arg(long, value_name = "QUEUE")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value_t = RedriveMode::Auto)]
+    pub mode: RedriveMode,
+    /// Messages per second (native: at most 500)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
+    /// Move at most N messages (manual mode)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Move only matching messages (manual mode): /REGEX/, attr.NAME == "V", .a.b == V, text
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Only messages first sent longer ago than this (e.g. 2h, 30m)
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Only messages first sent less long ago than this
+    #[arg(long, value_name = "DURATION")]
+    pub newer_than: Option<String>,
+    /// Move N messages, then stop and print the command that moves the rest
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub canary: Option<u64>,
+    /// Print the plan (and, with --filter, how many of a sample match) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Really move the messages
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the plan or the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Finish the run this journal records (appends to it)
+    #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["to", "canary"])]
+    pub resume: Option<PathBuf>,
+    /// Show what the run recorded in this journal did, and change nothing
+    #[arg(long = "journal", value_name = "JOURNAL")]
+    pub show_journal: Option<PathBuf>,
+    /// Cancel the move task running on the DLQ (what moved stays moved)
+    #[arg(long)]
+    pub cancel: bool,
+    /// Manual mode: batches worked at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Manual mode: seconds a received message stays hidden while it is sent and deleted
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(10..=43200))]
+    pub visibility_timeout: u32,
 }
 
 #[derive(Debug, Args)]

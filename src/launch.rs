@@ -54,6 +54,7 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Send(args)) => crate::commands::send::run(&backend, args).await,
         Some(Command::Publish(args)) => crate::commands::publish::run(&backend, args).await,
         Some(Command::Purge(args)) => crate::commands::purge::run(&backend, args).await,
+        Some(Command::Redrive(args)) => crate::commands::redrive::run(&backend, args).await,
         Some(Command::Metrics(args)) => {
             crate::commands::metrics::run(&backend, &config, args).await
         }

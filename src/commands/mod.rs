@@ -12,10 +12,12 @@ pub mod metrics_output;
 pub mod peek;
 pub mod publish;
 pub mod purge;
+pub mod redrive;
 pub mod resolve;
 pub mod send;
 
 mod human;
+mod redrive_output;
 
 use tokio_util::sync::CancellationToken;
 

@@ -80,6 +80,16 @@ impl Filter {
         Ok(Filter::Contains(expr.to_string()))
     }
 
+    /// The filter in words, for the plan.
+    pub fn describe(&self) -> String {
+        match self {
+            Filter::Contains(text) => format!("body contains {text:?}"),
+            Filter::Regex(regex) => format!("body matches /{}/", regex.as_str()),
+            Filter::Attribute { name, value } => format!("attribute {name} == {value:?}"),
+            Filter::JsonField { path, value } => format!(".{} == {value}", path.join(".")),
+        }
+    }
+
     pub fn matches(&self, message: &ReceivedMessage) -> bool {
         match self {
             Filter::Contains(text) => message.body.contains(text.as_str()),

@@ -39,6 +39,10 @@ pub struct MoveOptions {
     /// Empty long polls in a row before the DLQ's counts are asked whether it is done.
     pub empty_polls: u32,
     pub filter: Option<Filter>,
+    /// `--older-than`: only messages first sent before this (ms since the epoch).
+    pub sent_before_ms: Option<u64>,
+    /// `--newer-than`: only messages first sent after this.
+    pub sent_after_ms: Option<u64>,
     /// How long an earlier, unfinished run of the same DLQ hid what it received (0: none):
     /// the end is not declared before that has had time to come back.
     pub earlier_hold_s: u32,
@@ -54,8 +58,33 @@ impl Default for MoveOptions {
             wait_s: 5,
             empty_polls: 3,
             filter: None,
+            sent_before_ms: None,
+            sent_after_ms: None,
             earlier_hold_s: 0,
         }
+    }
+}
+
+impl MoveOptions {
+    /// Whether `message` is one this run moves: it matches the filter and the age bounds
+    /// (a message without a sent time matches no bound).
+    pub fn selects(&self, message: &ReceivedMessage) -> bool {
+        let sent = message.sent_timestamp_ms();
+        self.filter.as_ref().is_none_or(|f| f.matches(message))
+            && self
+                .sent_before_ms
+                .is_none_or(|before| sent.is_some_and(|s| s < before))
+            && self
+                .sent_after_ms
+                .is_none_or(|after| sent.is_some_and(|s| s > after))
+    }
+
+    /// Whether the run chooses messages (and so needs the manual mover).
+    pub fn is_selective(&self) -> bool {
+        self.filter.is_some()
+            || self.limit.is_some()
+            || self.sent_before_ms.is_some()
+            || self.sent_after_ms.is_some()
     }
 }
 
@@ -478,11 +507,7 @@ async fn handle(
             already_sent.push(message);
             continue;
         }
-        if options
-            .filter
-            .as_ref()
-            .is_some_and(|f| !f.matches(&message))
-        {
+        if !options.selects(&message) {
             release.push(message);
             continue;
         }

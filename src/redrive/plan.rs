@@ -175,8 +175,8 @@ pub async fn plan(
     warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
     if request.selective && dlq.redrive.is_none() {
         warnings.push(
-            "messages that do not match are made visible again at once and stay in the DLQ; \
-             their receive count rises by one"
+            "messages that do not match stay in the DLQ (hidden while the run goes on, then \
+             visible again; nothing is parked elsewhere); their receive count rises by one"
                 .to_string(),
         );
     }

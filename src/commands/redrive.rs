@@ -1,0 +1,256 @@
+//! `squall redrive DLQ [--to QUEUE] [--mode auto|native|manual] [--rate N] [--limit N]
+//! [--filter EXPR] [--older-than D] [--newer-than D] [--canary N] [--dry-run] [--yes]
+//! [--json] [--resume JOURNAL] [--journal JOURNAL] [--cancel]`: the redrive engine from the
+//! command line. The plan is printed first; nothing moves without `--yes`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use color_eyre::eyre::{Result, eyre};
+use tokio_util::sync::CancellationToken;
+
+use super::human::{self, one_line};
+use super::peek::ProgressLine;
+use super::redrive_output as output;
+use super::{cancel_on_ctrl_c, exit, resolve, stderr_is_terminal};
+use crate::aws::Backend;
+use crate::cli::{RedriveArgs, RedriveMode};
+use crate::domain::Queue;
+use crate::redrive::journal::{self, JournalState};
+use crate::redrive::{
+    Filter, ModeChoice, MoveOptions, Plan, PlanRequest, RunOptions, RunProgress, Summary,
+};
+
+pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.show_journal {
+        return show_journal(path, args.json);
+    }
+    let resumed = match &args.resume {
+        Some(path) => Some(JournalState::read(path).map_err(|e| eyre!("squall: {e}"))?),
+        None => None,
+    };
+    let given = match (&args.dlq, &resumed) {
+        (Some(dlq), _) => dlq.clone(),
+        (None, Some(state)) => state.dlq_url.clone(),
+        (None, None) => return Err(eyre!("squall: name the DLQ (or give --resume JOURNAL)")),
+    };
+    if args.cancel {
+        return cancel_task(backend, &given).await;
+    }
+    let moves = move_options(&args)?;
+    let what = format!("redrive {}", one_line(&given));
+    if !args.dry_run
+        && let Err(refused) = backend.writers(&what)
+    {
+        return Ok(exit::refuse(exit::READ_ONLY, &[refused.to_string()]));
+    }
+    let dlq = resolve::queue(backend, &given).await.map_err(failed)?;
+    let to_name = args.to.clone().or_else(|| resumed.as_ref()?.to_url.clone());
+    let to = match &to_name {
+        Some(to) => Some(resolve::queue(backend, to).await.map_err(failed)?),
+        None => None,
+    };
+    let request = PlanRequest {
+        to: to.as_ref(),
+        mode: if args.resume.is_some() {
+            ModeChoice::Manual
+        } else {
+            mode_choice(args.mode)
+        },
+        selective: moves.is_selective(),
+        rate: args.rate,
+    };
+    let plan = crate::redrive::plan(backend, &dlq, request)
+        .await
+        .map_err(failed)?;
+    if args.dry_run {
+        let sample = match &moves.filter {
+            Some(_) => Some(output::sample_matches(backend, &dlq, &moves).await),
+            None => None,
+        };
+        print(&output::plan_text(
+            &plan,
+            &moves,
+            sample.as_ref(),
+            args.json,
+        )?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes {
+        eprint!("{}", output::plan_text(&plan, &moves, None, false)?);
+        return Ok(exit::refuse(
+            exit::NEEDS_YES,
+            &[
+                format!("not redriving {} without --yes.", one_line(&plan.dlq)),
+                "The plan above changes nothing; run again with --yes to move the messages."
+                    .to_string(),
+            ],
+        ));
+    }
+    let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
+    finish(&args, &plan, &summary)
+}
+
+fn failed(error: impl std::fmt::Display) -> color_eyre::Report {
+    eyre!("squall: {}", one_line(&error.to_string()))
+}
+
+fn print(text: &str) -> Result<()> {
+    human::print_stdout(text).map_err(|e| eyre!("squall: cannot write the output: {e}"))
+}
+
+fn mode_choice(mode: RedriveMode) -> ModeChoice {
+    match mode {
+        RedriveMode::Auto => ModeChoice::Auto,
+        RedriveMode::Native => ModeChoice::Native,
+        RedriveMode::Manual => ModeChoice::Manual,
+    }
+}
+
+/// The mover's options from the flags; bad input is refused before anything is asked.
+fn move_options(args: &RedriveArgs) -> Result<MoveOptions> {
+    let filter = match &args.filter {
+        Some(expr) => Some(Filter::parse(expr).map_err(failed)?),
+        None => None,
+    };
+    let now = SystemTime::now();
+    let bound = |flag: &str, text: &Option<String>| -> Result<Option<u64>> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let age = humantime::parse_duration(text)
+            .map_err(|e| eyre!("squall: {flag} {}: {e} (say 30m, 2h or 1d)", one_line(text)))?;
+        let at = now.checked_sub(age).unwrap_or(SystemTime::UNIX_EPOCH);
+        Ok(Some(
+            at.duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                .unwrap_or(0),
+        ))
+    };
+    Ok(MoveOptions {
+        limit: args.canary.or(args.limit),
+        rate: args.rate,
+        concurrency: usize::from(args.concurrency),
+        visibility_s: args.visibility_timeout,
+        filter,
+        sent_before_ms: bound("--older-than", &args.older_than)?,
+        sent_after_ms: bound("--newer-than", &args.newer_than)?,
+        ..MoveOptions::default()
+    })
+}
+
+/// Runs the plan with progress on stderr (when someone watches it) and Ctrl-C as cancel.
+async fn execute(
+    backend: &Backend,
+    plan: &Plan,
+    moves: MoveOptions,
+    resume: Option<PathBuf>,
+) -> Result<Summary> {
+    let journal_dir = journal::data_dir().ok_or_else(|| {
+        eyre!("squall: no data directory for the journal: set SQUALL_DATA_DIR to one")
+    })?;
+    let options = RunOptions {
+        moves,
+        journal_dir,
+        resume,
+    };
+    let progress = RunProgress::default();
+    let cancel = cancel_on_ctrl_c();
+    let run = crate::redrive::execute(backend, plan, &options, &progress, &cancel);
+    let watch = watch(plan, &progress, &cancel);
+    let done = CancellationToken::new();
+    let (result, ()) = tokio::join!(
+        async {
+            let result = run.await;
+            done.cancel();
+            result
+        },
+        async {
+            tokio::select! {
+                () = watch => {}
+                () = done.cancelled() => {}
+            }
+        }
+    );
+    result.map_err(failed)
+}
+
+/// Prints where the journal is as soon as there is one, then a progress line.
+async fn watch(plan: &Plan, progress: &RunProgress, cancel: &CancellationToken) {
+    let mut line = ProgressLine::new(stderr_is_terminal());
+    let mut told_journal = false;
+    let started = tokio::time::Instant::now();
+    loop {
+        if !told_journal && let Some(path) = progress.journal() {
+            line.finish();
+            eprintln!("squall: journal {}", path.display());
+            told_journal = true;
+        }
+        line.show(&output::progress_line(
+            plan,
+            progress,
+            started.elapsed(),
+            cancel.is_cancelled(),
+        ));
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode> {
+    if args.json {
+        print(&format!("{}\n", serde_json::to_string_pretty(summary)?))?;
+    } else {
+        print(&output::summary_text(plan, summary))?;
+    }
+    if let Some(canary) = args.canary
+        && summary.end == "limit_reached"
+    {
+        eprintln!(
+            "squall: the canary of {canary} moved; watch the consumer, then move the rest with:"
+        );
+        eprintln!("  {}", output::continue_command(args));
+    }
+    let code = match summary.end.as_str() {
+        "cancelled" => exit::CANCELLED,
+        "failed" => crate::cli::exit_code::FAILED,
+        _ if summary.failed > 0 || summary.sent_not_deleted > 0 => exit::INCOMPLETE,
+        _ => 0,
+    };
+    Ok(ExitCode::from(code))
+}
+
+/// `--journal JOURNAL`: what a run did, from its journal alone.
+fn show_journal(path: &std::path::Path, json: bool) -> Result<ExitCode> {
+    let state = JournalState::read(path).map_err(failed)?;
+    print(&output::journal_text(path, &state, json)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--cancel`: stops the move task running on the DLQ.
+async fn cancel_task(backend: &Backend, given: &str) -> Result<ExitCode> {
+    let writers = match backend.writers(&format!("cancel the move task of {}", one_line(given))) {
+        Ok(writers) => writers,
+        Err(refused) => return Ok(exit::refuse(exit::READ_ONLY, &[refused.to_string()])),
+    };
+    let dlq: Queue = resolve::queue(backend, given).await.map_err(failed)?;
+    let task = crate::redrive::native::running_task(backend.messages.as_ref(), &dlq.arn)
+        .await
+        .map_err(failed)?;
+    let Some(handle) = task.as_ref().and_then(|t| t.task_handle.clone()) else {
+        return Err(eyre!(
+            "squall: no move task is running on {}",
+            one_line(&dlq.name)
+        ));
+    };
+    let moved = writers
+        .moves
+        .cancel_move_task(&handle)
+        .await
+        .map_err(failed)?;
+    print(&format!(
+        "cancelled the move task on {}: {moved} moved before it stopped (they stay moved)\n",
+        one_line(&dlq.name)
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
