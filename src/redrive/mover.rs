@@ -267,13 +267,40 @@ impl Shared<'_> {
     }
 }
 
-/// The limit shared by workers: each reserves what it asks for before receiving.
+/// The limit shared by workers: each reserves what it asks for before receiving and gives
+/// back what it did not use. The limit is reached only when nothing is left and no worker
+/// holds a reservation (one that may still be given back).
 struct Budget {
     left: Option<AtomicU64>,
+    /// Reservations taken and not yet settled.
+    outstanding: AtomicU64,
+}
+
+/// A worker's reservation for one receive; settled when the receive's batch is done.
+struct Reservation<'a> {
+    budget: &'a Budget,
+    n: u64,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.budget.outstanding.fetch_sub(self.n, Ordering::Relaxed);
+    }
 }
 
 impl Budget {
     fn reserve(&self, want: u64) -> u64 {
+        let take = self.take(want);
+        self.outstanding.fetch_add(take, Ordering::Relaxed);
+        take
+    }
+
+    /// Whether nothing is reserved by any worker.
+    fn settled(&self) -> bool {
+        self.outstanding.load(Ordering::Relaxed) == 0
+    }
+
+    fn take(&self, want: u64) -> u64 {
         let Some(left) = &self.left else {
             return want;
         };
@@ -331,6 +358,7 @@ pub async fn run(
     };
     let budget = Budget {
         left: options.limit.map(AtomicU64::new),
+        outstanding: AtomicU64::new(0),
     };
     let rate = RateLimiter::new(options.rate);
     let empty = AtomicU64::new(0);
@@ -390,9 +418,15 @@ async fn worker(
         shared.keep_left_hidden().await;
         let want = budget.reserve(10);
         if want == 0 {
-            stop.cancel();
-            return MoveEnd::LimitReached;
+            // Others may still give back what they reserved and did not get.
+            if budget.settled() {
+                stop.cancel();
+                return MoveEnd::LimitReached;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
         }
+        let _reservation = Reservation { budget, n: want };
         let request = ReceiveRequest {
             max_messages: u8::try_from(want).unwrap_or(10),
             wait_seconds: options.wait_s,
@@ -584,5 +618,30 @@ async fn release_now(shared: &Shared<'_>, messages: &[ReceivedMessage]) {
         {
             tracing::warn!(%error, "could not release non-matching messages; they come back by themselves");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_is_reached_only_when_no_reservation_is_outstanding() {
+        let budget = Budget {
+            left: Some(AtomicU64::new(6)),
+            outstanding: AtomicU64::new(0),
+        };
+        let first = budget.reserve(10);
+        assert_eq!(first, 6);
+        let held = Reservation {
+            budget: &budget,
+            n: first,
+        };
+        assert_eq!(budget.reserve(10), 0, "nothing left for a second worker");
+        assert!(!budget.settled(), "but the first may give some back");
+        budget.give_back(4);
+        drop(held);
+        assert!(budget.settled());
+        assert_eq!(budget.reserve(10), 4, "what was given back is there again");
     }
 }

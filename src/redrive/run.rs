@@ -147,6 +147,13 @@ pub async fn execute(
     let (mut journal, mut known, earlier_hold_s) = open_journal(plan, options)?;
     let moves = MoveOptions {
         earlier_hold_s,
+        // One worker for a FIFO DLQ: a group's messages then go out strictly in the order
+        // received, whether or not the endpoint locks a group while it is in flight.
+        concurrency: if plan.dlq_fifo {
+            1
+        } else {
+            options.moves.concurrency
+        },
         ..options.moves.clone()
     };
     progress.set_journal(journal.path());
