@@ -216,6 +216,18 @@ fn the_health_section_of_the_config_files_sets_the_thresholds() {
     let error = crate::config::Config::from_user_text(path, "[health]\nsns_failures = -2\n")
         .expect_err("negative");
     assert!(error.to_string().contains("health.sns_failures"), "{error}");
+    assert_eq!(defaults.health.alarm_severity, Severity::Critical);
+    let user =
+        crate::config::Config::from_user_text(path, "[health]\nalarm_severity = \"warning\"\n")
+            .expect("user file");
+    assert_eq!(user.health.alarm_severity, Severity::Warning);
+    let error =
+        crate::config::Config::from_user_text(path, "[health]\nalarm_severity = \"page\"\n")
+            .expect_err("not a severity");
+    assert!(
+        error.to_string().contains("health.alarm_severity"),
+        "{error}"
+    );
 }
 
 #[test]
