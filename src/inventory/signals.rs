@@ -46,15 +46,6 @@ impl Signals {
         matches!(self.move_tasks.get(dlq_arn), Some(Ok(_)))
     }
 
-    /// The DLQs whose last read showed a running task: they are asked again even once
-    /// they are empty, or the board would keep a finished redrive "running".
-    pub fn dlqs_with_running_tasks(&self) -> impl Iterator<Item = &str> + '_ {
-        self.move_tasks
-            .iter()
-            .filter(|(_, t)| matches!(t, Ok(Some(task)) if task.status == "RUNNING"))
-            .map(|(arn, _)| arn.as_str())
-    }
-
     /// Failed move-task reads, one per distinct error (an endpoint without the call fails
     /// the same way for every DLQ).
     pub fn move_task_errors(&self) -> Vec<&ApiError> {
@@ -131,13 +122,6 @@ mod tests {
         assert_eq!(
             inventory.signals().running_move_task(&dlq).map(|t| t.moved),
             Some(3)
-        );
-        assert_eq!(
-            inventory
-                .signals()
-                .dlqs_with_running_tasks()
-                .collect::<Vec<_>>(),
-            [dlq.as_str()]
         );
         inventory.set_move_tasks(vec![(dlq.clone(), Ok(vec![task("RUNNING", 3)]))]);
         assert_eq!(inventory.revision, revision, "nothing changed");
