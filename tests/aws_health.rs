@@ -1,7 +1,8 @@
 //! `squall health --json` against LocalStack: a DLQ holding messages (with arrivals put as
 //! CloudWatch points in the past, as tests/aws_metrics.rs does) is the first problem, a
 //! queue whose oldest message is too old follows it, the exit code is 1, and a healthy
-//! queue says nothing.
+//! queue says nothing. (Alarms and move tasks: tests/aws_health_signals.rs, on a LocalStack
+//! of their own, since their DLQs would outrank this test's.)
 
 mod support;
 

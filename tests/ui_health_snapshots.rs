@@ -106,3 +106,27 @@ fn the_board_judges_with_the_configured_thresholds() {
     assert!(!screen.contains("oldest message"), "{screen}");
     assert!(!screen.contains("depth growing"), "{screen}");
 }
+
+#[test]
+fn a_running_redrive_is_an_info_row_and_the_dlq_table_shows_its_progress() {
+    let backend = backend();
+    let dlq = "arn:aws:sqs:us-east-1:123456789012:search-indexer-dlq";
+    let moves = backend.writers("redrive").expect("writable").moves.clone();
+    runtime()
+        .block_on(moves.start_move_task(dlq, None, Some(1)))
+        .expect("a move task starts on a DLQ of an SQS queue");
+    let mut app = board(&backend);
+    let screen = render(&mut app, 160, 40, false);
+    assert!(
+        screen.contains(
+            "info      dlq search-indexer-dlq             \
+             redrive running: moved 0 of 431 back to their sources at 1/s"
+        ),
+        "{screen}"
+    );
+    type_keys(&mut app, ":dlq");
+    press(&mut app, KeyCode::Enter);
+    tick(&mut app, &backend, t(13));
+    let table = render(&mut app, 100, 18, false);
+    insta::assert_snapshot!(table);
+}

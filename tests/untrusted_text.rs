@@ -1,7 +1,8 @@
 //! AWS-provided text never reaches the terminal raw: for arbitrary strings (biased toward
 //! ESC sequences, C1 codes, bidi controls and line breaks) carried in queue, topic,
 //! subscription and function names, filter policies, attributes and error messages, neither
-//! the `ls` output nor any cell the TUI draws holds a control or bidi character.
+//! the `ls` output nor any cell the TUI draws holds a control or bidi character; nor do the
+//! health board's alarm and redrive rows.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -14,8 +15,11 @@ use squall::app::tables::TableKind;
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
+use squall::domain::message::MoveTask;
 use squall::domain::untrusted::is_unsafe;
-use squall::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+use squall::domain::{
+    Alarm, AlarmMetric, EventSourceMapping, LambdaFunction, Queue, Subscription, Topic,
+};
 use squall::inventory::{Inventory, Source};
 use squall::output;
 use squall::ui::{self, Theme};
@@ -135,6 +139,36 @@ fn inventory_carrying(text: &str) -> Inventory {
         batch_size: Some(10),
         function_response_types: Vec::new(),
     }]);
+    // The board's signals: an alarm on the queue and a redrive running on the DLQ. The
+    // queue's name as SQS gives it (its URL's last part: a `/` in the text shortens it).
+    let queue_name = inventory.queues()[0].name.clone();
+    inventory.set_alarms(Ok(vec![Alarm {
+        name: format!("backlog{text}"),
+        arn: format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:backlog{text}"),
+        metrics: vec![AlarmMetric {
+            namespace: "AWS/SQS".into(),
+            name: format!("ApproximateNumberOfMessagesVisible{text}"),
+            dimensions: [("QueueName".to_string(), queue_name)].into(),
+        }],
+        reason: format!("Threshold Crossed{text}"),
+        state_updated_ms: Some(1_799_999_000_000),
+        threshold: Some(1.0),
+    }]));
+    let dlq_arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:dlq{text}");
+    inventory.set_move_tasks(vec![(
+        dlq_arn.clone(),
+        Ok(vec![MoveTask {
+            task_handle: Some(text.to_string()),
+            source_arn: dlq_arn,
+            destination_arn: Some(format!("arn:aws:sqs:{REGION}:{ACCOUNT}:replay{text}")),
+            status: "RUNNING".into(),
+            max_messages_per_second: Some(1),
+            moved: 1,
+            to_move: Some(2),
+            failure_reason: Some(text.to_string()),
+            started_ms: Some(1_799_999_000_000),
+        }]),
+    )]);
     inventory
 }
 
@@ -282,6 +316,12 @@ proptest! {
         assert_screen_safe(&mut app, "subscription describe")?;
         command(&mut app, "topology");
         assert_screen_safe(&mut app, "topology")?;
+        // The board: the alarm's name, metric and reason, and the redrive's destination.
+        command(&mut app, "health");
+        let board = app.view_as::<squall::app::views::health::HealthView>().expect("board");
+        prop_assert!(board.problems.iter().any(|p| p.what.starts_with("alarm backlog")));
+        prop_assert!(board.problems.iter().any(|p| p.what.starts_with("redrive running")));
+        assert_screen_safe(&mut app, "health")?;
     }
 }
 

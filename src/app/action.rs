@@ -96,4 +96,17 @@ pub enum Action {
     },
     /// A metrics call answered (or failed).
     MetricsFetched(Box<crate::metrics::FetchOutcome>),
+    /// The alarms in ALARM, read by job `job`.
+    AlarmsRead {
+        job: JobId,
+        alarms: Result<Vec<crate::domain::Alarm>, ApiError>,
+    },
+    /// The move tasks of some DLQs, read by job `job`.
+    MoveTasksRead {
+        job: JobId,
+        answers: Vec<(
+            String,
+            Result<Vec<crate::domain::message::MoveTask>, ApiError>,
+        )>,
+    },
 }

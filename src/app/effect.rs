@@ -24,6 +24,10 @@ pub enum Work {
     Dangerous(ConfirmedOp),
     /// One GetMetricData call planned by the metrics engine.
     Metrics(crate::metrics::batch::FetchBatch),
+    /// `DescribeAlarms` (state ALARM), every page.
+    Alarms,
+    /// `ListMessageMoveTasks` for these DLQ ARNs (bounded concurrency).
+    MoveTasks(Vec<String>),
 }
 
 /// A peek at one queue: a sample of `count` (at most 10) messages, read and made visible

@@ -77,6 +77,8 @@ pub struct App {
     pub quitting: bool,
     /// The metrics engine and its refresh jobs.
     pub metrics: super::metrics::MetricsState,
+    /// When the board's alarms and move tasks were last asked, and their jobs.
+    pub signals: super::signals::SignalsState,
     /// The health board's thresholds (`[health]`), for `:health`.
     pub health_thresholds: crate::health::Thresholds,
 }
@@ -114,6 +116,7 @@ impl App {
             help_rows: 20,
             quitting: false,
             metrics: super::metrics::MetricsState::default(),
+            signals: super::signals::SignalsState::default(),
             health_thresholds: crate::health::Thresholds::default(),
         };
         app.reset_stack(Box::new(TableView::new(

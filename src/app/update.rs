@@ -41,6 +41,7 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             let on_screen = app.view().on_screen_queues(app.table_rows);
             let mut effects = loads::due_refreshes(app, on_screen);
             effects.extend(super::metrics::due(app));
+            effects.extend(super::signals::due(app));
             effects
         }
         Action::Resize {
@@ -135,6 +136,14 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::metrics::fetched(app, *outcome);
             Vec::new()
         }
+        Action::AlarmsRead { job, alarms } => {
+            super::signals::alarms_read(app, job, alarms);
+            Vec::new()
+        }
+        Action::MoveTasksRead { job, answers } => {
+            super::signals::move_tasks_read(app, job, answers);
+            Vec::new()
+        }
         Action::ContextFailed { error } => {
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
@@ -163,6 +172,12 @@ fn peeked(app: &mut App, result: super::action::PeekResult) {
 fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> {
     if app.metrics.owns_job(id) {
         app.metrics.job_ended(id);
+        app.jobs.end(id, end, app.now);
+        return Vec::new();
+    }
+    // Like metric refreshes, signal reads end quietly: the board shows what they read.
+    if app.signals.owns_job(id) {
+        app.signals.job_ended(id);
         app.jobs.end(id, end, app.now);
         return Vec::new();
     }

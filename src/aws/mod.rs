@@ -1,6 +1,7 @@
 //! The AWS side of squall: narrow traits the engines and the UI depend on, and their
 //! implementations over the AWS SDK. Nothing here knows about the UI.
 
+pub mod alarms;
 pub mod capabilities;
 pub mod cloudwatch;
 pub mod connect;
@@ -136,6 +137,8 @@ pub struct Backend {
     writers: Option<Writers>,
     /// CloudWatch metrics (`with_metrics`); by default every call answers "unavailable".
     pub metrics: Arc<dyn cloudwatch::MetricSource>,
+    /// CloudWatch alarms in ALARM (`with_alarms`); by default "unavailable".
+    pub alarms: Arc<dyn alarms::AlarmSource>,
 }
 
 impl Backend {
@@ -155,12 +158,19 @@ impl Backend {
             messages,
             writers: Some(writers),
             metrics: Arc::new(cloudwatch::NoMetrics),
+            alarms: Arc::new(alarms::NoAlarms),
         }
     }
 
     /// The same backend reading metrics from `metrics`.
     pub fn with_metrics(mut self, metrics: Arc<dyn cloudwatch::MetricSource>) -> Backend {
         self.metrics = metrics;
+        self
+    }
+
+    /// The same backend reading alarms from `alarms`.
+    pub fn with_alarms(mut self, alarms: Arc<dyn alarms::AlarmSource>) -> Backend {
+        self.alarms = alarms;
         self
     }
 
@@ -186,6 +196,7 @@ impl Backend {
 /// capability; `read_only()` takes the writing ones away.
 pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Backend {
     let sqs = aws_sdk_sqs::Client::new(config);
+    let cloudwatch_client = aws_sdk_cloudwatch::Client::new(config);
     let messages = Arc::new(sqs_messages::SdkMessages::new(sqs.clone()));
     let topics = Arc::new(sns::SdkTopics::new(aws_sdk_sns::Client::new(config)));
     let writers = Writers {
@@ -202,6 +213,7 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
         writers,
     )
     .with_metrics(Arc::new(cloudwatch::SdkMetrics::new(
-        aws_sdk_cloudwatch::Client::new(config),
+        cloudwatch_client.clone(),
     )))
+    .with_alarms(Arc::new(alarms::SdkAlarms::new(cloudwatch_client)))
 }

@@ -13,6 +13,7 @@ use super::human::{self, one_line};
 use crate::aws::Backend;
 use crate::cli::HealthArgs;
 use crate::config::Config;
+use crate::health::observe::{read_move_tasks, unavailable};
 use crate::health::{Problem, assess, facts, wanted};
 use crate::inventory::{Source, collect_inventory};
 use crate::messages::record::rfc3339_ms;
@@ -102,14 +103,19 @@ pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>,
             .iter()
             .map(|(url, error)| format!("{url}: {error}")),
     );
-    let (queues, topics) = facts(&collected.inventory);
-    let resources = wanted(&queues, &topics);
+    let mut inventory = collected.inventory;
+    let resources = wanted(&facts(&inventory));
     let mut engine = MetricsEngine::new(Window::H1);
     let now = now_ms();
-    let report = engine
-        .refresh(backend.metrics.as_ref(), &resources, now)
-        .await;
-    for queue in collected.inventory.queues() {
+    let dlqs = facts(&inventory).move_task_sources();
+    let (report, alarms, move_tasks) = tokio::join!(
+        engine.refresh(backend.metrics.as_ref(), &resources, now),
+        backend.alarms.alarms_in_alarm(),
+        read_move_tasks(backend, dlqs, config.concurrency),
+    );
+    inventory.set_alarms(alarms);
+    inventory.set_move_tasks(move_tasks);
+    for queue in inventory.queues() {
         engine.record_counts(
             &queue.name,
             queue.counts.visible,
@@ -118,7 +124,8 @@ pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>,
         );
     }
     missing.extend(report.errors.iter().map(|e| format!("CloudWatch: {e}")));
-    let problems = assess(&queues, &topics, &engine, &config.health, now);
+    missing.extend(unavailable(inventory.signals()));
+    let problems = assess(&facts(&inventory), &engine, &config.health, now);
     (problems, missing)
 }
 
@@ -156,6 +163,18 @@ mod tests {
         assert_eq!(json[0].severity, "critical");
         assert!(json[0].arn.starts_with("arn:aws:sqs:"), "{}", json[0].arn);
         assert!(json[0].problem.contains("DLQ holds"), "{}", json[0].problem);
+        let alarm = json
+            .iter()
+            .find(|p| {
+                p.problem
+                    .starts_with("alarm webhooks-outbound-dlq-not-empty in ALARM")
+            })
+            .expect("the demo's DLQ alarm");
+        assert_eq!(
+            (alarm.kind, alarm.resource.as_str()),
+            ("dlq", "webhooks-outbound-dlq")
+        );
+        assert!(alarm.since.is_some());
         let text = to_text(&problems);
         assert_eq!(text.lines().count(), problems.len());
         assert_eq!(to_text(&[]), "All is well: no live problems.\n");

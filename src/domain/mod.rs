@@ -1,6 +1,7 @@
 //! Plain data types shared by the AWS layer, the simulated fleet, the engines and the UI.
 //! Nothing here does I/O.
 
+pub mod alarm;
 pub mod arn;
 pub mod lambda;
 pub mod message;
@@ -8,6 +9,7 @@ pub mod queue;
 pub mod topic;
 pub mod untrusted;
 
+pub use alarm::{Alarm, AlarmMetric};
 pub use lambda::{EventSourceMapping, LambdaFunction};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};
 pub use topic::{Subscription, Topic};

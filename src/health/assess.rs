@@ -3,7 +3,10 @@
 
 use super::problem::{Affected, Kind, Problem, worst_first};
 use super::rules::{self, Clock};
+use super::signals::{self, Alarmable};
 use super::thresholds::Thresholds;
+use crate::domain::Alarm;
+use crate::domain::message::MoveTask;
 use crate::metrics::{MetricsEngine, Resource};
 
 /// What the board knows about a queue from the inventory (no extra calls).
@@ -17,6 +20,10 @@ pub struct QueueFacts {
     pub is_dlq: bool,
     /// `(function name, mapping uuid, mapping state)` of every mapping polling it.
     pub consumers: Vec<(String, String, String)>,
+    /// A DLQ of SQS queues (not only of subscriptions): native move tasks can serve it.
+    pub native_redrive: bool,
+    /// Its move task, when the last `ListMessageMoveTasks` said one is running.
+    pub running_move_task: Option<MoveTask>,
 }
 
 impl QueueFacts {
@@ -35,9 +42,68 @@ pub struct TopicFacts {
     pub arn: String,
 }
 
+/// Everything the rules read from the inventory (no extra calls).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub queues: Vec<QueueFacts>,
+    pub topics: Vec<TopicFacts>,
+    /// Every function squall knows (listed or consuming), for matching alarms.
+    pub functions: Vec<String>,
+    /// The alarms in ALARM as last read.
+    pub alarms: Vec<Alarm>,
+}
+
+impl Facts {
+    /// The resources an alarm can be matched to, as the board names them.
+    fn alarmable(&self) -> Vec<Alarmable> {
+        let queues = self.queues.iter().map(|q| Alarmable {
+            affected: Affected {
+                kind: if q.is_dlq { Kind::Dlq } else { Kind::Queue },
+                name: q.name.clone(),
+                address: q.address.clone(),
+            },
+            resource: if q.is_dlq {
+                Resource::Dlq(q.name.clone())
+            } else {
+                q.resource()
+            },
+        });
+        let topics = self.topics.iter().map(|t| Alarmable {
+            affected: Affected {
+                kind: Kind::Topic,
+                name: t.name.clone(),
+                address: t.arn.clone(),
+            },
+            resource: Resource::Topic(t.name.clone()),
+        });
+        let functions = self.functions.iter().map(|f| Alarmable {
+            affected: Affected {
+                kind: Kind::Function,
+                name: f.clone(),
+                address: f.clone(),
+            },
+            resource: Resource::Function(f.clone()),
+        });
+        queues.chain(topics).chain(functions).collect()
+    }
+
+    /// The DLQs whose move tasks the board wants: native redrive can serve them, and they
+    /// hold messages or had a task running at the last look (so its end is seen).
+    pub fn move_task_sources(&self) -> Vec<String> {
+        self.queues
+            .iter()
+            .filter(|q| q.is_dlq && q.native_redrive)
+            .filter(|q| q.visible > 0 || q.running_move_task.is_some())
+            .filter(|q| q.address.starts_with("arn:"))
+            .map(|q| q.address.clone())
+            .collect()
+    }
+}
+
 /// The resources the rules read: DLQs holding messages, queues holding messages or
-/// consumed, their consumer functions, and the topics.
-pub fn wanted(queues: &[QueueFacts], topics: &[TopicFacts]) -> Vec<Resource> {
+/// consumed, their consumer functions, the topics, and what an alarm in ALARM is on.
+pub fn wanted(facts: &Facts) -> Vec<Resource> {
+    let (queues, topics) = (&facts.queues, &facts.topics);
     let mut out = Vec::new();
     for queue in queues {
         if queue.is_dlq {
@@ -57,17 +123,24 @@ pub fn wanted(queues: &[QueueFacts], topics: &[TopicFacts]) -> Vec<Resource> {
         }
     }
     out.extend(topics.iter().map(|t| Resource::Topic(t.name.clone())));
+    for target in facts.alarmable() {
+        if facts.alarms.iter().any(|a| signals::watches(a, &target))
+            && !out.contains(&target.resource)
+        {
+            out.push(target.resource);
+        }
+    }
     out
 }
 
 /// Every live problem, worst first.
 pub fn assess(
-    queues: &[QueueFacts],
-    topics: &[TopicFacts],
+    facts: &Facts,
     engine: &MetricsEngine,
     thresholds: &Thresholds,
     now_ms: i64,
 ) -> Vec<Problem> {
+    let (queues, topics) = (&facts.queues, &facts.topics);
     let clock = Clock {
         period_ms: engine.period_ms(),
         now_ms,
@@ -89,6 +162,9 @@ pub fn assess(
                 engine.series(&resource, "sent"),
                 clock,
             ));
+            if let Some(task) = &queue.running_move_task {
+                problems.extend(signals::move_task_running(&dlq, task));
+            }
             continue;
         }
         let affected = Affected {
@@ -160,13 +236,18 @@ pub fn assess(
             clock,
         ));
     }
+    problems.extend(signals::alarm_problems(
+        &facts.alarms,
+        &facts.alarmable(),
+        thresholds.alarm_severity,
+    ));
     worst_first(&mut problems);
     problems
 }
 
 /// The facts the rules read, from an inventory already loaded (no extra calls).
-pub fn facts(inventory: &crate::inventory::Inventory) -> (Vec<QueueFacts>, Vec<TopicFacts>) {
-    let queues = inventory
+pub fn facts(inventory: &crate::inventory::Inventory) -> Facts {
+    let queues: Vec<QueueFacts> = inventory
         .queues()
         .iter()
         .map(|q| QueueFacts {
@@ -189,8 +270,22 @@ pub fn facts(inventory: &crate::inventory::Inventory) -> (Vec<QueueFacts>, Vec<T
                     )
                 })
                 .collect(),
+            native_redrive: !inventory.dlq_sources(&q.arn).is_empty(),
+            running_move_task: inventory.signals().running_move_task(&q.arn).cloned(),
         })
         .collect();
+    let mut functions: Vec<String> = inventory
+        .functions()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    for queue in &queues {
+        for (function, _, _) in &queue.consumers {
+            if !functions.contains(function) {
+                functions.push(function.clone());
+            }
+        }
+    }
     let topics = inventory
         .topics()
         .iter()
@@ -199,5 +294,10 @@ pub fn facts(inventory: &crate::inventory::Inventory) -> (Vec<QueueFacts>, Vec<T
             arn: t.arn.clone(),
         })
         .collect();
-    (queues, topics)
+    Facts {
+        queues,
+        topics,
+        functions,
+        alarms: inventory.signals().alarms().to_vec(),
+    }
 }

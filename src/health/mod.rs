@@ -3,12 +3,14 @@
 //! Plain Rust, no UI: the `:health` board and `squall health` use it.
 
 pub mod assess;
+pub mod observe;
 pub mod problem;
 pub mod rules;
+pub mod signals;
 pub mod thresholds;
 pub mod trend;
 
-pub use assess::{QueueFacts, TopicFacts, assess, facts, wanted};
+pub use assess::{Facts, QueueFacts, TopicFacts, assess, facts, wanted};
 pub use problem::{Affected, Kind, Problem, Severity, worst_first};
 pub use thresholds::Thresholds;
 

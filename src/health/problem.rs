@@ -9,6 +9,8 @@ use crate::metrics::Resource;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Not wrong, worth knowing while it lasts (a redrive running).
+    Info,
     Warning,
     Critical,
 }
@@ -16,9 +18,16 @@ pub enum Severity {
 impl Severity {
     pub fn label(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Critical => "critical",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Critical]
+            .into_iter()
+            .find(|s| s.label() == text)
     }
 }
 

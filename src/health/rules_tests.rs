@@ -216,6 +216,18 @@ fn the_health_section_of_the_config_files_sets_the_thresholds() {
     let error = crate::config::Config::from_user_text(path, "[health]\nsns_failures = -2\n")
         .expect_err("negative");
     assert!(error.to_string().contains("health.sns_failures"), "{error}");
+    assert_eq!(defaults.health.alarm_severity, Severity::Critical);
+    let user =
+        crate::config::Config::from_user_text(path, "[health]\nalarm_severity = \"warning\"\n")
+            .expect("user file");
+    assert_eq!(user.health.alarm_severity, Severity::Warning);
+    let error =
+        crate::config::Config::from_user_text(path, "[health]\nalarm_severity = \"page\"\n")
+            .expect_err("not a severity");
+    assert!(
+        error.to_string().contains("health.alarm_severity"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -233,4 +245,76 @@ fn the_start_view_is_the_board_unless_the_config_says_queues() {
     let error = crate::config::Config::from_user_text(path, "[general]\nstart_view = \"x\"\n")
         .expect_err("unknown view");
     assert!(error.to_string().contains("general.start_view"), "{error}");
+}
+
+#[test]
+fn alarms_and_running_redrives_join_the_board_and_alarmed_resources_are_fetched() {
+    use super::assess::{Facts, QueueFacts, assess, wanted};
+    use crate::domain::message::MoveTask;
+    use crate::domain::{Alarm, AlarmMetric};
+    let queue = |name: &str, visible: u64, is_dlq: bool| QueueFacts {
+        name: name.into(),
+        address: format!("arn:aws:sqs:us-east-1:1:{name}"),
+        fifo: false,
+        visible,
+        is_dlq,
+        consumers: Vec::new(),
+        native_redrive: is_dlq,
+        running_move_task: None,
+    };
+    let mut dlq = queue("orders-dlq", 5, true);
+    dlq.running_move_task = Some(MoveTask {
+        task_handle: Some("h".into()),
+        source_arn: dlq.address.clone(),
+        destination_arn: None,
+        status: "RUNNING".into(),
+        max_messages_per_second: Some(1),
+        moved: 2,
+        to_move: Some(7),
+        failure_reason: None,
+        started_ms: Some(NOW - MINUTE),
+    });
+    let facts = Facts {
+        // An idle queue: no rule reads its series, unless an alarm is on it.
+        queues: vec![queue("idle", 0, false), dlq],
+        topics: Vec::new(),
+        functions: Vec::new(),
+        alarms: vec![Alarm {
+            name: "idle-sent".into(),
+            arn: String::new(),
+            metrics: vec![AlarmMetric {
+                namespace: "AWS/SQS".into(),
+                name: "NumberOfMessagesSent".into(),
+                dimensions: [("QueueName".to_string(), "idle".to_string())].into(),
+            }],
+            reason: "Threshold Crossed".into(),
+            state_updated_ms: Some(NOW - 3 * MINUTE),
+            threshold: Some(1.0),
+        }],
+    };
+    assert!(wanted(&facts).contains(&Resource::Queue("idle".into())));
+    assert_eq!(
+        facts.move_task_sources(),
+        ["arn:aws:sqs:us-east-1:1:orders-dlq"]
+    );
+    let engine = crate::metrics::MetricsEngine::default();
+    let problems = assess(&facts, &engine, &Thresholds::default(), NOW);
+    let rows: Vec<(Severity, &str)> = problems
+        .iter()
+        .map(|p| (p.severity, p.what.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Severity::Critical, "DLQ holds 5 messages, not filling"),
+            (
+                Severity::Critical,
+                "alarm idle-sent in ALARM on NumberOfMessagesSent: Threshold Crossed"
+            ),
+            (
+                Severity::Info,
+                "redrive running: moved 2 of 7 back to their sources at 1/s"
+            ),
+        ]
+    );
 }

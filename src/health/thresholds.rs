@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use super::problem::Severity;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
     /// Age of the oldest message (seconds) that is a warning, and that is critical.
@@ -15,6 +17,8 @@ pub struct Thresholds {
     pub throttles: f64,
     /// SNS notifications failed (or failed to redrive) in one period that are a problem.
     pub sns_failures: f64,
+    /// How bad a CloudWatch alarm in ALARM on a known resource is.
+    pub alarm_severity: Severity,
 }
 
 impl Default for Thresholds {
@@ -26,6 +30,8 @@ impl Default for Thresholds {
             error_rate_percent: 5.0,
             throttles: 1.0,
             sns_failures: 1.0,
+            // Someone decided this alarm should fire: by default it pages like the rest.
+            alarm_severity: Severity::Critical,
         }
     }
 }
@@ -40,11 +46,17 @@ pub struct HealthSection {
     error_rate_percent: Option<f64>,
     throttles: Option<f64>,
     sns_failures: Option<f64>,
+    alarm_severity: Option<String>,
 }
 
 impl Thresholds {
     /// Lays a file's `[health]` over these; a negative threshold is refused.
     pub fn apply(&mut self, section: HealthSection) -> Result<(), String> {
+        if let Some(text) = &section.alarm_severity {
+            self.alarm_severity = Severity::parse(text).ok_or_else(|| {
+                format!("health.alarm_severity must be info, warning or critical, not {text:?}")
+            })?;
+        }
         let fields = [
             (
                 section.oldest_age_warning_seconds,

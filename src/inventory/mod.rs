@@ -5,11 +5,13 @@
 pub mod lambdas;
 pub mod model;
 pub mod queues;
+pub mod signals;
 pub mod topics;
 pub mod topology;
 
 pub use model::{Inventory, Source};
 pub use queues::{QueueLoadEvent, collect_queues, load_queues};
+pub use signals::Signals;
 
 use crate::aws::{ApiError, Backend};
 

@@ -63,6 +63,8 @@ pub struct Inventory {
     /// Queue ARN → subscriptions whose own redrive policy targets it.
     subscriptions_by_dlq: HashMap<String, Vec<usize>>,
     status: HashMap<Source, SourceStatus>,
+    /// Alarms and move tasks, read beside the listings (`signals.rs`).
+    pub(super) signals: super::signals::Signals,
     /// Bumped on every change, so views can tell their rows are stale.
     pub revision: u64,
 }

@@ -37,6 +37,39 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
             _ => Box::pin(dangerous(op, job.backend)),
         },
         Work::Metrics(batch) => Box::pin(metrics(batch, job)),
+        Work::Alarms => Box::pin(alarms(job)),
+        Work::MoveTasks(dlqs) => Box::pin(move_tasks(dlqs, job)),
+    }
+}
+
+/// `DescribeAlarms`; the answer, good or bad, goes to the inventory (the board says
+/// "alarms unavailable" on an endpoint without the call).
+async fn alarms(job: JobContext) -> JobEnd {
+    let alarms = job.backend.alarms.alarms_in_alarm().await;
+    let end = match &alarms {
+        Ok(_) => JobEnd::Done(None),
+        Err(error) => JobEnd::Failed(error.to_string()),
+    };
+    let _ = job.tx.send(Action::AlarmsRead {
+        job: job.id,
+        alarms,
+    });
+    end
+}
+
+/// `ListMessageMoveTasks` for each DLQ, `concurrency` at a time.
+async fn move_tasks(dlqs: Vec<String>, job: JobContext) -> JobEnd {
+    let answers =
+        crate::health::observe::read_move_tasks(&job.backend, dlqs, job.concurrency).await;
+    let failed = answers.iter().filter(|(_, a)| a.is_err()).count();
+    let _ = job.tx.send(Action::MoveTasksRead {
+        job: job.id,
+        answers,
+    });
+    if failed > 0 {
+        JobEnd::Done(Some(format!("{failed} DLQs' move tasks could not be read")))
+    } else {
+        JobEnd::Done(None)
     }
 }
 

@@ -11,7 +11,7 @@ use super::clock::{Clock, SystemClock};
 use super::demo_seed::{Depths, seed_depths};
 use super::fleet::SimFleet;
 use super::spec::{
-    ConsumerProfile, FleetSpec, FunctionSpec, MessageTemplate, Producer, QueueSpec,
+    AlarmSpec, ConsumerProfile, FleetSpec, FunctionSpec, MessageTemplate, Producer, QueueSpec,
     SubscriptionSpec, Target, Traffic,
 };
 
@@ -267,6 +267,43 @@ pub fn demo_traffic() -> Traffic {
     }
 }
 
+/// Alarms in ALARM on resources that burn: the DLQ alarm most teams set first (any
+/// message in it), and a backlog alarm on the queue whose consumer falls behind.
+fn demo_alarms() -> Vec<AlarmSpec> {
+    let sqs =
+        |name: &str, metric: &str, queue: &str, threshold: f64, since_minutes, reason: &str| {
+            AlarmSpec {
+                name: name.to_string(),
+                namespace: "AWS/SQS".to_string(),
+                metric: metric.to_string(),
+                dimension: ("QueueName".to_string(), queue.to_string()),
+                threshold,
+                reason: reason.to_string(),
+                since_minutes,
+            }
+        };
+    vec![
+        sqs(
+            "webhooks-outbound-dlq-not-empty",
+            "ApproximateNumberOfMessagesVisible",
+            "webhooks-outbound-dlq",
+            0.0,
+            26 * 60,
+            "Threshold Crossed: 1 out of the last 1 datapoints [3.0] was greater than the \
+             threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition).",
+        ),
+        sqs(
+            "search-indexer-backlog-age",
+            "ApproximateAgeOfOldestMessage",
+            "search-indexer",
+            1800.0,
+            28,
+            "Threshold Crossed: 3 out of the last 3 datapoints [1920.0, 1860.0, 1800.0] were \
+             greater than or equal to the threshold (1800.0).",
+        ),
+    ]
+}
+
 pub fn demo_spec() -> FleetSpec {
     FleetSpec {
         queues: demo_queues(),
@@ -281,6 +318,7 @@ pub fn demo_spec() -> FleetSpec {
         subscriptions: demo_subscriptions(),
         functions: demo_functions(),
         traffic: demo_traffic(),
+        alarms: demo_alarms(),
     }
 }
 

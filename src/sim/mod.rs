@@ -4,6 +4,7 @@
 //! and the engines cannot tell it from a real account. Advanced by an injected clock and
 //! a seeded random number generator: the same seed gives the same world.
 
+mod alarms;
 mod backfill;
 mod clock;
 mod cloudwatch;
@@ -39,8 +40,8 @@ pub use fleet::SimFleet;
 pub use md5::md5_hex;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
 pub use spec::{
-    AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec, MessageTemplate,
-    Producer, QueueSpec, SubscriptionSpec, Target, Traffic,
+    AlarmSpec, AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec,
+    MessageTemplate, Producer, QueueSpec, SubscriptionSpec, Target, Traffic,
 };
 pub use world::WorldSettings;
 
@@ -69,7 +70,8 @@ pub fn backend(fleet: SimFleet) -> Backend {
         fleet.clone(),
         writers,
     )
-    .with_metrics(Arc::new(SimMetrics::new(fleet)))
+    .with_metrics(Arc::new(SimMetrics::new(fleet.clone())))
+    .with_alarms(fleet)
 }
 
 /// A backend over the demo world on wall time, seeded with `seed`.

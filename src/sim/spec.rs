@@ -258,6 +258,22 @@ pub struct Traffic {
     pub consumers: Vec<ConsumerProfile>,
 }
 
+/// A CloudWatch metric alarm that is in state ALARM, as data: the world does not evaluate
+/// it, it states it (what `DescribeAlarms` with `StateValue=ALARM` returns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmSpec {
+    pub name: String,
+    /// `AWS/SQS`, `AWS/SNS`, `AWS/Lambda`.
+    pub namespace: String,
+    pub metric: String,
+    /// `(QueueName | TopicName | FunctionName, value)`.
+    pub dimension: (String, String),
+    pub threshold: f64,
+    pub reason: String,
+    /// In ALARM since this many minutes before the world starts.
+    pub since_minutes: i64,
+}
+
 /// A whole world's description.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FleetSpec {
@@ -266,4 +282,5 @@ pub struct FleetSpec {
     pub subscriptions: Vec<SubscriptionSpec>,
     pub functions: Vec<FunctionSpec>,
     pub traffic: Traffic,
+    pub alarms: Vec<AlarmSpec>,
 }

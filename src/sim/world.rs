@@ -109,6 +109,8 @@ pub(super) struct World {
     pub invocations: Vec<Invocation>,
     pub move_tasks: Vec<MoveTaskState>,
     pub next_move_task: u64,
+    /// The alarms in state ALARM (`DescribeAlarms`).
+    pub alarms: Vec<crate::domain::Alarm>,
 }
 
 impl World {
@@ -148,6 +150,11 @@ impl World {
                 metrics: FunctionMetrics::new(capacity),
             })
             .collect();
+        let alarms = spec
+            .alarms
+            .iter()
+            .map(|a| super::alarms::alarm(a, start_ms))
+            .collect();
         let step = settings.step_ms.max(1);
         World {
             now_ms: start_ms,
@@ -168,6 +175,7 @@ impl World {
             invocations: Vec::new(),
             move_tasks: Vec::new(),
             next_move_task: 0,
+            alarms,
         }
     }
 

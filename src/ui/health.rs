@@ -133,6 +133,19 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
     );
 }
 
+/// The signals the last read could not get, as the title names them.
+fn unread_signals(ctx: &Ctx) -> Vec<&'static str> {
+    let signals = ctx.inventory.signals();
+    let mut unread = Vec::new();
+    if signals.alarms_error().is_some() {
+        unread.push("alarms");
+    }
+    if !signals.move_task_errors().is_empty() {
+        unread.push("move tasks");
+    }
+    unread
+}
+
 /// "Burning now": one row per live problem, worst first.
 fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     let critical = view
@@ -140,13 +153,23 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         .iter()
         .filter(|p| p.severity == Severity::Critical)
         .count();
-    let title = Line::from(vec![
+    let mut title = vec![
         Span::styled(" Health ", theme.title()),
         Span::styled(
             format!("[{critical} critical, {} in all] ", view.problems.len()),
             theme.header(),
         ),
-    ]);
+    ];
+    // An endpoint without DescribeAlarms or ListMessageMoveTasks (moto) still gets a
+    // board; the title says what it could not read, so no row is missing silently.
+    let unread = unread_signals(ctx);
+    if !unread.is_empty() {
+        title.push(Span::styled(
+            format!("{} unavailable ", unread.join(", ")),
+            theme.warning(),
+        ));
+    }
+    let title = Line::from(title);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
@@ -181,10 +204,12 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         .map(|(index, p)| {
             let style = if index == view.selected {
                 theme.selected()
-            } else if p.severity == Severity::Critical {
-                theme.error()
             } else {
-                theme.warning()
+                match p.severity {
+                    Severity::Critical => theme.error(),
+                    Severity::Warning => theme.warning(),
+                    Severity::Info => theme.header(),
+                }
             };
             let since = p
                 .since_ms

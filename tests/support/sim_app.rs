@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use squall::app::effect::Work;
+use squall::app::jobs::{JobEnd, JobId};
 use squall::app::{Action, App, Effect, update};
 use squall::aws::{Backend, ConnectionInfo};
 use squall::config::Config;
@@ -106,7 +107,7 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
     let runtime = runtime();
     let mut metric_jobs = 0;
     for effect in effects {
-        let Effect::Start { work, .. } = effect else {
+        let Effect::Start { id, work } = effect else {
             continue;
         };
         match work {
@@ -123,10 +124,32 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
                     .collect();
                 let _ = update(app, Action::CountsRefreshed { generation, queues });
             }
+            Work::Alarms => {
+                let alarms = runtime.block_on(backend.alarms.alarms_in_alarm());
+                let _ = update(app, Action::AlarmsRead { job: id, alarms });
+                job_done(app, id);
+            }
+            Work::MoveTasks(dlqs) => {
+                let answers =
+                    runtime.block_on(squall::health::observe::read_move_tasks(backend, dlqs, 4));
+                let _ = update(app, Action::MoveTasksRead { job: id, answers });
+                job_done(app, id);
+            }
             _ => {}
         }
     }
     metric_jobs
+}
+
+/// The job's end, as the runtime reports it after the job's answer.
+fn job_done(app: &mut App, id: JobId) {
+    let _ = update(
+        app,
+        Action::JobEnded {
+            id,
+            end: JobEnd::Done(None),
+        },
+    );
 }
 
 pub fn render(app: &mut App, width: u16, height: u16, ascii: bool) -> String {

@@ -1,4 +1,5 @@
-//! `:dlq`: only dead-letter queues, deepest first, with the queues that feed them.
+//! `:dlq`: only dead-letter queues, deepest first, with the queues that feed them and the
+//! progress of a native redrive (move task) running on them.
 
 use super::{Column, ColumnWidth, group_thousands, number, text};
 use crate::app::table::{SortValue, TableRow};
@@ -13,8 +14,27 @@ pub const COLUMNS: &[Column] = &[
     text("TYPE", ColumnWidth::Fixed(8)),
     number("VISIBLE", 9),
     number("IN FLIGHT", 9),
+    text("REDRIVE", ColumnWidth::Fixed(9)),
     text("SOURCES", ColumnWidth::Fill(3)),
 ];
+
+/// A running move task as `moved/to move`; a dash when its tasks were read and none runs;
+/// blank when they were not read (off screen, a subscription's DLQ, `squall ls`), since a
+/// dash there would claim what squall does not know.
+pub fn redrive_cell(inventory: &Inventory, dlq_arn: &str) -> (String, u64) {
+    let signals = inventory.signals();
+    match signals.running_move_task(dlq_arn) {
+        Some(task) => {
+            let total = task
+                .to_move
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "?".into());
+            (format!("{}/{total}", task.moved), task.moved)
+        }
+        None if signals.move_tasks_known(dlq_arn) => ("-".to_string(), 0),
+        None => (String::new(), 0),
+    }
+}
 
 pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
     inventory
@@ -39,6 +59,7 @@ pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
                     }),
             );
             let sources = sources.join(", ");
+            let (redrive, moved) = redrive_cell(inventory, &queue.arn);
             TableRow {
                 key: queue.url.clone(),
                 cells: vec![
@@ -46,6 +67,7 @@ pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
                     super::queues::type_label(queue.fifo, true).to_string(),
                     group_thousands(queue.counts.visible),
                     group_thousands(queue.counts.in_flight),
+                    redrive,
                     sources.clone(),
                 ],
                 sort: vec![
@@ -53,6 +75,7 @@ pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
                     SortValue::Text(queue.fifo.to_string()),
                     SortValue::Number(queue.counts.visible),
                     SortValue::Number(queue.counts.in_flight),
+                    SortValue::Number(moved),
                     SortValue::Text(sources.clone()),
                 ],
                 filter_text: format!("{} {sources}", queue.name),
@@ -87,7 +110,7 @@ mod tests {
         inventory.set_subscriptions(vec![sub]);
         let rows = rows(&inventory);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].cells[4], "events → orders (subscription)");
+        assert_eq!(rows[0].cells[5], "events → orders (subscription)");
     }
 
     #[test]
@@ -104,7 +127,32 @@ mod tests {
         );
         let rows = rows(&inventory);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].cells, ["dlq", "std DLQ", "7", "0", "a, b"]);
+        assert_eq!(rows[0].cells, ["dlq", "std DLQ", "7", "0", "", "a, b"]);
         assert_eq!(rows[0].filter_text, "dlq a, b");
+    }
+
+    #[test]
+    fn a_running_redrive_shows_its_progress_and_a_read_without_one_a_dash() {
+        use crate::domain::message::MoveTask;
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("a", 0, Some("dlq")), queue("dlq", 7, None)], 1);
+        let dlq_arn = inventory.queues()[1].arn.clone();
+        let task = |status: &str| MoveTask {
+            task_handle: None,
+            source_arn: dlq_arn.clone(),
+            destination_arn: None,
+            status: status.to_string(),
+            max_messages_per_second: Some(1),
+            moved: 3,
+            to_move: Some(10),
+            failure_reason: None,
+            started_ms: Some(0),
+        };
+        inventory.set_move_tasks(vec![(dlq_arn.clone(), Ok(vec![task("RUNNING")]))]);
+        assert_eq!(rows(&inventory)[0].cells[4], "3/10");
+        inventory.set_move_tasks(vec![(dlq_arn.clone(), Ok(vec![task("COMPLETED")]))]);
+        assert_eq!(rows(&inventory)[0].cells[4], "-");
+        inventory.set_move_tasks(vec![(dlq_arn, Ok(Vec::new()))]);
+        assert_eq!(rows(&inventory)[0].cells[4], "-");
     }
 }

@@ -22,6 +22,8 @@ pub struct HealthView {
     /// What the rules read from the metrics engine, worked out in `sync` (when the
     /// inventory or the series change), not on every tick.
     wanted: Vec<Resource>,
+    /// The DLQs whose move tasks the board shows (worked out in `sync`, like `wanted`).
+    move_task_sources: Vec<String>,
     /// The inventory revision the findings were computed for (metric changes do not
     /// change the configuration, so they do not recompute them).
     findings_revision: Option<u64>,
@@ -105,11 +107,12 @@ impl View for HealthView {
     }
 
     fn sync(&mut self, ctx: &Ctx) {
-        let (queues, topics) = facts(ctx.inventory);
+        let facts = facts(ctx.inventory);
         let now = crate::app::metrics::epoch_ms(ctx.now);
         let selected = self.problems.get(self.selected).cloned();
-        self.problems = assess(&queues, &topics, ctx.metrics, &self.thresholds, now);
-        self.wanted = wanted(&queues, &topics);
+        self.problems = assess(&facts, ctx.metrics, &self.thresholds, now);
+        self.wanted = wanted(&facts);
+        self.move_task_sources = facts.move_task_sources();
         if self.findings_revision != Some(ctx.inventory.revision) {
             self.findings = crate::doctor::diagnose(ctx.inventory);
             self.findings_revision = Some(ctx.inventory.revision);
@@ -130,6 +133,13 @@ impl View for HealthView {
 
     fn metric_resources(&self, _ctx: &Ctx) -> Vec<Resource> {
         self.wanted.clone()
+    }
+
+    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signals::SignalsWanted {
+        crate::app::signals::SignalsWanted {
+            alarms: true,
+            move_task_sources: self.move_task_sources.clone(),
+        }
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {

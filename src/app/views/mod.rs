@@ -117,6 +117,12 @@ pub trait View: Draw + std::fmt::Debug + Send {
         Vec::new()
     }
 
+    /// The signals this view shows (alarms, DLQ move tasks): the app asks for them at
+    /// most once a minute, and only while a view shows them.
+    fn signals_shown(&self, _ctx: &Ctx) -> super::signals::SignalsWanted {
+        super::signals::SignalsWanted::default()
+    }
+
     /// Extra key hints for the header: `(action, label)`.
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
         Vec::new()

@@ -192,6 +192,25 @@ impl View for TableView {
             .collect()
     }
 
+    /// `:dlq` marks a redrive running: the move tasks of the DLQs on screen that native
+    /// redrive can serve (DLQs of SQS queues; subscription DLQs have none).
+    fn signals_shown(&self, ctx: &Ctx) -> crate::app::signals::SignalsWanted {
+        if self.kind != TableKind::Dlqs {
+            return crate::app::signals::SignalsWanted::default();
+        }
+        let move_task_sources = self
+            .on_screen_queues(ctx.rows)
+            .iter()
+            .filter_map(|url| ctx.inventory.queue_by_url(url))
+            .filter(|q| !ctx.inventory.dlq_sources(&q.arn).is_empty())
+            .map(|q| q.arn.clone())
+            .collect();
+        crate::app::signals::SignalsWanted {
+            alarms: false,
+            move_task_sources,
+        }
+    }
+
     /// The depth of the queues on screen, for the sparkline column (one metric each).
     fn metric_resources(&self, ctx: &Ctx) -> Vec<crate::metrics::Resource> {
         if !matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
