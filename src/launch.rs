@@ -20,6 +20,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::completions::write(shell, &mut std::io::stdout().lock())?;
         return Ok(ExitCode::from(exit_code::OK));
     }
+    // Reading a redrive journal back needs no AWS either: it is a local file.
+    if let Some(Command::Redrive(args)) = &cli.command
+        && let Some(path) = &args.show_journal
+    {
+        return crate::commands::redrive::show_journal(path, args.json);
+    }
     let config = Config::load(cli.config.as_deref())?;
     let config = Config {
         ascii: config.ascii || cli.ascii,

@@ -23,9 +23,6 @@ use crate::redrive::{
 };
 
 pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
-    if let Some(path) = &args.show_journal {
-        return show_journal(path, args.json);
-    }
     let resumed = match &args.resume {
         Some(path) => Some(JournalState::read(path).map_err(|e| eyre!("squall: {e}"))?),
         None => None,
@@ -221,7 +218,7 @@ fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode
 }
 
 /// `--journal JOURNAL`: what a run did, from its journal alone.
-fn show_journal(path: &std::path::Path, json: bool) -> Result<ExitCode> {
+pub fn show_journal(path: &std::path::Path, json: bool) -> Result<ExitCode> {
     let state = JournalState::read(path).map_err(failed)?;
     print(&output::journal_text(path, &state, json)?)?;
     Ok(ExitCode::SUCCESS)
