@@ -4,6 +4,7 @@
 pub mod alarm;
 pub mod arn;
 pub mod lambda;
+pub mod md5;
 pub mod message;
 pub mod queue;
 pub mod topic;

@@ -19,9 +19,9 @@ use super::journal::{Entry, Journal, MessageState};
 use super::plan::Routes;
 use super::rate::RateLimiter;
 use crate::aws::{MessageReader, QueueDirectory, QueueWriter};
+use crate::domain::md5::md5_hex;
 use crate::domain::message::{HandleEntry, ReceiveRequest, ReceivedMessage};
 use crate::messages::held::Held;
-use crate::sim::md5_hex;
 
 /// The pause before polling again when the DLQ looks empty but is not done yet.
 const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);

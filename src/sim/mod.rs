@@ -14,7 +14,6 @@ mod demo_seed;
 mod filter;
 mod fleet;
 mod json;
-mod md5;
 mod messages;
 mod metric_math;
 mod metrics;
@@ -33,11 +32,11 @@ mod world;
 #[cfg(test)]
 mod tests;
 
+pub use crate::domain::md5::md5_hex;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
 pub use fleet::SimFleet;
-pub use md5::md5_hex;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
 pub use spec::{
     AlarmSpec, AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec,

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::md5::md5_hex;
 use super::metrics::{QueueGauges, QueueMetrics};
 use super::rng::SplitMix64;
 use super::spec::QueueSpec;
 use super::stored::{Incoming, StoredMessage, valid_body_text};
+use crate::domain::md5::md5_hex;
 use crate::domain::message::ReceivedMessage;
 
 /// FIFO queues drop a message whose deduplication id was seen in the last five minutes.

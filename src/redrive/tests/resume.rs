@@ -2,8 +2,8 @@
 //! send, what it may have sent is sent again and counted, nothing is lost.
 
 use super::*;
+use crate::domain::md5::md5_hex;
 use crate::redrive::journal::{Entry, Journal, new_journal_path};
-use crate::sim::md5_hex;
 
 /// What a killed run leaves behind: 10 messages received (held 120 s); 3 sent and their
 /// sends answered; 2 sent without an answer (one of them really arrived); the journal

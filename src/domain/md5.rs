@@ -1,5 +1,6 @@
 //! MD5 of a message body, as SQS returns it in `MD5OfBody` (a checksum for transport, not
-//! for security). Small enough to write out rather than add a dependency for the simulation.
+//! for security). The simulated world answers with it, and the redrive journal records it
+//! to recognise a body. Small enough to write out rather than add a dependency.
 
 const SHIFTS: [u32; 64] = [
     7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9,
