@@ -1,6 +1,7 @@
 //! What the message viewer costs on the largest bodies SQS carries (1 MiB): the time to
 //! open the viewer on one (the detail pane's layout) and the time per frame while scrolling
-//! through it (drawing the visible lines at 120x40 on ratatui's TestBackend).
+//! through it (drawing the visible lines at 120x40 on ratatui's TestBackend), and the
+//! time of a `/` search over it (once per pattern), of n with its frame, and of Z.
 //!
 //! Run: `cargo bench --bench viewer` (prints figures; it asserts nothing). Under
 //! `cargo test --all-targets` it is only compiled and says it skipped.
@@ -13,10 +14,11 @@ use ratatui::backend::TestBackend;
 use squall::app::action::PeekResult;
 use squall::app::effect::PeekRequest;
 use squall::app::jobs::{JobId, Jobs};
+use squall::app::keymap::KeyAction;
 use squall::app::keymap::Keymap;
 use squall::app::loads::Loads;
 use squall::app::views::messages::MessagesView;
-use squall::app::views::{Ctx, Draw};
+use squall::app::views::{Ask, Ctx, Draw, View};
 use squall::config::Config;
 use squall::domain::message::ReceivedMessage;
 use squall::inventory::Inventory;
@@ -130,6 +132,33 @@ fn measure(name: &str, body: String) {
         open.as_secs_f64() * 1e3,
         per_frame.as_secs_f64() * 1e3,
         view.detail.len(),
+    );
+
+    // `/` then Enter: one search over every line of the body, the matches kept.
+    let started = Instant::now();
+    let _ = view.answer(Ask::Search, Some("order 0012"), &ctx);
+    let _ = view.answer(Ask::Search, Some("ord-000012"), &ctx);
+    let search = started.elapsed() / 2;
+    let found = view.search.matches.len();
+    let started = Instant::now();
+    for _ in 0..FRAMES {
+        let _ = view.handle(KeyAction::SearchNext, &ctx);
+        terminal
+            .draw(|f| view.draw(f, f.area(), &ctx, &theme))
+            .expect("draw");
+        black_box(terminal.backend());
+    }
+    let per_jump = started.elapsed() / FRAMES as u32;
+    // Z twice: fold all but the outermost, then unfold all (the line map rebuilt each time).
+    let started = Instant::now();
+    let _ = view.handle(KeyAction::FoldAll, &ctx);
+    let _ = view.handle(KeyAction::FoldAll, &ctx);
+    let fold = started.elapsed() / 2;
+    println!(
+        "viewer {name:<5} search {:>9.3} ms per pattern ({found} matches), n + frame {:>7.3} ms, fold all {:>7.3} ms",
+        search.as_secs_f64() * 1e3,
+        per_jump.as_secs_f64() * 1e3,
+        fold.as_secs_f64() * 1e3,
     );
 }
 

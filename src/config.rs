@@ -28,6 +28,8 @@ pub struct Config {
     pub listing_refresh: Option<Duration>,
     /// The most messages one sweep reads (a peek of more than 10, an export).
     pub sweep_cap: usize,
+    /// In the viewer, JSON spans opening this deep start folded (`messages.fold_depth`).
+    pub fold_depth: usize,
     pub keymap: Keymap,
     pub colors: ThemeColors,
     /// ASCII charts and borders whatever the locale (`general.ascii`, `--ascii`).
@@ -129,6 +131,7 @@ struct RefreshSection {
 #[serde(deny_unknown_fields)]
 struct MessagesSection {
     sweep_cap: Option<Spanned<usize>>,
+    fold_depth: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -234,6 +237,7 @@ struct Builder {
     counts_refresh_seconds: u64,
     listing_refresh_seconds: u64,
     sweep_cap: usize,
+    fold_depth: usize,
     bindings: BTreeMap<&'static str, Binding>,
     colors: BTreeMap<String, Color>,
     ascii: bool,
@@ -253,6 +257,7 @@ impl Builder {
             counts_refresh_seconds: 10,
             listing_refresh_seconds: 300,
             sweep_cap: crate::messages::peek::DEFAULT_SWEEP_CAP,
+            fold_depth: crate::app::views::messages::DEFAULT_FOLD_DEPTH,
             bindings: BTreeMap::new(),
             colors: BTreeMap::new(),
             ascii: false,
@@ -325,6 +330,9 @@ impl Builder {
             if let Some(seconds) = refresh.listing_seconds {
                 self.listing_refresh_seconds = seconds;
             }
+        }
+        if let Some(depth) = file.messages.as_ref().and_then(|m| m.fold_depth) {
+            self.fold_depth = depth;
         }
         if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
             if !(10..=100_000).contains(cap.get_ref()) {
@@ -438,6 +446,7 @@ impl Builder {
             listing_refresh: (self.listing_refresh_seconds > 0)
                 .then(|| Duration::from_secs(self.listing_refresh_seconds)),
             sweep_cap: self.sweep_cap,
+            fold_depth: self.fold_depth,
             keymap: Keymap::new(bindings),
             colors: ThemeColors {
                 title: color("title"),

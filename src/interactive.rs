@@ -32,6 +32,9 @@ pub async fn run(
     );
     app.refresh.listing = config.listing_refresh;
     app.health_thresholds = config.health;
+    app.fold_depth = config.fold_depth;
+    // `e` in the viewer offers a file here; read now, since update does no I/O.
+    app.export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     if config.start_on_health {
         // Over the queues table, so that Esc goes straight to it.
         app.push(Box::new(crate::app::views::health::HealthView::new(

@@ -74,6 +74,17 @@ impl Theme {
         }
     }
 
+    /// A search match that is not the current one (the current one is `selected`).
+    pub fn search_match(&self) -> Style {
+        if self.color {
+            Style::default()
+                .fg(self.colors.selected_fg)
+                .bg(self.colors.header)
+        } else {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
     pub fn border(&self) -> Style {
         self.fg(self.colors.border)
     }

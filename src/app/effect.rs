@@ -28,6 +28,18 @@ pub enum Work {
     Alarms,
     /// `ListMessageMoveTasks` for these DLQ ARNs (bounded concurrency).
     MoveTasks(Vec<String>),
+    /// `e` in the viewer: write the messages it shows to a new NDJSON file.
+    Export(ExportRequest),
+}
+
+/// Messages already read, to write as `squall export` does (one JSON line each). Writing
+/// a local file changes nothing in AWS, so read-only mode keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub path: std::path::PathBuf,
+    pub queue_name: String,
+    pub max_receive_count: Option<u32>,
+    pub messages: Vec<crate::domain::message::ReceivedMessage>,
 }
 
 /// A peek at one queue: a sample of `count` (at most 10) messages, read and made visible

@@ -34,10 +34,22 @@ pub enum KeyAction {
     /// Charts: the next shorter / longer window (15m … 3d).
     WindowShorter,
     WindowLonger,
+    /// Viewer: the next / previous match of the `/` search.
+    SearchNext,
+    SearchPrevious,
+    /// Viewer: fold or unfold the JSON object or array at the cursor; all of them.
+    Fold,
+    FoldAll,
+    /// Viewer: write the messages read as NDJSON to a file.
+    Export,
+    /// Send a message to the queue, or publish to the topic, on the row (a form).
+    Send,
+    /// In the send form: send what it holds (through the confirm dialog).
+    Submit,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 25] = [
+    pub const ALL: [KeyAction; 32] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -63,13 +75,20 @@ impl KeyAction {
         KeyAction::CancelJob,
         KeyAction::WindowShorter,
         KeyAction::WindowLonger,
+        KeyAction::SearchNext,
+        KeyAction::SearchPrevious,
+        KeyAction::Fold,
+        KeyAction::FoldAll,
+        KeyAction::Export,
+        KeyAction::Send,
+        KeyAction::Submit,
     ];
 
     /// Changes state in AWS: hidden and refused in read-only mode, and only ever done
     /// through the confirm dialog. A peek is not one: it changes no message (it raises
     /// receive counts, which its own confirmation states), so read-only keeps it.
     pub fn is_dangerous(self) -> bool {
-        matches!(self, KeyAction::Purge)
+        matches!(self, KeyAction::Purge | KeyAction::Send | KeyAction::Submit)
     }
 
     /// The name used in config files.
@@ -100,6 +119,13 @@ impl KeyAction {
             KeyAction::CancelJob => "cancel_job",
             KeyAction::WindowShorter => "window_shorter",
             KeyAction::WindowLonger => "window_longer",
+            KeyAction::SearchNext => "search_next",
+            KeyAction::SearchPrevious => "search_previous",
+            KeyAction::Fold => "fold",
+            KeyAction::FoldAll => "fold_all",
+            KeyAction::Export => "export",
+            KeyAction::Send => "send",
+            KeyAction::Submit => "submit",
         }
     }
 

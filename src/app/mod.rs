@@ -6,6 +6,7 @@
 pub mod action;
 pub mod commands;
 pub mod context;
+pub mod editor;
 pub mod effect;
 pub mod findings;
 pub mod help;

@@ -81,6 +81,13 @@ pub struct App {
     pub signals: super::signals::SignalsState,
     /// The health board's thresholds (`[health]`), for `:health`.
     pub health_thresholds: crate::health::Thresholds,
+    /// The viewer folds JSON spans opening this deep (`messages.fold_depth`).
+    pub fold_depth: usize,
+    /// Where `e` in the viewer offers to write (the directory squall started in).
+    pub export_dir: std::path::PathBuf,
+    /// The last send form submitted, so that a cancelled confirmation loses nothing:
+    /// the same key on the same queue or topic opens it again as it was.
+    pub send_draft: Option<super::modals::send_form::SendForm>,
 }
 
 impl App {
@@ -118,6 +125,9 @@ impl App {
             metrics: super::metrics::MetricsState::default(),
             signals: super::signals::SignalsState::default(),
             health_thresholds: crate::health::Thresholds::default(),
+            fold_depth: super::views::messages::DEFAULT_FOLD_DEPTH,
+            export_dir: std::path::PathBuf::from("."),
+            send_draft: None,
         };
         app.reset_stack(Box::new(TableView::new(
             super::tables::TableKind::Queues,

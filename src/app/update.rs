@@ -14,8 +14,8 @@ use super::modals::confirm::ConfirmDialog;
 use super::modals::{self, Modal};
 use super::prompt::Prompt;
 use super::state::{App, Level};
-use super::views::Outcome;
 use super::views::messages::MessagesView;
+use super::views::{Ask, Outcome};
 use crate::inventory::Source;
 
 /// Effects to run when the app starts: load everything.
@@ -166,7 +166,7 @@ fn peeked(app: &mut App, result: super::action::PeekResult) {
         );
         return;
     }
-    app.push(Box::new(MessagesView::new(result)));
+    app.push(Box::new(MessagesView::folded(result, app.fold_depth)));
 }
 
 fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> {
@@ -244,12 +244,30 @@ fn handle_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     let (top, ctx) = app.top_and_ctx();
     let outcome = top.view.handle(action, &ctx);
-    apply(app, action, outcome)
+    apply(app, Some(action), outcome)
 }
 
-fn apply(app: &mut App, action: KeyAction, outcome: Outcome) -> Vec<Effect> {
+/// What a view answered: to a key (`action`; what it ignores goes to the global keys), or
+/// to a prompt it asked for (`None`).
+pub(super) fn apply(app: &mut App, action: Option<KeyAction>, outcome: Outcome) -> Vec<Effect> {
     match outcome {
-        Outcome::Ignored => global_key(app, action),
+        Outcome::Ignored => action.map(|a| global_key(app, a)).unwrap_or_default(),
+        Outcome::Ask { ask, text } => {
+            let text = match ask {
+                Ask::ExportPath => app.export_dir.join(text).display().to_string(),
+                Ask::Search => text,
+            };
+            app.modal = Some(Modal::Ask {
+                ask,
+                prompt: Prompt::with_text(&text),
+            });
+            Vec::new()
+        }
+        Outcome::Form(form) => {
+            let form = modals::send_form::reopen(app, *form);
+            app.modal = Some(Modal::Form(Box::new(form)));
+            Vec::new()
+        }
         Outcome::Handled => Vec::new(),
         Outcome::Push(view) => {
             app.push(view);

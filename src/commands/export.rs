@@ -1,7 +1,6 @@
 //! `squall export QUEUE --out FILE|- [-n N] [--yes]`: a sweep written as NDJSON, one message
 //! per line as it is read, so that memory stays flat whatever the bodies weigh.
 
-use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,7 +14,6 @@ use crate::aws::Backend;
 use crate::cli::ExportArgs;
 use crate::config::Config;
 use crate::domain::message::ReceivedMessage;
-use crate::messages::record::{MessageRecord, to_json_line};
 use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekSink, peek};
 
 /// Writes each message as one JSON line.
@@ -28,9 +26,7 @@ struct NdjsonSink {
 
 impl PeekSink for NdjsonSink {
     fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
-        let record = MessageRecord::from_received(&message, self.max_receive_count);
-        let json = to_json_line(&record).map_err(|e| e.to_string())?;
-        writeln!(self.out, "{json}").map_err(|e| format!("cannot write the export: {e}"))?;
+        crate::messages::export::write_line(&mut self.out, &message, self.max_receive_count)?;
         self.written += 1;
         Ok(())
     }
@@ -48,20 +44,7 @@ fn open_output(path: &Path) -> Result<Box<dyn Write + Send>> {
     if path == Path::new("-") {
         return Ok(Box::new(std::io::stdout()));
     }
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                eyre!(
-                    "squall: {} exists; squall never overwrites a file: choose another name",
-                    path.display()
-                )
-            } else {
-                eyre!("squall: cannot create {}: {e}", path.display())
-            }
-        })?;
+    let file = crate::messages::export::create_new(path).map_err(|e| eyre!("squall: {e}"))?;
     Ok(Box::new(file))
 }
 

@@ -6,6 +6,7 @@
 //! a sink or callback, cancellation through a `CancellationToken`).
 
 pub mod envelope;
+pub mod export;
 pub mod outgoing;
 pub mod peek;
 pub mod record;

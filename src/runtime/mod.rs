@@ -2,6 +2,7 @@
 //! Actions; `update` turns them into Effects, which run here: jobs through the
 //! supervisor, context switches through the connector, the clipboard and quitting here.
 
+mod export;
 mod peek;
 mod quiet_frames;
 pub mod supervisor;
@@ -258,6 +259,8 @@ fn copy_to_clipboard(text: &str) {
     let _ = stdout.flush();
 }
 
+#[cfg(test)]
+mod export_tests;
 #[cfg(test)]
 mod peek_tests;
 #[cfg(test)]

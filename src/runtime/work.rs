@@ -37,6 +37,7 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
             _ => Box::pin(dangerous(op, job.backend)),
         },
         Work::Metrics(batch) => Box::pin(metrics(batch, job)),
+        Work::Export(request) => Box::pin(super::export::run(request)),
         Work::Alarms => Box::pin(alarms(job)),
         Work::MoveTasks(dlqs) => Box::pin(move_tasks(dlqs, job)),
     }
@@ -240,6 +241,41 @@ async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
     match op.op() {
         DangerousOp::Purge { queue_url, .. } => match writers.queues.purge_queue(queue_url).await {
             Ok(()) => JobEnd::Done(Some("purged (SQS may take up to 60 s)".to_string())),
+            Err(error) => JobEnd::Failed(error.to_string()),
+        },
+        DangerousOp::Send {
+            queue_url,
+            max_batch_bytes,
+            message,
+            ..
+        } => {
+            // The engine `squall send` uses: one message, retried as it retries.
+            let report = crate::messages::send::send_all(
+                writers.queues.as_ref(),
+                queue_url,
+                std::slice::from_ref(message.as_ref()),
+                *max_batch_bytes,
+                &tokio_util::sync::CancellationToken::new(),
+                &mut |_| {},
+            )
+            .await;
+            match (report.sent.first(), report.failed.first(), report.end) {
+                (Some(sent), _, _) => JobEnd::Done(Some(format!("message id {}", sent.message_id))),
+                (None, Some(refused), _) => {
+                    JobEnd::Failed(format!("{}: {}", refused.code, refused.message))
+                }
+                (None, None, crate::messages::send::SendEnd::Failed(error)) => {
+                    JobEnd::Failed(error.to_string())
+                }
+                (None, None, _) => JobEnd::Failed("the message was not sent".to_string()),
+            }
+        }
+        DangerousOp::Publish {
+            topic_arn,
+            notification,
+            ..
+        } => match writers.topics.publish(topic_arn, notification).await {
+            Ok(message_id) => JobEnd::Done(Some(format!("message id {message_id}"))),
             Err(error) => JobEnd::Failed(error.to_string()),
         },
         // `run` sends peeks to the peek job; one arriving here would be a routing mistake.

@@ -10,8 +10,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 use super::Theme;
 use super::text::{ago, truncate};
 use crate::app::views::message_detail::{DetailLine, Tone};
-use crate::app::views::messages::{MessageRow, MessagesView, split_rows};
+use crate::app::views::messages::{Focus, MessageRow, MessagesView, split_rows};
+use crate::app::views::search::Match;
 use crate::app::views::{Ctx, Draw};
+use crate::domain::untrusted::escape;
 
 impl Draw for MessagesView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
@@ -133,11 +135,30 @@ fn draw_pane(frame: &mut Frame, area: Rect, theme: &Theme, view: &MessagesView) 
     let total = view.detail.len();
     let first = view.scroll.min(total.saturating_sub(1));
     let last = (first + height).min(total);
-    let mut title = vec![Span::styled(" message ", theme.title())];
+    let focused = view.focus == Focus::Pane;
+    let mut title = vec![Span::styled(
+        if focused {
+            " message (body: j/k, Esc list) "
+        } else {
+            " message "
+        },
+        theme.title(),
+    )];
     if total > height {
         title.push(Span::styled(
             format!("lines {}-{last} of {total} ", first + 1),
             theme.dim(),
+        ));
+    }
+    if view.search.is_active() {
+        // The pattern is the user's, but pasted text could carry anything: escaped.
+        title.push(Span::styled(
+            format!(
+                "/{} {} ",
+                escape(&view.search.pattern),
+                view.search.position()
+            ),
+            theme.header(),
         ));
     }
     let block = block(theme, Line::from(title));
@@ -145,16 +166,63 @@ fn draw_pane(frame: &mut Frame, area: Rect, theme: &Theme, view: &MessagesView) 
     frame.render_widget(block, area);
     // Only the lines that can show are handed over, so a 1 MiB body costs a screenful.
     let shown = view.detail.lines(first..last);
-    let lines: Vec<Line> = shown.iter().map(|line| styled(line, theme)).collect();
+    let lines: Vec<Line> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let at = first + i;
+            let matches: Vec<(Match, bool)> = view.search.on_line(at).collect();
+            let line = styled(line, &matches, theme);
+            if focused && at == view.cursor {
+                line.patch_style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn styled<'a>(line: &'a DetailLine, theme: &Theme) -> Line<'a> {
-    Line::from(
-        line.iter()
-            .map(|segment| Span::styled(segment.text.as_str(), tone_style(segment.tone, theme)))
-            .collect::<Vec<_>>(),
-    )
+/// A line's segments as spans, cut where search matches start and end so that they can be
+/// highlighted. The segments were escaped when laid out and the matches are byte ranges
+/// of that escaped text: highlighting only re-styles what is already safe to show.
+fn styled<'a>(line: &'a DetailLine, matches: &[(Match, bool)], theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(line.len() + matches.len() * 2);
+    let mut offset = 0;
+    for segment in line {
+        let text = segment.text.as_str();
+        let text = if segment.tone == Tone::Fold {
+            theme.ellipsis()
+        } else {
+            text
+        };
+        let style = tone_style(segment.tone, theme);
+        let end = offset + segment.text.len();
+        let mut at = 0;
+        for (found, current) in matches {
+            let start = found.start.max(offset);
+            let stop = found.end.min(end);
+            if start >= stop || segment.tone == Tone::Fold {
+                continue;
+            }
+            let (start, stop) = (start - offset, stop - offset);
+            if start > at {
+                spans.push(Span::styled(&text[at..start], style));
+            }
+            let mark = if *current {
+                theme.selected()
+            } else {
+                theme.search_match()
+            };
+            spans.push(Span::styled(&text[start..stop], style.patch(mark)));
+            at = stop;
+        }
+        if at < text.len() {
+            spans.push(Span::styled(&text[at..], style));
+        }
+        offset = end;
+    }
+    Line::from(spans)
 }
 
 fn tone_style(tone: Tone, theme: &Theme) -> Style {
@@ -166,5 +234,6 @@ fn tone_style(tone: Tone, theme: &Theme) -> Style {
         Tone::Warning => theme.warning(),
         Tone::String => theme.ok(),
         Tone::Number | Tone::Literal => theme.dlq(),
+        Tone::Fold => theme.header(),
     }
 }

@@ -10,6 +10,7 @@ pub mod help;
 pub mod jobs;
 pub mod messages;
 pub mod prompt_bar;
+pub mod send_form;
 pub mod sparkline_column;
 pub mod status_bar;
 pub mod table;
@@ -41,7 +42,10 @@ pub fn help_rows_for(height: u16) -> usize {
 }
 
 fn has_message_line(app: &App) -> bool {
-    matches!(app.modal, Some(Modal::Command(_)) | Some(Modal::Filter(_))) || app.message.is_some()
+    matches!(
+        app.modal,
+        Some(Modal::Command(_)) | Some(Modal::Filter(_)) | Some(Modal::Ask { .. })
+    ) || app.message.is_some()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
@@ -64,6 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     match &app.modal {
         Some(Modal::Help { scroll }) => help::draw(frame, overlay(area), app, theme, *scroll),
         Some(Modal::Confirm(dialog)) => confirm::draw(frame, body_area, dialog, theme),
+        Some(Modal::Form(form)) => send_form::draw(frame, body_area, form, app, theme),
         _ => {}
     }
 }

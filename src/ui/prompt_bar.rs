@@ -13,6 +13,7 @@ use crate::app::commands;
 use crate::app::modals::Modal;
 use crate::app::prompt::Prompt;
 use crate::app::state::Level;
+use crate::app::views::Ask;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match &app.modal {
@@ -25,14 +26,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 matches.join("  ")
             };
-            draw_prompt(frame, area, theme, ':', prompt, &hint);
+            draw_prompt(frame, area, theme, ":", prompt, &hint);
         }
         Some(Modal::Filter(prompt)) => {
             let hint = match &prompt.error {
                 Some(error) => error.clone(),
                 None => "regex, ! inverts, Enter keeps, Esc clears".to_string(),
             };
-            draw_prompt(frame, area, theme, '/', prompt, &hint);
+            draw_prompt(frame, area, theme, "/", prompt, &hint);
+        }
+        Some(Modal::Ask { ask, prompt }) => {
+            let (sigil, hint) = match ask {
+                Ask::Search => ("/", "text as shown, smart case; Enter searches, Esc clears"),
+                Ask::ExportPath => ("export to ", "Enter writes NDJSON, Esc cancels"),
+            };
+            let hint = prompt.error.clone().unwrap_or_else(|| hint.to_string());
+            draw_prompt(frame, area, theme, sigil, prompt, &hint);
         }
         _ => {
             if let Some(message) = &app.message {
@@ -52,7 +61,7 @@ fn draw_prompt(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
-    sigil: char,
+    sigil: &str,
     prompt: &Prompt,
     hint: &str,
 ) {
@@ -63,17 +72,19 @@ fn draw_prompt(
     };
     // A text longer than the line scrolls so the cursor stays on screen; usize arithmetic,
     // since a very long paste must not overflow a u16.
-    let room = (area.width as usize).saturating_sub(2).max(1);
+    let lead = sigil.chars().count();
+    let room = (area.width as usize).saturating_sub(lead + 1).max(1);
     let skip = prompt.cursor().saturating_sub(room);
     let visible: String = skip_columns(prompt.text(), skip);
     let line = Line::from(vec![
         Span::styled(sigil.to_string(), theme.header()),
-        Span::raw(visible),
+        // What was typed can be a pasted control character: shown, never obeyed.
+        Span::raw(crate::domain::untrusted::escape(&visible).into_owned()),
         Span::raw("   "),
         Span::styled(hint.to_string(), hint_style),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    let x = area.x as usize + 1 + prompt.cursor() - skip;
+    let x = area.x as usize + lead + prompt.cursor() - skip;
     if x < (area.x + area.width) as usize {
         frame.set_cursor_position(Position::new(x as u16, area.y));
     }
@@ -111,7 +122,7 @@ mod tests {
         let prompt = Prompt::with_text(&long);
         let mut terminal = Terminal::new(TestBackend::new(40, 1)).expect("terminal");
         terminal
-            .draw(|frame| draw_prompt(frame, frame.area(), &theme, '/', &prompt, ""))
+            .draw(|frame| draw_prompt(frame, frame.area(), &theme, "/", &prompt, ""))
             .expect("draw");
         let position = terminal.get_cursor_position().expect("cursor");
         assert!(position.x < 40, "{position:?}");

@@ -18,6 +18,20 @@ pub enum DangerousOp {
     /// Read a sample of a queue with a redrive policy (every receive counts toward
     /// `maxReceiveCount`). Changes no message, so read-only mode keeps it.
     Peek(PeekRequest),
+    /// Send one message (the send form), as `squall send` does.
+    Send {
+        queue_url: String,
+        queue_name: String,
+        /// The queue's `MaximumMessageSize`, for the send engine's batching.
+        max_batch_bytes: usize,
+        message: Box<crate::domain::message::OutgoingMessage>,
+    },
+    /// Publish one message to a topic (the publish form), as `squall publish` does.
+    Publish {
+        topic_arn: String,
+        topic_name: String,
+        notification: Box<crate::domain::message::OutgoingNotification>,
+    },
 }
 
 impl DangerousOp {
@@ -26,13 +40,17 @@ impl DangerousOp {
         match self {
             DangerousOp::Purge { queue_name, .. } => format!("purge {queue_name}"),
             DangerousOp::Peek(request) => request.label(),
+            DangerousOp::Send { queue_name, .. } => format!("send to {queue_name}"),
+            DangerousOp::Publish { topic_name, .. } => format!("publish to {topic_name}"),
         }
     }
 
     /// Changes state in AWS: refused in read-only mode.
     pub fn writes(&self) -> bool {
         match self {
-            DangerousOp::Purge { .. } => true,
+            DangerousOp::Purge { .. } | DangerousOp::Send { .. } | DangerousOp::Publish { .. } => {
+                true
+            }
             DangerousOp::Peek(_) => false,
         }
     }

@@ -2,6 +2,7 @@
 //! dialog. While one is open it gets every key.
 
 pub mod confirm;
+pub mod send_form;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -11,15 +12,24 @@ use super::keymap::KeyAction;
 use super::prompt::Prompt;
 use super::state::{App, Level};
 use super::table::RowFilter;
-use super::views::scroll_text;
+use super::views::{Ask, scroll_text};
 use confirm::{ConfirmDialog, ConfirmStep};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Command(Prompt),
     Filter(Prompt),
     Confirm(ConfirmDialog),
+    /// A line of text a view asked for (the viewer's search, an export's file).
+    Ask {
+        ask: Ask,
+        prompt: Prompt,
+    },
+    /// The send / publish form.
+    Form(Box<send_form::SendForm>),
 }
 
 /// A key while `modal` is open (it has been taken out of `app.modal`; put it back to
@@ -36,6 +46,33 @@ pub fn handle_key(app: &mut App, modal: Modal, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Modal::Confirm(dialog) => confirm_key(app, dialog, key),
+        Modal::Ask { ask, prompt } => ask_key(app, ask, prompt, key),
+        Modal::Form(form) => send_form::key(app, *form, key),
+    }
+}
+
+/// A key in a prompt a view asked for: Enter and Esc hand the text back to the view.
+fn ask_key(app: &mut App, ask: Ask, mut prompt: Prompt, key: KeyEvent) -> Vec<Effect> {
+    let text = match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Enter => Some(prompt.text().to_string()),
+        _ => {
+            if prompt.edit(key) {
+                prompt.error = None;
+            }
+            app.modal = Some(Modal::Ask { ask, prompt });
+            return Vec::new();
+        }
+    };
+    let (top, ctx) = app.top_and_ctx();
+    match top.view.answer(ask, text.as_deref(), &ctx) {
+        Ok(outcome) => super::update::apply(app, None, outcome),
+        Err(error) => {
+            // Nothing typed is lost: the prompt stays open with the error beside it.
+            prompt.error = Some(error);
+            app.modal = Some(Modal::Ask { ask, prompt });
+            Vec::new()
+        }
     }
 }
 
@@ -139,6 +176,13 @@ fn confirm_key(app: &mut App, dialog: ConfirmDialog, key: KeyEvent) -> Vec<Effec
                     format!("read-only: refusing to {}", op.op().label()),
                 );
                 return Vec::new();
+            }
+            if matches!(
+                op.op(),
+                confirm::DangerousOp::Send { .. } | confirm::DangerousOp::Publish { .. }
+            ) {
+                // Sent: the next form starts empty.
+                app.send_draft = None;
             }
             let id = app.jobs.start(op.op().label(), app.now);
             if op.op().writes() {

@@ -3,6 +3,7 @@
 //! index or the text's line starts) and turned into escaped, coloured segments when drawn.
 //! Opening a 1 MiB body costs one pass over it; a frame costs the lines on screen.
 
+use super::json_folds::Folds;
 use super::json_lines::JsonIndex;
 use super::message_detail::{DetailLine, Segment, Tone};
 
@@ -27,7 +28,7 @@ struct Body {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum BodyShape {
-    Json(JsonIndex),
+    Json(JsonIndex, Folds),
     /// The byte offset where each line starts.
     Text(Vec<usize>),
     /// The bytes, 16 to a line: offset, hex, and printable ASCII (others as `.`).
@@ -40,7 +41,7 @@ const HEX_WIDTH: usize = 16;
 impl Body {
     fn len(&self) -> usize {
         match &self.shape {
-            BodyShape::Json(index) => index.len(),
+            BodyShape::Json(_, folds) => folds.len(),
             BodyShape::Text(starts) => starts.len(),
             BodyShape::Hex => self.text.len().div_ceil(HEX_WIDTH).max(1),
         }
@@ -48,7 +49,7 @@ impl Body {
 
     fn line(&self, line: usize) -> DetailLine {
         match &self.shape {
-            BodyShape::Json(index) => index.line(&self.text, line),
+            BodyShape::Json(index, folds) => folds.line(index, &self.text, line),
             BodyShape::Text(starts) => {
                 let start = starts[line];
                 let end = starts
@@ -57,6 +58,18 @@ impl Body {
                 vec![Segment::untrusted(Tone::Plain, &self.text[start..end])]
             }
             BodyShape::Hex => hex_line(self.text.as_bytes(), line),
+        }
+    }
+
+    /// The text of [`Body::line`], appended to `out`, without building segments.
+    fn write_line(&self, line: usize, out: &mut String) {
+        match &self.shape {
+            BodyShape::Json(index, folds) => folds.write_line(index, &self.text, line, out),
+            BodyShape::Text(_) | BodyShape::Hex => {
+                for segment in self.line(line) {
+                    out.push_str(&segment.text);
+                }
+            }
         }
     }
 }
@@ -121,8 +134,17 @@ impl DetailLines {
 
     /// A body: pretty JSON when it parses, else its lines as text.
     pub fn push_body(&mut self, text: &str) {
+        self.push_body_folded(text, 0);
+    }
+
+    /// A body; JSON objects and arrays opening at `fold_depth` or deeper start folded
+    /// (0: none).
+    pub fn push_body_folded(&mut self, text: &str, fold_depth: usize) {
         let shape = match JsonIndex::new(text) {
-            Some(index) => BodyShape::Json(index),
+            Some(index) => {
+                let folds = Folds::new(&index, fold_depth);
+                BodyShape::Json(index, folds)
+            }
             None => BodyShape::Text(
                 std::iter::once(0)
                     .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -166,6 +188,98 @@ impl DetailLines {
     /// Lines `range` (clamped to what there is).
     pub fn lines(&self, range: std::ops::Range<usize>) -> Vec<DetailLine> {
         range.filter_map(|i| self.line(i)).collect()
+    }
+
+    /// Appends line `i`'s text (what [`DetailLines::line`] shows, joined) to `out`.
+    pub fn write_line(&self, i: usize, out: &mut String) {
+        if i >= self.len {
+            return;
+        }
+        let at = self.parts.partition_point(|(start, _)| *start <= i) - 1;
+        match &self.parts[at] {
+            (_, Part::Ready(line)) => line.iter().for_each(|s| out.push_str(&s.text)),
+            (start, Part::Body(body)) => body.write_line(i - start, out),
+        }
+    }
+
+    /// Whether a JSON body here has a folded span.
+    pub fn any_folded(&self) -> bool {
+        self.json_bodies().any(|(_, folds, _)| folds.any_folded())
+    }
+
+    fn json_bodies(&self) -> impl Iterator<Item = (&JsonIndex, &Folds, &str)> {
+        self.parts.iter().filter_map(|(_, part)| match part {
+            Part::Body(Body {
+                text,
+                shape: BodyShape::Json(index, folds),
+            }) => Some((index, folds, text.as_str())),
+            _ => None,
+        })
+    }
+
+    fn json_bodies_mut(&mut self) -> impl Iterator<Item = (&JsonIndex, &mut Folds, &str)> {
+        self.parts.iter_mut().filter_map(|(_, part)| match part {
+            Part::Body(Body {
+                text,
+                shape: BodyShape::Json(index, folds),
+            }) => Some((&*index, folds, text.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Toggles the fold at pane line `i` (see [`Folds::toggle`]); returns the pane line of
+    /// the span's opening line, `None` when no JSON span holds line `i`.
+    pub fn toggle_fold(&mut self, i: usize) -> Option<usize> {
+        if i >= self.len {
+            return None;
+        }
+        let at = self.parts.partition_point(|(start, _)| *start <= i) - 1;
+        let (start, part) = &mut self.parts[at];
+        let start = *start;
+        let Part::Body(Body {
+            shape: BodyShape::Json(index, folds),
+            ..
+        }) = part
+        else {
+            return None;
+        };
+        let line = folds.toggle(index, i - start)?;
+        self.reflow();
+        Some(start + line)
+    }
+
+    /// Folds every JSON span but the outermost (`folded`), or unfolds them all.
+    pub fn fold_all(&mut self, folded: bool) {
+        for (index, folds, _) in self.json_bodies_mut() {
+            folds.set_all(index, folded);
+        }
+        self.reflow();
+    }
+
+    /// Unfolds the JSON spans that hide a line `matches` accepts (given the line's text).
+    pub fn reveal(&mut self, mut matches: impl FnMut(&str) -> bool) {
+        let mut buffer = String::new();
+        for (index, folds, text) in self.json_bodies_mut() {
+            folds.reveal(index, |line| {
+                buffer.clear();
+                index.write_line(text, line, &mut buffer);
+                matches(&buffer)
+            });
+        }
+        self.reflow();
+    }
+
+    /// The parts' starting lines again, after a fold changed a body's length.
+    fn reflow(&mut self) {
+        let mut at = 0;
+        for (start, part) in &mut self.parts {
+            *start = at;
+            at += match part {
+                Part::Ready(_) => 1,
+                Part::Body(body) => body.len(),
+            };
+        }
+        self.len = at;
     }
 
     /// Every line: for tests and small panes.

@@ -25,6 +25,18 @@ pub struct JsonIndex {
     line_starts: Vec<u32>,
     /// Per line: its indentation depth.
     depths: Vec<u16>,
+    /// Every object and array that spans lines, by its opening line: what folding hides.
+    spans: Vec<Span>,
+}
+
+/// An object or array laid out over lines `open..=close`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub open: u32,
+    pub close: u32,
+    /// Keys of an object, items of an array.
+    pub items: u32,
+    pub object: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,27 +69,76 @@ impl JsonIndex {
         self.line_starts.is_empty()
     }
 
-    /// Line `line` (< `len()`) of `text` (the text the index was built from), escaped.
-    pub fn line(&self, text: &str, line: usize) -> DetailLine {
+    /// The objects and arrays that span lines, ordered by their opening line.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// Line `line`'s indentation depth.
+    pub fn depth(&self, line: usize) -> usize {
+        self.depths[line] as usize
+    }
+
+    fn tokens_of(&self, line: usize) -> &[Token] {
         let first = self.line_starts[line] as usize;
         let last = self
             .line_starts
             .get(line + 1)
             .map_or(self.tokens.len(), |n| *n as usize);
-        let mut segments = Vec::with_capacity(last - first + 1);
+        &self.tokens[first..last]
+    }
+
+    /// Line `line` (< `len()`) of `text` (the text the index was built from), escaped.
+    pub fn line(&self, text: &str, line: usize) -> DetailLine {
+        let tokens = self.tokens_of(line);
+        let mut segments = Vec::with_capacity(tokens.len() + 1);
         let depth = self.depths[line] as usize;
-        if depth > 0 && first < last {
+        if depth > 0 && !tokens.is_empty() {
             segments.push(Segment::trusted(Tone::Punct, INDENT.repeat(depth)));
         }
-        for token in &self.tokens[first..last] {
+        segments.extend(self.token_segments(text, tokens));
+        segments
+    }
+
+    /// Line `line`'s tokens without its indentation (a folded span's closing bracket and
+    /// comma join the opening line).
+    pub fn unindented(&self, text: &str, line: usize) -> DetailLine {
+        self.token_segments(text, self.tokens_of(line)).collect()
+    }
+
+    fn token_segments<'a>(
+        &'a self,
+        text: &'a str,
+        tokens: &'a [Token],
+    ) -> impl Iterator<Item = Segment> + 'a {
+        tokens.iter().map(move |token| {
             let piece = &text[token.start as usize..token.end as usize];
-            segments.push(if piece == ":" && token.tone == Tone::Punct {
+            if piece == ":" && token.tone == Tone::Punct {
                 Segment::trusted(Tone::Punct, ": ")
             } else {
                 Segment::untrusted(token.tone, piece)
-            });
+            }
+        })
+    }
+
+    /// Appends the text of [`JsonIndex::line`] to `out` without building its segments: what
+    /// a search reads, once per pattern, over every line of a body.
+    pub fn write_line(&self, text: &str, line: usize, out: &mut String) {
+        let tokens = self.tokens_of(line);
+        let depth = self.depths[line] as usize;
+        if depth > 0 && !tokens.is_empty() {
+            for _ in 0..depth {
+                out.push_str(INDENT);
+            }
         }
-        segments
+        for token in tokens {
+            let piece = &text[token.start as usize..token.end as usize];
+            if piece == ":" && token.tone == Tone::Punct {
+                out.push_str(": ");
+            } else {
+                out.push_str(&super::message_detail::shown(piece));
+            }
+        }
     }
 }
 
@@ -96,6 +157,8 @@ struct Printer {
     /// Tokens on the current line so far.
     on_line: usize,
     stack: Vec<Container>,
+    /// Per open container: its opening line and its items so far.
+    open_spans: Vec<(u32, u32)>,
 }
 
 impl Printer {
@@ -126,6 +189,8 @@ impl Printer {
                         continue;
                     }
                     self.push(Tone::Punct, at, at + 1);
+                    let line = self.index.line_starts.len().saturating_sub(1) as u32;
+                    self.open_spans.push((line, 1));
                     self.stack.push(if open == b'{' {
                         Container::Object { expect_key: true }
                     } else {
@@ -134,14 +199,25 @@ impl Printer {
                     self.newline();
                     at += 1;
                 }
-                b'}' | b']' => {
+                close @ (b'}' | b']') => {
                     self.stack.pop();
                     self.newline();
                     self.push(Tone::Punct, at, at + 1);
+                    if let Some((open, items)) = self.open_spans.pop() {
+                        self.index.spans.push(Span {
+                            open,
+                            close: self.index.line_starts.len().saturating_sub(1) as u32,
+                            items,
+                            object: close == b'}',
+                        });
+                    }
                     at += 1;
                 }
                 b',' => {
                     self.push(Tone::Punct, at, at + 1);
+                    if let Some((_, items)) = self.open_spans.last_mut() {
+                        *items += 1;
+                    }
                     if let Some(Container::Object { expect_key }) = self.stack.last_mut() {
                         *expect_key = true;
                     }
@@ -177,6 +253,8 @@ impl Printer {
             self.index.line_starts.pop();
             self.index.depths.pop();
         }
+        // Spans end inner first; folding reads them by their opening line.
+        self.index.spans.sort_unstable_by_key(|s| s.open);
         self.index
     }
 
@@ -287,6 +365,32 @@ mod tests {
                 (Tone::Literal, "false"),
             ]
         );
+    }
+
+    #[test]
+    fn spans_know_their_lines_and_items_and_write_line_matches_line() {
+        let text = r#"{"z":1,"a":[true,null,{}],"e":[],"o":{"k":"v\u001b"}}"#;
+        let index = JsonIndex::new(text).expect("json");
+        let spans: Vec<(u32, u32, u32, bool)> = index
+            .spans()
+            .iter()
+            .map(|s| (s.open, s.close, s.items, s.object))
+            .collect();
+        // The root (4 keys), "a" (3 items; its `{}` stays on one line), "o" (1 key).
+        assert_eq!(
+            spans,
+            [(0, 11, 4, true), (2, 6, 3, false), (8, 10, 1, true)]
+        );
+        for line in 0..index.len() {
+            let mut out = String::new();
+            index.write_line(text, line, &mut out);
+            let built: String = index
+                .line(text, line)
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect();
+            assert_eq!(out, built, "line {line}");
+        }
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum Tone {
     Number,
     Literal,
     Punct,
+    /// A folded span's marker: drawn as the theme's ellipsis.
+    Fold,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,17 @@ pub fn layout_with(
     raw_envelope: bool,
     hex: bool,
 ) -> DetailLines {
+    layout_folded(message, place, raw_envelope, hex, 0)
+}
+
+/// [`layout_with`], JSON spans opening at `fold_depth` or deeper folded (0: none).
+pub fn layout_folded(
+    message: &ReceivedMessage,
+    place: &MessagePlace,
+    raw_envelope: bool,
+    hex: bool,
+    fold_depth: usize,
+) -> DetailLines {
     let mut lines = DetailLines::default();
     lines.push(vec![
         Segment::trusted(
@@ -118,17 +131,17 @@ pub fn layout_with(
             lines.push(heading("Body, hex", "v shows it as text"));
             lines.push_hex(&message.body);
         }
-        Some(envelope) if !raw_envelope => envelope_lines(&mut lines, &envelope),
+        Some(envelope) if !raw_envelope => envelope_lines(&mut lines, &envelope, fold_depth),
         Some(_) => {
             lines.push(heading(
                 "SNS envelope, raw",
                 "v shows the message inside it",
             ));
-            body_lines(&mut lines, &message.body);
+            body_lines(&mut lines, &message.body, fold_depth);
         }
         None => {
             lines.push(vec![Segment::trusted(Tone::Heading, "Body")]);
-            body_lines(&mut lines, &message.body);
+            body_lines(&mut lines, &message.body, fold_depth);
         }
     }
 
@@ -188,7 +201,7 @@ fn receive_line(message: &ReceivedMessage, place: &MessagePlace) -> DetailLine {
     }
 }
 
-fn envelope_lines(lines: &mut DetailLines, envelope: &SnsEnvelope) {
+fn envelope_lines(lines: &mut DetailLines, envelope: &SnsEnvelope, fold_depth: usize) {
     lines.push(heading("SNS envelope", "v shows it raw"));
     let mut fields = vec![
         ("TopicArn", envelope.topic_arn.as_str()),
@@ -212,7 +225,7 @@ fn envelope_lines(lines: &mut DetailLines, envelope: &SnsEnvelope) {
     );
     lines.push(Vec::new());
     lines.push(vec![Segment::trusted(Tone::Heading, "Message")]);
-    body_lines(lines, &envelope.message);
+    body_lines(lines, &envelope.message, fold_depth);
     lines.push(Vec::new());
     lines.push(vec![Segment::trusted(
         Tone::Heading,
@@ -237,12 +250,12 @@ fn envelope_lines(lines: &mut DetailLines, envelope: &SnsEnvelope) {
 }
 
 /// A body: pretty JSON when it parses, else its lines as text.
-fn body_lines(lines: &mut DetailLines, body: &str) {
+fn body_lines(lines: &mut DetailLines, body: &str, fold_depth: usize) {
     if body.is_empty() {
         lines.push(vec![Segment::trusted(Tone::Dim, "(empty)")]);
         return;
     }
-    lines.push_body(body);
+    lines.push_body_folded(body, fold_depth);
 }
 
 fn attribute_value(value: &AttributeValue) -> Vec<Segment> {

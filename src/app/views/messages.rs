@@ -7,7 +7,8 @@ use std::any::Any;
 
 use super::detail_lines::{self, DetailLines};
 use super::message_detail::{self, MessagePlace, shown};
-use super::{Ctx, Outcome, View, scroll_text};
+use super::search::Search;
+use super::{Ask, Ctx, Outcome, View};
 use crate::app::action::PeekResult;
 use crate::app::effect::{Effect, PeekRequest};
 use crate::app::keymap::KeyAction;
@@ -20,7 +21,17 @@ use crate::messages::{PeekEnd, SnsEnvelope};
 /// Characters of a body's first line kept for the list (the pane shows it all).
 const PREVIEW_CHARS: usize = 200;
 /// Rows the body area loses to the list's borders and column header.
-const LIST_CHROME: usize = 3;
+pub(super) const LIST_CHROME: usize = 3;
+/// JSON objects and arrays opening this deep start folded, unless the config says.
+pub const DEFAULT_FOLD_DEPTH: usize = 4;
+
+/// Which half of the viewer j/k move in: the list of messages, or the selected body
+/// (Enter goes in, Esc comes back out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Pane,
+}
 
 /// One list row, built once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,11 +67,22 @@ pub struct MessagesView {
     /// The selected message's pane, laid out.
     pub detail: DetailLines,
     pub scroll: usize,
+    pub focus: Focus,
+    /// The pane line z folds at, and that n/N move to (drawn while the pane has focus).
+    pub cursor: usize,
+    /// The `/` search in effect; it follows the selection to each message laid out.
+    pub search: Search,
+    pub fold_depth: usize,
 }
 
 impl MessagesView {
     /// A viewer on what a peek read (at least one message).
     pub fn new(result: PeekResult) -> MessagesView {
+        MessagesView::folded(result, DEFAULT_FOLD_DEPTH)
+    }
+
+    /// [`MessagesView::new`], JSON spans opening at `fold_depth` or deeper folded.
+    pub fn folded(result: PeekResult, fold_depth: usize) -> MessagesView {
         let PeekResult {
             request,
             messages,
@@ -92,6 +114,10 @@ impl MessagesView {
             hex: false,
             detail: DetailLines::default(),
             scroll: 0,
+            focus: Focus::List,
+            cursor: 0,
+            search: Search::default(),
+            fold_depth,
         };
         view.open_selected();
         view
@@ -112,8 +138,9 @@ impl MessagesView {
 
     fn lay_out(&mut self) {
         self.scroll = 0;
+        self.cursor = 0;
         self.detail = match self.selected_message() {
-            Some(message) => message_detail::layout_with(
+            Some(message) => message_detail::layout_folded(
                 message,
                 &MessagePlace {
                     position: self.selected + 1,
@@ -123,9 +150,14 @@ impl MessagesView {
                 },
                 self.raw_envelope,
                 self.hex,
+                self.fold_depth,
             ),
             None => DetailLines::default(),
         };
+        if self.search.is_active() {
+            // The same pattern over the newly laid-out message, once.
+            self.search = Search::run(&self.search.pattern, &mut self.detail);
+        }
     }
 
     fn select(&mut self, delta: isize) {
@@ -178,25 +210,30 @@ impl View for MessagesView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        let (_, pane_rows) = split_rows(ctx.rows + LIST_CHROME, self.messages.len());
+        let pane_rows = self.pane_rows(ctx);
         let half = (pane_rows / 2).max(1) as isize;
-        let scroll = |view: &mut MessagesView, delta: isize| {
-            view.scroll = scroll_text(view.scroll, delta, view.detail.len(), pane_rows);
-        };
+        if let Some(outcome) = self.pane_key(key, ctx, pane_rows) {
+            return outcome;
+        }
         match key {
             KeyAction::Down => self.select(1),
             KeyAction::Up => self.select(-1),
             KeyAction::Top => self.select(isize::MIN),
             KeyAction::Bottom => self.select(isize::MAX),
-            KeyAction::PageDown => scroll(self, half),
-            KeyAction::PageUp => scroll(self, -half),
+            KeyAction::PageDown => self.scroll_by(half, pane_rows),
+            KeyAction::PageUp => self.scroll_by(-half, pane_rows),
             KeyAction::ToggleRaw => return self.toggle_raw(),
             KeyAction::Yank => return self.copy_body(),
-            // Nothing to drill into or describe from here.
-            KeyAction::Open | KeyAction::Describe => {}
+            // Enter goes into the body (j/k then move a cursor there).
+            KeyAction::Open => self.focus_pane(),
+            KeyAction::Describe => {}
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
+    }
+
+    fn answer(&mut self, ask: Ask, text: Option<&str>, ctx: &Ctx) -> Result<Outcome, String> {
+        self.answered(ask, text, ctx)
     }
 
     /// The sample never changes: laid out when made and when the selection moves.
@@ -213,6 +250,9 @@ impl View for MessagesView {
             (KeyAction::Yank, "copy body"),
             (KeyAction::ToggleRaw, "raw/hex"),
             (KeyAction::PageDown, "scroll"),
+            (KeyAction::Filter, "search"),
+            (KeyAction::Fold, "fold"),
+            (KeyAction::Export, "export"),
         ]
     }
 
@@ -265,6 +305,9 @@ fn size(bytes: usize) -> String {
     }
 }
 
+#[cfg(test)]
+#[path = "messages_pane_tests.rs"]
+mod pane_tests;
 #[cfg(test)]
 #[path = "messages_tests.rs"]
 mod tests;

@@ -9,11 +9,14 @@ pub mod describe;
 pub mod detail_lines;
 pub mod health;
 pub mod jobs;
+pub mod json_folds;
 pub mod json_lines;
 pub mod message_detail;
+pub mod message_pane;
 pub mod messages;
 pub mod metrics;
 pub mod peek;
+pub mod search;
 pub mod table;
 pub mod topology;
 
@@ -67,6 +70,24 @@ pub enum Outcome {
         work: super::effect::Work,
     },
     Message(Level, String),
+    /// Ask for a line of text in the prompt bar, starting with `text`; the answer comes
+    /// back to the view's [`View::answer`].
+    Ask {
+        ask: Ask,
+        text: String,
+    },
+    /// Open the send / publish form (a modal: it takes typed text, not keymap actions).
+    Form(Box<super::modals::send_form::SendForm>),
+}
+
+/// What a view asked for in the prompt bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// The viewer's `/` search pattern.
+    Search,
+    /// The file `e` exports to. The view gives a file name; the router puts it in the
+    /// directory squall started in (the view cannot know it: reading it is I/O).
+    ExportPath,
 }
 
 /// Drawing, implemented in `ui/` for each view.
@@ -80,6 +101,12 @@ pub trait View: Draw + std::fmt::Debug + Send {
 
     /// Answers a key of the normal mode.
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome;
+
+    /// The text typed for an [`Outcome::Ask`] (`None`: Esc). An error keeps the prompt
+    /// open with the text as typed, showing the error.
+    fn answer(&mut self, _ask: Ask, _text: Option<&str>, _ctx: &Ctx) -> Result<Outcome, String> {
+        Ok(Outcome::Handled)
+    }
 
     /// Brings what the view shows up to date. The router calls it only when the data it
     /// reads changed (see `revision`), never per frame.

@@ -90,6 +90,22 @@ impl TableView {
     }
 }
 
+impl TableView {
+    /// `m`: the send form for the queue on the row, the publish form for the topic.
+    fn send_form(&self, ctx: &Ctx) -> Outcome {
+        use crate::app::modals::send_form::SendForm;
+        let form = match self.state.selected_row().map(|r| &r.target) {
+            Some(Target::Queue(url)) => ctx.inventory.queue_by_url(url).map(SendForm::for_queue),
+            Some(Target::Topic(arn)) => ctx.inventory.topic_by_arn(arn).map(SendForm::for_topic),
+            _ => None,
+        };
+        match form {
+            Some(form) => Outcome::Form(Box::new(form)),
+            None => Outcome::Ignored,
+        }
+    }
+}
+
 impl View for TableView {
     fn crumb(&self) -> String {
         match &self.scope {
@@ -141,6 +157,7 @@ impl View for TableView {
                 return Outcome::Push(Box::new(TopologyView::focused(target)));
             }
             KeyAction::Purge => return self.purge(ctx),
+            KeyAction::Send => return self.send_form(ctx),
             KeyAction::Peek => {
                 return match self.state.selected_row().map(|r| &r.target) {
                     Some(Target::Queue(url)) => super::peek::peek_queue(ctx, url),
@@ -230,6 +247,10 @@ impl View for TableView {
         if matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
             hints.push((KeyAction::Peek, "peek"));
             hints.push((KeyAction::Purge, "purge"));
+            hints.push((KeyAction::Send, "send"));
+        }
+        if self.kind == TableKind::Topics {
+            hints.push((KeyAction::Send, "publish"));
         }
         hints
     }

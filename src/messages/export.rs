@@ -1,0 +1,38 @@
+//! Writing messages as NDJSON, one record a line: what `squall export` and `e` in the
+//! viewer both write, into a file that did not exist (an export is never overwritten).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use super::record::{MessageRecord, to_json_line};
+use crate::domain::message::ReceivedMessage;
+
+/// A new file at `path`; an existing one is refused with a message saying so.
+pub fn create_new(path: &Path) -> Result<File, String> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!(
+                    "{} exists; squall never overwrites a file: choose another name",
+                    path.display()
+                )
+            } else {
+                format!("cannot create {}: {e}", path.display())
+            }
+        })
+}
+
+/// Writes `message` as one NDJSON line; `max_receive_count` is its queue's.
+pub fn write_line(
+    out: &mut impl Write,
+    message: &ReceivedMessage,
+    max_receive_count: Option<u32>,
+) -> Result<(), String> {
+    let record = MessageRecord::from_received(message, max_receive_count);
+    let json = to_json_line(&record).map_err(|e| e.to_string())?;
+    writeln!(out, "{json}").map_err(|e| format!("cannot write the export: {e}"))
+}
