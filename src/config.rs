@@ -14,6 +14,9 @@ use crate::app::keymap::{Binding, KeyAction, KeyChord, Keymap};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../config/default.toml");
 
+/// Above this many messages a TUI redrive asks for the DLQ's name (the file says 100 too).
+pub const DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE: u64 = 100;
+
 /// The settings squall runs with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -36,6 +39,9 @@ pub struct Config {
     pub health: crate::health::Thresholds,
     /// Open on the health board (`general.start_view = "health"`) or the queues table.
     pub start_on_health: bool,
+    /// A TUI redrive that may move more messages than this asks for the DLQ's name to be
+    /// typed (`redrive.confirm_typed_above`).
+    pub redrive_confirm_typed_above: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -100,6 +106,13 @@ struct FileConfig {
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
     health: Option<crate::health::thresholds::HealthSection>,
+    redrive: Option<RedriveSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedriveSection {
+    confirm_typed_above: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +252,7 @@ struct Builder {
     ascii: bool,
     health: crate::health::Thresholds,
     start_on_health: bool,
+    redrive_confirm_typed_above: u64,
 }
 
 impl Builder {
@@ -258,6 +272,7 @@ impl Builder {
             ascii: false,
             health: crate::health::Thresholds::default(),
             start_on_health: true,
+            redrive_confirm_typed_above: DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -325,6 +340,9 @@ impl Builder {
             if let Some(seconds) = refresh.listing_seconds {
                 self.listing_refresh_seconds = seconds;
             }
+        }
+        if let Some(above) = file.redrive.and_then(|r| r.confirm_typed_above) {
+            self.redrive_confirm_typed_above = above;
         }
         if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
             if !(10..=100_000).contains(cap.get_ref()) {
@@ -428,6 +446,7 @@ impl Builder {
             ascii: self.ascii,
             health: self.health,
             start_on_health: self.start_on_health,
+            redrive_confirm_typed_above: self.redrive_confirm_typed_above,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,
@@ -544,6 +563,18 @@ mod tests {
 
         let err = load("[aws]\nconcurrency = 0\n").expect_err("range");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn the_redrive_typed_confirmation_threshold_is_set() {
+        let defaults = Config::defaults().expect("defaults");
+        assert_eq!(defaults.redrive_confirm_typed_above, 100);
+        let config = load("[redrive]\nconfirm_typed_above = 5\n").expect("config");
+        assert_eq!(config.redrive_confirm_typed_above, 5);
+        assert!(
+            load("[redrive]\nconfirm_above = 5\n").is_err(),
+            "unknown keys are refused"
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub async fn run(
     );
     app.refresh.listing = config.listing_refresh;
     app.health_thresholds = config.health;
+    app.redrive_confirm_typed_above = config.redrive_confirm_typed_above;
     if config.start_on_health {
         // Over the queues table, so that Esc goes straight to it.
         app.push(Box::new(crate::app::views::health::HealthView::new(

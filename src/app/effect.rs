@@ -24,6 +24,8 @@ pub enum Work {
     Dangerous(ConfirmedOp),
     /// One GetMetricData call planned by the metrics engine.
     Metrics(crate::metrics::batch::FetchBatch),
+    /// A redrive's plan, computed without changing anything (the dialog shows it).
+    RedrivePlan(super::redrive::PlanJob),
 }
 
 /// A peek at one queue: a sample of `count` (at most 10) messages, read and made visible

@@ -31,13 +31,17 @@ pub enum KeyAction {
     /// In the message viewer: the SNS envelope raw, or unwrapped.
     ToggleRaw,
     CancelJob,
+    /// Move a DLQ's messages back: the redrive dialog (plan, settings, confirm).
+    Redrive,
+    /// Redrive progress: after a canary, move the rest.
+    ContinueRedrive,
     /// Charts: the next shorter / longer window (15m … 3d).
     WindowShorter,
     WindowLonger,
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 25] = [
+    pub const ALL: [KeyAction; 27] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -61,6 +65,8 @@ impl KeyAction {
         KeyAction::Peek,
         KeyAction::ToggleRaw,
         KeyAction::CancelJob,
+        KeyAction::Redrive,
+        KeyAction::ContinueRedrive,
         KeyAction::WindowShorter,
         KeyAction::WindowLonger,
     ];
@@ -69,7 +75,10 @@ impl KeyAction {
     /// through the confirm dialog. A peek is not one: it changes no message (it raises
     /// receive counts, which its own confirmation states), so read-only keeps it.
     pub fn is_dangerous(self) -> bool {
-        matches!(self, KeyAction::Purge)
+        matches!(
+            self,
+            KeyAction::Purge | KeyAction::Redrive | KeyAction::ContinueRedrive
+        )
     }
 
     /// The name used in config files.
@@ -98,6 +107,8 @@ impl KeyAction {
             KeyAction::Peek => "peek",
             KeyAction::ToggleRaw => "toggle_raw",
             KeyAction::CancelJob => "cancel_job",
+            KeyAction::Redrive => "redrive",
+            KeyAction::ContinueRedrive => "continue_redrive",
             KeyAction::WindowShorter => "window_shorter",
             KeyAction::WindowLonger => "window_longer",
         }

@@ -15,6 +15,7 @@ pub mod loads;
 pub mod metrics;
 pub mod modals;
 pub mod prompt;
+pub mod redrive;
 pub mod state;
 pub mod table;
 pub mod tables;

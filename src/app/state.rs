@@ -48,6 +48,7 @@ macro_rules! ctx_of {
             read_only: $app.read_only,
             spinner_frame: $app.spinner_frame,
             metrics: &$app.metrics.engine,
+            redrives: &$app.redrives,
         }
     };
 }
@@ -79,6 +80,10 @@ pub struct App {
     pub metrics: super::metrics::MetricsState,
     /// The health board's thresholds (`[health]`), for `:health`.
     pub health_thresholds: crate::health::Thresholds,
+    /// Redrives started in this session: progress and summaries, by job.
+    pub redrives: super::redrive::Redrives,
+    /// A redrive that may move more than this asks for the DLQ's name to be typed.
+    pub redrive_confirm_typed_above: u64,
 }
 
 impl App {
@@ -115,6 +120,8 @@ impl App {
             quitting: false,
             metrics: super::metrics::MetricsState::default(),
             health_thresholds: crate::health::Thresholds::default(),
+            redrives: super::redrive::Redrives::default(),
+            redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };
         app.reset_stack(Box::new(TableView::new(
             super::tables::TableKind::Queues,

@@ -135,6 +135,18 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::metrics::fetched(app, *outcome);
             Vec::new()
         }
+        Action::RedrivePlanned { job, result } => {
+            super::redrive::planned(app, job, result);
+            Vec::new()
+        }
+        Action::RedriveProgress { id, snapshot } => {
+            super::redrive::progress(app, id, *snapshot);
+            Vec::new()
+        }
+        Action::RedriveFinished { id, result } => {
+            super::redrive::finished(app, id, result.map(|s| *s));
+            Vec::new()
+        }
         Action::ContextFailed { error } => {
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
@@ -190,22 +202,19 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
                 None => format!("{label}: done"),
             };
             app.set_message(Level::Info, text);
-            // What a job changed shows at once, not at the next refresh. A job that only
-            // read (a peek) changed nothing: the counts refresh shows its in-flight dip.
-            if changed_state {
-                loads::start_load(app, Source::Queues)
-            } else {
-                Vec::new()
-            }
         }
-        JobEnd::Cancelled => {
-            app.set_message(Level::Info, format!("{label}: cancelled"));
-            Vec::new()
-        }
+        JobEnd::Cancelled => app.set_message(Level::Info, format!("{label}: cancelled")),
         JobEnd::Failed(message) => {
-            app.set_message(Level::Error, format!("{label} failed: {message}"));
-            Vec::new()
+            app.set_message(Level::Error, format!("{label} failed: {message}"))
         }
+    }
+    // What a job changed shows at once, not at the next refresh; a cancelled or failed
+    // redrive may have moved some too. A job that only read (a peek) changed nothing: the
+    // counts refresh shows its in-flight dip.
+    if changed_state {
+        loads::start_load(app, Source::Queues)
+    } else {
+        Vec::new()
     }
 }
 
@@ -279,6 +288,7 @@ fn apply(app: &mut App, action: KeyAction, outcome: Outcome) -> Vec<Effect> {
             app.set_message(level, text);
             Vec::new()
         }
+        Outcome::Start(op) => modals::start_confirmed(app, op),
     }
 }
 
@@ -322,6 +332,7 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
             let window = app.metrics.engine.window().longer();
             return super::metrics::set_window(app, window);
         }
+        KeyAction::Redrive => return super::redrive::open(app),
         KeyAction::Yank => {
             if let Some(target) = app.view().selected_target() {
                 let text = target.copy_text().to_string();

@@ -4,6 +4,7 @@
 
 mod peek;
 mod quiet_frames;
+mod redrive;
 pub mod supervisor;
 mod work;
 

@@ -14,6 +14,7 @@ pub mod message_detail;
 pub mod messages;
 pub mod metrics;
 pub mod peek;
+pub mod redrive;
 pub mod table;
 pub mod topology;
 
@@ -48,6 +49,8 @@ pub struct Ctx<'a> {
     pub spinner_frame: usize,
     /// The metrics engine's series (charts read them).
     pub metrics: &'a crate::metrics::MetricsEngine,
+    /// Redrive runs: their progress and summaries.
+    pub redrives: &'a super::redrive::Redrives,
 }
 
 /// What a view did with a key.
@@ -67,6 +70,9 @@ pub enum Outcome {
         work: super::effect::Work,
     },
     Message(Level, String),
+    /// An operation confirmed earlier (a canary's rest, confirmed with the canary): the
+    /// router starts it as it starts one just confirmed.
+    Start(super::modals::confirm::ConfirmedOp),
 }
 
 /// Drawing, implemented in `ui/` for each view.

@@ -212,6 +212,10 @@ impl View for TableView {
             hints.push((KeyAction::Peek, "peek"));
             hints.push((KeyAction::Purge, "purge"));
         }
+        // `R` works on DLQ rows wherever they are; offered where every row is one.
+        if self.kind == TableKind::Dlqs {
+            hints.push((KeyAction::Redrive, "redrive"));
+        }
         hints
     }
 
