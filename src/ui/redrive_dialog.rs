@@ -17,7 +17,8 @@ const LABEL_WIDTH: usize = 8;
 fn plan_lines<'a>(dialog: &'a RedriveDialog, theme: &Theme) -> Vec<Line<'a>> {
     match &dialog.plan {
         PlanState::Computing { .. } => {
-            vec![Line::from(Span::styled("computing the plan…", theme.dim()))]
+            let text = format!("computing the plan{}", theme.ellipsis());
+            vec![Line::from(Span::styled(text, theme.dim()))]
         }
         PlanState::Invalid => vec![Line::from(Span::styled(
             "no plan until the fields marked in red parse",
@@ -58,14 +59,15 @@ fn field_lines<'a>(
     let mut lines = Vec::new();
     match dialog.prompt(field) {
         None => {
+            // Brackets mark the choice without colour too (NO_COLOR, snapshots).
             let mut spans = vec![label, Span::raw(" ")];
             for mode in [ModeChoice::Auto, ModeChoice::Native, ModeChoice::Manual] {
-                let style = if mode == dialog.mode {
-                    theme.selected()
+                let (text, style) = if mode == dialog.mode {
+                    (format!("[{}]", mode_name(mode)), theme.selected())
                 } else {
-                    theme.dim()
+                    (format!(" {} ", mode_name(mode)), theme.dim())
                 };
-                spans.push(Span::styled(format!(" {} ", mode_name(mode)), style));
+                spans.push(Span::styled(text, style));
                 spans.push(Span::raw(" "));
             }
             lines.push(Line::from(spans));
@@ -112,7 +114,11 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &RedriveDialog, theme: &Theme
     let hint = match &dialog.notice {
         Some(notice) => Line::from(Span::styled(notice.as_str(), theme.warning())),
         None => Line::from(Span::styled(
-            "Tab/↑↓ field  ←→ mode  Enter review and confirm  Esc close",
+            if theme.ascii {
+                "Tab/up/down field  left/right mode  Enter review and confirm  Esc close"
+            } else {
+                "Tab/↑↓ field  ←→ mode  Enter review and confirm  Esc close"
+            },
             theme.dim(),
         )),
     };

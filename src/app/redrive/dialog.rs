@@ -256,7 +256,9 @@ impl RedriveDialog {
             "" => Ok(None),
             // The reason alone: the expression is on screen just above it.
             expr => Filter::parse(expr).map(|_| Some(expr.to_string())).map_err(
-                |crate::redrive::filter::FilterError::Bad { reason, .. }| escape_owned(reason),
+                |crate::redrive::filter::FilterError::Bad { reason, .. }| {
+                    escape_owned(last_line(&reason))
+                },
             ),
         };
         self.destination.error = to.as_ref().err().cloned();
@@ -356,6 +358,17 @@ impl RedriveDialog {
         };
         Step::Confirm(Box::new(pending(&plan, op, threshold)))
     }
+}
+
+/// A regex error's last line says what is wrong ("error: unclosed group"); the lines
+/// above draw the pattern with a caret, which one row cannot show.
+fn last_line(reason: &str) -> String {
+    let last = reason
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(reason);
+    last.trim().trim_start_matches("error: ").to_string()
 }
 
 fn cycle(mode: ModeChoice, forward: bool) -> ModeChoice {

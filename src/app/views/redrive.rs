@@ -36,6 +36,9 @@ pub struct ProgressLayout {
     pub gauge_label: String,
     pub lines: Vec<(Tone, String)>,
     pub hint: String,
+    pub running: bool,
+    /// A canary's rest waits for `c`.
+    pub can_continue: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,10 +149,14 @@ impl View for RedriveView {
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
-        vec![
-            (KeyAction::CancelJob, "cancel"),
-            (KeyAction::ContinueRedrive, "continue"),
-        ]
+        let mut hints = Vec::new();
+        if self.layout.running {
+            hints.push((KeyAction::CancelJob, "cancel"));
+        }
+        if self.layout.can_continue {
+            hints.push((KeyAction::ContinueRedrive, "continue"));
+        }
+        hints
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -194,23 +201,25 @@ fn layout(run: &RedriveRun, ctx: &Ctx) -> ProgressLayout {
         ),
         None => format!("{} moved", group_thousands(moved)),
     };
-    let mut lines = live_lines(run, &snapshot, ctx);
+    let can_continue = run.rest().is_some();
     let hint = match &run.summary {
         None => "x cancel (batches in flight finish first)   Esc back: the job goes on (:jobs)",
-        Some(_) if run.rest().is_some() => "c continue with the rest   Esc back",
+        Some(_) if can_continue => "c continue with the rest   Esc back",
         Some(_) => "Esc back",
     };
-    if let Some(summary) = &run.summary {
-        lines.push((Tone::Plain, String::new()));
-        lines.extend(summary_lines(run, summary));
-    }
+    let lines = match &run.summary {
+        None => live_lines(run, &snapshot, ctx),
+        Some(summary) => summary_lines(run, summary),
+    };
     ProgressLayout {
         title: format!("Redrive {dlq_name}"),
+        running: run.summary.is_none() && ctx.jobs.get(run.job).is_some_and(|j| j.is_running()),
         state,
         ratio,
         gauge_label,
         lines,
         hint: hint.to_string(),
+        can_continue,
     }
 }
 
@@ -219,27 +228,15 @@ fn live_lines(run: &RedriveRun, s: &RedriveSnapshot, ctx: &Ctx) -> Vec<(Tone, St
     let op = run.redrive();
     let rate = run
         .rate()
-        .map_or("…".to_string(), |r| format!("{r:.1} msgs/s"));
+        .map_or("-".to_string(), |r| format!("{r:.1} msgs/s"));
     let eta = match (&run.summary, run.eta_seconds()) {
         (Some(_), _) => "-".to_string(),
         (None, Some(s)) => eta_text(s),
-        (None, None) => "…".to_string(),
-    };
-    let mode = match s
-        .mode
-        .or_else(|| op.and_then(|o| o.plan.as_ref()).map(|p| p.mode))
-    {
-        Some(Mode::Native) => "native (SQS move task)",
-        Some(Mode::Manual) => "manual (receive, send, delete)",
-        None => "planning",
+        (None, None) => "-".to_string(),
     };
     let left = op
         .and_then(|o| ctx.inventory.queue_by_url(&o.dlq_url))
         .map(|q| q.counts.visible + q.counts.in_flight + q.counts.delayed);
-    let to = match op.and_then(|o| o.settings.to.as_ref()) {
-        Some(to) => e(&to.name),
-        None => "each message's own source".to_string(),
-    };
     let mut lines = vec![
         (Tone::Plain, format!("rate {rate}   ETA {eta}")),
         (
@@ -265,14 +262,9 @@ fn live_lines(run: &RedriveRun, s: &RedriveSnapshot, ctx: &Ctx) -> Vec<(Tone, St
                 ))
             ),
         ),
-        (Tone::Plain, format!("mode {mode}   to {to}")),
+        mode_line(run, s.mode),
     ];
-    if let Some(journal) = &s.journal {
-        lines.push((
-            Tone::Dim,
-            format!("journal {}", e(&journal.display().to_string())),
-        ));
-    }
+    lines.extend(journal_lines(s.journal.as_deref()));
     if let Some(note) = &s.note {
         lines.push((Tone::Warning, e(note)));
     }
@@ -295,17 +287,20 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
         "cancelled" => Tone::Warning,
         _ => Tone::Good,
     };
-    let mut lines = vec![(
-        tone,
-        format!(
-            "Ended {}: moved {}, failed {}, duplicates suspected {}, left in DLQ {}",
-            summary.end.replace('_', " "),
-            group_thousands(summary.moved),
-            group_thousands(summary.failed),
-            group_thousands(summary.duplicates_suspected),
-            summary.left_in_dlq.map_or("?".to_string(), group_thousands)
+    let mut lines = vec![
+        mode_line(run, Some(summary.mode)),
+        (
+            tone,
+            format!(
+                "Ended {}: moved {}, failed {}, duplicates suspected {}, left in DLQ {}",
+                summary.end.replace('_', " "),
+                group_thousands(summary.moved),
+                group_thousands(summary.failed),
+                group_thousands(summary.duplicates_suspected),
+                summary.left_in_dlq.map_or("?".to_string(), group_thousands)
+            ),
         ),
-    )];
+    ];
     if summary.released > 0 || summary.sent_not_deleted > 0 {
         lines.push((
             Tone::Plain,
@@ -331,12 +326,7 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
     if let Some(error) = &summary.error {
         lines.push((Tone::Error, e(error)));
     }
-    if let Some(journal) = &summary.journal {
-        lines.push((
-            Tone::Dim,
-            format!("journal {}", e(&journal.display().to_string())),
-        ));
-    }
+    lines.extend(journal_lines(summary.journal.as_deref()));
     if run.rest().is_some() {
         lines.push((
             Tone::Warning,
@@ -347,6 +337,41 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
         ));
     }
     lines
+}
+
+/// "mode manual (...)   to X".
+fn mode_line(run: &RedriveRun, mode: Option<Mode>) -> (Tone, String) {
+    let op = run.redrive();
+    let mode = match mode.or_else(|| op.and_then(|o| o.plan.as_ref()).map(|p| p.mode)) {
+        Some(Mode::Native) => "native (SQS move task)",
+        Some(Mode::Manual) => "manual (receive, send, delete)",
+        None => "planning",
+    };
+    let to = match op.and_then(|o| o.settings.to.as_ref()) {
+        Some(to) => escape_owned(to.name.clone()),
+        None => "each message's own source".to_string(),
+    };
+    (Tone::Plain, format!("mode {mode}   to {to}"))
+}
+
+/// The journal's folder and file on lines of their own: a path is one long word, which
+/// would wrap anywhere.
+fn journal_lines(journal: Option<&std::path::Path>) -> Vec<(Tone, String)> {
+    let Some(journal) = journal else {
+        return Vec::new();
+    };
+    let dir = journal
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    let file = journal
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    vec![
+        (Tone::Dim, format!("journal {}/", escape_owned(dir))),
+        (Tone::Dim, format!("        {}", escape_owned(file))),
+    ]
 }
 
 /// "45s", "3m 20s", "2h 5m".
