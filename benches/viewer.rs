@@ -104,12 +104,14 @@ fn measure(name: &str, body: String) {
     let jobs = Jobs::default();
     let keymap = Keymap::default();
     let metrics = squall::metrics::MetricsEngine::default();
+    let redrives = squall::app::redrive::Redrives::default();
     let ctx = Ctx {
         inventory: &inventory,
         loads: &loads,
         jobs: &jobs,
         keymap: &keymap,
         metrics: &metrics,
+        redrives: &redrives,
         now: SystemTime::UNIX_EPOCH,
         rows: 38,
         read_only: false,

@@ -14,6 +14,9 @@ use crate::app::keymap::{Binding, KeyAction, KeyChord, Keymap};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../config/default.toml");
 
+/// Above this many messages a TUI redrive asks for the DLQ's name (the file says 100 too).
+pub const DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE: u64 = 100;
+
 /// The settings squall runs with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -38,6 +41,9 @@ pub struct Config {
     pub health: crate::health::Thresholds,
     /// Open on the health board (`general.start_view = "health"`) or the queues table.
     pub start_on_health: bool,
+    /// A TUI redrive that may move more messages than this asks for the DLQ's name to be
+    /// typed (`redrive.confirm_typed_above`).
+    pub redrive_confirm_typed_above: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -102,6 +108,13 @@ struct FileConfig {
     keys: Option<BTreeMap<String, Spanned<KeySection>>>,
     theme: Option<BTreeMap<String, Spanned<String>>>,
     health: Option<crate::health::thresholds::HealthSection>,
+    redrive: Option<RedriveSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedriveSection {
+    confirm_typed_above: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -243,6 +256,7 @@ struct Builder {
     ascii: bool,
     health: crate::health::Thresholds,
     start_on_health: bool,
+    redrive_confirm_typed_above: u64,
 }
 
 impl Builder {
@@ -263,6 +277,7 @@ impl Builder {
             ascii: false,
             health: crate::health::Thresholds::default(),
             start_on_health: true,
+            redrive_confirm_typed_above: DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -333,6 +348,9 @@ impl Builder {
         }
         if let Some(depth) = file.messages.as_ref().and_then(|m| m.fold_depth) {
             self.fold_depth = depth;
+        }
+        if let Some(above) = file.redrive.and_then(|r| r.confirm_typed_above) {
+            self.redrive_confirm_typed_above = above;
         }
         if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
             if !(10..=100_000).contains(cap.get_ref()) {
@@ -436,6 +454,7 @@ impl Builder {
             ascii: self.ascii,
             health: self.health,
             start_on_health: self.start_on_health,
+            redrive_confirm_typed_above: self.redrive_confirm_typed_above,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,
@@ -553,6 +572,18 @@ mod tests {
 
         let err = load("[aws]\nconcurrency = 0\n").expect_err("range");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn the_redrive_typed_confirmation_threshold_is_set() {
+        let defaults = Config::defaults().expect("defaults");
+        assert_eq!(defaults.redrive_confirm_typed_above, 100);
+        let config = load("[redrive]\nconfirm_typed_above = 5\n").expect("config");
+        assert_eq!(config.redrive_confirm_typed_above, 5);
+        assert!(
+            load("[redrive]\nconfirm_above = 5\n").is_err(),
+            "unknown keys are refused"
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub async fn run(
     app.fold_depth = config.fold_depth;
     // `e` in the viewer offers a file here; read now, since update does no I/O.
     app.export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    app.redrive_confirm_typed_above = config.redrive_confirm_typed_above;
     if config.start_on_health {
         // Over the queues table, so that Esc goes straight to it.
         app.push(Box::new(crate::app::views::health::HealthView::new(

@@ -109,4 +109,19 @@ pub enum Action {
             Result<Vec<crate::domain::message::MoveTask>, ApiError>,
         )>,
     },
+    /// A redrive plan job answered (the dialog waiting for `job` shows it).
+    RedrivePlanned {
+        job: JobId,
+        result: Result<Box<crate::redrive::Plan>, String>,
+    },
+    /// A redrive job's progress, read from the engine at most a few times a second.
+    RedriveProgress {
+        id: JobId,
+        snapshot: Box<super::redrive::RedriveSnapshot>,
+    },
+    /// A redrive job's end, sent before its `JobEnded` (also when it was cancelled).
+    RedriveFinished {
+        id: JobId,
+        result: Result<Box<crate::redrive::Summary>, String>,
+    },
 }

@@ -31,6 +31,10 @@ pub enum KeyAction {
     /// In the message viewer: the SNS envelope raw, or unwrapped.
     ToggleRaw,
     CancelJob,
+    /// Move a DLQ's messages back: the redrive dialog (plan, settings, confirm).
+    Redrive,
+    /// Redrive progress: after a canary, move the rest.
+    ContinueRedrive,
     /// Charts: the next shorter / longer window (15m … 3d).
     WindowShorter,
     WindowLonger,
@@ -49,7 +53,7 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 32] = [
+    pub const ALL: [KeyAction; 34] = [
         KeyAction::Quit,
         KeyAction::Help,
         KeyAction::Command,
@@ -73,6 +77,8 @@ impl KeyAction {
         KeyAction::Peek,
         KeyAction::ToggleRaw,
         KeyAction::CancelJob,
+        KeyAction::Redrive,
+        KeyAction::ContinueRedrive,
         KeyAction::WindowShorter,
         KeyAction::WindowLonger,
         KeyAction::SearchNext,
@@ -88,7 +94,14 @@ impl KeyAction {
     /// through the confirm dialog. A peek is not one: it changes no message (it raises
     /// receive counts, which its own confirmation states), so read-only keeps it.
     pub fn is_dangerous(self) -> bool {
-        matches!(self, KeyAction::Purge | KeyAction::Send | KeyAction::Submit)
+        matches!(
+            self,
+            KeyAction::Purge
+                | KeyAction::Send
+                | KeyAction::Submit
+                | KeyAction::Redrive
+                | KeyAction::ContinueRedrive
+        )
     }
 
     /// The name used in config files.
@@ -117,6 +130,8 @@ impl KeyAction {
             KeyAction::Peek => "peek",
             KeyAction::ToggleRaw => "toggle_raw",
             KeyAction::CancelJob => "cancel_job",
+            KeyAction::Redrive => "redrive",
+            KeyAction::ContinueRedrive => "continue_redrive",
             KeyAction::WindowShorter => "window_shorter",
             KeyAction::WindowLonger => "window_longer",
             KeyAction::SearchNext => "search_next",

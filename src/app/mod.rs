@@ -16,6 +16,7 @@ pub mod loads;
 pub mod metrics;
 pub mod modals;
 pub mod prompt;
+pub mod redrive;
 pub mod signals;
 pub mod state;
 pub mod table;

@@ -48,6 +48,7 @@ macro_rules! ctx_of {
             read_only: $app.read_only,
             spinner_frame: $app.spinner_frame,
             metrics: &$app.metrics.engine,
+            redrives: &$app.redrives,
         }
     };
 }
@@ -88,6 +89,10 @@ pub struct App {
     /// The last send form submitted, so that a cancelled confirmation loses nothing:
     /// the same key on the same queue or topic opens it again as it was.
     pub send_draft: Option<super::modals::send_form::SendForm>,
+    /// Redrives started in this session: progress and summaries, by job.
+    pub redrives: super::redrive::Redrives,
+    /// A redrive that may move more than this asks for the DLQ's name to be typed.
+    pub redrive_confirm_typed_above: u64,
 }
 
 impl App {
@@ -128,6 +133,8 @@ impl App {
             fold_depth: super::views::messages::DEFAULT_FOLD_DEPTH,
             export_dir: std::path::PathBuf::from("."),
             send_draft: None,
+            redrives: super::redrive::Redrives::default(),
+            redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };
         app.reset_stack(Box::new(TableView::new(
             super::tables::TableKind::Queues,

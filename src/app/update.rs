@@ -144,6 +144,18 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::signals::move_tasks_read(app, job, answers);
             Vec::new()
         }
+        Action::RedrivePlanned { job, result } => {
+            super::redrive::planned(app, job, result);
+            Vec::new()
+        }
+        Action::RedriveProgress { id, snapshot } => {
+            super::redrive::progress(app, id, *snapshot);
+            Vec::new()
+        }
+        Action::RedriveFinished { id, result } => {
+            super::redrive::finished(app, id, result.map(|s| *s));
+            Vec::new()
+        }
         Action::ContextFailed { error } => {
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
@@ -205,22 +217,19 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
                 None => format!("{label}: done"),
             };
             app.set_message(Level::Info, text);
-            // What a job changed shows at once, not at the next refresh. A job that only
-            // read (a peek) changed nothing: the counts refresh shows its in-flight dip.
-            if changed_state {
-                loads::start_load(app, Source::Queues)
-            } else {
-                Vec::new()
-            }
         }
-        JobEnd::Cancelled => {
-            app.set_message(Level::Info, format!("{label}: cancelled"));
-            Vec::new()
-        }
+        JobEnd::Cancelled => app.set_message(Level::Info, format!("{label}: cancelled")),
         JobEnd::Failed(message) => {
-            app.set_message(Level::Error, format!("{label} failed: {message}"));
-            Vec::new()
+            app.set_message(Level::Error, format!("{label} failed: {message}"))
         }
+    }
+    // What a job changed shows at once, not at the next refresh; a cancelled or failed
+    // redrive may have moved some too. A job that only read (a peek) changed nothing: the
+    // counts refresh shows its in-flight dip.
+    if changed_state {
+        loads::start_load(app, Source::Queues)
+    } else {
+        Vec::new()
     }
 }
 
@@ -312,6 +321,7 @@ pub(super) fn apply(app: &mut App, action: Option<KeyAction>, outcome: Outcome) 
             app.set_message(level, text);
             Vec::new()
         }
+        Outcome::Start(op) => modals::start_confirmed(app, op),
     }
 }
 
@@ -355,6 +365,7 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
             let window = app.metrics.engine.window().longer();
             return super::metrics::set_window(app, window);
         }
+        KeyAction::Redrive => return super::redrive::open(app),
         KeyAction::Yank => {
             if let Some(target) = app.view().selected_target() {
                 let text = target.copy_text().to_string();

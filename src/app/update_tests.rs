@@ -498,3 +498,6 @@ mod house;
 
 #[path = "refresh_tests.rs"]
 mod refresh;
+
+#[path = "redrive/tests.rs"]
+mod redrive;

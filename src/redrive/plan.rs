@@ -94,7 +94,7 @@ pub struct PlanRequest<'a> {
 }
 
 /// Everything decided before a message is touched.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
     pub dlq: String,
     pub dlq_url: String,

@@ -5,6 +5,7 @@
 mod export;
 mod peek;
 mod quiet_frames;
+mod redrive;
 pub mod supervisor;
 mod work;
 

@@ -52,7 +52,7 @@ impl Supervisor {
 
     pub fn start(&mut self, id: JobId, work: Work) {
         let token = self.root.child_token();
-        let grace = work::cleans_up_on_cancel(&work).then_some(work::CANCEL_GRACE);
+        let grace = work::cancel_grace(&work);
         let mut future = work::run(
             work,
             work::JobContext {
@@ -72,7 +72,8 @@ impl Supervisor {
                 end = &mut future => return end,
             }
             // Dropping a peek here would leave what it holds invisible until its hold runs
-            // out: it watches the token and releases first, within the grace.
+            // out, and a redrive mid-batch would leave sent messages undeleted: they watch
+            // the token and finish first, within the grace.
             if let Some(grace) = grace {
                 let _ = tokio::time::timeout(grace, future).await;
             }

@@ -34,8 +34,12 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
         // A confirmed peek only reads: it runs without the writing capabilities.
         Work::Dangerous(op) => match op.op() {
             DangerousOp::Peek(request) => Box::pin(super::peek::run(request.clone(), job)),
+            DangerousOp::Redrive(redrive) => {
+                Box::pin(super::redrive::run((**redrive).clone(), job))
+            }
             _ => Box::pin(dangerous(op, job.backend)),
         },
+        Work::RedrivePlan(request) => Box::pin(super::redrive::plan_job(request, job)),
         Work::Metrics(batch) => Box::pin(metrics(batch, job)),
         Work::Export(request) => Box::pin(super::export::run(request)),
         Work::Alarms => Box::pin(alarms(job)),
@@ -85,14 +89,21 @@ async fn metrics(batch: crate::metrics::batch::FetchBatch, job: JobContext) -> J
     end
 }
 
-/// Whether `work` watches its cancellation token and has something to undo before it ends
-/// (a peek makes the messages it holds visible again): such a job is given
-/// [`CANCEL_GRACE`] to end by itself when cancelled, instead of being dropped at once.
-pub fn cleans_up_on_cancel(work: &Work) -> bool {
+/// How long `work`, cancelled, may take to end by itself (`None`: it is dropped at once).
+/// Such jobs watch their token and have something to finish first: a peek makes what it
+/// holds visible again; a redrive finishes the batches in flight (send, then delete) and
+/// closes its journal, which dropping it mid-batch would not.
+pub fn cancel_grace(work: &Work) -> Option<std::time::Duration> {
     match work {
-        Work::Peek(_) => true,
-        Work::Dangerous(op) => matches!(op.op(), DangerousOp::Peek(_)),
-        _ => false,
+        Work::Peek(_) => Some(CANCEL_GRACE),
+        Work::Dangerous(op) => match op.op() {
+            DangerousOp::Peek(_) => Some(CANCEL_GRACE),
+            DangerousOp::Redrive(_) => Some(super::redrive::REDRIVE_CANCEL_GRACE),
+            DangerousOp::Purge { .. } | DangerousOp::Send { .. } | DangerousOp::Publish { .. } => {
+                None
+            }
+        },
+        _ => None,
     }
 }
 
@@ -278,10 +289,11 @@ async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
             Ok(message_id) => JobEnd::Done(Some(format!("message id {message_id}"))),
             Err(error) => JobEnd::Failed(error.to_string()),
         },
-        // `run` sends peeks to the peek job; one arriving here would be a routing mistake.
-        DangerousOp::Peek(request) => JobEnd::Failed(format!(
-            "{} reached the writing path; nothing was done",
-            request.label()
+        // `run` sends peeks and redrives to their own jobs; one arriving here would be a
+        // routing mistake.
+        DangerousOp::Peek(_) | DangerousOp::Redrive(_) => JobEnd::Failed(format!(
+            "{} reached the wrong path; nothing was done",
+            op.op().label()
         )),
     }
 }

@@ -5,6 +5,7 @@
 
 use super::super::effect::PeekRequest;
 use super::super::prompt::Prompt;
+use super::super::redrive::RedriveOp;
 
 /// An operation that needs the user's yes, with everything the runtime needs to do it.
 /// Most write; a peek only reads, but its receives can push messages into a DLQ.
@@ -32,6 +33,8 @@ pub enum DangerousOp {
         topic_name: String,
         notification: Box<crate::domain::message::OutgoingNotification>,
     },
+    /// Move a DLQ's messages back to their sources (or a chosen queue), by the plan shown.
+    Redrive(Box<RedriveOp>),
 }
 
 impl DangerousOp {
@@ -42,15 +45,17 @@ impl DangerousOp {
             DangerousOp::Peek(request) => request.label(),
             DangerousOp::Send { queue_name, .. } => format!("send to {queue_name}"),
             DangerousOp::Publish { topic_name, .. } => format!("publish to {topic_name}"),
+            DangerousOp::Redrive(op) => op.label(),
         }
     }
 
     /// Changes state in AWS: refused in read-only mode.
     pub fn writes(&self) -> bool {
         match self {
-            DangerousOp::Purge { .. } | DangerousOp::Send { .. } | DangerousOp::Publish { .. } => {
-                true
-            }
+            DangerousOp::Purge { .. }
+            | DangerousOp::Send { .. }
+            | DangerousOp::Publish { .. }
+            | DangerousOp::Redrive(_) => true,
             DangerousOp::Peek(_) => false,
         }
     }
@@ -77,6 +82,23 @@ pub struct ConfirmedOp(DangerousOp);
 impl ConfirmedOp {
     pub fn op(&self) -> &DangerousOp {
         &self.0
+    }
+
+    /// The rest of a canary redrive that moved `moved`. The dialog confirmed both at once
+    /// (it says that `c` moves the rest), so the rest needs no second confirmation.
+    pub fn canary_rest(&self, moved: u64) -> Option<ConfirmedOp> {
+        match &self.0 {
+            DangerousOp::Redrive(op) => op
+                .rest(moved)
+                .map(|rest| ConfirmedOp(DangerousOp::Redrive(Box::new(rest)))),
+            _ => None,
+        }
+    }
+
+    /// For tests elsewhere that need a confirmed operation without driving the dialog.
+    #[cfg(test)]
+    pub fn for_tests(op: DangerousOp) -> ConfirmedOp {
+        ConfirmedOp(op)
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Modal {
     },
     /// The send / publish form.
     Form(Box<send_form::SendForm>),
+    /// The redrive dialog: plan and settings, before the confirm dialog.
+    Redrive(Box<super::redrive::RedriveDialog>),
 }
 
 /// A key while `modal` is open (it has been taken out of `app.modal`; put it back to
@@ -48,6 +50,7 @@ pub fn handle_key(app: &mut App, modal: Modal, key: KeyEvent) -> Vec<Effect> {
         Modal::Confirm(dialog) => confirm_key(app, dialog, key),
         Modal::Ask { ask, prompt } => ask_key(app, ask, prompt, key),
         Modal::Form(form) => send_form::key(app, *form, key),
+        Modal::Redrive(dialog) => super::redrive::dialog_key(app, *dialog, key),
     }
 }
 
@@ -167,32 +170,36 @@ fn confirm_key(app: &mut App, dialog: ConfirmDialog, key: KeyEvent) -> Vec<Effec
             app.set_message(Level::Info, "cancelled: nothing was changed".to_string());
             Vec::new()
         }
-        ConfirmStep::Confirmed(op) => {
-            // Read-only is checked again here: the dialog may have opened before a switch
-            // to a read-only profile. Operations that only read (a peek) stay allowed.
-            if app.read_only && op.op().writes() {
-                app.set_message(
-                    Level::Error,
-                    format!("read-only: refusing to {}", op.op().label()),
-                );
-                return Vec::new();
-            }
-            if matches!(
-                op.op(),
-                confirm::DangerousOp::Send { .. } | confirm::DangerousOp::Publish { .. }
-            ) {
-                // Sent: the next form starts empty.
-                app.send_draft = None;
-            }
-            let id = app.jobs.start(op.op().label(), app.now);
-            if op.op().writes() {
-                app.jobs.mark_changes_state(id);
-            }
-            app.set_message(Level::Info, format!("{} started (:jobs)", op.op().label()));
-            vec![Effect::Start {
-                id,
-                work: Work::Dangerous(op),
-            }]
-        }
+        ConfirmStep::Confirmed(op) => start_confirmed(app, op),
     }
+}
+
+/// Starts a confirmed operation as a job (a redrive also gets its progress view).
+pub fn start_confirmed(app: &mut App, op: confirm::ConfirmedOp) -> Vec<Effect> {
+    // Read-only is checked again here: the dialog may have opened before a switch to a
+    // read-only profile. Operations that only read (a peek) stay allowed.
+    if app.read_only && op.op().writes() {
+        app.set_message(
+            Level::Error,
+            format!("read-only: refusing to {}", op.op().label()),
+        );
+        return Vec::new();
+    }
+    if matches!(
+        op.op(),
+        confirm::DangerousOp::Send { .. } | confirm::DangerousOp::Publish { .. }
+    ) {
+        // Sent: the next form starts empty.
+        app.send_draft = None;
+    }
+    let id = app.jobs.start(op.op().label(), app.now);
+    if op.op().writes() {
+        app.jobs.mark_changes_state(id);
+    }
+    app.set_message(Level::Info, format!("{} started (:jobs)", op.op().label()));
+    super::redrive::started(app, id, &op);
+    vec![Effect::Start {
+        id,
+        work: Work::Dangerous(op),
+    }]
 }

@@ -46,6 +46,19 @@ impl View for JobsView {
             KeyAction::PageUp => self.move_selection(-half_page, ctx.rows),
             KeyAction::Top => self.move_selection(isize::MIN, ctx.rows),
             KeyAction::Bottom => self.move_selection(isize::MAX, ctx.rows),
+            // A redrive opens on its progress (or summary); other jobs have nothing more.
+            KeyAction::Open => {
+                let Some(&id) = self.ids.get(self.selected) else {
+                    return Outcome::Handled;
+                };
+                return match ctx.redrives.get(id) {
+                    Some(run) => Outcome::Push(Box::new(super::redrive::RedriveView::pinned(
+                        run.dlq_url().to_string(),
+                        id,
+                    ))),
+                    None => Outcome::Handled,
+                };
+            }
             KeyAction::CancelJob => {
                 let Some(job) = self.ids.get(self.selected).and_then(|&id| ctx.jobs.get(id)) else {
                     return Outcome::Handled;
@@ -83,7 +96,10 @@ impl View for JobsView {
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
-        vec![(KeyAction::CancelJob, "cancel")]
+        vec![
+            (KeyAction::CancelJob, "cancel"),
+            (KeyAction::Open, "progress"),
+        ]
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -118,6 +134,7 @@ mod tests {
             read_only: false,
             spinner_frame: 0,
             metrics: &crate::metrics::MetricsEngine::default(),
+            redrives: &crate::app::redrive::Redrives::default(),
         };
         let mut view = JobsView::new();
         view.sync(&ctx);

@@ -58,6 +58,7 @@ fn with_ctx<T>(f: impl FnOnce(&Ctx) -> T) -> T {
         read_only: false,
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
+        redrives: &crate::app::redrive::Redrives::default(),
     };
     f(&ctx)
 }

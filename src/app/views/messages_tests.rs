@@ -55,6 +55,7 @@ fn with_ctx<T>(rows: usize, f: impl FnOnce(&Ctx) -> T) -> T {
         read_only: false,
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
+        redrives: &crate::app::redrive::Redrives::default(),
     };
     f(&ctx)
 }
@@ -219,6 +220,7 @@ fn the_view_never_resyncs_from_the_inventory() {
         read_only: false,
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
+        redrives: &crate::app::redrive::Redrives::default(),
     };
     assert_eq!(view.revision(&ctx), before);
 }

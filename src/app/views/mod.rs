@@ -16,6 +16,7 @@ pub mod message_pane;
 pub mod messages;
 pub mod metrics;
 pub mod peek;
+pub mod redrive;
 pub mod search;
 pub mod table;
 pub mod topology;
@@ -51,6 +52,8 @@ pub struct Ctx<'a> {
     pub spinner_frame: usize,
     /// The metrics engine's series (charts read them).
     pub metrics: &'a crate::metrics::MetricsEngine,
+    /// Redrive runs: their progress and summaries.
+    pub redrives: &'a super::redrive::Redrives,
 }
 
 /// What a view did with a key.
@@ -78,6 +81,9 @@ pub enum Outcome {
     },
     /// Open the send / publish form (a modal: it takes typed text, not keymap actions).
     Form(Box<super::modals::send_form::SendForm>),
+    /// An operation confirmed earlier (a canary's rest, confirmed with the canary): the
+    /// router starts it as it starts one just confirmed.
+    Start(super::modals::confirm::ConfirmedOp),
 }
 
 /// What a view asked for in the prompt bar.

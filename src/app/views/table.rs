@@ -252,6 +252,10 @@ impl View for TableView {
         if self.kind == TableKind::Topics {
             hints.push((KeyAction::Send, "publish"));
         }
+        // `R` works on DLQ rows wherever they are; offered where every row is one.
+        if self.kind == TableKind::Dlqs {
+            hints.push((KeyAction::Redrive, "redrive"));
+        }
         hints
     }
 

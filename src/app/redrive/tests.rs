@@ -1,0 +1,503 @@
+//! The redrive dialog, its confirmation, and the progress view, driven through `update`
+//! with plans and progress made up here (the journey on the simulated world is in
+//! tests/ui_redrive.rs).
+
+use super::*;
+use crate::app::jobs::JobId;
+use crate::app::modals::Modal;
+use crate::app::modals::confirm::DangerousOp;
+use crate::app::redrive::{
+    PlanJob, PlanState, RedriveDialog, RedriveOp, RedriveSettings, RedriveSnapshot, dialog,
+};
+use crate::app::views::redrive::RedriveView;
+use crate::redrive::{Destination, Mode, ModeChoice, Plan, Routes, Summary};
+
+fn dlq_view(app: &mut App) {
+    press(app, KeyCode::Char(':'));
+    type_text(app, "dlq");
+    press(app, KeyCode::Enter);
+}
+
+fn destination(name: &str) -> Destination {
+    Destination {
+        name: name.into(),
+        url: format!("https://sqs/1/{name}"),
+        arn: format!("arn:aws:sqs:us-east-1:1:{name}"),
+        fifo: false,
+        max_bytes: 1_048_576,
+    }
+}
+
+fn plan(visible: u64, mode: Mode) -> Plan {
+    Plan {
+        dlq: "orders-dlq".into(),
+        dlq_url: "https://sqs/1/orders-dlq".into(),
+        dlq_arn: "arn:aws:sqs:us-east-1:1:orders-dlq".into(),
+        dlq_fifo: false,
+        mode,
+        native_unavailable: (mode == Mode::Manual)
+            .then(|| "a filter, limit or canary chooses messages".to_string()),
+        sources: vec!["orders".into()],
+        subscriptions: Vec::new(),
+        destinations: vec![destination("orders")],
+        visible,
+        in_flight: 0,
+        delayed: 0,
+        warnings: vec!["the consumer of orders is disabled".into()],
+        routes: Routes::default(),
+    }
+}
+
+fn open_dialog(app: &App) -> &RedriveDialog {
+    match &app.modal {
+        Some(Modal::Redrive(dialog)) => dialog,
+        other => panic!("expected the redrive dialog, got {other:?}"),
+    }
+}
+
+/// The plan job among `effects`.
+fn plan_job(effects: &[Effect]) -> Option<(JobId, PlanJob)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Start {
+            id,
+            work: Work::RedrivePlan(job),
+        } => Some((*id, job.clone())),
+        _ => None,
+    })
+}
+
+fn answer(app: &mut App, job: JobId, plan: Plan) {
+    let _ = update(
+        app,
+        Action::RedrivePlanned {
+            job,
+            result: Ok(Box::new(plan)),
+        },
+    );
+}
+
+/// `R` on orders-dlq (9 visible) in `:dlq`, its plan answered with `visible` messages.
+fn opened(visible: u64, mode: Mode) -> App {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (job, request) = plan_job(&effects).expect("a plan job");
+    assert_eq!(request.dlq_name, "orders-dlq");
+    answer(&mut app, job, plan(visible, mode));
+    app
+}
+
+fn confirm_effects(app: &mut App) -> Vec<Effect> {
+    let effects = press(app, KeyCode::Enter);
+    assert!(effects.is_empty(), "the confirm dialog first: {effects:?}");
+    let typed = match &app.modal {
+        Some(Modal::Confirm(dialog)) => dialog.pending.typed.clone(),
+        other => panic!("expected the confirm dialog, got {other:?}"),
+    };
+    match typed {
+        Some(name) => {
+            type_text(app, &name);
+            press(app, KeyCode::Enter)
+        }
+        None => press(app, KeyCode::Char('y')),
+    }
+}
+
+fn started_redrive(effects: &[Effect]) -> (JobId, RedriveOp) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start {
+                id,
+                work: Work::Dangerous(op),
+            } => match op.op() {
+                DangerousOp::Redrive(r) => Some((*id, (**r).clone())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("expected a redrive job in {effects:?}"))
+}
+
+fn layout(app: &App) -> crate::app::views::redrive::ProgressLayout {
+    app.view_as::<RedriveView>()
+        .map(|v| v.layout.clone())
+        .unwrap_or_else(|| panic!("expected the progress view, got {:?}", app.view()))
+}
+
+fn text_of(app: &App) -> String {
+    let layout = layout(app);
+    let mut text = format!("{} {} {}\n", layout.state, layout.gauge_label, layout.hint);
+    for (_, line) in layout.lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+fn summary(end: &str, moved: u64) -> Summary {
+    Summary {
+        mode: Mode::Manual,
+        end: end.into(),
+        moved,
+        failed: 0,
+        duplicates_suspected: 0,
+        released: 0,
+        sent_not_deleted: 0,
+        left_in_dlq: Some(9 - moved),
+        journal: Some("/data/redrive/orders-dlq.jsonl".into()),
+        fell_back: None,
+        error: None,
+        finished_from_earlier: 0,
+    }
+}
+
+#[test]
+fn r_on_a_dlq_opens_the_dialog_and_plans_it_without_changing_anything() {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (job, request) = plan_job(&effects).expect("a plan job");
+    assert_eq!(request.settings, RedriveSettings::default());
+    assert!(
+        !app.jobs.get(job).expect("job").changes_state,
+        "a plan only reads"
+    );
+    assert_eq!(open_dialog(&app).plan, PlanState::Computing { job });
+    answer(&mut app, job, plan(9, Mode::Native));
+    let dialog = open_dialog(&app);
+    assert!(matches!(dialog.plan, PlanState::Ready(_)));
+    let lines = format!("{:?}", dialog.plan_lines);
+    assert!(lines.contains("orders-dlq: 9 visible"), "{lines}");
+    assert!(lines.contains("mode: native"), "{lines}");
+    assert!(lines.contains("consumer of orders is disabled"), "{lines}");
+}
+
+#[test]
+fn r_on_a_queue_that_is_no_dlq_says_so_and_opens_nothing() {
+    let mut app = loaded_app();
+    // The queues table opens on "orders" (sorted by name), which is no DLQ.
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(effects.is_empty());
+    assert_eq!(app.modal, None);
+    let message = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(message.contains("no dead-letter queue"), "{message}");
+}
+
+#[test]
+fn read_only_has_no_r_in_help_hints_or_keys() {
+    let config = crate::config::Config::defaults().expect("defaults");
+    let mut app = loaded_app();
+    app.read_only = true;
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(effects.is_empty());
+    assert_eq!(app.modal, None);
+    let help = crate::app::help::help_lines(&config.keymap, true);
+    assert!(!help.iter().any(|(_, d)| d.starts_with("Redrive")));
+    let help = crate::app::help::help_lines(&config.keymap, false);
+    assert!(help.iter().any(|(_, d)| d.starts_with("Redrive")));
+}
+
+#[test]
+fn a_plan_answer_for_an_older_job_is_dropped_and_a_failed_plan_says_why() {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let first = plan_job(&press(&mut app, KeyCode::Char('R')))
+        .expect("plan")
+        .0;
+    // Switching the mode plans again; the first answer comes too late to count.
+    let second = plan_job(&press(&mut app, KeyCode::Right))
+        .expect("replan")
+        .0;
+    assert_ne!(first, second);
+    assert_eq!(open_dialog(&app).mode, ModeChoice::Native);
+    answer(&mut app, first, plan(9, Mode::Manual));
+    assert_eq!(open_dialog(&app).plan, PlanState::Computing { job: second });
+    let _ = update(
+        &mut app,
+        Action::RedrivePlanned {
+            job: second,
+            result: Err("--mode native cannot do this redrive: no move tasks".into()),
+        },
+    );
+    assert!(matches!(open_dialog(&app).plan, PlanState::Failed(_)));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        open_dialog(&app)
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("no plan")),
+        "Enter does not confirm without a plan"
+    );
+}
+
+#[test]
+fn fields_are_validated_inline_and_only_what_the_plan_depends_on_plans_again() {
+    let mut app = opened(9, Mode::Native);
+    press(&mut app, KeyCode::Down); // to
+    type_text(&mut app, "nope");
+    assert!(
+        open_dialog(&app)
+            .destination
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no queue"))
+    );
+    assert_eq!(open_dialog(&app).plan, PlanState::Invalid);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "pay");
+    let effects = press(&mut app, KeyCode::Tab);
+    assert_eq!(
+        open_dialog(&app).destination.text(),
+        "payments",
+        "Tab completes"
+    );
+    let (job, request) = plan_job(&effects).expect("a new destination plans again");
+    assert_eq!(request.settings.to.map(|t| t.name), Some("payments".into()));
+    answer(&mut app, job, plan(9, Mode::Native));
+    press(&mut app, KeyCode::Tab); // rate: a focus move without an edit plans nothing
+    type_text(&mut app, "0");
+    assert!(open_dialog(&app).rate.error.is_some(), "0 is no rate");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "50");
+    press(&mut app, KeyCode::Tab); // limit
+    let effects = press(&mut app, KeyCode::Char('5'));
+    let (job, request) = plan_job(&effects).expect("a limit makes it selective");
+    assert!(request.settings.selective());
+    answer(&mut app, job, plan(9, Mode::Manual));
+    let effects = press(&mut app, KeyCode::Char('0'));
+    assert_eq!(plan_job(&effects), None, "a larger limit changes no plan");
+    assert_eq!(open_dialog(&app).settings().and_then(|s| s.limit), Some(50));
+    press(&mut app, KeyCode::Tab); // filter
+    type_text(&mut app, "/[/");
+    assert!(
+        open_dialog(&app)
+            .filter
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("unclosed")),
+        "Filter::parse's error, inline: {:?}",
+        open_dialog(&app).filter.error
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, ".order.status == \"failed\"");
+    assert_eq!(open_dialog(&app).filter.error, None);
+    assert_eq!(
+        open_dialog(&app).settings().and_then(|s| s.filter.clone()),
+        Some(".order.status == \"failed\"".into())
+    );
+}
+
+#[test]
+fn above_the_threshold_the_dlq_name_must_be_typed() {
+    let mut app = opened(150, Mode::Native);
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("expected the confirm dialog, got {:?}", app.modal);
+    };
+    assert_eq!(confirm.pending.typed.as_deref(), Some("orders-dlq"));
+    let said = confirm.pending.effects.join("\n");
+    assert!(
+        said.contains("Moves about 150 messages from orders-dlq to each message's own source"),
+        "{said}"
+    );
+    assert!(said.contains("Mode native"), "{said}");
+    // y is only a character here.
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    press(&mut app, KeyCode::Backspace);
+    let effects = confirm_effects(&mut app);
+    let (id, op) = started_redrive(&effects);
+    assert!(app.jobs.get(id).expect("job").changes_state);
+    assert_eq!(
+        op.plan.map(|p| p.visible),
+        Some(150),
+        "what was shown is what runs"
+    );
+    assert!(app.view_as::<RedriveView>().is_some(), "its progress shows");
+}
+
+#[test]
+fn at_or_below_the_threshold_y_confirms_and_a_limit_counts() {
+    let mut app = opened(9, Mode::Native);
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("expected the confirm dialog");
+    };
+    assert_eq!(confirm.pending.typed, None);
+    // A limit brings a large DLQ under the threshold, and the filter's cost is said.
+    let plan_big = plan(5000, Mode::Manual);
+    let op = RedriveOp {
+        dlq_url: plan_big.dlq_url.clone(),
+        dlq_name: plan_big.dlq.clone(),
+        settings: RedriveSettings {
+            limit: Some(100),
+            filter: Some("timeout".into()),
+            ..RedriveSettings::default()
+        },
+        plan: Some(Box::new(plan_big.clone())),
+    };
+    let pending = dialog::pending(&plan_big, op, 100);
+    assert_eq!(pending.typed, None);
+    let said = pending.effects.join("\n");
+    assert!(said.contains("Moves up to 100 messages"), "{said}");
+    assert!(said.contains("receive count +1"), "{said}");
+    assert!(pending.risks.iter().any(|r| r.contains("duplicate")));
+}
+
+#[test]
+fn enter_before_the_plan_arrives_waits_for_it() {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let _ = press(&mut app, KeyCode::Char('R'));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(app.modal, Some(Modal::Redrive(_))));
+    assert_eq!(
+        open_dialog(&app).notice.as_deref(),
+        Some("the plan is still being computed")
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.modal, None);
+}
+
+#[test]
+fn progress_shows_rate_and_eta_and_the_view_can_be_left_and_found_again() {
+    let mut app = opened(9, Mode::Native);
+    let (id, _) = started_redrive(&confirm_effects(&mut app));
+    for (ms, moved) in [(0, 0), (1000, 2), (2000, 4)] {
+        let _ = update(
+            &mut app,
+            Action::RedriveProgress {
+                id,
+                snapshot: Box::new(RedriveSnapshot {
+                    elapsed_ms: ms,
+                    mode: Some(Mode::Native),
+                    moved,
+                    expected: Some(9),
+                    ..RedriveSnapshot::default()
+                }),
+            },
+        );
+    }
+    let text = text_of(&app);
+    assert!(text.contains("running 4 / 9 (44%)"), "{text}");
+    assert!(text.contains("rate 2.0 msgs/s   ETA 3s"), "{text}");
+    assert!(text.contains("left in DLQ ~9"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view_as::<RedriveView>().is_none(), "Esc leaves it");
+    assert!(
+        app.jobs.get(id).expect("job").is_running(),
+        "the job goes on"
+    );
+    press(&mut app, KeyCode::Char('R'));
+    assert!(
+        app.view_as::<RedriveView>().is_some(),
+        "R on the DLQ comes back to it"
+    );
+    assert_eq!(app.modal, None, "no second dialog while it runs");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "jobs");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.view_as::<RedriveView>().is_some(),
+        ":jobs Enter opens it too"
+    );
+    let effects = press(&mut app, KeyCode::Char('x'));
+    assert_eq!(effects, vec![Effect::Cancel(id)]);
+    assert!(text_of(&app).starts_with("cancelling"));
+}
+
+#[test]
+fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
+    let mut app = opened(9, Mode::Native);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    let effects = press(&mut app, KeyCode::Char('8')); // limit 8
+    let (job, _) = plan_job(&effects).expect("plan");
+    answer(&mut app, job, plan(9, Mode::Manual));
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    let effects = press(&mut app, KeyCode::Char('3')); // canary 3
+    assert_eq!(plan_job(&effects), None, "selective already: the same plan");
+    assert_eq!(
+        open_dialog(&app)
+            .settings()
+            .and_then(RedriveSettings::run_limit),
+        Some(3)
+    );
+    let said = {
+        press(&mut app, KeyCode::Enter);
+        match &app.modal {
+            Some(Modal::Confirm(c)) => c.pending.effects.join("\n"),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(said.contains("Canary: moves 3 first"), "{said}");
+    let (id, op) = started_redrive(&press(&mut app, KeyCode::Char('y')));
+    assert_eq!(op.settings.canary, Some(3));
+    let _ = update(
+        &mut app,
+        Action::RedriveFinished {
+            id,
+            result: Ok(Box::new(summary("limit_reached", 3))),
+        },
+    );
+    let effects = update(
+        &mut app,
+        Action::JobEnded {
+            id,
+            end: crate::app::jobs::JobEnd::Done(None),
+        },
+    );
+    assert!(
+        !loads(&effects).is_empty(),
+        "the counts reload after a redrive"
+    );
+    let text = text_of(&app);
+    assert!(
+        text.contains("Ended limit reached: moved 3, failed 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Canary moved 3; watch the consumer, then press c"),
+        "{text}"
+    );
+    let (rest_id, rest) = started_redrive(&press(&mut app, KeyCode::Char('c')));
+    assert_ne!(rest_id, id);
+    assert_eq!(rest.settings.canary, None);
+    assert_eq!(
+        rest.settings.limit,
+        Some(5),
+        "the limit counts what the canary moved"
+    );
+    assert_eq!(rest.plan, None, "the rest plans again: it may go native");
+    assert!(app.jobs.get(rest_id).expect("job").changes_state);
+    assert!(
+        text_of(&app).starts_with("running"),
+        "the view follows the rest"
+    );
+    assert!(app.redrives.get(id).is_some_and(|r| r.continued));
+    let _ = update(
+        &mut app,
+        Action::RedriveFinished {
+            id: rest_id,
+            result: Ok(Box::new(summary("drained", 5))),
+        },
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('c')).is_empty(),
+        "no canary waits now"
+    );
+}

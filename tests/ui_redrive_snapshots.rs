@@ -1,0 +1,218 @@
+//! Snapshot tests of redrive in the TUI over the demo world on a frozen clock: the dialog
+//! with its plan (computed here by the engine, as the plan job does), with settings and an
+//! inline filter error, the confirmation, the progress view and a canary's summary. The
+//! progress is made up (the journey on a running world is tests/ui_redrive_journey.rs).
+
+mod support;
+
+use ratatui::crossterm::event::KeyCode;
+use squall::app::effect::Work;
+use squall::app::jobs::{JobEnd, JobId};
+use squall::app::modals::Modal;
+use squall::app::modals::confirm::DangerousOp;
+use squall::app::redrive::{RedriveSettings, RedriveSnapshot};
+use squall::app::{Action, App, Effect, update};
+use squall::aws::Backend;
+use squall::redrive::{Mode, PlanRequest, Summary};
+use support::sim_app::*;
+
+/// Answers the plan job among `effects` with the engine's plan, as the job would.
+fn answer_plan(app: &mut App, backend: &Backend, effects: &[Effect]) {
+    let Some((job, request)) = effects.iter().find_map(|e| match e {
+        Effect::Start {
+            id,
+            work: Work::RedrivePlan(request),
+        } => Some((*id, request.clone())),
+        _ => None,
+    }) else {
+        panic!("expected a plan job in {effects:?}");
+    };
+    let dlq = app
+        .inventory
+        .queue_by_url(&request.dlq_url)
+        .expect("the DLQ")
+        .clone();
+    let settings: &RedriveSettings = &request.settings;
+    let plan = runtime().block_on(squall::redrive::plan(
+        backend,
+        &dlq,
+        PlanRequest {
+            to: None,
+            mode: settings.mode,
+            selective: settings.selective(),
+            rate: settings.rate,
+        },
+    ));
+    let _ = update(
+        app,
+        Action::RedrivePlanned {
+            job,
+            result: plan.map(Box::new).map_err(|e| e.to_string()),
+        },
+    );
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(
+        app,
+        Action::Key(ratatui::crossterm::event::KeyEvent::new(
+            code,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    )
+}
+
+/// `:dlq`, `R` on the deepest DLQ, its plan answered.
+fn dialog(backend: &Backend) -> App {
+    let mut app = loaded_app(backend);
+    type_keys(&mut app, ":dlq");
+    press(&mut app, KeyCode::Enter);
+    let effects = key(&mut app, KeyCode::Char('R'));
+    answer_plan(&mut app, backend, &effects);
+    app
+}
+
+/// A canary of 10 confirmed (typing the name when asked): the redrive job's id.
+fn confirmed_canary(app: &mut App, backend: &Backend) -> JobId {
+    for _ in 0..5 {
+        press(app, KeyCode::Down);
+    }
+    let effects = key(app, KeyCode::Char('1'));
+    answer_plan(app, backend, &effects);
+    press(app, KeyCode::Char('0'));
+    press(app, KeyCode::Enter);
+    let typed = match &app.modal {
+        Some(Modal::Confirm(c)) => c.pending.typed.clone(),
+        other => panic!("expected the confirm dialog, got {other:?}"),
+    };
+    let effects = match typed {
+        Some(name) => {
+            type_keys(app, &name);
+            key(app, KeyCode::Enter)
+        }
+        None => key(app, KeyCode::Char('y')),
+    };
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start {
+                id,
+                work: Work::Dangerous(op),
+            } if matches!(op.op(), DangerousOp::Redrive(_)) => Some(*id),
+            _ => None,
+        })
+        .expect("the redrive job")
+}
+
+fn progress(app: &mut App, id: JobId, elapsed_ms: u64, moved: u64) {
+    let _ = update(
+        app,
+        Action::RedriveProgress {
+            id,
+            snapshot: Box::new(RedriveSnapshot {
+                elapsed_ms,
+                mode: Some(Mode::Manual),
+                moved,
+                received: moved,
+                expected: Some(10),
+                journal: Some(
+                    "/home/oncall/.local/share/squall/redrive/webhooks-outbound-dlq-1800000000000.jsonl"
+                        .into(),
+                ),
+                ..RedriveSnapshot::default()
+            }),
+        },
+    );
+}
+
+#[test]
+fn redrive_dialog_80x24() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    let screen = render(&mut app, 80, 24, false);
+    assert!(screen.contains("mode: native"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn redrive_dialog_with_settings_and_a_bad_filter_120x30() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    type_keys(&mut app, "50");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    type_keys(&mut app, "/(timeout/");
+    let screen = render(&mut app, 120, 30, false);
+    assert!(screen.contains("unclosed group"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn redrive_confirm_80x24() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&mut app, 80, 24, false);
+    assert!(screen.contains("Moves about"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn redrive_progress_80x24_and_120x30() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    let id = confirmed_canary(&mut app, &backend);
+    progress(&mut app, id, 0, 0);
+    progress(&mut app, id, 1000, 3);
+    progress(&mut app, id, 2000, 6);
+    let screen = render(&mut app, 80, 24, false);
+    assert!(screen.contains("6 / 10"), "{screen}");
+    insta::assert_snapshot!("redrive_progress_80x24", screen);
+    let screen = render(&mut app, 120, 30, true);
+    insta::assert_snapshot!("redrive_progress_ascii_120x30", screen);
+}
+
+#[test]
+fn redrive_canary_summary_80x24() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    let id = confirmed_canary(&mut app, &backend);
+    progress(&mut app, id, 0, 0);
+    progress(&mut app, id, 1500, 10);
+    let summary = Summary {
+        mode: Mode::Manual,
+        end: "limit_reached".into(),
+        moved: 10,
+        failed: 0,
+        duplicates_suspected: 0,
+        released: 0,
+        sent_not_deleted: 0,
+        left_in_dlq: Some(1_230),
+        journal: Some(
+            "/home/oncall/.local/share/squall/redrive/webhooks-outbound-dlq-1800000000000.jsonl"
+                .into(),
+        ),
+        fell_back: None,
+        error: None,
+        finished_from_earlier: 0,
+    };
+    let _ = update(
+        &mut app,
+        Action::RedriveFinished {
+            id,
+            result: Ok(Box::new(summary)),
+        },
+    );
+    let _ = update(
+        &mut app,
+        Action::JobEnded {
+            id,
+            end: JobEnd::Done(Some("moved 10, failed 0".into())),
+        },
+    );
+    let screen = render(&mut app, 80, 24, false);
+    assert!(screen.contains("press c to continue"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
