@@ -11,6 +11,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
+use std::time::Duration;
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use support::emulator::Emulator;
@@ -368,4 +369,226 @@ async fn a_send_whose_answer_was_lost_is_not_sent_again_behind_the_movers_back()
     let bodies = bodies_in(&sqs, &url).await;
     assert_eq!(bodies.get("once"), Some(&1));
     assert_eq!(bodies.get("retried").copied(), Some(attempts as usize));
+}
+
+/// The journals a run left in `data_dir`.
+fn journals(data_dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(data_dir.join("redrive"))
+        .expect("the journal directory")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Starts `squall redrive DLQ --to SOURCE --yes --mode manual --rate 20 --visibility-timeout
+/// 10` on `emulator`, SIGKILLs it once at least `at_least` messages reached the source, and
+/// returns how many had then.
+async fn kill_mid_run<S>(
+    emulator: &Emulator<S>,
+    fixture: &Fixture,
+    data_dir: &Path,
+    at_least: u64,
+) -> u64 {
+    let log = std::fs::File::create(data_dir.join("killed-run.stderr")).expect("log file");
+    let mut child = squall(
+        &emulator.endpoint(),
+        data_dir,
+        &[
+            "redrive",
+            &fixture.dlq_name,
+            "--to",
+            &fixture.source_name,
+            "--yes",
+            "--mode",
+            "manual",
+            "--rate",
+            "20",
+            "--visibility-timeout",
+            "10",
+        ],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(log)
+    .spawn()
+    .expect("starting squall");
+    let sqs = emulator.sqs().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let reached = loop {
+        let (visible, _) = counts(&sqs, &fixture.source_url).await;
+        if visible >= at_least {
+            break Some(visible);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.expect("waiting for squall");
+    let stderr = std::fs::read_to_string(data_dir.join("killed-run.stderr")).unwrap_or_default();
+    let reached = reached.unwrap_or_else(|| panic!("nothing moved in time: {stderr}"));
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGKILL),
+        "killed, not finished: {stderr}"
+    );
+    assert!(
+        stderr.contains("squall: journal "),
+        "the journal is named at the start: {stderr}"
+    );
+    reached
+}
+
+/// After a kill and a run that finishes the job: 0 lost, the DLQ empty, no more copies than
+/// the finishing run suspected, and the journals together record every message deleted.
+async fn assert_finished<S>(emulator: &Emulator<S>, fixture: &Fixture, finish: &Output) {
+    let summary = summary(finish);
+    let outcome = outcome(emulator, fixture, N).await;
+    let said = format!("{summary}\n{}", String::from_utf8_lossy(&finish.stderr));
+    assert_eq!(summary["end"], "drained", "{said}");
+    assert_eq!(outcome.distinct, N, "messages lost: {said}");
+    assert_eq!(outcome.strangers, Vec::<String>::new(), "{said}");
+    assert_eq!(outcome.dlq, (0, 0), "the DLQ is empty: {said}");
+    assert_eq!(count(&summary, "failed"), 0, "{said}");
+    assert_eq!(count(&summary, "left_in_dlq"), 0, "{said}");
+    assert!(
+        outcome.extra <= count(&summary, "duplicates_suspected"),
+        "{} extra copies, fewer suspected: {said}",
+        outcome.extra
+    );
+    let moved = count(&summary, "moved");
+    assert!(
+        0 < moved && moved < N as u64,
+        "the killed run moved some: {said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_half_way_is_finished_by_resuming_its_journal() {
+    let emulator = localstack();
+    let fixture = seed(emulator, "rf-kill", N).await;
+    let data = tempfile::tempdir().expect("tempdir");
+    kill_mid_run(emulator, &fixture, data.path(), 40).await;
+    let written = journals(data.path());
+    assert_eq!(written.len(), 1, "{written:?}");
+    let journal = written[0].to_string_lossy().into_owned();
+
+    let finish = squall(
+        &emulator.endpoint(),
+        data.path(),
+        &[
+            "redrive",
+            "--resume",
+            &journal,
+            "--yes",
+            "--json",
+            "--visibility-timeout",
+            "20",
+        ],
+    )
+    .output()
+    .await
+    .expect("running squall");
+    assert_finished(emulator, &fixture, &finish).await;
+    // One journal, appended to, that records every message deleted.
+    assert_eq!(journals(data.path()), written);
+    let state = squall::redrive::JournalState::read(&written[0]).expect("the journal");
+    assert_eq!(state.moved(), N, "{state:?}");
+    assert!(state.finished);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_half_way_is_finished_by_running_it_again() {
+    let emulator = localstack();
+    let fixture = seed(emulator, "rf-rerun", N).await;
+    let data = tempfile::tempdir().expect("tempdir");
+    kill_mid_run(emulator, &fixture, data.path(), 40).await;
+    let finish = redrive(&emulator.endpoint(), data.path(), &fixture, &[]).await;
+    assert_finished(emulator, &fixture, &finish).await;
+    // Two journals; between them every message is deleted exactly once.
+    let written = journals(data.path());
+    assert_eq!(written.len(), 2, "{written:?}");
+    let mut deleted = std::collections::BTreeSet::new();
+    for path in &written {
+        let state = squall::redrive::JournalState::read(path).expect("a journal");
+        for (id, message) in state.messages {
+            if message.deleted {
+                assert!(deleted.insert(id.clone()), "{id} deleted twice");
+            }
+        }
+    }
+    assert_eq!(deleted.len(), N);
+}
+
+/// The manual mover against moto (which has no message move tasks: `--mode manual` does not
+/// need them).
+mod moto_faults {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_message_moves_through_500s_and_503s() {
+        let (_, stats, outcome) = redrive_through(moto(), "rf-5xx", server_errors()).await;
+        assert!(
+            stats.server_errors > 0 && stats.unavailable > 0,
+            "{stats:?}"
+        );
+        assert_eq!(outcome.extra, 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_message_moves_through_throttling() {
+        let (_, stats, outcome) = redrive_through(moto(), "rf-thr", throttling()).await;
+        assert!(stats.throttled > 0, "{stats:?}");
+        assert_eq!(outcome.extra, 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failed_entries_of_a_send_batch_are_sent_again_and_only_then_deleted() {
+        let (summary, stats, outcome) =
+            redrive_through(moto(), "rf-part", partial_failures()).await;
+        assert!(stats.partial > 0 && stats.failed_entries > 0, "{stats:?}");
+        assert_eq!(outcome.extra, 0);
+        assert_eq!(count(&summary, "duplicates_suspected"), 0, "{summary}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connections_dropped_after_the_emulator_acted_lose_nothing_and_count_duplicates() {
+        let (summary, stats, outcome) =
+            redrive_through(moto(), "rf-drop", dropped_connections()).await;
+        assert!(
+            dropped(&stats, "SendMessageBatch") > 0 && dropped(&stats, "DeleteMessageBatch") > 0,
+            "{stats:?}"
+        );
+        assert!(outcome.extra > 0, "{summary}");
+        assert_eq!(outcome.extra, count(&summary, "duplicates_suspected"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_killed_half_way_is_finished_by_resuming_its_journal() {
+        let emulator = moto();
+        let fixture = seed(emulator, "rf-kill", N).await;
+        let data = tempfile::tempdir().expect("tempdir");
+        kill_mid_run(emulator, &fixture, data.path(), 40).await;
+        let written = journals(data.path());
+        let journal = written[0].to_string_lossy().into_owned();
+        let finish = squall(
+            &emulator.endpoint(),
+            data.path(),
+            &[
+                "redrive",
+                "--resume",
+                &journal,
+                "--yes",
+                "--json",
+                "--visibility-timeout",
+                "20",
+            ],
+        )
+        .output()
+        .await
+        .expect("running squall");
+        assert_finished(emulator, &fixture, &finish).await;
+    }
 }
