@@ -45,6 +45,20 @@ pub trait QueueWriter: Send + Sync {
         entries: &[OutgoingMessage],
     ) -> Result<BatchOutcome, ApiError>;
 
+    /// `SendMessageBatch` sent at most once by the client itself: when its answer is lost
+    /// after the request went out (dropped connection, timeout, 5xx, an unreadable answer)
+    /// the error comes back instead of a silent resend, so the caller knows that a copy may
+    /// already be out and counts it. Throttling, which SQS answers before it acts, is still
+    /// retried. By default the same as [`QueueWriter::send_messages`] (for writers that
+    /// never resend on their own).
+    async fn send_messages_once(
+        &self,
+        queue_url: &str,
+        entries: &[OutgoingMessage],
+    ) -> Result<BatchOutcome, ApiError> {
+        self.send_messages(queue_url, entries).await
+    }
+
     /// `DeleteMessageBatch` (at most 10 entries), with the latest receipt handles.
     async fn delete_messages(
         &self,

@@ -11,6 +11,10 @@ use aws_sdk_sqs::types::{
     DeleteMessageBatchRequestEntry, MessageAttributeValue, MessageSystemAttributeName,
     MessageSystemAttributeNameForSends, MessageSystemAttributeValue, SendMessageBatchRequestEntry,
 };
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
 
 use super::ApiError;
 use super::capabilities::{MessageReader, MoveTaskRunner, QueueWriter};
@@ -232,32 +236,15 @@ impl QueueWriter for SdkMessages {
         queue_url: &str,
         entries: &[OutgoingMessage],
     ) -> Result<BatchOutcome, ApiError> {
-        if entries.is_empty() {
-            return Ok(BatchOutcome::default());
-        }
-        let request_entries = entries
-            .iter()
-            .map(send_entry)
-            .collect::<Result<Vec<_>, _>>()?;
-        let output = self
-            .client
-            .send_message_batch()
-            .queue_url(queue_url)
-            .set_entries(Some(request_entries))
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk("SendMessageBatch", e))?;
-        Ok(BatchOutcome {
-            successful: output
-                .successful
-                .into_iter()
-                .map(|s| BatchSuccess {
-                    id: s.id,
-                    message_id: Some(s.message_id),
-                })
-                .collect(),
-            failed: failures(output.failed),
-        })
+        self.send_batch(queue_url, entries, false).await
+    }
+
+    async fn send_messages_once(
+        &self,
+        queue_url: &str,
+        entries: &[OutgoingMessage],
+    ) -> Result<BatchOutcome, ApiError> {
+        self.send_batch(queue_url, entries, true).await
     }
 
     async fn delete_messages(
@@ -307,6 +294,87 @@ impl QueueWriter for SdkMessages {
             .await
             .map_err(|e| ApiError::from_sdk("PurgeQueue", e))?;
         Ok(())
+    }
+}
+
+impl SdkMessages {
+    /// `SendMessageBatch`; `once`: no resend by the SDK after an ambiguous failure
+    /// ([`NoResendAfterLostAnswer`]).
+    async fn send_batch(
+        &self,
+        queue_url: &str,
+        entries: &[OutgoingMessage],
+        once: bool,
+    ) -> Result<BatchOutcome, ApiError> {
+        if entries.is_empty() {
+            return Ok(BatchOutcome::default());
+        }
+        let request_entries = entries
+            .iter()
+            .map(send_entry)
+            .collect::<Result<Vec<_>, _>>()?;
+        let request = self
+            .client
+            .send_message_batch()
+            .queue_url(queue_url)
+            .set_entries(Some(request_entries));
+        let sent = if once {
+            request
+                .customize()
+                .config_override(
+                    aws_sdk_sqs::config::Builder::default()
+                        .retry_classifier(NoResendAfterLostAnswer),
+                )
+                .send()
+                .await
+        } else {
+            request.send().await
+        };
+        let output = sent.map_err(|e| ApiError::from_sdk("SendMessageBatch", e))?;
+        Ok(BatchOutcome {
+            successful: output
+                .successful
+                .into_iter()
+                .map(|s| BatchSuccess {
+                    id: s.id,
+                    message_id: Some(s.message_id),
+                })
+                .collect(),
+            failed: failures(output.failed),
+        })
+    }
+}
+
+/// Forbids the SDK's own retry of a request whose answer was lost after it went out: no
+/// answer (a dropped connection, a timeout), a 5xx, or an answer that cannot be read. SQS
+/// may have acted on it; a silent resend would make a copy nobody counts. Runs after the
+/// SDK's classifiers, so throttling (a 4xx SQS answers before acting) is still retried.
+#[derive(Debug)]
+struct NoResendAfterLostAnswer;
+
+impl ClassifyRetry for NoResendAfterLostAnswer {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(error)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let server_error = ctx.response().is_some_and(|r| r.status().is_server_error());
+        if server_error
+            || error.is_timeout_error()
+            || error.is_response_error()
+            || error.as_connector_error().is_some()
+        {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "squall: no resend after a lost answer"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
 }
 

@@ -82,7 +82,7 @@ pub(super) async fn send_and_delete(
         }
         match shared
             .writer
-            .send_messages(&destination.url, &entries)
+            .send_messages_once(&destination.url, &entries)
             .await
         {
             Ok(outcome) => {

@@ -8,14 +8,26 @@
 //!   answered by the proxy itself, at the seeded rates of [`Faults`]: a throttling error in
 //!   SQS's wire format (HTTP 400, `x-amzn-query-error: RequestThrottled;Sender`, JSON
 //!   `__type` `…#RequestThrottled`: the SDK classifies it as throttling and backs off), a
-//!   `503 Service Unavailable`, or a `200` whose body is not JSON; or forwarded and answered
-//!   [`Faults::slow_by`] late.
+//!   `503 Service Unavailable`, a `500 Internal Server Error`, or a `200` whose body is not
+//!   JSON; or forwarded and answered [`Faults::slow_by`] late.
+//! * Of the SQS requests forwarded, a second seeded draw picks:
+//!   - `SendMessageBatch` requests answered with some entries `Failed`
+//!     ([`Faults::partial_failure`]): the proxy takes a seeded subset of the entries (at least
+//!     one) out of the request before it forwards it (or answers itself when that is all of
+//!     them), and adds them to the `Failed` list of the emulator's answer as `InternalError`,
+//!     `SenderFault: false`. An entry reported `Failed` was never delivered.
+//!   - requests whose connection is dropped after they were forwarded
+//!     ([`Faults::drop_after_forward`], only for [`Faults::drop_operations`] when that names
+//!     any): the emulator acted, the client sees its connection close with no response (the
+//!     ambiguous case).
 //! * `GetQueueAttributes` for a queue named in [`Faults::doomed_queues`] always gets a 503.
 //! * Everything else (SNS, Lambda, the rest of SQS) is forwarded unchanged over one upstream
 //!   connection per client connection.
 //!
 //! Faults are drawn from a splitmix64 sequence over the request number, so a seed gives the
-//! same rate every run (which request gets which fault depends on arrival order). The
+//! same rate every run (which request gets which fault depends on arrival order); partial
+//! failures and drops over the request's number within its operation, so a seed gives them
+//! to the same, say, `SendMessageBatch` requests every run. The
 //! proxy counts what it did ([`FaultProxy::stats`]). Used by the fault tests and by the
 //! inventory benchmark (`benches/inventory.rs`, latency only or throttling).
 
@@ -45,6 +57,18 @@ pub struct Faults {
     pub slow_by: Duration,
     /// Answered `200 OK` with a body that is not JSON.
     pub garbage: f64,
+    /// Answered `500 Internal Server Error`.
+    pub server_error: f64,
+    /// Share of the forwarded `SendMessageBatch` requests answered with some of their
+    /// entries `Failed` (those entries are not forwarded).
+    pub partial_failure: f64,
+    /// Share of the forwarded SQS requests (of [`Faults::drop_operations`], when it names
+    /// any) whose client connection is closed once the emulator has answered, with no
+    /// response. `partial_failure + drop_after_forward` must not exceed 1.
+    pub drop_after_forward: f64,
+    /// Operations (`SendMessageBatch`, `DeleteMessageBatch`, …) that
+    /// [`Faults::drop_after_forward`] applies to; empty: every SQS operation.
+    pub drop_operations: Vec<String>,
     /// Queue names whose `GetQueueAttributes` always gets a 503.
     pub doomed_queues: Vec<String>,
 }
@@ -60,10 +84,20 @@ pub struct FaultStats {
     pub unavailable: u64,
     pub slowed: u64,
     pub garbage: u64,
+    /// Answered 500.
+    pub server_errors: u64,
+    /// `SendMessageBatch` requests answered with some entries `Failed`, and how many entries
+    /// were (all of them never forwarded).
+    pub partial: u64,
+    pub failed_entries: u64,
+    /// Connections dropped after the request was forwarded, per operation.
+    pub dropped: HashMap<String, u64>,
     /// `GetQueueAttributes` requests per doomed queue name (all answered 503).
     pub doomed: HashMap<String, u64>,
     /// Client connections accepted.
     pub connections: u64,
+    /// SQS requests read, per operation (`SendMessageBatch`, …).
+    pub operations: HashMap<String, u64>,
 }
 
 /// A running proxy; [`FaultProxy::shutdown`] stops it (dropping it leaves the tasks to the
@@ -78,10 +112,19 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Starts the proxy in front of `upstream` on the current tokio runtime.
     pub async fn start(upstream: SocketAddr, faults: Faults) -> FaultProxy {
-        let total = faults.throttle + faults.unavailable + faults.slow + faults.garbage;
+        let total = faults.throttle
+            + faults.unavailable
+            + faults.slow
+            + faults.garbage
+            + faults.server_error;
         assert!(
             (0.0..=1.0).contains(&total),
             "fault rates add up to {total}, more than 1"
+        );
+        let after = faults.partial_failure + faults.drop_after_forward;
+        assert!(
+            (0.0..=1.0).contains(&after),
+            "partial failures and drops add up to {after}, more than 1"
         );
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
@@ -164,8 +207,13 @@ enum Fate {
     Slow,
     Throttle,
     Unavailable,
+    ServerError,
     Garbage,
     Doomed(String),
+    /// Forwarded without the entries at these positions, which are answered `Failed`.
+    Partial(Vec<usize>),
+    /// Forwarded, then the client connection is closed without the answer.
+    Drop(String),
 }
 
 /// Serves one client connection, request by request, until either side closes it.
@@ -173,83 +221,129 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
     let _ = client.set_nodelay(true);
     let (client_read, mut client_write) = client.into_split();
     let mut client_read = BufReader::new(client_read);
-    let mut upstream: Option<(
-        BufReader<tokio::net::tcp::OwnedReadHalf>,
-        tokio::net::tcp::OwnedWriteHalf,
-    )> = None;
+    let mut upstream: Option<Upstream> = None;
     loop {
         let request = match read_message(&mut client_read).await {
             Ok(Some(request)) => request,
             Ok(None) | Err(_) => return,
         };
-        let number = {
+        let (number, of_operation) = {
             let mut stats = lock(&shared.stats);
             stats.requests += 1;
-            stats.requests
+            let of_operation = match request.sqs_operation() {
+                Some(operation) => {
+                    let n = stats.operations.entry(operation.to_string()).or_default();
+                    *n += 1;
+                    *n
+                }
+                None => 0,
+            };
+            (stats.requests, of_operation)
         };
         if !shared.faults.latency.is_zero() {
             tokio::time::sleep(shared.faults.latency).await;
         }
-        let fate = decide(&shared.faults, number, &request);
+        let fate = decide(&shared.faults, number, of_operation, &request);
+        let closes = request.closes;
+        // A partial failure forwards what is left of the batch (nothing: answered here).
+        let (forward, failed) = match &fate {
+            Fate::Partial(positions) => split_batch(request, positions),
+            _ => (Some(request), Vec::new()),
+        };
         let canned = match &fate {
             Fate::Throttle => Some(throttle_response()),
             Fate::Unavailable | Fate::Doomed(_) => Some(unavailable_response()),
+            Fate::ServerError => Some(server_error_response()),
             Fate::Garbage => Some(garbage_response()),
-            Fate::Forward | Fate::Slow => None,
+            Fate::Partial(_) if forward.is_none() => Some(batch_response(&[], &failed)),
+            Fate::Forward | Fate::Slow | Fate::Partial(_) | Fate::Drop(_) => None,
         };
-        {
-            let mut stats = lock(&shared.stats);
-            match &fate {
-                Fate::Forward => stats.forwarded += 1,
-                Fate::Slow => {
-                    stats.forwarded += 1;
-                    stats.slowed += 1;
-                }
-                Fate::Throttle => stats.throttled += 1,
-                Fate::Unavailable => stats.unavailable += 1,
-                Fate::Garbage => stats.garbage += 1,
-                Fate::Doomed(name) => *stats.doomed.entry(name.clone()).or_default() += 1,
-            }
-        }
-        let response = match canned {
-            Some(response) => response,
-            None => {
-                if upstream.is_none() {
-                    let Ok(server) = TcpStream::connect(shared.upstream).await else {
-                        eprintln!("fault proxy: cannot connect to {}", shared.upstream);
-                        return;
-                    };
-                    let _ = server.set_nodelay(true);
-                    let (read, write) = server.into_split();
-                    upstream = Some((BufReader::new(read), write));
-                }
-                let Some((server_read, server_write)) = upstream.as_mut() else {
+        count(&shared.stats, &fate, canned.is_none(), failed.len());
+        let response = match (canned, forward) {
+            (Some(response), _) => response,
+            (None, None) => return,
+            (None, Some(request)) => {
+                let Some(response) = forward_one(&shared, &mut upstream, &request).await else {
                     return;
                 };
-                if server_write.write_all(&request.raw).await.is_err() {
-                    return;
-                }
-                let response = match read_message(server_read).await {
-                    Ok(Some(response)) => response,
-                    Ok(None) | Err(_) => return,
-                };
-                if matches!(fate, Fate::Slow) {
-                    tokio::time::sleep(shared.faults.slow_by).await;
-                }
                 if response.closes {
                     upstream = None;
                 }
-                response.raw
+                match &fate {
+                    Fate::Slow => {
+                        tokio::time::sleep(shared.faults.slow_by).await;
+                        response.raw
+                    }
+                    // The emulator acted; the client never hears of it.
+                    Fate::Drop(_) => return,
+                    Fate::Partial(_) => with_failures(&response, &failed),
+                    _ => response.raw,
+                }
             }
         };
-        if client_write.write_all(&response).await.is_err() || request.closes {
+        if client_write.write_all(&response).await.is_err() || closes {
             return;
         }
     }
 }
 
-/// The fate of request number `number`: doomed queues first, then a seeded draw for SQS.
-fn decide(faults: &Faults, number: u64, request: &Message) -> Fate {
+type Upstream = (
+    BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::tcp::OwnedWriteHalf,
+);
+
+/// Sends `request` to the emulator over this connection's upstream connection (opened on
+/// first use) and reads its answer; `None` when the emulator cannot be reached.
+async fn forward_one(
+    shared: &Shared,
+    upstream: &mut Option<Upstream>,
+    request: &Message,
+) -> Option<Message> {
+    if upstream.is_none() {
+        let Ok(server) = TcpStream::connect(shared.upstream).await else {
+            eprintln!("fault proxy: cannot connect to {}", shared.upstream);
+            return None;
+        };
+        let _ = server.set_nodelay(true);
+        let (read, write) = server.into_split();
+        *upstream = Some((BufReader::new(read), write));
+    }
+    let (server_read, server_write) = upstream.as_mut()?;
+    server_write.write_all(&request.raw).await.ok()?;
+    read_message(server_read).await.ok().flatten()
+}
+
+fn count(stats: &Mutex<FaultStats>, fate: &Fate, forwarded: bool, failed: usize) {
+    let mut stats = lock(stats);
+    match fate {
+        Fate::Forward => stats.forwarded += 1,
+        Fate::Slow => {
+            stats.forwarded += 1;
+            stats.slowed += 1;
+        }
+        Fate::Throttle => stats.throttled += 1,
+        Fate::Unavailable => stats.unavailable += 1,
+        Fate::ServerError => stats.server_errors += 1,
+        Fate::Garbage => stats.garbage += 1,
+        Fate::Doomed(name) => *stats.doomed.entry(name.clone()).or_default() += 1,
+        Fate::Partial(_) => {
+            if forwarded {
+                stats.forwarded += 1;
+            }
+            stats.partial += 1;
+            stats.failed_entries += failed as u64;
+        }
+        Fate::Drop(operation) => {
+            stats.forwarded += 1;
+            *stats.dropped.entry(operation.clone()).or_default() += 1;
+        }
+    }
+}
+
+/// The fate of request number `number` (the `of_operation`th of its SQS operation): doomed
+/// queues first, then a seeded draw for SQS over `number`, then one for what is forwarded
+/// over `of_operation`.
+fn decide(faults: &Faults, number: u64, of_operation: u64, request: &Message) -> Fate {
     let Some(operation) = request.sqs_operation() else {
         return Fate::Forward;
     };
@@ -274,11 +368,116 @@ fn decide(faults: &Faults, number: u64, request: &Message) -> Fate {
     if draw < edge {
         return Fate::Garbage;
     }
+    edge += faults.server_error;
+    if draw < edge {
+        return Fate::ServerError;
+    }
     edge += faults.slow;
     if draw < edge {
         return Fate::Slow;
     }
+    // Faults of forwarded requests: a second draw, so that the first one (and the faults a
+    // seed gives) stays what it was without them. It is over the request's number within its
+    // operation, so that a seed gives the same fate to, say, the 3rd SendMessageBatch
+    // whatever else was sent in between.
+    let draw = unit_interval(splitmix64(
+        (faults.seed ^ 0x5EED_FA17).wrapping_add(of_operation.wrapping_mul(0xD1B5_4A32_D192_ED03)),
+    ));
+    let mut edge = 0.0;
+    if operation == "SendMessageBatch" {
+        edge += faults.partial_failure;
+        if draw < edge
+            && let Some(entries) = request.batch_len()
+            && entries > 0
+        {
+            return Fate::Partial(failing_entries(faults.seed, of_operation, entries));
+        }
+    }
+    edge += faults.drop_after_forward;
+    if draw < edge
+        && (faults.drop_operations.is_empty()
+            || faults.drop_operations.iter().any(|o| o == operation))
+    {
+        return Fate::Drop(operation.to_string());
+    }
     Fate::Forward
+}
+
+/// The positions of a batch of `entries` that fail: each with even odds, at least one.
+fn failing_entries(seed: u64, number: u64, entries: usize) -> Vec<usize> {
+    let mut failing: Vec<usize> = (0..entries)
+        .filter(|&i| {
+            splitmix64(seed ^ number.rotate_left(17) ^ (i as u64).wrapping_mul(0xA24B_AED4)) & 1
+                == 1
+        })
+        .collect();
+    if failing.is_empty() {
+        failing.push((splitmix64(seed ^ number) % entries as u64) as usize);
+    }
+    failing
+}
+
+/// Takes the entries at `positions` out of a `SendMessageBatch` request: the request to
+/// forward with the rest (`None` when nothing is left), and the ids taken out.
+fn split_batch(request: Message, positions: &[usize]) -> (Option<Message>, Vec<String>) {
+    let Some(mut body) = request.json_body() else {
+        return (Some(request), Vec::new());
+    };
+    let Some(entries) = body.get_mut("Entries").and_then(|e| e.as_array_mut()) else {
+        return (Some(request), Vec::new());
+    };
+    let mut failed = Vec::new();
+    let mut kept = Vec::new();
+    for (i, entry) in std::mem::take(entries).into_iter().enumerate() {
+        if positions.contains(&i) {
+            failed.push(entry["Id"].as_str().unwrap_or_default().to_string());
+        } else {
+            kept.push(entry);
+        }
+    }
+    if kept.is_empty() {
+        return (None, failed);
+    }
+    *entries = kept;
+    let bytes = serde_json::to_vec(&body).expect("a JSON body");
+    (Some(request.with_body(&bytes)), failed)
+}
+
+/// The emulator's `SendMessageBatch` answer with `failed` added to its `Failed` list (as it
+/// is when that answer is not JSON: the client sees what the emulator said).
+fn with_failures(response: &Message, failed: &[String]) -> Vec<u8> {
+    let Some(mut body) = response.json_body() else {
+        return response.raw.clone();
+    };
+    let Some(object) = body.as_object_mut() else {
+        return response.raw.clone();
+    };
+    let list = object
+        .entry("Failed")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let Some(list) = list.as_array_mut() {
+        list.extend(failed.iter().map(|id| failed_entry(id)));
+    }
+    let bytes = serde_json::to_vec(&body).expect("a JSON body");
+    response.with_body(&bytes).raw
+}
+
+fn failed_entry(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Id": id,
+        "SenderFault": false,
+        "Code": "InternalError",
+        "Message": "fault proxy: this entry failed (not sent)",
+    })
+}
+
+/// A `SendMessageBatch` answer made here.
+fn batch_response(successful: &[serde_json::Value], failed: &[String]) -> Vec<u8> {
+    let body = serde_json::json!({
+        "Successful": successful,
+        "Failed": failed.iter().map(|id| failed_entry(id)).collect::<Vec<_>>(),
+    });
+    json_response("200 OK", &[], &body.to_string())
 }
 
 fn splitmix64(seed: u64) -> u64 {
@@ -313,6 +512,14 @@ fn unavailable_response() -> Vec<u8> {
     .into_bytes()
 }
 
+fn server_error_response() -> Vec<u8> {
+    json_response(
+        "500 Internal Server Error",
+        &[("x-amzn-query-error", "InternalError;Receiver")],
+        r#"{"__type":"com.amazonaws.sqs#InternalError","message":"We encountered an internal error. Please try again."}"#,
+    )
+}
+
 fn garbage_response() -> Vec<u8> {
     json_response("200 OK", &[], "<html>this is not JSON")
 }
@@ -341,6 +548,8 @@ struct Message {
     target: Option<String>,
     /// `Connection: close`: the sender closes after this message.
     closes: bool,
+    /// `Transfer-Encoding: chunked`: `raw` holds the chunk framing.
+    chunked: bool,
 }
 
 impl Message {
@@ -350,9 +559,45 @@ impl Message {
 
     /// The last path segment of the JSON body's `QueueUrl`.
     fn queue_name(&self) -> Option<String> {
-        let body: serde_json::Value = serde_json::from_slice(&self.raw[self.body_at..]).ok()?;
+        let body = self.json_body()?;
         let url = body.get("QueueUrl")?.as_str()?;
         url.rsplit('/').next().map(str::to_string)
+    }
+
+    /// The body as JSON (not for chunked bodies: requests and emulator answers have a length).
+    fn json_body(&self) -> Option<serde_json::Value> {
+        if self.chunked {
+            return None;
+        }
+        serde_json::from_slice(&self.raw[self.body_at..]).ok()
+    }
+
+    /// How many entries a batch request holds.
+    fn batch_len(&self) -> Option<usize> {
+        Some(self.json_body()?.get("Entries")?.as_array()?.len())
+    }
+
+    /// The same message with another body (and its `Content-Length`).
+    fn with_body(&self, body: &[u8]) -> Message {
+        let head = String::from_utf8_lossy(&self.raw[..self.body_at]);
+        let mut raw = Vec::with_capacity(self.body_at + body.len() + 8);
+        for line in head.split_inclusive("\r\n") {
+            let name = line.split(':').next().unwrap_or_default().trim();
+            if name.eq_ignore_ascii_case("content-length") {
+                raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+            } else {
+                raw.extend_from_slice(line.as_bytes());
+            }
+        }
+        let body_at = raw.len();
+        raw.extend_from_slice(body);
+        Message {
+            raw,
+            body_at,
+            target: self.target.clone(),
+            closes: self.closes,
+            chunked: false,
+        }
     }
 }
 
@@ -409,6 +654,7 @@ async fn read_message<R: AsyncBufRead + Unpin>(reader: &mut R) -> std::io::Resul
         body_at,
         target,
         closes,
+        chunked,
     }))
 }
 
