@@ -399,8 +399,8 @@ pub struct RedriveArgs {
     /// Cancel the move task running on the DLQ (what moved stays moved)
     #[arg(long)]
     pub cancel: bool,
-    /// Manual mode: batches worked at once
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    /// Manual mode: batches worked at once (each a receive, a send and a delete in turn)
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Manual mode: seconds a received message stays hidden while it is sent and deleted
     #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(10..=43200))]

@@ -53,7 +53,9 @@ impl Default for MoveOptions {
         MoveOptions {
             limit: None,
             rate: None,
-            concurrency: 4,
+            // Each worker waits for its receive, send and delete in turn: at 20 ms from AWS,
+            // 16 of them move about 12 times what one sequential loop does (benches/redrive).
+            concurrency: 16,
             visibility_s: 120,
             wait_s: 5,
             empty_polls: 3,

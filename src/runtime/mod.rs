@@ -53,8 +53,32 @@ pub async fn run(
     install_panic_hook();
     let result = event_loop(&mut terminal, app, backend, theme, concurrency, connector).await;
     ratatui::restore();
-    result
+    let mut supervisor = result?;
+    // Every job was cancelled on quit. A redrive finishes the batches it has in flight
+    // (send, then delete) and a peek releases what it holds, within their grace: wait for
+    // them with the terminal given back, rather than cut them off mid-batch.
+    if supervisor.has_jobs() {
+        eprintln!(
+            "squall: letting {} job(s) finish what they started (a redrive's batches in \
+             flight, a peek's release; at most {} s)…",
+            supervisor.job_count(),
+            QUIT_WAIT.as_secs()
+        );
+        let left = supervisor.drain(QUIT_WAIT).await;
+        if left > 0 {
+            eprintln!(
+                "squall: {left} job(s) did not finish in time; a redrive's journal lets \
+                 `squall redrive --resume JOURNAL` finish it"
+            );
+        }
+    }
+    Ok(())
 }
+
+/// How long quitting waits for cancelled jobs that finish what they started: the longest
+/// grace a job gets, and a little more.
+const QUIT_WAIT: std::time::Duration =
+    std::time::Duration::from_secs(redrive::REDRIVE_CANCEL_GRACE.as_secs() + 5);
 
 fn install_panic_hook() {
     let ui_thread = std::thread::current().id();
@@ -76,7 +100,7 @@ async fn event_loop(
     theme: Theme,
     concurrency: usize,
     connector: Connector,
-) -> std::io::Result<()> {
+) -> std::io::Result<Supervisor> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut runner = Runner {
         supervisor: Supervisor::new(backend, tx, concurrency),
@@ -160,7 +184,7 @@ async fn event_loop(
         }
     }
     runner.supervisor.cancel_all();
-    Ok(())
+    Ok(runner.supervisor)
 }
 
 /// Runs effects: jobs through the supervisor, context switches through the connector.

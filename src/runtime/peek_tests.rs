@@ -214,8 +214,14 @@ impl crate::aws::MessageReader for SlowAfterFirst {
     }
 }
 
-#[tokio::test]
-async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
+/// A sweep job (job 99) on a demo queue, stopped in its second long poll; returns the world,
+/// the queue, its counts before, and the supervisor running the job.
+async fn a_sweep_stuck_in_a_long_poll() -> (
+    crate::aws::Backend,
+    crate::domain::Queue,
+    crate::domain::QueueCounts,
+    Supervisor,
+) {
     let world = sim::backend(SimFleet::demo().frozen()).read_only();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut supervisor = Supervisor::new(world.clone(), tx.clone(), 4);
@@ -265,6 +271,12 @@ async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
         held_during.counts.in_flight > before.in_flight,
         "the sweep holds messages"
     );
+    (world, queue, before, supervisor)
+}
+
+#[tokio::test]
+async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
+    let (world, queue, before, mut supervisor) = a_sweep_stuck_in_a_long_poll().await;
     supervisor.cancel(JobId(99));
     assert_eq!(
         supervisor.next_end().await,
@@ -283,4 +295,22 @@ async fn cancelling_a_peek_job_lets_it_release_what_it_holds() {
         "released on cancel"
     );
     assert_eq!(after.counts.visible, before.visible);
+}
+
+/// Quitting cancels every job and then waits for those that finish what they started.
+#[tokio::test]
+async fn quitting_waits_for_a_cancelled_job_to_finish_what_it_started() {
+    let (world, queue, before, mut supervisor) = a_sweep_stuck_in_a_long_poll().await;
+    supervisor.cancel_all();
+    let left = supervisor.drain(std::time::Duration::from_secs(5)).await;
+    assert_eq!(left, 0, "the sweep ended within its grace");
+    let after = world
+        .queues
+        .describe_queue(&queue.url)
+        .await
+        .expect("describe");
+    assert_eq!(
+        after.counts.in_flight, before.in_flight,
+        "what it held is visible again: it was not dropped mid-sweep"
+    );
 }

@@ -98,6 +98,20 @@ impl Supervisor {
         !self.tasks.is_empty()
     }
 
+    pub fn job_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// After [`Supervisor::cancel_all`]: waits, at most `limit`, for the jobs still ending
+    /// (those with a grace finish what they started); returns how many did not end.
+    pub async fn drain(&mut self, limit: std::time::Duration) -> usize {
+        let _ = tokio::time::timeout(limit, async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        self.tasks.len()
+    }
+
     /// Waits for the next job to end and says how it ended; `None` when none is running.
     pub async fn next_end(&mut self) -> Option<Action> {
         let joined = self.tasks.join_next_with_id().await?;
