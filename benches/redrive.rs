@@ -324,6 +324,7 @@ async fn engine_move(
             to: Some(&source_queue),
             mode: ModeChoice::Manual,
             selective: false,
+            filtered: false,
             rate,
         },
     )

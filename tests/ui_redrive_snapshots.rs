@@ -13,7 +13,7 @@ use squall::app::modals::confirm::DangerousOp;
 use squall::app::redrive::{RedriveSettings, RedriveSnapshot};
 use squall::app::{Action, App, Effect, update};
 use squall::aws::Backend;
-use squall::redrive::{Mode, PlanRequest, Summary};
+use squall::redrive::{Mode, Summary};
 use support::sim_app::*;
 
 /// Answers the plan job among `effects` with the engine's plan, as the job would.
@@ -36,12 +36,7 @@ fn answer_plan(app: &mut App, backend: &Backend, effects: &[Effect]) {
     let plan = runtime().block_on(squall::redrive::plan(
         backend,
         &dlq,
-        PlanRequest {
-            to: None,
-            mode: settings.mode,
-            selective: settings.selective(),
-            rate: settings.rate,
-        },
+        settings.plan_request(None),
     ));
     let _ = update(
         app,

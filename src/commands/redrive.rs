@@ -56,6 +56,9 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
             mode_choice(args.mode)
         },
         selective: moves.is_selective(),
+        filtered: moves.filter.is_some()
+            || moves.sent_before_ms.is_some()
+            || moves.sent_after_ms.is_some(),
         rate: args.rate,
     };
     let plan = crate::redrive::plan(backend, &dlq, request)

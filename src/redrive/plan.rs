@@ -90,6 +90,8 @@ pub struct PlanRequest<'a> {
     pub mode: ModeChoice,
     /// A filter, a limit or a canary: only the manual mover can choose messages.
     pub selective: bool,
+    /// A filter or age bounds: some messages may not match (and stay in the DLQ).
+    pub filtered: bool,
     pub rate: Option<u32>,
 }
 
@@ -173,7 +175,7 @@ pub async fn plan(
     };
     let mut warnings = std::mem::take(&mut found.warnings);
     warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
-    if request.selective && dlq.redrive.is_none() {
+    if request.filtered {
         warnings.push(
             "messages that do not match stay in the DLQ (hidden while the run goes on, then \
              visible again; nothing is parked elsewhere); their receive count rises by one"

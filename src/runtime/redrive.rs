@@ -14,8 +14,7 @@ use crate::app::jobs::{JobEnd, Progress};
 use crate::app::redrive::{PlanJob, RedriveOp, RedriveSettings, RedriveSnapshot};
 use crate::aws::Backend;
 use crate::redrive::{
-    Filter, Mode, MoveOptions, Plan, PlanRequest, RunOptions, RunProgress, Summary, execute,
-    journal, plan,
+    Filter, Mode, MoveOptions, Plan, RunOptions, RunProgress, Summary, execute, journal, plan,
 };
 
 /// How often progress is read and, when it changed, reported: at most 4 a second.
@@ -71,12 +70,7 @@ async fn plan_for(
         ),
         None => None,
     };
-    let request = PlanRequest {
-        to: to.as_ref(),
-        mode: settings.mode,
-        selective: settings.selective(),
-        rate: settings.rate,
-    };
+    let request = settings.plan_request(to.as_ref());
     plan(backend, &dlq, request)
         .await
         .map_err(|e| e.to_string())

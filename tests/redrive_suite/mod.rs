@@ -449,6 +449,7 @@ pub async fn filter_and_limit_leave_the_rest(fleet: &Fleet, name: &str) {
     dead_letter(fleet, &pair, 20).await;
     let request = PlanRequest {
         selective: true,
+        filtered: true,
         ..PlanRequest::default()
     };
     let plan = plan(fleet, &pair.dlq_url, request).await;

@@ -83,6 +83,8 @@ struct PlanInputs {
     mode: ModeChoice,
     to: Option<String>,
     selective: bool,
+    /// A filter: the plan warns about what does not match.
+    filtered: bool,
     /// Above what a move task can go.
     too_fast_for_native: bool,
 }
@@ -93,6 +95,7 @@ impl PlanInputs {
             mode: settings.mode,
             to: settings.to.as_ref().map(|t| t.url.clone()),
             selective: settings.selective(),
+            filtered: settings.filter.is_some(),
             too_fast_for_native: settings.rate.is_some_and(|r| r > NATIVE_MAX_RATE),
         }
     }

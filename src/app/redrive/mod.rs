@@ -47,6 +47,20 @@ impl RedriveSettings {
         self.limit.is_some() || self.filter.is_some() || self.canary.is_some()
     }
 
+    /// What the plan is asked, with the destination queue (described) when there is one.
+    pub fn plan_request<'a>(
+        &self,
+        to: Option<&'a crate::domain::Queue>,
+    ) -> crate::redrive::PlanRequest<'a> {
+        crate::redrive::PlanRequest {
+            to,
+            mode: self.mode,
+            selective: self.selective(),
+            filtered: self.filter.is_some(),
+            rate: self.rate,
+        }
+    }
+
     /// What this run's mover is told to stop at: the canary first.
     pub fn run_limit(&self) -> Option<u64> {
         self.canary.or(self.limit)

@@ -152,6 +152,7 @@ async fn a_filter_and_a_limit_move_only_what_matches_and_leave_the_rest() {
 
     let request = PlanRequest {
         selective: true,
+        filtered: true,
         ..PlanRequest::default()
     };
     let plan = plan_for(&backend, "jobs-dlq", request).await;
