@@ -429,6 +429,14 @@ async fn worker(
             continue;
         }
         let _reservation = Reservation { budget, n: want };
+        // The rate is taken before the receive, not before the send: a message received
+        // and then kept waiting for the rate could outlive its visibility timeout, come
+        // back to the DLQ and be moved twice.
+        rate.acquire(want as usize).await;
+        if stop.is_cancelled() {
+            budget.give_back(want);
+            return MoveEnd::Cancelled;
+        }
         let request = ReceiveRequest {
             max_messages: u8::try_from(want).unwrap_or(10),
             wait_seconds: options.wait_s,
@@ -454,6 +462,7 @@ async fn worker(
             }
             Err(error) if error.retryable() && errors < batch::MAX_ATTEMPTS => {
                 budget.give_back(want);
+                rate.give_back(want as usize).await;
                 errors += 1;
                 tokio::time::sleep(backoff(errors)).await;
                 continue;
@@ -465,6 +474,7 @@ async fn worker(
             }
         };
         budget.give_back(want - messages.len() as u64);
+        rate.give_back(want as usize - messages.len()).await;
         let worked = if messages.is_empty() {
             false
         } else {
@@ -537,6 +547,7 @@ async fn handle(
     let mut by_destination: BTreeMap<String, (super::plan::Destination, Vec<Item>)> =
         BTreeMap::new();
     let mut lines = Vec::new();
+    let messages_received = messages.len();
     for message in messages {
         let known = shared.take_known(&message.message_id);
         if known.as_ref().is_some_and(MessageState::sent_not_deleted) {
@@ -572,6 +583,9 @@ async fn handle(
             });
     }
     let moving = already_sent.len() + lines.len();
+    // The rate was taken for every message received; only those sent use it.
+    let not_sent = messages_received - lines.len();
+    rate.give_back(not_sent).await;
     if !release.is_empty() {
         budget.give_back(release.len() as u64);
         let new = shared.leave(&release).await;
@@ -594,7 +608,6 @@ async fn handle(
             size_of(&outgoing(&item.message, "0", fifo))
         });
         for chunk in chunks {
-            rate.acquire(chunk.len()).await;
             batch::send_and_delete(shared, &destination, chunk, received_at).await;
         }
     }

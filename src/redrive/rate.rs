@@ -36,6 +36,16 @@ impl RateLimiter {
         }
     }
 
+    /// Returns permission taken for messages that did not go (a receive came back short,
+    /// or with messages that are not sent), up to one burst's worth.
+    pub async fn give_back(&self, count: usize) {
+        if self.per_second.is_none() || count == 0 {
+            return;
+        }
+        let mut bucket = self.bucket.lock().await;
+        bucket.tokens = (bucket.tokens + count as f64).min(self.burst.max(count as f64));
+    }
+
     /// Waits until `count` messages may go.
     pub async fn acquire(&self, count: usize) {
         let Some(rate) = self.per_second else {
@@ -72,6 +82,26 @@ mod tests {
         // 300 messages at 20/s, the first 10 free: 14.5 s.
         let took = start.elapsed().as_secs_f64();
         assert!((14.0..15.0).contains(&took), "took {took}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_is_given_back_can_be_taken_again_at_once() {
+        let limiter = RateLimiter::new(Some(1));
+        limiter.acquire(1).await;
+        let start = Instant::now();
+        limiter.give_back(1).await;
+        limiter.acquire(1).await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "the returned token was there"
+        );
+        limiter.acquire(1).await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(1),
+            "then the rate again"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -249,3 +249,29 @@ async fn read_only_refuses_before_touching_anything() {
     assert_eq!(queue(&backend, "orders-dlq").await.counts.visible, 5);
     assert!(!dir.exists(), "no journal was written");
 }
+
+/// A slow rate with many workers: no message may wait for the rate after it was received
+/// (it would outlive its visibility timeout, come back to the DLQ and be moved twice).
+#[tokio::test(start_paused = true)]
+async fn a_slow_rate_never_keeps_received_messages_waiting_past_their_visibility() {
+    let backend = world(one_source("slow", "slow-dlq"));
+    send(
+        &backend,
+        "slow",
+        (0..200).map(|i| message(i, &format!("s{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "slow").await;
+    let plan = plan_for(&backend, "slow-dlq", manual()).await;
+    let moves = MoveOptions {
+        rate: Some(5),
+        concurrency: 16,
+        visibility_s: 5,
+        ..moves()
+    };
+    let summary = run(&backend, &plan, options(journal_dir("slow"), moves)).await;
+    assert_eq!(summary.moved, 200, "{summary:?}");
+    assert_eq!(summary.duplicates_suspected, 0);
+    let back = take_all(&backend, "slow").await;
+    assert_eq!(back.len(), 200, "each message exactly once");
+}
