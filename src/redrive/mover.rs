@@ -167,13 +167,66 @@ pub(super) struct Shared<'a> {
     /// run goes on, so that receives reach the others, and all made visible again when it
     /// ends (a killed run's come back by themselves after `visibility_s`).
     left: tokio::sync::Mutex<Held>,
+    /// This run's messages as far as it got with them: being sent or deleted by a worker
+    /// now, or deleted. A message handed out again (SQS is at-least-once; an emulator may
+    /// hand one message to two concurrent receives) is then not sent a second time.
+    taken: Mutex<BTreeMap<String, Taken>>,
+}
+
+/// How far this run got with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    /// A worker is sending or deleting it now.
+    Working,
+    /// Sent and deleted.
+    Deleted,
 }
 
 impl Shared<'_> {
+    fn taken(&self, id: &str) -> Option<Taken> {
+        self.taken.lock().ok().and_then(|t| t.get(id).copied())
+    }
+
+    /// Marks messages taken by a worker; returns those no other worker has (the rest are
+    /// copies handed out again: another worker is on them, or they were moved already).
+    fn take(&self, messages: Vec<ReceivedMessage>) -> (Vec<ReceivedMessage>, Vec<ReceivedMessage>) {
+        let Ok(mut taken) = self.taken.lock() else {
+            return (messages, Vec::new());
+        };
+        messages
+            .into_iter()
+            .partition(|m| match taken.get(&m.message_id) {
+                Some(_) => false,
+                None => {
+                    taken.insert(m.message_id.clone(), Taken::Working);
+                    true
+                }
+            })
+    }
+
+    /// A worker is done with these: the deleted stay known as such, the rest are free again
+    /// (a message whose send failed may be tried again when it comes back).
+    fn release_taken(&self, ids: &[String]) {
+        if let Ok(mut taken) = self.taken.lock() {
+            for id in ids {
+                if taken.get(id) == Some(&Taken::Working) {
+                    taken.remove(id);
+                }
+            }
+        }
+    }
+
     /// Appends to the journal; false (and the run stops) when it cannot be written.
     pub fn record(&self, entries: &[Entry]) -> bool {
         if entries.is_empty() {
             return true;
+        }
+        if let Ok(mut taken) = self.taken.lock() {
+            for entry in entries {
+                if let Entry::Deleted { dlq_id } = entry {
+                    taken.insert(dlq_id.clone(), Taken::Deleted);
+                }
+            }
         }
         let result = match self.journal.lock() {
             Ok(mut journal) => journal.record(entries).map_err(|e| e.to_string()),
@@ -357,6 +410,7 @@ pub async fn run(
         journal_failed: Mutex::new(None),
         known: Mutex::new(known),
         left: tokio::sync::Mutex::new(Held::default()),
+        taken: Mutex::new(BTreeMap::new()),
     };
     let budget = Budget {
         left: options.limit.map(AtomicU64::new),
@@ -473,8 +527,9 @@ async fn worker(
                 return MoveEnd::Failed(error.to_string());
             }
         };
-        budget.give_back(want - messages.len() as u64);
-        rate.give_back(want as usize - messages.len()).await;
+        budget.give_back(want.saturating_sub(messages.len() as u64));
+        rate.give_back((want as usize).saturating_sub(messages.len()))
+            .await;
         let worked = if messages.is_empty() {
             false
         } else {
@@ -548,6 +603,12 @@ async fn handle(
         BTreeMap::new();
     let mut lines = Vec::new();
     let messages_received = messages.len();
+    let (messages, copies) = shared.take(messages);
+    let taken_now: Vec<String> = messages.iter().map(|m| m.message_id.clone()).collect();
+    if !copies.is_empty() {
+        budget.give_back(copies.len() as u64);
+        drop_copies(shared, copies).await;
+    }
     for message in messages {
         let known = shared.take_known(&message.message_id);
         if known.as_ref().is_some_and(MessageState::sent_not_deleted) {
@@ -584,7 +645,7 @@ async fn handle(
     }
     let moving = already_sent.len() + lines.len();
     // The rate was taken for every message received; only those sent use it.
-    let not_sent = messages_received - lines.len();
+    let not_sent = messages_received.saturating_sub(lines.len());
     rate.give_back(not_sent).await;
     if !release.is_empty() {
         budget.give_back(release.len() as u64);
@@ -600,6 +661,7 @@ async fn handle(
     }
     let worked = new_left > 0 || moving > 0;
     if !shared.record(&lines) {
+        shared.release_taken(&taken_now);
         return worked;
     }
     for (_, (destination, items)) in by_destination {
@@ -611,7 +673,34 @@ async fn handle(
             batch::send_and_delete(shared, &destination, chunk, received_at).await;
         }
     }
+    shared.release_taken(&taken_now);
     worked
+}
+
+/// Copies of messages this run has already taken, handed out again. One whose other copy
+/// was moved and deleted is a second delivery (SQS is at-least-once): it is deleted, not
+/// sent again. One another worker is on now is left alone: that worker finishes it, and
+/// this copy's receipt is not needed.
+async fn drop_copies(shared: &Shared<'_>, copies: Vec<ReceivedMessage>) {
+    let moved: Vec<HandleEntry> = copies
+        .iter()
+        .filter(|m| shared.taken(&m.message_id) == Some(Taken::Deleted))
+        .enumerate()
+        .map(|(i, m)| HandleEntry {
+            id: i.to_string(),
+            receipt_handle: m.receipt_handle.clone(),
+        })
+        .collect();
+    tracing::info!(
+        copies = copies.len(),
+        already_moved = moved.len(),
+        "messages handed out again while this run had them"
+    );
+    for chunk in moved.chunks(10) {
+        if let Err(error) = shared.writer.delete_messages(&shared.dlq_url, chunk).await {
+            tracing::warn!(%error, "could not delete a second copy; it comes back and is deleted then");
+        }
+    }
 }
 
 /// Makes messages visible again at once: those that do not match the filter (they stay in

@@ -275,3 +275,86 @@ async fn a_slow_rate_never_keeps_received_messages_waiting_past_their_visibility
     let back = take_all(&backend, "slow").await;
     assert_eq!(back.len(), 200, "each message exactly once");
 }
+
+/// The world's reader, except that every receive also hands out again the first message of
+/// the receive before it (SQS is at-least-once; moto can hand one message to two
+/// concurrent receives).
+struct Redelivers {
+    inner: std::sync::Arc<dyn crate::aws::MessageReader>,
+    last: std::sync::Mutex<Option<ReceivedMessage>>,
+}
+
+#[async_trait::async_trait]
+impl crate::aws::MessageReader for Redelivers {
+    async fn receive_messages(
+        &self,
+        url: &str,
+        request: ReceiveRequest,
+    ) -> Result<Vec<ReceivedMessage>, crate::aws::ApiError> {
+        let mut messages = self.inner.receive_messages(url, request).await?;
+        let mut last = self.last.lock().expect("lock");
+        let again = last.take();
+        *last = messages.first().cloned();
+        if let Some(again) = again {
+            // Never more than asked for: the one it replaces stays hidden and comes back.
+            if messages.len() >= usize::from(request.max_messages) {
+                messages.pop();
+            }
+            messages.push(again);
+        }
+        Ok(messages)
+    }
+
+    async fn change_visibility(
+        &self,
+        url: &str,
+        entries: &[crate::domain::message::HandleEntry],
+        timeout: u32,
+    ) -> Result<crate::domain::message::BatchOutcome, crate::aws::ApiError> {
+        self.inner.change_visibility(url, entries, timeout).await
+    }
+
+    async fn list_move_tasks(
+        &self,
+        arn: &str,
+    ) -> Result<Vec<crate::domain::message::MoveTask>, crate::aws::ApiError> {
+        self.inner.list_move_tasks(arn).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_message_handed_out_twice_is_moved_once() {
+    let plain = world(one_source("twice", "twice-dlq"));
+    let mut backend = plain.clone();
+    send(
+        &backend,
+        "twice",
+        (0..40).map(|i| message(i, &format!("t{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "twice").await;
+    let plan = plan_for(&backend, "twice-dlq", manual()).await;
+    backend.messages = std::sync::Arc::new(Redelivers {
+        inner: backend.messages.clone(),
+        last: std::sync::Mutex::new(None),
+    });
+    let dir = journal_dir("twice");
+    let first = run(&backend, &plan, options(dir.clone(), moves())).await;
+    // The messages the wrapper kept back are still hidden when the first run ends; once
+    // their visibility is over, a second run moves them.
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    let second = run(&backend, &plan, options(dir, moves())).await;
+    assert_eq!(first.moved + second.moved, 40, "{first:?} {second:?}");
+    assert_eq!(first.duplicates_suspected + second.duplicates_suspected, 0);
+    let back = take_all(&plain, "twice").await;
+    let mut bodies: Vec<String> = back.into_iter().map(|m| m.body).collect();
+    bodies.sort();
+    bodies.dedup();
+    assert_eq!(bodies.len(), 40, "every message");
+    assert_eq!(
+        first.moved + second.moved,
+        40,
+        "and each exactly once (a copy sent twice would show as a 41st move)"
+    );
+    assert_eq!(queue(&plain, "twice-dlq").await.counts.visible, 0);
+}
