@@ -64,6 +64,30 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = crate::sim::DEFAULT_SEED)]
     pub seed: u64,
 
+    /// With --demo: seconds from the start until the shipping incident begins (hidden: for
+    /// screenshots and tests)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        value_name = "S",
+        env = "SQUALL_DEMO_INCIDENT_AFTER_S",
+        default_value_t = crate::sim::DemoOptions::default().incident_after_s
+    )]
+    pub demo_incident_after_s: u64,
+
+    /// With --demo: open this many seconds (at most 600) into the demo's story, simulated at
+    /// start (hidden: for screenshots and tests)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        value_name = "S",
+        env = "SQUALL_DEMO_SKIP_S",
+        default_value_t = 0
+    )]
+    pub demo_skip_s: u64,
+
     /// Settings file laid over the defaults (default: ~/.config/squall/config.toml)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -41,7 +41,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     let backend = if cli.demo {
-        crate::sim::demo_backend(cli.seed)
+        crate::sim::demo_backend_with(
+            cli.seed,
+            crate::sim::DemoOptions {
+                incident_after_s: cli.demo_incident_after_s,
+                skip_s: cli.demo_skip_s,
+                ..crate::sim::DemoOptions::default()
+            },
+        )
     } else {
         sdk_backend(&cli, &config).await?
     };

@@ -140,7 +140,7 @@ fn demo_ls_queues_json_is_an_array_of_queues() {
     );
     let queues: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let queues = queues.as_array().expect("array");
-    assert_eq!(queues.len(), 22);
+    assert_eq!(queues.len(), 31);
     let orders = queues
         .iter()
         .find(|q| q["name"] == "orders")

@@ -403,10 +403,14 @@ async fn the_demo_world_shows_its_planted_misconfigurations_and_only_those() {
     assert_eq!(on("dlq-missing"), ["reports-adhoc"]);
     assert_eq!(on("sns-queue-missing").len(), 1);
     assert_eq!(on("sns-pending-confirmation").len(), 1);
-    // The simulated queues carry the documented SNS policy: nothing to report there.
+    // The simulated queues carry the documented SNS policy, except the story's miswired
+    // subscription DLQ, which was never given one.
     assert!(on("sns-queue-policy").is_empty());
-    assert!(on("sns-dlq-policy").is_empty());
-    // search-indexer-fn reports batch item failures; the other seven mappings do not.
-    assert_eq!(on("lambda-no-batch-item-failures").len(), 8);
-    assert!(!on("lambda-no-batch-item-failures").contains(&"search-indexer".to_string()));
+    assert_eq!(on("sns-dlq-policy"), ["customer-notify-sub-dlq"]);
+    // search-indexer-fn and three of the story's consumers report batch item failures; the
+    // other nine mappings do not, the failing shipping consumer among them.
+    let no_item_failures = on("lambda-no-batch-item-failures");
+    assert_eq!(no_item_failures.len(), 9);
+    assert!(!no_item_failures.contains(&"search-indexer".to_string()));
+    assert!(no_item_failures.contains(&crate::sim::SHIPPING_QUEUE.to_string()));
 }

@@ -152,6 +152,8 @@ mod tests {
             [
                 "inventory-updates",
                 "order-events",
+                "orders.fifo",
+                "payment-complete",
                 "payment-events.fifo",
                 "shipping-events"
             ]
@@ -169,7 +171,7 @@ mod tests {
         let subs = load_subscriptions(Arc::new(Denied(SimFleet::demo())), 4)
             .await
             .expect("subscriptions");
-        assert_eq!(subs.len(), 14);
+        assert_eq!(subs.len(), 18);
         let denied: Vec<&Subscription> = subs.iter().filter(|s| s.warning.is_some()).collect();
         assert_eq!(denied.len(), 1);
         assert!(

@@ -49,7 +49,7 @@ struct Fanout {
     published: BTreeMap<String, f64>,
 }
 
-fn fanout(world: &World, rng: &mut SplitMix64) -> Fanout {
+fn fanout(world: &World, part: &Part, rng: &mut SplitMix64) -> Fanout {
     let mut per_subscription = vec![(0.0, 0.0); world.subscriptions.len()];
     let mut poison_per_subscription = vec![0.0; world.subscriptions.len()];
     let mut published = BTreeMap::new();
@@ -57,6 +57,9 @@ fn fanout(world: &World, rng: &mut SplitMix64) -> Fanout {
         let Target::Topic(topic) = &producer.target else {
             continue;
         };
+        if !part(topic) {
+            continue;
+        }
         *published.entry(topic.clone()).or_insert(0.0) += producer.per_minute;
         for (i, sub) in world.subscriptions.iter().enumerate() {
             if &sub.topic != topic || sub.pending {
@@ -154,10 +157,16 @@ fn noisy(rng: &mut SplitMix64, per_minute: f64) -> u64 {
     rng.count(jittered)
 }
 
-/// Puts `minutes` points of history before the world's first minute.
-pub(super) fn backfill(world: &mut World, minutes: i64) {
+/// Which resources (queue, function, topic names) a backfill makes history for.
+pub(super) type Part = dyn Fn(&str) -> bool;
+
+/// Puts `minutes` points of history before the world's first minute, for the resources
+/// `part` names (a world made of parts draws each part's history from its own stream, so
+/// adding a part leaves the others' numbers as they were).
+pub(super) fn backfill(world: &mut World, minutes: i64, part: &Part) {
     let mut rng = SplitMix64::new(world.rng.next_u64());
-    let fanout = fanout(world, &mut rng);
+    let rng = &mut rng;
+    let fanout = fanout(world, part, rng);
     let flows = flows(world, &fanout);
     let first = world.current_minute_ms() - minutes * MINUTE_MS;
     let now = world.now_ms;
@@ -168,7 +177,7 @@ pub(super) fn backfill(world: &mut World, minutes: i64) {
         for (q, flow) in flows.iter().enumerate() {
             let queue = &mut world.queues[q];
             let gauges = gauges[q];
-            if queue.is_empty() && flow.inbound == 0.0 {
+            if !part(&queue.spec.name) || (queue.is_empty() && flow.inbound == 0.0) {
                 continue;
             }
             let drift = flow.inbound - flow.processed + flow.dead_lettered;
@@ -187,9 +196,9 @@ pub(super) fn backfill(world: &mut World, minutes: i64) {
                 delayed: gauges.delayed,
                 age_of_oldest_s: rng.jitter(age, 0.05).round() as u64,
                 groups_in_flight: gauges.groups_in_flight,
-                sent: noisy(&mut rng, flow.inbound),
-                received: noisy(&mut rng, processed * (1.0 + flow.retry_share)),
-                deleted: noisy(&mut rng, processed),
+                sent: noisy(rng, flow.inbound),
+                received: noisy(rng, processed * (1.0 + flow.retry_share)),
+                deleted: noisy(rng, processed),
                 empty_receives: if flow.capacity > 0.0 && visible < 1.0 {
                     3
                 } else {
@@ -197,8 +206,8 @@ pub(super) fn backfill(world: &mut World, minutes: i64) {
                 },
             });
         }
-        backfill_functions(world, &flows, &fanout, at, &mut rng);
-        backfill_topics(world, &fanout, at, &mut rng);
+        backfill_functions(world, &flows, &fanout, at, rng, part);
+        backfill_topics(world, &fanout, at, rng);
     }
 }
 
@@ -208,9 +217,13 @@ fn backfill_functions(
     fanout: &Fanout,
     at: i64,
     rng: &mut SplitMix64,
+    part: &Part,
 ) {
     let mut counters: BTreeMap<usize, FunctionCounters> = BTreeMap::new();
     for consumer in &world.traffic.consumers {
+        if !part(&consumer.function) {
+            continue;
+        }
         let (Some(f), Some(q)) = (
             world.function_index(&consumer.function),
             world.queue_index(&consumer.queue),
@@ -239,6 +252,7 @@ fn backfill_functions(
     }
     for (i, sub) in world.subscriptions.iter().enumerate() {
         if sub.protocol == "lambda"
+            && part(&sub.endpoint)
             && let Some(f) = world.function_index(&sub.endpoint)
         {
             let entry = counters.entry(f).or_default();

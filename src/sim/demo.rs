@@ -1,15 +1,18 @@
 //! The world `squall --demo` shows: a small shop's event fan-out with the kinds of trouble
 //! an on-call engineer meets (full DLQs, a disabled consumer, a subscription to a deleted
 //! queue, a DLQ that does not exist, a pending subscription), with traffic flowing and
-//! consumers failing. Everything that moves is data (`demo_traffic`), so a scripted
-//! incident can change it while the world runs.
+//! consumers failing. Everything that moves is data (`demo_traffic`), and the incident the
+//! demo tells (`demo_story`) is a script of changes to it that the world applies as its
+//! clock passes them.
 
 use std::sync::Arc;
 
 use super::backfill::backfill;
-use super::clock::{Clock, SystemClock};
+use super::clock::{Clock, ManualClock, SystemClock};
 use super::demo_seed::{Depths, seed_depths};
+use super::demo_story::{self, DemoOptions};
 use super::fleet::SimFleet;
+use super::rng::SplitMix64;
 use super::spec::{
     AlarmSpec, ConsumerProfile, FleetSpec, FunctionSpec, MessageTemplate, Producer, QueueSpec,
     SubscriptionSpec, Target, Traffic,
@@ -17,6 +20,8 @@ use super::spec::{
 
 /// The seed `--demo` uses unless `--seed` says otherwise.
 pub const DEFAULT_SEED: u64 = 7;
+/// Mixed into the seed for the story's own random stream.
+const STORY_STREAM: u64 = 0x5707_1e5c_a11e_d000;
 /// Minutes of metric history made up at start, so charts are not empty.
 const BACKFILL_MINUTES: i64 = 60;
 /// Demo DLQs keep messages for 14 days.
@@ -109,6 +114,7 @@ fn demo_queues() -> Vec<QueueSpec> {
     );
     // A subscription's own DLQ: SNS puts messages here when it cannot deliver.
     queues.push(QueueSpec::new("order-events-email-sub-dlq").with_retention_s(RETENTION_S));
+    queues.extend(demo_story::queues());
     queues
 }
 
@@ -144,6 +150,10 @@ fn demo_subscriptions() -> Vec<SubscriptionSpec> {
             "https://hooks.partner.example/shipping",
         ),
     ]
+    .into_iter()
+    // After the shop's own, so the existing subscriptions keep their ARNs.
+    .chain(demo_story::subscriptions())
+    .collect()
 }
 
 fn demo_functions() -> Vec<FunctionSpec> {
@@ -161,17 +171,16 @@ fn demo_functions() -> Vec<FunctionSpec> {
             .consumes("audit-log", "Enabled", 10)
             .consumes("billing-events.fifo", "Enabled", 10),
     ]
+    .into_iter()
+    .chain(demo_story::functions())
+    .collect()
 }
 
 /// Rates are per minute. Queue depths drift the way the demo's story needs: orders,
 /// inventory and search fall behind, email catches up, search's poison messages trickle
 /// into its DLQ, the disabled webhooks consumer lets its queue grow.
 pub fn demo_traffic() -> Traffic {
-    let producer = |target: Target, per_minute: f64, template: MessageTemplate| Producer {
-        target,
-        per_minute,
-        template,
-    };
+    let producer = Producer::new;
     let topic = |name: &str| Target::Topic(name.to_string());
     let order = MessageTemplate {
         traced_fraction: 0.3,
@@ -261,6 +270,14 @@ pub fn demo_traffic() -> Traffic {
         // Not a Lambda: a container worker prints the labels.
         consumer("shipping-labels-worker", "shipping-labels", 2.0, 2_000),
     ];
+    let producers = producers
+        .into_iter()
+        .chain(demo_story::producers())
+        .collect();
+    let consumers = consumers
+        .into_iter()
+        .chain(demo_story::consumers())
+        .collect();
     Traffic {
         producers,
         consumers,
@@ -304,7 +321,7 @@ fn demo_alarms() -> Vec<AlarmSpec> {
     ]
 }
 
-pub fn demo_spec() -> FleetSpec {
+pub fn demo_spec_with(options: &DemoOptions) -> FleetSpec {
     FleetSpec {
         queues: demo_queues(),
         topics: [
@@ -313,11 +330,14 @@ pub fn demo_spec() -> FleetSpec {
             "inventory-updates",
             "shipping-events",
         ]
+        .into_iter()
+        .chain(demo_story::TOPICS)
         .map(str::to_string)
-        .to_vec(),
+        .collect(),
         subscriptions: demo_subscriptions(),
         functions: demo_functions(),
         traffic: demo_traffic(),
+        timeline: demo_story::incident(options),
         alarms: demo_alarms(),
     }
 }
@@ -367,14 +387,36 @@ impl SimFleet {
     /// The demo world starting at the clock's now: the starting depths laid out as real
     /// messages, and an hour of metric history made up to match.
     pub fn demo_with(seed: u64, clock: Arc<dyn Clock>) -> SimFleet {
-        let fleet = SimFleet::from_spec(demo_spec(), seed, clock);
+        SimFleet::demo_with_options(seed, clock, DemoOptions::default())
+    }
+
+    /// The demo world with its incident timed by `options`. With `skip_s`, the world starts
+    /// that long before the clock's now and its first minutes are simulated here, so it
+    /// opens in the middle of its story.
+    pub fn demo_with_options(seed: u64, clock: Arc<dyn Clock>, options: DemoOptions) -> SimFleet {
+        let now = clock.now_ms();
+        // The world catches up at most ten minutes in one go (`WorldSettings`).
+        let skip_ms = (options.skip_s.min(600) * 1000) as i64;
+        let start = Arc::new(ManualClock::at_ms(now - skip_ms));
+        let fleet = SimFleet::from_spec(demo_spec_with(&options), seed, start);
         {
             let mut world = fleet.lock();
             for depths in demo_depths() {
                 seed_depths(&mut world, &depths);
             }
-            backfill(&mut world, BACKFILL_MINUTES);
+            backfill(&mut world, BACKFILL_MINUTES, &|name| {
+                !demo_story::tells(name)
+            });
+            // The story draws its start from a stream of its own, so the shop's numbers
+            // are the same with or without it.
+            let shop = std::mem::replace(&mut world.rng, SplitMix64::new(seed ^ STORY_STREAM));
+            for depths in demo_story::depths() {
+                seed_depths(&mut world, &depths);
+            }
+            backfill(&mut world, BACKFILL_MINUTES, &demo_story::tells);
+            world.rng = shop;
+            world.advance_to(now);
         }
-        fleet
+        fleet.on_clock(clock)
     }
 }

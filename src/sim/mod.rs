@@ -11,6 +11,7 @@ mod cloudwatch;
 mod consumers;
 mod demo;
 mod demo_seed;
+mod demo_story;
 mod filter;
 mod fleet;
 mod json;
@@ -26,6 +27,7 @@ mod sns;
 mod spec;
 mod sqs_ops;
 mod stored;
+mod timeline;
 mod traffic;
 mod world;
 
@@ -36,12 +38,14 @@ pub use crate::domain::md5::md5_hex;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
+pub use demo_story::{DemoOptions, SHIPPING_DLQ, SHIPPING_FUNCTION, SHIPPING_QUEUE};
 pub use fleet::SimFleet;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
 pub use spec::{
     AlarmSpec, AttributeDraw, ConsumerProfile, FleetSpec, FunctionSpec, MappingSpec,
-    MessageTemplate, Producer, QueueSpec, SubscriptionSpec, Target, Traffic,
+    MessageTemplate, Producer, QueueSpec, SubscriptionSpec, Target, Traffic, Wave,
 };
+pub use timeline::{Change, Scheduled};
 pub use world::WorldSettings;
 
 use std::sync::Arc;
@@ -75,5 +79,14 @@ pub fn backend(fleet: SimFleet) -> Backend {
 
 /// A backend over the demo world on wall time, seeded with `seed`.
 pub fn demo_backend(seed: u64) -> Backend {
-    backend(SimFleet::demo_with(seed, Arc::new(SystemClock)))
+    demo_backend_with(seed, DemoOptions::default())
+}
+
+/// A backend over the demo world on wall time, its incident timed by `options`.
+pub fn demo_backend_with(seed: u64, options: DemoOptions) -> Backend {
+    backend(SimFleet::demo_with_options(
+        seed,
+        Arc::new(SystemClock),
+        options,
+    ))
 }

@@ -17,6 +17,9 @@ pub struct QueueSpec {
     pub delay_s: u32,
     pub max_message_size: usize,
     pub content_based_deduplication: bool,
+    /// Whether its access policy lets the topics that deliver to it send (false: a queue
+    /// someone forgot to give the policy SNS needs).
+    pub allows_sns: bool,
 }
 
 impl QueueSpec {
@@ -31,6 +34,7 @@ impl QueueSpec {
             delay_s: 0,
             max_message_size: 1_048_576,
             content_based_deduplication: false,
+            allows_sns: true,
         }
     }
 
@@ -46,6 +50,12 @@ impl QueueSpec {
 
     pub fn with_visibility_timeout_s(mut self, seconds: u32) -> QueueSpec {
         self.visibility_timeout_s = seconds;
+        self
+    }
+
+    /// No access policy for SNS, whatever subscribes it.
+    pub fn without_sns_policy(mut self) -> QueueSpec {
+        self.allows_sns = false;
         self
     }
 
@@ -207,8 +217,43 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Producer {
     pub target: Target,
+    /// The mean rate.
     pub per_minute: f64,
     pub template: MessageTemplate,
+    /// How the rate swings around its mean (`None`: steady).
+    pub wave: Option<Wave>,
+}
+
+impl Producer {
+    pub fn new(target: Target, per_minute: f64, template: MessageTemplate) -> Producer {
+        Producer {
+            target,
+            per_minute,
+            template,
+            wave: None,
+        }
+    }
+
+    /// The rate `elapsed_ms` after the world's start.
+    pub fn per_minute_at(&self, elapsed_ms: i64) -> f64 {
+        match self.wave {
+            None => self.per_minute,
+            Some(wave) => {
+                let turns = elapsed_ms as f64 / 1000.0 / wave.period_s.max(1.0);
+                let swing = wave.amplitude * (turns * std::f64::consts::TAU).sin();
+                (self.per_minute * (1.0 + swing)).max(0.0)
+            }
+        }
+    }
+}
+
+/// A rate following a sine around its mean, so live counts and charts move the way a day's
+/// traffic does. A function of time, not of the random draws: the same at any seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Wave {
+    /// The swing as a share of the mean (0.3: from 70% to 130%).
+    pub amplitude: f64,
+    pub period_s: f64,
 }
 
 /// How the consumer of one queue behaves: the Lambda function behind an event source
@@ -282,5 +327,7 @@ pub struct FleetSpec {
     pub subscriptions: Vec<SubscriptionSpec>,
     pub functions: Vec<FunctionSpec>,
     pub traffic: Traffic,
+    /// Changes to the traffic due at times after the world's start (an incident).
+    pub timeline: Vec<super::timeline::Scheduled>,
     pub alarms: Vec<AlarmSpec>,
 }

@@ -109,7 +109,8 @@ impl World {
     pub(super) fn run_producers(&mut self, seconds: f64) {
         let producers = std::mem::take(&mut self.traffic.producers);
         for producer in &producers {
-            let count = self.rng.count(producer.per_minute / 60.0 * seconds);
+            let per_minute = producer.per_minute_at(self.now_ms - self.start_ms);
+            let count = self.rng.count(per_minute / 60.0 * seconds);
             for _ in 0..count {
                 let draft = draw(&producer.template, &mut self.rng, self.now_ms);
                 self.produce(&producer.target, &draft);

@@ -12,6 +12,7 @@ use super::move_tasks::MoveTaskState;
 use super::queue::SimQueue;
 use super::rng::SplitMix64;
 use super::spec::{FleetSpec, FunctionSpec, SubscriptionSpec, Traffic};
+use super::timeline::Timeline;
 use crate::aws::{ApiError, error::classify};
 
 pub(super) const ACCOUNT: &str = "123456789012";
@@ -91,6 +92,8 @@ pub(super) struct PollerState {
 }
 
 pub(super) struct World {
+    /// When the world began: its script's times count from here.
+    pub start_ms: i64,
     /// The time of the latest call: visibility and delays compare against it.
     pub now_ms: i64,
     /// The last step boundary simulated.
@@ -105,6 +108,7 @@ pub(super) struct World {
     pub subscriptions: Vec<SubscriptionSpec>,
     pub functions: Vec<SimFunction>,
     pub traffic: Traffic,
+    pub timeline: Timeline,
     pub pollers: HashMap<(String, String), PollerState>,
     pub invocations: Vec<Invocation>,
     pub move_tasks: Vec<MoveTaskState>,
@@ -157,6 +161,7 @@ impl World {
             .collect();
         let step = settings.step_ms.max(1);
         World {
+            start_ms,
             now_ms: start_ms,
             stepped_ms: start_ms - start_ms.rem_euclid(step),
             minute_ms: start_ms - start_ms.rem_euclid(MINUTE_MS),
@@ -171,6 +176,7 @@ impl World {
             subscriptions: spec.subscriptions,
             functions,
             traffic: spec.traffic,
+            timeline: Timeline::new(spec.timeline),
             pollers: HashMap::new(),
             invocations: Vec::new(),
             move_tasks: Vec::new(),
@@ -230,6 +236,7 @@ impl World {
         while self.stepped_ms + step <= now_ms {
             self.stepped_ms += step;
             self.now_ms = self.stepped_ms;
+            self.apply_due_changes();
             self.step(step);
             while self.now_ms >= self.minute_ms + MINUTE_MS {
                 self.close_minute();

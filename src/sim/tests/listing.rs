@@ -17,7 +17,7 @@ async fn demo_fleet_lists_queues_with_dlq_links() {
         .await
         .expect("load");
     assert!(failures.is_empty());
-    assert_eq!(queues.len(), 22);
+    assert_eq!(queues.len(), 31);
     let payments = queues
         .iter()
         .find(|q| q.name == "payments.fifo")

@@ -6,6 +6,7 @@ mod listing;
 mod move_tasks;
 mod sns;
 mod sqs;
+mod story;
 mod world;
 
 use std::collections::BTreeMap;

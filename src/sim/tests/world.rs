@@ -139,11 +139,11 @@ fn producing(per_minute: f64, capacity: usize) -> (SimFleet, Arc<ManualClock>) {
         queues: vec![QueueSpec::new("work")],
         functions: vec![FunctionSpec::new("worker", "nodejs22.x").consumes("work", "Enabled", 10)],
         traffic: Traffic {
-            producers: vec![Producer {
-                target: Target::Queue("work".into()),
+            producers: vec![Producer::new(
+                Target::Queue("work".into()),
                 per_minute,
-                template: MessageTemplate::new("job"),
-            }],
+                MessageTemplate::new("job"),
+            )],
             consumers: vec![ConsumerProfile::new("worker", "work", 30.0)],
         },
         ..FleetSpec::default()
