@@ -71,7 +71,9 @@ def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir,
 
 def demo_idle(tmux, command, env, size, idle_seconds, workdir):
     pane = Pane(tmux, "demo", command, env, *size)
-    pane.wait_for(lambda t: REFRESHED.search(t) is not None, 60, what="the demo fleet loaded")
+    # Its start view is the health board: measured with the board open.
+    pane.wait_for(lambda t: REFRESHED.search(t) is not None and "Health [" in t, 60,
+                  what="the demo fleet loaded, on the health board")
     time.sleep(SETTLE_SECONDS)
     figures = idle(pane, idle_seconds, workdir / "idle-demo.out", None)
     pane.kill()

@@ -14,6 +14,7 @@ pub mod localstack;
 pub mod moto;
 pub mod process;
 pub mod sim_app;
+pub mod sim_driver;
 pub mod sqs;
 pub mod squall_cli;
 

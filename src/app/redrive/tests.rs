@@ -188,6 +188,54 @@ fn r_on_a_queue_that_is_no_dlq_says_so_and_opens_nothing() {
     assert!(message.contains("no dead-letter queue"), "{message}");
 }
 
+/// The health board, whose worst row is orders-dlq (9 messages), then orders (4).
+fn board(app: &mut App) {
+    press(app, KeyCode::Char(':'));
+    type_text(app, "health");
+    press(app, KeyCode::Enter);
+    let board = app
+        .view_as::<crate::app::views::health::HealthView>()
+        .expect("the board");
+    assert!(
+        board.problems[0].what.starts_with("DLQ holds 9"),
+        "{:?}",
+        board.problems
+    );
+}
+
+#[test]
+fn r_on_a_board_row_on_a_dlq_opens_the_dialog_and_the_row_offers_it() {
+    let mut app = loaded_app();
+    board(&mut app);
+    let hints = app.view().hints();
+    assert!(
+        hints.contains(&(KeyAction::Redrive, "redrive")),
+        "{hints:?}"
+    );
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (_, request) = plan_job(&effects).expect("a plan job");
+    assert_eq!(request.dlq_name, "orders-dlq");
+    assert_eq!(open_dialog(&app).dlq_name, "orders-dlq");
+}
+
+#[test]
+fn read_only_board_rows_offer_no_redrive_and_r_is_refused() {
+    let mut app = loaded_app();
+    app.read_only = true;
+    board(&mut app);
+    // The view still names the row's DLQ; the header drops dangerous hints in read-only.
+    assert!(app.view().selected_target().is_some());
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(effects.is_empty());
+    assert_eq!(app.modal, None);
+    let message = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(message.starts_with("read-only"), "{message}");
+}
+
 #[test]
 fn read_only_has_no_r_in_help_hints_or_keys() {
     let config = crate::config::Config::defaults().expect("defaults");

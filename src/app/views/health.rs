@@ -1,6 +1,7 @@
 //! `:health`: the health board, one row per live problem, worst first. It asks the metrics
 //! engine only for what its rules read, and judges again whenever the inventory or the
-//! series change. Enter opens the resource's charts, `p` peeks its queue. Below the live
+//! series change. Enter opens the resource's charts, `p` peeks its queue, `R` redrives it
+//! when it is a DLQ (a global key acting on `selected_target`). Below the live
 //! problems, "will burn" lists the doctor's configuration findings for the same inventory.
 
 use super::{Ctx, Outcome, View};
@@ -27,6 +28,9 @@ pub struct HealthView {
     /// The inventory revision the findings were computed for (metric changes do not
     /// change the configuration, so they do not recompute them).
     findings_revision: Option<u64>,
+    /// Each row's resource as the rest of the app names it, and whether it is a DLQ
+    /// (worked out in `sync`: the global keys, `R` and `y`, read them without a `Ctx`).
+    rows: Vec<(Option<Target>, bool)>,
 }
 
 impl HealthView {
@@ -47,7 +51,16 @@ impl HealthView {
 
     /// The resource of the selected row as the rest of the app names it.
     fn target(&self, ctx: &Ctx) -> Option<Target> {
-        let problem = self.problems.get(self.selected)?;
+        self.row_target(self.selected, ctx)
+    }
+
+    /// Whether the selected row is on a DLQ (`R` redrives it).
+    fn selected_is_dlq(&self) -> bool {
+        self.rows.get(self.selected).is_some_and(|(_, dlq)| *dlq)
+    }
+
+    fn row_target(&self, row: usize, ctx: &Ctx) -> Option<Target> {
+        let problem = self.problems.get(row)?;
         let (resource, _) = problem.sparkline.as_ref()?;
         match resource {
             Resource::Queue(name)
@@ -113,6 +126,19 @@ impl View for HealthView {
         self.problems = assess(&facts, ctx.metrics, &self.thresholds, now);
         self.wanted = wanted(&facts);
         self.move_task_sources = facts.move_task_sources();
+        self.rows = (0..self.problems.len())
+            .map(|i| {
+                let target = self.row_target(i, ctx);
+                let dlq = match &target {
+                    Some(Target::Queue(url)) => ctx
+                        .inventory
+                        .queue_by_url(url)
+                        .is_some_and(|q| ctx.inventory.is_dlq(&q.arn)),
+                    _ => false,
+                };
+                (target, dlq)
+            })
+            .collect();
         if self.findings_revision != Some(ctx.inventory.revision) {
             self.findings = crate::doctor::diagnose(ctx.inventory);
             self.findings_revision = Some(ctx.inventory.revision);
@@ -142,8 +168,17 @@ impl View for HealthView {
         }
     }
 
+    /// `R` (a global key) redrives the selected row's DLQ, like on `:dlq`.
+    fn selected_target(&self) -> Option<Target> {
+        self.rows.get(self.selected).and_then(|(t, _)| t.clone())
+    }
+
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
-        vec![(KeyAction::Open, "charts"), (KeyAction::Peek, "peek")]
+        let mut hints = vec![(KeyAction::Open, "charts"), (KeyAction::Peek, "peek")];
+        if self.selected_is_dlq() {
+            hints.push((KeyAction::Redrive, "redrive"));
+        }
+        hints
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
