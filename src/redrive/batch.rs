@@ -10,8 +10,8 @@ use tokio::time::Instant;
 
 use super::build::outgoing;
 use super::journal::Entry;
-use super::mover::Shared;
 use super::plan::Destination;
+use super::shared::Shared;
 use crate::aws::{ApiError, ErrorKind};
 use crate::domain::message::{HandleEntry, ReceivedMessage};
 

@@ -15,6 +15,9 @@ pub mod run;
 pub mod sources;
 
 mod batch;
+mod budget;
+pub mod options;
+mod shared;
 
 pub use filter::Filter;
 pub use journal::{Journal, JournalState};

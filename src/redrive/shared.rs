@@ -1,0 +1,189 @@
+//! The state every worker of one manual run shares: the capabilities, the journal, what
+//! earlier runs left (`known`), the messages left in the DLQ (held), and how far this run
+//! got with each message it took.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::journal::{Entry, Journal, MessageState};
+use super::options::Progress;
+use crate::aws::{MessageReader, QueueWriter};
+use crate::domain::message::{HandleEntry, ReceivedMessage};
+use crate::messages::held::Held;
+
+/// State every worker of one run shares.
+pub(super) struct Shared<'a> {
+    pub reader: &'a dyn MessageReader,
+    pub writer: &'a dyn QueueWriter,
+    pub dlq_url: String,
+    pub progress: &'a Progress,
+    pub(super) visibility_s: u32,
+    pub(super) journal: Mutex<&'a mut Journal>,
+    pub(super) journal_failed: Mutex<Option<String>>,
+    /// What earlier runs (the journal resumed) know about DLQ messages.
+    pub(super) known: Mutex<BTreeMap<String, MessageState>>,
+    /// Messages left in the DLQ (not matching, no destination), held invisible while the
+    /// run goes on, so that receives reach the others, and all made visible again when it
+    /// ends (a killed run's come back by themselves after `visibility_s`).
+    pub(super) left: tokio::sync::Mutex<Held>,
+    /// This run's messages as far as it got with them: being sent or deleted by a worker
+    /// now, or deleted. A message handed out again (SQS is at-least-once; an emulator may
+    /// hand one message to two concurrent receives) is then not sent a second time.
+    pub(super) taken: Mutex<BTreeMap<String, Taken>>,
+}
+
+/// How far this run got with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Taken {
+    /// A worker is sending or deleting it now.
+    Working,
+    /// Sent and deleted.
+    Deleted,
+}
+
+impl Shared<'_> {
+    pub(super) fn taken(&self, id: &str) -> Option<Taken> {
+        self.taken.lock().ok().and_then(|t| t.get(id).copied())
+    }
+
+    /// Marks messages taken by a worker; returns those no other worker has (the rest are
+    /// copies handed out again: another worker is on them, or they were moved already).
+    pub(super) fn take(
+        &self,
+        messages: Vec<ReceivedMessage>,
+    ) -> (Vec<ReceivedMessage>, Vec<ReceivedMessage>) {
+        let Ok(mut taken) = self.taken.lock() else {
+            return (messages, Vec::new());
+        };
+        messages
+            .into_iter()
+            .partition(|m| match taken.get(&m.message_id) {
+                Some(_) => false,
+                None => {
+                    taken.insert(m.message_id.clone(), Taken::Working);
+                    true
+                }
+            })
+    }
+
+    /// A worker is done with these: the deleted stay known as such, the rest are free again
+    /// (a message whose send failed may be tried again when it comes back).
+    pub(super) fn release_taken(&self, ids: &[String]) {
+        if let Ok(mut taken) = self.taken.lock() {
+            for id in ids {
+                if taken.get(id) == Some(&Taken::Working) {
+                    taken.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Appends to the journal; false (and the run stops) when it cannot be written.
+    pub fn record(&self, entries: &[Entry]) -> bool {
+        if entries.is_empty() {
+            return true;
+        }
+        if let Ok(mut taken) = self.taken.lock() {
+            for entry in entries {
+                if let Entry::Deleted { dlq_id } = entry {
+                    taken.insert(dlq_id.clone(), Taken::Deleted);
+                }
+            }
+        }
+        let result = match self.journal.lock() {
+            Ok(mut journal) => journal.record(entries).map_err(|e| e.to_string()),
+            Err(_) => Err("journal lock poisoned".to_string()),
+        };
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                if let Ok(mut failed) = self.journal_failed.lock() {
+                    failed.get_or_insert(e);
+                }
+                false
+            }
+        }
+    }
+
+    pub(super) fn journal_failure(&self) -> Option<String> {
+        self.journal_failed.lock().ok().and_then(|f| f.clone())
+    }
+
+    /// A message that will not be moved in this run: it stays hidden until its visibility
+    /// ends, then it is back in the DLQ.
+    pub fn fail(&self, message: &ReceivedMessage, why: &str) {
+        tracing::warn!(id = %message.message_id, why, "not moved; stays in the DLQ");
+        self.progress.failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Extends the visibility of messages still being worked once half of it is gone.
+    pub async fn keep_hidden(&self, handles: &[HandleEntry], received_at: Instant) {
+        let half = Duration::from_secs(u64::from(self.visibility_s) / 2);
+        if handles.is_empty() || received_at.elapsed() < half {
+            return;
+        }
+        for chunk in handles.chunks(10) {
+            if let Err(error) = self
+                .reader
+                .change_visibility(&self.dlq_url, chunk, self.visibility_s)
+                .await
+            {
+                tracing::warn!(%error, "could not extend the visibility of a batch");
+            }
+        }
+    }
+
+    pub(super) fn take_known(&self, id: &str) -> Option<MessageState> {
+        self.known.lock().ok().and_then(|mut k| k.remove(id))
+    }
+
+    /// Holds messages left in the DLQ; returns how many of them were new.
+    pub(super) async fn leave(&self, messages: &[ReceivedMessage]) -> usize {
+        let mut left = self.left.lock().await;
+        let now = Instant::now();
+        let hold = Duration::from_secs(u64::from(self.visibility_s));
+        messages
+            .iter()
+            .filter(|m| left.insert(&m.message_id, &m.receipt_handle, now, hold))
+            .count()
+    }
+
+    /// Extends the hold on the messages left once half of it is gone.
+    pub(super) async fn keep_left_hidden(&self) {
+        let mut left = self.left.lock().await;
+        let hold = Duration::from_secs(u64::from(self.visibility_s));
+        let now = Instant::now();
+        if left.expires_within(now, hold / 2)
+            && let Err(error) = left.extend(self.reader, &self.dlq_url, hold, now).await
+        {
+            tracing::warn!(%error, "could not extend the hold on messages left in the DLQ");
+        }
+    }
+
+    /// Makes the messages left visible again (the run is over).
+    pub(super) async fn release_left(&self) {
+        let release = self
+            .left
+            .lock()
+            .await
+            .release(self.reader, &self.dlq_url)
+            .await;
+        if !release.complete() {
+            tracing::warn!(
+                not_released = release.not_released + release.failed.len(),
+                "some messages left in the DLQ come back only when their hold runs out"
+            );
+        }
+    }
+
+    pub(super) fn known_pending(&self) -> usize {
+        self.known
+            .lock()
+            .map(|k| k.values().filter(|m| !m.deleted).count())
+            .unwrap_or(0)
+    }
+}
