@@ -3,7 +3,9 @@
 
 use super::problem::{Affected, Problem, Severity};
 use super::thresholds::Thresholds;
-use super::trend::{recent_rate_per_minute, recent_value, since_above, slope_per_minute};
+use super::trend::{
+    recent_growth_per_minute, recent_rate_per_minute, recent_value, since_above, slope_per_minute,
+};
 use crate::metrics::{Resource, Series};
 
 /// The period and the clock the series are read with.
@@ -14,7 +16,9 @@ pub struct Clock {
 }
 
 /// A DLQ holding messages: always critical (those messages already failed); says whether
-/// it is still filling (arrivals per minute in the newest period).
+/// it is still filling: arrivals per minute in the newest period, or else its depth rising
+/// (SQS does not count a message its redrive policy moves into a DLQ in that DLQ's
+/// NumberOfMessagesSent, only messages sent to it, so depth is what shows dead-lettering).
 pub fn dlq_holding(
     dlq: &Affected,
     visible: u64,
@@ -27,7 +31,8 @@ pub fn dlq_holding(
     }
     let filling = arrivals
         .and_then(|s| recent_rate_per_minute(s, clock.period_ms, clock.now_ms))
-        .filter(|rate| *rate > 0.0);
+        .filter(|rate| *rate > 0.0)
+        .or_else(|| depth.and_then(|s| recent_growth_per_minute(s, clock.period_ms, clock.now_ms)));
     let what = match filling {
         Some(rate) => format!(
             "DLQ holds {visible} messages, still filling ({}/min)",

@@ -40,6 +40,12 @@ fn a_dlq_holding_messages_is_critical_and_says_whether_it_still_fills() {
     let quiet = series(&[(99, 0.0)]);
     let p = rules::dlq_holding(&dlq, 7, None, Some(&quiet), CLOCK).expect("problem");
     assert!(p.what.contains("not filling"), "{}", p.what);
+    // Dead-lettered by a redrive policy: not in NumberOfMessagesSent, but the depth rises.
+    let p = rules::dlq_holding(&dlq, 7, Some(&depth), Some(&quiet), CLOCK).expect("problem");
+    assert!(p.what.contains("still filling (2.0/min)"), "{}", p.what);
+    let flat = series(&[(97, 7.0), (98, 7.0), (99, 7.0)]);
+    let p = rules::dlq_holding(&dlq, 7, Some(&flat), Some(&quiet), CLOCK).expect("problem");
+    assert!(p.what.contains("not filling"), "{}", p.what);
     assert_eq!(
         rules::dlq_holding(&dlq, 0, Some(&depth), Some(&arrivals), CLOCK),
         None

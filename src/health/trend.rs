@@ -34,6 +34,23 @@ pub fn recent_rate_per_minute(series: &Series, period_ms: i64, now_ms: i64) -> O
     (now_ms - t <= 2 * period_ms.max(1)).then(|| v * 60_000.0 / period_ms.max(1) as f64)
 }
 
+/// How fast the newest value rose over the last period, per minute, if it rose and the
+/// newest point is recent (within two periods of `now_ms`).
+pub fn recent_growth_per_minute(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
+    let points = all_points(series);
+    let &(t_last, v_last) = points.last()?;
+    if now_ms - t_last > 2 * period_ms.max(1) {
+        return None;
+    }
+    let &(t_before, v_before) = points
+        .iter()
+        .rev()
+        .find(|(t, _)| t_last - t >= period_ms.max(1))?;
+    let minutes = (t_last - t_before) as f64 / 60_000.0;
+    let rate = (v_last - v_before) / minutes;
+    (rate > 0.0).then_some(rate)
+}
+
 /// The newest value if it is recent (within two periods of `now_ms`).
 pub fn recent_value(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
     let (t, v) = series.latest()?;
