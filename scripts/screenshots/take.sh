@@ -25,6 +25,9 @@ cargo build --profile "$PROFILE" --quiet
 BIN_DIR="$PROFILE"; [ "$PROFILE" = dev ] && BIN_DIR=debug
 SQUALL="$ROOT/target/$BIN_DIR/squall"
 COLS=120 ROWS=32 SESSION="squall-shots-$$"
+# The TUI screens open this far into the demo's story (SHOT_DEMO_SKIP_S, default 7 min):
+# the shipping consumer's incident is under way, as a newcomer sees it after a few minutes.
+SKIP="${SHOT_DEMO_SKIP_S:-420}"
 OUT=screenshots
 TMP="$(mktemp -d)"
 trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; tmux kill-session -t "$SESSION-doctor" 2>/dev/null || true; rm -rf "$TMP"' EXIT
@@ -71,7 +74,7 @@ echo "charts: $CHART  viewer: $ENVELOPE  redrive: $REDRIVE"
 
 # --- Driving the pane ---------------------------------------------------------------------
 tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
-  "env LANG=C.UTF-8 TERM=xterm-256color $SQUALL --demo"
+  "env LANG=C.UTF-8 TERM=xterm-256color SQUALL_DEMO_SKIP_S=$SKIP $SQUALL --demo"
 screen() { tmux capture-pane -p -t "${1:-$SESSION}"; }
 # Waits (up to $2 s, default 30) until the screen matches the extended regex $1.
 wait_for() {

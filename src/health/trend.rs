@@ -35,9 +35,10 @@ pub fn recent_rate_per_minute(series: &Series, period_ms: i64, now_ms: i64) -> O
 }
 
 /// How fast the newest value rose over the last period, per minute, if it rose and the
-/// newest point is recent (within two periods of `now_ms`).
+/// newest point is recent (within two periods of `now_ms`). CloudWatch's points only: a
+/// live count next to a one-minute aggregate would make the answer flicker within a minute.
 pub fn recent_growth_per_minute(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
-    let points = all_points(series);
+    let points: Vec<(i64, f64)> = series.points().collect();
     let &(t_last, v_last) = points.last()?;
     if now_ms - t_last > 2 * period_ms.max(1) {
         return None;

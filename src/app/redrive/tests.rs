@@ -204,6 +204,37 @@ fn board(app: &mut App) {
 }
 
 #[test]
+fn the_board_asks_for_live_counts_of_the_queues_on_its_rows() {
+    let mut app = loaded_app();
+    board(&mut app);
+    let on_screen = app.view().on_screen_queues(20);
+    let names: Vec<&str> = on_screen
+        .iter()
+        .map(|url| url.rsplit('/').next().unwrap_or_default())
+        .collect();
+    assert!(names.contains(&"orders-dlq"), "{names:?}");
+    let board = app
+        .view_as::<crate::app::views::health::HealthView>()
+        .expect("the board");
+    let queue_rows = board
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.resource.kind,
+                crate::health::Kind::Queue | crate::health::Kind::Dlq
+            )
+        })
+        .count();
+    assert!(queue_rows >= 1, "{:?}", board.problems);
+    assert!(names.len() <= queue_rows, "one URL per queue row at most");
+    assert!(
+        app.view().on_screen_queues(0).is_empty(),
+        "no rows, no queues"
+    );
+}
+
+#[test]
 fn r_on_a_board_row_on_a_dlq_opens_the_dialog_and_the_row_offers_it() {
     let mut app = loaded_app();
     board(&mut app);

@@ -9,7 +9,7 @@ use crate::app::keymap::KeyAction;
 use crate::app::table::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
-use crate::health::{Problem, Thresholds, assess, facts, wanted};
+use crate::health::{Kind, Problem, Thresholds, assess, facts, wanted};
 use crate::metrics::Resource;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,6 +31,9 @@ pub struct HealthView {
     /// Each row's resource as the rest of the app names it, and whether it is a DLQ
     /// (worked out in `sync`: the global keys, `R` and `y`, read them without a `Ctx`).
     rows: Vec<(Option<Target>, bool)>,
+    /// Each row's queue URL when the row is about a queue or a DLQ (worked out in `sync`):
+    /// the live counts of those on screen refresh every few seconds.
+    row_queues: Vec<Option<String>>,
 }
 
 impl HealthView {
@@ -139,6 +142,19 @@ impl View for HealthView {
                 (target, dlq)
             })
             .collect();
+        self.row_queues = self
+            .problems
+            .iter()
+            .map(|p| match p.resource.kind {
+                Kind::Queue | Kind::Dlq => ctx
+                    .inventory
+                    .queues()
+                    .iter()
+                    .find(|q| q.name == p.resource.name)
+                    .map(|q| q.url.clone()),
+                _ => None,
+            })
+            .collect();
         if self.findings_revision != Some(ctx.inventory.revision) {
             self.findings = crate::doctor::diagnose(ctx.inventory);
             self.findings_revision = Some(ctx.inventory.revision);
@@ -171,6 +187,22 @@ impl View for HealthView {
     /// `R` (a global key) redrives the selected row's DLQ, like on `:dlq`.
     fn selected_target(&self) -> Option<Target> {
         self.rows.get(self.selected).and_then(|(t, _)| t.clone())
+    }
+
+    /// The queues of the rows on screen: their counts refresh every few seconds, so a DLQ
+    /// that fills shows it on the board between CloudWatch's one-minute points.
+    fn on_screen_queues(&self, rows: usize) -> Vec<String> {
+        let mut urls: Vec<String> = self
+            .row_queues
+            .iter()
+            .skip(self.offset)
+            .take(rows)
+            .flatten()
+            .cloned()
+            .collect();
+        urls.sort();
+        urls.dedup();
+        urls
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
