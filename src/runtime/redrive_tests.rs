@@ -1,8 +1,6 @@
 //! The redrive job on the simulated world (tokio's clock paused, the world's following it):
 //! its progress reports, their rate, and the summary it sends before it ends.
 
-use std::sync::Arc;
-
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -12,7 +10,7 @@ use crate::domain::message::{OutgoingMessage, ReceiveRequest};
 use crate::sim::{FleetSpec, ManualClock, QueueSpec, SimFleet, WorldSettings};
 
 fn world() -> Backend {
-    let clock = Arc::new(ManualClock::default());
+    let clock = ManualClock::following_tokio(ManualClock::DEFAULT_START_MS);
     let settings = WorldSettings {
         max_catch_up_ms: 24 * 3600 * 1000,
         ..WorldSettings::default()
@@ -24,14 +22,7 @@ fn world() -> Backend {
         ],
         ..FleetSpec::default()
     };
-    let fleet = SimFleet::with_settings(spec, 1, clock.clone(), settings);
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            clock.advance(Duration::from_millis(100));
-        }
-    });
-    crate::sim::backend(fleet)
+    crate::sim::backend(SimFleet::with_settings(spec, 1, clock, settings))
 }
 
 /// `n` messages in a-dlq, dead-lettered from a the way SQS does it.

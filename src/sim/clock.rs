@@ -48,6 +48,21 @@ impl ManualClock {
         }
     }
 
+    /// A clock that follows tokio's in 100 ms steps, so that under a paused tokio clock
+    /// (tests, benches) the world's visibility timeouts, rates and move tasks pass in
+    /// virtual time. Spawns the task that moves it: call it inside a tokio runtime.
+    pub fn following_tokio(start_ms: i64) -> std::sync::Arc<ManualClock> {
+        let clock = std::sync::Arc::new(ManualClock::at_ms(start_ms));
+        let follower = clock.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                follower.advance(Duration::from_millis(100));
+            }
+        });
+        clock
+    }
+
     pub fn advance(&self, by: Duration) {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.now_ms.fetch_add(ms, Ordering::SeqCst);

@@ -34,15 +34,7 @@ pub fn paused_runtime() -> tokio::runtime::Runtime {
 /// A world clock that follows tokio's (paused) clock in 100 ms steps. Call inside the
 /// runtime.
 pub fn following_clock() -> Arc<ManualClock> {
-    let clock = Arc::new(ManualClock::at_ms(WORLD_START_MS));
-    let follower = clock.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            follower.advance(Duration::from_millis(100));
-        }
-    });
-    clock
+    ManualClock::following_tokio(WORLD_START_MS)
 }
 
 pub fn system_time(clock: &ManualClock) -> SystemTime {

@@ -9,7 +9,6 @@ mod resume;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -25,19 +24,12 @@ use crate::sim::{FleetSpec, ManualClock, QueueSpec, SimFleet, WorldSettings};
 
 /// A world from `spec` whose clock follows tokio's (paused) clock.
 fn world(spec: FleetSpec) -> Backend {
-    let clock = Arc::new(ManualClock::default());
+    let clock = ManualClock::following_tokio(ManualClock::DEFAULT_START_MS);
     let settings = WorldSettings {
         max_catch_up_ms: 24 * 3600 * 1000,
         ..WorldSettings::default()
     };
-    let fleet = SimFleet::with_settings(spec, 1, clock.clone(), settings);
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            clock.advance(Duration::from_millis(100));
-        }
-    });
-    crate::sim::backend(fleet)
+    crate::sim::backend(SimFleet::with_settings(spec, 1, clock, settings))
 }
 
 async fn queue(backend: &Backend, name: &str) -> Queue {
