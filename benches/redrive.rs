@@ -325,6 +325,7 @@ async fn engine_move(
             mode: ModeChoice::Manual,
             selective: false,
             filtered: false,
+            subscriptions: None,
             rate,
         },
     )

@@ -36,7 +36,7 @@ fn answer_plan(app: &mut App, backend: &Backend, effects: &[Effect]) {
     let plan = runtime().block_on(squall::redrive::plan(
         backend,
         &dlq,
-        settings.plan_request(None),
+        settings.plan_request(None, None),
     ));
     let _ = update(
         app,

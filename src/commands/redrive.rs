@@ -60,6 +60,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
             || moves.sent_before_ms.is_some()
             || moves.sent_after_ms.is_some(),
         rate: args.rate,
+        subscriptions: None,
     };
     let plan = crate::redrive::plan(backend, &dlq, request)
         .await

@@ -92,6 +92,9 @@ pub struct PlanRequest<'a> {
     pub selective: bool,
     /// A filter or age bounds: some messages may not match (and stay in the DLQ).
     pub filtered: bool,
+    /// The SQS subscriptions of an inventory already loaded (those that dead-letter into
+    /// the DLQ, and those whose attributes could not be read); `None`: list them.
+    pub subscriptions: Option<&'a [crate::domain::Subscription]>,
     pub rate: Option<u32>,
 }
 
@@ -143,7 +146,7 @@ pub async fn plan(
 ) -> Result<Plan, PlanError> {
     let mut found = Sources::default();
     sources::queue_sources(backend, dlq, &mut found).await?;
-    sources::subscription_sources(backend, dlq, &mut found).await;
+    sources::subscription_sources(backend, dlq, request.subscriptions, &mut found).await;
     sources::subscription_queues(backend, &mut found).await;
     let routes = Routes {
         to: request.to.map(Destination::of),

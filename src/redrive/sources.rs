@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use super::plan::Destination;
 use crate::aws::{ApiError, Backend, ErrorKind};
-use crate::domain::Queue;
+use crate::domain::{Queue, Subscription};
+use crate::inventory::topics::load_subscriptions;
 
 /// A subscription that dead-letters into the DLQ.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -62,13 +63,27 @@ pub async fn queue_sources(
     }
 }
 
-/// The SQS subscriptions whose redrive policy sends to `dlq`. A failed SNS listing is a
-/// warning, not an error: the SQS side of the plan still stands.
-pub async fn subscription_sources(backend: &Backend, dlq: &Queue, found: &mut Sources) {
-    let mut token = None;
-    loop {
-        let page = match backend.topics.list_subscriptions(token).await {
-            Ok(page) => page,
+/// How many `GetSubscriptionAttributes` calls are in flight at once when the subscriptions
+/// must be listed here (SNS allows about 30 a second).
+const SUBSCRIPTION_READS: usize = 8;
+
+/// The SQS subscriptions whose redrive policy sends to `dlq`: from `known` (an inventory
+/// already loaded), else listed with their attributes, as discovery lists them. A failed
+/// SNS listing is a warning, not an error: the SQS side of the plan still stands.
+pub async fn subscription_sources(
+    backend: &Backend,
+    dlq: &Queue,
+    known: Option<&[Subscription]>,
+    found: &mut Sources,
+) {
+    let listed;
+    let subscriptions = match known {
+        Some(known) => known,
+        None => match load_subscriptions(backend.topics.clone(), SUBSCRIPTION_READS).await {
+            Ok(all) => {
+                listed = all;
+                &listed[..]
+            }
             Err(e) => {
                 found.warnings.push(format!(
                     "subscriptions could not be listed ({e}): a subscription DLQ's messages \
@@ -76,35 +91,24 @@ pub async fn subscription_sources(backend: &Backend, dlq: &Queue, found: &mut So
                 ));
                 return;
             }
-        };
-        for listed in page.items.into_iter().filter(|s| s.protocol == "sqs") {
-            let attributes = match backend.topics.subscription_attributes(&listed.arn).await {
-                Ok(attributes) => attributes,
-                // Pending subscriptions have no attributes to read; others are skipped with
-                // a warning only when they could matter, which cannot be known: say so.
-                Err(e) if e.kind == ErrorKind::NotFound => continue,
-                Err(e) => {
-                    found.warnings.push(format!(
-                        "subscription {} could not be read ({e})",
-                        listed.arn
-                    ));
-                    continue;
-                }
-            };
-            let subscription = listed.with_attributes(attributes);
-            if subscription.dlq_arn.as_deref() != Some(dlq.arn.as_str()) {
-                continue;
-            }
+        },
+    };
+    for subscription in subscriptions.iter().filter(|s| s.protocol == "sqs") {
+        if let Some(why) = &subscription.warning {
+            found.warnings.push(format!(
+                "subscription {} could not be read ({why}): if it dead-letters here, its \
+                 messages have no destination",
+                subscription.arn
+            ));
+            continue;
+        }
+        if subscription.dlq_arn.as_deref() == Some(dlq.arn.as_str()) {
             found.subscriptions.push(SubscriptionSource {
                 subscription_arn: subscription.arn.clone(),
                 topic_arn: subscription.topic_arn.clone(),
                 queue_arn: subscription.endpoint.clone(),
                 raw_message_delivery: subscription.raw_message_delivery,
             });
-        }
-        token = page.next_token;
-        if token.is_none() {
-            return;
         }
     }
 }

@@ -25,7 +25,13 @@ pub const REDRIVE_CANCEL_GRACE: Duration = Duration::from_secs(60);
 
 /// The plan for the dialog; it changes nothing.
 pub async fn plan_job(request: PlanJob, job: JobContext) -> JobEnd {
-    let result = plan_for(&job.backend, &request.dlq_url, &request.settings).await;
+    let result = plan_for(
+        &job.backend,
+        &request.dlq_url,
+        &request.settings,
+        request.subscriptions.as_deref(),
+    )
+    .await;
     let end = match &result {
         Ok(plan) => JobEnd::Done(Some(format!(
             "{} mode, {} visible",
@@ -49,11 +55,13 @@ fn mode_text(mode: Mode) -> &'static str {
     }
 }
 
-/// Plans with fresh counts: the DLQ (and the destination) described again.
+/// Plans with fresh counts: the DLQ (and the destination) described again; the
+/// subscriptions from the inventory when it gave them.
 async fn plan_for(
     backend: &Backend,
     dlq_url: &str,
     settings: &RedriveSettings,
+    subscriptions: Option<&[crate::domain::Subscription]>,
 ) -> Result<Plan, String> {
     let dlq = backend
         .queues
@@ -70,7 +78,7 @@ async fn plan_for(
         ),
         None => None,
     };
-    let request = settings.plan_request(to.as_ref());
+    let request = settings.plan_request(to.as_ref(), subscriptions);
     plan(backend, &dlq, request)
         .await
         .map_err(|e| e.to_string())
@@ -105,7 +113,7 @@ pub async fn run(op: RedriveOp, job: JobContext) -> JobEnd {
 async fn run_to_end(op: &RedriveOp, job: &JobContext) -> Result<Summary, String> {
     let plan = match &op.plan {
         Some(plan) => (**plan).clone(),
-        None => plan_for(&job.backend, &op.dlq_url, &op.settings).await?,
+        None => plan_for(&job.backend, &op.dlq_url, &op.settings, None).await?,
     };
     let filter = match &op.settings.filter {
         Some(expr) => Some(Filter::parse(expr).map_err(|e| e.to_string())?),

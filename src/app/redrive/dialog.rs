@@ -196,6 +196,7 @@ impl RedriveDialog {
             dlq_url: self.dlq_url.clone(),
             dlq_name: self.dlq_name.clone(),
             settings: settings.clone(),
+            subscriptions: None,
         })
     }
 

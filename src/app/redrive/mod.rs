@@ -47,13 +47,16 @@ impl RedriveSettings {
         self.limit.is_some() || self.filter.is_some() || self.canary.is_some()
     }
 
-    /// What the plan is asked, with the destination queue (described) when there is one.
+    /// What the plan is asked, with the destination queue (described) when there is one,
+    /// and the subscriptions the inventory knows (`None`: the plan lists them).
     pub fn plan_request<'a>(
         &self,
         to: Option<&'a crate::domain::Queue>,
+        subscriptions: Option<&'a [crate::domain::Subscription]>,
     ) -> crate::redrive::PlanRequest<'a> {
         crate::redrive::PlanRequest {
             to,
+            subscriptions,
             mode: self.mode,
             selective: self.selective(),
             filtered: self.filter.is_some(),
@@ -73,6 +76,10 @@ pub struct PlanJob {
     pub dlq_url: String,
     pub dlq_name: String,
     pub settings: RedriveSettings,
+    /// The inventory's SQS subscriptions that dead-letter into the DLQ or could not be
+    /// read, when its subscriptions are loaded: the plan then does not list them again
+    /// (one call per subscription on a large account).
+    pub subscriptions: Option<Vec<crate::domain::Subscription>>,
 }
 
 /// A redrive as confirmed: the DLQ, the settings, and the plan the dialog showed.
@@ -172,10 +179,33 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     plan_again(app, dialog)
 }
 
+/// The inventory's subscriptions that matter to a plan of `dlq_url`, if it has them all.
+fn known_subscriptions(app: &App, dlq_url: &str) -> Option<Vec<crate::domain::Subscription>> {
+    let status = app
+        .inventory
+        .status(crate::inventory::Source::Subscriptions);
+    if !status.loaded || status.error.is_some() {
+        return None;
+    }
+    let dlq_arn = &app.inventory.queue_by_url(dlq_url)?.arn;
+    Some(
+        app.inventory
+            .subscriptions()
+            .iter()
+            .filter(|s| {
+                s.protocol == "sqs"
+                    && (s.warning.is_some() || s.dlq_arn.as_deref() == Some(dlq_arn.as_str()))
+            })
+            .cloned()
+            .collect(),
+    )
+}
+
 /// Opens `dialog` and starts the plan job its settings need, if any.
 fn plan_again(app: &mut App, mut dialog: RedriveDialog) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if let Some(job) = dialog.plan_needed() {
+    if let Some(mut job) = dialog.plan_needed() {
+        job.subscriptions = known_subscriptions(app, &job.dlq_url);
         let id = app
             .jobs
             .start(format!("plan redrive {}", job.dlq_name), app.now);

@@ -204,6 +204,16 @@ fn board(app: &mut App) {
 }
 
 #[test]
+fn the_plan_job_takes_the_inventorys_subscriptions_instead_of_listing_them_again() {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let (_, request) = plan_job(&press(&mut app, KeyCode::Char('R'))).expect("a plan job");
+    // The one subscription loaded (to orders) neither dead-letters into orders-dlq nor
+    // failed to read: none matters, and the plan is told so rather than listing them.
+    assert_eq!(request.subscriptions, Some(Vec::new()));
+}
+
+#[test]
 fn the_board_asks_for_live_counts_of_the_queues_on_its_rows() {
     let mut app = loaded_app();
     board(&mut app);

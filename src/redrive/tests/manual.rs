@@ -358,3 +358,36 @@ async fn a_message_handed_out_twice_is_moved_once() {
     );
     assert_eq!(queue(&plain, "twice-dlq").await.counts.visible, 0);
 }
+
+/// Subscriptions an inventory already holds are taken as they are, not listed again.
+#[tokio::test(start_paused = true)]
+async fn a_plan_takes_known_subscriptions_instead_of_listing_them() {
+    let backend = world(FleetSpec {
+        queues: vec![QueueSpec::new("notify"), QueueSpec::new("notify-sub-dlq")],
+        ..FleetSpec::default()
+    });
+    let dlq = queue(&backend, "notify-sub-dlq").await;
+    let notify = queue(&backend, "notify").await;
+    let mut subscription = crate::domain::Subscription::listed(
+        "arn:aws:sns:us-east-1:123456789012:payments:1",
+        "arn:aws:sns:us-east-1:123456789012:payments",
+        "sqs",
+        &notify.arn,
+        None,
+    );
+    subscription.dlq_arn = Some(dlq.arn.clone());
+    let known = vec![subscription];
+    let request = PlanRequest {
+        subscriptions: Some(&known),
+        ..PlanRequest::default()
+    };
+    let planned = plan(&backend, &dlq, request).await.expect("plan");
+    assert_eq!(planned.subscriptions.len(), 1, "{planned:?}");
+    assert_eq!(planned.destinations[0].name, "notify");
+    // Listed from the world instead, there is no such subscription: nothing to go back to.
+    let listed = plan(&backend, &dlq, PlanRequest::default()).await;
+    assert!(
+        listed.is_err(),
+        "no destination without the known subscription"
+    );
+}
