@@ -37,7 +37,10 @@ impl Default for MoveOptions {
             // 16 of them move about 12 times what one sequential loop does (benches/redrive).
             concurrency: 16,
             visibility_s: 120,
-            wait_s: 5,
+            // A long poll answers as soon as there is a message; its wait only matters at the
+            // end, where a run lasts about two of them after its last message (the receives
+            // under way are let finish): 2 s, as the peek uses, rather than 10 s of tail.
+            wait_s: 2,
             empty_polls: 3,
             filter: None,
             sent_before_ms: None,
