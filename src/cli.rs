@@ -355,6 +355,7 @@ A manual run writes a journal (JSON lines, path printed at start; in $SQUALL_DAT
 the platform data dir). After a crash or Ctrl-C, --resume JOURNAL (or a plain re-run)
 deletes what was sent but not deleted without sending it again; a send whose answer was
 lost is sent again and counted in duplicates_suspected. Nothing is lost either way.
+--journal alone lists the journals; --prune-journals --yes removes the finished ones.
 
 --filter: /REGEX/ on the body, attr.NAME == \"VALUE\", .json.path == VALUE, or a substring.
 Messages that do not match stay in the DLQ (held while the run goes on, then visible again;
@@ -377,10 +378,10 @@ pub enum RedriveMode {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("act").args(["dry_run", "show_journal", "cancel"]).multiple(false)))]
+#[command(group(ArgGroup::new("act").args(["dry_run", "show_journal", "cancel", "prune_journals"]).multiple(false)))]
 pub struct RedriveArgs {
     /// The dead-letter queue: name, URL or ARN (not needed with --journal or --resume)
-    #[arg(required_unless_present_any = ["show_journal", "resume"])]
+    #[arg(required_unless_present_any = ["show_journal", "resume", "prune_journals"])]
     pub dlq: Option<String>,
     /// Send every message to this queue instead of back to its source
     #[arg(long, value_name = "QUEUE")]
@@ -417,9 +418,12 @@ pub struct RedriveArgs {
     /// Finish the run this journal records (appends to it)
     #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["to", "canary"])]
     pub resume: Option<PathBuf>,
-    /// Show what the run recorded in this journal did, and change nothing
-    #[arg(long = "journal", value_name = "JOURNAL")]
-    pub show_journal: Option<PathBuf>,
+    /// Show what the run recorded in this journal did (no JOURNAL: list the journals)
+    #[arg(long = "journal", value_name = "JOURNAL", num_args = 0..=1)]
+    pub show_journal: Option<Option<PathBuf>>,
+    /// Remove the journals of runs that ended and left nothing to finish (with --yes)
+    #[arg(long)]
+    pub prune_journals: bool,
     /// Cancel the move task running on the DLQ (what moved stays moved)
     #[arg(long)]
     pub cancel: bool,

@@ -151,6 +151,14 @@ async fn execute(
     let journal_dir = journal::data_dir().ok_or_else(|| {
         eyre!("squall: no data directory for the journal: set SQUALL_DATA_DIR to one")
     })?;
+    // Journals hold receipt handles: a data dir left open to others is closed, once, aloud.
+    let mut secured = crate::redrive::journal_files::secure(&journal_dir);
+    if let Some(path) = &resume {
+        secured = secured.or_else(|| crate::private_files::tighten_all(std::slice::from_ref(path)));
+    }
+    if let Some(told) = secured {
+        eprintln!("squall: {told}");
+    }
     let options = RunOptions {
         moves,
         journal_dir,
