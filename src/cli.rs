@@ -49,7 +49,8 @@ pub struct Cli {
     pub region: Option<String>,
 
     /// Send every AWS call to this endpoint (LocalStack, moto, a VPC endpoint)
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    // Its value stays out of --help: it can carry a password.
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", hide_env_values = true)]
     pub endpoint_url: Option<String>,
 
     /// Disable every action that changes anything (redrive, purge, send, delete)

@@ -319,3 +319,34 @@ async fn the_log_holds_no_body_attribute_receipt_or_endpoint_password() {
     let log = std::fs::read_to_string(&log).expect("log");
     assert_log_holds_none(&log, &secrets);
 }
+
+/// An endpoint given with a password: `--help` (which shows environment values), a refused
+/// endpoint and an unreachable one print it as `***@`, never the password.
+#[test]
+fn an_endpoint_password_is_never_printed() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let run = |endpoint: &str, args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_squall"))
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .output()
+            .expect("running squall");
+        format!("{}{}", text(&output.stdout), text(&output.stderr))
+    };
+    let help = run("http://ops:hunter2@127.0.0.1:1", &["--help"]);
+    assert!(help.contains("--endpoint-url"), "{help}");
+    let refused = run("ops:hunter2@127.0.0.1:1", &["ls", "queues"]);
+    assert!(refused.contains("***@127.0.0.1:1"), "{refused}");
+    let unreachable = run("http://ops:hunter2@127.0.0.1:1", &["ls", "queues"]);
+    assert!(unreachable.contains("cannot reach"), "{unreachable}");
+    for printed in [help, refused, unreachable] {
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+}

@@ -74,7 +74,11 @@ pub fn check_settings(
                     Some(region) if region.is_empty() => {
                         return Err(ConnectError::NoRegion(Some(format!("{variable} is empty"))));
                     }
-                    Some(region) => return check_region(variable, &region),
+                    // The first one set is the SDK's; the endpoints are checked after it.
+                    Some(region) => {
+                        check_region(variable, &region)?;
+                        break;
+                    }
                     None => {}
                 }
             }
@@ -326,6 +330,10 @@ mod tests {
     fn a_bad_endpoint_is_shown_without_its_credentials() {
         for value in ["ftp://ops:hunter2@proxy", "ops:hunter2@localhost:4566"] {
             let error = check(&options(None, Some(value)), &[]).expect_err(value);
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+            // A region from the environment does not skip the endpoint's check.
+            let env = [("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", value)];
+            let error = check(&options(None, None), &env).expect_err(value);
             assert!(!error.to_string().contains("hunter2"), "{error}");
         }
     }
