@@ -115,7 +115,7 @@ pub fn tighten_all(paths: &[std::path::PathBuf]) -> Option<String> {
     if let Some((first, tightened)) = changed.first() {
         let more = match changed.len() {
             1 => String::new(),
-            n => format!(" and {} more of squall's files", n - 1),
+            n => format!(" and {} more", n - 1),
         };
         parts.push(format!(
             "{}{more} could be read by other users of this host (mode {:04o}); made owner-only \
