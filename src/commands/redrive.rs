@@ -152,11 +152,13 @@ async fn execute(
         eyre!("squall: no data directory for the journal: set SQUALL_DATA_DIR to one")
     })?;
     // Journals hold receipt handles: a data dir left open to others is closed, once, aloud.
-    let mut secured = crate::redrive::journal_files::secure(&journal_dir);
-    if let Some(path) = &resume {
-        secured = secured.or_else(|| crate::private_files::tighten_all(std::slice::from_ref(path)));
-    }
-    if let Some(told) = secured {
+    let resumed = resume
+        .as_ref()
+        .and_then(|path| crate::private_files::tighten_all(std::slice::from_ref(path)));
+    for told in [crate::redrive::journal_files::secure(&journal_dir), resumed]
+        .into_iter()
+        .flatten()
+    {
         eprintln!("squall: {told}");
     }
     let options = RunOptions {

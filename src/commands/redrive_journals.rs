@@ -60,7 +60,11 @@ fn text(lines: &[JournalLine<'_>]) -> String {
             (Some(dlq), None) => format!("{} finished, {} moved", one_line(dlq), l.moved),
             (Some(dlq), Some(why)) => format!("{} kept: {why}", one_line(dlq)),
         };
-        let _ = writeln!(out, "{}  {what}", l.journal.display());
+        let _ = writeln!(
+            out,
+            "{}  {what}",
+            one_line(&l.journal.display().to_string())
+        );
     }
     out
 }
