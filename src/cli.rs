@@ -356,7 +356,6 @@ A manual run writes a journal (JSON lines, path printed at start; in $SQUALL_DAT
 the platform data dir). After a crash or Ctrl-C, --resume JOURNAL (or a plain re-run)
 deletes what was sent but not deleted without sending it again; a send whose answer was
 lost is sent again and counted in duplicates_suspected. Nothing is lost either way.
---journal alone lists the journals; --prune-journals --yes removes the finished ones.
 
 --filter: /REGEX/ on the body, attr.NAME == \"VALUE\", .json.path == VALUE, or a substring.
 Messages that do not match stay in the DLQ (held while the run goes on, then visible again;
