@@ -49,7 +49,8 @@ pub struct Cli {
     pub region: Option<String>,
 
     /// Send every AWS call to this endpoint (LocalStack, moto, a VPC endpoint)
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    // Its value stays out of --help: it can carry a password.
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", hide_env_values = true)]
     pub endpoint_url: Option<String>,
 
     /// Disable every action that changes anything (redrive, purge, send, delete)
@@ -377,10 +378,10 @@ pub enum RedriveMode {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("act").args(["dry_run", "show_journal", "cancel"]).multiple(false)))]
+#[command(group(ArgGroup::new("act").args(["dry_run", "show_journal", "cancel", "prune_journals"]).multiple(false)))]
 pub struct RedriveArgs {
     /// The dead-letter queue: name, URL or ARN (not needed with --journal or --resume)
-    #[arg(required_unless_present_any = ["show_journal", "resume"])]
+    #[arg(required_unless_present_any = ["show_journal", "resume", "prune_journals"])]
     pub dlq: Option<String>,
     /// Send every message to this queue instead of back to its source
     #[arg(long, value_name = "QUEUE")]
@@ -417,9 +418,12 @@ pub struct RedriveArgs {
     /// Finish the run this journal records (appends to it)
     #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["to", "canary"])]
     pub resume: Option<PathBuf>,
-    /// Show what the run recorded in this journal did, and change nothing
-    #[arg(long = "journal", value_name = "JOURNAL")]
-    pub show_journal: Option<PathBuf>,
+    /// Show what the run recorded in this journal did (no JOURNAL: list the journals)
+    #[arg(long = "journal", value_name = "JOURNAL", num_args = 0..=1)]
+    pub show_journal: Option<Option<PathBuf>>,
+    /// Remove the journals of runs that ended and left nothing to finish (with --yes)
+    #[arg(long)]
+    pub prune_journals: bool,
     /// Cancel the move task running on the DLQ (what moved stays moved)
     #[arg(long)]
     pub cancel: bool,

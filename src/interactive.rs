@@ -43,6 +43,13 @@ pub async fn run(
         )));
     }
     app.profiles = crate::aws::profiles::known_profiles();
+    // Journals of earlier redrives hold receipt handles: a data dir left open to other users
+    // is closed before anything else, and the status bar says so once.
+    if let Some(told) = crate::redrive::journal::data_dir()
+        .and_then(|dir| crate::redrive::journal_files::secure(&dir))
+    {
+        app.set_message(crate::app::state::Level::Warning, told);
+    }
     let theme = Theme::from_env(config.colors);
     let theme = Theme {
         ascii: theme.ascii || config.ascii,

@@ -20,18 +20,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::completions::write(shell, &mut std::io::stdout().lock())?;
         return Ok(ExitCode::from(exit_code::OK));
     }
-    // Reading a redrive journal back needs no AWS either: it is a local file.
-    if let Some(Command::Redrive(args)) = &cli.command
-        && let Some(path) = &args.show_journal
-    {
-        return crate::commands::redrive::show_journal(path, args.json);
+    // Reading, listing and removing redrive journals needs no AWS either: they are local files.
+    if let Some(Command::Redrive(args)) = &cli.command {
+        match &args.show_journal {
+            Some(Some(path)) => return crate::commands::redrive::show_journal(path, args.json),
+            Some(None) => return crate::commands::redrive_journals::list(args.json),
+            None if args.prune_journals => {
+                return crate::commands::redrive_journals::prune(args.yes, args.json);
+            }
+            None => {}
+        }
     }
     let config = Config::load(cli.config.as_deref())?;
     let config = Config {
         ascii: config.ascii || cli.ascii,
         ..config
     };
-    let _log_guard = init_logging(&cli, &config)?;
+    let _log_guard =
+        crate::log_file::init(cli.log_file.clone().or_else(|| config.log_file.clone()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -185,38 +191,4 @@ fn print_output(text: &str) -> Result<ExitCode> {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(err) => Err(eyre!("squall: cannot write the output: {err}")),
     }
-}
-
-/// Logs go to a file only when asked; the guard flushes it on exit.
-fn init_logging(
-    cli: &Cli,
-    config: &Config,
-) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>> {
-    let Some(path) = cli.log_file.clone().or_else(|| config.log_file.clone()) else {
-        return Ok(None);
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .wrap_err_with(|| format!("cannot open the log file {}", path.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    // squall's own events at debug; the SDK and HTTP stack at info, because their debug and
-    // trace output can carry request and response details (message bodies among them).
-    let filter = tracing_subscriber::filter::Targets::new()
-        .with_target("squall", tracing::Level::DEBUG)
-        .with_default(tracing::Level::INFO);
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(writer)
-                .with_ansi(false),
-        )
-        .with(filter)
-        .try_init()
-        .map_err(|e| eyre!("cannot start logging: {e}"))?;
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), "squall starting");
-    Ok(Some(guard))
 }

@@ -11,6 +11,7 @@ use aws_credential_types::provider::ProvideCredentials;
 
 use super::ConnectionInfo;
 use super::settings_check::{ENDPOINT_VARIABLES, endpoint_problem, region_problem};
+use crate::domain::redact::{self, url_credentials};
 
 /// First backoff of the standard retry mode; later ones double (100, 200, 400, 800 ms for
 /// five attempts), each drawn at random below that bound (full jitter), per call.
@@ -73,7 +74,11 @@ pub fn check_settings(
                     Some(region) if region.is_empty() => {
                         return Err(ConnectError::NoRegion(Some(format!("{variable} is empty"))));
                     }
-                    Some(region) => return check_region(variable, &region),
+                    // The first one set is the SDK's; the endpoints are checked after it.
+                    Some(region) => {
+                        check_region(variable, &region)?;
+                        break;
+                    }
                     None => {}
                 }
             }
@@ -113,8 +118,8 @@ fn check_endpoint(origin: &str, value: &str) -> Result<(), ConnectError> {
         None => Ok(()),
         Some(problem) => Err(ConnectError::BadEndpoint {
             origin: origin.to_string(),
-            value: value.to_string(),
-            problem,
+            value: redact::endpoint(value).into_owned(),
+            problem: url_credentials(&problem).into_owned(),
         }),
     }
 }
@@ -169,13 +174,20 @@ pub async fn connect(
             ));
         }
     }
-    let info = ConnectionInfo {
+    Ok((config, connection_info(options, region)))
+}
+
+/// What the status bar shows of a connection: never the credentials a URL can carry.
+fn connection_info(options: &ConnectOptions, region: String) -> ConnectionInfo {
+    ConnectionInfo {
         profile: options.profile.clone(),
         region,
-        endpoint: options.endpoint_url.clone(),
+        endpoint: options
+            .endpoint_url
+            .as_deref()
+            .map(|url| redact::endpoint(url).into_owned()),
         demo: false,
-    };
-    Ok((config, info))
+    }
 }
 
 /// Per-call backoff with jitter (see `RETRY_BASE`); at least one attempt.
@@ -305,6 +317,25 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn the_endpoint_shown_has_no_credentials() {
+        let options = options(None, Some("http://ops:hunter2@127.0.0.1:4566"));
+        let info = connection_info(&options, "us-east-1".into());
+        assert_eq!(info.endpoint.as_deref(), Some("http://***@127.0.0.1:4566"));
+    }
+
+    #[test]
+    fn a_bad_endpoint_is_shown_without_its_credentials() {
+        for value in ["ftp://ops:hunter2@proxy", "ops:hunter2@localhost:4566"] {
+            let error = check(&options(None, Some(value)), &[]).expect_err(value);
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+            // A region from the environment does not skip the endpoint's check.
+            let env = [("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", value)];
+            let error = check(&options(None, None), &env).expect_err(value);
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+        }
     }
 
     #[test]

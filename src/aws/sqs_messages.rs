@@ -111,9 +111,15 @@ impl MessageReader for SdkMessages {
             .send()
             .await
             .map_err(|e| ApiError::from_sdk("ReceiveMessage", e))?;
-        Ok(output
-            .messages
-            .unwrap_or_default()
+        let messages = output.messages.unwrap_or_default();
+        // Counts and the queue only, in every line below: a body, an attribute value or a
+        // receipt handle never goes to the log.
+        tracing::debug!(
+            queue = queue_url,
+            received = messages.len(),
+            "ReceiveMessage"
+        );
+        Ok(messages
             .into_iter()
             .map(|m| ReceivedMessage {
                 message_id: m.message_id.unwrap_or_default(),
@@ -156,6 +162,13 @@ impl MessageReader for SdkMessages {
             .send()
             .await
             .map_err(|e| ApiError::from_sdk("ChangeMessageVisibilityBatch", e))?;
+        tracing::debug!(
+            queue = queue_url,
+            entries = entries.len(),
+            failed = output.failed.len(),
+            timeout_seconds,
+            "ChangeMessageVisibilityBatch"
+        );
         Ok(BatchOutcome {
             successful: output
                 .successful
@@ -273,6 +286,12 @@ impl QueueWriter for SdkMessages {
             .send()
             .await
             .map_err(|e| ApiError::from_sdk("DeleteMessageBatch", e))?;
+        tracing::debug!(
+            queue = queue_url,
+            entries = entries.len(),
+            failed = output.failed.len(),
+            "DeleteMessageBatch"
+        );
         Ok(BatchOutcome {
             successful: output
                 .successful
@@ -331,6 +350,12 @@ impl SdkMessages {
             request.send().await
         };
         let output = sent.map_err(|e| ApiError::from_sdk("SendMessageBatch", e))?;
+        tracing::debug!(
+            queue = queue_url,
+            entries = entries.len(),
+            failed = output.failed.len(),
+            "SendMessageBatch"
+        );
         Ok(BatchOutcome {
             successful: output
                 .successful

@@ -13,6 +13,7 @@ pub mod peek;
 pub mod publish;
 pub mod purge;
 pub mod redrive;
+pub mod redrive_journals;
 pub mod resolve;
 pub mod send;
 

@@ -151,6 +151,16 @@ async fn execute(
     let journal_dir = journal::data_dir().ok_or_else(|| {
         eyre!("squall: no data directory for the journal: set SQUALL_DATA_DIR to one")
     })?;
+    // Journals hold receipt handles: a data dir left open to others is closed, once, aloud.
+    let resumed = resume
+        .as_ref()
+        .and_then(|path| crate::private_files::tighten_all(std::slice::from_ref(path)));
+    for told in [crate::redrive::journal_files::secure(&journal_dir), resumed]
+        .into_iter()
+        .flatten()
+    {
+        eprintln!("squall: {told}");
+    }
     let options = RunOptions {
         moves,
         journal_dir,

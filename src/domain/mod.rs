@@ -7,6 +7,7 @@ pub mod lambda;
 pub mod md5;
 pub mod message;
 pub mod queue;
+pub mod redact;
 pub mod topic;
 pub mod untrusted;
 

@@ -1,29 +1,26 @@
 //! Writing messages as NDJSON, one record a line: what `squall export` and `e` in the
-//! viewer both write, into a file that did not exist (an export is never overwritten).
+//! viewer both write, into a file that did not exist (an export is never overwritten) and
+//! that only its owner can read (it holds message bodies).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
 use super::record::{MessageRecord, to_json_line};
 use crate::domain::message::ReceivedMessage;
 
-/// A new file at `path`; an existing one is refused with a message saying so.
+/// A new owner-only file at `path`; an existing one is refused with a message saying so.
 pub fn create_new(path: &Path) -> Result<File, String> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!(
-                    "{} exists; squall never overwrites a file: choose another name",
-                    path.display()
-                )
-            } else {
-                format!("cannot create {}: {e}", path.display())
-            }
-        })
+    crate::private_files::create_new(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} exists; squall never overwrites a file: choose another name",
+                path.display()
+            )
+        } else {
+            format!("cannot create {}: {e}", path.display())
+        }
+    })
 }
 
 /// Writes `message` as one NDJSON line; `max_receive_count` is its queue's.

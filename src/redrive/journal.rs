@@ -6,7 +6,7 @@
 //! possibly sent (an attempt without an answer: a duplicate is possible).
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -80,19 +80,17 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Opens `path` for appending (created if missing).
+    /// Opens `path` for appending (created owner-only if missing, with its folders: it holds
+    /// receipt handles, which let a reader delete the messages while they are valid).
     pub fn append_to(path: &Path) -> Result<Journal, JournalError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| JournalError::Write {
+            crate::private_files::create_dir_all(parent).map_err(|source| JournalError::Write {
                 path: path.to_path_buf(),
                 source,
             })?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|source| JournalError::Write {
+        let file =
+            crate::private_files::open_append(path).map_err(|source| JournalError::Write {
                 path: path.to_path_buf(),
                 source,
             })?;
@@ -325,7 +323,10 @@ mod tests {
             ])
             .expect("record");
         drop(journal);
-        let mut file = OpenOptions::new().append(true).open(&path).expect("open");
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
         file.write_all(b"{\"event\":\"deleted\",\"dlq_i")
             .expect("cut");
         let state = JournalState::read(&path).expect("read");

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod filter;
 pub mod journal;
+pub mod journal_files;
 pub mod mover;
 pub mod native;
 pub mod plan;

@@ -314,13 +314,9 @@ fn open_journal(
 /// The journals in `dir` of runs on `dlq_url` (not `except`), oldest first; unreadable
 /// files are skipped (they are someone else's, or not journals).
 fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalState> {
-    let Ok(entries) = std::fs::read_dir(dir.join("redrive")) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl") && p != except)
+    let mut paths: Vec<PathBuf> = super::journal_files::journal_paths(dir)
+        .into_iter()
+        .filter(|p| p != except)
         .collect();
     paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     paths

@@ -33,3 +33,38 @@ fn write(request: &ExportRequest) -> JobEnd {
         Err(error) => JobEnd::Failed(error),
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::domain::message::ReceivedMessage;
+
+    /// `e` in the viewer writes bodies: the file is its owner's alone, whatever the umask.
+    #[tokio::test]
+    async fn the_viewer_export_is_owner_only() {
+        crate::private_files::permissive_umask();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("orders.ndjson");
+        let message = ReceivedMessage {
+            message_id: "m-1".to_string(),
+            receipt_handle: "rh".to_string(),
+            body: "card 4242".to_string(),
+            md5_of_body: None,
+            attributes: BTreeMap::new(),
+            message_attributes: BTreeMap::new(),
+        };
+        let end = run(ExportRequest {
+            path: path.clone(),
+            queue_name: "orders".to_string(),
+            max_receive_count: None,
+            messages: vec![message],
+        })
+        .await;
+        assert!(matches!(end, JobEnd::Done(_)), "{end:?}");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -87,8 +87,10 @@ fn install_panic_hook() {
         if std::thread::current().id() == ui_thread {
             restore_and_report(info);
         } else {
-            // Printing would write over the screen; the job reports it as failed.
-            tracing::error!(%info, "a background task panicked");
+            // Printing would write over the screen; the job reports it as failed. Only where:
+            // a panic's message can quote what it was handling (a message body).
+            let location = info.location().map(ToString::to_string).unwrap_or_default();
+            tracing::error!(location, "a background task panicked");
         }
     }));
 }

@@ -85,8 +85,10 @@ async fn plan_for(
 }
 
 /// Where journals go: the data directory, else a temporary one (and the view says so).
+/// Either is made owner-only where another user could read it (journals hold receipt
+/// handles), and the view says that too.
 fn journal_dir() -> (PathBuf, Option<String>) {
-    match journal::data_dir() {
+    let (dir, note) = match journal::data_dir() {
         Some(dir) => (dir, None),
         None => {
             let dir = std::env::temp_dir().join("squall");
@@ -96,7 +98,13 @@ fn journal_dir() -> (PathBuf, Option<String>) {
             );
             (dir, Some(note))
         }
-    }
+    };
+    let secured = crate::redrive::journal_files::secure(&dir);
+    let note = match (note, secured) {
+        (Some(note), Some(secured)) => Some(format!("{note}; {secured}")),
+        (note, secured) => note.or(secured),
+    };
+    (dir, note)
 }
 
 /// One redrive run, confirmed.

@@ -122,7 +122,7 @@ impl Supervisor {
             Err(error) => {
                 let task = error.id();
                 let end = if error.is_panic() {
-                    JobEnd::Failed(format!("panicked: {}", panic_text(error.into_panic())))
+                    JobEnd::Failed(format!("{PANICKED}: {}", panic_text(error.into_panic())))
                 } else {
                     JobEnd::Cancelled
                 };
@@ -136,11 +136,21 @@ impl Supervisor {
         let id = self.job_of_task.remove(&task)?;
         self.tokens.remove(&id);
         if let JobEnd::Failed(reason) = &end {
+            // A panic's message can quote what it was handling (a body): the screen shows
+            // it, the log does not.
+            let reason = if reason.starts_with(PANICKED) {
+                PANICKED
+            } else {
+                reason.as_str()
+            };
             tracing::warn!(job = id.0, reason, "job failed");
         }
         Some(Action::JobEnded { id, end })
     }
 }
+
+/// How a job that panicked is said to have failed.
+const PANICKED: &str = "panicked";
 
 fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
     if let Some(text) = payload.downcast_ref::<&str>() {

@@ -1,0 +1,216 @@
+//! The journals in squall's data dir as files on a shared host: kept owner-only (the data dir
+//! and its journals are tightened, with one line saying so, when another user could read
+//! them: they hold receipt handles), listed (`squall redrive --journal`), and the finished
+//! ones removed (`squall redrive --prune-journals`). A journal a re-run still needs is never
+//! removed: a re-run resumes from it.
+
+use std::path::{Path, PathBuf};
+
+use super::journal::JournalState;
+
+/// The folder of journals inside the data dir.
+pub fn journals_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("redrive")
+}
+
+/// The journal files in the data dir (`redrive/*.jsonl`), by name; none when the folder is
+/// missing or unreadable.
+pub fn journal_paths(data_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(journals_dir(data_dir)) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl") && p.is_file())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Makes the data dir, its journal folder and every journal in it owner-only where another
+/// user could read them; the line to show once, `None` when all was already tight.
+pub fn secure(data_dir: &Path) -> Option<String> {
+    let mut paths = vec![data_dir.to_path_buf(), journals_dir(data_dir)];
+    paths.extend(journal_paths(data_dir));
+    crate::private_files::tighten_all(&paths)
+}
+
+/// One journal of the data dir, read back (or why it could not be).
+#[derive(Debug)]
+pub struct Listed {
+    pub path: PathBuf,
+    pub state: Result<JournalState, String>,
+}
+
+impl Listed {
+    /// Why the journal must stay, or `None` when it may go: its last run ended and it holds
+    /// nothing a re-run of the DLQ needs (a message sent and not deleted, a send whose
+    /// answer was lost). An unreadable file is not known to be a finished journal: it stays.
+    pub fn keep_because(&self) -> Option<&'static str> {
+        let state = match &self.state {
+            Ok(state) => state,
+            Err(_) => return Some("unreadable"),
+        };
+        if !state.finished {
+            return Some("its run did not end: a re-run resumes from it");
+        }
+        let needed = state
+            .messages
+            .values()
+            .any(|m| m.sent_not_deleted() || m.possibly_sent());
+        needed.then_some("a re-run needs it: a message sent and not deleted, or possibly sent")
+    }
+}
+
+/// Every journal in the data dir, read back.
+pub fn list(data_dir: &Path) -> Vec<Listed> {
+    journal_paths(data_dir)
+        .into_iter()
+        .map(|path| {
+            let state = JournalState::read(&path).map_err(|e| e.to_string());
+            Listed { path, state }
+        })
+        .collect()
+}
+
+/// Removes the journals that may go (see `Listed::keep_because`); what was removed, and
+/// each failure.
+pub fn prune(data_dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
+    let mut removed = Vec::new();
+    let mut failed = Vec::new();
+    for listed in list(data_dir) {
+        if listed.keep_because().is_some() {
+            continue;
+        }
+        match std::fs::remove_file(&listed.path) {
+            Ok(()) => removed.push(listed.path),
+            Err(e) => failed.push(format!("cannot remove {}: {e}", listed.path.display())),
+        }
+    }
+    (removed, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redrive::journal::{Entry, Journal};
+
+    fn plan() -> Entry {
+        Entry::Plan {
+            dlq_url: "u".into(),
+            dlq_arn: "a".into(),
+            to_url: None,
+            started_ms: 1,
+            visibility_s: Some(30),
+        }
+    }
+
+    fn received(id: &str) -> Entry {
+        Entry::Received {
+            dlq_id: id.into(),
+            body_md5: "h".into(),
+            receipt: format!("r-{id}"),
+            destination: "d".into(),
+        }
+    }
+
+    fn end() -> Entry {
+        Entry::End {
+            moved: 1,
+            failed: 0,
+            duplicates_suspected: 0,
+        }
+    }
+
+    fn write(data: &Path, name: &str, entries: &[Entry]) -> PathBuf {
+        let path = journals_dir(data).join(name);
+        let mut journal = Journal::append_to(&path).expect("open");
+        journal.record(entries).expect("record");
+        path
+    }
+
+    #[test]
+    fn prune_removes_only_finished_journals_nothing_depends_on() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let data = data.path();
+        let done = write(
+            data,
+            "done.jsonl",
+            &[
+                plan(),
+                received("m"),
+                Entry::Sending { dlq_id: "m".into() },
+                Entry::Sent {
+                    dlq_id: "m".into(),
+                    destination_id: "n".into(),
+                },
+                Entry::Deleted { dlq_id: "m".into() },
+                end(),
+            ],
+        );
+        let running = write(data, "running.jsonl", &[plan(), received("m")]);
+        let sent_not_deleted = write(
+            data,
+            "sent.jsonl",
+            &[
+                plan(),
+                received("m"),
+                Entry::Sent {
+                    dlq_id: "m".into(),
+                    destination_id: "n".into(),
+                },
+                end(),
+            ],
+        );
+        let stranger = journals_dir(data).join("notes.jsonl");
+        std::fs::write(&stranger, "not a journal\n").expect("write");
+
+        let (removed, failed) = prune(data);
+        assert_eq!(removed, vec![done.clone()]);
+        assert!(failed.is_empty(), "{failed:?}");
+        assert!(!done.exists());
+        for kept in [&running, &sent_not_deleted, &stranger] {
+            assert!(kept.exists(), "{} must stay", kept.display());
+        }
+        let reasons: Vec<_> = list(data).iter().map(Listed::keep_because).collect();
+        assert!(reasons.iter().all(Option::is_some), "{reasons:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_journal_and_its_folders_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        crate::private_files::permissive_umask();
+        let home = tempfile::tempdir().expect("tempdir");
+        let data = home.path().join("data");
+        let journal = write(&data, "new.jsonl", &[plan()]);
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&journals_dir(&data)), 0o700);
+        assert_eq!(mode(&journal), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secure_tightens_the_data_dir_and_its_journals_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let data = tempfile::tempdir().expect("tempdir");
+        let data = data.path();
+        let journal = write(data, "open.jsonl", &[plan()]);
+        for (path, mode) in [
+            (data, 0o755),
+            (&journals_dir(data), 0o755),
+            (&journal, 0o644),
+        ] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        }
+        let told = secure(data).expect("a warning");
+        assert!(told.contains("other users"), "{told}");
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(data), 0o700);
+        assert_eq!(mode(&journals_dir(data)), 0o700);
+        assert_eq!(mode(&journal), 0o600);
+        assert_eq!(secure(data), None, "said once");
+    }
+}
