@@ -91,6 +91,69 @@ pub fn tighten(_path: &Path) -> io::Result<Option<Tightened>> {
     Ok(None)
 }
 
+/// A folder of the running user's own under the system's temporary directory, for when
+/// there is no data dir: `PREFIX-UID`, created owner-only. On a shared host another user can
+/// create that name first (to read or swap what squall writes there), so a folder that is not
+/// a plain folder of the running user's is passed over for a new one with a unique name.
+pub fn own_temp_dir(prefix: &str) -> io::Result<std::path::PathBuf> {
+    let base = std::env::temp_dir();
+    let shared_name = base.join(format!("{prefix}-{}", user_tag()));
+    match create_dir_all(&shared_name) {
+        Ok(()) if is_own_plain_dir(&shared_name) => {
+            tighten(&shared_name)?;
+            return Ok(shared_name);
+        }
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let unique = base.join(format!(
+        "{prefix}-{}-{}-{nanos}",
+        user_tag(),
+        std::process::id()
+    ));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(DIR_MODE);
+    }
+    // Not recursive: it fails rather than take a folder somebody made under this name.
+    builder.create(&unique)?;
+    Ok(unique)
+}
+
+/// Names the running user in a file name: the uid where /proc tells it, else `$USER`.
+fn user_tag() -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata("/proc/self") {
+            return metadata.uid().to_string();
+        }
+    }
+    std::env::var("USER").unwrap_or_else(|_| "user".to_string())
+}
+
+/// Whether `path` is a folder (not a link to one) that belongs to the running user.
+fn is_own_plain_dir(path: &Path) -> bool {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        metadata.is_dir() && runs_as(metadata.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        metadata.is_dir()
+    }
+}
+
 /// Whether squall runs as `uid`: `/proc/self` belongs to the running process's user (std
 /// has no getuid). Where there is no /proc, the chmod itself answers (only the owner may).
 #[cfg(unix)]
@@ -187,6 +250,28 @@ mod tests {
         assert_eq!(tighten(&strict).expect("tighten"), None);
         assert_eq!(mode(&strict), 0o400, "a stricter mode stays");
         assert_eq!(tighten(&dir.path().join("missing")).expect("missing"), None);
+    }
+
+    #[test]
+    fn own_temp_dir_is_owner_only_and_passes_over_a_link_in_its_place() {
+        let prefix = format!("squall-own-temp-test-{}", std::process::id());
+        let dir = own_temp_dir(&prefix).expect("own temp dir");
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(
+            own_temp_dir(&prefix).expect("again"),
+            dir,
+            "the same one next time"
+        );
+        std::fs::remove_dir(&dir).expect("remove");
+        // Somebody's link where squall's folder would be: squall makes a folder of its own.
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink(elsewhere.path(), &dir).expect("symlink");
+        let chosen = own_temp_dir(&prefix).expect("a fresh one");
+        assert_ne!(chosen, dir);
+        assert!(chosen.starts_with(std::env::temp_dir()));
+        assert_eq!(mode(&chosen), 0o700);
+        std::fs::remove_file(&dir).expect("remove link");
+        std::fs::remove_dir(&chosen).expect("remove fresh");
     }
 
     #[test]

@@ -84,14 +84,16 @@ async fn plan_for(
         .map_err(|e| e.to_string())
 }
 
-/// Where journals go: the data directory, else a temporary one (and the view says so).
-/// Either is made owner-only where another user could read it (journals hold receipt
-/// handles), and the view says that too.
-fn journal_dir() -> (PathBuf, Option<String>) {
+/// Where journals go: the data directory, else a temporary folder of the user's own (and the
+/// view says so). Either is made owner-only where another user could read it (journals hold
+/// receipt handles), and the view says that too.
+fn journal_dir() -> Result<(PathBuf, Option<String>), String> {
     let (dir, note) = match journal::data_dir() {
         Some(dir) => (dir, None),
         None => {
-            let dir = std::env::temp_dir().join("squall");
+            let dir = crate::private_files::own_temp_dir("squall").map_err(|e| {
+                format!("no data directory and no private temporary folder for the journal ({e}): set SQUALL_DATA_DIR")
+            })?;
             let note = format!(
                 "no data directory: the journal is in {} (set SQUALL_DATA_DIR to keep it)",
                 dir.display()
@@ -104,7 +106,7 @@ fn journal_dir() -> (PathBuf, Option<String>) {
         (Some(note), Some(secured)) => Some(format!("{note}; {secured}")),
         (note, secured) => note.or(secured),
     };
-    (dir, note)
+    Ok((dir, note))
 }
 
 /// One redrive run, confirmed.
@@ -127,7 +129,7 @@ async fn run_to_end(op: &RedriveOp, job: &JobContext) -> Result<Summary, String>
         Some(expr) => Some(Filter::parse(expr).map_err(|e| e.to_string())?),
         None => None,
     };
-    let (journal_dir, note) = journal_dir();
+    let (journal_dir, note) = journal_dir()?;
     let options = RunOptions {
         moves: MoveOptions {
             limit: op.settings.run_limit(),
