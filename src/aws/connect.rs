@@ -70,9 +70,10 @@ pub enum ConnectError {
     NoCredentials(String),
 }
 
-/// Checks the flags and the environment variables the SDK would read, before it reads them:
-/// every one of them, whichever is found first (a valid region says nothing about the
-/// endpoint). `env` looks a variable up (set but empty is `Some("")`).
+/// Checks the region and endpoint settings (flags and the environment variables the SDK
+/// reads) before the SDK sees them: all of them, not only the first one found (a valid
+/// region says nothing about the endpoint). `env` looks a variable up (set but empty is
+/// `Some("")`).
 pub fn check_settings(
     options: &ConnectOptions,
     env: impl Fn(&str) -> Option<String>,
