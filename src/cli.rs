@@ -37,7 +37,7 @@ Exit codes:
 SQS queues → dead-letter queues → Lambda consumers.\n\nWith no subcommand, squall opens the \
 interactive console. Credentials and region come from the AWS default chain (environment, \
 profiles, SSO, instance roles).",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES, next_help_heading = "Global options"
 )]
 pub struct Cli {
     /// AWS profile from ~/.aws/config (default: AWS_PROFILE, then "default")

@@ -42,6 +42,23 @@ impl MetricSource for Counting {
         self.queries.fetch_add(queries.len(), Ordering::SeqCst);
         self.inner.get_metric_data(queries, start_ms, end_ms).await
     }
+
+    async fn get_metric_data_once(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.queries.fetch_add(queries.len(), Ordering::SeqCst);
+        self.inner
+            .get_metric_data_once(queries, start_ms, end_ms)
+            .await
+    }
+
+    fn math_support(&self) -> Option<&squall::aws::metric_math::MathSupport> {
+        self.inner.math_support()
+    }
 }
 
 fn now_ms() -> i64 {
@@ -214,7 +231,7 @@ async fn one_call_reads_back_every_resource_with_the_error_rate_and_not_again_in
         "{first_calls} calls"
     );
     let queries = source.queries.load(Ordering::SeqCst);
-    assert_eq!(queries, 8 + 2 + 7 + 8 + (first_calls - 1) * (8 + 2 + 6 + 8));
+    assert_eq!(queries, 8 + 3 + 7 + 8 + (first_calls - 1) * (8 + 3 + 6 + 8));
     for resource in &wanted {
         assert_eq!(
             engine.availability(resource),
@@ -260,8 +277,19 @@ async fn one_call_reads_back_every_resource_with_the_error_rate_and_not_again_in
     assert_eq!(source.calls.load(Ordering::SeqCst), first_calls + 1);
     assert_eq!(
         engine.cost().metrics_last_hour(now + 60_000),
-        2 * (8 + 2 + 6 + 8)
+        2 * (8 + 3 + 6 + 8)
     );
+    // The endpoint remembers: a new engine asks once, without the math.
+    if first_calls == 2 {
+        let math = source.math_support().expect("the SDK source remembers");
+        assert_eq!(math.known(), Some(false));
+        let mut other = MetricsEngine::new(Window::H1);
+        let calls_before = source.calls.load(Ordering::SeqCst);
+        let report = other.refresh(&source, &wanted, now).await;
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(source.calls.load(Ordering::SeqCst) - calls_before, 1);
+        assert!(other.math_refused().is_some());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -485,3 +485,25 @@ async fn counts_are_live() {
     assert!(reached, "visible stayed at {last}, expected 5");
     assert_eq!(last, 5, "3 sent + 2 published");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_numeric_filter_policy_reads_with_its_operator() {
+    let seeded = seed_fan_out("lsfilter").await;
+    // LEG_FILTER: {"type":["order_placed"],"amount":[{"numeric":[">",100]}]}
+    let table = squall(&["ls", "subscriptions"]).await;
+    let ours: Vec<&str> = table
+        .lines()
+        .filter(|line| line.contains(seeded.topic_name.as_str()))
+        .collect();
+    assert!(
+        ours.iter()
+            .any(|line| line.contains("amount>100 type=order_placed")),
+        "{table}"
+    );
+    assert!(!table.contains("amount=…"), "{table}");
+    let tree = squall(&["ls", "topology"]).await;
+    assert!(
+        tree.contains("filter amount>100 type=order_placed"),
+        "{tree}"
+    );
+}

@@ -450,3 +450,36 @@ fn completions_reject_an_unknown_shell() {
         .code(2)
         .stderr(predicate::str::contains("possible values"));
 }
+
+#[test]
+fn every_subcommand_lists_the_global_options_under_their_own_heading() {
+    use clap::CommandFactory;
+    let home = tempfile::tempdir().expect("tempdir");
+    let names: Vec<String> = squall::cli::Cli::command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .filter(|name| name != "help")
+        .collect();
+    assert!(names.contains(&"redrive".to_string()), "{names:?}");
+    for name in names {
+        let output = squall(&home).args([&name, "--help"]).output().expect("run");
+        let help = String::from_utf8_lossy(&output.stdout);
+        let own = help.find("\nOptions:\n").expect("own options");
+        let global = help.find("\nGlobal options:\n").expect("global heading");
+        assert!(own < global, "{name}: {help}");
+        let (own, global) = (&help[own..global], &help[global..]);
+        for flag in [
+            "--profile",
+            "--region",
+            "--endpoint-url",
+            "--read-only",
+            "--demo",
+        ] {
+            assert!(
+                !own.contains(flag),
+                "{name}: {flag} among the command's own: {help}"
+            );
+            assert!(global.contains(flag), "{name}: {flag} missing: {help}");
+        }
+    }
+}

@@ -164,6 +164,14 @@ async fn seeded_world_findings<S>(
     // A DLQ drained by the function.
     map(&lambda, &function, &dlq, true).await;
     let _ = dlq_url;
+    // A mapping whose queue was deleted after it was mapped.
+    let (esm_gone_url, esm_gone) = consumed("esm-gone", "180").await;
+    map(&lambda, &function, &esm_gone, true).await;
+    sqs.delete_queue()
+        .queue_url(&esm_gone_url)
+        .send()
+        .await
+        .expect("DeleteQueue");
 
     // Dead-letter wiring.
     let (ret_dlq_url, ret_dlq) = create_queue(
@@ -241,6 +249,7 @@ async fn seeded_world_findings<S>(
         ("lambda-queue-no-redrive", "nored"),
         ("lambda-low-max-receive-count", "low"),
         ("lambda-no-batch-item-failures", "norbif"),
+        ("lambda-queue-missing", "esm-gone"),
         ("dlq-consumed-by-lambda", "shared-dlq"),
         ("dlq-retention", "ret-dlq"),
         ("dlq-cycle", "cyc-a"),

@@ -335,15 +335,15 @@ fn a_clipboard_sequence_in_a_filter_policy_is_shown_as_text() {
     inventory.set_subscriptions(subscriptions);
 
     let table = output::table(TableKind::Subscriptions, &inventory);
-    assert!(table.contains(r"type=\x1b]52;c;cm0=\x07"), "{table}");
+    assert!(table.contains(r#"type="\x1b]52;c;cm0=\x07""#), "{table}");
     let tree = output::topology_text(&inventory, false);
     assert!(
-        tree.contains(r"filter body type=\x1b]52;c;cm0=\x07"),
+        tree.contains(r#"filter body: type="\x1b]52;c;cm0=\x07""#),
         "{tree}"
     );
 
     let mut app = new_app(inventory);
     command(&mut app, "subs");
     let screen = drawn_cells(&mut app).concat();
-    assert!(screen.contains(r"type=\x1b]52;c;"), "{screen}");
+    assert!(screen.contains(r#"type="\x1b]52;c;"#), "{screen}");
 }

@@ -6,10 +6,11 @@ use super::table::RowStyle;
 use super::tables::queues::queue_style;
 use super::target::Target;
 use crate::domain::arn;
+use crate::domain::filter_policy::filter_label;
 use crate::domain::topic::endpoint_name;
 use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
-use crate::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, filter_summary};
+use crate::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeLine {
@@ -132,12 +133,8 @@ pub fn flatten(inventory: &Inventory) -> Vec<TreeLine> {
 fn subscription_lines(b: &mut Builder, parent: usize, last: bool, sub: &SubscriptionNode) {
     let mut details = Vec::new();
     if let Some(policy) = &sub.filter_policy {
-        let scope = if sub.filter_policy_scope.as_deref() == Some("MessageBody") {
-            "body "
-        } else {
-            ""
-        };
-        details.push(format!("filter {scope}{}", filter_summary(policy)));
+        let label = filter_label(policy, sub.filter_policy_scope.as_deref());
+        details.push(format!("filter {label}"));
     }
     // Raw delivery only exists for these protocols; Lambda always gets the envelope.
     if matches!(sub.protocol.as_str(), "sqs" | "http" | "https" | "firehose") {

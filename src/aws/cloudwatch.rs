@@ -10,6 +10,7 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, 
 use aws_smithy_types::DateTime;
 
 use super::ApiError;
+use super::metric_math::MathSupport;
 
 /// CloudWatch's limit of queries (stats and expressions together) in one call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
@@ -67,6 +68,23 @@ pub trait MetricSource: Send + Sync {
         start_ms: i64,
         end_ms: i64,
     ) -> Result<Vec<MetricSeries>, ApiError>;
+
+    /// The same, one attempt, no retries: for the first call with metric math, whose
+    /// refusal (an emulator's HTTP 500) retries would only repeat.
+    async fn get_metric_data_once(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        self.get_metric_data(queries, start_ms, end_ms).await
+    }
+
+    /// What this endpoint is known to do with metric math, when the source remembers it
+    /// (a source that cannot refuse math need not).
+    fn math_support(&self) -> Option<&MathSupport> {
+        None
+    }
 }
 
 /// The default source of a `Backend` that was given none: every call is "unavailable".
@@ -104,11 +122,26 @@ pub fn check_query_count(queries: &[MetricQuery]) -> Result<(), ApiError> {
 /// `GetMetricData` over the AWS SDK (or an emulator that speaks its protocol).
 pub struct SdkMetrics {
     client: aws_sdk_cloudwatch::Client,
+    math: MathSupport,
 }
 
 impl SdkMetrics {
     pub fn new(client: aws_sdk_cloudwatch::Client) -> SdkMetrics {
-        SdkMetrics { client }
+        SdkMetrics {
+            client,
+            math: MathSupport::default(),
+        }
+    }
+}
+
+/// The client's own retries, or `attempts` of them.
+fn retry_override(attempts: Option<u32>) -> aws_sdk_cloudwatch::config::Builder {
+    let builder = aws_sdk_cloudwatch::config::Builder::default();
+    match attempts {
+        Some(attempts) => builder.retry_config(
+            aws_sdk_cloudwatch::config::retry::RetryConfig::standard().with_max_attempts(attempts),
+        ),
+        None => builder,
     }
 }
 
@@ -156,6 +189,32 @@ impl MetricSource for SdkMetrics {
         start_ms: i64,
         end_ms: i64,
     ) -> Result<Vec<MetricSeries>, ApiError> {
+        self.get(queries, start_ms, end_ms, None).await
+    }
+
+    async fn get_metric_data_once(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        self.get(queries, start_ms, end_ms, Some(1)).await
+    }
+
+    fn math_support(&self) -> Option<&MathSupport> {
+        Some(&self.math)
+    }
+}
+
+impl SdkMetrics {
+    /// Every page; `attempts` overrides the client's retry attempts for this call.
+    async fn get(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        attempts: Option<u32>,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
         check_query_count(queries)?;
         if queries.is_empty() {
             return Ok(Vec::new());
@@ -173,6 +232,8 @@ impl MetricSource for SdkMetrics {
                 .end_time(DateTime::from_millis(end_ms))
                 .scan_by(ScanBy::TimestampAscending)
                 .set_next_token(next_token.take())
+                .customize()
+                .config_override(retry_override(attempts))
                 .send()
                 .await
                 .map_err(|e| ApiError::from_sdk(OPERATION, e))?;

@@ -10,7 +10,13 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 
 use super::ConnectionInfo;
-use super::settings_check::{ENDPOINT_VARIABLES, endpoint_problem, region_problem};
+use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_types::os_shim_internal::{Env, Fs};
+use aws_types::service_config::ServiceConfigKey;
+
+use super::settings_check::{
+    ENDPOINT_VARIABLES, endpoint_problem, profile_problem, region_problem,
+};
 use crate::domain::redact::{self, url_credentials};
 
 /// First backoff of the standard retry mode; later ones double (100, 200, 400, 800 ms for
@@ -53,39 +59,84 @@ pub enum ConnectError {
         value: String,
         problem: String,
     },
+    #[error("squall: {origin} {value:?} is not a usable profile: {problem}")]
+    BadProfile {
+        origin: String,
+        value: String,
+        problem: String,
+    },
+    #[error("squall: the AWS config files are unusable: {0}")]
+    BadConfigFile(String),
     #[error("{}", no_credentials_text(.0))]
     NoCredentials(String),
 }
 
-/// Checks the flags and the environment variables the SDK would read, before it reads them.
-/// `env` looks a variable up (set but empty is `Some("")`).
+/// Checks the region and endpoint settings (flags and the environment variables the SDK
+/// reads) before the SDK sees them: all of them, not only the first one found (a valid
+/// region says nothing about the endpoint). `env` looks a variable up (set but empty is
+/// `Some("")`).
 pub fn check_settings(
     options: &ConnectOptions,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<(), ConnectError> {
-    match &options.region {
-        Some(region) if region.is_empty() => {
-            return Err(ConnectError::NoRegion(Some("--region is empty".into())));
-        }
-        Some(region) => check_region("--region", region)?,
-        None => {
-            for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-                match env(variable) {
-                    Some(region) if region.is_empty() => {
-                        return Err(ConnectError::NoRegion(Some(format!("{variable} is empty"))));
-                    }
-                    // The first one set is the SDK's; the endpoints are checked after it.
-                    Some(region) => {
-                        check_region(variable, &region)?;
-                        break;
-                    }
-                    None => {}
-                }
-            }
-        }
+    check_region_settings(options, &env)?;
+    check_endpoint_settings(options, &env)
+}
+
+/// The profile in use must be in the config files (`known`): the flag, which clap fills
+/// from `AWS_PROFILE` too, or `AWS_PROFILE` itself (the SDK reads it as well).
+pub fn check_profile(
+    options: &ConnectOptions,
+    env: impl Fn(&str) -> Option<String>,
+    known: &[String],
+) -> Result<(), ConnectError> {
+    let from_env = env("AWS_PROFILE");
+    let (origin, value) = match &options.profile {
+        Some(profile) if from_env.as_ref() == Some(profile) => ("AWS_PROFILE", profile.clone()),
+        Some(profile) => ("--profile", profile.clone()),
+        None => match from_env {
+            Some(empty) if empty.is_empty() => ("AWS_PROFILE", empty),
+            _ => return Ok(()),
+        },
+    };
+    match profile_problem(&value, known) {
+        None => Ok(()),
+        Some(problem) => Err(ConnectError::BadProfile {
+            origin: origin.to_string(),
+            value,
+            problem,
+        }),
     }
-    // clap fills `endpoint_url` from AWS_ENDPOINT_URL too (unless it is empty): name the one
-    // the value came from.
+}
+
+/// The region flag wins over the environment, as in the SDK, so only the one in use is
+/// checked: `AWS_REGION`, then `AWS_DEFAULT_REGION`.
+fn check_region_settings(
+    options: &ConnectOptions,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConnectError> {
+    let (origin, region) = match &options.region {
+        Some(region) => ("--region".to_string(), region.clone()),
+        None => match ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .into_iter()
+            .find_map(|variable| env(variable).map(|value| (variable.to_string(), value)))
+        {
+            Some(found) => found,
+            None => return Ok(()),
+        },
+    };
+    if region.is_empty() {
+        return Err(ConnectError::NoRegion(Some(format!("{origin} is empty"))));
+    }
+    check_region(&origin, &region)
+}
+
+/// The flag and every endpoint variable: the SDK reads each of them, the flag or not.
+fn check_endpoint_settings(
+    options: &ConnectOptions,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConnectError> {
+    // clap fills `endpoint_url` from AWS_ENDPOINT_URL too: name the one the value came from.
     if let Some(endpoint) = &options.endpoint_url {
         let origin = if env("AWS_ENDPOINT_URL").as_ref() == Some(endpoint) {
             "AWS_ENDPOINT_URL"
@@ -129,9 +180,16 @@ fn check_endpoint(origin: &str, value: &str) -> Result<(), ConnectError> {
 pub async fn connect(
     options: &ConnectOptions,
 ) -> Result<(SdkConfig, ConnectionInfo), ConnectError> {
-    check_settings(options, |name| {
-        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
-    })?;
+    let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    check_settings(options, env)?;
+    // The SDK would skip a file it cannot parse and then blame the region or credentials.
+    let profiles =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await
+            .map_err(|err| ConnectError::BadConfigFile(one_line(&err)))?;
+    let mut known: Vec<String> = profiles.profiles().map(str::to_string).collect();
+    known.sort();
+    check_profile(options, env, &known)?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry_config(options.max_attempts))
         .timeout_config(
@@ -157,11 +215,7 @@ pub async fn connect(
         .filter(|r| !r.is_empty())
         .ok_or(ConnectError::NoRegion(None))?;
     check_region("the configured region", &region)?;
-    if options.endpoint_url.is_none()
-        && let Some(endpoint) = config.endpoint_url()
-    {
-        check_endpoint("the profile's endpoint_url", endpoint)?;
-    }
+    check_service_endpoints(&config)?;
     let provider = config
         .credentials_provider()
         .ok_or_else(|| ConnectError::NoCredentials("no credentials provider".to_string()))?;
@@ -190,6 +244,34 @@ fn connection_info(options: &ConnectOptions, region: String) -> ConnectionInfo {
     }
 }
 
+/// The endpoint each service client will read from the profile (`endpoint_url`, or a
+/// `[services]` section) or the environment: the SDK panics on an empty one.
+fn check_service_endpoints(config: &SdkConfig) -> Result<(), ConnectError> {
+    if let Some(endpoint) = config.endpoint_url() {
+        check_endpoint("the profile's endpoint_url", endpoint)?;
+    }
+    let Some(service_config) = config.service_config() else {
+        return Ok(());
+    };
+    for service in ["SQS", "SNS", "Lambda", "CloudWatch"] {
+        let Ok(key) = ServiceConfigKey::builder()
+            .service_id(service)
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+        else {
+            continue;
+        };
+        if let Some(endpoint) = service_config.load_config(key) {
+            check_endpoint(
+                &format!("the profile's endpoint_url for {service}"),
+                &endpoint,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Per-call backoff with jitter (see `RETRY_BASE`); at least one attempt.
 fn retry_config(max_attempts: u32) -> RetryConfig {
     RetryConfig::standard()
@@ -198,10 +280,11 @@ fn retry_config(max_attempts: u32) -> RetryConfig {
 }
 
 fn one_line(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
+    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = flat(err.to_string());
     let mut source = err.source();
     while let Some(inner) = source {
-        let next = inner.to_string();
+        let next = flat(inner.to_string());
         if !text.contains(&next) {
             text.push_str(": ");
             text.push_str(&next);
@@ -241,128 +324,5 @@ Fix it with one of:
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn options(region: Option<&str>, endpoint: Option<&str>) -> ConnectOptions {
-        ConnectOptions {
-            region: region.map(str::to_string),
-            endpoint_url: endpoint.map(str::to_string),
-            ..ConnectOptions::default()
-        }
-    }
-
-    fn check(options: &ConnectOptions, env: &[(&str, &str)]) -> Result<(), ConnectError> {
-        check_settings(options, |name| {
-            env.iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value.to_string())
-        })
-    }
-
-    #[test]
-    fn calls_back_off_on_their_own_not_the_whole_client() {
-        let retry = retry_config(5);
-        assert_eq!(retry.mode(), aws_config::retry::RetryMode::Standard);
-        assert_eq!(retry.max_attempts(), 5);
-        assert_eq!(retry.initial_backoff(), Duration::from_millis(100));
-        assert_eq!(retry_config(0).max_attempts(), 1);
-    }
-
-    #[test]
-    fn good_flags_and_environment_pass() {
-        let good = options(Some("eu-west-1"), Some("http://127.0.0.1:4566"));
-        assert!(check(&good, &[("AWS_REGION", "us-east-1")]).is_ok());
-        assert!(check(&options(None, None), &[]).is_ok());
-    }
-
-    #[test]
-    fn an_empty_region_is_no_region_and_says_where() {
-        let error = check(&options(Some(""), None), &[]).expect_err("empty --region");
-        assert!(
-            matches!(&error, ConnectError::NoRegion(Some(cause)) if cause == "--region is empty")
-        );
-        assert!(
-            error
-                .to_string()
-                .starts_with("squall: no AWS region is configured (--region is empty).")
-        );
-        let error = check(&options(None, None), &[("AWS_REGION", "")]).expect_err("AWS_REGION=");
-        assert!(
-            error.to_string().contains("(AWS_REGION is empty)"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_malformed_region_names_its_origin_on_one_line() {
-        let error = check(&options(Some("US-EAST-1"), None), &[]).expect_err("upper case");
-        assert_eq!(
-            error.to_string(),
-            "squall: --region \"US-EAST-1\" is not an AWS region: region names are lower case \
-             (did you mean us-east-1?)"
-        );
-        let error =
-            check(&options(None, None), &[("AWS_DEFAULT_REGION", "eu west")]).expect_err("space");
-        assert!(
-            error
-                .to_string()
-                .starts_with("squall: AWS_DEFAULT_REGION \"eu west\"")
-        );
-        // The flag wins over the environment, as in the SDK.
-        assert!(
-            check(
-                &options(Some("eu-west-1"), None),
-                &[("AWS_REGION", "bad region")]
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn the_endpoint_shown_has_no_credentials() {
-        let options = options(None, Some("http://ops:hunter2@127.0.0.1:4566"));
-        let info = connection_info(&options, "us-east-1".into());
-        assert_eq!(info.endpoint.as_deref(), Some("http://***@127.0.0.1:4566"));
-    }
-
-    #[test]
-    fn a_bad_endpoint_is_shown_without_its_credentials() {
-        for value in ["ftp://ops:hunter2@proxy", "ops:hunter2@localhost:4566"] {
-            let error = check(&options(None, Some(value)), &[]).expect_err(value);
-            assert!(!error.to_string().contains("hunter2"), "{error}");
-            // A region from the environment does not skip the endpoint's check.
-            let env = [("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", value)];
-            let error = check(&options(None, None), &env).expect_err(value);
-            assert!(!error.to_string().contains("hunter2"), "{error}");
-        }
-    }
-
-    #[test]
-    fn a_bad_endpoint_names_its_origin_on_one_line() {
-        let error = check(&options(None, Some("notaurl")), &[]).expect_err("not a URL");
-        assert!(
-            error.to_string().starts_with(
-                "squall: --endpoint-url \"notaurl\" is not a usable endpoint URL: not a URL"
-            ),
-            "{error}"
-        );
-        let env = [("AWS_ENDPOINT_URL", "ftp://x")];
-        let error = check(&options(None, Some("ftp://x")), &env).expect_err("scheme");
-        assert!(
-            error
-                .to_string()
-                .starts_with("squall: AWS_ENDPOINT_URL \"ftp://x\""),
-            "{error}"
-        );
-        // Empty variables never reach clap, but the SDK reads them (and panicked on them).
-        for variable in ENDPOINT_VARIABLES {
-            let error = check(&options(None, None), &[(variable, "")]).expect_err(variable);
-            assert!(
-                error.to_string().contains(&format!("{variable} \"\"")),
-                "{error}"
-            );
-            assert!(!error.to_string().contains('\n'), "{error}");
-        }
-    }
-}
+#[path = "connect_tests.rs"]
+mod tests;

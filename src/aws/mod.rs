@@ -7,6 +7,7 @@ pub mod cloudwatch;
 pub mod connect;
 pub mod error;
 pub mod lambda;
+pub mod metric_math;
 pub mod profiles;
 pub mod settings_check;
 pub mod sns;

@@ -3,13 +3,17 @@
 //! malformed region comes back as a paragraph about host labels on the first call.
 
 /// Environment variables that point one of squall's services at another endpoint. The SDK
-/// reads them itself, so they are checked like the flag.
-pub const ENDPOINT_VARIABLES: [&str; 5] = [
+/// reads them itself, so they are checked like the flag; the credential services (STS for
+/// assumed roles, SSO) too, since resolving credentials builds their clients.
+pub const ENDPOINT_VARIABLES: [&str; 8] = [
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_SQS",
     "AWS_ENDPOINT_URL_SNS",
     "AWS_ENDPOINT_URL_LAMBDA",
     "AWS_ENDPOINT_URL_CLOUDWATCH",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_SSO",
+    "AWS_ENDPOINT_URL_SSO_OIDC",
 ];
 
 /// What is wrong with an endpoint URL, or `None` when it is usable: http or https, a host,
@@ -24,10 +28,15 @@ pub fn endpoint_problem(value: &str) -> Option<String> {
     if value.trim() != value {
         return Some("it has spaces around it".to_string());
     }
+    // The suggestion repeats the value: only when it would be a usable URL (so never with
+    // a control character in it).
     let missing_scheme = || {
-        Some(format!(
-            "not a URL: it needs http:// or https:// in front (did you mean http://{value}?)"
-        ))
+        let suggestion = format!("http://{value}");
+        Some(if endpoint_problem(&suggestion).is_none() {
+            format!("not a URL: it needs http:// or https:// in front (did you mean {suggestion}?)")
+        } else {
+            "not a URL: it needs http:// or https:// in front".to_string()
+        })
     };
     let url = match url::Url::parse(value) {
         Ok(url) => url,
@@ -83,6 +92,35 @@ pub fn region_problem(value: &str) -> Option<String> {
     None
 }
 
+/// What is wrong with a profile name, or `None` when the AWS config files hold it. The SDK
+/// would quietly fall back to other sources and blame the region or the credentials.
+pub fn profile_problem(value: &str, known: &[String]) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty; name a profile or leave it out".to_string());
+    }
+    if known.iter().any(|name| name == value) {
+        return None;
+    }
+    if known.is_empty() {
+        return Some(
+            "the AWS config files (~/.aws/config, ~/.aws/credentials) hold no profiles".to_string(),
+        );
+    }
+    const SHOWN: usize = 8;
+    let mut list = known
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if known.len() > SHOWN {
+        list.push_str(&format!(" and {} more", known.len() - SHOWN));
+    }
+    Some(format!(
+        "no such profile in the AWS config files (known: {list})"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +150,26 @@ mod tests {
         assert!(problem("http://").contains("not a URL"));
         assert!(problem("http://host:99999").contains("not a URL"));
         assert!(problem(" http://localhost:4566").contains("spaces"));
+        assert_eq!(
+            problem("127.0.0.1\u{1b}[2J"),
+            "not a URL: it needs http:// or https:// in front"
+        );
+    }
+
+    #[test]
+    fn profiles_must_exist_in_the_config_files() {
+        let known = ["default".to_string(), "prod-ops".to_string()];
+        assert_eq!(profile_problem("prod-ops", &known), None);
+        let problem =
+            |value: &str, known: &[String]| profile_problem(value, known).unwrap_or_default();
+        assert!(problem("", &known).contains("empty"));
+        assert_eq!(
+            problem("prod", &known),
+            "no such profile in the AWS config files (known: default, prod-ops)"
+        );
+        assert!(problem("prod", &[]).contains("hold no profiles"));
+        let many: Vec<String> = (0..10).map(|i| format!("p{i}")).collect();
+        assert!(problem("x", &many).ends_with("p7 and 2 more)"));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct ProblemJson {
     pub problem: String,
     /// RFC 3339, when known.
     pub since: Option<String>,
+    /// `since` is only a lower bound: the problem held from the first point CloudWatch
+    /// has (or only the live point), and may have begun earlier.
+    pub since_is_lower_bound: bool,
     pub value: f64,
 }
 
@@ -45,6 +48,7 @@ pub fn to_json(problems: &[Problem]) -> Vec<ProblemJson> {
             arn: p.resource.address.clone(),
             problem: p.what.clone(),
             since: p.since_ms.map(|ms| rfc3339_ms(ms.max(0) as u64)),
+            since_is_lower_bound: p.since_ms.is_some() && p.since_lower_bound,
             value: p.value,
         })
         .collect()
@@ -59,7 +63,14 @@ pub fn to_text(problems: &[Problem]) -> String {
     for p in problems {
         let since = p
             .since_ms
-            .map(|ms| format!("  (since {})", rfc3339_ms(ms.max(0) as u64)))
+            .map(|ms| {
+                let at = rfc3339_ms(ms.max(0) as u64);
+                if p.since_lower_bound {
+                    format!("  (since {at} or earlier)")
+                } else {
+                    format!("  (since {at})")
+                }
+            })
             .unwrap_or_default();
         out.push_str(&format!(
             "{:<8}  {} {}: {}{since}\n",
@@ -175,8 +186,18 @@ mod tests {
             ("dlq", "webhooks-outbound-dlq")
         );
         assert!(alarm.since.is_some());
+        // The DLQs' "since" comes from their oldest message: hours back, not a bound; a
+        // depth growing over the whole window is only a lower bound, and says so.
+        assert!(!json[0].since_is_lower_bound, "{:?}", json[0]);
+        let growing = problems
+            .iter()
+            .position(|p| p.what.starts_with("depth growing"))
+            .expect("a growing queue");
+        assert!(json[growing].since_is_lower_bound);
         let text = to_text(&problems);
         assert_eq!(text.lines().count(), problems.len());
+        let line = text.lines().nth(growing).unwrap_or_default();
+        assert!(line.ends_with(" or earlier)"), "{line}");
         assert_eq!(to_text(&[]), "All is well: no live problems.\n");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::{Finding, Severity, docs};
 use crate::domain::{EventSourceMapping, Queue};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Source};
 
 /// Lambda's guidance: a visibility timeout at least six times the function timeout.
 const VISIBILITY_FACTOR: u64 = 6;
@@ -18,6 +18,7 @@ pub fn check(inventory: &Inventory) -> Vec<Finding> {
     let mut queues_checked = BTreeSet::new();
     for mapping in inventory.mappings() {
         let Some(queue) = inventory.queue_by_arn(&mapping.event_source_arn) else {
+            findings.extend(missing_queue(inventory, mapping));
             continue;
         };
         if queues_checked.insert(queue.arn.clone()) {
@@ -28,6 +29,35 @@ pub fn check(inventory: &Inventory) -> Vec<Finding> {
         findings.extend(drains_a_dlq(inventory, queue, mapping));
     }
     findings
+}
+
+/// A mapping whose queue was deleted: the function consumes nothing through it. Known
+/// only for a queue of the listing's account and region, once the listing is complete.
+fn missing_queue(inventory: &Inventory, mapping: &EventSourceMapping) -> Option<Finding> {
+    fn place(arn: &str) -> Option<(&str, &str, &str)> {
+        let mut parts = arn.split(':').skip(2);
+        Some((parts.next()?, parts.next()?, parts.next()?))
+    }
+    let (service, region, account) = place(&mapping.event_source_arn)?;
+    let (_, function_region, function_account) = place(&mapping.function_arn)?;
+    let listed = inventory.status(Source::Queues);
+    let known_missing = service == "sqs"
+        && (region, account) == (function_region, function_account)
+        && listed.loaded
+        && listed.error.is_none();
+    known_missing.then(|| Finding {
+        rule: "lambda-queue-missing",
+        severity: Severity::Warning,
+        resources: vec![mapping.event_source_arn.clone(), mapping.function_arn.clone()],
+        message: format!(
+            "{}'s event source mapping {} polls queue {}, which does not exist: nothing reaches the function through it",
+            mapping.function_name(),
+            mapping.uuid,
+            crate::domain::arn::resource_name(&mapping.event_source_arn)
+        ),
+        fix: "delete the event source mapping, or recreate the queue and check the mapping's state".to_string(),
+        docs: docs::LAMBDA_SQS_CONFIGURE,
+    })
 }
 
 fn visibility(

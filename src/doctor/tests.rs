@@ -369,6 +369,30 @@ fn subscription_to_a_deleted_queue() {
 }
 
 #[test]
+fn mapping_of_a_deleted_queue() {
+    let mut world = wired();
+    world.mapping.event_source_arn = arn("gone");
+    assert_eq!(world.rules(), ["lambda-queue-missing"]);
+    let findings = diagnose(&world.build());
+    assert_eq!(findings[0].resources, [arn("gone"), FUNCTION.to_string()]);
+    assert!(
+        findings[0].message.contains("polls queue gone"),
+        "{}",
+        findings[0].message
+    );
+    // Another account's queue, a stream, or an unfinished queue listing: not known missing.
+    world.mapping.event_source_arn = "arn:aws:sqs:us-east-1:222:gone".into();
+    assert!(world.rules().is_empty());
+    world.mapping.event_source_arn = "arn:aws:kinesis:us-east-1:111:stream/s".into();
+    assert!(world.rules().is_empty());
+    world.mapping.event_source_arn = arn("gone");
+    let mut inventory = world.build();
+    let error = crate::aws::ApiError::throttled("ListQueues", "slow down");
+    inventory.set_error(crate::inventory::Source::Queues, error);
+    assert!(diagnose(&inventory).is_empty());
+}
+
+#[test]
 fn findings_are_worst_first_and_filtered_by_resource() {
     let mut world = wired();
     world.timeout = 31;

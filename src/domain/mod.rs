@@ -3,6 +3,7 @@
 
 pub mod alarm;
 pub mod arn;
+pub mod filter_policy;
 pub mod lambda;
 pub mod md5;
 pub mod message;

@@ -160,6 +160,7 @@ pub fn assess(
                 queue.visible,
                 engine.series(&resource, "visible"),
                 engine.series(&resource, "sent"),
+                engine.series(&resource, "oldest"),
                 clock,
             ));
             if let Some(task) = &queue.running_move_task {

@@ -71,6 +71,9 @@ pub struct Problem {
     pub what: String,
     /// When it started (ms since the epoch), when the series says so.
     pub since_ms: Option<i64>,
+    /// `since_ms` is only a lower bound: the condition held from the first point the
+    /// series has, and may have begun before it.
+    pub since_lower_bound: bool,
     /// The number the rule judged (messages, seconds, percent, …), for sorting and JSON.
     pub value: f64,
     /// The series drawn as the row's sparkline: a metrics resource and a series key.

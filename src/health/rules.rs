@@ -4,7 +4,8 @@
 use super::problem::{Affected, Problem, Severity};
 use super::thresholds::Thresholds;
 use super::trend::{
-    recent_growth_per_minute, recent_rate_per_minute, recent_value, since_above, slope_per_minute,
+    recent_growth_per_minute, recent_point, recent_rate_per_minute, recent_value, since_above,
+    since_above_bounded, slope_per_minute,
 };
 use crate::metrics::{Resource, Series};
 
@@ -19,11 +20,13 @@ pub struct Clock {
 /// it is still filling: arrivals per minute in the newest period, or else its depth rising
 /// (SQS does not count a message its redrive policy moves into a DLQ in that DLQ's
 /// NumberOfMessagesSent, only messages sent to it, so depth is what shows dead-lettering).
+/// Since when: see `dlq_since`.
 pub fn dlq_holding(
     dlq: &Affected,
     visible: u64,
     depth: Option<&Series>,
     arrivals: Option<&Series>,
+    oldest: Option<&Series>,
     clock: Clock,
 ) -> Option<Problem> {
     if visible == 0 {
@@ -40,14 +43,39 @@ pub fn dlq_holding(
         ),
         None => format!("DLQ holds {visible} messages, not filling"),
     };
+    let (since_ms, since_lower_bound) = dlq_since(depth, oldest, clock);
     Some(Problem {
         severity: Severity::Critical,
         resource: dlq.clone(),
         what,
-        since_ms: depth.and_then(|s| since_above(s, 0.0)),
+        since_ms,
+        since_lower_bound,
         value: visible as f64,
         sparkline: Some((Resource::Dlq(dlq.name.clone()), "visible")),
     })
+}
+
+/// Whether `since_above` is only a lower bound (see `since_above_bounded`).
+fn bounded_below(series: &Series, floor: f64) -> bool {
+    since_above_bounded(series, floor).is_some_and(|(_, bounded)| bounded)
+}
+
+/// Since when a DLQ has held messages: its oldest message's age says when that message
+/// arrived (right even when CloudWatch has only the live point); the depth says so too when
+/// it rose from zero within the window. The earlier wins; a depth above zero from its first
+/// point on only bounds the start from below.
+fn dlq_since(depth: Option<&Series>, oldest: Option<&Series>, clock: Clock) -> (Option<i64>, bool) {
+    let by_depth = depth.and_then(|s| since_above_bounded(s, 0.0));
+    let by_age = oldest
+        .and_then(|s| recent_point(s, clock.period_ms, clock.now_ms))
+        .filter(|(_, age_s)| *age_s > 0.0)
+        .map(|(t, age_s)| t - (age_s * 1000.0) as i64);
+    match (by_depth, by_age) {
+        (Some((start, bounded)), Some(arrived)) if start < arrived => (Some(start), bounded),
+        (_, Some(arrived)) => (Some(arrived), false),
+        (Some((start, bounded)), None) => (Some(start), bounded),
+        (None, None) => (None, false),
+    }
 }
 
 /// The oldest message older than the thresholds, with the time to empty when the depth
@@ -61,7 +89,7 @@ pub fn oldest_too_old(
     clock: Clock,
 ) -> Option<Problem> {
     let oldest_series = oldest?;
-    let age = recent_value(oldest_series, clock.period_ms, clock.now_ms)?;
+    let (at, age) = recent_point(oldest_series, clock.period_ms, clock.now_ms)?;
     let severity = if age >= thresholds.oldest_age_critical_s {
         Severity::Critical
     } else if age >= thresholds.oldest_age_warning_s {
@@ -85,7 +113,10 @@ pub fn oldest_too_old(
         severity,
         resource: queue.clone(),
         what,
-        since_ms: since_above(oldest_series, thresholds.oldest_age_warning_s),
+        // The age itself says when the oldest message crossed the warning threshold, even
+        // when the window holds less than that.
+        since_ms: Some(at - ((age - thresholds.oldest_age_warning_s) * 1000.0) as i64),
+        since_lower_bound: false,
         value: age,
         sparkline: Some((resource.clone(), "oldest")),
     })
@@ -112,6 +143,8 @@ pub fn not_draining(
             rate_text(slope)
         ),
         since_ms: depth.earliest().map(|(t, _)| t),
+        // Growing over the window: it began at its start or before.
+        since_lower_bound: true,
         value: slope,
         sparkline: Some((resource.clone(), "visible")),
     })
@@ -141,6 +174,7 @@ pub fn consumer_failing(
             resource: function.clone(),
             what: format!("consumer error rate {rate:.1}%"),
             since_ms: since_above(series, thresholds.error_rate_percent),
+            since_lower_bound: bounded_below(series, thresholds.error_rate_percent),
             value: rate,
             sparkline: Some((resource.clone(), "error_rate")),
         });
@@ -155,6 +189,7 @@ pub fn consumer_failing(
             resource: function.clone(),
             what: format!("consumer throttled {count:.0} times in the last period"),
             since_ms: since_above(series, 0.0),
+            since_lower_bound: bounded_below(series, 0.0),
             value: count,
             sparkline: Some((resource, "throttles")),
         });
@@ -177,6 +212,7 @@ pub fn mapping_disabled(
         resource: mapping.clone(),
         what: format!("mapping is {state} while {queue_name} holds {queue_visible} messages"),
         since_ms: None,
+        since_lower_bound: false,
         value: queue_visible as f64,
         sparkline: Some((Resource::Depth(queue_name.to_string()), "visible")),
     })
@@ -225,6 +261,7 @@ pub fn sns_failures(
                 resource: topic.clone(),
                 what: format!("{count:.0} {text} in the last period"),
                 since_ms: since_above(series, 0.0),
+                since_lower_bound: bounded_below(series, 0.0),
                 value: count,
                 sparkline: Some((resource.clone(), key)),
             });

@@ -32,24 +32,60 @@ fn a_dlq_holding_messages_is_critical_and_says_whether_it_still_fills() {
     let dlq = affected(Kind::Dlq, "orders-dlq");
     let depth = series(&[(95, 0.0), (97, 3.0), (98, 5.0), (99, 7.0)]);
     let arrivals = series(&[(98, 2.0), (99, 4.0)]);
-    let p = rules::dlq_holding(&dlq, 7, Some(&depth), Some(&arrivals), CLOCK).expect("problem");
+    let p =
+        rules::dlq_holding(&dlq, 7, Some(&depth), Some(&arrivals), None, CLOCK).expect("problem");
     assert_eq!(p.severity, Severity::Critical);
     assert!(p.what.contains("holds 7"), "{}", p.what);
     assert!(p.what.contains("still filling (4.0/min)"), "{}", p.what);
     assert_eq!(p.since_ms, Some(97 * MINUTE));
     let quiet = series(&[(99, 0.0)]);
-    let p = rules::dlq_holding(&dlq, 7, None, Some(&quiet), CLOCK).expect("problem");
+    let p = rules::dlq_holding(&dlq, 7, None, Some(&quiet), None, CLOCK).expect("problem");
     assert!(p.what.contains("not filling"), "{}", p.what);
     // Dead-lettered by a redrive policy: not in NumberOfMessagesSent, but the depth rises.
-    let p = rules::dlq_holding(&dlq, 7, Some(&depth), Some(&quiet), CLOCK).expect("problem");
+    let p = rules::dlq_holding(&dlq, 7, Some(&depth), Some(&quiet), None, CLOCK).expect("problem");
     assert!(p.what.contains("still filling (2.0/min)"), "{}", p.what);
     let flat = series(&[(97, 7.0), (98, 7.0), (99, 7.0)]);
-    let p = rules::dlq_holding(&dlq, 7, Some(&flat), Some(&quiet), CLOCK).expect("problem");
+    let p = rules::dlq_holding(&dlq, 7, Some(&flat), Some(&quiet), None, CLOCK).expect("problem");
     assert!(p.what.contains("not filling"), "{}", p.what);
     assert_eq!(
-        rules::dlq_holding(&dlq, 0, Some(&depth), Some(&arrivals), CLOCK),
+        rules::dlq_holding(&dlq, 0, Some(&depth), Some(&arrivals), None, CLOCK),
         None
     );
+}
+
+#[test]
+fn a_dlqs_since_comes_from_its_oldest_message_or_is_marked_a_lower_bound() {
+    let dlq = affected(Kind::Dlq, "orders-dlq");
+    let since = |depth: &Series, oldest: Option<&Series>| {
+        let p = rules::dlq_holding(&dlq, 7, Some(depth), None, oldest, CLOCK).expect("problem");
+        (p.since_ms, p.since_lower_bound)
+    };
+    // CloudWatch has only the live point: without the age, "since" is now, at least.
+    let live_only = series(&[(100, 7.0)]);
+    assert_eq!(since(&live_only, None), (Some(100 * MINUTE), true));
+    // The oldest message is three hours old: the DLQ has held messages since then.
+    let three_hours = series(&[(99, 3.0 * 3600.0)]);
+    assert_eq!(
+        since(&live_only, Some(&three_hours)),
+        (Some(99 * MINUTE - 3 * 60 * MINUTE), false)
+    );
+    // Above zero for the whole window: a lower bound, unless the age says more.
+    let whole_window = series(&[(40, 2.0), (70, 5.0), (99, 7.0)]);
+    assert_eq!(since(&whole_window, None), (Some(40 * MINUTE), true));
+    let ten_minutes = series(&[(99, 600.0)]);
+    // Held since minute 40 at least, though the oldest message now came at minute 89.
+    assert_eq!(
+        since(&whole_window, Some(&ten_minutes)),
+        (Some(40 * MINUTE), true)
+    );
+    // Risen from zero inside the window: the depth knows the start.
+    let risen = series(&[(95, 0.0), (97, 3.0), (99, 7.0)]);
+    assert_eq!(since(&risen, None), (Some(97 * MINUTE), false));
+    // A stale age (older than two periods) or an empty DLQ's zero age says nothing.
+    let stale = series(&[(50, 600.0)]);
+    assert_eq!(since(&risen, Some(&stale)), (Some(97 * MINUTE), false));
+    let zero = series(&[(99, 0.0)]);
+    assert_eq!(since(&live_only, Some(&zero)), (Some(100 * MINUTE), true));
 }
 
 #[test]
@@ -64,13 +100,19 @@ fn an_old_oldest_message_warns_then_is_critical_with_a_time_to_empty() {
     assert_eq!(p.severity, Severity::Warning);
     assert!(p.what.contains("10m old"), "{}", p.what);
     assert!(p.what.contains("empties in ~1m"), "{}", p.what);
-    assert_eq!(p.since_ms, Some(98 * MINUTE));
+    // 600 s old at minute 99: over the 300 s threshold since minute 94.
+    assert_eq!(p.since_ms, Some(94 * MINUTE));
     let ancient = series(&[(99, 7200.0)]);
     let growing = series(&[(97, 10.0), (99, 30.0)]);
     let p = rules::oldest_too_old(&queue, &resource, Some(&ancient), Some(&growing), &t, CLOCK)
         .expect("problem");
     assert_eq!(p.severity, Severity::Critical);
     assert!(p.what.contains("not draining"), "{}", p.what);
+    // One point is enough: two hours old, over the threshold for 1 h 55 min.
+    assert_eq!(
+        (p.since_ms, p.since_lower_bound),
+        (Some(99 * MINUTE - 115 * MINUTE), false)
+    );
     let young = series(&[(99, 20.0)]);
     assert_eq!(
         rules::oldest_too_old(&queue, &resource, Some(&young), None, &t, CLOCK),
@@ -187,7 +229,15 @@ fn worst_first_puts_critical_dlqs_before_warnings() {
         .expect("warning"),
         rules::mapping_disabled(&affected(Kind::EventSourceMapping, "m"), "Disabled", "q", 1)
             .expect("mapping"),
-        rules::dlq_holding(&affected(Kind::Dlq, "orders-dlq"), 3, None, None, CLOCK).expect("dlq"),
+        rules::dlq_holding(
+            &affected(Kind::Dlq, "orders-dlq"),
+            3,
+            None,
+            None,
+            None,
+            CLOCK,
+        )
+        .expect("dlq"),
     ];
     worst_first(&mut problems);
     let kinds: Vec<Kind> = problems.iter().map(|p| p.resource.kind).collect();

@@ -56,6 +56,7 @@ pub fn alarm_firing(target: &Alarmable, alarm: &Alarm, severity: Severity) -> Pr
         resource: target.affected.clone(),
         what,
         since_ms: alarm.state_updated_ms,
+        since_lower_bound: false,
         // What the alarm compares against; the reason carries the datapoints.
         value: alarm.threshold.unwrap_or(0.0),
         sparkline: series_key(&target.resource, alarm.metric_label())
@@ -97,6 +98,7 @@ pub fn move_task_running(dlq: &Affected, task: &MoveTask) -> Option<Problem> {
         resource: dlq.clone(),
         what,
         since_ms: task.started_ms,
+        since_lower_bound: false,
         value: task.moved as f64,
         sparkline: Some((Resource::Dlq(dlq.name.clone()), "visible")),
     })

@@ -54,8 +54,22 @@ pub fn recent_growth_per_minute(series: &Series, period_ms: i64, now_ms: i64) ->
 
 /// The newest value if it is recent (within two periods of `now_ms`).
 pub fn recent_value(series: &Series, period_ms: i64, now_ms: i64) -> Option<f64> {
+    recent_point(series, period_ms, now_ms).map(|(_, v)| v)
+}
+
+/// The newest point if it is recent (within two periods of `now_ms`).
+pub fn recent_point(series: &Series, period_ms: i64, now_ms: i64) -> Option<(i64, f64)> {
     let (t, v) = series.latest()?;
-    (now_ms - t <= 2 * period_ms.max(1)).then_some(v)
+    (now_ms - t <= 2 * period_ms.max(1)).then_some((t, v))
+}
+
+/// Like `since_above`, and whether the run reaches back to the series' first point: the
+/// condition may then have begun before anything the series holds (a one-hour window, or
+/// only the live point), so the start is a lower bound of how long it has held.
+pub fn since_above_bounded(series: &Series, floor: f64) -> Option<(i64, bool)> {
+    let since = since_above(series, floor)?;
+    let first = all_points(series).first().map(|(t, _)| *t);
+    Some((since, first == Some(since)))
 }
 
 /// When the trailing run of points above `floor` began: the start of the current

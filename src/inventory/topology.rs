@@ -261,37 +261,6 @@ fn dlq_node(inventory: &Inventory, dlq_arn: &str, path: &mut Vec<String>) -> Dlq
     }
 }
 
-/// A short reading of a filter policy: `type=order_placed|order_updated`, `amount=…`.
-pub fn filter_summary(policy: &serde_json::Value) -> String {
-    let Some(object) = policy.as_object() else {
-        return policy.to_string();
-    };
-    object
-        .iter()
-        .map(|(key, value)| {
-            let values = match value {
-                serde_json::Value::Array(items)
-                    if items.iter().all(|v| v.is_string() || v.is_number()) =>
-                {
-                    items
-                        .iter()
-                        .map(|v| {
-                            v.as_str()
-                                .map(str::to_string)
-                                .unwrap_or_else(|| v.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                        .join("|")
-                }
-                serde_json::Value::Object(_) => format!("{{{}}}", filter_summary(value)),
-                _ => "…".to_string(),
-            };
-            format!("{key}={values}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 #[path = "topology_tests.rs"]
 mod tests;

@@ -136,18 +136,3 @@ fn unsubscribed_queues_that_are_not_dlqs_get_their_own_root() {
     // lonely feeds nothing and is fed by nothing; the DLQ cycle would otherwise vanish.
     assert_eq!(names, ["lonely", "loop-a"]);
 }
-
-#[test]
-fn filter_summaries_read_briefly() {
-    let policy: serde_json::Value = serde_json::from_str(
-        r#"{"type":["order_placed","order_updated"],"amount":[{"numeric":[">",1000]}]}"#,
-    )
-    .expect("json");
-    assert_eq!(
-        filter_summary(&policy),
-        "amount=… type=order_placed|order_updated"
-    );
-    let nested: serde_json::Value =
-        serde_json::from_str(r#"{"detail":{"kind":["x"]}}"#).expect("json");
-    assert_eq!(filter_summary(&nested), "detail={kind=x}");
-}

@@ -202,7 +202,8 @@ const QUEUE: [SeriesDef; 9] = [
     ),
 ];
 
-const DLQ: [SeriesDef; 2] = [
+/// The oldest message's age says how long the DLQ has been holding (health's "since").
+const DLQ: [SeriesDef; 3] = [
     live(metric(
         VISIBLE,
         "depth",
@@ -216,6 +217,13 @@ const DLQ: [SeriesDef; 2] = [
         "NumberOfMessagesSent",
         "Sum",
         Unit::Count,
+    ),
+    metric(
+        "oldest",
+        "age of oldest",
+        "ApproximateAgeOfOldestMessage",
+        "Maximum",
+        Unit::Seconds,
     ),
 ];
 
@@ -330,7 +338,10 @@ mod tests {
         let keys = |r: Resource| r.series().iter().map(|d| d.key).collect::<Vec<_>>();
         assert!(!keys(Resource::Queue("q".into())).contains(&"groups"));
         assert!(keys(Resource::FifoQueue("q.fifo".into())).contains(&"groups"));
-        assert_eq!(keys(Resource::Dlq("d".into())), vec!["visible", "sent"]);
+        assert_eq!(
+            keys(Resource::Dlq("d".into())),
+            vec!["visible", "sent", "oldest"]
+        );
         assert!(keys(Resource::Function("f".into())).contains(&"error_rate"));
         assert_eq!(Resource::Topic("t".into()).series().len(), 8);
         // Every ratio names series of the same resource.

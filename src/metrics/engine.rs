@@ -111,26 +111,74 @@ fn may_be_the_math(error: &ApiError) -> bool {
     )
 }
 
-/// Makes one planned call; when the endpoint refuses its metric math, makes it again
-/// without (the engine then computes the ratios from their inputs).
+/// Makes one planned call. Metric math is offered while the endpoint is not known to
+/// refuse it: the first call with math asks once (no retries, one call at a time per
+/// endpoint); refused, it is made again without, the endpoint remembers, and later calls
+/// (of any engine on it) go without at once. The engine then computes the ratios itself.
 pub async fn fetch(source: &dyn MetricSource, batch: FetchBatch) -> FetchOutcome {
+    if !batch.has_expressions() {
+        return call(source, batch).await;
+    }
+    let Some(support) = source.math_support() else {
+        return ask_with_math(source, batch, false).await;
+    };
+    if support.known().is_none() {
+        let _probing = support.probe().await;
+        // Another call may have found out while this one waited.
+        if support.known().is_none() {
+            let outcome = ask_with_math(source, batch, true).await;
+            match &outcome.math_refused {
+                Some(error) => support.note_refused(error.clone()),
+                None if outcome.result.is_ok() => support.note_taken(),
+                None => {}
+            }
+            return outcome;
+        }
+    }
+    match support.refusal() {
+        Some(error) => {
+            let mut outcome = call(source, batch.without_expressions()).await;
+            outcome.math_refused = Some(error.clone());
+            outcome
+        }
+        None => call(source, batch).await,
+    }
+}
+
+/// The call as planned, with the client's retries.
+async fn call(source: &dyn MetricSource, batch: FetchBatch) -> FetchOutcome {
     let result = source
         .get_metric_data(&batch.queries, batch.start_ms, batch.end_ms)
         .await;
+    FetchOutcome {
+        batch,
+        result,
+        math_refused: None,
+        calls: 1,
+    }
+}
+
+/// Asks with math (`once`: a single attempt); when that fails in a way the math may
+/// explain, asks again without, and only a success without shows the math was the cause.
+/// A first attempt failing otherwise (throttled, unreachable) is retried as usual.
+async fn ask_with_math(source: &dyn MetricSource, batch: FetchBatch, once: bool) -> FetchOutcome {
+    let (queries, start, end) = (&batch.queries, batch.start_ms, batch.end_ms);
+    let result = if once {
+        source.get_metric_data_once(queries, start, end).await
+    } else {
+        source.get_metric_data(queries, start, end).await
+    };
     match result {
-        Err(error) if batch.has_expressions() && may_be_the_math(&error) => {
-            let plain = batch.without_expressions();
-            let result = source
-                .get_metric_data(&plain.queries, plain.start_ms, plain.end_ms)
-                .await;
-            // Only a success without the math shows the math was the problem.
-            let math_refused = result.is_ok().then_some(error);
-            FetchOutcome {
-                batch: plain,
-                result,
-                math_refused,
-                calls: 2,
-            }
+        Err(error) if may_be_the_math(&error) => {
+            let mut outcome = call(source, batch.without_expressions()).await;
+            outcome.math_refused = outcome.result.is_ok().then_some(error);
+            outcome.calls = 2;
+            outcome
+        }
+        Err(_) if once => {
+            let mut outcome = call(source, batch).await;
+            outcome.calls = 2;
+            outcome
         }
         result => FetchOutcome {
             batch,

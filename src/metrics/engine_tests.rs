@@ -308,3 +308,107 @@ async fn without_metric_math_the_ratio_is_computed_from_the_same_call() {
         .await;
     assert_eq!(report.calls, 1, "math is not offered again");
 }
+
+/// An endpoint that refuses metric math and remembers what it was found to do, as the SDK
+/// source does: counts calls made with math, and those made with a single attempt.
+struct RefusesMath {
+    inner: Counting,
+    math: crate::aws::metric_math::MathSupport,
+    with_math: AtomicUsize,
+    single_attempt: AtomicUsize,
+}
+
+#[async_trait]
+impl MetricSource for RefusesMath {
+    async fn get_metric_data(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        if queries
+            .iter()
+            .any(|q| matches!(q.kind, crate::aws::cloudwatch::QueryKind::Expression { .. }))
+        {
+            self.with_math.fetch_add(1, Ordering::SeqCst);
+            // Let calls made side by side overlap, as over a network.
+            tokio::task::yield_now().await;
+            return Err(ApiError::server("GetMetricData", "'MetricStat'").with_status(500));
+        }
+        self.inner.get_metric_data(queries, start_ms, end_ms).await
+    }
+
+    async fn get_metric_data_once(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<MetricSeries>, ApiError> {
+        self.single_attempt.fetch_add(1, Ordering::SeqCst);
+        self.get_metric_data(queries, start_ms, end_ms).await
+    }
+
+    fn math_support(&self) -> Option<&crate::aws::metric_math::MathSupport> {
+        Some(&self.math)
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_of_metric_math_is_decided_once_per_endpoint() {
+    let (_clock, inner) = demo();
+    let source = RefusesMath {
+        inner,
+        math: Default::default(),
+        with_math: AtomicUsize::new(0),
+        single_attempt: AtomicUsize::new(0),
+    };
+    let functions = [
+        Resource::Function("orders-worker".into()),
+        Resource::Function("payments-processor".into()),
+    ];
+    // Two engines on the same endpoint (the CLI, a view, the health board), each with a
+    // call carrying math, side by side.
+    let (mut first, mut second) = (
+        MetricsEngine::new(Window::H1),
+        MetricsEngine::new(Window::H1),
+    );
+    let first_batches = first.plan(&functions[..1], START_MS);
+    let second_batches = second.plan(&functions[1..], START_MS);
+    assert!(first_batches[0].has_expressions() && second_batches[0].has_expressions());
+    let (a, b) = futures::join!(
+        fetch(&source, first_batches[0].clone()),
+        fetch(&source, second_batches[0].clone())
+    );
+    assert_eq!(
+        source.with_math.load(Ordering::SeqCst),
+        1,
+        "math asked once"
+    );
+    assert_eq!(
+        source.single_attempt.load(Ordering::SeqCst),
+        1,
+        "without retries"
+    );
+    assert!(source.math.refusal().is_some());
+    assert_eq!((a.calls, b.calls), (2, 1));
+    assert!(a.result.is_ok() && b.result.is_ok());
+    assert!(a.math_refused.is_some() && b.math_refused.is_some());
+    first.apply(a, START_MS);
+    second.apply(b, START_MS);
+    assert!(
+        second.math_refused().is_some(),
+        "the engine learns it from the endpoint"
+    );
+    assert!(
+        !second
+            .series(&functions[1], "error_rate")
+            .expect("ratio")
+            .is_empty()
+    );
+    // A new engine plans with math, and the endpoint answers without asking.
+    let mut third = MetricsEngine::new(Window::H1);
+    let report = third.refresh(&source, &functions[..1], START_MS).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.calls, 1);
+    assert_eq!(source.with_math.load(Ordering::SeqCst), 1);
+}

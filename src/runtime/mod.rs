@@ -39,6 +39,22 @@ pub type Connector = Arc<
         + Sync,
 >;
 
+/// The terminal in raw mode on the alternate screen, or one line saying why not (ratatui's
+/// `init` panics without a terminal): given back on failure.
+fn take_terminal() -> std::io::Result<DefaultTerminal> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err(std::io::Error::other(
+            "the console needs a terminal and stdout is not one; in a script use a \
+             subcommand, e.g. `squall ls queues`",
+        ));
+    }
+    ratatui::try_init().map_err(|err| {
+        ratatui::restore();
+        std::io::Error::other(format!("cannot take the terminal: {err}"))
+    })
+}
+
 /// Runs the TUI until the user quits. The terminal is restored on every path: normal
 /// return, error, and a panic of the UI thread. A panic in a background job only fails
 /// that job: it must not restore the terminal under a UI that goes on drawing.
@@ -49,7 +65,7 @@ pub async fn run(
     concurrency: usize,
     connector: Connector,
 ) -> std::io::Result<()> {
-    let mut terminal = ratatui::init();
+    let mut terminal = take_terminal()?;
     install_panic_hook();
     let result = event_loop(&mut terminal, app, backend, theme, concurrency, connector).await;
     ratatui::restore();

@@ -215,7 +215,13 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                 .since_ms
                 .map(|ms| {
                     let now = crate::app::metrics::epoch_ms(ctx.now);
-                    ago(((now - ms).max(0) / 1000) as u64)
+                    let ago = ago(((now - ms).max(0) / 1000) as u64);
+                    match (p.since_lower_bound, theme.ascii) {
+                        (false, _) => ago,
+                        // "≥59m ago" fits the column; ">=" where only ASCII shows.
+                        (true, false) => format!("≥{ago}"),
+                        (true, true) => format!(">={ago}"),
+                    }
                 })
                 .unwrap_or_default();
             let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
@@ -239,7 +245,7 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         Constraint::Length(9),
         Constraint::Length(resource_width),
         Constraint::Fill(1),
-        Constraint::Length(8),
+        Constraint::Length(9),
     ];
     if wide {
         header.push("TREND");

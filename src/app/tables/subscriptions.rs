@@ -4,8 +4,8 @@ use super::{Column, ColumnWidth, or_dash, queue_label, text};
 use crate::app::table::{RowStyle, SortValue, TableRow};
 use crate::app::target::Target;
 use crate::domain::Subscription;
+use crate::domain::filter_policy;
 use crate::inventory::Inventory;
-use crate::inventory::topology::filter_summary;
 
 pub const COLUMNS: &[Column] = &[
     text("TOPIC", ColumnWidth::Fill(2)),
@@ -25,15 +25,16 @@ pub fn endpoint_label(sub: &Subscription, inventory: &Inventory) -> String {
     }
 }
 
+/// The filter policy in one short line (`body: price_usd>=100`); text that is not JSON as
+/// it came.
 pub fn filter_label(sub: &Subscription) -> Option<String> {
     let policy = sub.filter_policy.as_deref()?;
-    let summary = serde_json::from_str(policy)
-        .map(|v| filter_summary(&v))
-        .unwrap_or_else(|_| policy.to_string());
-    Some(match sub.filter_policy_scope.as_deref() {
-        Some("MessageBody") => format!("body: {summary}"),
-        _ => summary,
-    })
+    let scope = sub.filter_policy_scope.as_deref();
+    Some(
+        serde_json::from_str(policy)
+            .map(|v| filter_policy::filter_label(&v, scope))
+            .unwrap_or_else(|_| policy.to_string()),
+    )
 }
 
 pub fn status_label(sub: &Subscription, inventory: &Inventory) -> (&'static str, RowStyle) {
