@@ -54,10 +54,18 @@ pub fn to_json(problems: &[Problem]) -> Vec<ProblemJson> {
         .collect()
 }
 
-/// One line per problem; names are escaped (they come from AWS).
-pub fn to_text(problems: &[Problem]) -> String {
+/// One line per problem; names are escaped (they come from AWS). With no problem, "all is
+/// well" only when the whole picture was read (`complete`): an endpoint that did not answer
+/// proves nothing.
+pub fn to_text(problems: &[Problem], complete: bool) -> String {
     if problems.is_empty() {
-        return "All is well: no live problems.\n".to_string();
+        return if complete {
+            "All is well: no live problems.\n".to_string()
+        } else {
+            "No live problems found, but part of the picture is missing (see below): \
+             not all is known to be well.\n"
+                .to_string()
+        };
     }
     let mut out = String::new();
     for p in problems {
@@ -145,7 +153,7 @@ pub async fn run(backend: &Backend, config: &Config, args: HealthArgs) -> Result
     let text = if args.json {
         format!("{}\n", serde_json::to_string_pretty(&to_json(&problems))?)
     } else {
-        to_text(&problems)
+        to_text(&problems, missing.is_empty())
     };
     human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
     if !problems.is_empty() {
@@ -194,10 +202,14 @@ mod tests {
             .position(|p| p.what.starts_with("depth growing"))
             .expect("a growing queue");
         assert!(json[growing].since_is_lower_bound);
-        let text = to_text(&problems);
+        let text = to_text(&problems, true);
         assert_eq!(text.lines().count(), problems.len());
         let line = text.lines().nth(growing).unwrap_or_default();
         assert!(line.ends_with(" or earlier)"), "{line}");
-        assert_eq!(to_text(&[]), "All is well: no live problems.\n");
+        assert_eq!(to_text(&[], true), "All is well: no live problems.\n");
+        assert!(
+            !to_text(&[], false).contains("All is well"),
+            "a picture with holes is not all well"
+        );
     }
 }
