@@ -148,6 +148,10 @@ pub enum Command {
     /// warnings, 2 errors)
     #[command(after_help = DOCTOR_HELP)]
     Doctor(DoctorArgs),
+    /// Print the IAM policy squall needs (read-only, or --operator), to paste into IAM
+    IamPolicy(crate::commands::iam_policy::IamPolicyArgs),
+    /// Who these credentials are, and what squall can do with them here
+    Whoami(crate::commands::whoami::WhoamiArgs),
 }
 
 const DOCTOR_HELP: &str = "\

@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod exit;
 pub mod export;
 pub mod health;
+pub mod iam_policy;
 pub mod metrics;
 pub mod metrics_output;
 pub mod peek;
@@ -15,6 +16,7 @@ pub mod purge;
 pub mod redrive;
 pub mod resolve;
 pub mod send;
+pub mod whoami;
 
 mod human;
 mod redrive_output;
