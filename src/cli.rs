@@ -175,22 +175,12 @@ pub struct DoctorArgs {
     pub severity: SeverityArg,
 }
 
-/// `--severity` of `squall doctor`.
+/// `--severity` of `squall doctor` (`min()` is in src/commands/doctor.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Info,
     Warning,
     Error,
-}
-
-impl SeverityArg {
-    pub fn min(self) -> crate::doctor::Severity {
-        match self {
-            SeverityArg::Info => crate::doctor::Severity::Info,
-            SeverityArg::Warning => crate::doctor::Severity::Warning,
-            SeverityArg::Error => crate::doctor::Severity::Error,
-        }
-    }
 }
 
 const COMPLETIONS_HELP: &str = "\
