@@ -137,9 +137,9 @@ fn untested(capability: Capability, read_only: bool) -> Status {
         return not_tried("squall is read-only here");
     }
     if capability == Capability::Peek {
-        return not_tried("a receive hides messages and counts toward maxReceiveCount");
+        return not_tried("a receive counts toward maxReceiveCount");
     }
-    not_tried("it changes messages; only harmless calls are probed")
+    not_tried("it changes state; only harmless calls are probed")
 }
 
 fn not_tried(why: &str) -> Status {
@@ -250,4 +250,43 @@ async fn probe_metrics(backend: &Backend) -> Status {
             .await
             .map(drop),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_probe_outcome_reads_as_the_capability_status_naming_the_iam_action() {
+        assert_eq!(status_of(Ok(())), Status::Works);
+        assert_eq!(
+            status_of(Err(ApiError::access_denied("ListFunctions", "no"))),
+            Status::NoPermission {
+                action: "lambda:ListFunctions".to_string()
+            }
+        );
+        // moto has no move tasks: not a permission problem.
+        assert_eq!(
+            status_of(Err(ApiError::unavailable("ListMessageMoveTasks", ""))),
+            Status::Unavailable {
+                action: "sqs:ListMessageMoveTasks".to_string()
+            }
+        );
+        // Refused as invalid: the call was authorised.
+        assert_eq!(
+            status_of(Err(ApiError::client("ListMessageMoveTasks", "not a DLQ"))),
+            Status::Works
+        );
+        assert!(matches!(
+            status_of(Err(ApiError::throttled("ListQueues", ""))),
+            Status::Failed { .. }
+        ));
+        assert_eq!(
+            Status::NoPermission {
+                action: "lambda:ListFunctions".to_string()
+            }
+            .describe(),
+            "no permission (lambda:ListFunctions)"
+        );
+    }
 }
