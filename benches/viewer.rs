@@ -105,6 +105,7 @@ fn measure(name: &str, body: String) {
     let keymap = Keymap::default();
     let metrics = squall::metrics::MetricsEngine::default();
     let redrives = squall::app::redrive::Redrives::default();
+    let whoami = squall::app::whoami::WhoamiState::default();
     let ctx = Ctx {
         inventory: &inventory,
         loads: &loads,
@@ -112,6 +113,7 @@ fn measure(name: &str, body: String) {
         keymap: &keymap,
         metrics: &metrics,
         redrives: &redrives,
+        whoami: &whoami,
         now: SystemTime::UNIX_EPOCH,
         rows: 38,
         read_only: false,

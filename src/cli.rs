@@ -149,6 +149,10 @@ pub enum Command {
     /// warnings, 2 errors)
     #[command(after_help = DOCTOR_HELP)]
     Doctor(DoctorArgs),
+    /// Print the IAM policy squall needs (read-only, or --operator), to paste into IAM
+    IamPolicy(crate::commands::iam_policy::IamPolicyArgs),
+    /// Who these credentials are, and what squall can do with them here
+    Whoami(crate::commands::whoami::WhoamiArgs),
 }
 
 const DOCTOR_HELP: &str = "\
@@ -172,22 +176,12 @@ pub struct DoctorArgs {
     pub severity: SeverityArg,
 }
 
-/// `--severity` of `squall doctor`.
+/// `--severity` of `squall doctor` (`min()` is in src/commands/doctor.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Info,
     Warning,
     Error,
-}
-
-impl SeverityArg {
-    pub fn min(self) -> crate::doctor::Severity {
-        match self {
-            SeverityArg::Info => crate::doctor::Severity::Info,
-            SeverityArg::Warning => crate::doctor::Severity::Warning,
-            SeverityArg::Error => crate::doctor::Severity::Error,
-        }
-    }
 }
 
 const COMPLETIONS_HELP: &str = "\

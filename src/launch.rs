@@ -20,6 +20,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::completions::write(shell, &mut std::io::stdout().lock())?;
         return Ok(ExitCode::from(exit_code::OK));
     }
+    // The policy is derived from squall's own lists: no AWS settings needed.
+    if let Some(Command::IamPolicy(args)) = &cli.command {
+        return crate::commands::iam_policy::run(args);
+    }
     // Reading, listing and removing redrive journals needs no AWS either: they are local files.
     if let Some(Command::Redrive(args)) = &cli.command {
         match &args.show_journal {
@@ -77,9 +81,12 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Metrics(args)) => {
             crate::commands::metrics::run(&backend, &config, args).await
         }
-        Some(Command::Completions { .. }) => Ok(ExitCode::from(exit_code::OK)),
+        Some(Command::Completions { .. } | Command::IamPolicy(_)) => {
+            Ok(ExitCode::from(exit_code::OK))
+        }
         Some(Command::Health(args)) => crate::commands::health::run(&backend, &config, args).await,
         Some(Command::Doctor(args)) => crate::commands::doctor::run(&backend, &config, args).await,
+        Some(Command::Whoami(args)) => crate::commands::whoami::run(&backend, &args).await,
         None => {
             crate::interactive::run(
                 backend,

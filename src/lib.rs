@@ -24,3 +24,4 @@ pub mod runtime;
 pub mod sim;
 pub mod theme;
 pub mod ui;
+pub mod whoami;

@@ -109,6 +109,11 @@ pub enum Action {
             Result<Vec<crate::domain::message::MoveTask>, ApiError>,
         )>,
     },
+    /// The `:whoami` probe of job `job` answered.
+    WhoamiRead {
+        job: JobId,
+        whoami: Box<crate::whoami::Whoami>,
+    },
     /// A redrive plan job answered (the dialog waiting for `job` shows it).
     RedrivePlanned {
         job: JobId,

@@ -24,6 +24,8 @@ pub enum Command {
     Cost,
     /// Charts of the selected queue, topic or function.
     Charts,
+    /// Who the credentials are and which capabilities work here.
+    Whoami,
     Help,
     Quit,
 }
@@ -130,6 +132,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "charts",
         aliases: &["metrics", "chart"],
         description: "Charts of the selected queue (with DLQ and consumers), topic or function",
+    },
+    CommandSpec {
+        shape: Shape::Plain(|| Command::Whoami),
+        name: "whoami",
+        aliases: &["iam", "permissions"],
+        description: "Who these credentials are and what works here (harmless probes)",
     },
     CommandSpec {
         shape: Shape::Plain(|| Command::Help),
@@ -274,6 +282,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Window(text) => return super::metrics::window_command(app, &text),
         Command::Cost => super::metrics::cost_command(app),
         Command::Charts => super::metrics::charts_command(app),
+        Command::Whoami => return super::whoami::open(app),
     }
     Vec::new()
 }

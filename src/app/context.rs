@@ -9,6 +9,7 @@ use crate::aws::ConnectionInfo;
 use crate::inventory::Inventory;
 
 pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Effect> {
+    super::whoami::forget(app);
     let mut effects: Vec<Effect> = app
         .loads
         .running_jobs()

@@ -32,6 +32,8 @@ pub enum Work {
     MoveTasks(Vec<String>),
     /// `e` in the viewer: write the messages it shows to a new NDJSON file.
     Export(ExportRequest),
+    /// `:whoami`: the caller and a harmless probe of each capability.
+    Whoami,
 }
 
 /// Messages already read, to write as `squall export` does (one JSON line each). Writing

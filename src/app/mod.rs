@@ -25,6 +25,7 @@ pub mod target;
 pub mod topology_lines;
 pub mod update;
 pub mod views;
+pub mod whoami;
 
 pub use action::Action;
 pub use effect::Effect;

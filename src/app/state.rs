@@ -49,6 +49,7 @@ macro_rules! ctx_of {
             spinner_frame: $app.spinner_frame,
             metrics: &$app.metrics.engine,
             redrives: &$app.redrives,
+            whoami: &$app.whoami,
         }
     };
 }
@@ -93,6 +94,8 @@ pub struct App {
     pub redrives: super::redrive::Redrives,
     /// A redrive that may move more than this asks for the DLQ's name to be typed.
     pub redrive_confirm_typed_above: u64,
+    /// `:whoami`'s probe and its answer.
+    pub whoami: super::whoami::WhoamiState,
 }
 
 impl App {
@@ -133,6 +136,7 @@ impl App {
             fold_depth: super::views::messages::DEFAULT_FOLD_DEPTH,
             export_dir: std::path::PathBuf::from("."),
             send_draft: None,
+            whoami: super::whoami::WhoamiState::default(),
             redrives: super::redrive::Redrives::default(),
             redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };

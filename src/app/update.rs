@@ -144,6 +144,10 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::signals::move_tasks_read(app, job, answers);
             Vec::new()
         }
+        Action::WhoamiRead { job, whoami } => {
+            super::whoami::read(app, job, *whoami);
+            Vec::new()
+        }
         Action::RedrivePlanned { job, result } => {
             super::redrive::planned(app, job, result);
             Vec::new()
@@ -190,6 +194,10 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
     // Like metric refreshes, signal reads end quietly: the board shows what they read.
     if app.signals.owns_job(id) {
         app.signals.job_ended(id);
+        app.jobs.end(id, end, app.now);
+        return Vec::new();
+    }
+    if super::whoami::job_ended(app, id, &end) {
         app.jobs.end(id, end, app.now);
         return Vec::new();
     }

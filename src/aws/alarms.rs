@@ -11,6 +11,17 @@ use aws_sdk_cloudwatch::types::{Dimension, MetricAlarm, StateValue};
 use super::ApiError;
 use crate::domain::{Alarm, AlarmMetric};
 
+use super::permissions::{Access, Capability, Permission};
+
+/// Alarms are listed by state, not by name: `"*"` even in a scoped policy.
+pub const PERMISSIONS: &[Permission] = &[Permission::new(
+    OPERATION,
+    "cloudwatch:DescribeAlarms",
+    Capability::Alarms,
+    Access::Read,
+    false,
+)];
+
 pub const OPERATION: &str = "DescribeAlarms";
 
 /// The capability: every metric alarm in state ALARM in the account and region.

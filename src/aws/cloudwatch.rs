@@ -12,6 +12,17 @@ use aws_smithy_types::DateTime;
 use super::ApiError;
 use super::metric_math::MathSupport;
 
+use super::permissions::{Access, Capability, Permission};
+
+/// `GetMetricData` has no resource type in IAM: it stays on `"*"`.
+pub const PERMISSIONS: &[Permission] = &[Permission::new(
+    OPERATION,
+    "cloudwatch:GetMetricData",
+    Capability::Metrics,
+    Access::Read,
+    false,
+)];
+
 /// CloudWatch's limit of queries (stats and expressions together) in one call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 

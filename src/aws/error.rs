@@ -63,6 +63,15 @@ impl std::fmt::Display for ApiError {
     /// `GetQueueAttributes: throttled by AWS (ThrottlingException, HTTP 400): Rate exceeded`
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.operation, self.kind.describe())?;
+        // First, before the code and the service's message (long, cut off first): what
+        // was lacking and where the policy is.
+        if self.kind == ErrorKind::AccessDenied {
+            write!(
+                f,
+                " ({})",
+                super::permissions::access_denied_hint(&self.operation, self.code.as_deref())
+            )?;
+        }
         let detail: Vec<String> = self
             .code
             .iter()
@@ -363,6 +372,41 @@ mod tests {
         // The same status from the service's own protocol stays a server error.
         let error = codeless_500("application/x-amz-json-1.0");
         assert_eq!(error.kind, ErrorKind::Server, "{error}");
+    }
+
+    #[test]
+    fn every_access_denied_names_the_action_it_lacked_and_the_policy() {
+        for (operation, code, action) in [
+            ("DeleteMessageBatch", "AccessDenied", "sqs:DeleteMessage"),
+            ("SendMessageBatch", "AccessDenied", "sqs:SendMessage"),
+            ("ListTopics", "AuthorizationError", "sns:ListTopics"),
+            (
+                "ListFunctions",
+                "AccessDeniedException",
+                "lambda:ListFunctions",
+            ),
+            ("GetMetricData", "AccessDenied", "cloudwatch:GetMetricData"),
+        ] {
+            let kind = classify(Some(code), Some(403), "not authorized");
+            assert_eq!(kind, ErrorKind::AccessDenied, "{code}");
+            let error = ApiError::new(kind, operation, "not authorized").with_code(code);
+            let text = error.to_string();
+            assert!(text.contains(&format!("needs {action}")), "{text}");
+            assert!(text.contains("squall iam-policy"), "{text}");
+        }
+        let kms =
+            ApiError::access_denied("ReceiveMessage", "").with_code("KMS.AccessDeniedException");
+        assert_eq!(
+            classify(Some("KMS.AccessDeniedException"), Some(400), ""),
+            ErrorKind::AccessDenied
+        );
+        assert!(kms.to_string().contains("kms:Decrypt"), "{kms}");
+        // Other kinds say nothing of permissions.
+        assert!(
+            !ApiError::throttled("ListQueues", "")
+                .to_string()
+                .contains("iam-policy")
+        );
     }
 
     #[test]

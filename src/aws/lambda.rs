@@ -6,6 +6,26 @@ use aws_sdk_lambda::Client;
 use super::{ApiError, LambdaDirectory, Page};
 use crate::domain::{EventSourceMapping, LambdaFunction};
 
+use super::permissions::{Access, Capability, Permission};
+
+/// What the Lambda directory calls: two account-wide listings (no resource to scope).
+pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "ListEventSourceMappings",
+        "lambda:ListEventSourceMappings",
+        Capability::LambdaConsumers,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        "ListFunctions",
+        "lambda:ListFunctions",
+        Capability::LambdaConsumers,
+        Access::Read,
+        false,
+    ),
+];
+
 pub struct SdkLambdas {
     client: Client,
 }

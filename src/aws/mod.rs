@@ -6,8 +6,11 @@ pub mod capabilities;
 pub mod cloudwatch;
 pub mod connect;
 pub mod error;
+pub mod iam_policy;
+pub mod identity;
 pub mod lambda;
 pub mod metric_math;
+pub mod permissions;
 pub mod profiles;
 pub mod settings_check;
 pub mod sns;
@@ -140,6 +143,8 @@ pub struct Backend {
     pub metrics: Arc<dyn cloudwatch::MetricSource>,
     /// CloudWatch alarms in ALARM (`with_alarms`); by default "unavailable".
     pub alarms: Arc<dyn alarms::AlarmSource>,
+    /// Who the credentials are (`with_identity`); by default "unavailable".
+    pub identity: Arc<dyn identity::IdentitySource>,
 }
 
 impl Backend {
@@ -160,7 +165,14 @@ impl Backend {
             writers: Some(writers),
             metrics: Arc::new(cloudwatch::NoMetrics),
             alarms: Arc::new(alarms::NoAlarms),
+            identity: Arc::new(identity::NoIdentity),
         }
+    }
+
+    /// The same backend asking `identity` who the caller is.
+    pub fn with_identity(mut self, identity: Arc<dyn identity::IdentitySource>) -> Backend {
+        self.identity = identity;
+        self
     }
 
     /// The same backend reading metrics from `metrics`.
@@ -217,4 +229,7 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
         cloudwatch_client.clone(),
     )))
     .with_alarms(Arc::new(alarms::SdkAlarms::new(cloudwatch_client)))
+    .with_identity(Arc::new(identity::SdkIdentity::new(
+        aws_sdk_sts::Client::new(config),
+    )))
 }

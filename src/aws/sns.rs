@@ -8,6 +8,48 @@ use aws_sdk_sns::Client;
 use super::{ApiError, Page, TopicDirectory};
 use crate::domain::{Subscription, Topic};
 
+use super::permissions::{Access, Capability, Permission};
+
+/// What the topic directory and publisher call. Subscriptions are listed account-wide and
+/// their ARNs are not topic ARNs, so those actions cannot be scoped to topics.
+pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "ListTopics",
+        "sns:ListTopics",
+        Capability::Topics,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        "GetTopicAttributes",
+        "sns:GetTopicAttributes",
+        Capability::Topics,
+        Access::Read,
+        true,
+    ),
+    Permission::new(
+        "ListSubscriptions",
+        "sns:ListSubscriptions",
+        Capability::Topics,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        "GetSubscriptionAttributes",
+        "sns:GetSubscriptionAttributes",
+        Capability::Topics,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        "Publish",
+        "sns:Publish",
+        Capability::Publish,
+        Access::Write,
+        true,
+    ),
+];
+
 pub struct SdkTopics {
     client: Client,
 }

@@ -9,6 +9,33 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use super::{ApiError, Page, QueueDirectory};
 use crate::domain::Queue;
 
+use super::permissions::{Access, Capability, Permission};
+
+/// What the queue directory calls (resource-level: a queue ARN can scope it; listing cannot).
+pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "ListQueues",
+        "sqs:ListQueues",
+        Capability::Queues,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        "GetQueueAttributes",
+        "sqs:GetQueueAttributes",
+        Capability::Queues,
+        Access::Read,
+        true,
+    ),
+    Permission::new(
+        "ListDeadLetterSourceQueues",
+        "sqs:ListDeadLetterSourceQueues",
+        Capability::Queues,
+        Access::Read,
+        true,
+    ),
+];
+
 /// ListQueues' page limit. Without MaxResults SQS returns at most 1,000 queues and no
 /// NextToken, which is how other tools silently stop at 1,000.
 pub const LIST_QUEUES_PAGE_SIZE: i32 = 1000;

@@ -23,6 +23,69 @@ use crate::domain::message::{
     OutgoingMessage, ReceiveRequest, ReceivedMessage,
 };
 
+use super::permissions::{Access, Capability, Permission};
+
+/// What the message capabilities call. Batch operations are authorised as their single
+/// action (`SendMessageBatch` needs `sqs:SendMessage`).
+pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "ReceiveMessage",
+        "sqs:ReceiveMessage",
+        Capability::Peek,
+        Access::Receive,
+        true,
+    ),
+    Permission::new(
+        "ChangeMessageVisibilityBatch",
+        "sqs:ChangeMessageVisibility",
+        Capability::Peek,
+        Access::Receive,
+        true,
+    ),
+    Permission::new(
+        "ListMessageMoveTasks",
+        "sqs:ListMessageMoveTasks",
+        Capability::MoveTasks,
+        Access::Read,
+        true,
+    ),
+    Permission::new(
+        "StartMessageMoveTask",
+        "sqs:StartMessageMoveTask",
+        Capability::MoveTasks,
+        Access::Write,
+        true,
+    ),
+    Permission::new(
+        "CancelMessageMoveTask",
+        "sqs:CancelMessageMoveTask",
+        Capability::MoveTasks,
+        Access::Write,
+        true,
+    ),
+    Permission::new(
+        "SendMessageBatch",
+        "sqs:SendMessage",
+        Capability::Send,
+        Access::Write,
+        true,
+    ),
+    Permission::new(
+        "DeleteMessageBatch",
+        "sqs:DeleteMessage",
+        Capability::Delete,
+        Access::Write,
+        true,
+    ),
+    Permission::new(
+        "PurgeQueue",
+        "sqs:PurgeQueue",
+        Capability::Purge,
+        Access::Write,
+        true,
+    ),
+];
+
 pub struct SdkMessages {
     client: Client,
 }

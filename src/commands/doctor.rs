@@ -16,6 +16,18 @@ use crate::doctor::{Finding, Severity, diagnose, worst};
 use crate::domain::untrusted::{escape, json_safe};
 use crate::inventory::{Source, collect_inventory};
 
+// Beside the verb, so that cli.rs stays a list of flags.
+impl crate::cli::SeverityArg {
+    pub fn min(self) -> crate::doctor::Severity {
+        use crate::cli::SeverityArg;
+        match self {
+            SeverityArg::Info => crate::doctor::Severity::Info,
+            SeverityArg::Warning => crate::doctor::Severity::Warning,
+            SeverityArg::Error => crate::doctor::Severity::Error,
+        }
+    }
+}
+
 /// Exit code when the worst finding shown is a warning.
 pub const WARNINGS: u8 = 1;
 /// Exit code when an error is among the findings shown.

@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod exit;
 pub mod export;
 pub mod health;
+pub mod iam_policy;
 pub mod metrics;
 pub mod metrics_output;
 pub mod peek;
@@ -16,6 +17,7 @@ pub mod redrive;
 pub mod redrive_journals;
 pub mod resolve;
 pub mod send;
+pub mod whoami;
 
 mod human;
 mod redrive_output;

@@ -52,9 +52,10 @@ pub fn unavailable_reason(error: &ApiError) -> String {
         ErrorKind::Unavailable => {
             "metrics unavailable: GetMetricData not implemented by this endpoint".to_string()
         }
-        ErrorKind::AccessDenied => {
-            "metrics unavailable: access denied (cloudwatch:GetMetricData)".to_string()
-        }
+        ErrorKind::AccessDenied => format!(
+            "metrics unavailable: access denied ({})",
+            crate::aws::permissions::access_denied_hint(&error.operation, error.code.as_deref())
+        ),
         _ => format!("metrics unavailable: {error}"),
     }
 }

@@ -44,7 +44,18 @@ pub fn run(work: Work, job: JobContext) -> JobFuture {
         Work::Export(request) => Box::pin(super::export::run(request)),
         Work::Alarms => Box::pin(alarms(job)),
         Work::MoveTasks(dlqs) => Box::pin(move_tasks(dlqs, job)),
+        Work::Whoami => Box::pin(whoami(job)),
     }
+}
+
+/// The caller and a harmless probe of each capability (`:whoami`).
+async fn whoami(job: JobContext) -> JobEnd {
+    let whoami = crate::whoami::probe(&job.backend).await;
+    let _ = job.tx.send(Action::WhoamiRead {
+        job: job.id,
+        whoami: Box::new(whoami),
+    });
+    JobEnd::Done(None)
 }
 
 /// `DescribeAlarms`; the answer, good or bad, goes to the inventory (the board says

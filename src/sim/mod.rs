@@ -75,6 +75,13 @@ pub fn backend(fleet: SimFleet) -> Backend {
     )
     .with_metrics(Arc::new(SimMetrics::new(fleet.clone())))
     .with_alarms(fleet)
+    .with_identity(Arc::new(crate::aws::identity::FixedIdentity(
+        crate::aws::identity::CallerIdentity {
+            account: "000000000000".to_string(),
+            arn: "arn:aws:sts::000000000000:assumed-role/demo/squall".to_string(),
+            user_id: "DEMO:squall".to_string(),
+        },
+    )))
 }
 
 /// A backend over the demo world on wall time, seeded with `seed`.

@@ -18,6 +18,7 @@ pub mod status_bar;
 pub mod table;
 pub mod text;
 pub mod topology;
+pub mod whoami;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

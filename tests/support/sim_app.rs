@@ -135,6 +135,11 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
                 let _ = update(app, Action::MoveTasksRead { job: id, answers });
                 job_done(app, id);
             }
+            Work::Whoami => {
+                let whoami = Box::new(runtime.block_on(squall::whoami::probe(backend)));
+                let _ = update(app, Action::WhoamiRead { job: id, whoami });
+                job_done(app, id);
+            }
             _ => {}
         }
     }

@@ -20,6 +20,11 @@ pub async fn run_squall<S>(emulator: &Emulator<S>, args: &[&str]) -> (String, St
 /// `squall health`, an incomplete `squall metrics`): returns `(exit code, stdout, stderr)`
 /// and fails only if squall did not exit normally.
 pub async fn run_squall_status<S>(emulator: &Emulator<S>, args: &[&str]) -> (i32, String, String) {
+    run_squall_at(&emulator.endpoint(), args).await
+}
+
+/// [`run_squall_status`] against any endpoint (a proxy in front of an emulator).
+pub async fn run_squall_at(endpoint: &str, args: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().expect("tempdir");
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_squall"));
     for (name, _) in std::env::vars_os() {
@@ -28,7 +33,7 @@ pub async fn run_squall_status<S>(emulator: &Emulator<S>, args: &[&str]) -> (i32
         }
     }
     let output = command
-        .args(["--endpoint-url", &emulator.endpoint(), "--region", REGION])
+        .args(["--endpoint-url", endpoint, "--region", REGION])
         .args(args)
         .env("HOME", home.path())
         .env_remove("XDG_CONFIG_HOME")

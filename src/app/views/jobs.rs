@@ -135,6 +135,7 @@ mod tests {
             spinner_frame: 0,
             metrics: &crate::metrics::MetricsEngine::default(),
             redrives: &crate::app::redrive::Redrives::default(),
+            whoami: &crate::app::whoami::WhoamiState::default(),
         };
         let mut view = JobsView::new();
         view.sync(&ctx);

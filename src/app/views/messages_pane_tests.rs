@@ -59,6 +59,7 @@ fn with_ctx<T>(f: impl FnOnce(&Ctx) -> T) -> T {
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
+        whoami: &crate::app::whoami::WhoamiState::default(),
     };
     f(&ctx)
 }

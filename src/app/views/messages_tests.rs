@@ -56,6 +56,7 @@ fn with_ctx<T>(rows: usize, f: impl FnOnce(&Ctx) -> T) -> T {
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
+        whoami: &crate::app::whoami::WhoamiState::default(),
     };
     f(&ctx)
 }
@@ -221,6 +222,7 @@ fn the_view_never_resyncs_from_the_inventory() {
         spinner_frame: 0,
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
+        whoami: &crate::app::whoami::WhoamiState::default(),
     };
     assert_eq!(view.revision(&ctx), before);
 }

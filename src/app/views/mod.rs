@@ -20,6 +20,7 @@ pub mod redrive;
 pub mod search;
 pub mod table;
 pub mod topology;
+pub mod whoami;
 
 use std::any::Any;
 use std::time::SystemTime;
@@ -54,6 +55,8 @@ pub struct Ctx<'a> {
     pub metrics: &'a crate::metrics::MetricsEngine,
     /// Redrive runs: their progress and summaries.
     pub redrives: &'a super::redrive::Redrives,
+    /// The last `:whoami` probe.
+    pub whoami: &'a super::whoami::WhoamiState,
 }
 
 /// What a view did with a key.
