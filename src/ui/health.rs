@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::{ago, truncate};
+use crate::app::tables::group_thousands;
 use crate::app::views::health::HealthView;
 use crate::app::views::{Ctx, Draw};
 use crate::doctor::{Finding, Severity as FindingSeverity};
@@ -90,7 +91,8 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
         .width
         .saturating_sub(9 + rule_width + resource_width + 3)
         .max(10) as usize;
-    let rows = findings.iter().map(|f| {
+    // Only the rows that fit are laid out: a fleet may have thousands of findings.
+    let rows = findings.iter().take(inner.height as usize).map(|f| {
         let resource = f.resources.first().map(|r| short_name(r)).unwrap_or("");
         let style = match f.severity {
             FindingSeverity::Error => theme.error(),
@@ -160,6 +162,18 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
             theme.header(),
         ),
     ];
+    // A listing of thousands of queues takes a while: say how far it got.
+    let queues = ctx.loads.get(crate::inventory::Source::Queues);
+    if queues.in_flight {
+        title.push(Span::styled(
+            format!(
+                "{} loading {} queues ",
+                theme.spinner(ctx.spinner_frame),
+                group_thousands(queues.received as u64)
+            ),
+            theme.ok(),
+        ));
+    }
     // An endpoint without DescribeAlarms or ListMessageMoveTasks (moto) still gets a
     // board; the title says what it could not read, so no row is missing silently.
     let unread = unread_signals(ctx);
