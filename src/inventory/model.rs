@@ -449,6 +449,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn fresh_counts_move_the_revision_but_not_the_configuration_revision() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("a", 0, Some("a-dlq"))], 1);
+        let (revision, config) = (inventory.revision, inventory.config_revision);
+        inventory.update_queues(vec![queue("a", 7, Some("a-dlq"))]);
+        assert!(inventory.revision > revision);
+        assert_eq!(inventory.config_revision, config, "only counts moved");
+        let mut retention = queue("a", 7, Some("a-dlq"));
+        retention
+            .attributes
+            .insert("MessageRetentionPeriod".into(), "60".into());
+        inventory.update_queues(vec![retention]);
+        assert!(inventory.config_revision > config, "an attribute changed");
+        let config = inventory.config_revision;
+        inventory.update_queues(vec![queue("a", 7, Some("other-dlq"))]);
+        assert!(
+            inventory.config_revision > config,
+            "the redrive policy changed"
+        );
+    }
+
+    #[test]
     fn finishing_a_load_drops_queues_it_did_not_see() {
         let mut inventory = Inventory::default();
         inventory.upsert_queues(vec![queue("a", 0, None), queue("b", 0, None)], 1);

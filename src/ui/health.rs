@@ -264,3 +264,73 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         inner,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::state::App;
+    use crate::app::update::{start, update};
+    use crate::aws::ConnectionInfo;
+    use crate::config::Config;
+    use crate::health::Thresholds;
+    use crate::inventory::model::tests::queue;
+
+    fn screen(app: &App) -> String {
+        let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).expect("terminal");
+        terminal
+            .draw(|frame| crate::ui::draw(frame, app, &theme))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        buffer
+            .content()
+            .chunks(buffer.area.width as usize)
+            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_title_says_how_far_the_queue_listing_got_until_it_ends() {
+        let config = Config::defaults().expect("defaults");
+        let mut app = App::new(
+            ConnectionInfo::default(),
+            false,
+            config.keymap,
+            Some(Duration::from_secs(30)),
+            SystemTime::UNIX_EPOCH,
+        );
+        app.push(Box::new(HealthView::new(Thresholds::default())));
+        let _ = start(&mut app);
+        let queues = (0..1_234)
+            .map(|i| queue(&format!("q{i}"), 0, None))
+            .collect();
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues,
+            },
+        );
+        assert!(
+            screen(&app).contains("loading 1,234 queues"),
+            "{}",
+            screen(&app)
+        );
+        let _ = update(
+            &mut app,
+            Action::QueuesFinished {
+                generation: 1,
+                listed: 1_234,
+                failed: 0,
+            },
+        );
+        assert!(!screen(&app).contains("loading"), "{}", screen(&app));
+    }
+}

@@ -233,3 +233,65 @@ impl View for HealthView {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::state::App;
+    use crate::app::update::{start, update};
+    use crate::aws::ConnectionInfo;
+    use crate::config::Config;
+    use crate::inventory::model::tests::queue;
+
+    fn board() -> App {
+        let config = Config::defaults().expect("defaults");
+        let mut app = App::new(
+            ConnectionInfo::default(),
+            false,
+            config.keymap,
+            Some(Duration::from_secs(30)),
+            SystemTime::UNIX_EPOCH,
+        );
+        app.push(Box::new(HealthView::new(Thresholds::default())));
+        let _ = start(&mut app);
+        app
+    }
+
+    fn findings(app: &App) -> Vec<&'static str> {
+        let view = app.view_as::<HealthView>().expect("the board on top");
+        view.findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn the_doctor_waits_for_the_listing_to_end() {
+        let mut app = board();
+        // The source arrives before its DLQ: mid-listing that is no finding.
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues: vec![queue("orders", 0, Some("orders-dlq"))],
+            },
+        );
+        assert!(findings(&app).is_empty(), "{:?}", findings(&app));
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues: vec![queue("loops", 0, Some("loops"))],
+            },
+        );
+        let _ = update(
+            &mut app,
+            Action::QueuesFinished {
+                generation: 1,
+                listed: 2,
+                failed: 0,
+            },
+        );
+        assert_eq!(findings(&app), ["dlq-cycle", "dlq-missing"]);
+    }
+}
