@@ -12,8 +12,9 @@ use tokio::time::Instant;
 
 use crate::app::Action;
 
-/// The shortest hold: the screen still moves five times a second while a listing runs.
-const MIN_HOLD: Duration = Duration::from_millis(200);
+/// The shortest hold: the count on screen still moves twice a second while a listing runs
+/// (keys are never held: they echo at once).
+const MIN_HOLD: Duration = Duration::from_millis(500);
 /// The longest hold, however slow taking the results in is.
 const MAX_HOLD: Duration = Duration::from_secs(2);
 /// The hold is at least this many times what taking the last release in cost: the work
@@ -165,8 +166,8 @@ mod tests {
     fn the_hold_grows_with_what_a_release_costs_within_bounds() {
         let mut held = Held::default();
         assert_eq!(held.hold_for(), MIN_HOLD);
-        held.took(Duration::from_millis(10));
-        assert_eq!(held.hold_for(), Duration::from_millis(500));
+        held.took(Duration::from_millis(20));
+        assert_eq!(held.hold_for(), Duration::from_secs(1));
         held.took(Duration::from_secs(1));
         assert_eq!(held.hold_for(), MAX_HOLD);
         held.took(Duration::ZERO);
