@@ -21,12 +21,31 @@ def queues_title(n):
 
 
 def loaded(text, n):
-    """The brief's "loaded": the status bar says refreshed and the title counts N queues."""
+    """The queue table loaded: the status bar says refreshed and the title counts N queues."""
     return bool(REFRESHED.search(text) and queues_title(n).search(text)) and not loading(text)
 
 
+def board_loaded(text):
+    """The health board (the start view) loaded: the status bar says refreshed and the
+    board no longer says how far the queue listing got."""
+    return bool(REFRESHED.search(text) and "Health [" in text) and not loading(text)
+
+
 def loading(text):
-    return re.search(r"\bQueues \[\d+\].* loading", text) is not None
+    """A queue listing is running: the table's title says "loading N", the board's title
+    "loading N queues"."""
+    return re.search(r"\bQueues \[\d+\].* loading|\bloading [\d,]+ queues", text) is not None
+
+
+def rss_mb(pid):
+    """Resident set size now and at its peak (VmHWM), in MB."""
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
 
 
 def ls_queues(squall, env, proxy, out_path, n):
@@ -48,15 +67,24 @@ def ls_queues(squall, env, proxy, out_path, n):
 
 
 def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout, listing_watch):
-    """Starts the TUI, waits until it shows all N queues, then watches it idle, and then
-    waits up to `listing_watch` seconds after the load for the next full listing to start."""
+    """Starts the TUI (it opens on the health board), waits until the board says the load
+    ended, watches it idle on the board, then goes to the queue table under it (Esc), checks
+    that its title counts all N queues and watches it idle there; and then waits up to
+    `listing_watch` seconds after the load for the next full listing to start."""
     start = time.monotonic()
     pane = Pane(tmux, "load", command, env, *size)
-    pane.wait_for(lambda t: loaded(t, n), load_timeout, what=f"{n} queues loaded")
+    pane.wait_for(board_loaded, load_timeout, what="the queue listing ended, on the health board")
     ended = time.monotonic()
     load = {"cpu": pane.cpu_seconds(), "wall": ended - start, "calls": proxy.calls_between(start)}
+    load["rss_mb"], _ = rss_mb(pane.pid)
+    time.sleep(SETTLE_SECONDS)
+    board = idle(pane, idle_seconds, workdir / "idle-board.out", proxy)
+    pane.send("Escape")
+    pane.wait_for(lambda t: loaded(t, n), 60, what=f"the queue table counting {n} queues")
     time.sleep(SETTLE_SECONDS)
     idle_figures = idle(pane, idle_seconds, workdir / "idle-queues.out", proxy)
+    idle_figures["board"] = board
+    idle_figures["rss_mb"], idle_figures["peak_rss_mb"] = rss_mb(pane.pid)
     idle_figures["idle_ended_after_load"] = time.monotonic() - ended
     # A new full listing starts with ListQueues: when did the first one after the load come?
     next_listing = proxy.first_call("sqs:ListQueues", ended)
@@ -109,7 +137,7 @@ def key_echo(tmux, command, env, size, n, load_wall, tries, after_tries, poll_se
     for i in range(tries):
         at = start + load_wall * (0.1 + 0.8 * i / max(tries - 1, 1))
         time.sleep(max(0.0, at - time.monotonic()))
-        if loaded(pane.capture(), n):
+        if board_loaded(pane.capture()):
             missed += tries - i
             break
         seconds, text = echo_once(pane, poll_seconds)
@@ -117,7 +145,7 @@ def key_echo(tmux, command, env, size, n, load_wall, tries, after_tries, poll_se
             during.append(seconds)
         else:
             missed += 1
-    pane.wait_for(lambda t: loaded(t, n), load_timeout, what=f"{n} queues loaded")
+    pane.wait_for(board_loaded, load_timeout, what="the queue listing ended, on the health board")
     after = []
     for _ in range(after_tries):
         time.sleep(0.2)

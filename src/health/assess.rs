@@ -123,6 +123,10 @@ pub fn wanted(facts: &Facts) -> Vec<Resource> {
         }
     }
     out.extend(topics.iter().map(|t| Resource::Topic(t.name.clone())));
+    // Naming every resource an alarm could be on costs a few strings each: not for none.
+    if facts.alarms.is_empty() {
+        return out;
+    }
     for target in facts.alarmable() {
         if facts.alarms.iter().any(|a| signals::watches(a, &target))
             && !out.contains(&target.resource)

@@ -67,6 +67,10 @@ pub struct Inventory {
     pub(super) signals: super::signals::Signals,
     /// Bumped on every change, so views can tell their rows are stale.
     pub revision: u64,
+    /// Bumped on every change but fresh counts: what the doctor's rules read (listings,
+    /// attributes, redrive policies), so that its findings are not worked out again for
+    /// counts that moved.
+    pub config_revision: u64,
 }
 
 impl Inventory {
@@ -195,24 +199,35 @@ impl Inventory {
         for queue in batch {
             self.put_queue(queue, Some(generation));
         }
-        self.revision += 1;
+        self.bump();
     }
 
     /// Replaces queues already known (fresh counts); unknown ones are ignored, since only
     /// a full listing may add queues.
     pub fn update_queues(&mut self, queues: Vec<Queue>) {
+        let mut configuration_changed = false;
         for queue in queues {
             if self.by_url.contains_key(&queue.url) {
-                self.put_queue(queue, None);
+                configuration_changed |= self.put_queue(queue, None);
             }
         }
         self.revision += 1;
+        if configuration_changed {
+            self.config_revision += 1;
+        }
     }
 
-    fn put_queue(&mut self, queue: Queue, generation: Option<u64>) {
+    fn bump(&mut self) {
+        self.revision += 1;
+        self.config_revision += 1;
+    }
+
+    /// Puts `queue` in; returns whether it changed more than a known queue's counts.
+    fn put_queue(&mut self, queue: Queue, generation: Option<u64>) -> bool {
         match self.by_url.get(&queue.url) {
             Some(&i) => {
                 let old = &self.queues[i];
+                let configuration_changed = !same_configuration(old, &queue);
                 if old.arn != queue.arn || old.dlq_arn() != queue.dlq_arn() {
                     let (old_arn, old_dlq) = (old.arn.clone(), old.dlq_arn().map(str::to_string));
                     self.unlink(&old_arn, old_dlq.as_deref());
@@ -222,6 +237,7 @@ impl Inventory {
                 if let Some(generation) = generation {
                     self.seen_in[i] = generation;
                 }
+                configuration_changed
             }
             None => {
                 let i = self.queues.len();
@@ -229,6 +245,7 @@ impl Inventory {
                 self.link(i, &queue);
                 self.queues.push(queue);
                 self.seen_in.push(generation.unwrap_or_default());
+                true
             }
         }
     }
@@ -334,7 +351,7 @@ impl Inventory {
     /// Records a failed listing; the data from an earlier load stays.
     pub fn set_error(&mut self, source: Source, error: ApiError) {
         self.status.entry(source).or_default().error = Some(error);
-        self.revision += 1;
+        self.bump();
     }
 
     fn mark_loaded(&mut self, source: Source) {
@@ -345,7 +362,7 @@ impl Inventory {
                 error: None,
             },
         );
-        self.revision += 1;
+        self.bump();
     }
 
     fn reindex_queues(&mut self) {
@@ -367,8 +384,23 @@ impl Inventory {
         for sources in self.dlq_sources.values_mut() {
             sources.sort();
         }
-        self.revision += 1;
+        self.bump();
     }
+}
+
+/// Whether two readings of a queue differ at most in their counts (the `Approximate*`
+/// attributes and the counts taken from them).
+fn same_configuration(a: &Queue, b: &Queue) -> bool {
+    fn settings(q: &Queue) -> impl Iterator<Item = (&String, &String)> {
+        q.attributes
+            .iter()
+            .filter(|(key, _)| !key.starts_with("Approximate"))
+    }
+    a.name == b.name
+        && a.arn == b.arn
+        && a.fifo == b.fifo
+        && a.redrive == b.redrive
+        && settings(a).eq(settings(b))
 }
 
 #[cfg(test)]
@@ -413,6 +445,28 @@ pub(crate) mod tests {
         assert_eq!(
             inventory.dlq_sources("arn:aws:sqs:us-east-1:1:shared-dlq"),
             ["arn:aws:sqs:us-east-1:1:a", "arn:aws:sqs:us-east-1:1:b"]
+        );
+    }
+
+    #[test]
+    fn fresh_counts_move_the_revision_but_not_the_configuration_revision() {
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("a", 0, Some("a-dlq"))], 1);
+        let (revision, config) = (inventory.revision, inventory.config_revision);
+        inventory.update_queues(vec![queue("a", 7, Some("a-dlq"))]);
+        assert!(inventory.revision > revision);
+        assert_eq!(inventory.config_revision, config, "only counts moved");
+        let mut retention = queue("a", 7, Some("a-dlq"));
+        retention
+            .attributes
+            .insert("MessageRetentionPeriod".into(), "60".into());
+        inventory.update_queues(vec![retention]);
+        assert!(inventory.config_revision > config, "an attribute changed");
+        let config = inventory.config_revision;
+        inventory.update_queues(vec![queue("a", 7, Some("other-dlq"))]);
+        assert!(
+            inventory.config_revision > config,
+            "the redrive policy changed"
         );
     }
 

@@ -3,6 +3,7 @@
 //! supervisor, context switches through the connector, the clipboard and quitting here.
 
 mod export;
+mod held;
 mod peek;
 mod quiet_frames;
 mod redrive;
@@ -18,11 +19,15 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{Event, EventStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::app::effect::ContextRequest;
 use crate::app::{Action, App, Effect, update};
 use crate::aws::{Backend, ConnectionInfo};
 use crate::ui::{self, Theme};
+use held::Held;
+#[cfg(test)]
+use held::coalesce;
 use quiet_frames::QuietFrames;
 pub use supervisor::Supervisor;
 
@@ -138,6 +143,7 @@ async fn event_loop(
     let effects = crate::app::update::start(&mut app);
     quit |= runner.run(&app, effects);
     let mut draw_now = true;
+    let mut held = Held::default();
 
     while !quit {
         // The table height depends on whether a message line is showing.
@@ -163,46 +169,75 @@ async fn event_loop(
             // Keys first: typing stays responsive while results pour in.
             biased;
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Key(key))) => Some(Action::Key(key)),
                 Some(Ok(Event::Resize(w, h))) => {
                     height = h;
                     quiet.resize(w, h);
                     app.metrics.screen_width = w;
-                    Action::Resize {
+                    Some(Action::Resize {
                         table_rows: ui::table_rows_for(h, &app),
                         help_rows: ui::help_rows_for(h),
-                    }
+                    })
                 }
                 Some(Ok(_)) => continue,
                 Some(Err(err)) => return Err(err),
                 None => break,
             },
-            Some(action) = rx.recv() => action,
-            Some(action) = runner.supervisor.next_end(), if runner.supervisor.has_jobs() => action,
+            Some(action) = rx.recv() => Some(action),
+            Some(action) = runner.supervisor.next_end(), if runner.supervisor.has_jobs() => Some(action),
             Some(result) = wait_for_switch(&mut runner.switching), if runner.switching.is_some() => {
                 runner.switching = None;
-                runner.finish_switch(result)
+                Some(runner.finish_switch(result))
             }
-            _ = ticker.tick() => Action::Tick(SystemTime::now()),
+            // What was held is due: released below.
+            _ = tokio::time::sleep_until(held.deadline().unwrap_or_else(Instant::now)),
+                if held.deadline().is_some() => None,
+            _ = ticker.tick() => Some(Action::Tick(SystemTime::now())),
         };
-        draw_now = !matches!(action, Action::Tick(_));
-        let effects = update(&mut app, action);
-        quit |= runner.run(&app, effects);
-        // Take whatever else is already waiting before drawing again, merging streamed
-        // queue batches so thousands of rows cost one rebuild, not hundreds.
-        let mut waiting = Vec::new();
-        while waiting.len() < MAX_ACTIONS_PER_FRAME {
+        // Take whatever else is already waiting before drawing again.
+        let mut incoming: Vec<Action> = action.into_iter().collect();
+        while incoming.len() < MAX_ACTIONS_PER_FRAME {
             let Ok(action) = rx.try_recv() else { break };
-            waiting.push(action);
+            incoming.push(action);
         }
-        draw_now |= !waiting.is_empty();
-        for action in coalesce(waiting) {
+        draw_now = false;
+        for action in incoming {
+            if Held::holds(&action) {
+                held.hold(action, Instant::now());
+                continue;
+            }
+            // Keys, ticks and resizes do not depend on what the held results say; every
+            // other result comes after them, so the held ones go first.
+            if !matches!(
+                action,
+                Action::Key(_) | Action::Tick(_) | Action::Resize { .. }
+            ) {
+                quit |= release(&mut app, &mut runner, &mut held);
+            }
+            draw_now |= !matches!(action, Action::Tick(_));
             let effects = update(&mut app, action);
             quit |= runner.run(&app, effects);
+        }
+        if held.is_due(Instant::now()) {
+            quit |= release(&mut app, &mut runner, &mut held);
+            draw_now = true;
         }
     }
     runner.supervisor.cancel_all();
     Ok(runner.supervisor)
+}
+
+/// Takes what was held into the app, merged; records what that cost, which sets how long
+/// the next results are held. Returns true when an effect was Quit.
+fn release(app: &mut App, runner: &mut Runner, held: &mut Held) -> bool {
+    let started = Instant::now();
+    let mut quit = false;
+    for action in held.release() {
+        let effects = update(app, action);
+        quit |= runner.run(app, effects);
+    }
+    held.took(started.elapsed());
+    quit
 }
 
 /// Runs effects: jobs through the supervisor, context switches through the connector.
@@ -262,33 +297,6 @@ async fn wait_for_switch(
     switching: &mut Option<JoinHandle<Result<(Backend, bool), String>>>,
 ) -> Option<SwitchResult> {
     Some(switching.as_mut()?.await)
-}
-
-/// Merges consecutive `QueuesLoaded` batches of the same load into one action, and keeps
-/// only the last of consecutive progress reports of one job; the order of everything
-/// else is kept.
-fn coalesce(actions: Vec<Action>) -> Vec<Action> {
-    let mut merged: Vec<Action> = Vec::with_capacity(actions.len());
-    for action in actions {
-        match (merged.last_mut(), action) {
-            (
-                Some(Action::QueuesLoaded {
-                    generation: last,
-                    queues: into,
-                }),
-                Action::QueuesLoaded { generation, queues },
-            ) if *last == generation => into.extend(queues),
-            (
-                Some(Action::JobProgress {
-                    id: last,
-                    progress: into,
-                }),
-                Action::JobProgress { id, progress },
-            ) if *last == id => *into = progress,
-            (_, action) => merged.push(action),
-        }
-    }
-    merged
 }
 
 /// OSC 52 asks the terminal itself to set the clipboard, so `y` works over SSH and in

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::{ago, truncate};
+use crate::app::tables::group_thousands;
 use crate::app::views::health::HealthView;
 use crate::app::views::{Ctx, Draw};
 use crate::doctor::{Finding, Severity as FindingSeverity};
@@ -90,7 +91,8 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
         .width
         .saturating_sub(9 + rule_width + resource_width + 3)
         .max(10) as usize;
-    let rows = findings.iter().map(|f| {
+    // Only the rows that fit are laid out: a fleet may have thousands of findings.
+    let rows = findings.iter().take(inner.height as usize).map(|f| {
         let resource = f.resources.first().map(|r| short_name(r)).unwrap_or("");
         let style = match f.severity {
             FindingSeverity::Error => theme.error(),
@@ -160,6 +162,18 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
             theme.header(),
         ),
     ];
+    // A listing of thousands of queues takes a while: say how far it got.
+    let queues = ctx.loads.get(crate::inventory::Source::Queues);
+    if queues.in_flight {
+        title.push(Span::styled(
+            format!(
+                "{} loading {} queues ",
+                theme.spinner(ctx.spinner_frame),
+                group_thousands(queues.received as u64)
+            ),
+            theme.ok(),
+        ));
+    }
     // An endpoint without DescribeAlarms or ListMessageMoveTasks (moto) still gets a
     // board; the title says what it could not read, so no row is missing silently.
     let unread = unread_signals(ctx);
@@ -255,4 +269,74 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         Table::new(rows, widths).header(Row::new(header).style(theme.header())),
         inner,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::state::App;
+    use crate::app::update::{start, update};
+    use crate::aws::ConnectionInfo;
+    use crate::config::Config;
+    use crate::health::Thresholds;
+    use crate::inventory::model::tests::queue;
+
+    fn screen(app: &App) -> String {
+        let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).expect("terminal");
+        terminal
+            .draw(|frame| crate::ui::draw(frame, app, &theme))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        buffer
+            .content()
+            .chunks(buffer.area.width as usize)
+            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_title_says_how_far_the_queue_listing_got_until_it_ends() {
+        let config = Config::defaults().expect("defaults");
+        let mut app = App::new(
+            ConnectionInfo::default(),
+            false,
+            config.keymap,
+            Some(Duration::from_secs(30)),
+            SystemTime::UNIX_EPOCH,
+        );
+        app.push(Box::new(HealthView::new(Thresholds::default())));
+        let _ = start(&mut app);
+        let queues = (0..1_234)
+            .map(|i| queue(&format!("q{i}"), 0, None))
+            .collect();
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues,
+            },
+        );
+        assert!(
+            screen(&app).contains("loading 1,234 queues"),
+            "{}",
+            screen(&app)
+        );
+        let _ = update(
+            &mut app,
+            Action::QueuesFinished {
+                generation: 1,
+                listed: 1_234,
+                failed: 0,
+            },
+        );
+        assert!(!screen(&app).contains("loading"), "{}", screen(&app));
+    }
 }

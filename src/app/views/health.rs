@@ -9,7 +9,9 @@ use crate::app::keymap::KeyAction;
 use crate::app::table::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
+use crate::domain::Queue;
 use crate::health::{Kind, Problem, Thresholds, assess, facts, wanted};
+use crate::inventory::Source;
 use crate::metrics::Resource;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,8 +27,8 @@ pub struct HealthView {
     wanted: Vec<Resource>,
     /// The DLQs whose move tasks the board shows (worked out in `sync`, like `wanted`).
     move_task_sources: Vec<String>,
-    /// The inventory revision the findings were computed for (metric changes do not
-    /// change the configuration, so they do not recompute them).
+    /// The inventory's configuration revision the findings were computed for (metrics
+    /// and counts do not change the configuration, so they do not recompute them).
     findings_revision: Option<u64>,
     /// Each row's resource as the rest of the app names it, and whether it is a DLQ
     /// (worked out in `sync`: the global keys, `R` and `y`, read them without a `Ctx`).
@@ -69,16 +71,36 @@ impl HealthView {
             Resource::Queue(name)
             | Resource::FifoQueue(name)
             | Resource::Dlq(name)
-            | Resource::Depth(name) => ctx
-                .inventory
-                .queues()
-                .iter()
-                .find(|q| &q.name == name)
+            | Resource::Depth(name) => queue_named(ctx, name, &problem.resource.address)
                 .map(|q| Target::Queue(q.url.clone())),
             Resource::Function(name) => Some(Target::Function(name.clone())),
             Resource::Topic(_) => Some(Target::Topic(problem.resource.address.clone())),
         }
     }
+
+    /// The doctor's findings, worked out again only when the configuration changed, and
+    /// not while the queues are being listed: a listing half done would show every queue
+    /// whose DLQ has not come in yet as pointing at a missing one. Until it ends, the board
+    /// keeps the findings of the last whole listing.
+    fn refresh_findings(&mut self, ctx: &Ctx) {
+        let revision = ctx.inventory.config_revision;
+        if self.findings_revision == Some(revision) || ctx.loads.get(Source::Queues).in_flight {
+            return;
+        }
+        self.findings = crate::doctor::diagnose(ctx.inventory);
+        self.findings_revision = Some(revision);
+    }
+}
+
+/// The queue a board row names: by its address (the ARN, or the URL when the ARN is not
+/// known), which is indexed, else by name.
+fn queue_named<'a>(ctx: &Ctx<'a>, name: &str, address: &str) -> Option<&'a Queue> {
+    let inventory = ctx.inventory;
+    inventory
+        .queue_by_arn(address)
+        .or_else(|| inventory.queue_by_url(address))
+        .filter(|q| q.name == name)
+        .or_else(|| inventory.queues().iter().find(|q| q.name == name))
 }
 
 impl View for HealthView {
@@ -146,19 +168,13 @@ impl View for HealthView {
             .problems
             .iter()
             .map(|p| match p.resource.kind {
-                Kind::Queue | Kind::Dlq => ctx
-                    .inventory
-                    .queues()
-                    .iter()
-                    .find(|q| q.name == p.resource.name)
-                    .map(|q| q.url.clone()),
+                Kind::Queue | Kind::Dlq => {
+                    queue_named(ctx, &p.resource.name, &p.resource.address).map(|q| q.url.clone())
+                }
                 _ => None,
             })
             .collect();
-        if self.findings_revision != Some(ctx.inventory.revision) {
-            self.findings = crate::doctor::diagnose(ctx.inventory);
-            self.findings_revision = Some(ctx.inventory.revision);
-        }
+        self.refresh_findings(ctx);
         self.selected = selected
             .and_then(|s| {
                 self.problems
@@ -215,5 +231,67 @@ impl View for HealthView {
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::state::App;
+    use crate::app::update::{start, update};
+    use crate::aws::ConnectionInfo;
+    use crate::config::Config;
+    use crate::inventory::model::tests::queue;
+
+    fn board() -> App {
+        let config = Config::defaults().expect("defaults");
+        let mut app = App::new(
+            ConnectionInfo::default(),
+            false,
+            config.keymap,
+            Some(Duration::from_secs(30)),
+            SystemTime::UNIX_EPOCH,
+        );
+        app.push(Box::new(HealthView::new(Thresholds::default())));
+        let _ = start(&mut app);
+        app
+    }
+
+    fn findings(app: &App) -> Vec<&'static str> {
+        let view = app.view_as::<HealthView>().expect("the board on top");
+        view.findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn the_doctor_waits_for_the_listing_to_end() {
+        let mut app = board();
+        // The source arrives before its DLQ: mid-listing that is no finding.
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues: vec![queue("orders", 0, Some("orders-dlq"))],
+            },
+        );
+        assert!(findings(&app).is_empty(), "{:?}", findings(&app));
+        let _ = update(
+            &mut app,
+            Action::QueuesLoaded {
+                generation: 1,
+                queues: vec![queue("loops", 0, Some("loops"))],
+            },
+        );
+        let _ = update(
+            &mut app,
+            Action::QueuesFinished {
+                generation: 1,
+                listed: 2,
+                failed: 0,
+            },
+        );
+        assert_eq!(findings(&app), ["dlq-cycle", "dlq-missing"]);
     }
 }
