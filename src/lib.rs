@@ -22,3 +22,4 @@ pub mod runtime;
 pub mod sim;
 pub mod theme;
 pub mod ui;
+pub mod version;
