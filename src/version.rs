@@ -103,14 +103,11 @@ fn read_floor<R: Read + Seek>(file: &mut R) -> Result<GlibcFloor, String> {
             .ok_or("the version-needs table links to no string table")?;
         let strings = read_at(file, u64_at(strings, 24)?, u64_at(strings, 32)?)?;
         let table = read_at(file, u64_at(section, 24)?, u64_at(section, 32)?)?;
-        for name in needed_version_names(&table, &strings)? {
-            let version = name.strip_prefix("GLIBC_").and_then(parse_version);
-            if let Some(version) = version {
-                if highest.as_ref().is_none_or(|high| version > *high) {
-                    highest = Some(version);
-                }
-            }
-        }
+        let glibc_versions = needed_version_names(&table, &strings)?
+            .into_iter()
+            .filter_map(|name| name.strip_prefix("GLIBC_").and_then(parse_version));
+        // Vec<u32> orders as version numbers do: 2.17 above 2.3.4.
+        highest = highest.into_iter().chain(glibc_versions).max();
     }
     Ok(highest.map_or(GlibcFloor::NoGlibc, GlibcFloor::Needs))
 }
