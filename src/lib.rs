@@ -24,4 +24,5 @@ pub mod runtime;
 pub mod sim;
 pub mod theme;
 pub mod ui;
+pub mod version;
 pub mod whoami;

@@ -1,9 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use squall::cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = squall::cli::Cli::parse();
+    let cli = parse_command_line();
     match squall::launch::run(cli) {
         Ok(code) => code,
         Err(report) => {
@@ -17,4 +18,12 @@ fn main() -> ExitCode {
             ExitCode::from(squall::cli::exit_code::FAILED)
         }
     }
+}
+
+/// The command line. `--version` says more than the crate version (commit, target, the glibc
+/// this binary needs): clap prints that text, and `-V` the short one.
+fn parse_command_line() -> Cli {
+    let long_version: &'static str = squall::version::long_version().leak();
+    let command = Cli::command().long_version(long_version);
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
 }

@@ -33,13 +33,47 @@ fn help_lists_the_global_flags() {
 }
 
 #[test]
-fn version_prints_the_crate_version() {
+fn short_version_prints_the_crate_version() {
     let home = tempfile::tempdir().expect("tempdir");
     squall(&home)
-        .arg("--version")
+        .arg("-V")
         .assert()
         .success()
         .stdout(format!("squall {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+/// `--version` without any AWS settings: the version, the commit, the target, and the glibc
+/// this very binary needs (what decides whether it starts on a bastion).
+#[test]
+fn version_names_commit_target_and_glibc_floor() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = squall(&home).arg("--version").assert().success();
+    let text = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(lines[0], format!("squall {}", env!("CARGO_PKG_VERSION")));
+    let commit = lines[1].strip_prefix("commit: ").expect("a commit line");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{text}"
+    );
+    let target = lines[2].strip_prefix("target: ").expect("a target line");
+    assert!(target.starts_with(std::env::consts::ARCH), "{text}");
+    let floor = lines[3].strip_prefix("glibc:  ").expect("a glibc line");
+    if cfg!(target_env = "gnu") {
+        let version = floor.strip_suffix(" or newer").expect("a glibc version");
+        let parts: Vec<u32> = version
+            .split('.')
+            .map(|p| p.parse().expect("number"))
+            .collect();
+        assert!(parts.len() >= 2 && parts[0] == 2, "{text}");
+    } else {
+        assert!(
+            floor.starts_with("static") || floor.starts_with("none"),
+            "{text}"
+        );
+    }
 }
 
 #[test]

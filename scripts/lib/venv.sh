@@ -3,14 +3,16 @@
 # installed once and then reused.
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib/venv.sh"
-#   venv_init moto SQUALL_MOTO_VENV           # names, paths, log prefix
+#   venv_init moto SQUALL_MOTO_VENV           # names, paths, log prefix (a third argument:
+#                                             # the parent dir, default target/emulators)
 #   venv_open "$WANT" 9 13 bin/moto_server    # exits 0 at once when installed as $WANT;
 #                                             # else locks, finds Python 3.9-3.13, makes $VENV
 #   "$VENV/bin/python" -m pip install ...     # the script's own steps
 #   venv_close                                # records $WANT: the next run exits at once
 #
 # * venv: $OVERRIDE_VAR if set (relative to the repo root if relative), else
-#   target/emulators/NAME-venv. tests/support/emulator.rs applies the same rule.
+#   target/emulators/NAME-venv (or PARENT/NAME-venv for a tool that is no emulator).
+#   tests/support/emulator.rs applies the same rule.
 # * Idempotent: a marker file in the venv holds $WANT (a hash of what is installed, and the
 #   recipe version) and is written, atomically, only after a successful install.
 # * Safe to run concurrently: the install happens under flock(1); a run that waited for the lock
@@ -25,9 +27,11 @@ die() {
     exit 1
 }
 
-# venv_init NAME OVERRIDE_VAR: sets VENV, MARKER and LOCK for emulator NAME.
+# venv_init NAME OVERRIDE_VAR [PARENT]: sets VENV, MARKER and LOCK for emulator (or tool) NAME,
+# installed under PARENT (default target/emulators).
 venv_init() {
     local name="$1" override_var="$2"
+    EMU_DIR="${3:-$EMU_DIR}"
     VENV_LOG_NAME="install-$name"
     VENV="${!override_var:-$EMU_DIR/$name-venv}"
     case "$VENV" in
