@@ -21,8 +21,14 @@
 //!     any): the emulator acted, the client sees its connection close with no response (the
 //!     ambiguous case).
 //! * `GetQueueAttributes` for a queue named in [`Faults::doomed_queues`] always gets a 503.
+//! * Any request, of any service, whose IAM action is in [`Faults::deny_actions`] (e.g.
+//!   `sqs:DeleteMessage`, `lambda:ListFunctions`) is answered AccessDenied in that
+//!   service's own wire format (tests/support/aws_wire.rs), before any other fault.
 //! * Everything else (SNS, Lambda, the rest of SQS) is forwarded unchanged over one upstream
 //!   connection per client connection.
+//!
+//! Every request's IAM action is recorded ([`FaultStats::actions`]), which is what the
+//! permission drift tests compare with squall's own list.
 //!
 //! Faults are drawn from a splitmix64 sequence over the request number, so a seed gives the
 //! same rate every run (which request gets which fault depends on arrival order); partial
@@ -36,10 +42,17 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
+
+use super::aws_wire::{access_denied, iam_action};
+use super::http_message::{Message, read_message};
+use super::sqs_wire::{
+    batch_len, batch_response, garbage_response, queue_name, server_error_response, split_batch,
+    sqs_operation, throttle_response, unavailable_response, with_failures,
+};
 
 /// What the proxy does to the traffic. Rates are shares of SQS requests, 0.0 to 1.0; their
 /// sum must not exceed 1.
@@ -71,6 +84,9 @@ pub struct Faults {
     pub drop_operations: Vec<String>,
     /// Queue names whose `GetQueueAttributes` always gets a 503.
     pub doomed_queues: Vec<String>,
+    /// IAM actions (`sqs:DeleteMessage`, `sns:Publish`, `lambda:ListFunctions`, …) always
+    /// answered AccessDenied, whatever the service.
+    pub deny_actions: Vec<String>,
 }
 
 /// What the proxy did so far.
@@ -98,6 +114,11 @@ pub struct FaultStats {
     pub connections: u64,
     /// SQS requests read, per operation (`SendMessageBatch`, …).
     pub operations: HashMap<String, u64>,
+    /// Requests read, per IAM action (`sqs:SendMessage`, `lambda:ListFunctions`, …), of
+    /// every service; denied ones included.
+    pub actions: HashMap<String, u64>,
+    /// Requests answered AccessDenied, per IAM action.
+    pub denied: HashMap<String, u64>,
 }
 
 /// A running proxy; [`FaultProxy::shutdown`] stops it (dropping it leaves the tasks to the
@@ -210,6 +231,8 @@ enum Fate {
     ServerError,
     Garbage,
     Doomed(String),
+    /// Answered AccessDenied for this IAM action.
+    Deny(String),
     /// Forwarded without the entries at these positions, which are answered `Failed`.
     Partial(Vec<usize>),
     /// Forwarded, then the client connection is closed without the answer.
@@ -230,7 +253,8 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
         let (number, of_operation) = {
             let mut stats = lock(&shared.stats);
             stats.requests += 1;
-            let of_operation = match request.sqs_operation() {
+            *stats.actions.entry(iam_action(&request)).or_default() += 1;
+            let of_operation = match sqs_operation(&request) {
                 Some(operation) => {
                     let n = stats.operations.entry(operation.to_string()).or_default();
                     *n += 1;
@@ -245,6 +269,11 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
         }
         let fate = decide(&shared.faults, number, of_operation, &request);
         let closes = request.closes;
+        // Made while the request is still here (a denial answers in its service's format).
+        let denial = match &fate {
+            Fate::Deny(action) => Some(access_denied(&request, action)),
+            _ => None,
+        };
         // A partial failure forwards what is left of the batch (nothing: answered here).
         let (forward, failed) = match &fate {
             Fate::Partial(positions) => split_batch(request, positions),
@@ -253,6 +282,7 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
         let canned = match &fate {
             Fate::Throttle => Some(throttle_response()),
             Fate::Unavailable | Fate::Doomed(_) => Some(unavailable_response()),
+            Fate::Deny(_) => denial,
             Fate::ServerError => Some(server_error_response()),
             Fate::Garbage => Some(garbage_response()),
             Fate::Partial(_) if forward.is_none() => Some(batch_response(&[], &failed)),
@@ -326,6 +356,7 @@ fn count(stats: &Mutex<FaultStats>, fate: &Fate, forwarded: bool, failed: usize)
         Fate::ServerError => stats.server_errors += 1,
         Fate::Garbage => stats.garbage += 1,
         Fate::Doomed(name) => *stats.doomed.entry(name.clone()).or_default() += 1,
+        Fate::Deny(action) => *stats.denied.entry(action.clone()).or_default() += 1,
         Fate::Partial(_) => {
             if forwarded {
                 stats.forwarded += 1;
@@ -340,15 +371,21 @@ fn count(stats: &Mutex<FaultStats>, fate: &Fate, forwarded: bool, failed: usize)
     }
 }
 
-/// The fate of request number `number` (the `of_operation`th of its SQS operation): doomed
-/// queues first, then a seeded draw for SQS over `number`, then one for what is forwarded
-/// over `of_operation`.
+/// The fate of request number `number` (the `of_operation`th of its SQS operation): denied
+/// actions first, doomed queues next, then a seeded draw for SQS over `number`, then one for
+/// what is forwarded over `of_operation`.
 fn decide(faults: &Faults, number: u64, of_operation: u64, request: &Message) -> Fate {
-    let Some(operation) = request.sqs_operation() else {
+    if !faults.deny_actions.is_empty() {
+        let action = iam_action(request);
+        if faults.deny_actions.contains(&action) {
+            return Fate::Deny(action);
+        }
+    }
+    let Some(operation) = sqs_operation(request) else {
         return Fate::Forward;
     };
     if operation == "GetQueueAttributes"
-        && let Some(name) = request.queue_name()
+        && let Some(name) = queue_name(request)
         && faults.doomed_queues.contains(&name)
     {
         return Fate::Doomed(name);
@@ -387,7 +424,7 @@ fn decide(faults: &Faults, number: u64, of_operation: u64, request: &Message) ->
     if operation == "SendMessageBatch" {
         edge += faults.partial_failure;
         if draw < edge
-            && let Some(entries) = request.batch_len()
+            && let Some(entries) = batch_len(request)
             && entries > 0
         {
             return Fate::Partial(failing_entries(faults.seed, of_operation, entries));
@@ -417,69 +454,6 @@ fn failing_entries(seed: u64, number: u64, entries: usize) -> Vec<usize> {
     failing
 }
 
-/// Takes the entries at `positions` out of a `SendMessageBatch` request: the request to
-/// forward with the rest (`None` when nothing is left), and the ids taken out.
-fn split_batch(request: Message, positions: &[usize]) -> (Option<Message>, Vec<String>) {
-    let Some(mut body) = request.json_body() else {
-        return (Some(request), Vec::new());
-    };
-    let Some(entries) = body.get_mut("Entries").and_then(|e| e.as_array_mut()) else {
-        return (Some(request), Vec::new());
-    };
-    let mut failed = Vec::new();
-    let mut kept = Vec::new();
-    for (i, entry) in std::mem::take(entries).into_iter().enumerate() {
-        if positions.contains(&i) {
-            failed.push(entry["Id"].as_str().unwrap_or_default().to_string());
-        } else {
-            kept.push(entry);
-        }
-    }
-    if kept.is_empty() {
-        return (None, failed);
-    }
-    *entries = kept;
-    let bytes = serde_json::to_vec(&body).expect("a JSON body");
-    (Some(request.with_body(&bytes)), failed)
-}
-
-/// The emulator's `SendMessageBatch` answer with `failed` added to its `Failed` list (as it
-/// is when that answer is not JSON: the client sees what the emulator said).
-fn with_failures(response: &Message, failed: &[String]) -> Vec<u8> {
-    let Some(mut body) = response.json_body() else {
-        return response.raw.clone();
-    };
-    let Some(object) = body.as_object_mut() else {
-        return response.raw.clone();
-    };
-    let list = object
-        .entry("Failed")
-        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-    if let Some(list) = list.as_array_mut() {
-        list.extend(failed.iter().map(|id| failed_entry(id)));
-    }
-    let bytes = serde_json::to_vec(&body).expect("a JSON body");
-    response.with_body(&bytes).raw
-}
-
-fn failed_entry(id: &str) -> serde_json::Value {
-    serde_json::json!({
-        "Id": id,
-        "SenderFault": false,
-        "Code": "InternalError",
-        "Message": "fault proxy: this entry failed (not sent)",
-    })
-}
-
-/// A `SendMessageBatch` answer made here.
-fn batch_response(successful: &[serde_json::Value], failed: &[String]) -> Vec<u8> {
-    let body = serde_json::json!({
-        "Successful": successful,
-        "Failed": failed.iter().map(|id| failed_entry(id)).collect::<Vec<_>>(),
-    });
-    json_response("200 OK", &[], &body.to_string())
-}
-
 fn splitmix64(seed: u64) -> u64 {
     let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -490,203 +464,4 @@ fn splitmix64(seed: u64) -> u64 {
 /// The top 53 bits as a float in [0, 1).
 fn unit_interval(bits: u64) -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// SQS's throttling error in the JSON protocol (awsQueryCompatible): the code travels in
-/// `x-amzn-query-error`, and `__type` names the same shape.
-fn throttle_response() -> Vec<u8> {
-    json_response(
-        "400 Bad Request",
-        &[("x-amzn-query-error", "RequestThrottled;Sender")],
-        r#"{"__type":"com.amazonaws.sqs#RequestThrottled","message":"Request is throttled."}"#,
-    )
-}
-
-fn unavailable_response() -> Vec<u8> {
-    let body = "Service Unavailable";
-    format!(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\
-         Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-fn server_error_response() -> Vec<u8> {
-    json_response(
-        "500 Internal Server Error",
-        &[("x-amzn-query-error", "InternalError;Receiver")],
-        r#"{"__type":"com.amazonaws.sqs#InternalError","message":"We encountered an internal error. Please try again."}"#,
-    )
-}
-
-fn garbage_response() -> Vec<u8> {
-    json_response("200 OK", &[], "<html>this is not JSON")
-}
-
-fn json_response(status: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-         x-amzn-RequestId: fault-proxy\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    head.push_str(body);
-    head.into_bytes()
-}
-
-/// One HTTP/1.1 message as read off the wire: its bytes, to pass on unchanged, and the few
-/// headers the proxy looks at.
-struct Message {
-    raw: Vec<u8>,
-    /// Where the body starts in `raw`.
-    body_at: usize,
-    /// `X-Amz-Target`, e.g. `AmazonSQS.GetQueueAttributes`.
-    target: Option<String>,
-    /// `Connection: close`: the sender closes after this message.
-    closes: bool,
-    /// `Transfer-Encoding: chunked`: `raw` holds the chunk framing.
-    chunked: bool,
-}
-
-impl Message {
-    fn sqs_operation(&self) -> Option<&str> {
-        self.target.as_deref()?.strip_prefix("AmazonSQS.")
-    }
-
-    /// The last path segment of the JSON body's `QueueUrl`.
-    fn queue_name(&self) -> Option<String> {
-        let body = self.json_body()?;
-        let url = body.get("QueueUrl")?.as_str()?;
-        url.rsplit('/').next().map(str::to_string)
-    }
-
-    /// The body as JSON (not for chunked bodies: requests and emulator answers have a length).
-    fn json_body(&self) -> Option<serde_json::Value> {
-        if self.chunked {
-            return None;
-        }
-        serde_json::from_slice(&self.raw[self.body_at..]).ok()
-    }
-
-    /// How many entries a batch request holds.
-    fn batch_len(&self) -> Option<usize> {
-        Some(self.json_body()?.get("Entries")?.as_array()?.len())
-    }
-
-    /// The same message with another body (and its `Content-Length`).
-    fn with_body(&self, body: &[u8]) -> Message {
-        let head = String::from_utf8_lossy(&self.raw[..self.body_at]);
-        let mut raw = Vec::with_capacity(self.body_at + body.len() + 8);
-        for line in head.split_inclusive("\r\n") {
-            let name = line.split(':').next().unwrap_or_default().trim();
-            if name.eq_ignore_ascii_case("content-length") {
-                raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
-            } else {
-                raw.extend_from_slice(line.as_bytes());
-            }
-        }
-        let body_at = raw.len();
-        raw.extend_from_slice(body);
-        Message {
-            raw,
-            body_at,
-            target: self.target.clone(),
-            closes: self.closes,
-            chunked: false,
-        }
-    }
-}
-
-/// Reads one request or response (head, then a Content-Length or chunked body). `None` at a
-/// clean end of stream before the first byte.
-async fn read_message<R: AsyncBufRead + Unpin>(reader: &mut R) -> std::io::Result<Option<Message>> {
-    let mut raw = Vec::new();
-    let mut content_length = 0usize;
-    let mut chunked = false;
-    let mut target = None;
-    let mut closes = false;
-    let mut first = true;
-    loop {
-        let start = raw.len();
-        if reader.read_until(b'\n', &mut raw).await? == 0 {
-            return if first {
-                Ok(None)
-            } else {
-                Err(std::io::ErrorKind::UnexpectedEof.into())
-            };
-        }
-        let line = String::from_utf8_lossy(&raw[start..])
-            .trim_end()
-            .to_string();
-        if first {
-            first = false;
-            continue;
-        }
-        if line.is_empty() {
-            break;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
-        match name.as_str() {
-            "content-length" => content_length = value.parse().unwrap_or(0),
-            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
-            "x-amz-target" => target = Some(value.to_string()),
-            "connection" => closes = value.eq_ignore_ascii_case("close"),
-            _ => {}
-        }
-    }
-    let body_at = raw.len();
-    if chunked {
-        read_chunked(reader, &mut raw).await?;
-    } else if content_length > 0 {
-        let start = raw.len();
-        raw.resize(start + content_length, 0);
-        reader.read_exact(&mut raw[start..]).await?;
-    }
-    Ok(Some(Message {
-        raw,
-        body_at,
-        target,
-        closes,
-        chunked,
-    }))
-}
-
-/// Copies a chunked body, trailers included, into `raw`.
-async fn read_chunked<R: AsyncBufRead + Unpin>(
-    reader: &mut R,
-    raw: &mut Vec<u8>,
-) -> std::io::Result<()> {
-    loop {
-        let start = raw.len();
-        if reader.read_until(b'\n', raw).await? == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        let line = String::from_utf8_lossy(&raw[start..]).to_string();
-        let size_text = line.trim().split(';').next().unwrap_or_default();
-        let size = usize::from_str_radix(size_text, 16)
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "bad chunk size"))?;
-        if size == 0 {
-            // Trailers, then the empty line.
-            loop {
-                let start = raw.len();
-                if reader.read_until(b'\n', raw).await? == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                if raw[start..].iter().all(|b| b.is_ascii_whitespace()) {
-                    return Ok(());
-                }
-            }
-        }
-        // The chunk and its CRLF.
-        let start = raw.len();
-        raw.resize(start + size + 2, 0);
-        reader.read_exact(&mut raw[start..]).await?;
-    }
 }

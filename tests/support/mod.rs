@@ -7,15 +7,18 @@
 //! Each test binary includes this module separately and uses only part of it.
 #![allow(dead_code, unused_imports)]
 
+pub mod aws_wire;
 pub mod emulator;
 pub mod fanout;
 pub mod fault_proxy;
+pub mod http_message;
 pub mod localstack;
 pub mod moto;
 pub mod process;
 pub mod sim_app;
 pub mod sim_driver;
 pub mod sqs;
+pub mod sqs_wire;
 pub mod squall_cli;
 
 pub use emulator::{REGION, unique_name, unreachable_sdk_config, wait_until};
