@@ -66,6 +66,16 @@ pub(super) async fn send_and_delete(
                 .keep_hidden(&pending_handles(&pending), received_at)
                 .await;
         }
+        if shared.fatal().is_some() {
+            // The run stopped (a refused delete, the journal): what is not sent yet is not
+            // sent now, and goes back to the DLQ's visible messages at once.
+            let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
+                .into_values()
+                .map(|i| i.message)
+                .collect();
+            shared.release(&unsent).await;
+            break;
+        }
         let entries: Vec<_> = pending
             .iter()
             .map(|(id, item)| outgoing(&item.message, id, destination.fifo))
@@ -159,6 +169,11 @@ fn pending_handles(pending: &BTreeMap<String, Item>) -> Vec<HandleEntry> {
 /// is then deleted without being sent again.
 pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessage>) {
     for chunk in super::build::batches(messages, usize::MAX, |_| 0) {
+        if shared.fatal().is_some() {
+            // A delete was refused: these stay in both queues; a re-run deletes them.
+            shared.progress.add_sent_not_deleted(chunk.len() as u64);
+            continue;
+        }
         let mut pending: BTreeMap<String, ReceivedMessage> = chunk
             .into_iter()
             .enumerate()
@@ -203,10 +218,31 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
                 Err(error) if error.retryable() => {
                     tracing::warn!(%error, attempt, "DeleteMessageBatch failed; retrying");
                 }
-                Err(_) => break,
+                Err(error) => {
+                    // Asking again gets the same answer, and every message sent meanwhile
+                    // would stay in both queues: the run stops here.
+                    shared.stop_run(delete_refused(&error, &shared.dlq_url));
+                    break;
+                }
             }
         }
         shared.progress.add_sent_not_deleted(pending.len() as u64);
+    }
+}
+
+/// Why a run stops at a refused delete, naming the permission when it is one.
+pub(super) fn delete_refused(error: &ApiError, dlq_url: &str) -> String {
+    let dlq = dlq_url.rsplit('/').next().unwrap_or(dlq_url);
+    if error.kind == ErrorKind::AccessDenied {
+        format!(
+            "the DLQ refused the delete ({error}): squall needs sqs:DeleteMessage on {dlq}; \
+             the run stopped at the first refused delete so that no message is sent twice"
+        )
+    } else {
+        format!(
+            "the DLQ refused the delete ({error}); the run stopped at the first refused delete \
+             so that no message is sent twice"
+        )
     }
 }
 

@@ -55,7 +55,7 @@ pub async fn run(
         progress,
         visibility_s: options.visibility_s,
         journal: Mutex::new(journal),
-        journal_failed: Mutex::new(None),
+        fatal: Mutex::new(None),
         known: Mutex::new(known),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
@@ -83,7 +83,7 @@ pub async fn run(
     });
     let ends = futures::future::join_all(workers).await;
     shared.release_left().await;
-    if let Some(failure) = shared.journal_failure() {
+    if let Some(failure) = shared.fatal() {
         return MoveEnd::Failed(failure);
     }
     if cancel.is_cancelled() {
@@ -115,9 +115,9 @@ async fn worker(
         if stop.is_cancelled() {
             return MoveEnd::Cancelled;
         }
-        if shared.journal_failure().is_some() {
+        if let Some(why) = shared.fatal() {
             stop.cancel();
-            return MoveEnd::Failed("journal".into());
+            return MoveEnd::Failed(why);
         }
         shared.keep_left_hidden().await;
         let want = budget.reserve(10);
@@ -153,7 +153,7 @@ async fn worker(
         if stop.is_cancelled() {
             budget.give_back(want);
             if let Ok(messages) = &received {
-                release_now(shared, messages).await;
+                shared.release(messages).await;
             }
             return MoveEnd::Cancelled;
         }
@@ -347,28 +347,6 @@ async fn drop_copies(shared: &Shared<'_>, copies: Vec<ReceivedMessage>) {
     for chunk in moved.chunks(10) {
         if let Err(error) = shared.writer.delete_messages(&shared.dlq_url, chunk).await {
             tracing::warn!(%error, "could not delete a second copy; it comes back and is deleted then");
-        }
-    }
-}
-
-/// Makes messages visible again at once: those that do not match the filter (they stay in
-/// the DLQ; their receive count rose by one), and those received as a cancel came.
-async fn release_now(shared: &Shared<'_>, messages: &[ReceivedMessage]) {
-    let entries: Vec<HandleEntry> = messages
-        .iter()
-        .enumerate()
-        .map(|(i, m)| HandleEntry {
-            id: i.to_string(),
-            receipt_handle: m.receipt_handle.clone(),
-        })
-        .collect();
-    for chunk in entries.chunks(10) {
-        if let Err(error) = shared
-            .reader
-            .change_visibility(&shared.dlq_url, chunk, 0)
-            .await
-        {
-            tracing::warn!(%error, "could not release non-matching messages; they come back by themselves");
         }
     }
 }

@@ -162,30 +162,40 @@ pub async fn execute(
         writer: writers.queues.as_ref(),
         directory: backend.queues.as_ref(),
     };
-    let finished_from_earlier =
+    let (finished_from_earlier, refused) =
         delete_sent_before(aws.writer, plan, &mut journal, &mut known, progress).await?;
-    let end = mover::run(
-        aws,
-        &plan.dlq_url,
-        &plan.routes,
-        &moves,
-        &mut journal,
-        known,
-        &progress.manual,
-        cancel,
-    )
-    .await;
+    let end = match refused {
+        // Nothing is sent while the DLQ refuses deletes: it would stay in both queues.
+        Some(why) => MoveEnd::Failed(why),
+        None => {
+            mover::run(
+                aws,
+                &plan.dlq_url,
+                &plan.routes,
+                &moves,
+                &mut journal,
+                known,
+                &progress.manual,
+                cancel,
+            )
+            .await
+        }
+    };
     let counts = progress.manual.snapshot();
     journal.record(&[Entry::End {
         moved: counts.moved,
         failed: counts.failed,
         duplicates_suspected: counts.duplicates_suspected,
     }])?;
+    let sent_not_deleted = progress
+        .manual
+        .sent_not_deleted
+        .load(std::sync::atomic::Ordering::Relaxed);
     let (end, error) = match end {
         MoveEnd::Drained => ("drained", None),
         MoveEnd::LimitReached => ("limit_reached", None),
         MoveEnd::Cancelled => ("cancelled", None),
-        MoveEnd::Failed(why) => ("failed", Some(why)),
+        MoveEnd::Failed(why) => ("failed", Some(in_both_queues(why, sent_not_deleted))),
     };
     Ok(Summary {
         mode: Mode::Manual,
@@ -194,10 +204,7 @@ pub async fn execute(
         failed: counts.failed,
         duplicates_suspected: counts.duplicates_suspected,
         released: counts.released,
-        sent_not_deleted: progress
-            .manual
-            .sent_not_deleted
-            .load(std::sync::atomic::Ordering::Relaxed),
+        sent_not_deleted,
         left_in_dlq: left_in(backend, &plan.dlq_url).await,
         journal: Some(journal.path().to_path_buf()),
         fell_back,
@@ -344,17 +351,30 @@ fn merge_unfinished(known: &mut BTreeMap<String, MessageState>, state: JournalSt
     }
 }
 
+/// A failure's text with what it leaves behind: messages sent and still in the DLQ.
+fn in_both_queues(why: String, sent_not_deleted: u64) -> String {
+    if sent_not_deleted == 0 {
+        return why;
+    }
+    format!(
+        "{why}. {sent_not_deleted} messages are now in both queues (sent, still in the DLQ): \
+         once squall may delete, the same redrive run again deletes them without sending them \
+         again"
+    )
+}
+
 /// Deletes, with the receipt handle the journal recorded, the messages an earlier run sent
 /// but did not delete: while that receipt is still valid (the earlier run's visibility
 /// timeout has not run out) the DLQ copy goes without a second send. Those that fail stay
-/// known and are deleted when they come back. Returns how many were deleted.
+/// known and are deleted when they come back. Returns how many were deleted, and why the
+/// run must stop when the DLQ refused a delete outright.
 async fn delete_sent_before(
     writer: &dyn crate::aws::QueueWriter,
     plan: &Plan,
     journal: &mut Journal,
     known: &mut BTreeMap<String, MessageState>,
     progress: &RunProgress,
-) -> Result<u64, RunError> {
+) -> Result<(u64, Option<String>), RunError> {
     let sent: Vec<(String, String)> = known
         .iter()
         .filter(|(_, m)| m.sent_not_deleted() && !m.receipt.is_empty())
@@ -370,8 +390,18 @@ async fn delete_sent_before(
                 receipt_handle: receipt.clone(),
             })
             .collect();
-        let Ok(outcome) = writer.delete_messages(&plan.dlq_url, &entries).await else {
-            continue;
+        let outcome = match writer.delete_messages(&plan.dlq_url, &entries).await {
+            Ok(outcome) => outcome,
+            Err(error) if error.retryable() => continue,
+            Err(error) => {
+                let left = sent.len() as u64 - deleted;
+                progress.manual.add_sent_not_deleted(left);
+                progress.manual.add_moved(deleted);
+                return Ok((
+                    deleted,
+                    Some(super::batch::delete_refused(&error, &plan.dlq_url)),
+                ));
+            }
         };
         let lines: Vec<Entry> = outcome
             .successful
@@ -389,7 +419,7 @@ async fn delete_sent_before(
         journal.record(&lines)?;
     }
     progress.manual.add_moved(deleted);
-    Ok(deleted)
+    Ok((deleted, None))
 }
 
 async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {

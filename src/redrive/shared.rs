@@ -23,7 +23,9 @@ pub(super) struct Shared<'a> {
     pub progress: &'a Progress,
     pub(super) visibility_s: u32,
     pub(super) journal: Mutex<&'a mut Journal>,
-    pub(super) journal_failed: Mutex<Option<String>>,
+    /// Why the run must stop now (the journal cannot be written, the DLQ refuses deletes):
+    /// workers send nothing more once it is set.
+    pub(super) fatal: Mutex<Option<String>>,
     /// What earlier runs (the journal resumed) know about DLQ messages.
     pub(super) known: Mutex<BTreeMap<String, MessageState>>,
     /// Messages left in the DLQ (not matching, no destination), held invisible while the
@@ -101,16 +103,22 @@ impl Shared<'_> {
         match result {
             Ok(()) => true,
             Err(e) => {
-                if let Ok(mut failed) = self.journal_failed.lock() {
-                    failed.get_or_insert(e);
-                }
+                self.stop_run(e);
                 false
             }
         }
     }
 
-    pub(super) fn journal_failure(&self) -> Option<String> {
-        self.journal_failed.lock().ok().and_then(|f| f.clone())
+    /// Stops the run for `why` (the first reason given is kept).
+    pub(super) fn stop_run(&self, why: String) {
+        if let Ok(mut fatal) = self.fatal.lock() {
+            fatal.get_or_insert(why);
+        }
+    }
+
+    /// Why the run stopped, once something stopped it.
+    pub(super) fn fatal(&self) -> Option<String> {
+        self.fatal.lock().ok().and_then(|f| f.clone())
     }
 
     /// A message that will not be moved in this run: it stays hidden until its visibility
@@ -133,6 +141,23 @@ impl Shared<'_> {
                 .await
             {
                 tracing::warn!(%error, "could not extend the visibility of a batch");
+            }
+        }
+    }
+
+    /// Makes messages visible in the DLQ again at once (the run will not move them).
+    pub(super) async fn release(&self, messages: &[ReceivedMessage]) {
+        let entries: Vec<HandleEntry> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| HandleEntry {
+                id: i.to_string(),
+                receipt_handle: m.receipt_handle.clone(),
+            })
+            .collect();
+        for chunk in entries.chunks(10) {
+            if let Err(error) = self.reader.change_visibility(&self.dlq_url, chunk, 0).await {
+                tracing::warn!(%error, "could not make messages visible again; they come back by themselves");
             }
         }
     }

@@ -120,7 +120,31 @@ pub async fn redrive(endpoint: &str, data_dir: &Path, fixture: &Fixture, extra: 
 /// Every body in the queue and how many copies of it: received (and kept hidden) until
 /// receives come back empty twice in a row and the queue counts nothing visible.
 pub async fn bodies_in(sqs: &aws_sdk_sqs::Client, url: &str) -> BTreeMap<String, usize> {
+    read_bodies(sqs, url).await.0
+}
+
+/// Like [`bodies_in`], but every message read is made visible again afterwards (a count in
+/// the middle of a test, before a second run).
+pub async fn bodies_left_in(sqs: &aws_sdk_sqs::Client, url: &str) -> BTreeMap<String, usize> {
+    let (bodies, handles) = read_bodies(sqs, url).await;
+    for handle in handles {
+        sqs.change_message_visibility()
+            .queue_url(url)
+            .receipt_handle(handle)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .expect("ChangeMessageVisibility");
+    }
+    bodies
+}
+
+async fn read_bodies(
+    sqs: &aws_sdk_sqs::Client,
+    url: &str,
+) -> (BTreeMap<String, usize>, Vec<String>) {
     let mut bodies = BTreeMap::new();
+    let mut handles = Vec::new();
     let mut empty = 0;
     while empty < 2 {
         let out = sqs
@@ -139,10 +163,11 @@ pub async fn bodies_in(sqs: &aws_sdk_sqs::Client, url: &str) -> BTreeMap<String,
         }
         empty = 0;
         for message in messages {
+            handles.extend(message.receipt_handle);
             *bodies.entry(message.body.unwrap_or_default()).or_default() += 1;
         }
     }
-    bodies
+    (bodies, handles)
 }
 
 /// The queue's approximate visible and in-flight counts.
