@@ -76,3 +76,47 @@ async fn a_refused_delete_stops_the_run_and_says_how_many_are_in_both_queues() {
     assert_eq!(outcome.dlq, (0, 0), "{summary}");
     assert_eq!(count(&summary, "moved"), n as u64, "{summary}");
 }
+
+/// Most `SendMessageBatch` answers lost after the emulator acted: a batch may be delivered
+/// several times before one answer arrives, or run out of attempts and come back to the DLQ
+/// to be sent again, later in the run or by the next run of the same DLQ (which reads the
+/// first one's journal). Every copy that reached the destination is counted in
+/// `duplicates_suspected` of one of the runs, and nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sends_whose_answers_keep_getting_lost_count_every_copy_they_made() {
+    let emulator = localstack();
+    let n = 100;
+    let fixture = seed(emulator, "rh-lost", n).await;
+    let proxy = FaultProxy::start(
+        ([127, 0, 0, 1], emulator.port()).into(),
+        Faults {
+            seed: 18,
+            drop_after_forward: 0.8,
+            drop_operations: vec!["SendMessageBatch".into()],
+            ..Faults::default()
+        },
+    )
+    .await;
+    let data = tempfile::tempdir().expect("tempdir");
+    let first = redrive(&proxy.endpoint(), data.path(), &fixture, &[]).await;
+    let stats = proxy.shutdown().await;
+    let (code, first, stderr) = ended(&first);
+    let said = format!("exit {code}: {first}\n{stats:?}\nstderr:\n{stderr}");
+    // Whatever the first run left in the DLQ (hidden, its sends unanswered), a second run of
+    // the same DLQ, without faults, moves.
+    let second = redrive(&emulator.endpoint(), data.path(), &fixture, &[]).await;
+    let (code, second, stderr) = ended(&second);
+    let said = format!("{said}\nsecond run: exit {code}: {second}\nstderr:\n{stderr}");
+    let outcome = outcome(emulator, &fixture, n).await;
+    assert_eq!(outcome.distinct, n, "messages lost: {said}");
+    assert_eq!(outcome.dlq, (0, 0), "{said}");
+    assert_eq!(code, 0, "{said}");
+    let both = |field: &str| count(&first, field) + count(&second, field);
+    assert_eq!(both("moved"), n as u64, "{said}");
+    assert!(outcome.extra > 0, "the faults made copies: {said}");
+    assert!(
+        outcome.extra <= both("duplicates_suspected"),
+        "{} extra copies, fewer suspected: {said}",
+        outcome.extra
+    );
+}

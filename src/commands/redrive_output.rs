@@ -327,7 +327,7 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         sent_not_deleted: messages.clone().filter(|m| m.sent_not_deleted()).count(),
         possibly_sent: messages.clone().filter(|m| m.possibly_sent()).count(),
         not_sent: messages
-            .filter(|m| !m.deleted && !m.sending && m.destination_id.is_none())
+            .filter(|m| !m.deleted && m.possible_copies() == 0 && m.destination_id.is_none())
             .count(),
     };
     if json {

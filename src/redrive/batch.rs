@@ -22,9 +22,9 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// One message of a batch and what happened to it.
 pub(super) struct Item {
     pub message: ReceivedMessage,
-    /// A send of it may already have gone out without an answer (an earlier run, or a
-    /// dropped connection): if it is sent now, a duplicate is possible.
-    pub possibly_sent: bool,
+    /// Copies that sends of it without an answer may have made (an earlier run, a
+    /// dropped connection): each is a suspected duplicate once it is sent now.
+    pub possible: u32,
 }
 
 /// The pause before attempt `attempt` (1-based): 100 ms doubling, at most 3.2 s.
@@ -120,9 +120,14 @@ pub(super) async fn send_and_delete(
             }
             Err(error) if error.retryable() => {
                 if ambiguous(&error) {
+                    let mut lines = Vec::new();
                     for item in pending.values_mut() {
-                        item.possibly_sent = true;
+                        item.possible += 1;
+                        lines.push(Entry::Unanswered {
+                            dlq_id: item.message.message_id.clone(),
+                        });
                     }
+                    shared.record(&lines);
                 }
                 tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
             }
@@ -141,12 +146,12 @@ pub(super) async fn send_and_delete(
     }
     // A FIFO destination drops a resent message with the same deduplication id (within five
     // minutes), so only standard destinations can get a duplicate.
-    let duplicates = if destination.fifo {
+    let duplicates: u64 = if destination.fifo {
         0
     } else {
-        sent.iter().filter(|(_, item)| item.possibly_sent).count()
+        sent.iter().map(|(_, item)| u64::from(item.possible)).sum()
     };
-    shared.progress.add_duplicates(duplicates as u64);
+    shared.progress.add_duplicates(duplicates);
     delete_sent(
         shared,
         sent.into_iter().map(|(_, item)| item.message).collect(),
@@ -171,7 +176,7 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
     for chunk in super::build::batches(messages, usize::MAX, |_| 0) {
         if shared.fatal().is_some() {
             // A delete was refused: these stay in both queues; a re-run deletes them.
-            shared.progress.add_sent_not_deleted(chunk.len() as u64);
+            shared.mark_undeleted(chunk.into_iter().map(|m| m.message_id), false);
             continue;
         }
         let mut pending: BTreeMap<String, ReceivedMessage> = chunk
@@ -207,11 +212,17 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
                         }
                     }
                     shared.progress.add_moved(lines.len() as u64);
+                    shared.mark_undeleted(
+                        lines.iter().filter_map(|l| l.dlq_id()).map(str::to_string),
+                        true,
+                    );
                     shared.record(&lines);
                     for failure in outcome.failed {
-                        if failure.sender_fault && pending.remove(&failure.id).is_some() {
+                        if failure.sender_fault
+                            && let Some(message) = pending.remove(&failure.id)
+                        {
                             // A stale handle: the message comes back and is recognised.
-                            shared.progress.add_sent_not_deleted(1);
+                            shared.mark_undeleted([message.message_id], false);
                         }
                     }
                 }
@@ -226,7 +237,8 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
                 }
             }
         }
-        shared.progress.add_sent_not_deleted(pending.len() as u64);
+        // Sent, still in the DLQ: when it comes back, the journal has it deleted, not sent.
+        shared.mark_undeleted(pending.into_values().map(|m| m.message_id), false);
     }
 }
 

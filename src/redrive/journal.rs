@@ -36,6 +36,11 @@ pub enum Entry {
     Sending {
         dlq_id: String,
     },
+    /// An attempt's answer was lost (a dropped connection, a timeout, a 5xx): SQS may have
+    /// acted on it, so it may have made a copy.
+    Unanswered {
+        dlq_id: String,
+    },
     Sent {
         dlq_id: String,
         destination_id: String,
@@ -131,8 +136,10 @@ pub struct MessageState {
     pub body_md5: String,
     pub receipt: String,
     pub destination: String,
-    /// An attempt went out (its answer may have been lost).
+    /// The last attempt went out and no answer is recorded (the run was killed meanwhile).
     pub sending: bool,
+    /// Attempts whose answer was lost: each may have made a copy.
+    pub unanswered: u32,
     pub destination_id: Option<String>,
     pub deleted: bool,
 }
@@ -145,7 +152,76 @@ impl MessageState {
 
     /// An attempt without a known answer: sending again may make a duplicate.
     pub fn possibly_sent(&self) -> bool {
-        self.sending && self.destination_id.is_none() && !self.deleted
+        self.possible_copies() > 0 && self.destination_id.is_none() && !self.deleted
+    }
+
+    /// Copies that attempts without an answer may have made.
+    pub fn possible_copies(&self) -> u32 {
+        self.unanswered + u32::from(self.sending)
+    }
+
+    /// Whether `body` is the body this state was recorded for (or none was recorded).
+    pub fn same_body(&self, body: &str) -> bool {
+        self.body_md5.is_empty() || self.body_md5 == crate::domain::md5::md5_hex(body.as_bytes())
+    }
+
+    /// This state followed by `later` (a later journal of the same DLQ): a message sent by
+    /// either was sent; every lost answer counts; a message received again after it was
+    /// deleted was not deleted after all.
+    pub fn merge(&mut self, later: &MessageState) {
+        let received_again = !later.body_md5.is_empty();
+        if received_again {
+            self.body_md5.clone_from(&later.body_md5);
+            self.receipt.clone_from(&later.receipt);
+            self.destination.clone_from(&later.destination);
+        }
+        if later.destination_id.is_some() {
+            self.destination_id.clone_from(&later.destination_id);
+        }
+        self.unanswered += later.unanswered;
+        self.sending |= later.sending;
+        self.deleted = later.deleted || (self.deleted && !received_again);
+    }
+
+    /// Applies one journal line about this message.
+    pub fn apply(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Received {
+                body_md5,
+                receipt,
+                destination,
+                ..
+            } => {
+                self.body_md5.clone_from(body_md5);
+                self.receipt.clone_from(receipt);
+                self.destination.clone_from(destination);
+            }
+            Entry::Sending { .. } => self.sending = true,
+            Entry::Unanswered { .. } => {
+                self.sending = false;
+                self.unanswered += 1;
+            }
+            Entry::Sent { destination_id, .. } => {
+                self.sending = false;
+                self.destination_id = Some(destination_id.clone());
+            }
+            Entry::Deleted { .. } => self.deleted = true,
+            Entry::Plan { .. } | Entry::End { .. } => {}
+        }
+    }
+}
+
+impl Entry {
+    /// The DLQ message a line is about, when it is about one.
+    pub fn dlq_id(&self) -> Option<&str> {
+        match self {
+            Entry::Received { dlq_id, .. }
+            | Entry::Sending { dlq_id }
+            | Entry::Unanswered { dlq_id }
+            | Entry::Sent { dlq_id, .. }
+            | Entry::Deleted { dlq_id } => Some(dlq_id),
+            Entry::Plan { .. } | Entry::End { .. } => None,
+        }
     }
 }
 
@@ -209,23 +285,15 @@ impl JournalState {
                         plan = Some((dlq_url, dlq_arn, to_url));
                     }
                 }
-                Entry::Received {
-                    dlq_id,
-                    body_md5,
-                    receipt,
-                    destination,
-                } => {
-                    let state = messages.entry(dlq_id).or_default();
-                    state.body_md5 = body_md5;
-                    state.receipt = receipt;
-                    state.destination = destination;
+                Entry::Received { .. }
+                | Entry::Sending { .. }
+                | Entry::Unanswered { .. }
+                | Entry::Sent { .. }
+                | Entry::Deleted { .. } => {
+                    if let Some(id) = entry.dlq_id() {
+                        messages.entry(id.to_string()).or_default().apply(&entry);
+                    }
                 }
-                Entry::Sending { dlq_id } => messages.entry(dlq_id).or_default().sending = true,
-                Entry::Sent {
-                    dlq_id,
-                    destination_id,
-                } => messages.entry(dlq_id).or_default().destination_id = Some(destination_id),
-                Entry::Deleted { dlq_id } => messages.entry(dlq_id).or_default().deleted = true,
                 Entry::End {
                     moved,
                     failed,

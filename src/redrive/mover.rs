@@ -4,7 +4,7 @@
 //! journal and the counts. The end is decided by the DLQ's counts after repeated empty
 //! long polls, never by one empty receive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -28,6 +28,15 @@ use crate::messages::held::Held;
 /// The pause before polling again when the DLQ looks empty but is not done yet.
 const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);
 
+/// What the journals of the DLQ say before the run starts.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// Every DLQ message any run recorded, as far as it got.
+    pub known: BTreeMap<String, MessageState>,
+    /// Messages an earlier run that did not end may still hold hidden.
+    pub unseen: BTreeSet<String>,
+}
+
 /// What the mover needs from AWS.
 pub struct Capabilities<'a> {
     pub reader: &'a dyn MessageReader,
@@ -44,7 +53,7 @@ pub async fn run(
     routes: &Routes,
     options: &MoveOptions,
     journal: &mut Journal,
-    known: BTreeMap<String, MessageState>,
+    memory: Memory,
     progress: &Progress,
     cancel: &CancellationToken,
 ) -> MoveEnd {
@@ -56,7 +65,9 @@ pub async fn run(
         visibility_s: options.visibility_s,
         journal: Mutex::new(journal),
         fatal: Mutex::new(None),
-        known: Mutex::new(known),
+        known: Mutex::new(memory.known),
+        unseen: Mutex::new(memory.unseen),
+        undeleted: Mutex::new(BTreeSet::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
     };
@@ -83,6 +94,7 @@ pub async fn run(
     });
     let ends = futures::future::join_all(workers).await;
     shared.release_left().await;
+    progress.add_sent_not_deleted(shared.undeleted_count() as u64);
     if let Some(failure) = shared.fatal() {
         return MoveEnd::Failed(failure);
     }
@@ -258,8 +270,11 @@ async fn handle(
         drop_copies(shared, copies).await;
     }
     for message in messages {
-        let known = shared.take_known(&message.message_id);
-        if known.as_ref().is_some_and(MessageState::sent_not_deleted) {
+        // A message the journals know by its id and body: sent once, it is only deleted.
+        let known = shared
+            .recall(&message.message_id)
+            .filter(|k| k.same_body(&message.body));
+        if known.as_ref().is_some_and(|k| k.destination_id.is_some()) {
             already_sent.push(message);
             continue;
         }
@@ -281,15 +296,12 @@ async fn handle(
             receipt: message.receipt_handle.clone(),
             destination: destination.url.clone(),
         });
-        let possibly_sent = known.as_ref().is_some_and(MessageState::possibly_sent);
+        let possible = known.as_ref().map_or(0, MessageState::possible_copies);
         by_destination
             .entry(destination.url.clone())
             .or_insert_with(|| (destination.clone(), Vec::new()))
             .1
-            .push(Item {
-                message,
-                possibly_sent,
-            });
+            .push(Item { message, possible });
     }
     let moving = already_sent.len() + lines.len();
     // The rate was taken for every message received; only those sent use it.

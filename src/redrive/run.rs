@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::journal::{self, Entry, Journal, JournalError, JournalState, MessageState};
-use super::mover::{self, Capabilities, MoveEnd, MoveOptions, Progress};
+use super::mover::{self, Capabilities, Memory, MoveEnd, MoveOptions, Progress};
 use super::native::{self, NativeProgress};
 use super::plan::{Mode, Plan};
 use crate::aws::{ApiError, Backend, ErrorKind, ReadOnlyError};
@@ -144,7 +144,7 @@ pub async fn execute(
         }
     }
     progress.set_mode(Mode::Manual);
-    let (mut journal, mut known, earlier_hold_s) = open_journal(plan, options)?;
+    let (mut journal, mut memory, earlier_hold_s) = open_journal(plan, options)?;
     let moves = MoveOptions {
         earlier_hold_s,
         // One worker for a FIFO DLQ: a group's messages then go out strictly in the order
@@ -163,7 +163,7 @@ pub async fn execute(
         directory: backend.queues.as_ref(),
     };
     let (finished_from_earlier, refused) =
-        delete_sent_before(aws.writer, plan, &mut journal, &mut known, progress).await?;
+        delete_sent_before(aws.writer, plan, &mut journal, &mut memory, progress).await?;
     let end = match refused {
         // Nothing is sent while the DLQ refuses deletes: it would stay in both queues.
         Some(why) => MoveEnd::Failed(why),
@@ -174,7 +174,7 @@ pub async fn execute(
                 &plan.routes,
                 &moves,
                 &mut journal,
-                known,
+                memory,
                 &progress.manual,
                 cancel,
             )
@@ -269,13 +269,12 @@ fn falls_back(error: &ApiError) -> bool {
             }))
 }
 
-/// Opens the journal (the one resumed, or a new one) and gathers what earlier runs of this
-/// DLQ left unfinished: messages sent but not deleted, and sends without an answer.
-fn open_journal(
-    plan: &Plan,
-    options: &RunOptions,
-) -> Result<(Journal, BTreeMap<String, MessageState>, u32), RunError> {
-    let mut known = BTreeMap::new();
+/// Opens the journal (the one resumed, or a new one) and gathers what the journals of this
+/// DLQ say: every message any run sent or tried to send (never sent twice; lost answers
+/// counted), and what earlier runs left unfinished (sent but not deleted, possibly held).
+fn open_journal(plan: &Plan, options: &RunOptions) -> Result<(Journal, Memory, u32), RunError> {
+    let mut pending = BTreeMap::new();
+    let mut memory = Memory::default();
     let path = match &options.resume {
         Some(path) => {
             let state = JournalState::read(path)?;
@@ -305,8 +304,16 @@ fn open_journal(
                     .unwrap_or(MoveOptions::default().visibility_s),
             );
         }
-        merge_unfinished(&mut known, state);
+        for (id, message) in &state.messages {
+            memory
+                .known
+                .entry(id.clone())
+                .and_modify(|known| known.merge(message))
+                .or_insert_with(|| message.clone());
+        }
+        merge_unfinished(&mut pending, state);
     }
+    memory.unseen = pending.into_keys().collect();
     let mut journal = Journal::append_to(&path)?;
     journal.record(&[Entry::Plan {
         dlq_url: plan.dlq_url.clone(),
@@ -315,7 +322,7 @@ fn open_journal(
         started_ms: now_ms(),
         visibility_s: Some(options.moves.visibility_s),
     }])?;
-    Ok((journal, known, earlier_hold_s))
+    Ok((journal, memory, earlier_hold_s))
 }
 
 /// The journals in `dir` of runs on `dlq_url` (not `except`), oldest first; unreadable
@@ -372,10 +379,11 @@ async fn delete_sent_before(
     writer: &dyn crate::aws::QueueWriter,
     plan: &Plan,
     journal: &mut Journal,
-    known: &mut BTreeMap<String, MessageState>,
+    memory: &mut Memory,
     progress: &RunProgress,
 ) -> Result<(u64, Option<String>), RunError> {
-    let sent: Vec<(String, String)> = known
+    let sent: Vec<(String, String)> = memory
+        .known
         .iter()
         .filter(|(_, m)| m.sent_not_deleted() && !m.receipt.is_empty())
         .map(|(id, m)| (id.clone(), m.receipt.clone()))
@@ -412,7 +420,10 @@ async fn delete_sent_before(
             .collect();
         for line in &lines {
             if let Entry::Deleted { dlq_id } = line {
-                known.remove(dlq_id);
+                memory.unseen.remove(dlq_id);
+                if let Some(known) = memory.known.get_mut(dlq_id) {
+                    known.deleted = true;
+                }
             }
         }
         deleted += lines.len() as u64;

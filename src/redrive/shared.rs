@@ -2,7 +2,7 @@
 //! earlier runs left (`known`), the messages left in the DLQ (held), and how far this run
 //! got with each message it took.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -26,8 +26,14 @@ pub(super) struct Shared<'a> {
     /// Why the run must stop now (the journal cannot be written, the DLQ refuses deletes):
     /// workers send nothing more once it is set.
     pub(super) fatal: Mutex<Option<String>>,
-    /// What earlier runs (the journal resumed) know about DLQ messages.
+    /// Everything the journals of this DLQ (earlier runs' and this run's, as it writes it)
+    /// say about each DLQ message: a message sent once is never sent again, and every
+    /// attempt whose answer was lost is counted when the message is sent again.
     pub(super) known: Mutex<BTreeMap<String, MessageState>>,
+    /// Messages an earlier, unfinished run may still hold hidden, not received again yet.
+    pub(super) unseen: Mutex<BTreeSet<String>>,
+    /// Messages sent whose DLQ copy could not be deleted yet (they are in both queues).
+    pub(super) undeleted: Mutex<BTreeSet<String>>,
     /// Messages left in the DLQ (not matching, no destination), held invisible while the
     /// run goes on, so that receives reach the others, and all made visible again when it
     /// ends (a killed run's come back by themselves after `visibility_s`).
@@ -93,6 +99,13 @@ impl Shared<'_> {
             for entry in entries {
                 if let Entry::Deleted { dlq_id } = entry {
                     taken.insert(dlq_id.clone(), Taken::Deleted);
+                }
+            }
+        }
+        if let Ok(mut known) = self.known.lock() {
+            for entry in entries {
+                if let Some(id) = entry.dlq_id() {
+                    known.entry(id.to_string()).or_default().apply(entry);
                 }
             }
         }
@@ -162,8 +175,29 @@ impl Shared<'_> {
         }
     }
 
-    pub(super) fn take_known(&self, id: &str) -> Option<MessageState> {
-        self.known.lock().ok().and_then(|mut k| k.remove(id))
+    /// What the journals say about a message just received (and that it was seen again).
+    pub(super) fn recall(&self, id: &str) -> Option<MessageState> {
+        if let Ok(mut unseen) = self.unseen.lock() {
+            unseen.remove(id);
+        }
+        self.known.lock().ok().and_then(|k| k.get(id).cloned())
+    }
+
+    /// Messages sent whose DLQ copy is still there (`deleted`: it is gone now).
+    pub(super) fn mark_undeleted(&self, ids: impl IntoIterator<Item = String>, deleted: bool) {
+        if let Ok(mut undeleted) = self.undeleted.lock() {
+            for id in ids {
+                if deleted {
+                    undeleted.remove(&id);
+                } else {
+                    undeleted.insert(id);
+                }
+            }
+        }
+    }
+
+    pub(super) fn undeleted_count(&self) -> usize {
+        self.undeleted.lock().map(|u| u.len()).unwrap_or(0)
     }
 
     /// Holds messages left in the DLQ; returns how many of them were new.
@@ -205,10 +239,8 @@ impl Shared<'_> {
         }
     }
 
+    /// Messages an earlier, unfinished run may still hold, not seen again by this run.
     pub(super) fn known_pending(&self) -> usize {
-        self.known
-            .lock()
-            .map(|k| k.values().filter(|m| !m.deleted).count())
-            .unwrap_or(0)
+        self.unseen.lock().map(|u| u.len()).unwrap_or(0)
     }
 }

@@ -5,6 +5,7 @@
 
 mod manual;
 mod native;
+mod resend;
 mod resume;
 
 use std::collections::BTreeMap;
