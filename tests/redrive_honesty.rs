@@ -120,3 +120,43 @@ async fn sends_whose_answers_keep_getting_lost_count_every_copy_they_made() {
         outcome.extra
     );
 }
+
+/// `ReceiveMessage` answers lost after the emulator handed the messages out: those messages
+/// sit hidden in the DLQ for the run's visibility timeout. The run does not call the DLQ
+/// drained while they are hidden: it waits for them to come back and moves them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_hidden_by_a_lost_receive_are_waited_for_not_called_drained() {
+    let emulator = localstack();
+    let n = 50;
+    let fixture = seed(emulator, "rh-recv", n).await;
+    let proxy = FaultProxy::start(
+        ([127, 0, 0, 1], emulator.port()).into(),
+        Faults {
+            seed: 7,
+            drop_after_forward: 0.3,
+            drop_operations: vec!["ReceiveMessage".into()],
+            ..Faults::default()
+        },
+    )
+    .await;
+    let data = tempfile::tempdir().expect("tempdir");
+    let output = redrive(&proxy.endpoint(), data.path(), &fixture, &[]).await;
+    let stats = proxy.shutdown().await;
+    let (code, summary, stderr) = ended(&output);
+    let said = format!("exit {code}: {summary}\n{stats:?}\nstderr:\n{stderr}");
+    assert!(
+        stats.dropped.get("ReceiveMessage").copied().unwrap_or(0) > 0,
+        "{said}"
+    );
+    let outcome = outcome(emulator, &fixture, n).await;
+    assert_eq!(outcome.dlq, (0, 0), "nothing hidden in the DLQ: {said}");
+    assert_eq!(summary["end"], "drained", "{said}");
+    assert_eq!(code, 0, "{said}");
+    assert_eq!(outcome.distinct, n, "{said}");
+    assert_eq!(count(&summary, "moved"), n as u64, "{said}");
+    assert_eq!(count(&summary, "left_in_dlq"), 0, "{said}");
+    assert!(
+        outcome.extra <= count(&summary, "duplicates_suspected"),
+        "{said}"
+    );
+}

@@ -215,6 +215,7 @@ fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode
     let code = match summary.end.as_str() {
         "cancelled" => exit::CANCELLED,
         "failed" => crate::cli::exit_code::FAILED,
+        "hidden" => exit::INCOMPLETE,
         _ if summary.failed > 0 || summary.sent_not_deleted > 0 => exit::INCOMPLETE,
         _ => 0,
     };

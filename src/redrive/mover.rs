@@ -28,14 +28,9 @@ use crate::messages::held::Held;
 /// The pause before polling again when the DLQ looks empty but is not done yet.
 const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);
 
-/// What the journals of the DLQ say before the run starts.
-#[derive(Debug, Default)]
-pub struct Memory {
-    /// Every DLQ message any run recorded, as far as it got.
-    pub known: BTreeMap<String, MessageState>,
-    /// Messages an earlier run that did not end may still hold hidden.
-    pub unseen: BTreeSet<String>,
-}
+/// What the journals of the DLQ say before the run starts: every DLQ message any run
+/// recorded, as far as it got.
+pub type Memory = BTreeMap<String, MessageState>;
 
 /// What the mover needs from AWS.
 pub struct Capabilities<'a> {
@@ -65,8 +60,7 @@ pub async fn run(
         visibility_s: options.visibility_s,
         journal: Mutex::new(journal),
         fatal: Mutex::new(None),
-        known: Mutex::new(memory.known),
-        unseen: Mutex::new(memory.unseen),
+        known: Mutex::new(memory),
         undeleted: Mutex::new(BTreeSet::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
@@ -219,9 +213,11 @@ async fn worker(
     }
 }
 
-/// After repeated empty polls: done when the DLQ shows nothing visible, and nothing in
-/// flight that an earlier run left sent-but-not-deleted (unless that has had time to come
-/// back: a visibility timeout and a poll since the last message).
+/// After repeated empty polls: done when the DLQ shows nothing visible and nothing in
+/// flight but what this run holds on purpose. Anything else in flight may be this run's own
+/// (a receive whose answer was lost hid its messages for `visibility_s`) or an earlier
+/// run's: it is waited for until it has had time to come back (its hold and a poll since
+/// the last message received); what is still hidden then is reported, not called drained.
 async fn is_done(
     shared: &Shared<'_>,
     directory: &dyn QueueDirectory,
@@ -235,13 +231,16 @@ async fn is_done(
     if queue.counts.visible > 0 {
         return false;
     }
+    if queue.counts.in_flight <= shared.hidden_by_us().await {
+        return true;
+    }
     let waited = last_received
         .lock()
         .map(|l| l.elapsed())
         .unwrap_or_default();
     let hold = options.visibility_s.max(options.earlier_hold_s);
     let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + 1);
-    queue.counts.in_flight == 0 || shared.known_pending() == 0 || waited > grace
+    waited > grace
 }
 
 /// One received batch: what the journal already knows is finished (deleted without a new

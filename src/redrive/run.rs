@@ -3,7 +3,6 @@
 //! endpoint refuses move tasks; the manual mover with its journal, which also finishes what
 //! an earlier run of the same DLQ left half done (sent but not deleted).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -11,11 +10,12 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::journal::{self, Entry, Journal, JournalError, JournalState, MessageState};
+use super::journal::{self, Entry, Journal, JournalError, JournalState};
 use super::mover::{self, Capabilities, Memory, MoveEnd, MoveOptions, Progress};
 use super::native::{self, NativeProgress};
 use super::plan::{Mode, Plan};
 use crate::aws::{ApiError, Backend, ErrorKind, ReadOnlyError};
+use crate::domain::QueueCounts;
 use crate::domain::message::HandleEntry;
 
 /// What a run is told besides its plan.
@@ -64,7 +64,8 @@ impl RunProgress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub mode: Mode,
-    /// drained, limit_reached, cancelled, failed; for native: completed, cancelled, failed.
+    /// drained, hidden (nothing more to receive, but messages still hidden in the DLQ),
+    /// limit_reached, cancelled, failed; for native: completed, cancelled, failed.
     pub end: String,
     pub moved: u64,
     pub failed: u64,
@@ -76,6 +77,9 @@ pub struct Summary {
     pub sent_not_deleted: u64,
     /// The DLQ's approximate count after the run (visible, in flight and delayed).
     pub left_in_dlq: Option<u64>,
+    /// Of those, in flight (hidden) at the end: a manual run waits for what it may have
+    /// hidden itself; what is still hidden then ends it `hidden`, not `drained`.
+    pub hidden_in_dlq: Option<u64>,
     pub journal: Option<PathBuf>,
     /// Why native mode was not used after all.
     pub fell_back: Option<String>,
@@ -191,7 +195,10 @@ pub async fn execute(
         .manual
         .sent_not_deleted
         .load(std::sync::atomic::Ordering::Relaxed);
+    let dlq = dlq_counts(backend, &plan.dlq_url).await;
+    let hidden = dlq.map_or(0, |c| c.in_flight);
     let (end, error) = match end {
+        MoveEnd::Drained if hidden > 0 => ("hidden", Some(still_hidden(hidden, &moves))),
         MoveEnd::Drained => ("drained", None),
         MoveEnd::LimitReached => ("limit_reached", None),
         MoveEnd::Cancelled => ("cancelled", None),
@@ -205,7 +212,8 @@ pub async fn execute(
         duplicates_suspected: counts.duplicates_suspected,
         released: counts.released,
         sent_not_deleted,
-        left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        left_in_dlq: dlq.map(|c| c.visible + c.in_flight + c.delayed),
+        hidden_in_dlq: dlq.map(|c| c.in_flight),
         journal: Some(journal.path().to_path_buf()),
         fell_back,
         error,
@@ -252,6 +260,7 @@ async fn native_run(
         released: 0,
         sent_not_deleted: 0,
         left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        hidden_in_dlq: None,
         journal: None,
         fell_back: None,
         error: end.failure_reason,
@@ -273,8 +282,7 @@ fn falls_back(error: &ApiError) -> bool {
 /// DLQ say: every message any run sent or tried to send (never sent twice; lost answers
 /// counted), and what earlier runs left unfinished (sent but not deleted, possibly held).
 fn open_journal(plan: &Plan, options: &RunOptions) -> Result<(Journal, Memory, u32), RunError> {
-    let mut pending = BTreeMap::new();
-    let mut memory = Memory::default();
+    let mut memory = Memory::new();
     let path = match &options.resume {
         Some(path) => {
             let state = JournalState::read(path)?;
@@ -304,16 +312,15 @@ fn open_journal(plan: &Plan, options: &RunOptions) -> Result<(Journal, Memory, u
                     .unwrap_or(MoveOptions::default().visibility_s),
             );
         }
-        for (id, message) in &state.messages {
-            memory
-                .known
-                .entry(id.clone())
-                .and_modify(|known| known.merge(message))
-                .or_insert_with(|| message.clone());
+        for (id, message) in state.messages {
+            match memory.get_mut(&id) {
+                Some(known) => known.merge(&message),
+                None => {
+                    memory.insert(id, message);
+                }
+            }
         }
-        merge_unfinished(&mut pending, state);
     }
-    memory.unseen = pending.into_keys().collect();
     let mut journal = Journal::append_to(&path)?;
     journal.record(&[Entry::Plan {
         dlq_url: plan.dlq_url.clone(),
@@ -344,20 +351,6 @@ fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalStat
         .collect()
 }
 
-/// Keeps what a run must know of an earlier one: sent and not deleted, or possibly sent;
-/// and, of a run that did not end, everything it received and did not delete (it may hold
-/// those hidden still: the new run waits for them). A later "deleted" ends it.
-fn merge_unfinished(known: &mut BTreeMap<String, MessageState>, state: JournalState) {
-    let finished = state.finished;
-    for (id, message) in state.messages {
-        if message.deleted {
-            known.remove(&id);
-        } else if !finished || message.sent_not_deleted() || message.possibly_sent() {
-            known.insert(id, message);
-        }
-    }
-}
-
 /// A failure's text with what it leaves behind: messages sent and still in the DLQ.
 fn in_both_queues(why: String, sent_not_deleted: u64) -> String {
     if sent_not_deleted == 0 {
@@ -383,7 +376,6 @@ async fn delete_sent_before(
     progress: &RunProgress,
 ) -> Result<(u64, Option<String>), RunError> {
     let sent: Vec<(String, String)> = memory
-        .known
         .iter()
         .filter(|(_, m)| m.sent_not_deleted() && !m.receipt.is_empty())
         .map(|(id, m)| (id.clone(), m.receipt.clone()))
@@ -420,8 +412,7 @@ async fn delete_sent_before(
             .collect();
         for line in &lines {
             if let Entry::Deleted { dlq_id } = line {
-                memory.unseen.remove(dlq_id);
-                if let Some(known) = memory.known.get_mut(dlq_id) {
+                if let Some(known) = memory.get_mut(dlq_id) {
                     known.deleted = true;
                 }
             }
@@ -434,8 +425,25 @@ async fn delete_sent_before(
 }
 
 async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {
+    dlq_counts(backend, dlq_url)
+        .await
+        .map(|c| c.visible + c.in_flight + c.delayed)
+}
+
+async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {
     let queue = backend.queues.describe_queue(dlq_url).await.ok()?;
-    Some(queue.counts.visible + queue.counts.in_flight + queue.counts.delayed)
+    Some(queue.counts)
+}
+
+/// Why a run that found nothing more to receive is not done: messages still hidden.
+fn still_hidden(hidden: u64, moves: &MoveOptions) -> String {
+    let hold = moves.visibility_s.max(moves.earlier_hold_s);
+    format!(
+        "{hidden} messages are still hidden in the DLQ (in flight: received by another \
+         consumer, by an earlier run, or by this run with the answer lost); the run waited \
+         {hold} s for them. They come back when their visibility timeout ends: run the same \
+         redrive again then"
+    )
 }
 
 fn now_ms() -> u64 {

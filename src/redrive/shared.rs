@@ -30,8 +30,6 @@ pub(super) struct Shared<'a> {
     /// say about each DLQ message: a message sent once is never sent again, and every
     /// attempt whose answer was lost is counted when the message is sent again.
     pub(super) known: Mutex<BTreeMap<String, MessageState>>,
-    /// Messages an earlier, unfinished run may still hold hidden, not received again yet.
-    pub(super) unseen: Mutex<BTreeSet<String>>,
     /// Messages sent whose DLQ copy could not be deleted yet (they are in both queues).
     pub(super) undeleted: Mutex<BTreeSet<String>>,
     /// Messages left in the DLQ (not matching, no destination), held invisible while the
@@ -54,6 +52,17 @@ pub(super) enum Taken {
 }
 
 impl Shared<'_> {
+    /// Messages this run has hidden in the DLQ on purpose right now: left there (held) or
+    /// being sent and deleted by a worker.
+    pub(super) async fn hidden_by_us(&self) -> u64 {
+        let working = self
+            .taken
+            .lock()
+            .map(|t| t.values().filter(|&&t| t == Taken::Working).count())
+            .unwrap_or(0);
+        (self.left.lock().await.len() + working) as u64
+    }
+
     pub(super) fn taken(&self, id: &str) -> Option<Taken> {
         self.taken.lock().ok().and_then(|t| t.get(id).copied())
     }
@@ -175,11 +184,8 @@ impl Shared<'_> {
         }
     }
 
-    /// What the journals say about a message just received (and that it was seen again).
+    /// What the journals say about a message just received.
     pub(super) fn recall(&self, id: &str) -> Option<MessageState> {
-        if let Ok(mut unseen) = self.unseen.lock() {
-            unseen.remove(id);
-        }
         self.known.lock().ok().and_then(|k| k.get(id).cloned())
     }
 
@@ -237,10 +243,5 @@ impl Shared<'_> {
                 "some messages left in the DLQ come back only when their hold runs out"
             );
         }
-    }
-
-    /// Messages an earlier, unfinished run may still hold, not seen again by this run.
-    pub(super) fn known_pending(&self) -> usize {
-        self.unseen.lock().map(|u| u.len()).unwrap_or(0)
     }
 }
