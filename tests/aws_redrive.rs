@@ -261,3 +261,52 @@ async fn dry_run_no_yes_and_read_only_change_nothing() {
     assert_eq!(counts(&fleet, &pair.dlq_url).await, (5, 0));
     assert_eq!(counts(&fleet, &pair.source_url).await, (0, 0));
 }
+
+/// A FIFO DLQ whose messages were dead-lettered a moment ago: a move task keeps each
+/// message's deduplication id, and LocalStack's FIFO source then drops them as duplicates
+/// (the task says moved, nothing arrives). `auto` picks the manual mover for a FIFO DLQ and
+/// says why; every message arrives. `--mode native` still runs a move task, warned, and the
+/// summary sets the destination's depth change beside the task's count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_dlq_goes_manual_in_auto_mode_and_a_native_run_shows_what_arrived() {
+    let fleet = fleet().await;
+    let name = format!("{}.fifo", unique_name("rd-ffa"));
+    let pair = pair(&fleet, &name).await;
+    let dlq = format!("{}-dlq.fifo", name.trim_end_matches(".fifo"));
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("f", 12)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 12).await;
+
+    let (plan, _) = run_squall(localstack(), &["redrive", &dlq, "--dry-run"]).await;
+    assert!(plan.contains("mode       manual"), "{plan}");
+    assert!(plan.contains("deduplication id"), "{plan}");
+    let (code, stdout, stderr) =
+        run_squall_status(localstack(), &["redrive", &dlq, "--yes", "--json"]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(summary["mode"], "manual", "{summary}");
+    assert_eq!(summary["moved"], 12, "{summary}");
+    assert_eq!(take_all(&fleet, &pair.source_url).await.len(), 12);
+
+    // Native on request (another pair: the source dropped the same deduplication ids within
+    // 5 minutes): compare what the task says with what the destination gained.
+    let name = format!("{}.fifo", unique_name("rd-ffn"));
+    let pair = redrive_suite::pair(&fleet, &name).await;
+    let dlq = format!("{}-dlq.fifo", name.trim_end_matches(".fifo"));
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("g", 12)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 12).await;
+    let (code, stdout, stderr) = run_squall_status(
+        localstack(),
+        &["redrive", &dlq, "--yes", "--json", "--mode", "native"],
+    )
+    .await;
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(summary["mode"], "native", "{summary}\n{stderr}");
+    let arrived = take_all(&fleet, &pair.source_url).await.len() as i64;
+    assert_eq!(
+        summary["destination_change"].as_i64(),
+        Some(arrived),
+        "{summary}\n{stderr}"
+    );
+    assert!(stderr.contains("deduplication id"), "warned: {stderr}");
+    let _ = code;
+}

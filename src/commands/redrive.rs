@@ -89,6 +89,9 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
             ],
         ));
     }
+    for warning in &plan.warnings {
+        eprintln!("squall: warning: {}", one_line(warning));
+    }
     let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
     finish(&args, &plan, &summary)
 }

@@ -207,6 +207,18 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
         summary.end.replace('_', " ")
     );
     let _ = writeln!(out, "  moved                {}", summary.moved);
+    if let Some(change) = summary.destination_change {
+        let _ = writeln!(
+            out,
+            "  destination depth    {change:+} during the task{}",
+            if change < summary.moved as i64 {
+                " (less than moved: a consumer took some, or a FIFO destination dropped \
+                 them as duplicates)"
+            } else {
+                ""
+            }
+        );
+    }
     if summary.finished_from_earlier > 0 {
         let _ = writeln!(
             out,

@@ -122,6 +122,12 @@ pub struct Plan {
     pub routes: Routes,
 }
 
+/// Why `auto` does not give a FIFO DLQ to a move task.
+pub const FIFO_NATIVE: &str = "a move task keeps each message's deduplication id, so a FIFO \
+     destination may drop as duplicates the messages dead-lettered in the last 5 minutes \
+     (LocalStack does: the task reports them moved and none arrives); the manual mover gives \
+     each message a deduplication id of its own (--mode native runs a move task anyway)";
+
 /// AWS moves at most this many messages a second in one task.
 pub const NATIVE_MAX_RATE: u32 = 500;
 
@@ -166,7 +172,16 @@ pub async fn plan(
             dlq: dlq.name.clone(),
         });
     }
-    let native_unavailable = native_unavailable(dlq, &found, &request);
+    let mut native_unavailable = native_unavailable(dlq, &found, &request);
+    let mut warnings = std::mem::take(&mut found.warnings);
+    if dlq.fifo && native_unavailable.is_none() {
+        // Native stays possible on request, with the warning; auto does not take the risk.
+        match request.mode {
+            ModeChoice::Auto => native_unavailable = Some(FIFO_NATIVE.to_string()),
+            ModeChoice::Native => warnings.push(format!("the DLQ is FIFO: {FIFO_NATIVE}")),
+            ModeChoice::Manual => {}
+        }
+    }
     let mode = match (request.mode, &native_unavailable) {
         (ModeChoice::Manual, _) | (ModeChoice::Auto, Some(_)) => Mode::Manual,
         (ModeChoice::Native | ModeChoice::Auto, None) => Mode::Native,
@@ -176,7 +191,6 @@ pub async fn plan(
             });
         }
     };
-    let mut warnings = std::mem::take(&mut found.warnings);
     warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
     if request.filtered {
         warnings.push(

@@ -80,6 +80,10 @@ pub struct Summary {
     /// Of those, in flight (hidden) at the end: a manual run waits for what it may have
     /// hidden itself; what is still hidden then ends it `hidden`, not `drained`.
     pub hidden_in_dlq: Option<u64>,
+    /// Native runs: how much the destinations' depth changed from the task's start to its
+    /// end, beside the task's own count (a consumer may have taken some meanwhile; a FIFO
+    /// destination may have dropped some as duplicates).
+    pub destination_change: Option<i64>,
     pub journal: Option<PathBuf>,
     /// Why native mode was not used after all.
     pub fell_back: Option<String>,
@@ -214,6 +218,7 @@ pub async fn execute(
         sent_not_deleted,
         left_in_dlq: dlq.map(|c| c.visible + c.in_flight + c.delayed),
         hidden_in_dlq: dlq.map(|c| c.in_flight),
+        destination_change: None,
         journal: Some(journal.path().to_path_buf()),
         fell_back,
         error,
@@ -240,6 +245,7 @@ async fn native_run(
         Ok(None) => {}
         Err(error) => return Err(NativeOutcome::Refused(error)),
     }
+    let before = destination_depth(backend, plan).await;
     let end = native::run(
         backend.messages.as_ref(),
         moves,
@@ -261,6 +267,10 @@ async fn native_run(
         sent_not_deleted: 0,
         left_in_dlq: left_in(backend, &plan.dlq_url).await,
         hidden_in_dlq: None,
+        destination_change: match (before, destination_depth(backend, plan).await) {
+            (Some(before), Some(after)) => Some(after as i64 - before as i64),
+            _ => None,
+        },
         journal: None,
         fell_back: None,
         error: end.failure_reason,
@@ -428,6 +438,16 @@ async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {
     dlq_counts(backend, dlq_url)
         .await
         .map(|c| c.visible + c.in_flight + c.delayed)
+}
+
+/// The destinations' depth now (visible, in flight, delayed), summed.
+async fn destination_depth(backend: &Backend, plan: &Plan) -> Option<u64> {
+    let mut depth = 0;
+    for destination in &plan.destinations {
+        let counts = dlq_counts(backend, &destination.url).await?;
+        depth += counts.visible + counts.in_flight + counts.delayed;
+    }
+    Some(depth)
 }
 
 async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {

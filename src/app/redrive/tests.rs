@@ -146,6 +146,7 @@ fn summary(end: &str, moved: u64) -> Summary {
         sent_not_deleted: 0,
         left_in_dlq: Some(9 - moved),
         hidden_in_dlq: Some(0),
+        destination_change: None,
         journal: Some("/data/redrive/orders-dlq.jsonl".into()),
         fell_back: None,
         error: None,
