@@ -310,3 +310,27 @@ async fn a_fifo_dlq_goes_manual_in_auto_mode_and_a_native_run_shows_what_arrived
     assert!(stderr.contains("deduplication id"), "warned: {stderr}");
     let _ = code;
 }
+
+/// `--dry-run --filter` receives a sample: on a DLQ with a redrive policy of its own (each
+/// receive counts toward it) it asks for `--yes` first, exit 5, like peek; with `--yes` it
+/// samples and says the receive counts rose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_dry_run_asks_before_sampling_a_dlq_with_a_redrive_policy() {
+    let fleet = fleet().await;
+    let name = unique_name("rd-dry");
+    let pair = pair(&fleet, &name).await;
+    let (_, last_arn) = create_queue(&fleet.sqs, &format!("{name}-last"), &[]).await;
+    support::set_redrive(&fleet.sqs, &pair.dlq_url, &last_arn, 5).await;
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("d", 4)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 4).await;
+    let dlq = format!("{name}-dlq");
+    let args = ["redrive", &dlq, "--dry-run", "--filter", "d"];
+    let (code, _, stderr) = run_squall_status(localstack(), &args).await;
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("maxReceiveCount"), "{stderr}");
+    assert_eq!(counts(&fleet, &pair.dlq_url).await, (4, 0), "nothing read");
+    let (code, stdout, stderr) =
+        run_squall_status(localstack(), &[&args[..], &["--yes"]].concat()).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("receive count rose by one"), "{stdout}");
+}

@@ -24,20 +24,10 @@ pub struct SampleMatch {
     pub skipped: Option<String>,
 }
 
-/// Reads a sample (at most 10, visible again right after) and counts the matches. A DLQ
-/// with a redrive policy of its own is not sampled: each receive would count toward it.
+/// Reads a sample (at most 10, visible again right after) and counts the matches. Each
+/// message read was received: its receive count rose by one (on a DLQ with a redrive policy
+/// of its own the caller asked for `--yes` first).
 pub async fn sample_matches(backend: &Backend, dlq: &Queue, moves: &MoveOptions) -> SampleMatch {
-    if dlq.redrive.is_some() {
-        return SampleMatch {
-            sampled: 0,
-            matching: 0,
-            skipped: Some(
-                "not sampled: the DLQ has a redrive policy of its own, and every receive \
-                 counts toward its maxReceiveCount"
-                    .to_string(),
-            ),
-        };
-    }
     let options = crate::messages::PeekOptions::new(10, 10);
     let mut messages = Vec::new();
     let report = crate::messages::peek(

@@ -106,6 +106,10 @@ pub struct Plan {
     pub dlq_arn: String,
     pub dlq_fifo: bool,
     pub mode: Mode,
+    /// `--mode native` was asked for: a refused move task fails the run, it never falls
+    /// back to the manual mover.
+    #[serde(skip)]
+    pub native_asked: bool,
     /// Why a move task cannot do this run, when it cannot.
     pub native_unavailable: Option<String>,
     /// The source queues found (redrive policies pointing at the DLQ).
@@ -138,6 +142,11 @@ pub enum PlanError {
          at it): say where its messages go with --to QUEUE"
     )]
     NoDestination { dlq: String },
+    #[error(
+        "--to {dlq} is the DLQ itself: its messages would be received, sent back to it and \
+         deleted, over and over"
+    )]
+    ToItself { dlq: String },
     #[error("--mode native cannot do this redrive: {reason}")]
     NativeImpossible { reason: String },
     #[error("{0}")]
@@ -150,6 +159,11 @@ pub async fn plan(
     dlq: &Queue,
     request: PlanRequest<'_>,
 ) -> Result<Plan, PlanError> {
+    if request.to.is_some_and(|to| to.arn == dlq.arn) {
+        return Err(PlanError::ToItself {
+            dlq: dlq.name.clone(),
+        });
+    }
     let mut found = Sources::default();
     sources::queue_sources(backend, dlq, &mut found).await?;
     sources::subscription_sources(backend, dlq, request.subscriptions, &mut found).await;
@@ -206,6 +220,7 @@ pub async fn plan(
         dlq_arn: dlq.arn.clone(),
         dlq_fifo: dlq.fifo,
         mode,
+        native_asked: request.mode == ModeChoice::Native,
         native_unavailable,
         sources: found.queues.values().map(|d| d.name.clone()).collect(),
         subscriptions: found.subscriptions,
@@ -285,9 +300,6 @@ fn destination_warnings(
                 "{} is a standard queue and the DLQ is FIFO: group order is not kept there",
                 destination.name
             ));
-        }
-        if destination.arn == dlq.arn {
-            warnings.push(format!("{} is the DLQ itself", destination.name));
         }
     }
     let candidates = found.queues.len() + found.subscription_queues.len();

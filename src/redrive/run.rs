@@ -104,7 +104,10 @@ pub enum RunError {
          it first (squall redrive {dlq} --cancel)"
     )]
     TaskRunning { dlq: String, moved: u64 },
-    #[error("the move task could not be started: {0}")]
+    #[error(
+        "the move task could not be started: {0}; nothing was moved (--mode manual or auto \
+         moves them with the manual mover)"
+    )]
     NativeRefused(ApiError),
     #[error("the journal {path} is of {journal_dlq}, not of {dlq}")]
     OtherDlq {
@@ -137,7 +140,7 @@ pub async fn execute(
         .await
         {
             Ok(summary) => return Ok(summary),
-            Err(NativeOutcome::Refused(error)) if falls_back(&error) => {
+            Err(NativeOutcome::Refused(error)) if falls_back(&error) && !plan.native_asked => {
                 fell_back = Some(format!(
                     "the endpoint refused a move task ({error}); the manual mover did it"
                 ));

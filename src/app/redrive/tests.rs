@@ -35,6 +35,7 @@ fn plan(visible: u64, mode: Mode) -> Plan {
         dlq_arn: "arn:aws:sqs:us-east-1:1:orders-dlq".into(),
         dlq_fifo: false,
         mode,
+        native_asked: false,
         native_unavailable: (mode == Mode::Manual)
             .then(|| "a filter, limit or canary chooses messages".to_string()),
         sources: vec!["orders".into()],

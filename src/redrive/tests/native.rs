@@ -118,3 +118,18 @@ async fn a_fifo_dlq_goes_manual_in_auto_mode_and_native_on_request_is_warned() {
         native.warnings
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_redrive_to_the_dlq_itself_is_refused() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    let dlq = queue(&backend, "orders-dlq").await;
+    for mode in [ModeChoice::Auto, ModeChoice::Manual] {
+        let request = PlanRequest {
+            to: Some(&dlq),
+            mode,
+            ..PlanRequest::default()
+        };
+        let error = plan(&backend, &dlq, request).await.expect_err("refused");
+        assert!(error.to_string().contains("the DLQ itself"), "{error}");
+    }
+}
