@@ -313,6 +313,8 @@ struct JournalReport<'a> {
     sent_not_deleted: usize,
     possibly_sent: usize,
     not_sent: usize,
+    /// Lines cut short by a kill mid-write (skipped).
+    torn_lines: usize,
 }
 
 /// `--journal`: what the runs recorded there did.
@@ -331,6 +333,7 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         not_sent: messages
             .filter(|m| !m.deleted && m.possible_copies() == 0 && m.destination_id.is_none())
             .count(),
+        torn_lines: state.torn,
     };
     if json {
         return Ok(format!("{}\n", serde_json::to_string_pretty(&report)?));
@@ -372,6 +375,13 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         "  not sent           {} (still in the DLQ)",
         report.not_sent
     );
+    if report.torn_lines > 0 {
+        let _ = writeln!(
+            out,
+            "  torn lines         {} (cut short by a kill mid-write; skipped)",
+            report.torn_lines
+        );
+    }
     Ok(out)
 }
 

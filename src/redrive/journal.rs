@@ -93,14 +93,27 @@ impl Journal {
                 source,
             })?;
         }
-        let file = OpenOptions::new()
+        let mut file = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)
             .map_err(|source| JournalError::Write {
                 path: path.to_path_buf(),
                 source,
             })?;
+        // A run killed mid-write left a torn last line: what is appended starts on a line
+        // of its own, so that the torn one stays alone (and is skipped when read).
+        if ends_torn(&mut file).map_err(|source| JournalError::Write {
+            path: path.to_path_buf(),
+            source,
+        })? {
+            file.write_all(b"\n")
+                .map_err(|source| JournalError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+        }
         Ok(Journal {
             path: path.to_path_buf(),
             file,
@@ -120,14 +133,49 @@ impl Journal {
             text.push_str(&serde_json::to_string(entry).unwrap_or_default());
             text.push('\n');
         }
+        // Before a batch goes out its "sending" lines reach the disk, not only the OS: a
+        // machine that goes down then still leaves the record that a copy may exist.
+        let sending = entries.iter().any(|e| matches!(e, Entry::Sending { .. }));
         self.file
             .write_all(text.as_bytes())
             .and_then(|()| self.file.flush())
+            .and_then(|()| {
+                if sending {
+                    self.file.sync_data()
+                } else {
+                    Ok(())
+                }
+            })
             .map_err(|source| JournalError::Write {
                 path: self.path.clone(),
                 source,
             })
     }
+}
+
+/// Whether a non-empty file does not end with a newline.
+fn ends_torn(file: &mut File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// A line read back: the entry, whether a torn line had to be skipped for it (a kill
+/// mid-write; before appends started on a new line, the next line was glued to it).
+fn parse_line(line: &str) -> (Option<Entry>, bool) {
+    if let Ok(entry) = serde_json::from_str(line) {
+        return (Some(entry), false);
+    }
+    let glued = line
+        .rfind("{\"event\"")
+        .filter(|&at| at > 0)
+        .and_then(|at| serde_json::from_str(&line[at..]).ok());
+    (glued, true)
 }
 
 /// What the journal says about one DLQ message.
@@ -238,6 +286,8 @@ pub struct JournalState {
     pub finished: bool,
     /// The longest visibility timeout a run in the file used.
     pub visibility_s: Option<u32>,
+    /// Lines cut short by a kill mid-write, skipped.
+    pub torn: usize,
 }
 
 impl JournalState {
@@ -251,6 +301,7 @@ impl JournalState {
         let mut ends = Vec::new();
         let mut finished = false;
         let mut visibility_s: Option<u32> = None;
+        let mut torn = 0;
         for (i, line) in BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|source| JournalError::Read {
                 path: path.to_path_buf(),
@@ -259,15 +310,25 @@ impl JournalState {
             if line.trim().is_empty() {
                 continue;
             }
-            let entry: Entry = match serde_json::from_str(&line) {
-                Ok(entry) => entry,
-                // A kill can cut the last line short: everything before it still counts.
-                Err(_) if !line.ends_with('}') => continue,
-                Err(e) => {
+            let entry = match parse_line(&line) {
+                (Some(entry), was_torn) => {
+                    torn += usize::from(was_torn);
+                    entry
+                }
+                // A kill can cut a line short: everything else still counts.
+                (None, _) if !line.ends_with('}') => {
+                    torn += 1;
+                    continue;
+                }
+                (None, _) => {
+                    let reason = serde_json::from_str::<Entry>(&line)
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
                     return Err(JournalError::Bad {
                         path: path.to_path_buf(),
                         line: i + 1,
-                        reason: e.to_string(),
+                        reason,
                     });
                 }
             };
@@ -312,6 +373,7 @@ impl JournalState {
             ends,
             finished,
             visibility_s,
+            torn,
         })
     }
 
@@ -345,79 +407,5 @@ pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn temp_path(name: &str) -> PathBuf {
-        std::env::temp_dir()
-            .join(format!("squall-journal-{}-{name}", std::process::id()))
-            .join("j.jsonl")
-    }
-
-    #[test]
-    fn reads_back_what_was_recorded_and_survives_a_cut_last_line() {
-        let path = temp_path("roundtrip");
-        let _ = std::fs::remove_file(&path);
-        let mut journal = Journal::append_to(&path).expect("open");
-        journal
-            .record(&[
-                Entry::Plan {
-                    dlq_url: "u".into(),
-                    dlq_arn: "a".into(),
-                    to_url: None,
-                    started_ms: 1,
-                    visibility_s: Some(30),
-                },
-                Entry::Received {
-                    dlq_id: "m1".into(),
-                    body_md5: "h".into(),
-                    receipt: "r1".into(),
-                    destination: "d".into(),
-                },
-                Entry::Received {
-                    dlq_id: "m2".into(),
-                    body_md5: "h2".into(),
-                    receipt: "r2".into(),
-                    destination: "d".into(),
-                },
-                Entry::Sending {
-                    dlq_id: "m1".into(),
-                },
-                Entry::Sending {
-                    dlq_id: "m2".into(),
-                },
-                Entry::Sent {
-                    dlq_id: "m1".into(),
-                    destination_id: "n1".into(),
-                },
-            ])
-            .expect("record");
-        drop(journal);
-        let mut file = OpenOptions::new().append(true).open(&path).expect("open");
-        file.write_all(b"{\"event\":\"deleted\",\"dlq_i")
-            .expect("cut");
-        let state = JournalState::read(&path).expect("read");
-        assert_eq!(state.dlq_url, "u");
-        let m1 = &state.messages["m1"];
-        assert!(m1.sent_not_deleted());
-        assert_eq!(m1.receipt, "r1");
-        assert!(state.messages["m2"].possibly_sent());
-        assert_eq!(state.moved(), 0);
-        assert_eq!(state.visibility_s, Some(30));
-        assert!(!state.finished, "no end line: the run was cut short");
-    }
-
-    #[test]
-    fn a_file_without_a_plan_is_refused() {
-        let path = temp_path("noplan");
-        let _ = std::fs::remove_file(&path);
-        let mut journal = Journal::append_to(&path).expect("open");
-        journal
-            .record(&[Entry::Deleted { dlq_id: "m".into() }])
-            .expect("record");
-        assert!(matches!(
-            JournalState::read(&path),
-            Err(JournalError::NoPlan { .. })
-        ));
-    }
-}
+#[path = "journal_tests.rs"]
+mod tests;

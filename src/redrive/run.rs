@@ -316,6 +316,13 @@ fn open_journal(plan: &Plan, options: &RunOptions) -> Result<(Journal, Memory, u
         earlier.push(JournalState::read(&path)?);
     }
     for state in earlier {
+        if state.torn > 0 {
+            tracing::warn!(
+                torn = state.torn,
+                dlq = %state.dlq_url,
+                "a journal of this DLQ has lines cut short by a kill mid-write; they are skipped"
+            );
+        }
         if !state.finished {
             // A run that did not end may still hold what it received; assume the default
             // hold for journals that do not say.
@@ -359,7 +366,13 @@ fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalStat
     paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     paths
         .iter()
-        .filter_map(|p| JournalState::read(p).ok())
+        .filter_map(|p| match JournalState::read(p) {
+            Ok(state) => Some(state),
+            Err(error) => {
+                tracing::warn!(%error, "a journal that cannot be read is not taken into account");
+                None
+            }
+        })
         .filter(|s| s.dlq_url == dlq_url)
         .collect()
 }
