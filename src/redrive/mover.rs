@@ -140,8 +140,7 @@ async fn worker(
         // The rate is taken before the receive, not before the send: a message received
         // and then kept waiting for the rate could outlive its visibility timeout, come
         // back to the DLQ and be moved twice.
-        rate.acquire(want as usize).await;
-        if stop.is_cancelled() {
+        if !rate.acquire(want as usize, stop).await {
             budget.give_back(want);
             return MoveEnd::Cancelled;
         }

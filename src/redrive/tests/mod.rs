@@ -3,6 +3,7 @@
 //! paused and the world's clock follows it (a ticker task), so visibility timeouts and
 //! move-task rates pass in virtual time.
 
+mod cancel;
 mod manual;
 mod native;
 mod resend;
