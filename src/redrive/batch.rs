@@ -155,6 +155,7 @@ pub(super) async fn send_and_delete(
     delete_sent(
         shared,
         sent.into_iter().map(|(_, item)| item.message).collect(),
+        false,
     )
     .await;
 }
@@ -172,7 +173,14 @@ fn pending_handles(pending: &BTreeMap<String, Item>) -> Vec<HandleEntry> {
 /// Deletes sent messages from the DLQ (at most 10 a call), retrying what failed. A message
 /// that cannot be deleted comes back to the DLQ later; the journal says it was sent, so it
 /// is then deleted without being sent again.
-pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessage>) {
+///
+/// `counted`: the message was already counted moved (a delete that answered success with
+/// a stale receipt handle, and did nothing): deleting it now does not count it again.
+pub(super) async fn delete_sent(
+    shared: &Shared<'_>,
+    messages: Vec<ReceivedMessage>,
+    counted: bool,
+) {
     for chunk in super::build::batches(messages, usize::MAX, |_| 0) {
         if shared.fatal().is_some() {
             // A delete was refused: these stay in both queues; a re-run deletes them.
@@ -211,7 +219,9 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
                             });
                         }
                     }
-                    shared.progress.add_moved(lines.len() as u64);
+                    if !counted {
+                        shared.progress.add_moved(lines.len() as u64);
+                    }
                     shared.mark_undeleted(
                         lines.iter().filter_map(|l| l.dlq_id()).map(str::to_string),
                         true,

@@ -272,8 +272,8 @@ async fn handle(
         let known = shared
             .recall(&message.message_id)
             .filter(|k| k.same_body(&message.body));
-        if known.as_ref().is_some_and(|k| k.destination_id.is_some()) {
-            already_sent.push(message);
+        if let Some(known) = known.as_ref().filter(|k| k.destination_id.is_some()) {
+            already_sent.push((message, known.deleted));
             continue;
         }
         if !options.selects(&message) {
@@ -315,7 +315,11 @@ async fn handle(
             .fetch_add(new as u64, Ordering::Relaxed);
     }
     if !already_sent.is_empty() {
-        batch::delete_sent(shared, already_sent).await;
+        // Journaled deleted, yet here: a delete with a stale receipt answered success and
+        // did nothing. It was counted moved then; it is deleted now, not counted again.
+        let (stale, sent): (Vec<_>, Vec<_>) = already_sent.into_iter().partition(|(_, d)| *d);
+        batch::delete_sent(shared, sent.into_iter().map(|(m, _)| m).collect(), false).await;
+        batch::delete_sent(shared, stale.into_iter().map(|(m, _)| m).collect(), true).await;
     }
     let worked = new_left > 0 || moving > 0;
     if !shared.record(&lines) {
