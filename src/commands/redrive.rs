@@ -241,7 +241,7 @@ fn exit_code(summary: &Summary, chose: bool) -> u8 {
     match summary.end.as_str() {
         "cancelled" => exit::CANCELLED,
         "failed" => crate::cli::exit_code::FAILED,
-        "hidden" => exit::INCOMPLETE,
+        "hidden" | "groups_stopped" => exit::INCOMPLETE,
         _ if summary.failed > 0 || summary.sent_not_deleted > 0 => exit::INCOMPLETE,
         "limit_reached" => 0,
         _ if chose => 0,

@@ -16,6 +16,7 @@ pub mod sources;
 
 mod batch;
 mod budget;
+mod ends;
 pub mod options;
 mod shared;
 

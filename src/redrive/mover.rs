@@ -62,6 +62,7 @@ pub async fn run(
         fatal: Mutex::new(None),
         known: Mutex::new(memory),
         undeleted: Mutex::new(BTreeSet::new()),
+        stopped_groups: Mutex::new(BTreeMap::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
     };
@@ -97,10 +98,15 @@ pub async fn run(
     }
     ends.into_iter()
         .find(|e| matches!(e, MoveEnd::Failed(_)))
-        .unwrap_or(if budget.exhausted() {
-            MoveEnd::LimitReached
-        } else {
-            MoveEnd::Drained
+        .unwrap_or_else(|| {
+            let stopped = shared.stopped_groups();
+            if budget.exhausted() {
+                MoveEnd::LimitReached
+            } else if stopped.is_empty() {
+                MoveEnd::Drained
+            } else {
+                MoveEnd::GroupsStopped(stopped)
+            }
         })
 }
 
@@ -226,9 +232,10 @@ async fn is_done(
     let Ok(queue) = directory.describe_queue(&shared.dlq_url).await else {
         return false;
     };
-    // Messages this run leaves in the DLQ are held invisible: anything visible is to do.
+    // Messages this run leaves in the DLQ are held invisible: anything visible is to do,
+    // unless it is locked behind a FIFO group's stop (no receive can reach it).
     if queue.counts.visible > 0 {
-        return false;
+        return !shared.stopped_groups().is_empty();
     }
     if queue.counts.in_flight <= shared.hidden_by_us().await {
         return true;
@@ -276,11 +283,31 @@ async fn handle(
             already_sent.push((message, known.deleted));
             continue;
         }
-        if !options.selects(&message) {
+        let group = message.group_id().map(str::to_string);
+        let selected = options.selects(&message);
+        // A FIFO group stops at its first message that must stay: what follows it stays
+        // too, so that the group keeps its order.
+        if group
+            .as_deref()
+            .is_some_and(|g| shared.behind_stop(g, selected))
+        {
+            budget.give_back(1);
+            if shared.leave(std::slice::from_ref(&message)).await == 1 {
+                new_left += 1;
+            }
+            continue;
+        }
+        if !selected {
+            if let Some(group) = &group {
+                shared.stop_group(group);
+            }
             release.push(message);
             continue;
         }
         let Some(destination) = routes.route(message.dead_letter_source_arn()) else {
+            if let Some(group) = &group {
+                shared.stop_group(group);
+            }
             budget.give_back(1);
             if shared.leave(std::slice::from_ref(&message)).await == 1 {
                 new_left += 1;

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use super::ends::{groups_stopped, in_both_queues, still_hidden};
 use super::journal::{self, Entry, Journal, JournalError, JournalState};
 use super::mover::{self, Capabilities, Memory, MoveEnd, MoveOptions, Progress};
 use super::native::{self, NativeProgress};
@@ -208,6 +209,7 @@ pub async fn execute(
         MoveEnd::Drained if hidden > 0 => ("hidden", Some(still_hidden(hidden, &moves))),
         MoveEnd::Drained => ("drained", None),
         MoveEnd::LimitReached => ("limit_reached", None),
+        MoveEnd::GroupsStopped(groups) => ("groups_stopped", Some(groups_stopped(&groups))),
         MoveEnd::Cancelled => ("cancelled", None),
         MoveEnd::Failed(why) => ("failed", Some(in_both_queues(why, sent_not_deleted))),
     };
@@ -377,18 +379,6 @@ fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalStat
         .collect()
 }
 
-/// A failure's text with what it leaves behind: messages sent and still in the DLQ.
-fn in_both_queues(why: String, sent_not_deleted: u64) -> String {
-    if sent_not_deleted == 0 {
-        return why;
-    }
-    format!(
-        "{why}. {sent_not_deleted} messages are now in both queues (sent, still in the DLQ): \
-         once squall may delete, the same redrive run again deletes them without sending them \
-         again"
-    )
-}
-
 /// Deletes, with the receipt handle the journal recorded, the messages an earlier run sent
 /// but did not delete: while that receipt is still valid (the earlier run's visibility
 /// timeout has not run out) the DLQ copy goes without a second send. Those that fail stay
@@ -469,17 +459,6 @@ async fn destination_depth(backend: &Backend, plan: &Plan) -> Option<u64> {
 async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {
     let queue = backend.queues.describe_queue(dlq_url).await.ok()?;
     Some(queue.counts)
-}
-
-/// Why a run that found nothing more to receive is not done: messages still hidden.
-fn still_hidden(hidden: u64, moves: &MoveOptions) -> String {
-    let hold = moves.visibility_s.max(moves.earlier_hold_s);
-    format!(
-        "{hidden} messages are still hidden in the DLQ (in flight: received by another \
-         consumer, by an earlier run, or by this run with the answer lost); the run waited \
-         {hold} s for them. They come back when their visibility timeout ends: run the same \
-         redrive again then"
-    )
 }
 
 fn now_ms() -> u64 {

@@ -30,6 +30,9 @@ pub(super) struct Shared<'a> {
     /// say about each DLQ message: a message sent once is never sent again, and every
     /// attempt whose answer was lost is counted when the message is sent again.
     pub(super) known: Mutex<BTreeMap<String, MessageState>>,
+    /// FIFO groups stopped at a message that must stay (it locks the group): how many
+    /// matching messages of each were seen behind it (left, in order).
+    pub(super) stopped_groups: Mutex<BTreeMap<String, u64>>,
     /// Messages sent whose DLQ copy could not be deleted yet (they are in both queues).
     pub(super) undeleted: Mutex<BTreeSet<String>>,
     /// Messages left in the DLQ (not matching, no destination), held invisible while the
@@ -182,6 +185,34 @@ impl Shared<'_> {
                 tracing::warn!(%error, "could not make messages visible again; they come back by themselves");
             }
         }
+    }
+
+    /// Stops `group` (a message of it must stay in the DLQ).
+    pub(super) fn stop_group(&self, group: &str) {
+        if let Ok(mut stopped) = self.stopped_groups.lock() {
+            stopped.entry(group.to_string()).or_insert(0);
+        }
+    }
+
+    /// Whether `group` is stopped; counts a matching message seen behind its stop.
+    pub(super) fn behind_stop(&self, group: &str, matching: bool) -> bool {
+        let Ok(mut stopped) = self.stopped_groups.lock() else {
+            return false;
+        };
+        match stopped.get_mut(group) {
+            Some(behind) => {
+                *behind += u64::from(matching);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(super) fn stopped_groups(&self) -> Vec<(String, u64)> {
+        self.stopped_groups
+            .lock()
+            .map(|s| s.iter().map(|(g, n)| (g.clone(), *n)).collect())
+            .unwrap_or_default()
     }
 
     /// What the journals say about a message just received.

@@ -4,6 +4,7 @@
 //! move-task rates pass in virtual time.
 
 mod cancel;
+mod fifo_stops;
 mod manual;
 mod native;
 mod resend;
