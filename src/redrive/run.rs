@@ -427,10 +427,10 @@ async fn delete_sent_before(
             .map(|(id, _)| Entry::Deleted { dlq_id: id.clone() })
             .collect();
         for line in &lines {
-            if let Entry::Deleted { dlq_id } = line {
-                if let Some(known) = memory.get_mut(dlq_id) {
-                    known.deleted = true;
-                }
+            if let Entry::Deleted { dlq_id } = line
+                && let Some(known) = memory.get_mut(dlq_id)
+            {
+                known.deleted = true;
             }
         }
         deleted += lines.len() as u64;
