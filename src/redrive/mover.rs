@@ -28,6 +28,9 @@ use crate::messages::held::Held;
 /// The pause before polling again when the DLQ looks empty but is not done yet.
 const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);
 
+/// Seconds beyond the hold and one poll that the end waits for messages hidden in flight.
+const LOST_MARGIN_S: u64 = 10;
+
 /// What the journals of the DLQ say before the run starts: every DLQ message any run
 /// recorded, as far as it got.
 pub type Memory = BTreeMap<String, MessageState>;
@@ -245,7 +248,9 @@ async fn is_done(
         .map(|l| l.elapsed())
         .unwrap_or_default();
     let hold = options.visibility_s.max(options.earlier_hold_s);
-    let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + 1);
+    // A receive whose answer was lost may have started a little after the last message
+    // arrived (another worker's, on a slow endpoint): a margin beyond one poll covers it.
+    let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + LOST_MARGIN_S);
     waited > grace
 }
 
