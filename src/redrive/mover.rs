@@ -238,7 +238,15 @@ async fn is_done(
     // Messages this run leaves in the DLQ are held invisible: anything visible is to do,
     // unless it is locked behind a FIFO group's stop (no receive can reach it).
     if queue.counts.visible > 0 {
-        return !shared.stopped_groups().is_empty();
+        if shared.stopped_groups().is_empty() {
+            // Visible now: a receive whose answer is lost may hide them again, so the wait
+            // for hidden messages counts from here too.
+            if let Ok(mut last) = last_received.lock() {
+                *last = Instant::now();
+            }
+            return false;
+        }
+        return true;
     }
     if queue.counts.in_flight <= shared.hidden_by_us().await {
         return true;
