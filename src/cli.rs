@@ -353,14 +353,17 @@ lost is sent again and counted in duplicates_suspected. Nothing is lost either w
 
 --filter: /REGEX/ on the body, attr.NAME == \"VALUE\", .json.path == VALUE, or a substring.
 Messages that do not match stay in the DLQ (held while the run goes on, then visible again;
-their receive count rises by one).
+their receive count rises by one). --dry-run --filter receives a sample of up to 10
+messages to count the matches: their receive counts rise by one; on a DLQ with a redrive
+policy of its own that needs --yes (exit 5 without it).
 
 Exit codes:
-  0    done (the DLQ drained, the limit or canary reached, the task completed)
-  1    failed (bad input, AWS refused, the journal cannot be written)
+  0    done: the DLQ is empty, or the limit, canary or filter asked for stopped the run
+  1    failed (bad input, AWS refused, a delete refused, the journal cannot be written;
+       --mode native where the endpoint refuses move tasks)
   2    usage error
   3    refused: squall is read-only here; nothing was changed
-  4    incomplete: some messages could not be moved (they are still in the DLQ)
+  4    incomplete: messages are left in the DLQ (not moved, or still hidden there)
   5    refused: --yes was not given (the plan is printed; nothing was changed)
   130  cancelled (Ctrl-C): in-flight batches finished; the summary says what moved";
 
@@ -400,7 +403,8 @@ pub struct RedriveArgs {
     /// Move N messages, then stop and print the command that moves the rest
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub canary: Option<u64>,
-    /// Print the plan (and, with --filter, how many of a sample match) and change nothing
+    /// Print the plan and move nothing (with --filter: how many of a sample of up to 10
+    /// match; their receive counts rise by one)
     #[arg(long)]
     pub dry_run: bool,
     /// Really move the messages

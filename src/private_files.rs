@@ -22,11 +22,11 @@ pub fn create_new(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// `path` opened for appending; created owner-only when missing (an existing file keeps
-/// its mode: see `tighten`).
+/// `path` opened for appending, and for reading (a journal looks at its own last line);
+/// created owner-only when missing (an existing file keeps its mode: see `tighten`).
 pub fn open_append(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
-    options.create(true).append(true);
+    options.create(true).read(true).append(true);
     owner_only(&mut options);
     options.open(path)
 }

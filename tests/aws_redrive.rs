@@ -261,3 +261,76 @@ async fn dry_run_no_yes_and_read_only_change_nothing() {
     assert_eq!(counts(&fleet, &pair.dlq_url).await, (5, 0));
     assert_eq!(counts(&fleet, &pair.source_url).await, (0, 0));
 }
+
+/// A FIFO DLQ whose messages were dead-lettered a moment ago: a move task keeps each
+/// message's deduplication id, and LocalStack's FIFO source then drops them as duplicates
+/// (the task says moved, nothing arrives). `auto` picks the manual mover for a FIFO DLQ and
+/// says why; every message arrives. `--mode native` still runs a move task, warned, and the
+/// summary sets the destination's depth change beside the task's count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_dlq_goes_manual_in_auto_mode_and_a_native_run_shows_what_arrived() {
+    let fleet = fleet().await;
+    let name = format!("{}.fifo", unique_name("rd-ffa"));
+    let pair = pair(&fleet, &name).await;
+    let dlq = format!("{}-dlq.fifo", name.trim_end_matches(".fifo"));
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("f", 12)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 12).await;
+
+    let (plan, _) = run_squall(localstack(), &["redrive", &dlq, "--dry-run"]).await;
+    assert!(plan.contains("mode       manual"), "{plan}");
+    assert!(plan.contains("deduplication id"), "{plan}");
+    let (code, stdout, stderr) =
+        run_squall_status(localstack(), &["redrive", &dlq, "--yes", "--json"]).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(summary["mode"], "manual", "{summary}");
+    assert_eq!(summary["moved"], 12, "{summary}");
+    assert_eq!(take_all(&fleet, &pair.source_url).await.len(), 12);
+
+    // Native on request (another pair: the source dropped the same deduplication ids within
+    // 5 minutes): compare what the task says with what the destination gained.
+    let name = format!("{}.fifo", unique_name("rd-ffn"));
+    let pair = redrive_suite::pair(&fleet, &name).await;
+    let dlq = format!("{}-dlq.fifo", name.trim_end_matches(".fifo"));
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("g", 12)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 12).await;
+    let (code, stdout, stderr) = run_squall_status(
+        localstack(),
+        &["redrive", &dlq, "--yes", "--json", "--mode", "native"],
+    )
+    .await;
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(summary["mode"], "native", "{summary}\n{stderr}");
+    let arrived = take_all(&fleet, &pair.source_url).await.len() as i64;
+    assert_eq!(
+        summary["destination_change"].as_i64(),
+        Some(arrived),
+        "{summary}\n{stderr}"
+    );
+    assert!(stderr.contains("deduplication id"), "warned: {stderr}");
+    let _ = code;
+}
+
+/// `--dry-run --filter` receives a sample: on a DLQ with a redrive policy of its own (each
+/// receive counts toward it) it asks for `--yes` first, exit 5, like peek; with `--yes` it
+/// samples and says the receive counts rose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_dry_run_asks_before_sampling_a_dlq_with_a_redrive_policy() {
+    let fleet = fleet().await;
+    let name = unique_name("rd-dry");
+    let pair = pair(&fleet, &name).await;
+    let (_, last_arn) = create_queue(&fleet.sqs, &format!("{name}-last"), &[]).await;
+    support::set_redrive(&fleet.sqs, &pair.dlq_url, &last_arn, 5).await;
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("d", 4)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 4).await;
+    let dlq = format!("{name}-dlq");
+    let args = ["redrive", &dlq, "--dry-run", "--filter", "d"];
+    let (code, _, stderr) = run_squall_status(localstack(), &args).await;
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("maxReceiveCount"), "{stderr}");
+    assert_eq!(counts(&fleet, &pair.dlq_url).await, (4, 0), "nothing read");
+    let (code, stdout, stderr) =
+        run_squall_status(localstack(), &[&args[..], &["--yes"]].concat()).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("receive count rose by one"), "{stdout}");
+}

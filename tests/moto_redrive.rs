@@ -105,3 +105,30 @@ async fn auto_falls_back_to_the_manual_mover_and_says_so() {
     assert_eq!(summary.moved, 7);
     assert_eq!(take_all(&fleet, &pair.source_url).await.len(), 7);
 }
+
+/// `--mode native` asked for where the endpoint has no move tasks: the run fails and says
+/// why (exit 1); it never falls back to the manual mover, and nothing moves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn native_asked_for_fails_instead_of_falling_back() {
+    let fleet = fleet().await;
+    let name = unique_name("rd-nat");
+    let pair = pair(&fleet, &name).await;
+    send_bodies(&fleet, &pair.source_url, &redrive_suite::bodies("n", 5)).await;
+    redrive_suite::dead_letter(&fleet, &pair, 5).await;
+    let (code, stdout, stderr) = support::run_squall_status(
+        moto(),
+        &[
+            "redrive",
+            &format!("{name}-dlq"),
+            "--yes",
+            "--json",
+            "--mode",
+            "native",
+        ],
+    )
+    .await;
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stderr.contains("nothing was moved"), "{stderr}");
+    assert_eq!(redrive_suite::visible(&fleet, &pair.dlq_url).await, 5);
+    assert!(take_all(&fleet, &pair.source_url).await.is_empty());
+}

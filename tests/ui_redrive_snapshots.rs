@@ -185,6 +185,8 @@ fn redrive_canary_summary_80x24() {
         released: 0,
         sent_not_deleted: 0,
         left_in_dlq: Some(1_230),
+        hidden_in_dlq: Some(0),
+        destination_change: None,
         journal: Some(
             "/home/oncall/.local/share/squall/redrive/webhooks-outbound-dlq-1800000000000.jsonl"
                 .into(),

@@ -67,6 +67,22 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         .map_err(failed)?;
     if args.dry_run {
         let sample = match &moves.filter {
+            Some(_) if dlq.redrive.is_some() && !args.yes => {
+                return Ok(exit::refuse(
+                    exit::NEEDS_YES,
+                    &[
+                        format!(
+                            "not sampling {} for --dry-run --filter: it has a redrive policy of \
+                             its own, and reading a message is a receive that counts toward its \
+                             maxReceiveCount.",
+                            one_line(&dlq.name)
+                        ),
+                        "Run again with --yes to sample up to 10 messages anyway (each one's \
+                         receive count rises by one; nothing is moved)."
+                            .to_string(),
+                    ],
+                ));
+            }
             Some(_) => Some(output::sample_matches(backend, &dlq, &moves).await),
             None => None,
         };
@@ -88,6 +104,9 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
                     .to_string(),
             ],
         ));
+    }
+    for warning in &plan.warnings {
+        eprintln!("squall: warning: {}", one_line(warning));
     }
     let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
     finish(&args, &plan, &summary)
@@ -222,13 +241,23 @@ fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode
         );
         eprintln!("  {}", output::continue_command(args));
     }
-    let code = match summary.end.as_str() {
+    let chose = args.filter.is_some() || args.older_than.is_some() || args.newer_than.is_some();
+    Ok(ExitCode::from(exit_code(summary, chose)))
+}
+
+/// 0 only when the DLQ is empty, or what the user asked for stopped the run (a limit or
+/// canary reached; a filter or age bound left the rest); messages left otherwise: 4.
+fn exit_code(summary: &Summary, chose: bool) -> u8 {
+    match summary.end.as_str() {
         "cancelled" => exit::CANCELLED,
         "failed" => crate::cli::exit_code::FAILED,
+        "hidden" | "groups_stopped" => exit::INCOMPLETE,
         _ if summary.failed > 0 || summary.sent_not_deleted > 0 => exit::INCOMPLETE,
-        _ => 0,
-    };
-    Ok(ExitCode::from(code))
+        "limit_reached" => 0,
+        _ if chose => 0,
+        _ if summary.left_in_dlq == Some(0) => 0,
+        _ => exit::INCOMPLETE,
+    }
 }
 
 /// `--journal JOURNAL`: what a run did, from its journal alone.
@@ -264,4 +293,43 @@ async fn cancel_task(backend: &Backend, given: &str) -> Result<ExitCode> {
         one_line(&dlq.name)
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redrive::Mode;
+
+    fn summary(end: &str, left: Option<u64>) -> Summary {
+        Summary {
+            mode: Mode::Manual,
+            end: end.to_string(),
+            moved: 5,
+            failed: 0,
+            duplicates_suspected: 0,
+            released: 0,
+            sent_not_deleted: 0,
+            left_in_dlq: left,
+            hidden_in_dlq: Some(0),
+            journal: None,
+            fell_back: None,
+            error: None,
+            finished_from_earlier: 0,
+            destination_change: None,
+        }
+    }
+
+    #[test]
+    fn exit_0_only_when_the_dlq_is_empty_or_what_was_asked_for_stopped_the_run() {
+        assert_eq!(exit_code(&summary("drained", Some(0)), false), 0);
+        assert_eq!(exit_code(&summary("completed", Some(0)), false), 0);
+        assert_eq!(exit_code(&summary("limit_reached", Some(7)), false), 0);
+        assert_eq!(exit_code(&summary("drained", Some(7)), true), 0, "a filter");
+        assert_eq!(exit_code(&summary("drained", Some(7)), false), 4);
+        assert_eq!(exit_code(&summary("completed", Some(3)), false), 4);
+        assert_eq!(exit_code(&summary("drained", None), false), 4, "unknown");
+        assert_eq!(exit_code(&summary("hidden", Some(2)), false), 4);
+        assert_eq!(exit_code(&summary("failed", Some(0)), false), 1);
+        assert_eq!(exit_code(&summary("cancelled", Some(0)), false), 130);
+    }
 }

@@ -24,20 +24,10 @@ pub struct SampleMatch {
     pub skipped: Option<String>,
 }
 
-/// Reads a sample (at most 10, visible again right after) and counts the matches. A DLQ
-/// with a redrive policy of its own is not sampled: each receive would count toward it.
+/// Reads a sample (at most 10, visible again right after) and counts the matches. Each
+/// message read was received: its receive count rose by one (on a DLQ with a redrive policy
+/// of its own the caller asked for `--yes` first).
 pub async fn sample_matches(backend: &Backend, dlq: &Queue, moves: &MoveOptions) -> SampleMatch {
-    if dlq.redrive.is_some() {
-        return SampleMatch {
-            sampled: 0,
-            matching: 0,
-            skipped: Some(
-                "not sampled: the DLQ has a redrive policy of its own, and every receive \
-                 counts toward its maxReceiveCount"
-                    .to_string(),
-            ),
-        };
-    }
     let options = crate::messages::PeekOptions::new(10, 10);
     let mut messages = Vec::new();
     let report = crate::messages::peek(
@@ -207,6 +197,18 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
         summary.end.replace('_', " ")
     );
     let _ = writeln!(out, "  moved                {}", summary.moved);
+    if let Some(change) = summary.destination_change {
+        let _ = writeln!(
+            out,
+            "  destination depth    {change:+} during the task{}",
+            if change < summary.moved as i64 {
+                " (less than moved: a consumer took some, or a FIFO destination dropped \
+                 them as duplicates)"
+            } else {
+                ""
+            }
+        );
+    }
     if summary.finished_from_earlier > 0 {
         let _ = writeln!(
             out,
@@ -311,6 +313,8 @@ struct JournalReport<'a> {
     sent_not_deleted: usize,
     possibly_sent: usize,
     not_sent: usize,
+    /// Lines cut short by a kill mid-write (skipped).
+    torn_lines: usize,
 }
 
 /// `--journal`: what the runs recorded there did.
@@ -327,8 +331,9 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         sent_not_deleted: messages.clone().filter(|m| m.sent_not_deleted()).count(),
         possibly_sent: messages.clone().filter(|m| m.possibly_sent()).count(),
         not_sent: messages
-            .filter(|m| !m.deleted && !m.sending && m.destination_id.is_none())
+            .filter(|m| !m.deleted && m.possible_copies() == 0 && m.destination_id.is_none())
             .count(),
+        torn_lines: state.torn,
     };
     if json {
         return Ok(format!("{}\n", serde_json::to_string_pretty(&report)?));
@@ -370,6 +375,13 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         "  not sent           {} (still in the DLQ)",
         report.not_sent
     );
+    if report.torn_lines > 0 {
+        let _ = writeln!(
+            out,
+            "  torn lines         {} (cut short by a kill mid-write; skipped)",
+            report.torn_lines
+        );
+    }
     Ok(out)
 }
 

@@ -70,6 +70,11 @@ impl Held {
         }
     }
 
+    /// How many messages are held.
+    pub(crate) fn len(&self) -> usize {
+        self.handles.len()
+    }
+
     /// Whether the earliest hold runs out within `margin`.
     pub(crate) fn expires_within(&self, now: Instant, margin: Duration) -> bool {
         self.expires_at

@@ -22,9 +22,9 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// One message of a batch and what happened to it.
 pub(super) struct Item {
     pub message: ReceivedMessage,
-    /// A send of it may already have gone out without an answer (an earlier run, or a
-    /// dropped connection): if it is sent now, a duplicate is possible.
-    pub possibly_sent: bool,
+    /// Copies that sends of it without an answer may have made (an earlier run, a
+    /// dropped connection): each is a suspected duplicate once it is sent now.
+    pub possible: u32,
 }
 
 /// The pause before attempt `attempt` (1-based): 100 ms doubling, at most 3.2 s.
@@ -65,6 +65,16 @@ pub(super) async fn send_and_delete(
             shared
                 .keep_hidden(&pending_handles(&pending), received_at)
                 .await;
+        }
+        if shared.fatal().is_some() {
+            // The run stopped (a refused delete, the journal): what is not sent yet is not
+            // sent now, and goes back to the DLQ's visible messages at once.
+            let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
+                .into_values()
+                .map(|i| i.message)
+                .collect();
+            shared.release(&unsent).await;
+            break;
         }
         let entries: Vec<_> = pending
             .iter()
@@ -110,9 +120,14 @@ pub(super) async fn send_and_delete(
             }
             Err(error) if error.retryable() => {
                 if ambiguous(&error) {
+                    let mut lines = Vec::new();
                     for item in pending.values_mut() {
-                        item.possibly_sent = true;
+                        item.possible += 1;
+                        lines.push(Entry::Unanswered {
+                            dlq_id: item.message.message_id.clone(),
+                        });
                     }
+                    shared.record(&lines);
                 }
                 tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
             }
@@ -131,15 +146,16 @@ pub(super) async fn send_and_delete(
     }
     // A FIFO destination drops a resent message with the same deduplication id (within five
     // minutes), so only standard destinations can get a duplicate.
-    let duplicates = if destination.fifo {
+    let duplicates: u64 = if destination.fifo {
         0
     } else {
-        sent.iter().filter(|(_, item)| item.possibly_sent).count()
+        sent.iter().map(|(_, item)| u64::from(item.possible)).sum()
     };
-    shared.progress.add_duplicates(duplicates as u64);
+    shared.progress.add_duplicates(duplicates);
     delete_sent(
         shared,
         sent.into_iter().map(|(_, item)| item.message).collect(),
+        false,
     )
     .await;
 }
@@ -157,8 +173,20 @@ fn pending_handles(pending: &BTreeMap<String, Item>) -> Vec<HandleEntry> {
 /// Deletes sent messages from the DLQ (at most 10 a call), retrying what failed. A message
 /// that cannot be deleted comes back to the DLQ later; the journal says it was sent, so it
 /// is then deleted without being sent again.
-pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessage>) {
+///
+/// `counted`: the message was already counted moved (a delete that answered success with
+/// a stale receipt handle, and did nothing): deleting it now does not count it again.
+pub(super) async fn delete_sent(
+    shared: &Shared<'_>,
+    messages: Vec<ReceivedMessage>,
+    counted: bool,
+) {
     for chunk in super::build::batches(messages, usize::MAX, |_| 0) {
+        if shared.fatal().is_some() {
+            // A delete was refused: these stay in both queues; a re-run deletes them.
+            shared.mark_undeleted(chunk.into_iter().map(|m| m.message_id), false);
+            continue;
+        }
         let mut pending: BTreeMap<String, ReceivedMessage> = chunk
             .into_iter()
             .enumerate()
@@ -191,22 +219,52 @@ pub(super) async fn delete_sent(shared: &Shared<'_>, messages: Vec<ReceivedMessa
                             });
                         }
                     }
-                    shared.progress.add_moved(lines.len() as u64);
+                    if !counted {
+                        shared.progress.add_moved(lines.len() as u64);
+                    }
+                    shared.mark_undeleted(
+                        lines.iter().filter_map(|l| l.dlq_id()).map(str::to_string),
+                        true,
+                    );
                     shared.record(&lines);
                     for failure in outcome.failed {
-                        if failure.sender_fault && pending.remove(&failure.id).is_some() {
+                        if failure.sender_fault
+                            && let Some(message) = pending.remove(&failure.id)
+                        {
                             // A stale handle: the message comes back and is recognised.
-                            shared.progress.add_sent_not_deleted(1);
+                            shared.mark_undeleted([message.message_id], false);
                         }
                     }
                 }
                 Err(error) if error.retryable() => {
                     tracing::warn!(%error, attempt, "DeleteMessageBatch failed; retrying");
                 }
-                Err(_) => break,
+                Err(error) => {
+                    // Asking again gets the same answer, and every message sent meanwhile
+                    // would stay in both queues: the run stops here.
+                    shared.stop_run(delete_refused(&error, &shared.dlq_url));
+                    break;
+                }
             }
         }
-        shared.progress.add_sent_not_deleted(pending.len() as u64);
+        // Sent, still in the DLQ: when it comes back, the journal has it deleted, not sent.
+        shared.mark_undeleted(pending.into_values().map(|m| m.message_id), false);
+    }
+}
+
+/// Why a run stops at a refused delete, naming the permission when it is one.
+pub(super) fn delete_refused(error: &ApiError, dlq_url: &str) -> String {
+    let dlq = dlq_url.rsplit('/').next().unwrap_or(dlq_url);
+    if error.kind == ErrorKind::AccessDenied {
+        format!(
+            "the DLQ refused the delete ({error}): squall needs sqs:DeleteMessage on {dlq}; \
+             the run stopped at the first refused delete so that no message is sent twice"
+        )
+    } else {
+        format!(
+            "the DLQ refused the delete ({error}); the run stopped at the first refused delete \
+             so that no message is sent twice"
+        )
     }
 }
 

@@ -19,8 +19,12 @@ pub fn outgoing(
     let (group_id, deduplication_id) = if fifo_destination {
         let group = message.group_id().unwrap_or(DEFAULT_GROUP).to_string();
         (Some(group), Some(deduplication_id(&message.message_id)))
-    } else {
+    } else if message.attributes.contains_key("SequenceNumber") {
+        // From a FIFO queue to a standard one (the plan warns): its group is FIFO's.
         (None, None)
+    } else {
+        // A standard queue's message with a group is a fair queue's (2025): keep it.
+        (message.group_id().map(str::to_string), None)
     };
     OutgoingMessage {
         id: entry_id.to_string(),
@@ -103,14 +107,28 @@ mod tests {
     }
 
     #[test]
-    fn copies_body_attributes_and_trace_header() {
+    fn copies_body_attributes_trace_header_and_a_fair_queues_group() {
         let message = received("m-1", Some("g"));
         let out = outgoing(&message, "0", false);
         assert_eq!(out.body, message.body);
         assert_eq!(out.message_attributes, message.message_attributes);
         assert_eq!(out.trace_header.as_deref(), Some("Root=1-abc"));
-        assert_eq!(out.group_id, None, "a standard queue takes no group");
+        assert_eq!(
+            out.group_id.as_deref(),
+            Some("g"),
+            "a fair queue's group is kept"
+        );
         assert_eq!(out.deduplication_id, None);
+        let mut from_fifo = received("m-2", Some("g"));
+        from_fifo
+            .attributes
+            .insert("SequenceNumber".to_string(), "1".to_string());
+        let out = outgoing(&from_fifo, "0", false);
+        assert_eq!(
+            out.group_id, None,
+            "a FIFO group means nothing to a standard queue"
+        );
+        assert_eq!(outgoing(&received("m-3", None), "0", false).group_id, None);
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub enum Entry {
     Sending {
         dlq_id: String,
     },
+    /// An attempt's answer was lost (a dropped connection, a timeout, a 5xx): SQS may have
+    /// acted on it, so it may have made a copy.
+    Unanswered {
+        dlq_id: String,
+    },
     Sent {
         dlq_id: String,
         destination_id: String,
@@ -89,11 +94,23 @@ impl Journal {
                 source,
             })?;
         }
-        let file =
+        let mut file =
             crate::private_files::open_append(path).map_err(|source| JournalError::Write {
                 path: path.to_path_buf(),
                 source,
             })?;
+        // A run killed mid-write left a torn last line: what is appended starts on a line
+        // of its own, so that the torn one stays alone (and is skipped when read).
+        if ends_torn(&mut file).map_err(|source| JournalError::Write {
+            path: path.to_path_buf(),
+            source,
+        })? {
+            file.write_all(b"\n")
+                .map_err(|source| JournalError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+        }
         Ok(Journal {
             path: path.to_path_buf(),
             file,
@@ -113,14 +130,49 @@ impl Journal {
             text.push_str(&serde_json::to_string(entry).unwrap_or_default());
             text.push('\n');
         }
+        // Before a batch goes out its "sending" lines reach the disk, not only the OS: a
+        // machine that goes down then still leaves the record that a copy may exist.
+        let sending = entries.iter().any(|e| matches!(e, Entry::Sending { .. }));
         self.file
             .write_all(text.as_bytes())
             .and_then(|()| self.file.flush())
+            .and_then(|()| {
+                if sending {
+                    self.file.sync_data()
+                } else {
+                    Ok(())
+                }
+            })
             .map_err(|source| JournalError::Write {
                 path: self.path.clone(),
                 source,
             })
     }
+}
+
+/// Whether a non-empty file does not end with a newline.
+fn ends_torn(file: &mut File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// A line read back: the entry, whether a torn line had to be skipped for it (a kill
+/// mid-write; before appends started on a new line, the next line was glued to it).
+fn parse_line(line: &str) -> (Option<Entry>, bool) {
+    if let Ok(entry) = serde_json::from_str(line) {
+        return (Some(entry), false);
+    }
+    let glued = line
+        .rfind("{\"event\"")
+        .filter(|&at| at > 0)
+        .and_then(|at| serde_json::from_str(&line[at..]).ok());
+    (glued, true)
 }
 
 /// What the journal says about one DLQ message.
@@ -129,8 +181,10 @@ pub struct MessageState {
     pub body_md5: String,
     pub receipt: String,
     pub destination: String,
-    /// An attempt went out (its answer may have been lost).
+    /// The last attempt went out and no answer is recorded (the run was killed meanwhile).
     pub sending: bool,
+    /// Attempts whose answer was lost: each may have made a copy.
+    pub unanswered: u32,
     pub destination_id: Option<String>,
     pub deleted: bool,
 }
@@ -143,7 +197,76 @@ impl MessageState {
 
     /// An attempt without a known answer: sending again may make a duplicate.
     pub fn possibly_sent(&self) -> bool {
-        self.sending && self.destination_id.is_none() && !self.deleted
+        self.possible_copies() > 0 && self.destination_id.is_none() && !self.deleted
+    }
+
+    /// Copies that attempts without an answer may have made.
+    pub fn possible_copies(&self) -> u32 {
+        self.unanswered + u32::from(self.sending)
+    }
+
+    /// Whether `body` is the body this state was recorded for (or none was recorded).
+    pub fn same_body(&self, body: &str) -> bool {
+        self.body_md5.is_empty() || self.body_md5 == crate::domain::md5::md5_hex(body.as_bytes())
+    }
+
+    /// This state followed by `later` (a later journal of the same DLQ): a message sent by
+    /// either was sent; every lost answer counts; a message received again after it was
+    /// deleted was not deleted after all.
+    pub fn merge(&mut self, later: &MessageState) {
+        let received_again = !later.body_md5.is_empty();
+        if received_again {
+            self.body_md5.clone_from(&later.body_md5);
+            self.receipt.clone_from(&later.receipt);
+            self.destination.clone_from(&later.destination);
+        }
+        if later.destination_id.is_some() {
+            self.destination_id.clone_from(&later.destination_id);
+        }
+        self.unanswered += later.unanswered;
+        self.sending |= later.sending;
+        self.deleted = later.deleted || (self.deleted && !received_again);
+    }
+
+    /// Applies one journal line about this message.
+    pub fn apply(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Received {
+                body_md5,
+                receipt,
+                destination,
+                ..
+            } => {
+                self.body_md5.clone_from(body_md5);
+                self.receipt.clone_from(receipt);
+                self.destination.clone_from(destination);
+            }
+            Entry::Sending { .. } => self.sending = true,
+            Entry::Unanswered { .. } => {
+                self.sending = false;
+                self.unanswered += 1;
+            }
+            Entry::Sent { destination_id, .. } => {
+                self.sending = false;
+                self.destination_id = Some(destination_id.clone());
+            }
+            Entry::Deleted { .. } => self.deleted = true,
+            Entry::Plan { .. } | Entry::End { .. } => {}
+        }
+    }
+}
+
+impl Entry {
+    /// The DLQ message a line is about, when it is about one.
+    pub fn dlq_id(&self) -> Option<&str> {
+        match self {
+            Entry::Received { dlq_id, .. }
+            | Entry::Sending { dlq_id }
+            | Entry::Unanswered { dlq_id }
+            | Entry::Sent { dlq_id, .. }
+            | Entry::Deleted { dlq_id } => Some(dlq_id),
+            Entry::Plan { .. } | Entry::End { .. } => None,
+        }
     }
 }
 
@@ -160,6 +283,8 @@ pub struct JournalState {
     pub finished: bool,
     /// The longest visibility timeout a run in the file used.
     pub visibility_s: Option<u32>,
+    /// Lines cut short by a kill mid-write, skipped.
+    pub torn: usize,
 }
 
 impl JournalState {
@@ -173,6 +298,7 @@ impl JournalState {
         let mut ends = Vec::new();
         let mut finished = false;
         let mut visibility_s: Option<u32> = None;
+        let mut torn = 0;
         for (i, line) in BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|source| JournalError::Read {
                 path: path.to_path_buf(),
@@ -181,15 +307,25 @@ impl JournalState {
             if line.trim().is_empty() {
                 continue;
             }
-            let entry: Entry = match serde_json::from_str(&line) {
-                Ok(entry) => entry,
-                // A kill can cut the last line short: everything before it still counts.
-                Err(_) if !line.ends_with('}') => continue,
-                Err(e) => {
+            let entry = match parse_line(&line) {
+                (Some(entry), was_torn) => {
+                    torn += usize::from(was_torn);
+                    entry
+                }
+                // A kill can cut a line short: everything else still counts.
+                (None, _) if !line.ends_with('}') => {
+                    torn += 1;
+                    continue;
+                }
+                (None, _) => {
+                    let reason = serde_json::from_str::<Entry>(&line)
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
                     return Err(JournalError::Bad {
                         path: path.to_path_buf(),
                         line: i + 1,
-                        reason: e.to_string(),
+                        reason,
                     });
                 }
             };
@@ -207,23 +343,15 @@ impl JournalState {
                         plan = Some((dlq_url, dlq_arn, to_url));
                     }
                 }
-                Entry::Received {
-                    dlq_id,
-                    body_md5,
-                    receipt,
-                    destination,
-                } => {
-                    let state = messages.entry(dlq_id).or_default();
-                    state.body_md5 = body_md5;
-                    state.receipt = receipt;
-                    state.destination = destination;
+                Entry::Received { .. }
+                | Entry::Sending { .. }
+                | Entry::Unanswered { .. }
+                | Entry::Sent { .. }
+                | Entry::Deleted { .. } => {
+                    if let Some(id) = entry.dlq_id() {
+                        messages.entry(id.to_string()).or_default().apply(&entry);
+                    }
                 }
-                Entry::Sending { dlq_id } => messages.entry(dlq_id).or_default().sending = true,
-                Entry::Sent {
-                    dlq_id,
-                    destination_id,
-                } => messages.entry(dlq_id).or_default().destination_id = Some(destination_id),
-                Entry::Deleted { dlq_id } => messages.entry(dlq_id).or_default().deleted = true,
                 Entry::End {
                     moved,
                     failed,
@@ -242,6 +370,7 @@ impl JournalState {
             ends,
             finished,
             visibility_s,
+            torn,
         })
     }
 
@@ -275,82 +404,5 @@ pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn temp_path(name: &str) -> PathBuf {
-        std::env::temp_dir()
-            .join(format!("squall-journal-{}-{name}", std::process::id()))
-            .join("j.jsonl")
-    }
-
-    #[test]
-    fn reads_back_what_was_recorded_and_survives_a_cut_last_line() {
-        let path = temp_path("roundtrip");
-        let _ = std::fs::remove_file(&path);
-        let mut journal = Journal::append_to(&path).expect("open");
-        journal
-            .record(&[
-                Entry::Plan {
-                    dlq_url: "u".into(),
-                    dlq_arn: "a".into(),
-                    to_url: None,
-                    started_ms: 1,
-                    visibility_s: Some(30),
-                },
-                Entry::Received {
-                    dlq_id: "m1".into(),
-                    body_md5: "h".into(),
-                    receipt: "r1".into(),
-                    destination: "d".into(),
-                },
-                Entry::Received {
-                    dlq_id: "m2".into(),
-                    body_md5: "h2".into(),
-                    receipt: "r2".into(),
-                    destination: "d".into(),
-                },
-                Entry::Sending {
-                    dlq_id: "m1".into(),
-                },
-                Entry::Sending {
-                    dlq_id: "m2".into(),
-                },
-                Entry::Sent {
-                    dlq_id: "m1".into(),
-                    destination_id: "n1".into(),
-                },
-            ])
-            .expect("record");
-        drop(journal);
-        let mut file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .expect("open");
-        file.write_all(b"{\"event\":\"deleted\",\"dlq_i")
-            .expect("cut");
-        let state = JournalState::read(&path).expect("read");
-        assert_eq!(state.dlq_url, "u");
-        let m1 = &state.messages["m1"];
-        assert!(m1.sent_not_deleted());
-        assert_eq!(m1.receipt, "r1");
-        assert!(state.messages["m2"].possibly_sent());
-        assert_eq!(state.moved(), 0);
-        assert_eq!(state.visibility_s, Some(30));
-        assert!(!state.finished, "no end line: the run was cut short");
-    }
-
-    #[test]
-    fn a_file_without_a_plan_is_refused() {
-        let path = temp_path("noplan");
-        let _ = std::fs::remove_file(&path);
-        let mut journal = Journal::append_to(&path).expect("open");
-        journal
-            .record(&[Entry::Deleted { dlq_id: "m".into() }])
-            .expect("record");
-        assert!(matches!(
-            JournalState::read(&path),
-            Err(JournalError::NoPlan { .. })
-        ));
-    }
-}
+#[path = "journal_tests.rs"]
+mod tests;

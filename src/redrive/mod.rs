@@ -17,6 +17,7 @@ pub mod sources;
 
 mod batch;
 mod budget;
+mod ends;
 pub mod options;
 mod shared;
 

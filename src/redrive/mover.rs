@@ -4,7 +4,7 @@
 //! journal and the counts. The end is decided by the DLQ's counts after repeated empty
 //! long polls, never by one empty receive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -28,6 +28,13 @@ use crate::messages::held::Held;
 /// The pause before polling again when the DLQ looks empty but is not done yet.
 const NOT_DONE_PAUSE: Duration = Duration::from_millis(500);
 
+/// Seconds beyond the hold and one poll that the end waits for messages hidden in flight.
+const LOST_MARGIN_S: u64 = 10;
+
+/// What the journals of the DLQ say before the run starts: every DLQ message any run
+/// recorded, as far as it got.
+pub type Memory = BTreeMap<String, MessageState>;
+
 /// What the mover needs from AWS.
 pub struct Capabilities<'a> {
     pub reader: &'a dyn MessageReader,
@@ -44,7 +51,7 @@ pub async fn run(
     routes: &Routes,
     options: &MoveOptions,
     journal: &mut Journal,
-    known: BTreeMap<String, MessageState>,
+    memory: Memory,
     progress: &Progress,
     cancel: &CancellationToken,
 ) -> MoveEnd {
@@ -55,8 +62,10 @@ pub async fn run(
         progress,
         visibility_s: options.visibility_s,
         journal: Mutex::new(journal),
-        journal_failed: Mutex::new(None),
-        known: Mutex::new(known),
+        fatal: Mutex::new(None),
+        known: Mutex::new(memory),
+        undeleted: Mutex::new(BTreeSet::new()),
+        stopped_groups: Mutex::new(BTreeMap::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
     };
@@ -83,7 +92,8 @@ pub async fn run(
     });
     let ends = futures::future::join_all(workers).await;
     shared.release_left().await;
-    if let Some(failure) = shared.journal_failure() {
+    progress.add_sent_not_deleted(shared.undeleted_count() as u64);
+    if let Some(failure) = shared.fatal() {
         return MoveEnd::Failed(failure);
     }
     if cancel.is_cancelled() {
@@ -91,10 +101,15 @@ pub async fn run(
     }
     ends.into_iter()
         .find(|e| matches!(e, MoveEnd::Failed(_)))
-        .unwrap_or(if budget.exhausted() {
-            MoveEnd::LimitReached
-        } else {
-            MoveEnd::Drained
+        .unwrap_or_else(|| {
+            let stopped = shared.stopped_groups();
+            if budget.exhausted() {
+                MoveEnd::LimitReached
+            } else if stopped.is_empty() {
+                MoveEnd::Drained
+            } else {
+                MoveEnd::GroupsStopped(stopped)
+            }
         })
 }
 
@@ -115,9 +130,9 @@ async fn worker(
         if stop.is_cancelled() {
             return MoveEnd::Cancelled;
         }
-        if shared.journal_failure().is_some() {
+        if let Some(why) = shared.fatal() {
             stop.cancel();
-            return MoveEnd::Failed("journal".into());
+            return MoveEnd::Failed(why);
         }
         shared.keep_left_hidden().await;
         let want = budget.reserve(10);
@@ -134,8 +149,7 @@ async fn worker(
         // The rate is taken before the receive, not before the send: a message received
         // and then kept waiting for the rate could outlive its visibility timeout, come
         // back to the DLQ and be moved twice.
-        rate.acquire(want as usize).await;
-        if stop.is_cancelled() {
+        if !rate.acquire(want as usize, stop).await {
             budget.give_back(want);
             return MoveEnd::Cancelled;
         }
@@ -153,7 +167,7 @@ async fn worker(
         if stop.is_cancelled() {
             budget.give_back(want);
             if let Ok(messages) = &received {
-                release_now(shared, messages).await;
+                shared.release(messages).await;
             }
             return MoveEnd::Cancelled;
         }
@@ -207,9 +221,11 @@ async fn worker(
     }
 }
 
-/// After repeated empty polls: done when the DLQ shows nothing visible, and nothing in
-/// flight that an earlier run left sent-but-not-deleted (unless that has had time to come
-/// back: a visibility timeout and a poll since the last message).
+/// After repeated empty polls: done when the DLQ shows nothing visible and nothing in
+/// flight but what this run holds on purpose. Anything else in flight may be this run's own
+/// (a receive whose answer was lost hid its messages for `visibility_s`) or an earlier
+/// run's: it is waited for until it has had time to come back (its hold and a poll since
+/// the last message received); what is still hidden then is reported, not called drained.
 async fn is_done(
     shared: &Shared<'_>,
     directory: &dyn QueueDirectory,
@@ -219,17 +235,31 @@ async fn is_done(
     let Ok(queue) = directory.describe_queue(&shared.dlq_url).await else {
         return false;
     };
-    // Messages this run leaves in the DLQ are held invisible: anything visible is to do.
+    // Messages this run leaves in the DLQ are held invisible: anything visible is to do,
+    // unless it is locked behind a FIFO group's stop (no receive can reach it).
     if queue.counts.visible > 0 {
-        return false;
+        if shared.stopped_groups().is_empty() {
+            // Visible now: a receive whose answer is lost may hide them again, so the wait
+            // for hidden messages counts from here too.
+            if let Ok(mut last) = last_received.lock() {
+                *last = Instant::now();
+            }
+            return false;
+        }
+        return true;
+    }
+    if queue.counts.in_flight <= shared.hidden_by_us().await {
+        return true;
     }
     let waited = last_received
         .lock()
         .map(|l| l.elapsed())
         .unwrap_or_default();
     let hold = options.visibility_s.max(options.earlier_hold_s);
-    let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + 1);
-    queue.counts.in_flight == 0 || shared.known_pending() == 0 || waited > grace
+    // A receive whose answer was lost may have started a little after the last message
+    // arrived (another worker's, on a slow endpoint): a margin beyond one poll covers it.
+    let grace = Duration::from_secs(u64::from(hold) + u64::from(options.wait_s) + LOST_MARGIN_S);
+    waited > grace
 }
 
 /// One received batch: what the journal already knows is finished (deleted without a new
@@ -258,16 +288,39 @@ async fn handle(
         drop_copies(shared, copies).await;
     }
     for message in messages {
-        let known = shared.take_known(&message.message_id);
-        if known.as_ref().is_some_and(MessageState::sent_not_deleted) {
-            already_sent.push(message);
+        // A message the journals know by its id and body: sent once, it is only deleted.
+        let known = shared
+            .recall(&message.message_id)
+            .filter(|k| k.same_body(&message.body));
+        if let Some(known) = known.as_ref().filter(|k| k.destination_id.is_some()) {
+            already_sent.push((message, known.deleted));
             continue;
         }
-        if !options.selects(&message) {
+        let group = message.group_id().map(str::to_string);
+        let selected = options.selects(&message);
+        // A FIFO group stops at its first message that must stay: what follows it stays
+        // too, so that the group keeps its order.
+        if group
+            .as_deref()
+            .is_some_and(|g| shared.behind_stop(g, selected))
+        {
+            budget.give_back(1);
+            if shared.leave(std::slice::from_ref(&message)).await == 1 {
+                new_left += 1;
+            }
+            continue;
+        }
+        if !selected {
+            if let Some(group) = &group {
+                shared.stop_group(group);
+            }
             release.push(message);
             continue;
         }
         let Some(destination) = routes.route(message.dead_letter_source_arn()) else {
+            if let Some(group) = &group {
+                shared.stop_group(group);
+            }
             budget.give_back(1);
             if shared.leave(std::slice::from_ref(&message)).await == 1 {
                 new_left += 1;
@@ -281,15 +334,12 @@ async fn handle(
             receipt: message.receipt_handle.clone(),
             destination: destination.url.clone(),
         });
-        let possibly_sent = known.as_ref().is_some_and(MessageState::possibly_sent);
+        let possible = known.as_ref().map_or(0, MessageState::possible_copies);
         by_destination
             .entry(destination.url.clone())
             .or_insert_with(|| (destination.clone(), Vec::new()))
             .1
-            .push(Item {
-                message,
-                possibly_sent,
-            });
+            .push(Item { message, possible });
     }
     let moving = already_sent.len() + lines.len();
     // The rate was taken for every message received; only those sent use it.
@@ -305,7 +355,11 @@ async fn handle(
             .fetch_add(new as u64, Ordering::Relaxed);
     }
     if !already_sent.is_empty() {
-        batch::delete_sent(shared, already_sent).await;
+        // Journaled deleted, yet here: a delete with a stale receipt answered success and
+        // did nothing. It was counted moved then; it is deleted now, not counted again.
+        let (stale, sent): (Vec<_>, Vec<_>) = already_sent.into_iter().partition(|(_, d)| *d);
+        batch::delete_sent(shared, sent.into_iter().map(|(m, _)| m).collect(), false).await;
+        batch::delete_sent(shared, stale.into_iter().map(|(m, _)| m).collect(), true).await;
     }
     let worked = new_left > 0 || moving > 0;
     if !shared.record(&lines) {
@@ -347,28 +401,6 @@ async fn drop_copies(shared: &Shared<'_>, copies: Vec<ReceivedMessage>) {
     for chunk in moved.chunks(10) {
         if let Err(error) = shared.writer.delete_messages(&shared.dlq_url, chunk).await {
             tracing::warn!(%error, "could not delete a second copy; it comes back and is deleted then");
-        }
-    }
-}
-
-/// Makes messages visible again at once: those that do not match the filter (they stay in
-/// the DLQ; their receive count rose by one), and those received as a cancel came.
-async fn release_now(shared: &Shared<'_>, messages: &[ReceivedMessage]) {
-    let entries: Vec<HandleEntry> = messages
-        .iter()
-        .enumerate()
-        .map(|(i, m)| HandleEntry {
-            id: i.to_string(),
-            receipt_handle: m.receipt_handle.clone(),
-        })
-        .collect();
-    for chunk in entries.chunks(10) {
-        if let Err(error) = shared
-            .reader
-            .change_visibility(&shared.dlq_url, chunk, 0)
-            .await
-        {
-            tracing::warn!(%error, "could not release non-matching messages; they come back by themselves");
         }
     }
 }

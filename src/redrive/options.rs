@@ -124,6 +124,9 @@ pub enum MoveEnd {
     /// `--limit` (or the canary) reached.
     LimitReached,
     Cancelled,
+    /// Nothing more to receive, but FIFO groups stopped at a message that must stay: each
+    /// group and how many matching messages were seen behind its stop.
+    GroupsStopped(Vec<(String, u64)>),
     /// Receiving kept failing, or the journal could not be written.
     Failed(String),
 }

@@ -106,6 +106,10 @@ pub struct Plan {
     pub dlq_arn: String,
     pub dlq_fifo: bool,
     pub mode: Mode,
+    /// `--mode native` was asked for: a refused move task fails the run, it never falls
+    /// back to the manual mover.
+    #[serde(skip)]
+    pub native_asked: bool,
     /// Why a move task cannot do this run, when it cannot.
     pub native_unavailable: Option<String>,
     /// The source queues found (redrive policies pointing at the DLQ).
@@ -122,6 +126,12 @@ pub struct Plan {
     pub routes: Routes,
 }
 
+/// Why `auto` does not give a FIFO DLQ to a move task.
+pub const FIFO_NATIVE: &str = "a move task keeps each message's deduplication id, so a FIFO \
+     destination may drop as duplicates the messages dead-lettered in the last 5 minutes \
+     (LocalStack does: the task reports them moved and none arrives); the manual mover gives \
+     each message a deduplication id of its own (--mode native runs a move task anyway)";
+
 /// AWS moves at most this many messages a second in one task.
 pub const NATIVE_MAX_RATE: u32 = 500;
 
@@ -132,6 +142,11 @@ pub enum PlanError {
          at it): say where its messages go with --to QUEUE"
     )]
     NoDestination { dlq: String },
+    #[error(
+        "--to {dlq} is the DLQ itself: its messages would be received, sent back to it and \
+         deleted, over and over"
+    )]
+    ToItself { dlq: String },
     #[error("--mode native cannot do this redrive: {reason}")]
     NativeImpossible { reason: String },
     #[error("{0}")]
@@ -144,6 +159,11 @@ pub async fn plan(
     dlq: &Queue,
     request: PlanRequest<'_>,
 ) -> Result<Plan, PlanError> {
+    if request.to.is_some_and(|to| to.arn == dlq.arn) {
+        return Err(PlanError::ToItself {
+            dlq: dlq.name.clone(),
+        });
+    }
     let mut found = Sources::default();
     sources::queue_sources(backend, dlq, &mut found).await?;
     sources::subscription_sources(backend, dlq, request.subscriptions, &mut found).await;
@@ -166,7 +186,16 @@ pub async fn plan(
             dlq: dlq.name.clone(),
         });
     }
-    let native_unavailable = native_unavailable(dlq, &found, &request);
+    let mut native_unavailable = native_unavailable(dlq, &found, &request);
+    let mut warnings = std::mem::take(&mut found.warnings);
+    if dlq.fifo && native_unavailable.is_none() {
+        // Native stays possible on request, with the warning; auto does not take the risk.
+        match request.mode {
+            ModeChoice::Auto => native_unavailable = Some(FIFO_NATIVE.to_string()),
+            ModeChoice::Native => warnings.push(format!("the DLQ is FIFO: {FIFO_NATIVE}")),
+            ModeChoice::Manual => {}
+        }
+    }
     let mode = match (request.mode, &native_unavailable) {
         (ModeChoice::Manual, _) | (ModeChoice::Auto, Some(_)) => Mode::Manual,
         (ModeChoice::Native | ModeChoice::Auto, None) => Mode::Native,
@@ -176,7 +205,6 @@ pub async fn plan(
             });
         }
     };
-    let mut warnings = std::mem::take(&mut found.warnings);
     warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
     if request.filtered {
         warnings.push(
@@ -192,6 +220,7 @@ pub async fn plan(
         dlq_arn: dlq.arn.clone(),
         dlq_fifo: dlq.fifo,
         mode,
+        native_asked: request.mode == ModeChoice::Native,
         native_unavailable,
         sources: found.queues.values().map(|d| d.name.clone()).collect(),
         subscriptions: found.subscriptions,
@@ -271,9 +300,6 @@ fn destination_warnings(
                 "{} is a standard queue and the DLQ is FIFO: group order is not kept there",
                 destination.name
             ));
-        }
-        if destination.arn == dlq.arn {
-            warnings.push(format!("{} is the DLQ itself", destination.name));
         }
     }
     let candidates = found.queues.len() + found.subscription_queues.len();

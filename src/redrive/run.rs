@@ -3,7 +3,6 @@
 //! endpoint refuses move tasks; the manual mover with its journal, which also finishes what
 //! an earlier run of the same DLQ left half done (sent but not deleted).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -11,11 +10,13 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::journal::{self, Entry, Journal, JournalError, JournalState, MessageState};
-use super::mover::{self, Capabilities, MoveEnd, MoveOptions, Progress};
+use super::ends::{groups_stopped, in_both_queues, still_hidden};
+use super::journal::{self, Entry, Journal, JournalError, JournalState};
+use super::mover::{self, Capabilities, Memory, MoveEnd, MoveOptions, Progress};
 use super::native::{self, NativeProgress};
 use super::plan::{Mode, Plan};
 use crate::aws::{ApiError, Backend, ErrorKind, ReadOnlyError};
+use crate::domain::QueueCounts;
 use crate::domain::message::HandleEntry;
 
 /// What a run is told besides its plan.
@@ -64,7 +65,8 @@ impl RunProgress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub mode: Mode,
-    /// drained, limit_reached, cancelled, failed; for native: completed, cancelled, failed.
+    /// drained, hidden (nothing more to receive, but messages still hidden in the DLQ),
+    /// limit_reached, cancelled, failed; for native: completed, cancelled, failed.
     pub end: String,
     pub moved: u64,
     pub failed: u64,
@@ -76,6 +78,13 @@ pub struct Summary {
     pub sent_not_deleted: u64,
     /// The DLQ's approximate count after the run (visible, in flight and delayed).
     pub left_in_dlq: Option<u64>,
+    /// Of those, in flight (hidden) at the end: a manual run waits for what it may have
+    /// hidden itself; what is still hidden then ends it `hidden`, not `drained`.
+    pub hidden_in_dlq: Option<u64>,
+    /// Native runs: how much the destinations' depth changed from the task's start to its
+    /// end, beside the task's own count (a consumer may have taken some meanwhile; a FIFO
+    /// destination may have dropped some as duplicates).
+    pub destination_change: Option<i64>,
     pub journal: Option<PathBuf>,
     /// Why native mode was not used after all.
     pub fell_back: Option<String>,
@@ -96,7 +105,10 @@ pub enum RunError {
          it first (squall redrive {dlq} --cancel)"
     )]
     TaskRunning { dlq: String, moved: u64 },
-    #[error("the move task could not be started: {0}")]
+    #[error(
+        "the move task could not be started: {0}; nothing was moved (--mode manual or auto \
+         moves them with the manual mover)"
+    )]
     NativeRefused(ApiError),
     #[error("the journal {path} is of {journal_dlq}, not of {dlq}")]
     OtherDlq {
@@ -129,7 +141,7 @@ pub async fn execute(
         .await
         {
             Ok(summary) => return Ok(summary),
-            Err(NativeOutcome::Refused(error)) if falls_back(&error) => {
+            Err(NativeOutcome::Refused(error)) if falls_back(&error) && !plan.native_asked => {
                 fell_back = Some(format!(
                     "the endpoint refused a move task ({error}); the manual mover did it"
                 ));
@@ -144,7 +156,7 @@ pub async fn execute(
         }
     }
     progress.set_mode(Mode::Manual);
-    let (mut journal, mut known, earlier_hold_s) = open_journal(plan, options)?;
+    let (mut journal, mut memory, earlier_hold_s) = open_journal(plan, options)?;
     let moves = MoveOptions {
         earlier_hold_s,
         // One worker for a FIFO DLQ: a group's messages then go out strictly in the order
@@ -162,30 +174,44 @@ pub async fn execute(
         writer: writers.queues.as_ref(),
         directory: backend.queues.as_ref(),
     };
-    let finished_from_earlier =
-        delete_sent_before(aws.writer, plan, &mut journal, &mut known, progress).await?;
-    let end = mover::run(
-        aws,
-        &plan.dlq_url,
-        &plan.routes,
-        &moves,
-        &mut journal,
-        known,
-        &progress.manual,
-        cancel,
-    )
-    .await;
+    let (finished_from_earlier, refused) =
+        delete_sent_before(aws.writer, plan, &mut journal, &mut memory, progress).await?;
+    let end = match refused {
+        // Nothing is sent while the DLQ refuses deletes: it would stay in both queues.
+        Some(why) => MoveEnd::Failed(why),
+        None => {
+            mover::run(
+                aws,
+                &plan.dlq_url,
+                &plan.routes,
+                &moves,
+                &mut journal,
+                memory,
+                &progress.manual,
+                cancel,
+            )
+            .await
+        }
+    };
     let counts = progress.manual.snapshot();
     journal.record(&[Entry::End {
         moved: counts.moved,
         failed: counts.failed,
         duplicates_suspected: counts.duplicates_suspected,
     }])?;
+    let sent_not_deleted = progress
+        .manual
+        .sent_not_deleted
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let dlq = dlq_counts(backend, &plan.dlq_url).await;
+    let hidden = dlq.map_or(0, |c| c.in_flight);
     let (end, error) = match end {
+        MoveEnd::Drained if hidden > 0 => ("hidden", Some(still_hidden(hidden, &moves))),
         MoveEnd::Drained => ("drained", None),
         MoveEnd::LimitReached => ("limit_reached", None),
+        MoveEnd::GroupsStopped(groups) => ("groups_stopped", Some(groups_stopped(&groups))),
         MoveEnd::Cancelled => ("cancelled", None),
-        MoveEnd::Failed(why) => ("failed", Some(why)),
+        MoveEnd::Failed(why) => ("failed", Some(in_both_queues(why, sent_not_deleted))),
     };
     Ok(Summary {
         mode: Mode::Manual,
@@ -194,11 +220,10 @@ pub async fn execute(
         failed: counts.failed,
         duplicates_suspected: counts.duplicates_suspected,
         released: counts.released,
-        sent_not_deleted: progress
-            .manual
-            .sent_not_deleted
-            .load(std::sync::atomic::Ordering::Relaxed),
-        left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        sent_not_deleted,
+        left_in_dlq: dlq.map(|c| c.visible + c.in_flight + c.delayed),
+        hidden_in_dlq: dlq.map(|c| c.in_flight),
+        destination_change: None,
         journal: Some(journal.path().to_path_buf()),
         fell_back,
         error,
@@ -225,6 +250,7 @@ async fn native_run(
         Ok(None) => {}
         Err(error) => return Err(NativeOutcome::Refused(error)),
     }
+    let before = destination_depth(backend, plan).await;
     let end = native::run(
         backend.messages.as_ref(),
         moves,
@@ -245,6 +271,11 @@ async fn native_run(
         released: 0,
         sent_not_deleted: 0,
         left_in_dlq: left_in(backend, &plan.dlq_url).await,
+        hidden_in_dlq: None,
+        destination_change: match (before, destination_depth(backend, plan).await) {
+            (Some(before), Some(after)) => Some(after as i64 - before as i64),
+            _ => None,
+        },
         journal: None,
         fell_back: None,
         error: end.failure_reason,
@@ -262,13 +293,11 @@ fn falls_back(error: &ApiError) -> bool {
             }))
 }
 
-/// Opens the journal (the one resumed, or a new one) and gathers what earlier runs of this
-/// DLQ left unfinished: messages sent but not deleted, and sends without an answer.
-fn open_journal(
-    plan: &Plan,
-    options: &RunOptions,
-) -> Result<(Journal, BTreeMap<String, MessageState>, u32), RunError> {
-    let mut known = BTreeMap::new();
+/// Opens the journal (the one resumed, or a new one) and gathers what the journals of this
+/// DLQ say: every message any run sent or tried to send (never sent twice; lost answers
+/// counted), and what earlier runs left unfinished (sent but not deleted, possibly held).
+fn open_journal(plan: &Plan, options: &RunOptions) -> Result<(Journal, Memory, u32), RunError> {
+    let mut memory = Memory::new();
     let path = match &options.resume {
         Some(path) => {
             let state = JournalState::read(path)?;
@@ -289,6 +318,13 @@ fn open_journal(
         earlier.push(JournalState::read(&path)?);
     }
     for state in earlier {
+        if state.torn > 0 {
+            tracing::warn!(
+                torn = state.torn,
+                dlq = %state.dlq_url,
+                "a journal of this DLQ has lines cut short by a kill mid-write; they are skipped"
+            );
+        }
         if !state.finished {
             // A run that did not end may still hold what it received; assume the default
             // hold for journals that do not say.
@@ -298,7 +334,14 @@ fn open_journal(
                     .unwrap_or(MoveOptions::default().visibility_s),
             );
         }
-        merge_unfinished(&mut known, state);
+        for (id, message) in state.messages {
+            match memory.get_mut(&id) {
+                Some(known) => known.merge(&message),
+                None => {
+                    memory.insert(id, message);
+                }
+            }
+        }
     }
     let mut journal = Journal::append_to(&path)?;
     journal.record(&[Entry::Plan {
@@ -308,7 +351,7 @@ fn open_journal(
         started_ms: now_ms(),
         visibility_s: Some(options.moves.visibility_s),
     }])?;
-    Ok((journal, known, earlier_hold_s))
+    Ok((journal, memory, earlier_hold_s))
 }
 
 /// The journals in `dir` of runs on `dlq_url` (not `except`), oldest first; unreadable
@@ -321,37 +364,30 @@ fn earlier_journals(dir: &Path, dlq_url: &str, except: &Path) -> Vec<JournalStat
     paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     paths
         .iter()
-        .filter_map(|p| JournalState::read(p).ok())
+        .filter_map(|p| match JournalState::read(p) {
+            Ok(state) => Some(state),
+            Err(error) => {
+                tracing::warn!(%error, "a journal that cannot be read is not taken into account");
+                None
+            }
+        })
         .filter(|s| s.dlq_url == dlq_url)
         .collect()
-}
-
-/// Keeps what a run must know of an earlier one: sent and not deleted, or possibly sent;
-/// and, of a run that did not end, everything it received and did not delete (it may hold
-/// those hidden still: the new run waits for them). A later "deleted" ends it.
-fn merge_unfinished(known: &mut BTreeMap<String, MessageState>, state: JournalState) {
-    let finished = state.finished;
-    for (id, message) in state.messages {
-        if message.deleted {
-            known.remove(&id);
-        } else if !finished || message.sent_not_deleted() || message.possibly_sent() {
-            known.insert(id, message);
-        }
-    }
 }
 
 /// Deletes, with the receipt handle the journal recorded, the messages an earlier run sent
 /// but did not delete: while that receipt is still valid (the earlier run's visibility
 /// timeout has not run out) the DLQ copy goes without a second send. Those that fail stay
-/// known and are deleted when they come back. Returns how many were deleted.
+/// known and are deleted when they come back. Returns how many were deleted, and why the
+/// run must stop when the DLQ refused a delete outright.
 async fn delete_sent_before(
     writer: &dyn crate::aws::QueueWriter,
     plan: &Plan,
     journal: &mut Journal,
-    known: &mut BTreeMap<String, MessageState>,
+    memory: &mut Memory,
     progress: &RunProgress,
-) -> Result<u64, RunError> {
-    let sent: Vec<(String, String)> = known
+) -> Result<(u64, Option<String>), RunError> {
+    let sent: Vec<(String, String)> = memory
         .iter()
         .filter(|(_, m)| m.sent_not_deleted() && !m.receipt.is_empty())
         .map(|(id, m)| (id.clone(), m.receipt.clone()))
@@ -366,8 +402,18 @@ async fn delete_sent_before(
                 receipt_handle: receipt.clone(),
             })
             .collect();
-        let Ok(outcome) = writer.delete_messages(&plan.dlq_url, &entries).await else {
-            continue;
+        let outcome = match writer.delete_messages(&plan.dlq_url, &entries).await {
+            Ok(outcome) => outcome,
+            Err(error) if error.retryable() => continue,
+            Err(error) => {
+                let left = sent.len() as u64 - deleted;
+                progress.manual.add_sent_not_deleted(left);
+                progress.manual.add_moved(deleted);
+                return Ok((
+                    deleted,
+                    Some(super::batch::delete_refused(&error, &plan.dlq_url)),
+                ));
+            }
         };
         let lines: Vec<Entry> = outcome
             .successful
@@ -377,20 +423,38 @@ async fn delete_sent_before(
             .map(|(id, _)| Entry::Deleted { dlq_id: id.clone() })
             .collect();
         for line in &lines {
-            if let Entry::Deleted { dlq_id } = line {
-                known.remove(dlq_id);
+            if let Entry::Deleted { dlq_id } = line
+                && let Some(known) = memory.get_mut(dlq_id)
+            {
+                known.deleted = true;
             }
         }
         deleted += lines.len() as u64;
         journal.record(&lines)?;
     }
     progress.manual.add_moved(deleted);
-    Ok(deleted)
+    Ok((deleted, None))
 }
 
 async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {
+    dlq_counts(backend, dlq_url)
+        .await
+        .map(|c| c.visible + c.in_flight + c.delayed)
+}
+
+/// The destinations' depth now (visible, in flight, delayed), summed.
+async fn destination_depth(backend: &Backend, plan: &Plan) -> Option<u64> {
+    let mut depth = 0;
+    for destination in &plan.destinations {
+        let counts = dlq_counts(backend, &destination.url).await?;
+        depth += counts.visible + counts.in_flight + counts.delayed;
+    }
+    Some(depth)
+}
+
+async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {
     let queue = backend.queues.describe_queue(dlq_url).await.ok()?;
-    Some(queue.counts.visible + queue.counts.in_flight + queue.counts.delayed)
+    Some(queue.counts)
 }
 
 fn now_ms() -> u64 {

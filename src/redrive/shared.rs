@@ -2,7 +2,7 @@
 //! earlier runs left (`known`), the messages left in the DLQ (held), and how far this run
 //! got with each message it took.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -23,9 +23,18 @@ pub(super) struct Shared<'a> {
     pub progress: &'a Progress,
     pub(super) visibility_s: u32,
     pub(super) journal: Mutex<&'a mut Journal>,
-    pub(super) journal_failed: Mutex<Option<String>>,
-    /// What earlier runs (the journal resumed) know about DLQ messages.
+    /// Why the run must stop now (the journal cannot be written, the DLQ refuses deletes):
+    /// workers send nothing more once it is set.
+    pub(super) fatal: Mutex<Option<String>>,
+    /// Everything the journals of this DLQ (earlier runs' and this run's, as it writes it)
+    /// say about each DLQ message: a message sent once is never sent again, and every
+    /// attempt whose answer was lost is counted when the message is sent again.
     pub(super) known: Mutex<BTreeMap<String, MessageState>>,
+    /// FIFO groups stopped at a message that must stay (it locks the group): how many
+    /// matching messages of each were seen behind it (left, in order).
+    pub(super) stopped_groups: Mutex<BTreeMap<String, u64>>,
+    /// Messages sent whose DLQ copy could not be deleted yet (they are in both queues).
+    pub(super) undeleted: Mutex<BTreeSet<String>>,
     /// Messages left in the DLQ (not matching, no destination), held invisible while the
     /// run goes on, so that receives reach the others, and all made visible again when it
     /// ends (a killed run's come back by themselves after `visibility_s`).
@@ -46,6 +55,17 @@ pub(super) enum Taken {
 }
 
 impl Shared<'_> {
+    /// Messages this run has hidden in the DLQ on purpose right now: left there (held) or
+    /// being sent and deleted by a worker.
+    pub(super) async fn hidden_by_us(&self) -> u64 {
+        let working = self
+            .taken
+            .lock()
+            .map(|t| t.values().filter(|&&t| t == Taken::Working).count())
+            .unwrap_or(0);
+        (self.left.lock().await.len() + working) as u64
+    }
+
     pub(super) fn taken(&self, id: &str) -> Option<Taken> {
         self.taken.lock().ok().and_then(|t| t.get(id).copied())
     }
@@ -94,6 +114,13 @@ impl Shared<'_> {
                 }
             }
         }
+        if let Ok(mut known) = self.known.lock() {
+            for entry in entries {
+                if let Some(id) = entry.dlq_id() {
+                    known.entry(id.to_string()).or_default().apply(entry);
+                }
+            }
+        }
         let result = match self.journal.lock() {
             Ok(mut journal) => journal.record(entries).map_err(|e| e.to_string()),
             Err(_) => Err("journal lock poisoned".to_string()),
@@ -101,16 +128,22 @@ impl Shared<'_> {
         match result {
             Ok(()) => true,
             Err(e) => {
-                if let Ok(mut failed) = self.journal_failed.lock() {
-                    failed.get_or_insert(e);
-                }
+                self.stop_run(e);
                 false
             }
         }
     }
 
-    pub(super) fn journal_failure(&self) -> Option<String> {
-        self.journal_failed.lock().ok().and_then(|f| f.clone())
+    /// Stops the run for `why` (the first reason given is kept).
+    pub(super) fn stop_run(&self, why: String) {
+        if let Ok(mut fatal) = self.fatal.lock() {
+            fatal.get_or_insert(why);
+        }
+    }
+
+    /// Why the run stopped, once something stopped it.
+    pub(super) fn fatal(&self) -> Option<String> {
+        self.fatal.lock().ok().and_then(|f| f.clone())
     }
 
     /// A message that will not be moved in this run: it stays hidden until its visibility
@@ -137,8 +170,71 @@ impl Shared<'_> {
         }
     }
 
-    pub(super) fn take_known(&self, id: &str) -> Option<MessageState> {
-        self.known.lock().ok().and_then(|mut k| k.remove(id))
+    /// Makes messages visible in the DLQ again at once (the run will not move them).
+    pub(super) async fn release(&self, messages: &[ReceivedMessage]) {
+        let entries: Vec<HandleEntry> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| HandleEntry {
+                id: i.to_string(),
+                receipt_handle: m.receipt_handle.clone(),
+            })
+            .collect();
+        for chunk in entries.chunks(10) {
+            if let Err(error) = self.reader.change_visibility(&self.dlq_url, chunk, 0).await {
+                tracing::warn!(%error, "could not make messages visible again; they come back by themselves");
+            }
+        }
+    }
+
+    /// Stops `group` (a message of it must stay in the DLQ).
+    pub(super) fn stop_group(&self, group: &str) {
+        if let Ok(mut stopped) = self.stopped_groups.lock() {
+            stopped.entry(group.to_string()).or_insert(0);
+        }
+    }
+
+    /// Whether `group` is stopped; counts a matching message seen behind its stop.
+    pub(super) fn behind_stop(&self, group: &str, matching: bool) -> bool {
+        let Ok(mut stopped) = self.stopped_groups.lock() else {
+            return false;
+        };
+        match stopped.get_mut(group) {
+            Some(behind) => {
+                *behind += u64::from(matching);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(super) fn stopped_groups(&self) -> Vec<(String, u64)> {
+        self.stopped_groups
+            .lock()
+            .map(|s| s.iter().map(|(g, n)| (g.clone(), *n)).collect())
+            .unwrap_or_default()
+    }
+
+    /// What the journals say about a message just received.
+    pub(super) fn recall(&self, id: &str) -> Option<MessageState> {
+        self.known.lock().ok().and_then(|k| k.get(id).cloned())
+    }
+
+    /// Messages sent whose DLQ copy is still there (`deleted`: it is gone now).
+    pub(super) fn mark_undeleted(&self, ids: impl IntoIterator<Item = String>, deleted: bool) {
+        if let Ok(mut undeleted) = self.undeleted.lock() {
+            for id in ids {
+                if deleted {
+                    undeleted.remove(&id);
+                } else {
+                    undeleted.insert(id);
+                }
+            }
+        }
+    }
+
+    pub(super) fn undeleted_count(&self) -> usize {
+        self.undeleted.lock().map(|u| u.len()).unwrap_or(0)
     }
 
     /// Holds messages left in the DLQ; returns how many of them were new.
@@ -178,12 +274,5 @@ impl Shared<'_> {
                 "some messages left in the DLQ come back only when their hold runs out"
             );
         }
-    }
-
-    pub(super) fn known_pending(&self) -> usize {
-        self.known
-            .lock()
-            .map(|k| k.values().filter(|m| !m.deleted).count())
-            .unwrap_or(0)
     }
 }

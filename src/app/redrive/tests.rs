@@ -35,6 +35,7 @@ fn plan(visible: u64, mode: Mode) -> Plan {
         dlq_arn: "arn:aws:sqs:us-east-1:1:orders-dlq".into(),
         dlq_fifo: false,
         mode,
+        native_asked: false,
         native_unavailable: (mode == Mode::Manual)
             .then(|| "a filter, limit or canary chooses messages".to_string()),
         sources: vec!["orders".into()],
@@ -145,6 +146,8 @@ fn summary(end: &str, moved: u64) -> Summary {
         released: 0,
         sent_not_deleted: 0,
         left_in_dlq: Some(9 - moved),
+        hidden_in_dlq: Some(0),
+        destination_change: None,
         journal: Some("/data/redrive/orders-dlq.jsonl".into()),
         fell_back: None,
         error: None,

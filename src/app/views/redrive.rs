@@ -284,7 +284,7 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
     };
     let tone = match summary.end.as_str() {
         "failed" => Tone::Error,
-        "cancelled" => Tone::Warning,
+        "cancelled" | "hidden" | "groups_stopped" => Tone::Warning,
         _ => Tone::Good,
     };
     let mut lines = vec![

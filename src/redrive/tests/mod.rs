@@ -3,8 +3,11 @@
 //! paused and the world's clock follows it (a ticker task), so visibility timeouts and
 //! move-task rates pass in virtual time.
 
+mod cancel;
+mod fifo_stops;
 mod manual;
 mod native;
+mod resend;
 mod resume;
 
 use std::collections::BTreeMap;

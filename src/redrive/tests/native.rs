@@ -91,3 +91,45 @@ async fn native_is_refused_where_a_move_task_cannot_serve() {
         "{error}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_fifo_dlq_goes_manual_in_auto_mode_and_native_on_request_is_warned() {
+    let backend = world(one_source("pay.fifo", "pay-dlq.fifo"));
+    let auto = plan_for(&backend, "pay-dlq.fifo", PlanRequest::default()).await;
+    assert_eq!(auto.mode, Mode::Manual);
+    assert!(
+        auto.native_unavailable
+            .as_deref()
+            .is_some_and(|why| why.contains("deduplication id")),
+        "{auto:?}"
+    );
+    let request = PlanRequest {
+        mode: ModeChoice::Native,
+        ..PlanRequest::default()
+    };
+    let native = plan_for(&backend, "pay-dlq.fifo", request).await;
+    assert_eq!(native.mode, Mode::Native);
+    assert!(
+        native
+            .warnings
+            .iter()
+            .any(|w| w.contains("deduplication id")),
+        "{:?}",
+        native.warnings
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_redrive_to_the_dlq_itself_is_refused() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    let dlq = queue(&backend, "orders-dlq").await;
+    for mode in [ModeChoice::Auto, ModeChoice::Manual] {
+        let request = PlanRequest {
+            to: Some(&dlq),
+            mode,
+            ..PlanRequest::default()
+        };
+        let error = plan(&backend, &dlq, request).await.expect_err("refused");
+        assert!(error.to_string().contains("the DLQ itself"), "{error}");
+    }
+}

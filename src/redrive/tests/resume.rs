@@ -171,3 +171,55 @@ async fn a_journal_of_another_dlq_is_refused() {
     .expect_err("other DLQ");
     assert!(error.to_string().contains("not of"), "{error}");
 }
+
+/// Someone peeked at the DLQ after the killed run (a receive hands out new receipt
+/// handles): the journaled handles are stale, and SQS answers a delete with a stale handle
+/// "successful" without deleting. The messages the killed run sent then come back; they
+/// are recognised by id and body, deleted with their new handle, and not sent again.
+#[tokio::test(start_paused = true)]
+async fn a_delete_with_a_stale_receipt_is_caught_when_the_message_comes_back() {
+    let backend = world(one_source("orders", "orders-dlq"));
+    send(
+        &backend,
+        "orders",
+        (0..12).map(|i| message(i, &format!("m{i}"))).collect(),
+    )
+    .await;
+    dead_letter_all(&backend, "orders").await;
+    let plan = plan_for(&backend, "orders-dlq", manual()).await;
+    let dir = journal_dir("stale");
+    let path = killed_run(&backend, &plan, &dir).await;
+    // The killed run's hold runs out; a peek receives everything (new handles) and lets go.
+    tokio::time::sleep(Duration::from_secs(121)).await;
+    let peeked = receive(&backend, &plan.dlq_url, 0).await;
+    assert_eq!(peeked.len(), 10);
+    let summary = run(
+        &backend,
+        &plan,
+        RunOptions {
+            resume: Some(path),
+            ..options(dir, moves())
+        },
+    )
+    .await;
+    let mut bodies: Vec<String> = take_all(&backend, "orders")
+        .await
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    bodies.sort();
+    let copies = bodies.len();
+    bodies.dedup();
+    assert_eq!(bodies.len(), 12, "none lost: {summary:?}");
+    // The three sent and answered are not sent again; of the two unanswered one arrived.
+    assert_eq!(copies, 13, "{summary:?}");
+    assert!(
+        copies as u64 - 12 <= summary.duplicates_suspected,
+        "{summary:?}"
+    );
+    assert_eq!(summary.left_in_dlq, Some(0), "{summary:?}");
+    assert_eq!(
+        summary.moved, 12,
+        "each message counted moved once: {summary:?}"
+    );
+}
