@@ -2,6 +2,7 @@
 //! line), a file that is no journal.
 
 use super::*;
+use std::fs::OpenOptions;
 
 fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir()
