@@ -124,21 +124,7 @@ pub fn coalesce(actions: Vec<Action>) -> Vec<Action> {
 mod tests {
     use super::*;
     use crate::app::jobs::{JobId, Progress};
-    use crate::domain::Queue;
-
-    fn batch(generation: u64, names: &[&str]) -> Action {
-        let queues = names
-            .iter()
-            .map(|n| {
-                Queue::from_attributes(
-                    &format!("https://sqs/1/{n}"),
-                    Default::default(),
-                    "us-east-1",
-                )
-            })
-            .collect();
-        Action::QueuesLoaded { generation, queues }
-    }
+    use crate::runtime::tests::batch;
 
     fn progress(id: u64, done: u64) -> Action {
         Action::JobProgress {

@@ -11,7 +11,8 @@ use crate::domain::Queue;
 use crate::inventory::Source;
 use crate::sim::{self, SimFleet};
 
-fn batch(generation: u64, names: &[&str]) -> Action {
+/// A listing's batch of plain queues named `names` (also the held batches' tests).
+pub(super) fn batch(generation: u64, names: &[&str]) -> Action {
     let queues = names
         .iter()
         .map(|n| {

@@ -304,16 +304,7 @@ mod tests {
 
     #[test]
     fn the_title_says_how_far_the_queue_listing_got_until_it_ends() {
-        let config = Config::defaults().expect("defaults");
-        let mut app = App::new(
-            ConnectionInfo::default(),
-            false,
-            config.keymap,
-            Some(Duration::from_secs(30)),
-            SystemTime::UNIX_EPOCH,
-        );
-        app.push(Box::new(HealthView::new(Thresholds::default())));
-        let _ = start(&mut app);
+        let mut app = crate::app::views::health::tests::board();
         let queues = (0..1_234)
             .map(|i| queue(&format!("q{i}"), 0, None))
             .collect();

@@ -235,7 +235,7 @@ impl View for HealthView {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
@@ -246,7 +246,8 @@ mod tests {
     use crate::config::Config;
     use crate::inventory::model::tests::queue;
 
-    fn board() -> App {
+    /// An app on the health board at the start of its loads.
+    pub(crate) fn board() -> App {
         let config = Config::defaults().expect("defaults");
         let mut app = App::new(
             ConnectionInfo::default(),
