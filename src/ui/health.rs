@@ -273,18 +273,14 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, SystemTime};
-
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     use super::*;
     use crate::app::action::Action;
     use crate::app::state::App;
-    use crate::app::update::{start, update};
-    use crate::aws::ConnectionInfo;
+    use crate::app::update::update;
     use crate::config::Config;
-    use crate::health::Thresholds;
     use crate::inventory::model::tests::queue;
 
     fn screen(app: &App) -> String {
