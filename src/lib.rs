@@ -4,6 +4,7 @@
 pub mod app;
 pub mod aws;
 pub mod cli;
+pub mod cli_help;
 pub mod commands;
 pub mod completions;
 pub mod config;
