@@ -122,6 +122,20 @@ async fn take_all(backend: &Backend, name: &str) -> Vec<ReceivedMessage> {
     }
 }
 
+/// What arrived in queue `name` (taken away): how many messages, and how many distinct
+/// bodies among them (fewer means a copy arrived).
+async fn copies_and_distinct(backend: &Backend, name: &str) -> (usize, usize) {
+    let mut bodies: Vec<String> = take_all(backend, name)
+        .await
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    let copies = bodies.len();
+    bodies.sort();
+    bodies.dedup();
+    (copies, bodies.len())
+}
+
 fn moves() -> MoveOptions {
     MoveOptions {
         wait_s: 0,

@@ -92,15 +92,8 @@ async fn a_message_sent_whose_delete_kept_failing_comes_back_and_is_deleted_not_
         ),
     )
     .await;
-    let mut bodies: Vec<String> = take_all(&sim, "orders")
-        .await
-        .into_iter()
-        .map(|m| m.body)
-        .collect();
-    bodies.sort();
-    let copies = bodies.len();
-    bodies.dedup();
-    assert_eq!(bodies.len(), 10, "{summary:?}");
+    let (copies, distinct) = copies_and_distinct(&sim, "orders").await;
+    assert_eq!(distinct, 10, "{summary:?}");
     assert_eq!(copies, 10, "one copy each: {summary:?}");
     assert_eq!(summary.moved, 10, "{summary:?}");
     assert_eq!(summary.duplicates_suspected, 0, "{summary:?}");

@@ -93,20 +93,9 @@ async fn resume_deletes_what_was_sent_resends_the_rest_and_counts_possible_dupli
     assert_eq!(summary.left_in_dlq, Some(0));
     assert_eq!(summary.journal.as_deref(), Some(path.as_path()));
 
-    let mut bodies: Vec<String> = take_all(&backend, "orders")
-        .await
-        .into_iter()
-        .map(|m| m.body)
-        .collect();
-    bodies.sort();
-    let mut distinct = bodies.clone();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 30, "every message is there: none lost");
-    assert_eq!(
-        bodies.len(),
-        31,
-        "one real duplicate, within the two suspected"
-    );
+    let (copies, distinct) = copies_and_distinct(&backend, "orders").await;
+    assert_eq!(distinct, 30, "every message is there: none lost");
+    assert_eq!(copies, 31, "one real duplicate, within the two suspected");
 }
 
 #[tokio::test(start_paused = true)]
@@ -202,15 +191,8 @@ async fn a_delete_with_a_stale_receipt_is_caught_when_the_message_comes_back() {
         },
     )
     .await;
-    let mut bodies: Vec<String> = take_all(&backend, "orders")
-        .await
-        .into_iter()
-        .map(|m| m.body)
-        .collect();
-    bodies.sort();
-    let copies = bodies.len();
-    bodies.dedup();
-    assert_eq!(bodies.len(), 12, "none lost: {summary:?}");
+    let (copies, distinct) = copies_and_distinct(&backend, "orders").await;
+    assert_eq!(distinct, 12, "none lost: {summary:?}");
     // The three sent and answered are not sent again; of the two unanswered one arrived.
     assert_eq!(copies, 13, "{summary:?}");
     assert!(
