@@ -1,22 +1,9 @@
 //! The binary as a user meets it: flags, errors, and the non-interactive subcommands.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-/// squall with an environment that has no AWS settings at all, and a home of its own.
-fn squall(home: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("squall").expect("binary");
-    cmd.env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    cmd
-}
+mod bare_squall;
+use bare_squall::squall;
 
 #[test]
 fn help_lists_the_global_flags() {

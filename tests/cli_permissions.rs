@@ -2,22 +2,8 @@
 //! all: the printed policies are the shipped files, patterns scope what IAM can scope, a
 //! bad pattern is refused with exit 2; whoami over the demo fleet names every capability.
 
-use assert_cmd::Command;
-
-/// squall with an environment that has no AWS settings at all, and a home of its own.
-fn squall(home: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("squall").expect("binary");
-    cmd.env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    cmd
-}
+mod bare_squall;
+use bare_squall::squall;
 
 fn stdout_of(args: &[&str]) -> String {
     let home = tempfile::tempdir().expect("tempdir");
