@@ -118,7 +118,9 @@ pub(super) async fn send_and_delete(
                     }
                 }
             }
-            Err(error) if error.retryable() => {
+            // An unreadable answer came after SQS may have acted: tried again and counted,
+            // like a lost one.
+            Err(error) if error.retryable() || ambiguous(&error) => {
                 if ambiguous(&error) {
                     let mut lines = Vec::new();
                     for item in pending.values_mut() {
@@ -132,9 +134,15 @@ pub(super) async fn send_and_delete(
                 tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
             }
             Err(error) => {
-                for (_, item) in std::mem::take(&mut pending) {
-                    shared.fail(&item.message, &error.to_string());
-                }
+                // Refused as a whole (no permission, no such queue): every later batch gets
+                // the same answer, so the run stops here, and what this batch holds goes
+                // back to the DLQ's visible messages at once.
+                shared.stop_run(send_refused(&error, &destination.url));
+                let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
+                    .into_values()
+                    .map(|i| i.message)
+                    .collect();
+                shared.release(&unsent).await;
             }
         }
     }
@@ -249,6 +257,26 @@ pub(super) async fn delete_sent(
         }
         // Sent, still in the DLQ: when it comes back, the journal has it deleted, not sent.
         shared.mark_undeleted(pending.into_values().map(|m| m.message_id), false);
+    }
+}
+
+/// Why a run stops at a refused send, naming the permission when it is one.
+pub(super) fn send_refused(error: &ApiError, destination_url: &str) -> String {
+    let queue = destination_url
+        .rsplit('/')
+        .next()
+        .unwrap_or(destination_url);
+    if error.kind == ErrorKind::AccessDenied {
+        format!(
+            "the destination refused the send ({error}): squall needs sqs:SendMessage on \
+             {queue}; the run stopped at the first refused send, and the messages it held \
+             are back in the DLQ"
+        )
+    } else {
+        format!(
+            "the destination {queue} refused the send ({error}); the run stopped at the first \
+             refused send, and the messages it held are back in the DLQ"
+        )
     }
 }
 
