@@ -65,14 +65,6 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64 << attempt.saturating_sub(1).min(5))
 }
 
-/// Whether an error may have come after SQS acted on the request (its answer was lost).
-fn ambiguous(error: &ApiError) -> bool {
-    matches!(
-        error.kind,
-        ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::Parse
-    )
-}
-
 /// Sends `items` to `destination` and deletes what was sent from the DLQ. Counts go to
 /// `shared.progress`.
 pub(super) async fn send_and_delete(
@@ -155,8 +147,8 @@ pub(super) async fn send_and_delete(
             }
             // An unreadable answer came after SQS may have acted: tried again and counted,
             // like a lost one.
-            Err(error) if error.retryable() || ambiguous(&error) => {
-                if ambiguous(&error) {
+            Err(error) if error.retryable() || error.answer_may_be_lost() => {
+                if error.answer_may_be_lost() {
                     let mut lines = Vec::new();
                     for item in pending.values_mut() {
                         item.possible.push(Some(attempt_ms));
