@@ -7,7 +7,7 @@
 mod redrive_harness;
 mod support;
 
-use redrive_harness::bodies_in;
+use redrive_harness::{bodies_in, counts};
 use support::*;
 
 /// The number `squall` printed after `label` on a line of `text` (0 when no line says it).
@@ -79,4 +79,52 @@ async fn send_from_a_file_counts_every_copy_a_lost_answer_made() {
         assert_eq!(code, 1, "{said}");
         assert!(stderr.contains("line "), "names the lines: {said}");
     }
+}
+
+/// A FIFO queue of 3 groups of 20: a sweep holds what it read, and SQS hands out no later
+/// message of a held group, so `squall export` reads the first messages of each group and
+/// then nothing. It writes what it read, says how many it did not reach and which groups,
+/// and exits 4 (before: "exported 30 messages", exit 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_of_a_fifo_queue_says_what_its_held_groups_kept_out_of_reach() {
+    let ls = localstack();
+    let sqs = ls.sqs().await;
+    let name = format!("{}.fifo", unique_name("mh-fifo"));
+    let (url, _) = create_queue(&sqs, &name, &[]).await;
+    for group in 0..3 {
+        for start in (0..20).step_by(10) {
+            let mut batch = sqs.send_message_batch().queue_url(&url);
+            for i in start..start + 10 {
+                let entry = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(format!("m{i}"))
+                    .message_body(format!("g{group}-{i}"))
+                    .message_group_id(format!("g{group}"))
+                    .message_deduplication_id(format!("g{group}-{i}"))
+                    .build()
+                    .expect("entry");
+                batch = batch.entries(entry);
+            }
+            let out = batch.send().await.expect("SendMessageBatch");
+            assert!(out.failed.is_empty(), "{:?}", out.failed);
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("export.ndjson");
+    let out = file.display().to_string();
+    let (code, stdout, stderr) = run_squall_status(ls, &["export", &name, "--out", &out]).await;
+    let said = format!("exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    let written = std::fs::read_to_string(&file)
+        .expect("the export")
+        .lines()
+        .count() as u64;
+    assert!(written > 0 && written < 60, "{said}");
+    assert_eq!(code, 4, "{said}");
+    let not_reached = 60 - written;
+    assert!(
+        stderr.contains(&format!("{not_reached} messages were not reached")),
+        "{said}"
+    );
+    assert!(stderr.contains("groups g0, g1, g2"), "{said}");
+    // Nothing was deleted: all 60 are visible again.
+    assert_eq!(counts(&sqs, &url).await, (60, 0), "{said}");
 }
