@@ -405,6 +405,7 @@ async fn a_fair_queues_message_goes_back_with_its_group() {
     let plan = plan_for(&backend, "tenants-dlq", manual()).await;
     let summary = run(&backend, &plan, options(journal_dir("fair"), moves())).await;
     assert_eq!(summary.moved, 12, "{summary:?}");
+    assert_eq!(summary.duplicates_suspected, 0, "{summary:?}");
     let mut groups: Vec<(String, Option<String>)> = take_all(&backend, "tenants")
         .await
         .into_iter()
