@@ -127,4 +127,12 @@ async fn export_of_a_fifo_queue_says_what_its_held_groups_kept_out_of_reach() {
     assert!(stderr.contains("groups g0, g1, g2"), "{said}");
     // Nothing was deleted: all 60 are visible again.
     assert_eq!(counts(&sqs, &url).await, (60, 0), "{said}");
+
+    // A sweep to the screen says the same.
+    let (code, stdout, stderr) = run_squall_status(ls, &["peek", &name, "-n", "60"]).await;
+    let said = format!("exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(code, 4, "{said}");
+    assert!(stderr.contains("messages were not reached"), "{said}");
+    assert!(stderr.contains("groups g0, g1, g2"), "{said}");
+    assert_eq!(counts(&sqs, &url).await, (60, 0), "{said}");
 }
