@@ -1,8 +1,9 @@
-//! The journals in squall's data dir as files on a shared host: kept owner-only (the data dir
-//! and its journals are tightened, with one line saying so, when another user could read
-//! them: they hold receipt handles), listed (`squall redrive --journal`), and the finished
-//! ones removed (`squall redrive --prune-journals`). A journal a re-run still needs is never
-//! removed: a re-run resumes from it.
+//! The journals in squall's data dir as files on a shared host: where they go and their
+//! names, kept owner-only (the data dir and its journals are tightened, with one line
+//! saying so, when another user could read them: they hold receipt handles), listed
+//! (`squall redrive --journal`), and the finished ones removed (`squall redrive
+//! --prune-journals`). A journal a re-run still needs is never removed: a re-run resumes
+//! from it.
 
 use std::path::{Path, PathBuf};
 
