@@ -201,7 +201,8 @@ Exit codes:
   0    done
   1    failed (the queue was not found, AWS refused or could not be reached)
   2    usage error
-  4    incomplete: a receive failed after some messages were read; those are printed
+  4    incomplete: a receive failed after some messages were read (those are printed),
+       or a FIFO sweep could not reach the later messages of the groups it held (said)
   5    refused: the queue has a redrive policy and --yes was not given (nothing was read)
   130  cancelled (Ctrl-C): what was read is printed and visible again";
 
@@ -216,7 +217,8 @@ Exit codes:
   0    done
   1    failed (the queue was not found, AWS refused, the file exists or cannot be written)
   2    usage error
-  4    incomplete: a receive failed after some messages were exported
+  4    incomplete: a receive failed after some messages were exported, or a FIFO
+       sweep could not reach the later messages of the groups it held (stderr says how many)
   5    refused: the queue has a redrive policy and --yes was not given (nothing was read)
   130  cancelled (Ctrl-C): the file holds what was read, all visible again";
 
@@ -226,10 +228,13 @@ NAME:String.label=VALUE set the type. With --from, each line's body, attributes 
 header are sent; on a FIFO queue each line keeps its message group (--group-id for lines
 without one) and gets a deduplication id stable per line, so a second run within five
 minutes sends nothing twice. Every line is checked first: a bad line sends nothing.
+A batch whose answer was lost is sent again and counted (\"duplicates suspected\" on
+stderr); a message no answer ever came back for is listed \"possibly sent\".
 
 Exit codes:
   0    every message was sent
-  1    failed: bad input (nothing sent), or some messages were not sent (listed on stderr)
+  1    failed: bad input (nothing sent), or some messages were not sent or possibly sent
+       (listed on stderr)
   2    usage error
   3    refused: squall is read-only here (--read-only or config); nothing was sent
   130  cancelled (Ctrl-C): stderr says how many were sent";

@@ -77,6 +77,52 @@ async fn a_refused_delete_stops_the_run_and_says_how_many_are_in_both_queues() {
     assert_eq!(count(&summary, "moved"), n as u64, "{summary}");
 }
 
+/// A role that may delete but not send to the destination: the run stops at the first
+/// refused send, exit 1, names `sqs:SendMessage`; what it held goes back to the DLQ at once;
+/// nothing is lost and nothing is copied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_send_stops_the_run_and_loses_nothing() {
+    let emulator = localstack();
+    let n = 40;
+    let fixture = seed(emulator, "rh-nosend", n).await;
+    let proxy = FaultProxy::start(
+        ([127, 0, 0, 1], emulator.port()).into(),
+        Faults {
+            deny_actions: vec!["sqs:SendMessage".into()],
+            ..Faults::default()
+        },
+    )
+    .await;
+    let data = tempfile::tempdir().expect("tempdir");
+    let output = redrive(
+        &proxy.endpoint(),
+        data.path(),
+        &fixture,
+        &["--concurrency", "1"],
+    )
+    .await;
+    let stats = proxy.shutdown().await;
+    let (code, summary, stderr) = ended(&output);
+    let said = format!("exit {code}: {summary}\n{stats:?}\nstderr:\n{stderr}");
+    assert_eq!(code, 1, "{said}");
+    assert_eq!(summary["end"], "failed", "{said}");
+    let error = summary["error"].as_str().unwrap_or_default();
+    assert!(error.contains("sqs:SendMessage"), "{said}");
+    assert!(error.contains(&fixture.source_name), "{said}");
+    // One worker: its first batch was refused, and no other was tried.
+    assert_eq!(stats.denied.get("sqs:SendMessage"), Some(&1), "{said}");
+    assert_eq!(stats.operations.get("DeleteMessageBatch"), None, "{said}");
+    assert_eq!(count(&summary, "moved"), 0, "{said}");
+    assert_eq!(count(&summary, "duplicates_suspected"), 0, "{said}");
+
+    let sqs = emulator.sqs().await;
+    let copied = bodies_in(&sqs, &fixture.source_url).await;
+    assert!(copied.is_empty(), "{copied:?} {said}");
+    // The refused batch went back at once: every message visible in the DLQ.
+    let (visible, hidden) = counts(&sqs, &fixture.dlq_url).await;
+    assert_eq!((visible, hidden), (n as u64, 0), "{said}");
+}
+
 /// Most `SendMessageBatch` answers lost after the emulator acted: a batch may be delivered
 /// several times before one answer arrives, or run out of attempts and come back to the DLQ
 /// to be sent again, later in the run or by the next run of the same DLQ (which reads the

@@ -147,6 +147,16 @@ impl ApiError {
         )
     }
 
+    /// Whether the error may have come after the service acted on the request (its answer
+    /// was lost: a dropped connection, a timeout, a 5xx, an unreadable answer): a send that
+    /// failed so may still have made a copy.
+    pub fn answer_may_be_lost(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::Parse
+        )
+    }
+
     pub fn is_unavailable(&self) -> bool {
         self.kind == ErrorKind::Unavailable
     }

@@ -1,6 +1,7 @@
 //! `squall export QUEUE --out FILE|- [-n N] [--yes]`: a sweep written as NDJSON, one message
 //! per line as it is read, so that memory stays flat whatever the bodies weigh.
 
+use std::collections::BTreeSet;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,11 +10,12 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::human::one_line;
 use super::peek::{ProgressLine, finish, has_output, prepare};
-use super::{cancel_on_ctrl_c, stderr_is_terminal};
+use super::{cancel_on_ctrl_c, exit, stderr_is_terminal};
 use crate::aws::Backend;
 use crate::cli::ExportArgs;
 use crate::config::Config;
 use crate::domain::message::ReceivedMessage;
+use crate::messages::fifo_reach::unreached;
 use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekSink, peek};
 
 /// Writes each message as one JSON line.
@@ -22,12 +24,17 @@ struct NdjsonSink {
     max_receive_count: Option<u32>,
     written: usize,
     line: ProgressLine,
+    /// The FIFO groups of the messages written.
+    groups: BTreeSet<String>,
 }
 
 impl PeekSink for NdjsonSink {
     fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
         crate::messages::export::write_line(&mut self.out, &message, self.max_receive_count)?;
         self.written += 1;
+        if let Some(group) = message.group_id() {
+            self.groups.insert(group.to_string());
+        }
         Ok(())
     }
 
@@ -61,6 +68,7 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
         max_receive_count: queue.max_receive_count(),
         written: 0,
         line: ProgressLine::new(stderr_is_terminal()),
+        groups: BTreeSet::new(),
     };
     let cancel = cancel_on_ctrl_c();
     let mut report = peek(
@@ -90,6 +98,13 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
         if sink.written == 1 { "" } else { "s" },
         one_line(&queue.name)
     );
+    let groups = std::mem::take(&mut sink.groups);
+    let unreached = unreached(backend.queues.as_ref(), &queue.url, &report, groups).await;
+    if let Some(unreached) = unreached {
+        // The export is not the queue: a file that looks complete would be trusted as such.
+        finish(&report, options.hold_seconds);
+        return Ok(exit::refuse(exit::INCOMPLETE, &[unreached.describe()]));
+    }
     if report.end == PeekEnd::Reached && count == config.sweep_cap {
         eprintln!(
             "squall: stopped at {count} messages (messages.sweep_cap); the queue may hold more"

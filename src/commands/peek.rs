@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::Queue;
 use crate::domain::arn;
 use crate::domain::message::ReceivedMessage;
+use crate::messages::fifo_reach::{groups_read, unreached};
 use crate::messages::record::{MessageRecord, to_json_pretty};
 use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekReport, PeekRisk, PeekSink, peek};
 
@@ -184,6 +185,11 @@ pub async fn run(backend: &Backend, config: &Config, args: PeekArgs) -> Result<E
         human_text(&queue, &sink.messages)
     };
     human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    let groups = groups_read(&sink.messages);
+    if let Some(unreached) = unreached(backend.queues.as_ref(), &queue.url, &report, groups).await {
+        finish(&report, options.hold_seconds);
+        return Ok(exit::refuse(exit::INCOMPLETE, &[unreached.describe()]));
+    }
     Ok(finish(&report, options.hold_seconds))
 }
 

@@ -153,6 +153,36 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
             one_line(&failure.message)
         );
     }
+    if report.duplicates_suspected > 0 {
+        eprintln!(
+            "squall: duplicates suspected: {} (answers lost after SQS may have acted; those \
+             messages were sent again, so {name} may hold that many extra copies)",
+            report.duplicates_suspected
+        );
+    }
+    if !report.possibly_sent.is_empty() {
+        let which: Vec<String> = report
+            .possibly_sent
+            .iter()
+            .map(|&i| where_from(i))
+            .collect();
+        eprintln!(
+            "squall: possibly sent: {} message{} (no answer came back; look in {name} before \
+             sending {} again): {}",
+            report.possibly_sent.len(),
+            if report.possibly_sent.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if report.possibly_sent.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
+            which.join(", ")
+        );
+    }
     if !report.not_tried.is_empty() {
         let first = where_from(report.not_tried[0]);
         eprintln!(

@@ -47,6 +47,8 @@ pub(crate) struct State {
     pub fail_send: Option<usize>,
     /// Bodies SQS refuses (the sender's fault).
     pub refused_bodies: Vec<String>,
+    /// The next this many send calls act, then lose their answer (a dropped connection).
+    pub lost_send_answers: usize,
 }
 
 #[derive(Debug, Default)]
@@ -275,6 +277,13 @@ impl QueueWriter for FakeQueue {
                 id: entry.id.clone(),
                 message_id: Some(id),
             });
+        }
+        if state.lost_send_answers > 0 {
+            state.lost_send_answers -= 1;
+            return Err(ApiError::connection(
+                "SendMessageBatch",
+                "connection closed before the answer",
+            ));
         }
         Ok(outcome)
     }

@@ -7,6 +7,7 @@
 
 pub mod envelope;
 pub mod export;
+pub mod fifo_reach;
 pub mod outgoing;
 pub mod peek;
 pub mod record;

@@ -1,7 +1,15 @@
 //! Sending many messages: batches of at most 10 entries and at most the queue's size limit in
 //! total, entries that failed for a reason not their own retried with backoff (a 200 can
 //! carry failures), progress after every batch, cancellation between batches.
+//!
+//! Each batch goes out once per attempt (`send_messages_once`: the SDK does not resend it on
+//! its own). An attempt whose answer was lost after SQS may have acted is tried again and
+//! counted: each such attempt may have left a copy, reported as a suspected duplicate once
+//! the message is sent (a FIFO queue drops a resend with the same deduplication id within
+//! five minutes, so there none is). A message no attempt of which got an answer is
+//! reported possibly sent.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -52,6 +60,11 @@ pub struct SendReport {
     pub failed: Vec<NotSent>,
     /// Messages never tried (cancelled, or a call failed), by index.
     pub not_tried: Vec<usize>,
+    /// Messages whose sends all went without an answer (SQS may have acted): each may be
+    /// in the queue, or not. By index.
+    pub possibly_sent: Vec<usize>,
+    /// Copies beyond one that sends whose answer was lost may have made.
+    pub duplicates_suspected: u64,
     pub end: SendEnd,
 }
 
@@ -92,8 +105,12 @@ pub async fn send_all(
         sent: Vec::new(),
         failed: Vec::new(),
         not_tried: Vec::new(),
+        possibly_sent: Vec::new(),
+        duplicates_suspected: 0,
         end: SendEnd::Done,
     };
+    // A FIFO queue (its name ends in .fifo) drops the retries, seconds apart, as duplicates.
+    let fifo = queue_url.ends_with(".fifo");
     let mut progress = SendProgress {
         total: messages.len(),
         ..SendProgress::default()
@@ -107,52 +124,7 @@ pub async fn send_all(
             report.not_tried.extend(all[number..].iter().flatten());
             break;
         }
-        let mut pending: Vec<usize> = batch.clone();
-        for attempt in 1..=ATTEMPTS {
-            let entries: Vec<OutgoingMessage> = pending
-                .iter()
-                .map(|&i| OutgoingMessage {
-                    id: format!("m{i}"),
-                    ..messages[i].clone()
-                })
-                .collect();
-            let outcome = match writer.send_messages(queue_url, &entries).await {
-                Ok(outcome) => outcome,
-                Err(error) => {
-                    report.not_tried.extend(&pending);
-                    report.end = SendEnd::Failed(error);
-                    break;
-                }
-            };
-            for success in outcome.successful {
-                if let Some(index) = entry_index(&success.id) {
-                    report.sent.push(Sent {
-                        index,
-                        message_id: success.message_id.unwrap_or_default(),
-                    });
-                }
-            }
-            let mut retry = Vec::new();
-            for failure in outcome.failed {
-                let Some(index) = entry_index(&failure.id) else {
-                    continue;
-                };
-                if failure.sender_fault || attempt == ATTEMPTS {
-                    report.failed.push(NotSent {
-                        index,
-                        code: failure.code,
-                        message: failure.message,
-                    });
-                } else {
-                    retry.push(index);
-                }
-            }
-            if retry.is_empty() {
-                break;
-            }
-            tokio::time::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 1)).await;
-            pending = retry;
-        }
+        send_batch(writer, queue_url, messages, batch, fifo, &mut report).await;
         progress.sent = report.sent.len();
         progress.failed = report.failed.len();
         on_progress(&progress);
@@ -160,7 +132,102 @@ pub async fn send_all(
     report.sent.sort_by_key(|s| s.index);
     report.failed.sort_by_key(|f| f.index);
     report.not_tried.sort_unstable();
+    report.possibly_sent.sort_unstable();
     report
+}
+
+/// One batch, attempt after attempt: what SQS answered for each entry goes to `report`; an
+/// attempt whose answer was lost is tried again and counted; a call refused as a whole ends
+/// the send (`report.end`).
+async fn send_batch(
+    writer: &dyn QueueWriter,
+    queue_url: &str,
+    messages: &[OutgoingMessage],
+    batch: &[usize],
+    fifo: bool,
+    report: &mut SendReport,
+) {
+    let mut pending: Vec<usize> = batch.to_vec();
+    // Attempts of each message whose answer was lost: each may have made a copy.
+    let mut lost: BTreeMap<usize, u64> = BTreeMap::new();
+    let copies_beyond = |lost: &BTreeMap<usize, u64>, index: usize, sent: bool| {
+        let lost = if fifo {
+            0
+        } else {
+            lost.get(&index).copied().unwrap_or(0)
+        };
+        if sent { lost } else { lost.saturating_sub(1) }
+    };
+    for attempt in 1..=ATTEMPTS {
+        if attempt > 1 {
+            tokio::time::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 2)).await;
+        }
+        let entries: Vec<OutgoingMessage> = pending
+            .iter()
+            .map(|&i| OutgoingMessage {
+                id: format!("m{i}"),
+                ..messages[i].clone()
+            })
+            .collect();
+        let outcome = match writer.send_messages_once(queue_url, &entries).await {
+            Ok(outcome) => outcome,
+            Err(error) if error.answer_may_be_lost() && attempt < ATTEMPTS => {
+                tracing::warn!(%error, attempt, "SendMessageBatch answer lost; sending again");
+                for &index in &pending {
+                    *lost.entry(index).or_default() += 1;
+                }
+                continue;
+            }
+            Err(error) => {
+                let this_one_lost = error.answer_may_be_lost();
+                for index in std::mem::take(&mut pending) {
+                    if this_one_lost {
+                        *lost.entry(index).or_default() += 1;
+                    }
+                    if lost.contains_key(&index) {
+                        report.duplicates_suspected += copies_beyond(&lost, index, false);
+                        report.possibly_sent.push(index);
+                    } else {
+                        report.not_tried.push(index);
+                    }
+                }
+                report.end = SendEnd::Failed(error);
+                return;
+            }
+        };
+        for success in outcome.successful {
+            if let Some(index) = entry_index(&success.id) {
+                report.duplicates_suspected += copies_beyond(&lost, index, true);
+                report.sent.push(Sent {
+                    index,
+                    message_id: success.message_id.unwrap_or_default(),
+                });
+            }
+        }
+        let mut retry = Vec::new();
+        for failure in outcome.failed {
+            let Some(index) = entry_index(&failure.id) else {
+                continue;
+            };
+            if !failure.sender_fault && attempt < ATTEMPTS {
+                retry.push(index);
+            } else if lost.contains_key(&index) && !failure.sender_fault {
+                // Refused now, but an earlier attempt may have got through.
+                report.duplicates_suspected += copies_beyond(&lost, index, false);
+                report.possibly_sent.push(index);
+            } else {
+                report.failed.push(NotSent {
+                    index,
+                    code: failure.code,
+                    message: failure.message,
+                });
+            }
+        }
+        if retry.is_empty() {
+            return;
+        }
+        pending = retry;
+    }
 }
 
 fn entry_index(id: &str) -> Option<usize> {
@@ -252,6 +319,37 @@ mod tests {
             .filter(|m| m.body == "body-3")
             .count();
         assert_eq!(copies, 1);
+    }
+
+    fn copies(queue: &FakeQueue) -> usize {
+        queue.lock().messages.len()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lost_answer_is_sent_again_once_and_every_copy_counted() {
+        let queue = FakeQueue::default();
+        queue.lock().lost_send_answers = 2;
+        let (report, _) = send(&queue, &messages(15)).await;
+        assert_eq!(report.end, SendEnd::Done);
+        assert_eq!(report.sent.len(), 15);
+        // The first batch's answer was lost twice: it is in the queue three times.
+        assert_eq!(copies(&queue), 35);
+        assert_eq!(report.duplicates_suspected, 20);
+        assert!(report.possibly_sent.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_whose_answers_are_all_lost_is_named_possibly_sent() {
+        let queue = FakeQueue::default();
+        queue.lock().lost_send_answers = ATTEMPTS as usize;
+        let (report, _) = send(&queue, &messages(15)).await;
+        assert!(matches!(report.end, SendEnd::Failed(_)));
+        assert!(report.sent.is_empty());
+        assert_eq!(report.possibly_sent, (0..10).collect::<Vec<_>>());
+        assert_eq!(report.not_tried, (10..15).collect::<Vec<_>>());
+        // Each of the ten may be there ATTEMPTS times: all but one copy each are suspected.
+        assert_eq!(copies(&queue), 10 * ATTEMPTS as usize);
+        assert_eq!(report.duplicates_suspected, 10 * u64::from(ATTEMPTS - 1));
     }
 
     #[tokio::test]

@@ -22,22 +22,47 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// One message of a batch and what happened to it.
 pub(super) struct Item {
     pub message: ReceivedMessage,
-    /// Copies that sends of it without an answer may have made (an earlier run, a
-    /// dropped connection): each is a suspected duplicate once it is sent now.
-    pub possible: u32,
+    /// When each send of it without an answer started (an earlier run, a dropped
+    /// connection; `None`: not known): each may have made a copy.
+    pub possible: Vec<Option<u64>>,
+}
+
+/// How long a FIFO queue drops a message whose deduplication id it has seen.
+pub const DEDUP_WINDOW_MS: u64 = 5 * 60 * 1000;
+
+/// How much sooner than the window's end a resend is already counted: the times are
+/// squall's, taken before each send went out, and SQS's clock is not squall's.
+const DEDUP_MARGIN_MS: u64 = 10_000;
+
+/// The copies, beyond one, that a message sent at `sent_ms` may now have in a destination,
+/// given when its earlier sends without an answer started. On a standard queue each of them
+/// may have made one. A FIFO queue drops a send within five minutes of the copy it accepted
+/// (the deduplication id is the DLQ message's own), so only sends that far apart can each
+/// have made a copy: the most such sends, the one now included, less one. A send whose time
+/// is not known (an older journal) is counted.
+pub fn suspected_copies(possible: &[Option<u64>], sent_ms: u64, fifo: bool) -> u64 {
+    if !fifo {
+        return possible.len() as u64;
+    }
+    let untimed = possible.iter().filter(|t| t.is_none()).count() as u64;
+    let mut times: Vec<u64> = possible.iter().flatten().copied().collect();
+    times.push(sent_ms);
+    times.sort_unstable();
+    let window = DEDUP_WINDOW_MS - DEDUP_MARGIN_MS;
+    let mut accepted = 0u64;
+    let mut open_until: Option<u64> = None;
+    for at in times {
+        if open_until.is_none_or(|until| at >= until) {
+            accepted += 1;
+            open_until = Some(at.saturating_add(window));
+        }
+    }
+    untimed + accepted.saturating_sub(1)
 }
 
 /// The pause before attempt `attempt` (1-based): 100 ms doubling, at most 3.2 s.
 pub fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64 << attempt.saturating_sub(1).min(5))
-}
-
-/// Whether an error may have come after SQS acted on the request (its answer was lost).
-fn ambiguous(error: &ApiError) -> bool {
-    matches!(
-        error.kind,
-        ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::Parse
-    )
 }
 
 /// Sends `items` to `destination` and deletes what was sent from the DLQ. Counts go to
@@ -53,7 +78,8 @@ pub(super) async fn send_and_delete(
         .enumerate()
         .map(|(i, item)| (i.to_string(), item))
         .collect();
-    let mut sent: Vec<(String, Item)> = Vec::new();
+    // Each message sent, with when its successful attempt started.
+    let mut sent: Vec<(u64, Item)> = Vec::new();
     let mut attempt = 0;
     while !pending.is_empty() {
         attempt += 1;
@@ -80,6 +106,7 @@ pub(super) async fn send_and_delete(
             .iter()
             .map(|(id, item)| outgoing(&item.message, id, destination.fifo))
             .collect();
+        let attempt_ms = shared.now_ms();
         let sending: Vec<Entry> = pending
             .values()
             .map(|item| Entry::Sending {
@@ -103,7 +130,7 @@ pub(super) async fn send_and_delete(
                             dlq_id: item.message.message_id.clone(),
                             destination_id: success.message_id.unwrap_or_default(),
                         });
-                        sent.push((success.id, item));
+                        sent.push((attempt_ms, item));
                     }
                 }
                 shared.record(&lines);
@@ -118,11 +145,13 @@ pub(super) async fn send_and_delete(
                     }
                 }
             }
-            Err(error) if error.retryable() => {
-                if ambiguous(&error) {
+            // An unreadable answer came after SQS may have acted: tried again and counted,
+            // like a lost one.
+            Err(error) if error.retryable() || error.answer_may_be_lost() => {
+                if error.answer_may_be_lost() {
                     let mut lines = Vec::new();
                     for item in pending.values_mut() {
-                        item.possible += 1;
+                        item.possible.push(Some(attempt_ms));
                         lines.push(Entry::Unanswered {
                             dlq_id: item.message.message_id.clone(),
                         });
@@ -132,9 +161,15 @@ pub(super) async fn send_and_delete(
                 tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
             }
             Err(error) => {
-                for (_, item) in std::mem::take(&mut pending) {
-                    shared.fail(&item.message, &error.to_string());
-                }
+                // Refused as a whole (no permission, no such queue): every later batch gets
+                // the same answer, so the run stops here, and what this batch holds goes
+                // back to the DLQ's visible messages at once.
+                shared.stop_run(send_refused(&error, &destination.url));
+                let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
+                    .into_values()
+                    .map(|i| i.message)
+                    .collect();
+                shared.release(&unsent).await;
             }
         }
     }
@@ -144,13 +179,10 @@ pub(super) async fn send_and_delete(
     if sent.is_empty() {
         return;
     }
-    // A FIFO destination drops a resent message with the same deduplication id (within five
-    // minutes), so only standard destinations can get a duplicate.
-    let duplicates: u64 = if destination.fifo {
-        0
-    } else {
-        sent.iter().map(|(_, item)| u64::from(item.possible)).sum()
-    };
+    let duplicates: u64 = sent
+        .iter()
+        .map(|(at, item)| suspected_copies(&item.possible, *at, destination.fifo))
+        .sum();
     shared.progress.add_duplicates(duplicates);
     delete_sent(
         shared,
@@ -252,6 +284,26 @@ pub(super) async fn delete_sent(
     }
 }
 
+/// Why a run stops at a refused send, naming the permission when it is one.
+pub(super) fn send_refused(error: &ApiError, destination_url: &str) -> String {
+    let queue = destination_url
+        .rsplit('/')
+        .next()
+        .unwrap_or(destination_url);
+    if error.kind == ErrorKind::AccessDenied {
+        format!(
+            "the destination refused the send ({error}): squall needs sqs:SendMessage on \
+             {queue}; the run stopped at the first refused send, and the messages it held \
+             are back in the DLQ"
+        )
+    } else {
+        format!(
+            "the destination {queue} refused the send ({error}); the run stopped at the first \
+             refused send, and the messages it held are back in the DLQ"
+        )
+    }
+}
+
 /// Why a run stops at a refused delete, naming the permission when it is one.
 pub(super) fn delete_refused(error: &ApiError, dlq_url: &str) -> String {
     let dlq = dlq_url.rsplit('/').next().unwrap_or(dlq_url);
@@ -271,6 +323,33 @@ pub(super) fn delete_refused(error: &ApiError, dlq_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MINUTE: u64 = 60_000;
+
+    #[test]
+    fn a_resend_counts_every_lost_answer_on_a_standard_queue() {
+        let possible = [Some(0), Some(100), None];
+        assert_eq!(suspected_copies(&possible, 200, false), 3);
+        assert_eq!(suspected_copies(&[], 200, false), 0);
+    }
+
+    #[test]
+    fn a_fifo_resend_counts_only_sends_a_deduplication_window_apart() {
+        // Retries seconds apart: SQS kept one copy, the rest were dropped.
+        let retries: Vec<Option<u64>> = (0..8).map(|i| Some(i * 1_000)).collect();
+        assert_eq!(suspected_copies(&retries, 20_000, true), 0);
+        // Sent again six minutes later: the window had closed, a second copy is possible.
+        assert_eq!(suspected_copies(&retries, 6 * MINUTE, true), 1);
+        // Four minutes later: still inside the window.
+        assert_eq!(suspected_copies(&retries, 4 * MINUTE, true), 0);
+        // Lost answers at 0, 3 and 6 minutes, sent at 9: the 3-minute one fell in the
+        // first's window, the 6-minute one opened a second, 9 minutes is inside that one.
+        let spread = [Some(0), Some(3 * MINUTE), Some(6 * MINUTE)];
+        assert_eq!(suspected_copies(&spread, 9 * MINUTE, true), 1);
+        assert_eq!(suspected_copies(&spread, 12 * MINUTE, true), 2);
+        // A send whose time is not known (an older journal) is counted.
+        assert_eq!(suspected_copies(&[None], MINUTE, true), 1);
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -4,6 +4,11 @@
 //! about to go out), sent (the new message id), deleted. Reading it back tells a resumed
 //! run which messages were sent but not deleted (delete, do not send again) and which were
 //! possibly sent (an attempt without an answer: a duplicate is possible).
+//!
+//! Every line carries `at_ms`, when it was written (wall time at the journal's opening plus
+//! the monotonic time since): a FIFO destination drops a resend within five minutes of the
+//! first copy, and only the times tell whether a resend was inside that window. Lines of
+//! older journals have no time; they are read as "time unknown".
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -82,6 +87,41 @@ pub enum JournalError {
 pub struct Journal {
     path: PathBuf,
     file: File,
+    clock: Stamps,
+}
+
+/// The time lines are stamped with: the wall clock when the journal was opened, moved on by
+/// tokio's monotonic clock (a paused clock in tests moves it too; a wall clock set back
+/// mid-run does not).
+#[derive(Debug, Clone, Copy)]
+struct Stamps {
+    wall_ms: u64,
+    opened: tokio::time::Instant,
+}
+
+impl Stamps {
+    fn now() -> Stamps {
+        let wall_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0);
+        Stamps {
+            wall_ms,
+            opened: tokio::time::Instant::now(),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        let since = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.wall_ms.saturating_add(since)
+    }
+}
+
+/// The time a line was written, read apart from the line's event.
+#[derive(Deserialize)]
+struct LineTime {
+    #[serde(default)]
+    at_ms: Option<u64>,
 }
 
 impl Journal {
@@ -114,6 +154,7 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             file,
+            clock: Stamps::now(),
         })
     }
 
@@ -121,13 +162,27 @@ impl Journal {
         &self.path
     }
 
-    /// Writes the lines and flushes them to the OS before returning: a send starts only
-    /// after its "sending" line is out of the process.
+    /// The time the next lines are stamped with (ms since the Unix epoch).
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Writes the lines, stamped now, and flushes them to the OS before returning: a send
+    /// starts only after its "sending" line is out of the process.
     pub fn record(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
+        self.record_at(entries, self.now_ms())
+    }
+
+    /// [`Journal::record`] with the lines stamped `at_ms`.
+    pub fn record_at(&mut self, entries: &[Entry], at_ms: u64) -> Result<(), JournalError> {
         let mut text = String::new();
         for entry in entries {
-            // Serializing these plain structs cannot fail.
-            text.push_str(&serde_json::to_string(entry).unwrap_or_default());
+            // Serializing these plain structs cannot fail, and gives an object.
+            let line = serde_json::to_string(entry).unwrap_or_default();
+            match line.strip_suffix('}') {
+                Some(open) => text.push_str(&format!("{open},\"at_ms\":{at_ms}}}")),
+                None => text.push_str(&line),
+            }
             text.push('\n');
         }
         // Before a batch goes out its "sending" lines reach the disk, not only the OS: a
@@ -162,16 +217,24 @@ fn ends_torn(file: &mut File) -> std::io::Result<bool> {
     Ok(last[0] != b'\n')
 }
 
-/// A line read back: the entry, whether a torn line had to be skipped for it (a kill
-/// mid-write; before appends started on a new line, the next line was glued to it).
-fn parse_line(line: &str) -> (Option<Entry>, bool) {
-    if let Ok(entry) = serde_json::from_str(line) {
-        return (Some(entry), false);
+/// A line read back: the entry and when it was written (if the line says), whether a torn
+/// line had to be skipped for it (a kill mid-write; before appends started on a new line,
+/// the next line was glued to it).
+fn parse_line(line: &str) -> (Option<(Entry, Option<u64>)>, bool) {
+    let stamped = |text: &str| {
+        let entry: Entry = serde_json::from_str(text).ok()?;
+        let at = serde_json::from_str::<LineTime>(text)
+            .ok()
+            .and_then(|t| t.at_ms);
+        Some((entry, at))
+    };
+    if let Some(read) = stamped(line) {
+        return (Some(read), false);
     }
     let glued = line
         .rfind("{\"event\"")
         .filter(|&at| at > 0)
-        .and_then(|at| serde_json::from_str(&line[at..]).ok());
+        .and_then(|at| stamped(&line[at..]));
     (glued, true)
 }
 
@@ -187,6 +250,10 @@ pub struct MessageState {
     pub unanswered: u32,
     pub destination_id: Option<String>,
     pub deleted: bool,
+    /// When the attempt now going out started (its "sending" line), if known.
+    pub sending_ms: Option<u64>,
+    /// When each attempt whose answer was lost started (`None`: a journal without times).
+    pub unanswered_ms: Vec<Option<u64>>,
 }
 
 impl MessageState {
@@ -203,6 +270,19 @@ impl MessageState {
     /// Copies that attempts without an answer may have made.
     pub fn possible_copies(&self) -> u32 {
         self.unanswered + u32::from(self.sending)
+    }
+
+    /// When each attempt that may have made a copy started (`None`: not known), one per
+    /// [`MessageState::possible_copies`].
+    pub fn copy_times(&self) -> Vec<Option<u64>> {
+        let mut times = self.unanswered_ms.clone();
+        // Lines of an older squall counted lost answers without times.
+        let untimed = (self.unanswered as usize).saturating_sub(times.len());
+        times.extend(std::iter::repeat_n(None, untimed));
+        if self.sending {
+            times.push(self.sending_ms);
+        }
+        times
     }
 
     /// Whether `body` is the body this state was recorded for (or none was recorded).
@@ -224,12 +304,26 @@ impl MessageState {
             self.destination_id.clone_from(&later.destination_id);
         }
         self.unanswered += later.unanswered;
+        self.unanswered_ms.extend(
+            later
+                .copy_times()
+                .into_iter()
+                .take(later.unanswered as usize),
+        );
+        if later.sending {
+            self.sending_ms = later.sending_ms;
+        }
         self.sending |= later.sending;
         self.deleted = later.deleted || (self.deleted && !received_again);
     }
 
-    /// Applies one journal line about this message.
+    /// Applies one journal line about this message (its time not known).
     pub fn apply(&mut self, entry: &Entry) {
+        self.apply_at(entry, None);
+    }
+
+    /// Applies one journal line about this message, written at `at_ms`.
+    pub fn apply_at(&mut self, entry: &Entry, at_ms: Option<u64>) {
         match entry {
             Entry::Received {
                 body_md5,
@@ -241,8 +335,15 @@ impl MessageState {
                 self.receipt.clone_from(receipt);
                 self.destination.clone_from(destination);
             }
-            Entry::Sending { .. } => self.sending = true,
+            Entry::Sending { .. } => {
+                self.sending = true;
+                self.sending_ms = at_ms;
+            }
             Entry::Unanswered { .. } => {
+                // The copy may have reached SQS as soon as the attempt went out: its
+                // deduplication window is counted from then (the later, the fewer copies).
+                let started = if self.sending { self.sending_ms } else { None };
+                self.unanswered_ms.push(started.or(at_ms));
                 self.sending = false;
                 self.unanswered += 1;
             }
@@ -307,10 +408,10 @@ impl JournalState {
             if line.trim().is_empty() {
                 continue;
             }
-            let entry = match parse_line(&line) {
-                (Some(entry), was_torn) => {
+            let (entry, at_ms) = match parse_line(&line) {
+                (Some(read), was_torn) => {
                     torn += usize::from(was_torn);
-                    entry
+                    read
                 }
                 // A kill can cut a line short: everything else still counts.
                 (None, _) if !line.ends_with('}') => {
@@ -349,7 +450,10 @@ impl JournalState {
                 | Entry::Sent { .. }
                 | Entry::Deleted { .. } => {
                     if let Some(id) = entry.dlq_id() {
-                        messages.entry(id.to_string()).or_default().apply(&entry);
+                        messages
+                            .entry(id.to_string())
+                            .or_default()
+                            .apply_at(&entry, at_ms);
                     }
                 }
                 Entry::End {
@@ -379,29 +483,7 @@ impl JournalState {
     }
 }
 
-/// Where journals go: `$SQUALL_DATA_DIR`, else the platform's data dir for squall.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("SQUALL_DATA_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "squall").map(|d| d.data_dir().to_path_buf())
-}
-
-/// A new journal's path for a run on `dlq_name` started at `now_ms`.
-pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
-    let safe: String = dlq_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    dir.join("redrive")
-        .join(format!("{safe}-{now_ms}-{}.jsonl", std::process::id()))
-}
+pub use super::journal_files::{data_dir, new_journal_path};
 
 #[cfg(test)]
 #[path = "journal_tests.rs"]

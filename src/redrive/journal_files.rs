@@ -1,12 +1,37 @@
-//! The journals in squall's data dir as files on a shared host: kept owner-only (the data dir
-//! and its journals are tightened, with one line saying so, when another user could read
-//! them: they hold receipt handles), listed (`squall redrive --journal`), and the finished
-//! ones removed (`squall redrive --prune-journals`). A journal a re-run still needs is never
-//! removed: a re-run resumes from it.
+//! The journals in squall's data dir as files on a shared host: where they go and their
+//! names, kept owner-only (the data dir and its journals are tightened, with one line
+//! saying so, when another user could read them: they hold receipt handles), listed
+//! (`squall redrive --journal`), and the finished ones removed (`squall redrive
+//! --prune-journals`). A journal a re-run still needs is never removed: a re-run resumes
+//! from it.
 
 use std::path::{Path, PathBuf};
 
 use super::journal::JournalState;
+
+/// Where journals go: `$SQUALL_DATA_DIR`, else the platform's data dir for squall.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SQUALL_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "squall").map(|d| d.data_dir().to_path_buf())
+}
+
+/// A new journal's path for a run on `dlq_name` started at `now_ms`.
+pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
+    let safe: String = dlq_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join("redrive")
+        .join(format!("{safe}-{now_ms}-{}.jsonl", std::process::id()))
+}
 
 /// The folder of journals inside the data dir.
 pub fn journals_dir(data_dir: &Path) -> PathBuf {

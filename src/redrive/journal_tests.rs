@@ -178,3 +178,64 @@ fn lost_answers_add_up_across_journals_and_a_message_received_again_is_not_delet
     assert!(!first.deleted);
     assert_eq!(first.receipt, "r2");
 }
+
+#[test]
+fn lines_carry_when_they_were_written_and_lost_answers_keep_their_attempts_times() {
+    let path = temp_path("stamped");
+    let _ = std::fs::remove_file(&path);
+    let mut journal = Journal::append_to(&path).expect("open");
+    let plan = Entry::Plan {
+        dlq_url: "u".into(),
+        dlq_arn: "a".into(),
+        to_url: None,
+        started_ms: 1,
+        visibility_s: None,
+    };
+    let sending = || Entry::Sending { dlq_id: "m".into() };
+    let unanswered = || Entry::Unanswered { dlq_id: "m".into() };
+    journal
+        .record_at(&[plan, sending()], 1_000)
+        .expect("record");
+    journal.record_at(&[unanswered()], 4_000).expect("record");
+    journal.record_at(&[sending()], 400_000).expect("record");
+    let before = journal.now_ms();
+    journal.record(&[unanswered()]).expect("record");
+    journal.record(&[sending()]).expect("record");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.lines()
+            .next()
+            .is_some_and(|l| l.ends_with(",\"at_ms\":1000}")),
+        "{text}"
+    );
+    let state = JournalState::read(&path).expect("read");
+    let m = &state.messages["m"];
+    assert_eq!(m.possible_copies(), 3);
+    let times = m.copy_times();
+    // Each lost answer is timed from its attempt's start, not from when it was found lost.
+    assert_eq!(&times[..2], &[Some(1_000), Some(400_000)]);
+    let last = times[2].expect("the attempt cut short has its time");
+    assert!(last >= before && last < before + 60_000, "{times:?}");
+}
+
+#[test]
+fn a_journal_written_without_times_is_read_with_its_times_unknown() {
+    let path = temp_path("untimed");
+    let _ = std::fs::remove_file(&path);
+    let text = "{\"event\":\"plan\",\"dlq_url\":\"u\",\"dlq_arn\":\"a\",\"to_url\":null,\"started_ms\":1}\n\
+                {\"event\":\"sending\",\"dlq_id\":\"m\"}\n\
+                {\"event\":\"unanswered\",\"dlq_id\":\"m\"}\n\
+                {\"event\":\"sending\",\"dlq_id\":\"m\"}\n";
+    std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    let mut old = JournalState::read(&path).expect("readable").messages["m"].clone();
+    assert_eq!(old.copy_times(), vec![None, None]);
+    // A later journal's timed lost answer adds to the untimed ones.
+    let mut later = MessageState::default();
+    later.apply_at(&Entry::Sending { dlq_id: "m".into() }, Some(7));
+    later.apply_at(&Entry::Unanswered { dlq_id: "m".into() }, Some(9));
+    old.merge(&later);
+    let mut times = old.copy_times();
+    times.sort();
+    assert_eq!(times, vec![None, None, Some(7)]);
+}

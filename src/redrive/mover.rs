@@ -334,7 +334,9 @@ async fn handle(
             receipt: message.receipt_handle.clone(),
             destination: destination.url.clone(),
         });
-        let possible = known.as_ref().map_or(0, MessageState::possible_copies);
+        let possible = known
+            .as_ref()
+            .map_or_else(Vec::new, MessageState::copy_times);
         by_destination
             .entry(destination.url.clone())
             .or_insert_with(|| (destination.clone(), Vec::new()))

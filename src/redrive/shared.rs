@@ -114,15 +114,19 @@ impl Shared<'_> {
                 }
             }
         }
+        let at_ms = self.now_ms();
         if let Ok(mut known) = self.known.lock() {
             for entry in entries {
                 if let Some(id) = entry.dlq_id() {
-                    known.entry(id.to_string()).or_default().apply(entry);
+                    known
+                        .entry(id.to_string())
+                        .or_default()
+                        .apply_at(entry, Some(at_ms));
                 }
             }
         }
         let result = match self.journal.lock() {
-            Ok(mut journal) => journal.record(entries).map_err(|e| e.to_string()),
+            Ok(mut journal) => journal.record_at(entries, at_ms).map_err(|e| e.to_string()),
             Err(_) => Err("journal lock poisoned".to_string()),
         };
         match result {
@@ -132,6 +136,11 @@ impl Shared<'_> {
                 false
             }
         }
+    }
+
+    /// The journal's time (ms since the Unix epoch): what its lines are stamped with.
+    pub(super) fn now_ms(&self) -> u64 {
+        self.journal.lock().map(|j| j.now_ms()).unwrap_or(0)
     }
 
     /// Stops the run for `why` (the first reason given is kept).

@@ -6,6 +6,7 @@ use crate::app::Action;
 use crate::app::action::PeekResult;
 use crate::app::effect::PeekRequest;
 use crate::app::jobs::JobEnd;
+use crate::messages::fifo_reach::{groups_read, unreached};
 use crate::messages::peek::DEFAULT_SWEEP_CAP;
 use crate::messages::{PeekEnd, PeekOptions, PeekReport, peek};
 
@@ -25,7 +26,24 @@ pub async fn run(request: PeekRequest, job: JobContext) -> JobEnd {
         &mut messages,
     )
     .await;
-    let end = job_end(&report, messages.len(), options.hold_seconds);
+    let groups = groups_read(&messages);
+    let unreached = unreached(
+        job.backend.queues.as_ref(),
+        &request.queue_url,
+        &report,
+        groups,
+    )
+    .await;
+    let end = match unreached {
+        // The status line says the sweep is not the queue: later messages of its groups were
+        // out of reach.
+        Some(unreached) => JobEnd::Failed(format!(
+            "{} messages read; {}",
+            messages.len(),
+            unreached.describe()
+        )),
+        None => job_end(&report, messages.len(), options.hold_seconds),
+    };
     // The loop has ended when the receiver is gone; nothing to report to.
     let _ = job.tx.send(Action::Peeked(Box::new(PeekResult {
         job: job.id,
@@ -78,6 +96,31 @@ mod tests {
             hold_lost: Vec::new(),
             release,
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fifo_sweep_ends_saying_what_its_held_groups_kept_out_of_reach() {
+        let (backend, queue_url) = crate::messages::fifo_reach::test_world::fifo_queue(3, 20).await;
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let job = JobContext {
+            id: crate::app::jobs::JobId(1),
+            backend,
+            tx,
+            cancel: tokio_util::sync::CancellationToken::new(),
+            concurrency: 1,
+        };
+        let request = PeekRequest {
+            queue_url,
+            queue_name: "jobs.fifo".into(),
+            count: 100,
+            max_receive_count: None,
+            dlq_name: None,
+        };
+        let JobEnd::Failed(line) = run(request, job).await else {
+            panic!("the job must not end as if the queue was read");
+        };
+        assert!(line.contains("messages were not reached"), "{line}");
+        assert!(line.contains("groups g0, g1, g2"), "{line}");
     }
 
     #[test]

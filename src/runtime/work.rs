@@ -283,6 +283,9 @@ async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
             .await;
             match (report.sent.first(), report.failed.first(), report.end) {
                 (Some(sent), _, _) => JobEnd::Done(Some(format!("message id {}", sent.message_id))),
+                (None, _, _) if !report.possibly_sent.is_empty() => JobEnd::Failed(
+                    "no answer came back: the message may or may not be in the queue".to_string(),
+                ),
                 (None, Some(refused), _) => {
                     JobEnd::Failed(format!("{}: {}", refused.code, refused.message))
                 }

@@ -388,3 +388,38 @@ async fn a_plan_takes_known_subscriptions_instead_of_listing_them() {
         "no destination without the known subscription"
     );
 }
+
+/// Fair queues (2025): a standard queue's message may carry a `MessageGroupId`. The mover
+/// sends it back with its group (dropping it would put every tenant's message in one pool).
+#[tokio::test(start_paused = true)]
+async fn a_fair_queues_message_goes_back_with_its_group() {
+    let backend = world(one_source("tenants", "tenants-dlq"));
+    let entries = (0..12)
+        .map(|i| OutgoingMessage {
+            group_id: (i % 3 != 0).then(|| format!("tenant-{}", i % 3)),
+            ..message(i, &format!("job-{i}"))
+        })
+        .collect();
+    send(&backend, "tenants", entries).await;
+    dead_letter_all(&backend, "tenants").await;
+    let plan = plan_for(&backend, "tenants-dlq", manual()).await;
+    let summary = run(&backend, &plan, options(journal_dir("fair"), moves())).await;
+    assert_eq!(summary.moved, 12, "{summary:?}");
+    assert_eq!(summary.duplicates_suspected, 0, "{summary:?}");
+    let mut groups: Vec<(String, Option<String>)> = take_all(&backend, "tenants")
+        .await
+        .into_iter()
+        .map(|m| (m.body.clone(), m.group_id().map(str::to_string)))
+        .collect();
+    groups.sort();
+    let mut expected: Vec<(String, Option<String>)> = (0..12)
+        .map(|i| {
+            (
+                format!("job-{i}"),
+                (i % 3 != 0).then(|| format!("tenant-{}", i % 3)),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(groups, expected);
+}

@@ -4,6 +4,7 @@
 //! move-task rates pass in virtual time.
 
 mod cancel;
+mod dedup_window;
 mod fifo_stops;
 mod manual;
 mod native;
