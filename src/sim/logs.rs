@@ -1,0 +1,267 @@
+//! The simulated world's CloudWatch Logs: one log group per function (its
+//! `LoggingConfig.LogGroup`, else `/aws/lambda/NAME`), bounded, and `FilterLogEvents` over
+//! them with the term filter patterns the logs engine sends (`"a" "b"`: all terms;
+//! `?"a" ?"b"`: any), paged, oldest first, as CloudWatch answers.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use async_trait::async_trait;
+
+use super::fleet::SimFleet;
+use super::world::aws_error;
+use crate::aws::ApiError;
+use crate::aws::logs::{LogEvent, LogGroupInfo, LogPage, LogQuery, LogSource};
+
+/// Events kept per group: the oldest go first, as retention would take them.
+const GROUP_CAPACITY: usize = 20_000;
+/// Events per page when the query sets no limit (CloudWatch stops at 1 MB or 10,000).
+const PAGE_EVENTS: usize = 1_000;
+
+#[derive(Debug, Clone)]
+struct StoredEvent {
+    sequence: u64,
+    event: LogEvent,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SimLogGroup {
+    created_ms: i64,
+    stored_bytes: u64,
+    events: VecDeque<StoredEvent>,
+}
+
+/// Every log group of the world.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SimLogs {
+    groups: BTreeMap<String, SimLogGroup>,
+    next_sequence: u64,
+}
+
+impl SimLogs {
+    /// Appends one event (its group made on first write, as Lambda does).
+    pub fn put(&mut self, group: &str, stream: &str, timestamp_ms: i64, message: String) {
+        let entry = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| SimLogGroup {
+                created_ms: timestamp_ms,
+                ..SimLogGroup::default()
+            });
+        entry.stored_bytes += message.len() as u64;
+        entry.events.push_back(StoredEvent {
+            sequence: self.next_sequence,
+            event: LogEvent {
+                log_stream: stream.to_string(),
+                timestamp_ms,
+                message,
+            },
+        });
+        self.next_sequence += 1;
+        if entry.events.len() > GROUP_CAPACITY {
+            entry.events.pop_front();
+        }
+    }
+
+    fn filter(&self, query: &LogQuery) -> Result<LogPage, ApiError> {
+        let group = self.groups.get(&query.log_group).ok_or_else(|| {
+            aws_error(
+                "FilterLogEvents",
+                "ResourceNotFoundException",
+                400,
+                "The specified log group does not exist.",
+            )
+        })?;
+        let pattern = TermPattern::parse(query.filter_pattern.as_deref().unwrap_or_default())?;
+        let after = match &query.next_token {
+            None => None,
+            Some(token) => Some(parse_token(token)?),
+        };
+        let mut matching: Vec<&StoredEvent> = group
+            .events
+            .iter()
+            .filter(|e| (query.start_ms..=query.end_ms).contains(&e.event.timestamp_ms))
+            .filter(|e| after.is_none_or(|a| (e.event.timestamp_ms, e.sequence) > a))
+            .filter(|e| pattern.matches(&e.event.message))
+            .collect();
+        matching.sort_by_key(|e| (e.event.timestamp_ms, e.sequence));
+        let limit = query
+            .limit
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(PAGE_EVENTS)
+            .clamp(1, PAGE_EVENTS);
+        let more = matching.len() > limit;
+        matching.truncate(limit);
+        let next_token = match matching.last() {
+            Some(last) if more => Some(format!("{}:{}", last.event.timestamp_ms, last.sequence)),
+            _ => None,
+        };
+        Ok(LogPage {
+            events: matching.into_iter().map(|e| e.event.clone()).collect(),
+            next_token,
+        })
+    }
+
+    fn describe(&self, name: &str) -> Option<LogGroupInfo> {
+        let group = self.groups.get(name)?;
+        Some(LogGroupInfo {
+            name: name.to_string(),
+            stored_bytes: Some(group.stored_bytes),
+            creation_ms: Some(group.created_ms),
+            retention_days: None,
+        })
+    }
+}
+
+fn parse_token(token: &str) -> Result<(i64, u64), ApiError> {
+    let invalid = || {
+        aws_error(
+            "FilterLogEvents",
+            "InvalidParameterException",
+            400,
+            "The specified nextToken is invalid.",
+        )
+    };
+    let (ts, sequence) = token.split_once(':').ok_or_else(invalid)?;
+    Ok((
+        ts.parse().map_err(|_| invalid())?,
+        sequence.parse().map_err(|_| invalid())?,
+    ))
+}
+
+/// A filter pattern of terms: every plain term must appear; with `?` terms, any one.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct TermPattern {
+    all: Vec<String>,
+    any: Vec<String>,
+}
+
+impl TermPattern {
+    fn parse(pattern: &str) -> Result<TermPattern, ApiError> {
+        let mut parsed = TermPattern::default();
+        let mut rest = pattern.trim();
+        while !rest.is_empty() {
+            let optional = rest.starts_with('?');
+            if optional {
+                rest = &rest[1..];
+            }
+            let (term, after) = if let Some(quoted) = rest.strip_prefix('"') {
+                let end = quoted.find('"').ok_or_else(|| unsupported(pattern))?;
+                (&quoted[..end], &quoted[end + 1..])
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            };
+            if term.is_empty() || term.starts_with('{') || term.starts_with('[') {
+                return Err(unsupported(pattern));
+            }
+            if optional {
+                parsed.any.push(term.to_string());
+            } else {
+                parsed.all.push(term.to_string());
+            }
+            rest = after.trim_start();
+        }
+        Ok(parsed)
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        self.all.iter().all(|t| text.contains(t.as_str()))
+            && (self.any.is_empty() || self.any.iter().any(|t| text.contains(t.as_str())))
+    }
+}
+
+fn unsupported(pattern: &str) -> ApiError {
+    aws_error(
+        "FilterLogEvents",
+        "InvalidParameterException",
+        400,
+        &format!("the simulated world matches term patterns only, not {pattern:?}"),
+    )
+}
+
+#[async_trait]
+impl LogSource for SimFleet {
+    async fn filter_log_events(&self, query: &LogQuery) -> Result<LogPage, ApiError> {
+        self.world().logs.filter(query)
+    }
+
+    async fn describe_log_group(&self, name: &str) -> Result<Option<LogGroupInfo>, ApiError> {
+        Ok(self.world().logs.describe(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pattern: &str) -> LogQuery {
+        LogQuery {
+            log_group: "/aws/lambda/f".into(),
+            start_ms: 0,
+            end_ms: 10_000,
+            filter_pattern: Some(pattern.into()),
+            ..LogQuery::default()
+        }
+    }
+
+    fn logs() -> SimLogs {
+        let mut logs = SimLogs::default();
+        for (ts, line) in [
+            (5, "START RequestId: r1"),
+            (1, "ERROR id-1"),
+            (9, "INFO id-2"),
+        ] {
+            logs.put("/aws/lambda/f", "s", ts, line.to_string());
+        }
+        logs
+    }
+
+    fn messages(page: &LogPage) -> Vec<&str> {
+        page.events.iter().map(|e| e.message.as_str()).collect()
+    }
+
+    #[test]
+    fn terms_all_match_and_question_marks_any() {
+        let logs = logs();
+        let all = logs.filter(&query("\"id-1\" ERROR")).expect("filter");
+        assert_eq!(messages(&all), ["ERROR id-1"]);
+        let any = logs.filter(&query("?\"id-1\" ?\"id-2\"")).expect("filter");
+        assert_eq!(messages(&any), ["ERROR id-1", "INFO id-2"], "oldest first");
+        assert!(logs.filter(&query("{ $.level = \"ERROR\" }")).is_err());
+        let missing = LogQuery {
+            log_group: "/aws/lambda/none".into(),
+            ..query("")
+        };
+        let error = logs.filter(&missing).expect_err("no group");
+        assert_eq!(error.kind, crate::aws::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn pages_follow_their_token_and_the_window_bounds() {
+        let logs = logs();
+        let first = logs
+            .filter(&LogQuery {
+                limit: Some(2),
+                ..query("")
+            })
+            .expect("page");
+        assert_eq!(messages(&first), ["ERROR id-1", "START RequestId: r1"]);
+        let second = logs
+            .filter(&LogQuery {
+                next_token: first.next_token.clone(),
+                limit: Some(2),
+                ..query("")
+            })
+            .expect("page");
+        assert_eq!(messages(&second), ["INFO id-2"]);
+        assert_eq!(second.next_token, None);
+        let window = logs
+            .filter(&LogQuery {
+                start_ms: 2,
+                end_ms: 8,
+                ..query("")
+            })
+            .expect("window");
+        assert_eq!(messages(&window), ["START RequestId: r1"]);
+    }
+}
