@@ -74,12 +74,45 @@ fn read_json(line: &mut LogLine, json: &serde_json::Map<String, Value>) {
             line.message = format!("{}\n{stack}", line.message);
         }
     }
-    if line.kind == LineKind::Report
-        && record.is_some_and(|r| r.get("status") == Some(&"timeout".into()))
-    {
-        line.kind = LineKind::Timeout;
+    if let Some(record) = record.filter(|_| line.kind != LineKind::App) {
+        line.message = platform_text(line.kind, line.request_id.as_deref(), record);
+        if record.get("status").and_then(Value::as_str) == Some("timeout") {
+            line.kind = LineKind::Timeout;
+        }
     }
     collect_message_ids(&Value::Object(json.clone()), &mut line.message_ids);
+}
+
+/// A JSON `platform.*` record as Lambda writes it in Text format, so both read alike.
+fn platform_text(
+    kind: LineKind,
+    request_id: Option<&str>,
+    record: &serde_json::Map<String, Value>,
+) -> String {
+    let id = request_id.unwrap_or("-");
+    let metrics = record.get("metrics").and_then(Value::as_object);
+    let metric = |k: &str| metrics.and_then(|m| m.get(k)).and_then(Value::as_f64);
+    match kind {
+        LineKind::Start => format!("START RequestId: {id}"),
+        LineKind::End => format!("END RequestId: {id}"),
+        _ => {
+            let mut text = format!("REPORT RequestId: {id}");
+            for (key, label, unit) in [
+                ("durationMs", "Duration", "ms"),
+                ("billedDurationMs", "Billed Duration", "ms"),
+                ("memorySizeMB", "Memory Size", "MB"),
+                ("maxMemoryUsedMB", "Max Memory Used", "MB"),
+            ] {
+                if let Some(value) = metric(key) {
+                    text.push_str(&format!("\t{label}: {value:.2} {unit}"));
+                }
+            }
+            if let Some(status) = record.get("status").and_then(Value::as_str) {
+                text.push_str(&format!("\tStatus: {status}"));
+            }
+            text
+        }
+    }
 }
 
 /// Every string under a key named like a message id (`messageId`, `message_id`,
