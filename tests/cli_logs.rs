@@ -44,9 +44,18 @@ fn errors_of_the_shipping_dlq_name_the_bad_deploys_type_error() {
         "{stdout}"
     );
     assert!(stdout.contains("in shipping-dispatcher"), "{stdout}");
-    assert!(stderr.contains("FilterLogEvents requests from 1 log group"), "{stderr}");
+    assert!(
+        stderr.contains("FilterLogEvents requests from 1 log group"),
+        "{stderr}"
+    );
 
-    let (code, stdout, _) = run(&["--demo", "logs", "shipping-dispatch-dlq", "--errors", "--json"]);
+    let (code, stdout, _) = run(&[
+        "--demo",
+        "logs",
+        "shipping-dispatch-dlq",
+        "--errors",
+        "--json",
+    ]);
     assert_eq!(code, 0);
     let signatures = json_lines(&stdout);
     assert!(signatures[0]["count"].as_u64() > Some(10), "{stdout}");
@@ -59,37 +68,73 @@ fn errors_of_the_shipping_dlq_name_the_bad_deploys_type_error() {
 #[test]
 fn a_dead_lettered_message_leads_to_the_invocations_that_failed_it() {
     let (code, stdout, stderr) = run(&[
-        "--demo", "peek", "shipping-dispatch-dlq", "-n", "1", "--json", "--yes",
+        "--demo",
+        "peek",
+        "shipping-dispatch-dlq",
+        "-n",
+        "1",
+        "--json",
+        "--yes",
     ]);
     assert_eq!(code, 0, "{stderr}");
     let peeked: Value = serde_json::from_str(&stdout).expect("peek JSON");
-    let id = peeked[0]["message_id"].as_str().expect("message id").to_string();
+    let id = peeked[0]["message_id"]
+        .as_str()
+        .expect("message id")
+        .to_string();
 
-    let (code, stdout, stderr) =
-        run(&["--demo", "logs", "shipping-dispatch-dlq", "--message-id", &id]);
+    let (code, stdout, stderr) = run(&[
+        "--demo",
+        "logs",
+        "shipping-dispatch-dlq",
+        "--message-id",
+        &id,
+    ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("── invocation"), "{stdout}");
-    assert!(stdout.contains("of shipping-dispatcher, failed"), "{stdout}");
+    assert!(
+        stdout.contains("of shipping-dispatcher, failed"),
+        "{stdout}"
+    );
     assert!(stdout.contains("START RequestId:"), "{stdout}");
     assert!(stdout.contains("REPORT RequestId:"), "{stdout}");
-    assert!(stdout.contains("at dispatch (/var/task/dispatch.js"), "the stack: {stdout}");
+    assert!(
+        stdout.contains("at dispatch (/var/task/dispatch.js"),
+        "the stack: {stdout}"
+    );
     assert!(stdout.contains(&format!("messageId={id}")), "{stdout}");
 
     let (code, stdout, _) = run(&[
-        "--demo", "logs", "shipping-dispatch-dlq", "--message-id", &id, "--json",
+        "--demo",
+        "logs",
+        "shipping-dispatch-dlq",
+        "--message-id",
+        &id,
+        "--json",
     ]);
     assert_eq!(code, 0);
     let lines = json_lines(&stdout);
     assert!(lines.iter().any(|l| l["kind"] == "start"));
     assert!(lines.iter().any(|l| l["message_ids"][0] == id.as_str()));
     for line in &lines {
-        for field in ["function", "log_group", "stream", "timestamp", "request_id", "message"] {
+        for field in [
+            "function",
+            "log_group",
+            "stream",
+            "timestamp",
+            "request_id",
+            "message",
+        ] {
             assert!(!line[field].is_null(), "{field} in {line}");
         }
     }
 
     let (code, stdout, stderr) = run(&[
-        "--demo", "logs", "shipping-dispatch-dlq", "--message-id", "no-such-id",
+        "--demo",
+        "logs",
+        "shipping-dispatch-dlq",
+        "--message-id",
+        "no-such-id",
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
@@ -99,26 +144,52 @@ fn a_dead_lettered_message_leads_to_the_invocations_that_failed_it() {
 #[test]
 fn a_function_topic_and_queue_are_targets_and_grep_narrows() {
     let (code, stdout, stderr) = run(&[
-        "--demo", "logs", "shipping-dispatcher", "--since", "2m", "--grep", "TypeError", "--json",
+        "--demo",
+        "logs",
+        "shipping-dispatcher",
+        "--since",
+        "2m",
+        "--grep",
+        "TypeError",
+        "--json",
     ]);
     assert_eq!(code, 0, "{stderr}");
     let lines = json_lines(&stdout);
     assert!(!lines.is_empty());
-    assert!(lines.iter().all(|l| l["message"].as_str().is_some_and(|m| m.contains("TypeError"))));
+    assert!(lines.iter().all(|l| {
+        l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("TypeError"))
+    }));
 
     let (code, _, stderr) = run(&["--demo", "logs", "payment-complete", "--since", "1m"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("from 3 log groups"), "the topic's three consumers: {stderr}");
+    assert!(
+        stderr.contains("from 3 log groups"),
+        "the topic's three consumers: {stderr}"
+    );
 
     let (code, stdout, stderr) = run(&["--demo", "logs", "customer-notify", "--since", "5m"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("customer-notifier"), "its custom log group: {stdout}");
+    assert!(
+        stdout.contains("customer-notifier"),
+        "its custom log group: {stdout}"
+    );
 
     let (code, _, stderr) = run(&["--demo", "logs", "nothing-here"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("no function, queue or topic named nothing-here"), "{stderr}");
+    assert!(
+        stderr.contains("no function, queue or topic named nothing-here"),
+        "{stderr}"
+    );
 
-    let (code, _, stderr) = run(&["--demo", "logs", "shipping-dispatcher", "--grep", "say \"hi\""]);
+    let (code, _, stderr) = run(&[
+        "--demo",
+        "logs",
+        "shipping-dispatcher",
+        "--grep",
+        "say \"hi\"",
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("double quote"), "{stderr}");
 }

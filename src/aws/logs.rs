@@ -83,6 +83,52 @@ pub trait LogSource: Send + Sync {
     async fn describe_log_group(&self, name: &str) -> Result<Option<LogGroupInfo>, ApiError>;
 }
 
+/// A filter pattern of terms: every plain term must appear; with `?` terms, any one.
+/// Emulators differ (LocalStack ignores filter patterns, moto ignores `?`), so the logs
+/// engine checks what came back with the same rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermPattern {
+    all: Vec<String>,
+    any: Vec<String>,
+}
+
+impl TermPattern {
+    /// The terms of `pattern`; a pattern of another kind (JSON `{ $.x = … }`, space
+    /// delimited `[…]`) is refused with the pattern.
+    pub fn parse(pattern: &str) -> Result<TermPattern, String> {
+        let mut parsed = TermPattern::default();
+        let mut rest = pattern.trim();
+        while !rest.is_empty() {
+            let optional = rest.starts_with('?');
+            if optional {
+                rest = &rest[1..];
+            }
+            let (term, after) = if let Some(quoted) = rest.strip_prefix('"') {
+                let end = quoted.find('"').ok_or_else(|| pattern.to_string())?;
+                (&quoted[..end], &quoted[end + 1..])
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            };
+            if term.is_empty() || term.starts_with('{') || term.starts_with('[') {
+                return Err(pattern.to_string());
+            }
+            if optional {
+                parsed.any.push(term.to_string());
+            } else {
+                parsed.all.push(term.to_string());
+            }
+            rest = after.trim_start();
+        }
+        Ok(parsed)
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        self.all.iter().all(|t| text.contains(t.as_str()))
+            && (self.any.is_empty() || self.any.iter().any(|t| text.contains(t.as_str())))
+    }
+}
+
 /// The default of a `Backend` given no logs source: every call is "unavailable".
 pub struct NoLogs;
 

@@ -4,7 +4,7 @@
 //! search larger than `logs.max_scan_mb` is asked about first.
 
 use crate::aws::ApiError;
-use crate::aws::logs::{LogQuery, LogSource};
+use crate::aws::logs::{LogQuery, LogSource, TermPattern};
 
 use super::parse::parse_event;
 use super::{LogLine, RequestBudget};
@@ -64,6 +64,11 @@ pub async fn search(
 ) -> SearchOutcome {
     let mut outcome = SearchOutcome::default();
     let requests_before = budget.requests();
+    // What came back is checked against the pattern too: some endpoints ignore it.
+    let check = request
+        .pattern
+        .as_deref()
+        .and_then(|p| TermPattern::parse(p).ok());
     'groups: for group in &request.groups {
         let mut query = LogQuery {
             log_group: group.log_group.clone(),
@@ -91,6 +96,7 @@ pub async fn search(
             outcome.lines.extend(
                 page.events
                     .iter()
+                    .filter(|e| check.as_ref().is_none_or(|c| c.matches(&e.message)))
                     .map(|e| parse_event(&group.function, &group.log_group, e)),
             );
             if outcome.bytes_read > request.max_bytes {

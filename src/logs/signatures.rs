@@ -86,6 +86,9 @@ pub fn signature_of(line: &LogLine) -> String {
     if let Some(error) = &line.error {
         return normalise(error);
     }
+    if let Some(error) = node_invoke_error(&line.message) {
+        return normalise(&error);
+    }
     let first = line.message.lines().next().unwrap_or_default();
     // Word starts only, in the first 500 bytes: a long line is not searched char by char.
     let from_error = first
@@ -95,6 +98,19 @@ pub fn signature_of(line: &LogLine) -> String {
         .find(|(i, _)| first[*i..].split(':').next().is_some_and(is_error_name))
         .map(|(i, _)| i);
     normalise(from_error.map_or(first, |i| &first[i..]))
+}
+
+/// Node.js's unhandled error line, `Invoke Error \t{"errorType":…,"errorMessage":…}`:
+/// `TypeError: message`.
+fn node_invoke_error(message: &str) -> Option<String> {
+    let start = message.find("{\"errorType\"")?;
+    let json: serde_json::Value = serde_json::from_str(message[start..].trim_end()).ok()?;
+    let kind = json.get("errorType")?.as_str()?;
+    let text = json
+        .get("errorMessage")
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    Some(format!("{kind}: {text}"))
 }
 
 /// `TypeError`, `KeyError`, `java.lang.IllegalStateException`, `Error`.
@@ -195,6 +211,15 @@ mod tests {
         let mut json = error(1, "record failed");
         json.error =
             Some("TypeError: Cannot read properties of undefined (reading 'carrier')".into());
+        let node = error(
+            2,
+            "Invoke Error \t{\"errorType\":\"TypeError\",\"errorMessage\":\"Cannot read properties of undefined (reading 'carrier')\",\"stack\":[\"x\"]}",
+        );
+        assert_eq!(
+            signature_of(&node),
+            signature_of(&json),
+            "Node's Invoke Error line"
+        );
         assert_eq!(
             signature_of(&json),
             "TypeError: Cannot read properties of undefined (reading '<*>')"

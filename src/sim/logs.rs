@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use super::fleet::SimFleet;
 use super::world::aws_error;
 use crate::aws::ApiError;
-use crate::aws::logs::{LogEvent, LogGroupInfo, LogPage, LogQuery, LogSource};
+use crate::aws::logs::{LogEvent, LogGroupInfo, LogPage, LogQuery, LogSource, TermPattern};
 
 /// Events kept per group: the oldest go first, as retention would take them.
 const GROUP_CAPACITY: usize = 20_000;
@@ -71,7 +71,15 @@ impl SimLogs {
                 "The specified log group does not exist.",
             )
         })?;
-        let pattern = TermPattern::parse(query.filter_pattern.as_deref().unwrap_or_default())?;
+        let pattern = TermPattern::parse(query.filter_pattern.as_deref().unwrap_or_default())
+            .map_err(|pattern| {
+                aws_error(
+                    "FilterLogEvents",
+                    "InvalidParameterException",
+                    400,
+                    &format!("the simulated world matches term patterns only, not {pattern:?}"),
+                )
+            })?;
         let after = match &query.next_token {
             None => None,
             Some(token) => Some(parse_token(token)?),
@@ -126,57 +134,6 @@ fn parse_token(token: &str) -> Result<(i64, u64), ApiError> {
         ts.parse().map_err(|_| invalid())?,
         sequence.parse().map_err(|_| invalid())?,
     ))
-}
-
-/// A filter pattern of terms: every plain term must appear; with `?` terms, any one.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct TermPattern {
-    all: Vec<String>,
-    any: Vec<String>,
-}
-
-impl TermPattern {
-    fn parse(pattern: &str) -> Result<TermPattern, ApiError> {
-        let mut parsed = TermPattern::default();
-        let mut rest = pattern.trim();
-        while !rest.is_empty() {
-            let optional = rest.starts_with('?');
-            if optional {
-                rest = &rest[1..];
-            }
-            let (term, after) = if let Some(quoted) = rest.strip_prefix('"') {
-                let end = quoted.find('"').ok_or_else(|| unsupported(pattern))?;
-                (&quoted[..end], &quoted[end + 1..])
-            } else {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                (&rest[..end], &rest[end..])
-            };
-            if term.is_empty() || term.starts_with('{') || term.starts_with('[') {
-                return Err(unsupported(pattern));
-            }
-            if optional {
-                parsed.any.push(term.to_string());
-            } else {
-                parsed.all.push(term.to_string());
-            }
-            rest = after.trim_start();
-        }
-        Ok(parsed)
-    }
-
-    fn matches(&self, text: &str) -> bool {
-        self.all.iter().all(|t| text.contains(t.as_str()))
-            && (self.any.is_empty() || self.any.iter().any(|t| text.contains(t.as_str())))
-    }
-}
-
-fn unsupported(pattern: &str) -> ApiError {
-    aws_error(
-        "FilterLogEvents",
-        "InvalidParameterException",
-        400,
-        &format!("the simulated world matches term patterns only, not {pattern:?}"),
-    )
 }
 
 #[async_trait]
