@@ -51,7 +51,7 @@ async fn whoami_names_each_capability_the_credentials_lack() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("CloudWatch Logs (consumer logs): no permission (logs:DescribeLogGroups)"),
+        stdout.contains("CloudWatch Logs: no permission (logs:DescribeLogGroups)"),
         "{stdout}"
     );
     assert!(stdout.contains("SQS queues: works"), "{stdout}");

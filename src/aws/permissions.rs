@@ -46,7 +46,7 @@ impl Capability {
             Capability::LambdaConsumers => "Lambda consumers",
             Capability::Metrics => "CloudWatch metrics",
             Capability::Alarms => "CloudWatch alarms",
-            Capability::Logs => "CloudWatch Logs (consumer logs)",
+            Capability::Logs => "CloudWatch Logs",
             Capability::Peek => "peek and export (receive)",
             Capability::MoveTasks => "native redrive (move tasks)",
             Capability::Send => "send",
