@@ -263,43 +263,10 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
         max_lines: MAX_LINES,
     };
     if let Some(id) = &args.message_id {
-        let message = MessageRef {
-            ids: vec![id.clone()],
-            start_ms,
-            end_ms: now,
-        };
-        let joined = find_message(backend.logs.as_ref(), &budget, &groups, &message, max_bytes)
-            .await
-            .map_err(|e| eyre!("squall: --message-id: {}", one_line(&e)))?;
-        if let Some(error) = joined.searches.first().and_then(|s| s.unavailable()) {
-            return Err(unavailable(error));
-        }
-        print(&output::invocations(&joined.invocations, args.json))?;
-        if joined.invocations.is_empty() {
-            eprintln!(
-                "squall: no line of {} names {} in the last {}",
-                one_line(&args.target),
-                one_line(id),
-                args.since
-            );
-        }
-        let searches: Vec<&SearchOutcome> = joined.searches.iter().collect();
-        return Ok(report(&searches, groups.len()));
+        return message_invocations(backend, &budget, &request, id, &args).await;
     }
     if args.errors {
-        let errors = SearchRequest {
-            // A filter pattern cannot require one term and any of others: with --grep the
-            // service matches the term, and the error lines are kept here.
-            pattern: grep.clone().or_else(|| Some(pattern::errors())),
-            max_lines: MAX_ERROR_LINES,
-            ..request
-        };
-        let outcome = search(backend.logs.as_ref(), &budget, &errors).await;
-        if let Some(error) = outcome.unavailable() {
-            return Err(unavailable(error));
-        }
-        print(&output::signatures(&signatures(&outcome.lines), args.json))?;
-        return Ok(report(&[&outcome], groups.len()));
+        return error_signatures(backend, &budget, request, args.json).await;
     }
     let outcome = search(backend.logs.as_ref(), &budget, &request).await;
     if let Some(error) = outcome.unavailable() {
@@ -310,6 +277,66 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
         return Ok(report(&[&outcome], groups.len()));
     }
     follow(backend, &budget, request, outcome, args.json).await
+}
+
+/// `--message-id`: the invocations whose lines name `id` in the window.
+async fn message_invocations(
+    backend: &Backend,
+    budget: &RequestBudget,
+    request: &SearchRequest,
+    id: &str,
+    args: &LogsArgs,
+) -> Result<ExitCode> {
+    let message = MessageRef {
+        ids: vec![id.to_string()],
+        start_ms: request.start_ms,
+        end_ms: request.end_ms,
+    };
+    let joined = find_message(
+        backend.logs.as_ref(),
+        budget,
+        &request.groups,
+        &message,
+        request.max_bytes,
+    )
+    .await
+    .map_err(|e| eyre!("squall: --message-id: {}", one_line(&e)))?;
+    if let Some(error) = joined.searches.first().and_then(|s| s.unavailable()) {
+        return Err(unavailable(error));
+    }
+    print(&output::invocations(&joined.invocations, args.json))?;
+    if joined.invocations.is_empty() {
+        eprintln!(
+            "squall: no line of {} names {} in the last {}",
+            one_line(&args.target),
+            one_line(id),
+            args.since
+        );
+    }
+    let searches: Vec<&SearchOutcome> = joined.searches.iter().collect();
+    Ok(report(&searches, request.groups.len()))
+}
+
+/// `--errors`: the signatures of the error lines in the window.
+async fn error_signatures(
+    backend: &Backend,
+    budget: &RequestBudget,
+    request: SearchRequest,
+    as_json: bool,
+) -> Result<ExitCode> {
+    let errors = SearchRequest {
+        // A filter pattern cannot require one term and any of others: with --grep the
+        // service matches the term, and the error lines are kept here.
+        pattern: request.pattern.clone().or_else(|| Some(pattern::errors())),
+        max_lines: MAX_ERROR_LINES,
+        ..request
+    };
+    let outcome = search(backend.logs.as_ref(), budget, &errors).await;
+    if let Some(error) = outcome.unavailable() {
+        return Err(unavailable(error));
+    }
+    print(&output::signatures(&signatures(&outcome.lines), as_json))?;
+    Ok(report(&[&outcome], errors.groups.len()))
 }
 
 /// Polls every 2 s from the newest line seen, printing lines not printed yet, until Ctrl-C.
@@ -370,5 +397,65 @@ impl Seen {
                 .retain(|(_, _, at, _)| *at >= newest - 2 * FOLLOW_OVERLAP_MS);
         }
         fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(target: &str) -> LogsArgs {
+        LogsArgs {
+            target: target.to_string(),
+            since: "1h".to_string(),
+            grep: None,
+            message_id: None,
+            errors: false,
+            follow: false,
+            json: false,
+            yes: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_without_cloudwatch_logs_is_said_so() {
+        let backend = crate::sim::backend(crate::sim::SimFleet::demo().frozen())
+            .with_logs(std::sync::Arc::new(crate::aws::logs::NoLogs));
+        let config = Config::defaults().expect("config");
+        let error = run(&backend, &config, args("orders-worker"))
+            .await
+            .expect_err("no logs");
+        assert!(
+            error
+                .to_string()
+                .contains("CloudWatch Logs is unavailable on this endpoint"),
+            "{error}"
+        );
+        let error = run(&backend, &config, args("orders"))
+            .await
+            .expect_err("no logs");
+        assert!(error.to_string().contains("unavailable"), "{error}");
+    }
+
+    #[test]
+    fn follow_prints_a_line_once_across_the_overlap() {
+        let line = |at: i64, text: &str| crate::logs::LogLine {
+            function: "f".into(),
+            log_group: "g".into(),
+            stream: "s".into(),
+            timestamp_ms: at,
+            request_id: None,
+            level: None,
+            kind: crate::logs::LineKind::App,
+            message: text.into(),
+            message_ids: Vec::new(),
+            error: None,
+        };
+        let mut seen = Seen::default();
+        assert_eq!(seen.add(&[line(1, "a"), line(2, "b")]).len(), 2);
+        let again = seen.add(&[line(2, "b"), line(2, "c"), line(3, "d")]);
+        let texts: Vec<&str> = again.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(texts, ["c", "d"]);
+        assert_eq!(seen.newest_ms, Some(3));
     }
 }

@@ -125,6 +125,21 @@ pub async fn find_message(
         invocations: Vec::new(),
         searches: vec![first],
     };
+    whole_invocations(source, budget, &mut outcome, max_bytes).await?;
+    outcome
+        .invocations
+        .sort_by_key(|i| i.lines.first().map(|l| l.timestamp_ms));
+    Ok(outcome)
+}
+
+/// The invocations of the request ids on the naming lines (at most [`MAX_INVOCATIONS`]):
+/// one search per log group, for any of its request ids, around the lines found.
+async fn whole_invocations(
+    source: &dyn LogSource,
+    budget: &RequestBudget,
+    outcome: &mut JoinOutcome,
+    max_bytes: u64,
+) -> Result<(), String> {
     // (group, request id), first seen first.
     let mut wanted: Vec<(GroupTarget, String, i64)> = Vec::new();
     for line in &outcome.naming {
@@ -145,18 +160,9 @@ pub async fn find_message(
     for group in by_group {
         let mine: Vec<&(GroupTarget, String, i64)> =
             wanted.iter().filter(|(g, _, _)| *g == group).collect();
-        let start_ms = mine
-            .iter()
-            .map(|(_, _, t)| *t)
-            .min()
-            .unwrap_or(message.start_ms)
-            - MAX_INVOCATION_MS;
-        let end_ms = mine
-            .iter()
-            .map(|(_, _, t)| *t)
-            .max()
-            .unwrap_or(message.end_ms)
-            + MAX_INVOCATION_MS;
+        let start_ms =
+            mine.iter().map(|(_, _, t)| *t).min().unwrap_or_default() - MAX_INVOCATION_MS;
+        let end_ms = mine.iter().map(|(_, _, t)| *t).max().unwrap_or_default() + MAX_INVOCATION_MS;
         let second = search(
             source,
             budget,
@@ -185,8 +191,5 @@ pub async fn find_message(
         }
         outcome.searches.push(second);
     }
-    outcome
-        .invocations
-        .sort_by_key(|i| i.lines.first().map(|l| l.timestamp_ms));
-    Ok(outcome)
+    Ok(())
 }

@@ -39,81 +39,71 @@ fn error_of(function: &str, runtime: &str) -> (&'static str, &'static str, &'sta
     )
 }
 
-impl World {
-    /// Writes the log lines of one invocation of function `f` starting now.
-    pub(super) fn log_invocation(&mut self, f: usize, duration_ms: f64, batch: &[LoggedMessage]) {
-        let spec = &self.functions[f].spec;
-        let name = spec.name.clone();
-        let runtime = spec.runtime.clone();
-        let json = spec.json_logs;
-        let memory = spec.memory_mb;
-        let group = spec
-            .log_group
-            .clone()
-            .unwrap_or_else(|| default_log_group(&name));
-        let request_id = self.log_ids.uuid();
-        let start = self.now_ms;
-        let end = start + duration_ms as i64;
-        let stream = format!("2026/12/05/[$LATEST]{}", &request_id[..8]);
-        let mut lines: Vec<(i64, String)> = Vec::with_capacity(batch.len() + 3);
-        let (error_type, error_message, frame) = error_of(&name, &runtime);
-        let any_failed = batch.iter().any(|m| m.failed);
-        if json {
-            lines.push((start, platform_start(start, &request_id)));
-        } else {
-            lines.push((
-                start,
-                format!("START RequestId: {request_id} Version: $LATEST"),
-            ));
+/// What every line of one invocation shares.
+struct Context {
+    name: String,
+    runtime: String,
+    json: bool,
+    memory_mb: u32,
+    request_id: String,
+    start_ms: i64,
+    end_ms: i64,
+}
+
+impl Context {
+    /// The INFO line naming the message, and its error if it failed.
+    fn message_lines(&self, message: &LoggedMessage) -> Vec<(i64, String)> {
+        let (start, end, id, request_id) = (
+            self.start_ms,
+            self.end_ms,
+            message.message_id,
+            &self.request_id,
+        );
+        let mut lines = vec![(
+            start,
+            match self.json {
+                true => serde_json::json!({
+                    "level": "INFO", "message": "processing record", "timestamp": rfc3339_millis(start),
+                    "service": self.name, "function_request_id": request_id, "messageId": id,
+                })
+                .to_string(),
+                false => text_line(&self.runtime, &rfc3339_millis(start), request_id, "INFO", &format!("processing record {id}")),
+            },
+        )];
+        if !message.failed {
+            return lines;
         }
-        for message in batch {
-            let at = rfc3339_millis(start);
-            let id = message.message_id;
-            lines.push((
-                start,
-                match json {
-                    true => serde_json::json!({
-                        "level": "INFO", "message": "processing record", "timestamp": at,
-                        "service": name, "function_request_id": request_id, "messageId": id,
-                    })
-                    .to_string(),
-                    false => text_line(
-                        &runtime,
-                        &at,
-                        &request_id,
-                        "INFO",
-                        &format!("processing record {id}"),
-                    ),
-                },
-            ));
-            if !message.failed {
-                continue;
-            }
-            let stack = format!("{error_type}: {error_message}\n    {frame}");
-            lines.push((
-                end,
-                match json {
-                    true => serde_json::json!({
-                        "level": "ERROR", "message": "record failed", "timestamp": rfc3339_millis(end),
-                        "service": name, "function_request_id": request_id, "messageId": id,
-                        "error": {"name": error_type, "message": error_message, "stack": stack},
-                    })
-                    .to_string(),
-                    false => text_line(
-                        &runtime,
-                        &rfc3339_millis(end),
-                        &request_id,
-                        "ERROR",
-                        &format!("record {id} failed: {stack}"),
-                    ),
-                },
-            ));
-        }
+        let (error_type, error_message, frame) = error_of(&self.name, &self.runtime);
+        let stack = format!("{error_type}: {error_message}\n    {frame}");
+        lines.push((
+            end,
+            match self.json {
+                true => serde_json::json!({
+                    "level": "ERROR", "message": "record failed", "timestamp": rfc3339_millis(end),
+                    "service": self.name, "function_request_id": request_id, "messageId": id,
+                    "error": {"name": error_type, "message": error_message, "stack": stack},
+                })
+                .to_string(),
+                false => text_line(
+                    &self.runtime,
+                    &rfc3339_millis(end),
+                    request_id,
+                    "ERROR",
+                    &format!("record {id} failed: {stack}"),
+                ),
+            },
+        ));
+        lines
+    }
+
+    /// END and REPORT (Text), or the `platform.report` record (JSON).
+    fn closing_lines(&self, duration_ms: f64, batch: usize, failed: bool) -> Vec<(i64, String)> {
+        let (end, request_id, memory) = (self.end_ms, &self.request_id, self.memory_mb);
         let billed = duration_ms.ceil() as u64;
-        let used = 60 + batch.len() as u32 * 3;
-        if json {
-            let status = if any_failed { "error" } else { "success" };
-            lines.push((
+        let used = 60 + batch as u32 * 3;
+        if self.json {
+            let status = if failed { "error" } else { "success" };
+            return vec![(
                 end,
                 serde_json::json!({
                     "time": rfc3339_millis(end), "type": "platform.report",
@@ -122,16 +112,51 @@ impl World {
                         "memorySizeMB": memory, "maxMemoryUsedMB": used}},
                 })
                 .to_string(),
-            ));
-        } else {
-            lines.push((end, format!("END RequestId: {request_id}")));
-            lines.push((
+            )];
+        }
+        vec![
+            (end, format!("END RequestId: {request_id}")),
+            (
                 end,
                 format!(
                     "REPORT RequestId: {request_id}\tDuration: {duration_ms:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: {used} MB"
                 ),
-            ));
+            ),
+        ]
+    }
+}
+
+impl World {
+    /// Writes the log lines of one invocation of function `f` starting now.
+    pub(super) fn log_invocation(&mut self, f: usize, duration_ms: f64, batch: &[LoggedMessage]) {
+        let spec = &self.functions[f].spec;
+        let group = spec
+            .log_group
+            .clone()
+            .unwrap_or_else(|| default_log_group(&spec.name));
+        let context = Context {
+            name: spec.name.clone(),
+            runtime: spec.runtime.clone(),
+            json: spec.json_logs,
+            memory_mb: spec.memory_mb,
+            request_id: self.log_ids.uuid(),
+            start_ms: self.now_ms,
+            end_ms: self.now_ms + duration_ms as i64,
+        };
+        let stream = format!("2026/12/05/[$LATEST]{}", &context.request_id[..8]);
+        let mut lines = vec![(
+            context.start_ms,
+            if context.json {
+                platform_start(context.start_ms, &context.request_id)
+            } else {
+                format!("START RequestId: {} Version: $LATEST", context.request_id)
+            },
+        )];
+        for message in batch {
+            lines.extend(context.message_lines(message));
         }
+        let failed = batch.iter().any(|m| m.failed);
+        lines.extend(context.closing_lines(duration_ms, batch.len(), failed));
         for (at, line) in lines {
             self.logs.put(&group, &stream, at, line);
         }
