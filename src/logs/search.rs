@@ -124,9 +124,7 @@ pub async fn search(
         }
     }
     outcome.requests = budget.requests() - requests_before;
-    outcome
-        .lines
-        .sort_by(|a, b| a.timestamp_ms.cmp(&b.timestamp_ms));
+    outcome.lines.sort_by_key(|l| l.timestamp_ms);
     outcome
 }
 
