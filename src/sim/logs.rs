@@ -12,8 +12,10 @@ use super::world::aws_error;
 use crate::aws::ApiError;
 use crate::aws::logs::{LogEvent, LogGroupInfo, LogPage, LogQuery, LogSource, TermPattern};
 
-/// Events kept per group: the oldest go first, as retention would take them.
-const GROUP_CAPACITY: usize = 20_000;
+/// Bytes of events kept per group: the oldest go first, as retention would take them, so a
+/// demo left running for days holds a few MB per function (about an hour of the shipping
+/// consumer's incident).
+const GROUP_CAPACITY_BYTES: u64 = 2_000_000;
 /// Events per page when the query sets no limit (CloudWatch stops at 1 MB or 10,000).
 const PAGE_EVENTS: usize = 1_000;
 
@@ -57,8 +59,11 @@ impl SimLogs {
             },
         });
         self.next_sequence += 1;
-        if entry.events.len() > GROUP_CAPACITY {
-            entry.events.pop_front();
+        while entry.stored_bytes > GROUP_CAPACITY_BYTES {
+            let Some(oldest) = entry.events.pop_front() else {
+                break;
+            };
+            entry.stored_bytes -= oldest.event.message.len() as u64;
         }
     }
 
@@ -191,6 +196,28 @@ mod tests {
         };
         let error = logs.filter(&missing).expect_err("no group");
         assert_eq!(error.kind, crate::aws::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_group_keeps_its_newest_bytes() {
+        let mut logs = SimLogs::default();
+        let line = "x".repeat(1_000);
+        for at in 0..3_000 {
+            logs.put("/aws/lambda/f", "s", at, line.clone());
+        }
+        let info = logs.describe("/aws/lambda/f").expect("group");
+        assert_eq!(info.stored_bytes, Some(GROUP_CAPACITY_BYTES));
+        let all = logs
+            .filter(&LogQuery {
+                end_ms: 10_000,
+                ..query("")
+            })
+            .expect("page");
+        assert_eq!(
+            all.events.first().map(|e| e.timestamp_ms),
+            Some(1_000),
+            "the oldest went"
+        );
     }
 
     #[test]
