@@ -4,7 +4,7 @@
 //! `logs.max_scan_mb` needs --yes; an endpoint without CloudWatch Logs is said so plainly.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use color_eyre::eyre::{Result, eyre};
@@ -15,11 +15,12 @@ use super::logs_output as output;
 use super::resolve::{self, ResolveError};
 use crate::aws::{ApiError, Backend};
 use crate::config::Config;
+use crate::logs::follow::{FOLLOW_EVERY, Follower};
 use crate::logs::search::{ScanEstimate, human_bytes};
 use crate::logs::targets::{Consumers, dlq_source_arns, of_topic};
 use crate::logs::{
-    GroupTarget, MessageRef, RequestBudget, SearchOutcome, SearchRequest, estimate_scan,
-    find_message, pattern, search, signatures,
+    GroupTarget, MessageRef, RequestBudget, SearchOutcome, SearchRequest, error_signatures_of,
+    estimate_scan, find_message, pattern, search,
 };
 
 pub const LOGS_HELP: &str = "\
@@ -72,12 +73,6 @@ pub struct LogsArgs {
 
 /// Lines one listing prints at most.
 const MAX_LINES: usize = 10_000;
-/// Error lines read for signatures at most.
-const MAX_ERROR_LINES: usize = 100_000;
-/// How often --follow asks.
-const FOLLOW_EVERY: Duration = Duration::from_secs(2);
-/// --follow asks again this far back: events can arrive a little after their timestamp.
-const FOLLOW_OVERLAP_MS: i64 = 10_000;
 
 fn fail(error: impl std::fmt::Display) -> color_eyre::Report {
     eyre!("squall: {}", one_line(&error.to_string()))
@@ -324,79 +319,35 @@ async fn error_signatures(
     request: SearchRequest,
     as_json: bool,
 ) -> Result<ExitCode> {
-    let errors = SearchRequest {
-        // A filter pattern cannot require one term and any of others: with --grep the
-        // service matches the term, and the error lines are kept here.
-        pattern: request.pattern.clone().or_else(|| Some(pattern::errors())),
-        max_lines: MAX_ERROR_LINES,
-        ..request
-    };
-    let outcome = search(backend.logs.as_ref(), budget, &errors).await;
+    let groups = request.groups.len();
+    let (found, outcome) = error_signatures_of(backend.logs.as_ref(), budget, request).await;
     if let Some(error) = outcome.unavailable() {
         return Err(unavailable(error));
     }
-    print(&output::signatures(&signatures(&outcome.lines), as_json))?;
-    Ok(report(&[&outcome], errors.groups.len()))
+    print(&output::signatures(&found, as_json))?;
+    Ok(report(&[&outcome], groups))
 }
 
-/// Polls every 2 s from the newest line seen, printing lines not printed yet, until Ctrl-C.
+/// Polls every 2 s (the engine's `Follower`), printing lines not printed yet, until Ctrl-C.
 async fn follow(
     backend: &Backend,
     budget: &RequestBudget,
-    mut request: SearchRequest,
+    request: SearchRequest,
     first: SearchOutcome,
     as_json: bool,
 ) -> Result<ExitCode> {
     let cancel = super::cancel_on_ctrl_c();
-    let mut seen = Seen::default();
-    seen.add(&first.lines);
+    let mut follower = Follower::new(request, &first.lines);
     loop {
         tokio::select! {
             () = cancel.cancelled() => return Ok(ExitCode::from(exit::CANCELLED)),
             () = tokio::time::sleep(FOLLOW_EVERY) => {}
         }
-        let now = now_ms();
-        request.start_ms = seen
-            .newest_ms
-            .map_or(request.end_ms, |n| n - FOLLOW_OVERLAP_MS);
-        request.end_ms = now;
-        let outcome = search(backend.logs.as_ref(), budget, &request).await;
-        let fresh = seen.add(&outcome.lines);
-        print(&output::lines(&fresh, as_json))?;
+        let outcome = follower.poll(backend.logs.as_ref(), budget, now_ms()).await;
+        print(&output::lines(&outcome.lines, as_json))?;
         for (group, error) in &outcome.failures {
             eprintln!("squall: {}: {error}", one_line(group));
         }
-    }
-}
-
-/// The lines --follow printed lately, so that the overlap prints nothing twice.
-#[derive(Default)]
-struct Seen {
-    keys: std::collections::HashSet<(String, String, i64, String)>,
-    newest_ms: Option<i64>,
-}
-
-impl Seen {
-    /// The lines not seen before; forgets what is older than the overlap.
-    fn add(&mut self, lines: &[crate::logs::LogLine]) -> Vec<crate::logs::LogLine> {
-        let mut fresh = Vec::new();
-        for line in lines {
-            let key = (
-                line.log_group.clone(),
-                line.stream.clone(),
-                line.timestamp_ms,
-                line.message.clone(),
-            );
-            if self.keys.insert(key) {
-                fresh.push(line.clone());
-            }
-            self.newest_ms = self.newest_ms.max(Some(line.timestamp_ms));
-        }
-        if let Some(newest) = self.newest_ms {
-            self.keys
-                .retain(|(_, _, at, _)| *at >= newest - 2 * FOLLOW_OVERLAP_MS);
-        }
-        fresh
     }
 }
 
@@ -435,27 +386,5 @@ mod tests {
             .await
             .expect_err("no logs");
         assert!(error.to_string().contains("unavailable"), "{error}");
-    }
-
-    #[test]
-    fn follow_prints_a_line_once_across_the_overlap() {
-        let line = |at: i64, text: &str| crate::logs::LogLine {
-            function: "f".into(),
-            log_group: "g".into(),
-            stream: "s".into(),
-            timestamp_ms: at,
-            request_id: None,
-            level: None,
-            kind: crate::logs::LineKind::App,
-            message: text.into(),
-            message_ids: Vec::new(),
-            error: None,
-        };
-        let mut seen = Seen::default();
-        assert_eq!(seen.add(&[line(1, "a"), line(2, "b")]).len(), 2);
-        let again = seen.add(&[line(2, "b"), line(2, "c"), line(3, "d")]);
-        let texts: Vec<&str> = again.iter().map(|l| l.message.as_str()).collect();
-        assert_eq!(texts, ["c", "d"]);
-        assert_eq!(seen.newest_ms, Some(3));
     }
 }

@@ -5,6 +5,7 @@
 //! `Backend::logs`: the CLI's `squall logs` and the TUI's logs view are views on top.
 
 pub mod budget;
+pub mod follow;
 pub mod join;
 pub mod parse;
 pub mod pattern;
@@ -15,7 +16,7 @@ pub mod targets;
 pub use budget::RequestBudget;
 pub use join::{Invocation, JoinOutcome, MessageRef, find_message};
 pub use search::{GroupTarget, SearchOutcome, SearchRequest, estimate_scan, search};
-pub use signatures::{Signature, signatures};
+pub use signatures::{Signature, error_signatures_of, signatures};
 
 /// What a line is in the life of an invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

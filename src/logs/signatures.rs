@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::LogLine;
+use super::search::{SearchOutcome, SearchRequest, search};
+use super::{LogLine, RequestBudget, pattern};
+use crate::aws::logs::LogSource;
 
 /// Examples kept per signature.
 pub const EXAMPLES: usize = 3;
@@ -152,6 +154,26 @@ pub fn signatures(lines: &[LogLine]) -> Vec<Signature> {
     found.sort_by(|a, b| b.count.cmp(&a.count).then(b.last_ms.cmp(&a.last_ms)));
     found
 }
+
+/// The signatures of `request`'s groups and window (what the board's consumer rows and
+/// `squall logs --errors` show): the service matches error lines (or `request`'s own
+/// pattern: one pattern cannot require a term and any of others), the rest is kept here.
+pub async fn error_signatures_of(
+    source: &dyn LogSource,
+    budget: &RequestBudget,
+    request: SearchRequest,
+) -> (Vec<Signature>, SearchOutcome) {
+    let errors = SearchRequest {
+        pattern: request.pattern.clone().or_else(|| Some(pattern::errors())),
+        max_lines: request.max_lines.max(MAX_ERROR_LINES),
+        ..request
+    };
+    let outcome = search(source, budget, &errors).await;
+    (signatures(&outcome.lines), outcome)
+}
+
+/// Error lines read for signatures at most.
+const MAX_ERROR_LINES: usize = 100_000;
 
 #[cfg(test)]
 mod tests {

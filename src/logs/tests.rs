@@ -102,21 +102,16 @@ async fn the_shipping_consumers_errors_make_one_signature() {
     let backend = incident();
     let groups = shipping_groups(&backend).await;
     let budget = RequestBudget::new(1000.0);
-    let outcome = search(
-        backend.logs.as_ref(),
-        &budget,
-        &SearchRequest {
-            groups,
-            start_ms: 0,
-            end_ms: i64::MAX / 2,
-            pattern: Some(pattern::errors()),
-            max_bytes: 50_000_000,
-            max_lines: 100_000,
-        },
-    )
-    .await;
+    let request = SearchRequest {
+        groups,
+        start_ms: 0,
+        end_ms: i64::MAX / 2,
+        pattern: None,
+        max_bytes: 50_000_000,
+        max_lines: 1,
+    };
+    let (found, outcome) = error_signatures_of(backend.logs.as_ref(), &budget, request).await;
     assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
-    let found = signatures(&outcome.lines);
     let top = found.first().expect("a signature");
     assert_eq!(
         top.signature,
