@@ -244,6 +244,10 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
     if let Some(refused) = check_size(&estimate, config.logs_max_scan_mb, args.yes) {
         return Ok(refused);
     }
+    eprintln!(
+        "squall: searching about {} (estimated from the log groups' stored bytes over the window)",
+        human_bytes(estimate.bytes)
+    );
     let max_bytes = if args.yes {
         u64::MAX
     } else {
