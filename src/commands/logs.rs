@@ -174,6 +174,38 @@ fn check_size(estimate: &ScanEstimate, max_mb: u64, yes: bool) -> Option<ExitCod
     ))
 }
 
+/// Estimates the scan and refuses one above `logs.max_scan_mb` without --yes. Without
+/// DescribeLogGroups (a policy that lacks it) the search goes on, bounded by what it reads.
+async fn check_scan(
+    backend: &Backend,
+    budget: &RequestBudget,
+    groups: &[GroupTarget],
+    (start_ms, now): (i64, i64),
+    config: &Config,
+    yes: bool,
+) -> Result<Option<ExitCode>> {
+    let estimate =
+        match estimate_scan(backend.logs.as_ref(), budget, groups, start_ms, now, now).await {
+            Ok(estimate) => estimate,
+            Err(error) if error.is_unavailable() => return Err(unavailable(&error)),
+            Err(error) => {
+                eprintln!(
+                    "squall: cannot estimate the scan ({}); reading at most logs.max_scan_mb",
+                    one_line(&error.to_string())
+                );
+                return Ok(None);
+            }
+        };
+    if let Some(refused) = check_size(&estimate, config.logs_max_scan_mb, yes) {
+        return Ok(Some(refused));
+    }
+    eprintln!(
+        "squall: searching about {} (estimated from the log groups' stored bytes over the window)",
+        human_bytes(estimate.bytes)
+    );
+    Ok(None)
+}
+
 /// What was read and what could not be: stderr, and the exit code.
 fn report(outcomes: &[&SearchOutcome], groups: usize) -> ExitCode {
     let bytes: u64 = outcomes.iter().map(|o| o.bytes_read).sum();
@@ -235,19 +267,11 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
     let budget = RequestBudget::default();
     let now = now_ms();
     let start_ms = now - i64::try_from(since.as_millis()).unwrap_or(i64::MAX / 2);
-    let estimate =
-        match estimate_scan(backend.logs.as_ref(), &budget, &groups, start_ms, now, now).await {
-            Ok(estimate) => estimate,
-            Err(error) if error.is_unavailable() => return Err(unavailable(&error)),
-            Err(error) => return Err(fail(error)),
-        };
-    if let Some(refused) = check_size(&estimate, config.logs_max_scan_mb, args.yes) {
+    if let Some(refused) =
+        check_scan(backend, &budget, &groups, (start_ms, now), config, args.yes).await?
+    {
         return Ok(refused);
     }
-    eprintln!(
-        "squall: searching about {} (estimated from the log groups' stored bytes over the window)",
-        human_bytes(estimate.bytes)
-    );
     let max_bytes = if args.yes {
         u64::MAX
     } else {

@@ -29,8 +29,8 @@ pub struct MessageRef {
 
 impl MessageRef {
     /// A message read from a queue (a DLQ): searched from its first receive
-    /// (`ApproximateFirstReceiveTimestamp`, else when it was sent) until `end_ms` (when it
-    /// was dead-lettered, if known, else now).
+    /// (`ApproximateFirstReceiveTimestamp`, or when it was sent if that is earlier) until
+    /// `end_ms` (when it was dead-lettered, if known, else now).
     pub fn from_received(message: &ReceivedMessage, end_ms: i64) -> MessageRef {
         let mut ids = vec![message.message_id.clone()];
         if let Some(envelope) = SnsEnvelope::unwrap(&message.body)
@@ -38,12 +38,17 @@ impl MessageRef {
         {
             ids.push(envelope.message_id);
         }
-        let start_ms = message
+        // The earlier of the first receive and the send: a message's first receive may be
+        // counted again in the DLQ, while a standard queue keeps its original send time.
+        let first_receive = message
             .attributes
             .get("ApproximateFirstReceiveTimestamp")
-            .and_then(|t| t.parse::<i64>().ok())
-            .or_else(|| message.sent_timestamp_ms().map(|t| t as i64))
-            .unwrap_or(end_ms - MAX_INVOCATION_MS);
+            .and_then(|t| t.parse::<i64>().ok());
+        let sent = message.sent_timestamp_ms().map(|t| t as i64);
+        let start_ms = match (first_receive, sent) {
+            (Some(r), Some(s)) => r.min(s),
+            (r, s) => r.or(s).unwrap_or(end_ms - MAX_INVOCATION_MS),
+        };
         MessageRef {
             ids,
             start_ms,
@@ -192,4 +197,37 @@ async fn whole_invocations(
         outcome.searches.push(second);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_searched_by_both_ids_from_its_earliest_known_time() {
+        let body = r#"{"Type":"Notification","MessageId":"sns-1","TopicArn":"arn:aws:sns:us-east-1:1:t","Message":"{}"}"#;
+        let mut message = ReceivedMessage {
+            message_id: "sqs-1".into(),
+            receipt_handle: "h".into(),
+            body: body.into(),
+            md5_of_body: None,
+            attributes: [
+                ("SentTimestamp".to_string(), "1000".to_string()),
+                (
+                    "ApproximateFirstReceiveTimestamp".to_string(),
+                    "5000".to_string(),
+                ),
+            ]
+            .into(),
+            message_attributes: Default::default(),
+        };
+        let reference = MessageRef::from_received(&message, 9_000);
+        assert_eq!(reference.ids, ["sqs-1", "sns-1"]);
+        assert_eq!((reference.start_ms, reference.end_ms), (1_000, 9_000));
+        message.body = "raw".into();
+        message.attributes.remove("SentTimestamp");
+        let reference = MessageRef::from_received(&message, 9_000);
+        assert_eq!(reference.ids, ["sqs-1"]);
+        assert_eq!(reference.start_ms, 5_000);
+    }
 }
