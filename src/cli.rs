@@ -133,6 +133,10 @@ pub enum Command {
     /// Move a DLQ's messages back to their source queues (or --to a queue); needs --yes
     #[command(after_help = crate::cli_help::REDRIVE_HELP)]
     Redrive(RedriveArgs),
+    /// The Lambda consumers' CloudWatch Logs of a function, queue, DLQ or topic: lines, a
+    /// message's invocations (--message-id), error signatures (--errors)
+    #[command(after_help = crate::commands::logs::LOGS_HELP)]
+    Logs(crate::commands::logs::LogsArgs),
     /// Chart a queue (with its DLQ and consumers), a topic or a function from CloudWatch
     #[command(after_help = METRICS_HELP)]
     Metrics(MetricsArgs),

@@ -44,6 +44,9 @@ pub struct Config {
     /// A TUI redrive that may move more messages than this asks for the DLQ's name to be
     /// typed (`redrive.confirm_typed_above`).
     pub redrive_confirm_typed_above: u64,
+    /// A logs search that may scan more than this many MB is asked about first
+    /// (`logs.max_scan_mb`; the CLI refuses it without --yes).
+    pub logs_max_scan_mb: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -109,6 +112,13 @@ struct FileConfig {
     theme: Option<BTreeMap<String, Spanned<String>>>,
     health: Option<crate::health::thresholds::HealthSection>,
     redrive: Option<RedriveSection>,
+    logs: Option<LogsSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogsSection {
+    max_scan_mb: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -257,6 +267,7 @@ struct Builder {
     health: crate::health::Thresholds,
     start_on_health: bool,
     redrive_confirm_typed_above: u64,
+    logs_max_scan_mb: u64,
 }
 
 impl Builder {
@@ -278,6 +289,7 @@ impl Builder {
             health: crate::health::Thresholds::default(),
             start_on_health: true,
             redrive_confirm_typed_above: DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
+            logs_max_scan_mb: 100,
         };
         let file = parse_file(path, DEFAULT_CONFIG)?;
         builder.apply(path, DEFAULT_CONFIG, file)?;
@@ -351,6 +363,9 @@ impl Builder {
         }
         if let Some(above) = file.redrive.and_then(|r| r.confirm_typed_above) {
             self.redrive_confirm_typed_above = above;
+        }
+        if let Some(mb) = file.logs.and_then(|l| l.max_scan_mb) {
+            self.logs_max_scan_mb = mb;
         }
         if let Some(cap) = file.messages.and_then(|m| m.sweep_cap) {
             if !(10..=100_000).contains(cap.get_ref()) {
@@ -455,6 +470,7 @@ impl Builder {
             health: self.health,
             start_on_health: self.start_on_health,
             redrive_confirm_typed_above: self.redrive_confirm_typed_above,
+            logs_max_scan_mb: self.logs_max_scan_mb,
             log_file: self.log_file,
             read_only: self.read_only,
             profiles: self.profiles,
@@ -580,6 +596,9 @@ mod tests {
         assert_eq!(defaults.redrive_confirm_typed_above, 100);
         let config = load("[redrive]\nconfirm_typed_above = 5\n").expect("config");
         assert_eq!(config.redrive_confirm_typed_above, 5);
+        assert_eq!(defaults.logs_max_scan_mb, 100);
+        let logs = load("[logs]\nmax_scan_mb = 7\n").expect("config");
+        assert_eq!(logs.logs_max_scan_mb, 7);
         assert!(
             load("[redrive]\nconfirm_above = 5\n").is_err(),
             "unknown keys are refused"

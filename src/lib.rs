@@ -16,6 +16,7 @@ pub mod interactive;
 pub mod inventory;
 pub mod launch;
 pub mod log_file;
+pub mod logs;
 pub mod messages;
 pub mod metrics;
 pub mod output;

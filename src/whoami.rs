@@ -98,6 +98,17 @@ pub async fn probe(backend: &Backend) -> Whoami {
     outcomes.insert(Capability::Topics, probe_topics(backend).await);
     outcomes.insert(Capability::LambdaConsumers, probe_lambdas(backend).await);
     outcomes.insert(Capability::Metrics, probe_metrics(backend).await);
+    // A listing by prefix: harmless, and what every logs search asks first.
+    outcomes.insert(
+        Capability::Logs,
+        status_of(
+            backend
+                .logs
+                .describe_log_group("/aws/lambda/")
+                .await
+                .map(drop),
+        ),
+    );
     outcomes.insert(
         Capability::Alarms,
         status_of(backend.alarms.alarms_in_alarm().await.map(drop)),

@@ -31,7 +31,12 @@ async fn denying(actions: &[&str]) -> FaultProxy {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn whoami_names_each_capability_the_credentials_lack() {
     let world = permission_suite::seed(localstack(), "whoami").await;
-    let proxy = denying(&["lambda:ListFunctions", "cloudwatch:DescribeAlarms"]).await;
+    let proxy = denying(&[
+        "lambda:ListFunctions",
+        "cloudwatch:DescribeAlarms",
+        "logs:DescribeLogGroups",
+    ])
+    .await;
     let (code, stdout, stderr) = run_squall_at(&proxy.endpoint(), &["whoami"]).await;
     assert_eq!(
         code, 6,
@@ -43,6 +48,10 @@ async fn whoami_names_each_capability_the_credentials_lack() {
     );
     assert!(
         stdout.contains("CloudWatch alarms: no permission (cloudwatch:DescribeAlarms)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("CloudWatch Logs: no permission (logs:DescribeLogGroups)"),
         "{stdout}"
     );
     assert!(stdout.contains("SQS queues: works"), "{stdout}");

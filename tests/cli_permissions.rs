@@ -95,7 +95,12 @@ fn whoami_over_the_demo_names_the_caller_and_every_capability() {
     assert_eq!(json["region"], "us-east-1");
     assert_eq!(json["read_only"], true);
     let capabilities = json["capabilities"].as_array().expect("capabilities");
-    assert_eq!(capabilities.len(), 11);
+    assert_eq!(capabilities.len(), 12);
+    let logs = capabilities
+        .iter()
+        .find(|c| c["capability"] == "logs")
+        .expect("logs");
+    assert_eq!(logs["status"], "works", "the demo's simulated log groups");
     let purge = capabilities
         .iter()
         .find(|c| c["capability"] == "purge")

@@ -39,11 +39,12 @@ pub struct Statement {
 }
 
 /// The services in policy order, with the IAM prefix, the ARN service and the Sid stem.
-const SERVICES: [(&str, &str); 4] = [
+const SERVICES: [(&str, &str); 5] = [
     ("sqs", "Sqs"),
     ("sns", "Sns"),
     ("lambda", "Lambda"),
     ("cloudwatch", "CloudWatch"),
+    ("logs", "Logs"),
 ];
 
 /// The policy of `kind`; `patterns` (ARN patterns of queues, topics, functions) limit the

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_lambda::Client;
 
 use super::{ApiError, LambdaDirectory, Page};
-use crate::domain::{EventSourceMapping, LambdaFunction};
+use crate::domain::{EventSourceMapping, LambdaFunction, LoggingConfig};
 
 use super::permissions::{Access, Capability, Permission};
 
@@ -98,6 +98,13 @@ impl LambdaDirectory for SdkLambdas {
                 timeout_seconds: f.timeout,
                 last_modified: f.last_modified,
                 dlq_arn: f.dead_letter_config.and_then(|d| d.target_arn),
+                logging: f
+                    .logging_config
+                    .map(|l| LoggingConfig {
+                        log_group: l.log_group,
+                        log_format: l.log_format.map(|f| f.as_str().to_string()),
+                    })
+                    .unwrap_or_default(),
             })
             .collect();
         Ok(Page {

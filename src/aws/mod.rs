@@ -9,6 +9,7 @@ pub mod error;
 pub mod iam_policy;
 pub mod identity;
 pub mod lambda;
+pub mod logs;
 pub mod metric_math;
 pub mod permissions;
 pub mod profiles;
@@ -145,6 +146,8 @@ pub struct Backend {
     pub alarms: Arc<dyn alarms::AlarmSource>,
     /// Who the credentials are (`with_identity`); by default "unavailable".
     pub identity: Arc<dyn identity::IdentitySource>,
+    /// CloudWatch Logs, the consumers' logs (`with_logs`); by default "unavailable".
+    pub logs: Arc<dyn logs::LogSource>,
 }
 
 impl Backend {
@@ -166,7 +169,14 @@ impl Backend {
             metrics: Arc::new(cloudwatch::NoMetrics),
             alarms: Arc::new(alarms::NoAlarms),
             identity: Arc::new(identity::NoIdentity),
+            logs: Arc::new(logs::NoLogs),
         }
+    }
+
+    /// The same backend reading consumer logs from `logs`.
+    pub fn with_logs(mut self, logs: Arc<dyn logs::LogSource>) -> Backend {
+        self.logs = logs;
+        self
     }
 
     /// The same backend asking `identity` who the caller is.
@@ -231,5 +241,8 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
     .with_alarms(Arc::new(alarms::SdkAlarms::new(cloudwatch_client)))
     .with_identity(Arc::new(identity::SdkIdentity::new(
         aws_sdk_sts::Client::new(config),
+    )))
+    .with_logs(Arc::new(logs::SdkLogs::new(
+        aws_sdk_cloudwatchlogs::Client::new(config),
     )))
 }

@@ -13,6 +13,7 @@ pub enum Capability {
     LambdaConsumers,
     Metrics,
     Alarms,
+    Logs,
     Peek,
     MoveTasks,
     Send,
@@ -22,12 +23,13 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 11] = [
+    pub const ALL: [Capability; 12] = [
         Capability::Queues,
         Capability::Topics,
         Capability::LambdaConsumers,
         Capability::Metrics,
         Capability::Alarms,
+        Capability::Logs,
         Capability::Peek,
         Capability::MoveTasks,
         Capability::Send,
@@ -44,6 +46,7 @@ impl Capability {
             Capability::LambdaConsumers => "Lambda consumers",
             Capability::Metrics => "CloudWatch metrics",
             Capability::Alarms => "CloudWatch alarms",
+            Capability::Logs => "CloudWatch Logs",
             Capability::Peek => "peek and export (receive)",
             Capability::MoveTasks => "native redrive (move tasks)",
             Capability::Send => "send",
@@ -115,6 +118,7 @@ pub fn all() -> impl Iterator<Item = &'static Permission> {
         .chain(super::lambda::PERMISSIONS)
         .chain(super::cloudwatch::PERMISSIONS)
         .chain(super::alarms::PERMISSIONS)
+        .chain(super::logs::PERMISSIONS)
 }
 
 /// The permission behind an API operation (`ApiError::operation`).
@@ -164,7 +168,7 @@ mod tests {
             assert!(seen.insert(permission.operation), "{permission:?} twice");
             let (service, name) = permission.action.split_once(':').expect("service:Action");
             assert!(
-                ["sqs", "sns", "lambda", "cloudwatch"].contains(&service),
+                ["sqs", "sns", "lambda", "cloudwatch", "logs"].contains(&service),
                 "{permission:?}"
             );
             assert!(
@@ -193,6 +197,7 @@ mod tests {
             ("lambda.rs", include_str!("lambda.rs")),
             ("cloudwatch.rs", include_str!("cloudwatch.rs")),
             ("alarms.rs", include_str!("alarms.rs")),
+            ("logs.rs", include_str!("logs.rs")),
         ];
         for (file, text) in files {
             for marker in ["from_sdk(\"", "OPERATION: &str = \""] {

@@ -8,6 +8,8 @@ pub mod exit;
 pub mod export;
 pub mod health;
 pub mod iam_policy;
+pub mod logs;
+pub mod logs_output;
 pub mod metrics;
 pub mod metrics_output;
 pub mod peek;

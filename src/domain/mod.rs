@@ -13,6 +13,6 @@ pub mod topic;
 pub mod untrusted;
 
 pub use alarm::{Alarm, AlarmMetric};
-pub use lambda::{EventSourceMapping, LambdaFunction};
+pub use lambda::{EventSourceMapping, LambdaFunction, LoggingConfig};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};
 pub use topic::{Subscription, Topic};

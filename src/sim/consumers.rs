@@ -5,6 +5,7 @@
 //! while the bug is in); a failed message is not deleted, so it comes back after the
 //! visibility timeout and, after `maxReceiveCount` receives, SQS moves it to the DLQ.
 
+use super::consumer_logs::LoggedMessage;
 use super::queue::Receiver;
 use super::spec::ConsumerProfile;
 use super::world::World;
@@ -99,7 +100,7 @@ impl World {
                 continue;
             }
             let mut failed = Vec::with_capacity(batch.len());
-            for (_, poison) in &batch {
+            for (_, _, poison) in &batch {
                 let fails = (*poison && profile.poison_fails)
                     || self.rng.chance(profile.failure_probability);
                 failed.push(fails);
@@ -114,12 +115,21 @@ impl World {
                     .metrics
                     .counters
                     .invoked(duration, any_failed);
+                let logged: Vec<LoggedMessage> = batch
+                    .iter()
+                    .zip(&failed)
+                    .map(|((_, id, _), fails)| LoggedMessage {
+                        message_id: id,
+                        failed: *fails,
+                    })
+                    .collect();
+                self.log_invocation(f, duration, &logged);
             }
             let delete_handles = batch
                 .into_iter()
                 .zip(failed)
                 .filter(|(_, fails)| !any_failed || (profile.report_batch_item_failures && !fails))
-                .map(|((handle, _), _)| handle)
+                .map(|((handle, _, _), _)| handle)
                 .collect();
             self.invocations.push(Invocation {
                 ends_ms: now + duration as i64,
@@ -130,14 +140,18 @@ impl World {
     }
 
     /// Receives up to `batch_size` messages the way Lambda's poller does, 10 at a time:
-    /// their receipt handles, and which are poison.
-    fn poll(&mut self, queue: usize, batch_size: usize) -> Vec<(String, bool)> {
+    /// their receipt handles, message ids, and which are poison.
+    fn poll(&mut self, queue: usize, batch_size: usize) -> Vec<(String, String, bool)> {
         let mut batch = Vec::new();
         while batch.len() < batch_size {
             let want = (batch_size - batch.len()).min(RECEIVE_MAX);
             let taken = self.receive(queue, want, None, Receiver::Consumer).taken;
             let got = taken.len();
-            batch.extend(taken.into_iter().map(|t| (t.receipt_handle, t.poison)));
+            batch.extend(
+                taken
+                    .into_iter()
+                    .map(|t| (t.receipt_handle, t.message_id, t.poison)),
+            );
             if got < want {
                 break;
             }

@@ -120,9 +120,15 @@ pub(super) fn functions() -> Vec<FunctionSpec> {
         f("inventory-reserver", "python3.13").consumes("inventory-reserve", "Enabled", 10),
         FunctionSpec {
             timeout_s: SHIPPING_TIMEOUT_S,
+            // Powertools JSON logs, as a Node.js team would have.
+            json_logs: true,
             ..f(SHIPPING_FUNCTION, "nodejs22.x").consumes(SHIPPING_QUEUE, "Enabled", 10)
         },
-        f("customer-notifier", "nodejs22.x").consumes("customer-notify", "Enabled", 10),
+        FunctionSpec {
+            // A custom log group (LoggingConfig.LogGroup), shared by the team's functions.
+            log_group: Some("/shop/notifications".to_string()),
+            ..f("customer-notifier", "nodejs22.x").consumes("customer-notify", "Enabled", 10)
+        },
         f("order-ledger-writer", "java21").consumes("order-ledger.fifo", "Enabled", 10),
     ]
 }

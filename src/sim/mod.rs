@@ -8,6 +8,7 @@ mod alarms;
 mod backfill;
 mod clock;
 mod cloudwatch;
+mod consumer_logs;
 mod consumers;
 mod demo;
 mod demo_seed;
@@ -15,6 +16,7 @@ mod demo_story;
 mod filter;
 mod fleet;
 mod json;
+mod logs;
 mod messages;
 mod metric_math;
 mod metrics;
@@ -74,7 +76,8 @@ pub fn backend(fleet: SimFleet) -> Backend {
         writers,
     )
     .with_metrics(Arc::new(SimMetrics::new(fleet.clone())))
-    .with_alarms(fleet)
+    .with_alarms(fleet.clone())
+    .with_logs(fleet)
     .with_identity(Arc::new(crate::aws::identity::FixedIdentity(
         crate::aws::identity::CallerIdentity {
             account: "000000000000".to_string(),

@@ -67,6 +67,7 @@ pub(super) struct Received {
 #[derive(Debug, Clone)]
 pub(super) struct Taken {
     pub receipt_handle: String,
+    pub message_id: String,
     pub poison: bool,
 }
 
@@ -289,6 +290,7 @@ impl SimQueue {
             }
             received.taken.push(Taken {
                 receipt_handle: stored.receipt.clone().unwrap_or_default(),
+                message_id: stored.message.id.clone(),
                 poison: stored.message.poison,
             });
         }

@@ -173,6 +173,10 @@ impl LambdaDirectory for SimFleet {
                 timeout_seconds: i32::try_from(f.spec.timeout_s).ok(),
                 last_modified: Some("2026-11-01T09:30:00.000+0000".to_string()),
                 dlq_arn: None,
+                logging: crate::domain::LoggingConfig {
+                    log_group: f.spec.log_group.clone(),
+                    log_format: Some(if f.spec.json_logs { "JSON" } else { "Text" }.to_string()),
+                },
             })
             .collect();
         Ok(Page {

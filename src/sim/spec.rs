@@ -123,6 +123,10 @@ pub struct FunctionSpec {
     pub timeout_s: u32,
     pub memory_mb: u32,
     pub mappings: Vec<MappingSpec>,
+    /// `LoggingConfig.LogFormat`: JSON functions write Powertools-style JSON lines.
+    pub json_logs: bool,
+    /// `LoggingConfig.LogGroup` when not the default `/aws/lambda/NAME`.
+    pub log_group: Option<String>,
 }
 
 impl FunctionSpec {
@@ -133,6 +137,8 @@ impl FunctionSpec {
             timeout_s: 30,
             memory_mb: 512,
             mappings: Vec::new(),
+            json_logs: false,
+            log_group: None,
         }
     }
 

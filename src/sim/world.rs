@@ -115,6 +115,11 @@ pub(super) struct World {
     pub next_move_task: u64,
     /// The alarms in state ALARM (`DescribeAlarms`).
     pub alarms: Vec<crate::domain::Alarm>,
+    /// The consumers' log groups.
+    pub logs: super::logs::SimLogs,
+    /// Request ids come from a stream of their own, so that logging draws nothing from
+    /// `rng` and the world's story is the same with or without logs.
+    pub log_ids: SplitMix64,
 }
 
 impl World {
@@ -182,6 +187,8 @@ impl World {
             move_tasks: Vec::new(),
             next_move_task: 0,
             alarms,
+            logs: Default::default(),
+            log_ids: SplitMix64::new(seed ^ 0x6c6f_6773),
         }
     }
 

@@ -146,6 +146,8 @@ pub async fn every_call_is_in_the_list<S>(emulator: &Emulator<S>, world: &World,
         "sns:ListTopics",
         "lambda:ListFunctions",
         "cloudwatch:GetMetricData",
+        // whoami's probe of CloudWatch Logs.
+        "logs:DescribeLogGroups",
     ] {
         assert!(read.contains(action), "{action} not seen in {read:?}");
     }

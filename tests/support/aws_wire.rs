@@ -7,7 +7,8 @@
 //! How each service names the operation: SQS (JSON protocol) in `X-Amz-Target:
 //! AmazonSQS.X`; SNS and STS (query protocol) in the form body's `Action=X`; CloudWatch
 //! (RPC v2 CBOR) in the path `/service/GraniteServiceVersion20100801/operation/X` (or
-//! `Action=X` from an older, query-protocol client); Lambda (REST-JSON) in method and path.
+//! `Action=X` from an older, query-protocol client); Lambda (REST-JSON) in method and path;
+//! CloudWatch Logs (JSON) in `X-Amz-Target: Logs_20140328.X`.
 
 use super::http_message::{Message, json_response, response};
 
@@ -24,6 +25,10 @@ pub fn iam_action(request: &Message) -> String {
         "sns" | "sts" => form_action(request),
         "monitoring" => cbor_operation(request).or_else(|| form_action(request)),
         "lambda" => lambda_action(&request.method, &request.path),
+        "logs" => request
+            .header("x-amz-target")
+            .and_then(|t| t.strip_prefix("Logs_20140328."))
+            .map(str::to_string),
         _ => None,
     };
     let prefix = if service == "monitoring" {
@@ -110,6 +115,14 @@ pub fn access_denied(request: &Message, action: &str) -> Vec<u8> {
                 ("x-amzn-query-error", "AccessDenied;Sender"),
             ],
             &cbor_error("AccessDenied", &message),
+        ),
+        Some("logs") => response(
+            "400 Bad Request",
+            "application/x-amz-json-1.1",
+            &[],
+            serde_json::json!({"__type": "AccessDeniedException", "message": message})
+                .to_string()
+                .as_bytes(),
         ),
         Some("sns") => query_error("AuthorizationError", &message),
         _ => query_error("AccessDenied", &message),

@@ -1,0 +1,181 @@
+//! What a simulated consumer writes to its log group per invocation, in the shape Lambda
+//! gives it: START, one INFO line per message naming its `messageId`, an ERROR with a stack
+//! trace for each message that failed, END and REPORT (Text format); with
+//! `LogFormat = JSON`, Powertools-style JSON lines and the `platform.start` and
+//! `platform.report` records. The shipping consumer's bad deploy fails with the TypeError of
+//! the demo's story.
+
+use super::clock::rfc3339_millis;
+use super::demo_story::SHIPPING_FUNCTION;
+use super::world::World;
+use crate::domain::lambda::default_log_group;
+
+/// One message of the batch an invocation got.
+pub(super) struct LoggedMessage<'a> {
+    pub message_id: &'a str,
+    pub failed: bool,
+}
+
+/// The error a failed message gets: (type, message, first stack frame).
+fn error_of(function: &str, runtime: &str) -> (&'static str, &'static str, &'static str) {
+    if function == SHIPPING_FUNCTION {
+        return (
+            "TypeError",
+            "Cannot read properties of undefined (reading 'carrier')",
+            "at dispatch (/var/task/dispatch.js:42:17)",
+        );
+    }
+    if runtime.starts_with("python") {
+        return (
+            "KeyError",
+            "'sku'",
+            "File \"/var/task/handler.py\", line 27, in handle",
+        );
+    }
+    (
+        "Error",
+        "downstream call failed with status 503",
+        "at handle (/var/task/index.js:18:11)",
+    )
+}
+
+/// What every line of one invocation shares.
+struct Context {
+    name: String,
+    runtime: String,
+    json: bool,
+    memory_mb: u32,
+    request_id: String,
+    start_ms: i64,
+    end_ms: i64,
+}
+
+impl Context {
+    /// The INFO line naming the message, and its error if it failed.
+    fn message_lines(&self, message: &LoggedMessage) -> Vec<(i64, String)> {
+        let (start, end, id, request_id) = (
+            self.start_ms,
+            self.end_ms,
+            message.message_id,
+            &self.request_id,
+        );
+        let mut lines = vec![(
+            start,
+            match self.json {
+                true => serde_json::json!({
+                    "level": "INFO", "message": "processing record", "timestamp": rfc3339_millis(start),
+                    "service": self.name, "function_request_id": request_id, "messageId": id,
+                })
+                .to_string(),
+                false => text_line(&self.runtime, &rfc3339_millis(start), request_id, "INFO", &format!("processing record {id}")),
+            },
+        )];
+        if !message.failed {
+            return lines;
+        }
+        let (error_type, error_message, frame) = error_of(&self.name, &self.runtime);
+        let stack = format!("{error_type}: {error_message}\n    {frame}");
+        lines.push((
+            end,
+            match self.json {
+                true => serde_json::json!({
+                    "level": "ERROR", "message": "record failed", "timestamp": rfc3339_millis(end),
+                    "service": self.name, "function_request_id": request_id, "messageId": id,
+                    "error": {"name": error_type, "message": error_message, "stack": stack},
+                })
+                .to_string(),
+                false => text_line(
+                    &self.runtime,
+                    &rfc3339_millis(end),
+                    request_id,
+                    "ERROR",
+                    &format!("record {id} failed: {stack}"),
+                ),
+            },
+        ));
+        lines
+    }
+
+    /// END and REPORT (Text), or the `platform.report` record (JSON).
+    fn closing_lines(&self, duration_ms: f64, batch: usize, failed: bool) -> Vec<(i64, String)> {
+        let (end, request_id, memory) = (self.end_ms, &self.request_id, self.memory_mb);
+        let billed = duration_ms.ceil() as u64;
+        let used = 60 + batch as u32 * 3;
+        if self.json {
+            let status = if failed { "error" } else { "success" };
+            return vec![(
+                end,
+                serde_json::json!({
+                    "time": rfc3339_millis(end), "type": "platform.report",
+                    "record": {"requestId": request_id, "status": status, "metrics": {
+                        "durationMs": duration_ms, "billedDurationMs": billed,
+                        "memorySizeMB": memory, "maxMemoryUsedMB": used}},
+                })
+                .to_string(),
+            )];
+        }
+        vec![
+            (end, format!("END RequestId: {request_id}")),
+            (
+                end,
+                format!(
+                    "REPORT RequestId: {request_id}\tDuration: {duration_ms:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: {used} MB"
+                ),
+            ),
+        ]
+    }
+}
+
+impl World {
+    /// Writes the log lines of one invocation of function `f` starting now.
+    pub(super) fn log_invocation(&mut self, f: usize, duration_ms: f64, batch: &[LoggedMessage]) {
+        let spec = &self.functions[f].spec;
+        let group = spec
+            .log_group
+            .clone()
+            .unwrap_or_else(|| default_log_group(&spec.name));
+        let context = Context {
+            name: spec.name.clone(),
+            runtime: spec.runtime.clone(),
+            json: spec.json_logs,
+            memory_mb: spec.memory_mb,
+            request_id: self.log_ids.uuid(),
+            start_ms: self.now_ms,
+            end_ms: self.now_ms + duration_ms as i64,
+        };
+        let stream = format!("2026/12/05/[$LATEST]{}", &context.request_id[..8]);
+        let mut lines = vec![(
+            context.start_ms,
+            if context.json {
+                platform_start(context.start_ms, &context.request_id)
+            } else {
+                format!("START RequestId: {} Version: $LATEST", context.request_id)
+            },
+        )];
+        for message in batch {
+            lines.extend(context.message_lines(message));
+        }
+        let failed = batch.iter().any(|m| m.failed);
+        lines.extend(context.closing_lines(duration_ms, batch.len(), failed));
+        for (at, line) in lines {
+            self.logs.put(&group, &stream, at, line);
+        }
+    }
+}
+
+fn platform_start(at: i64, request_id: &str) -> String {
+    serde_json::json!({
+        "time": rfc3339_millis(at), "type": "platform.start",
+        "record": {"requestId": request_id, "version": "$LATEST"},
+    })
+    .to_string()
+}
+
+/// A Text-format application line as the runtime writes it (Python puts the level first).
+fn text_line(runtime: &str, at: &str, request_id: &str, level: &str, text: &str) -> String {
+    if runtime.starts_with("python") {
+        format!("[{level}]\t{at}\t{request_id}\t{text}")
+    } else {
+        format!("{at}\t{request_id}\t{level}\t{text}")
+    }
+}
