@@ -75,9 +75,35 @@ impl TableState {
     /// Brings the table up to date with `source` after the inventory changed.
     /// `members_changed`: the listing changed (not only counts), so which rows are shown
     /// and what the filter matches may have changed too.
+    /// Fresh counts alone leave a table sorted by a column they cannot move (a name) as it
+    /// is: only the rows on screen are built again.
     pub fn refresh(&mut self, source: &RowSource, members_changed: bool, viewport: usize) {
+        let live = source
+            .kind
+            .columns()
+            .get(self.sort_column)
+            .is_some_and(|c| c.live);
+        // Positions past the end mean the listing changed after all (it always says so
+        // through `members_changed`; this keeps a missed one from indexing past the end).
+        let checked = if live {
+            self.order.len()
+        } else {
+            viewport.max(1)
+        };
+        let members_changed = members_changed
+            || self
+                .order
+                .iter()
+                .skip(if live { 0 } else { self.offset })
+                .take(checked)
+                .any(|&i| i >= source.len());
+        if !members_changed && !live {
+            self.scroll_into_view(viewport);
+            self.build_window(source, viewport);
+            return;
+        }
         let keep = self.selected_key();
-        if members_changed || self.order.iter().any(|&i| i >= source.len()) {
+        if members_changed {
             self.collect_members(source);
         }
         self.sort_and_place(source, keep, viewport);

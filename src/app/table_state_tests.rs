@@ -163,3 +163,21 @@ fn a_listing_that_drops_rows_leaves_no_position_behind() {
     assert_eq!(names(&table), ["orders"]);
     assert_eq!(table.total(), 1);
 }
+
+#[test]
+fn fresh_counts_leave_an_order_by_name_alone_and_rebuild_only_the_rows_on_screen() {
+    let mut inventory = sample();
+    let mut table = table(&inventory, 0, false);
+    let order_before = table.clone();
+    inventory.update_queues(vec![queue("orders", 9, None)]);
+    table.refresh(&TableKind::Queues.source(&inventory, None), false, 10);
+    assert_eq!(names(&table), ["billing.fifo", "orders", "orders-dlq"]);
+    assert_eq!(
+        table.row_on_screen(1).map(|r| r.cells[2].as_str()),
+        Some("9")
+    );
+    assert_eq!(table.position(1), order_before.position(1));
+    // The counts columns are live, the name is not: a table sorted by name is left as it is.
+    let columns = TableKind::Queues.columns();
+    assert!(!columns[0].live && columns[VISIBLE].live);
+}

@@ -13,9 +13,10 @@ pub const VISIBLE: usize = 2;
 pub const COLUMNS: &[Column] = &[
     text("NAME", ColumnWidth::Fill(3)),
     text("TYPE", ColumnWidth::Fixed(8)),
-    number("VISIBLE", 9),
-    number("IN FLIGHT", 9),
-    text("REDRIVE", ColumnWidth::Fixed(9)),
+    number("VISIBLE", 9).live(),
+    number("IN FLIGHT", 9).live(),
+    // Sorted by the messages moved so far: move tasks are read between listings.
+    text("REDRIVE", ColumnWidth::Fixed(9)).live(),
     text("SOURCES", ColumnWidth::Fill(3)),
 ];
 

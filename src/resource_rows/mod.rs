@@ -68,6 +68,9 @@ pub struct Column {
     pub width: ColumnWidth,
     /// Right-aligned, and sorted largest first.
     pub numeric: bool,
+    /// Its values move between listings (counts, a running redrive): fresh counts may
+    /// re-sort a table sorted by it, and leave any other order as it is.
+    pub live: bool,
 }
 
 pub const fn text(title: &'static str, width: ColumnWidth) -> Column {
@@ -75,6 +78,7 @@ pub const fn text(title: &'static str, width: ColumnWidth) -> Column {
         title,
         width,
         numeric: false,
+        live: false,
     }
 }
 
@@ -83,6 +87,14 @@ pub const fn number(title: &'static str, width: u16) -> Column {
         title,
         width: ColumnWidth::Fixed(width),
         numeric: true,
+        live: false,
+    }
+}
+
+impl Column {
+    /// The column's values move between listings (see [`Column::live`]).
+    pub const fn live(self) -> Column {
+        Column { live: true, ..self }
     }
 }
 

@@ -12,9 +12,9 @@ use crate::inventory::Inventory;
 pub const COLUMNS: &[Column] = &[
     text("NAME", ColumnWidth::Fill(3)),
     text("TYPE", ColumnWidth::Fixed(8)),
-    number("VISIBLE", 9),
-    number("IN FLIGHT", 9),
-    number("DELAYED", 7),
+    number("VISIBLE", 9).live(),
+    number("IN FLIGHT", 9).live(),
+    number("DELAYED", 7).live(),
     text("DLQ", ColumnWidth::Fill(2)),
     number("MAX RECV", 8),
 ];
