@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use squall::app::tables::TableKind;
 use squall::domain::untrusted::escape;
 use squall::domain::{Queue, Subscription};
 use squall::inventory::Inventory;
 use squall::output;
+use squall::resource_rows::TableKind;
 
 const ROWS: usize = 10_000;
 
@@ -144,7 +144,6 @@ fn main() {
                             for cell in &row.cells {
                                 black_box(escape(cell));
                             }
-                            black_box(escape(&row.filter_text));
                         }
                     })
                 },

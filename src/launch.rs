@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use crate::app::tables::TableKind;
 use crate::aws::connect::{ConnectOptions, connect};
 use crate::aws::{Backend, ConnectionInfo};
 use crate::cli::{Cli, Command, ListKind, exit_code};
 use crate::config::Config;
 use crate::incomplete::Missing;
 use crate::inventory::{Source, collect_inventory};
+use crate::resource_rows::TableKind;
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {

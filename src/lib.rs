@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod output;
 pub mod private_files;
 pub mod redrive;
+pub mod resource_rows;
 pub mod runtime;
 pub mod sim;
 pub mod theme;

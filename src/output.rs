@@ -5,12 +5,11 @@
 
 use serde::Serialize;
 
-use crate::app::table::TableRow;
-use crate::app::tables::TableKind;
-use crate::app::topology_lines::flatten;
-use crate::domain::untrusted::{escape, json_safe};
+use crate::domain::untrusted::{escape, escape_owned, json_safe};
 use crate::inventory::Inventory;
 use crate::inventory::topology::{self, QueueSummary};
+use crate::resource_rows::TableKind;
+use crate::resource_rows::tree::flatten;
 
 #[derive(Debug, Serialize)]
 struct TopicJson<'a> {
@@ -175,18 +174,18 @@ fn sorted_queues(inventory: &Inventory) -> impl Iterator<Item = &crate::domain::
 /// Rows arrive escaped; each cell is escaped again on its way out (free when clean), so
 /// nothing that reaches this sink can drive the terminal.
 pub fn table(kind: TableKind, inventory: &Inventory) -> String {
-    let mut state =
-        crate::app::table::TableState::new(kind.default_sort().0, kind.default_sort().1);
-    state.set_rows(kind.rows(inventory, None));
-    let rows: Vec<Vec<_>> = state
-        .rows()
-        .map(|row: &TableRow| row.cells.iter().map(|cell| escape(cell)).collect())
+    let source = kind.source(inventory, None);
+    let (column, descending) = kind.default_sort();
+    let rows: Vec<Vec<String>> = source
+        .sorted(column, descending)
+        .into_iter()
+        .map(|i| source.row(i).cells.into_iter().map(escape_owned).collect())
         .collect();
     let columns = kind.columns();
     let mut widths: Vec<usize> = columns.iter().map(|c| c.title.chars().count()).collect();
     for row in &rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_ref()));
+            widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
         }
     }
     let mut out = String::new();
@@ -210,7 +209,7 @@ pub fn table(kind: TableKind, inventory: &Inventory) -> String {
     };
     push_row(columns.iter().map(|c| c.title).collect());
     for row in &rows {
-        push_row(row.iter().map(AsRef::as_ref).collect());
+        push_row(row.iter().map(String::as_str).collect());
     }
     out
 }

@@ -11,7 +11,6 @@ use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use squall::app::tables::TableKind;
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
@@ -22,6 +21,7 @@ use squall::domain::{
 };
 use squall::inventory::{Inventory, Source};
 use squall::output;
+use squall::resource_rows::TableKind;
 use squall::ui::{self, Theme};
 
 const REGION: &str = "us-east-1";

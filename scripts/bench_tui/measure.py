@@ -66,6 +66,16 @@ def ls_queues(squall, env, proxy, out_path, n):
     return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "calls": proxy.calls_between(start)}
 
 
+def tui_load_only(tmux, command, env, size, proxy, load_timeout):
+    """CPU and wall time of one TUI load (as in `tui_load_and_idle`), then the TUI is closed."""
+    start = time.monotonic()
+    pane = Pane(tmux, "pair", command, env, *size)
+    pane.wait_for(board_loaded, load_timeout, what="the queue listing ended, on the health board")
+    load = {"cpu": pane.cpu_seconds(), "wall": time.monotonic() - start, "calls": proxy.calls_between(start)}
+    pane.kill()
+    return load
+
+
 def tui_load_and_idle(tmux, command, env, size, n, idle_seconds, proxy, workdir, load_timeout, listing_watch):
     """Starts the TUI (it opens on the health board), waits until the board says the load
     ended, watches it idle on the board, then goes to the queue table under it (Esc), checks

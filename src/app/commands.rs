@@ -3,10 +3,10 @@
 use super::effect::{ContextRequest, Effect};
 use super::modals::Modal;
 use super::state::{App, Level};
-use super::tables::TableKind;
 use super::views::jobs::JobsView;
-use super::views::table::TableView;
+use super::views::resource_table::TableView;
 use super::views::topology::TopologyView;
+use crate::resource_rows::TableKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {

@@ -4,7 +4,7 @@
 use super::effect::Effect;
 use super::loads;
 use super::state::{App, Level};
-use super::views::table::TableView;
+use super::views::resource_table::TableView;
 use crate::aws::ConnectionInfo;
 use crate::inventory::Inventory;
 
@@ -37,7 +37,7 @@ pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Eff
     app.message = None;
     app.set_message(Level::Info, place);
     app.reset_stack(Box::new(TableView::new(
-        super::tables::TableKind::Queues,
+        crate::resource_rows::TableKind::Queues,
         None,
     )));
     effects.extend(loads::start_all(app));

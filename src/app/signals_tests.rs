@@ -148,8 +148,8 @@ fn answers_reach_the_board_and_a_stale_job_s_answer_is_dropped() {
 #[test]
 fn the_dlq_table_asks_only_for_the_dlqs_it_shows() {
     let mut app = app();
-    app.push(Box::new(crate::app::views::table::TableView::new(
-        crate::app::tables::TableKind::Dlqs,
+    app.push(Box::new(crate::app::views::resource_table::TableView::new(
+        crate::resource_rows::TableKind::Dlqs,
         None,
     )));
     let jobs = signal_jobs(&update(&mut app, Action::Tick(t(1))));

@@ -6,7 +6,7 @@ use super::jobs::Jobs;
 use super::keymap::Keymap;
 use super::loads::{Loads, RefreshSettings};
 use super::modals::Modal;
-use super::views::table::TableView;
+use super::views::resource_table::TableView;
 use super::views::{Ctx, View};
 use crate::aws::ConnectionInfo;
 use crate::inventory::{Inventory, Source};
@@ -141,7 +141,7 @@ impl App {
             redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };
         app.reset_stack(Box::new(TableView::new(
-            super::tables::TableKind::Queues,
+            crate::resource_rows::TableKind::Queues,
             None,
         )));
         app

@@ -1,58 +1,12 @@
-//! What a row or a tree line points at, and the describe pane's lines for it.
+//! The describe pane's lines for what a row or a tree line points at ([`Target`], which
+//! lives with the rows, below the app, since `ls` shows the same rows).
 
 use std::collections::BTreeMap;
 
 use crate::domain::arn;
 use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// A queue, by URL.
-    Queue(String),
-    /// A queue ARN that names no queue (a missing DLQ or subscription target).
-    MissingQueue(String),
-    Topic(String),
-    Subscription(String),
-    Function(String),
-}
-
-impl Target {
-    /// What `y` copies: a queue's URL (what the CLI and SDKs take), otherwise the ARN.
-    pub fn copy_text(&self) -> &str {
-        match self {
-            Target::Queue(url) => url,
-            Target::MissingQueue(arn)
-            | Target::Topic(arn)
-            | Target::Subscription(arn)
-            | Target::Function(arn) => arn,
-        }
-    }
-
-    /// A short name for the breadcrumb and titles, escaped (names come from AWS).
-    pub fn label(&self) -> String {
-        escape_owned(match self {
-            Target::Queue(url) => arn::queue_name_from_url(url).to_string(),
-            Target::MissingQueue(a) | Target::Topic(a) | Target::Function(a) => {
-                arn::resource_name(a).to_string()
-            }
-            Target::Subscription(a) => {
-                let tail = a.rsplit(':').next().unwrap_or(a);
-                format!("subscription {}", tail.chars().take(8).collect::<String>())
-            }
-        })
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Target::Queue(_) => "Queue",
-            Target::MissingQueue(_) => "Missing queue",
-            Target::Topic(_) => "Topic",
-            Target::Subscription(_) => "Subscription",
-            Target::Function(_) => "Function",
-        }
-    }
-}
+pub use crate::resource_rows::target::Target;
 
 /// The describe pane's `(label, value)` lines: identity first, then every attribute,
 /// with JSON values (policies) pretty-printed over several lines. Labels and values are

@@ -5,15 +5,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::app::effect::Work;
-use crate::app::tables::TableKind;
 use crate::app::target::Target;
 use crate::app::views::describe::DescribeView;
-use crate::app::views::table::TableView;
+use crate::app::views::resource_table::TableView;
 use crate::app::views::topology::TopologyView;
 use crate::aws::{ApiError, ConnectionInfo};
 use crate::config::Config;
 use crate::domain::{EventSourceMapping, Subscription, Topic};
 use crate::inventory::model::tests::queue;
+use crate::resource_rows::TableKind;
 
 fn t(seconds: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
@@ -380,7 +380,8 @@ fn dlq_view_lists_only_dlqs_deepest_first() {
     press(&mut app, KeyCode::Enter);
     let names: Vec<String> = table(&app)
         .state
-        .rows()
+        .rows_on_screen()
+        .iter()
         .map(|r| r.cells[0].clone())
         .collect();
     assert_eq!(names, ["orders-dlq", "payments-dlq"]);
@@ -426,7 +427,8 @@ fn sort_keys_change_the_order() {
     let names = |app: &App| -> Vec<String> {
         table(app)
             .state
-            .rows()
+            .rows_on_screen()
+            .iter()
             .map(|r| r.cells[0].clone())
             .collect()
     };

@@ -11,7 +11,7 @@ use super::*;
 use crate::app::modals::Modal;
 use crate::app::target::Target;
 use crate::app::views::messages::MessagesView;
-use crate::app::views::table::TableView;
+use crate::app::views::resource_table::TableView;
 use crate::messages::record::{MessageRecord, to_json_line};
 use crate::messages::{PeekOptions, peek};
 use crate::sim::{self, SimFleet};

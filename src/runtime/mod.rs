@@ -157,9 +157,11 @@ async fn event_loop(
                 },
             );
             quit |= runner.run(&app, effects);
+            quiet.touch();
         }
         // A tick that changes nothing on screen writes nothing to the terminal.
         // (The off-screen frame is kept current even when drawing anyway.)
+        // Only when an action reached the app (`touch`): held results change nothing.
         let changed = quiet.changed(&app, &theme);
         if draw_now || changed {
             terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
@@ -215,12 +217,14 @@ async fn event_loop(
                 quit |= release(&mut app, &mut runner, &mut held);
             }
             draw_now |= !matches!(action, Action::Tick(_));
+            quiet.touch();
             let effects = update(&mut app, action);
             quit |= runner.run(&app, effects);
         }
         if held.is_due(Instant::now()) {
             quit |= release(&mut app, &mut runner, &mut held);
             draw_now = true;
+            quiet.touch();
         }
     }
     runner.supervisor.cancel_all();

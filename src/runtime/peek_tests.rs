@@ -14,7 +14,7 @@ use crate::app::jobs::{JobEnd, JobId};
 use crate::app::modals::Modal;
 use crate::app::target::Target;
 use crate::app::views::messages::MessagesView;
-use crate::app::views::table::TableView;
+use crate::app::views::resource_table::TableView;
 use crate::domain::Queue;
 use crate::messages::risk::at_receive_limit;
 use crate::messages::{PeekOptions, peek};

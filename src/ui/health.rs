@@ -8,13 +8,13 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::{ago, truncate};
-use crate::app::tables::group_thousands;
 use crate::app::views::health::HealthView;
 use crate::app::views::{Ctx, Draw};
 use crate::doctor::{Finding, Severity as FindingSeverity};
 use crate::domain::untrusted::escape;
 use crate::health::{Problem, Severity};
 use crate::metrics::units;
+use crate::resource_rows::group_thousands;
 
 /// The sparkline's width on a wide terminal (none below `WIDE`).
 const SPARK: u16 = 20;

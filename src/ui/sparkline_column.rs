@@ -8,12 +8,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::tables::TableKind;
 use crate::app::target::Target;
 use crate::app::views::Ctx;
-use crate::app::views::table::TableView;
+use crate::app::views::resource_table::TableView;
 use crate::domain::arn;
 use crate::metrics::{Resource, units};
+use crate::resource_rows::TableKind;
 
 /// The narrowest table that gets the column: below it, counts matter more than trends.
 use crate::app::metrics::SPARKLINE_MIN_TABLE_WIDTH as MIN_TABLE_WIDTH;
@@ -54,7 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme, view: &Tabl
         format!("DEPTH {}", engine.window()),
         theme.header(),
     )];
-    for (index, row) in table.rows().enumerate().skip(offset).take(body_rows) {
+    let end = (offset + body_rows).min(table.shown());
+    for (index, row) in view.rows_at(ctx, offset..end) {
         let Target::Queue(url) = &row.target else {
             lines.push(Line::from(""));
             continue;

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Theme;
-use super::table::{row_style, source_error_badges};
+use super::resource_table::{row_style, source_error_badges};
 use super::text::truncate;
 use crate::app::views::topology::TopologyView;
 use crate::app::views::{Ctx, Draw};

@@ -10,8 +10,8 @@ use super::commands;
 use super::effect::{Effect, Work};
 use super::keymap::KeyAction;
 use super::prompt::Prompt;
+use super::row_filter::RowFilter;
 use super::state::{App, Level};
-use super::table::RowFilter;
 use super::views::{Ask, scroll_text};
 use confirm::{ConfirmDialog, ConfirmStep};
 

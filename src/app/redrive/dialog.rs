@@ -8,11 +8,11 @@ use super::{PlanJob, QueueRef, RedriveOp, RedriveSettings};
 use crate::app::jobs::JobId;
 use crate::app::modals::confirm::{DangerousOp, PendingOp};
 use crate::app::prompt::Prompt;
-use crate::app::tables::group_thousands;
 use crate::app::views::Ctx;
 use crate::domain::untrusted::escape_owned;
 use crate::redrive::plan::NATIVE_MAX_RATE;
 use crate::redrive::{Filter, Mode, ModeChoice, Plan};
+use crate::resource_rows::group_thousands;
 
 /// The dialog's fields, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

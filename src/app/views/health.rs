@@ -6,7 +6,7 @@
 
 use super::{Ctx, Outcome, View};
 use crate::app::keymap::KeyAction;
-use crate::app::table::scrolled_offset;
+use crate::app::table_state::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
 use crate::domain::Queue;

@@ -8,7 +8,7 @@ use crate::app::effect::Effect;
 use crate::app::jobs::{JobId, JobState};
 use crate::app::keymap::KeyAction;
 use crate::app::state::Level;
-use crate::app::table::scrolled_offset;
+use crate::app::table_state::scrolled_offset;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobsView {

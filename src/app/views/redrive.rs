@@ -10,10 +10,10 @@ use crate::app::jobs::{JobId, JobState};
 use crate::app::keymap::KeyAction;
 use crate::app::redrive::{RedriveRun, RedriveSnapshot};
 use crate::app::state::Level;
-use crate::app::tables::group_thousands;
 use crate::app::target::Target;
 use crate::domain::untrusted::escape_owned;
 use crate::redrive::{Mode, Summary};
+use crate::resource_rows::group_thousands;
 
 /// How a line reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

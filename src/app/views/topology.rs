@@ -6,10 +6,11 @@ use std::any::Any;
 use super::describe::DescribeView;
 use super::{Ctx, Outcome, View};
 use crate::app::keymap::KeyAction;
-use crate::app::table::{RowFilter, scrolled_offset};
+use crate::app::row_filter::RowFilter;
+use crate::app::table_state::scrolled_offset;
 use crate::app::target::Target;
-pub use crate::app::topology_lines::{TreeLine, flatten};
 use crate::inventory::Inventory;
+pub use crate::resource_rows::tree::{TreeLine, flatten};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyView {
@@ -237,9 +238,9 @@ fn matched_above(lines: &[TreeLine], matched: &[bool], index: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::table::RowStyle;
     use crate::domain::{Subscription, Topic};
     use crate::inventory::model::tests::queue;
+    use crate::resource_rows::RowStyle;
 
     fn inventory() -> Inventory {
         let mut inventory = Inventory::default();

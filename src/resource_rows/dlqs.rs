@@ -1,9 +1,10 @@
 //! `:dlq`: only dead-letter queues, deepest first, with the queues that feed them and the
 //! progress of a native redrive (move task) running on them.
 
-use super::{Column, ColumnWidth, group_thousands, number, text};
-use crate::app::table::{SortValue, TableRow};
-use crate::app::target::Target;
+use std::borrow::Cow;
+
+use super::target::Target;
+use super::{Column, ColumnWidth, SortKey, TableRow, group_thousands, number, text};
 use crate::domain::arn;
 use crate::inventory::Inventory;
 
@@ -12,16 +13,17 @@ pub const VISIBLE: usize = 2;
 pub const COLUMNS: &[Column] = &[
     text("NAME", ColumnWidth::Fill(3)),
     text("TYPE", ColumnWidth::Fixed(8)),
-    number("VISIBLE", 9),
-    number("IN FLIGHT", 9),
-    text("REDRIVE", ColumnWidth::Fixed(9)),
+    number("VISIBLE", 9).live(),
+    number("IN FLIGHT", 9).live(),
+    // Sorted by the messages moved so far: move tasks are read between listings.
+    text("REDRIVE", ColumnWidth::Fixed(9)).live(),
     text("SOURCES", ColumnWidth::Fill(3)),
 ];
 
 /// A running move task as `moved/to move`; a dash when its tasks were read and none runs;
 /// blank when they were not read (off screen, a subscription's DLQ, `squall ls`), since a
 /// dash there would claim what squall does not know.
-pub fn redrive_cell(inventory: &Inventory, dlq_arn: &str) -> (String, u64) {
+pub fn redrive_cell(inventory: &Inventory, dlq_arn: &str) -> String {
     let signals = inventory.signals();
     match signals.running_move_task(dlq_arn) {
         Some(task) => {
@@ -29,71 +31,86 @@ pub fn redrive_cell(inventory: &Inventory, dlq_arn: &str) -> (String, u64) {
                 .to_move
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "?".into());
-            (format!("{}/{total}", task.moved), task.moved)
+            format!("{}/{total}", task.moved)
         }
-        None if signals.move_tasks_known(dlq_arn) => ("-".to_string(), 0),
-        None => (String::new(), 0),
+        None if signals.move_tasks_known(dlq_arn) => "-".to_string(),
+        None => String::new(),
     }
 }
 
-pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
+/// How many messages a running move task moved so far (what REDRIVE sorts by).
+fn moved(inventory: &Inventory, dlq_arn: &str) -> u64 {
     inventory
-        .queues()
+        .signals()
+        .running_move_task(dlq_arn)
+        .map_or(0, |task| task.moved)
+}
+
+pub(super) fn includes(inventory: &Inventory, i: usize) -> bool {
+    inventory.is_dlq(&inventory.queues()[i].arn)
+}
+
+/// The queues and subscriptions that dead-letter into the DLQ, as the SOURCES cell reads.
+fn sources(inventory: &Inventory, dlq_arn: &str) -> String {
+    let mut sources: Vec<String> = inventory
+        .dlq_sources(dlq_arn)
         .iter()
-        .filter(|q| inventory.is_dlq(&q.arn))
-        .map(|queue| {
-            let mut sources: Vec<String> = inventory
-                .dlq_sources(&queue.arn)
-                .iter()
-                .map(|a| arn::resource_name(a).to_string())
-                .collect();
-            sources.extend(
-                inventory
-                    .subscriptions_dead_lettering_to(&queue.arn)
-                    .map(|s| {
-                        format!(
-                            "{} → {} (subscription)",
-                            s.topic_name(),
-                            arn::resource_name(&s.endpoint)
-                        )
-                    }),
-            );
-            let sources = sources.join(", ");
-            let (redrive, moved) = redrive_cell(inventory, &queue.arn);
-            TableRow {
-                key: queue.url.clone(),
-                cells: vec![
-                    queue.name.clone(),
-                    super::queues::type_label(queue.fifo, true).to_string(),
-                    group_thousands(queue.counts.visible),
-                    group_thousands(queue.counts.in_flight),
-                    redrive,
-                    sources.clone(),
-                ],
-                sort: vec![
-                    SortValue::Text(queue.name.clone()),
-                    SortValue::Text(queue.fifo.to_string()),
-                    SortValue::Number(queue.counts.visible),
-                    SortValue::Number(queue.counts.in_flight),
-                    SortValue::Number(moved),
-                    SortValue::Text(sources.clone()),
-                ],
-                filter_text: format!("{} {sources}", queue.name),
-                style: super::queues::queue_style(
-                    true,
-                    queue.counts.visible,
-                    queue.counts.in_flight,
-                ),
-                target: Target::Queue(queue.url.clone()),
-            }
-        })
-        .collect()
+        .map(|a| arn::resource_name(a).to_string())
+        .collect();
+    sources.extend(inventory.subscriptions_dead_lettering_to(dlq_arn).map(|s| {
+        format!(
+            "{} → {} (subscription)",
+            s.topic_name(),
+            arn::resource_name(&s.endpoint)
+        )
+    }));
+    sources.join(", ")
+}
+
+pub(super) fn filter_text(inventory: &Inventory, i: usize) -> Cow<'_, str> {
+    let queue = &inventory.queues()[i];
+    Cow::Owned(format!("{} {}", queue.name, sources(inventory, &queue.arn)))
+}
+
+pub(super) fn sort_key(inventory: &Inventory, i: usize, column: usize) -> SortKey<'_> {
+    let queue = &inventory.queues()[i];
+    match column {
+        0 => SortKey::text(&queue.name),
+        1 => SortKey::text(if queue.fifo { "true" } else { "false" }),
+        2 => SortKey::Number(queue.counts.visible),
+        3 => SortKey::Number(queue.counts.in_flight),
+        4 => SortKey::Number(moved(inventory, &queue.arn)),
+        5 => SortKey::owned(sources(inventory, &queue.arn)),
+        _ => SortKey::Missing,
+    }
+}
+
+pub(super) fn row(inventory: &Inventory, i: usize) -> TableRow {
+    let queue = &inventory.queues()[i];
+    TableRow {
+        key: queue.url.clone(),
+        cells: vec![
+            queue.name.clone(),
+            super::queues::type_label(queue.fifo, true).to_string(),
+            group_thousands(queue.counts.visible),
+            group_thousands(queue.counts.in_flight),
+            redrive_cell(inventory, &queue.arn),
+            sources(inventory, &queue.arn),
+        ],
+        style: super::queues::queue_style(true, queue.counts.visible, queue.counts.in_flight),
+        target: Target::Queue(queue.url.clone()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::inventory::model::tests::queue;
+    use crate::resource_rows::TableKind;
+
+    fn rows(inventory: &Inventory) -> Vec<TableRow> {
+        TableKind::Dlqs.rows(inventory, None)
+    }
 
     #[test]
     fn subscription_dlqs_are_dlqs_too() {
@@ -128,7 +145,8 @@ mod tests {
         let rows = rows(&inventory);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].cells, ["dlq", "std DLQ", "7", "0", "", "a, b"]);
-        assert_eq!(rows[0].filter_text, "dlq a, b");
+        let source = TableKind::Dlqs.source(&inventory, None);
+        assert_eq!(source.filter_text(2), "dlq a, b");
     }
 
     #[test]

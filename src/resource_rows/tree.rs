@@ -2,8 +2,8 @@
 //! and consumer, with what each needs to show and where it points. Shared by the TUI and
 //! `ls topology`; every line's text is escaped by the untrusted-text rule as it is added.
 
-use super::table::RowStyle;
-use super::tables::queues::queue_style;
+use super::RowStyle;
+use super::queues::queue_style;
 use super::target::Target;
 use crate::domain::arn;
 use crate::domain::filter_policy::filter_label;
@@ -23,7 +23,8 @@ pub struct TreeLine {
     pub detail: String,
     pub style: RowStyle,
     pub target: Option<Target>,
-    pub(super) parent: Option<usize>,
+    /// The line this one hangs under (the topology view keeps the ancestors of a match).
+    pub parent: Option<usize>,
 }
 
 impl TreeLine {
@@ -195,14 +196,11 @@ fn counts_detail(queue: &QueueNode) -> String {
     let mut text = format!(
         "{}visible {} · in flight {}",
         if q.fifo { "FIFO · " } else { "" },
-        super::tables::group_thousands(q.visible),
-        super::tables::group_thousands(q.in_flight)
+        super::group_thousands(q.visible),
+        super::group_thousands(q.in_flight)
     );
     if q.delayed > 0 {
-        text.push_str(&format!(
-            " · delayed {}",
-            super::tables::group_thousands(q.delayed)
-        ));
+        text.push_str(&format!(" · delayed {}", super::group_thousands(q.delayed)));
     }
     if let Some(max) = q.max_receive_count {
         text.push_str(&format!(" · max receives {max}"));

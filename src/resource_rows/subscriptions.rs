@@ -1,8 +1,11 @@
 //! `:subscriptions`: every subscription (or one topic's) with its delivery settings.
 
-use super::{Column, ColumnWidth, or_dash, queue_label, text};
-use crate::app::table::{RowStyle, SortValue, TableRow};
-use crate::app::target::Target;
+use std::borrow::Cow;
+
+use super::target::Target;
+use super::{
+    Column, ColumnWidth, RowStyle, SortKey, TableRow, WholeRow, or_dash, queue_label, text,
+};
 use crate::domain::Subscription;
 use crate::domain::filter_policy;
 use crate::inventory::Inventory;
@@ -20,7 +23,7 @@ pub const COLUMNS: &[Column] = &[
 /// The endpoint's name, and for a queue whether it exists.
 pub fn endpoint_label(sub: &Subscription, inventory: &Inventory) -> String {
     match sub.queue_arn() {
-        Some(queue_arn) => queue_label(inventory, queue_arn),
+        Some(queue_arn) => queue_label(inventory, queue_arn).into_owned(),
         None => sub.endpoint_name().to_string(),
     }
 }
@@ -52,61 +55,89 @@ pub fn status_label(sub: &Subscription, inventory: &Inventory) -> (&'static str,
     }
 }
 
-pub(super) fn rows(inventory: &Inventory, topic_scope: Option<&str>) -> Vec<TableRow> {
-    inventory
-        .subscriptions()
-        .iter()
-        .filter(|s| topic_scope.is_none_or(|t| s.topic_arn == t))
-        .map(|sub| {
-            let endpoint = endpoint_label(sub, inventory);
-            let filter = filter_label(sub);
-            let dlq = sub.dlq_arn.as_deref().map(|a| queue_label(inventory, a));
-            let (status, style) = status_label(sub, inventory);
-            let raw = if sub.raw_message_delivery {
-                "yes"
-            } else {
-                "no"
-            };
-            let cells = vec![
-                sub.topic_name().to_string(),
-                sub.protocol.clone(),
-                endpoint.clone(),
-                or_dash(filter.clone()),
-                raw.to_string(),
-                or_dash(dlq.clone()),
-                status.to_string(),
-            ];
-            TableRow {
-                // Pending subscriptions share the ARN "PendingConfirmation".
-                key: format!("{}|{}|{}", sub.arn, sub.topic_arn, sub.endpoint),
-                sort: vec![
-                    SortValue::Text(sub.topic_name().to_string()),
-                    SortValue::Text(sub.protocol.clone()),
-                    SortValue::Text(endpoint.clone()),
-                    filter.map_or(SortValue::Missing, SortValue::Text),
-                    SortValue::Text(raw.to_string()),
-                    dlq.map_or(SortValue::Missing, SortValue::Text),
-                    SortValue::Text(status.to_string()),
-                ],
-                filter_text: format!("{} {} {endpoint}", sub.topic_name(), sub.protocol),
-                cells,
-                style,
-                target: match sub.queue_arn() {
-                    Some(queue_arn) => match inventory.queue_by_arn(queue_arn) {
-                        Some(queue) => Target::Queue(queue.url.clone()),
-                        None => Target::MissingQueue(queue_arn.to_string()),
-                    },
-                    None => Target::Subscription(sub.arn.clone()),
-                },
-            }
-        })
-        .collect()
+pub(super) fn includes(inventory: &Inventory, i: usize, topic_scope: Option<&str>) -> bool {
+    topic_scope.is_none_or(|t| inventory.subscriptions()[i].topic_arn == t)
+}
+
+/// Pending subscriptions share the ARN "PendingConfirmation": the key adds topic and endpoint.
+pub(super) fn key(inventory: &Inventory, i: usize) -> Cow<'_, str> {
+    let sub = &inventory.subscriptions()[i];
+    Cow::Owned(format!("{}|{}|{}", sub.arn, sub.topic_arn, sub.endpoint))
+}
+
+pub(super) fn filter_text(inventory: &Inventory, i: usize) -> Cow<'_, str> {
+    Cow::Owned(whole(inventory, i).filter_text)
+}
+
+pub(super) fn sort_key(inventory: &Inventory, i: usize, column: usize) -> SortKey<'static> {
+    whole(inventory, i).sort_key(column)
+}
+
+pub(super) fn row(inventory: &Inventory, i: usize) -> TableRow {
+    whole(inventory, i).row
+}
+
+fn whole(inventory: &Inventory, i: usize) -> WholeRow {
+    let sub = &inventory.subscriptions()[i];
+    let endpoint = endpoint_label(sub, inventory);
+    let filter = filter_label(sub);
+    let dlq = sub
+        .dlq_arn
+        .as_deref()
+        .map(|a| queue_label(inventory, a).into_owned());
+    let (status, style) = status_label(sub, inventory);
+    let raw = if sub.raw_message_delivery {
+        "yes"
+    } else {
+        "no"
+    };
+    let cells = vec![
+        sub.topic_name().to_string(),
+        sub.protocol.clone(),
+        endpoint.clone(),
+        or_dash(filter.clone()),
+        raw.to_string(),
+        or_dash(dlq.clone()),
+        status.to_string(),
+    ];
+    let sort = vec![
+        SortKey::owned(sub.topic_name().to_string()),
+        SortKey::owned(sub.protocol.clone()),
+        SortKey::owned(endpoint.clone()),
+        filter.map_or(SortKey::Missing, SortKey::owned),
+        SortKey::owned(raw.to_string()),
+        dlq.map_or(SortKey::Missing, SortKey::owned),
+        SortKey::owned(status.to_string()),
+    ];
+    let filter_text = format!("{} {} {endpoint}", sub.topic_name(), sub.protocol);
+    let row = TableRow {
+        key: key(inventory, i).into_owned(),
+        cells,
+        style,
+        target: match sub.queue_arn() {
+            Some(queue_arn) => match inventory.queue_by_arn(queue_arn) {
+                Some(queue) => Target::Queue(queue.url.clone()),
+                None => Target::MissingQueue(queue_arn.to_string()),
+            },
+            None => Target::Subscription(sub.arn.clone()),
+        },
+    };
+    WholeRow {
+        row,
+        sort,
+        filter_text,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::inventory::model::tests::queue;
+    use crate::resource_rows::TableKind;
+
+    fn rows(inventory: &Inventory, scope: Option<&str>) -> Vec<TableRow> {
+        TableKind::Subscriptions.rows(inventory, scope)
+    }
 
     #[test]
     fn rows_read_filter_raw_dlq_and_status() {
@@ -140,6 +171,7 @@ mod tests {
         );
         inventory.set_subscriptions(vec![sub, gone, other]);
 
+        assert_eq!(rows(&inventory, None).len(), 3);
         let rows = rows(&inventory, Some(topic));
         assert_eq!(rows.len(), 2, "scoped to one topic");
         assert_eq!(
@@ -161,6 +193,5 @@ mod tests {
             rows[1].target,
             Target::MissingQueue("arn:aws:sqs:us-east-1:1:gone".into())
         );
-        assert_eq!(super::rows(&inventory, None).len(), 3);
     }
 }

@@ -1,17 +1,20 @@
 //! `:queues`: every queue with its counts, its DLQ and a marker on DLQs.
 
-use super::{Column, ColumnWidth, group_thousands, number, or_dash, queue_label, text};
-use crate::app::table::{RowStyle, SortValue, TableRow};
-use crate::app::target::Target;
-use crate::domain::Queue;
+use std::borrow::Cow;
+
+use super::target::Target;
+use super::{
+    Column, ColumnWidth, RowStyle, SortKey, TableRow, group_thousands, number, or_dash,
+    queue_label, text,
+};
 use crate::inventory::Inventory;
 
 pub const COLUMNS: &[Column] = &[
     text("NAME", ColumnWidth::Fill(3)),
     text("TYPE", ColumnWidth::Fixed(8)),
-    number("VISIBLE", 9),
-    number("IN FLIGHT", 9),
-    number("DELAYED", 7),
+    number("VISIBLE", 9).live(),
+    number("IN FLIGHT", 9).live(),
+    number("DELAYED", 7).live(),
     text("DLQ", ColumnWidth::Fill(2)),
     number("MAX RECV", 8),
 ];
@@ -36,9 +39,36 @@ pub fn queue_style(is_dlq: bool, visible: u64, in_flight: u64) -> RowStyle {
     }
 }
 
-fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
+/// The URL: a queue's identity in the queue and DLQ tables.
+pub(super) fn key(inventory: &Inventory, i: usize) -> Cow<'_, str> {
+    Cow::Borrowed(&inventory.queues()[i].url)
+}
+
+pub(super) fn filter_text(inventory: &Inventory, i: usize) -> Cow<'_, str> {
+    Cow::Borrowed(&inventory.queues()[i].name)
+}
+
+pub(super) fn sort_key(inventory: &Inventory, i: usize, column: usize) -> SortKey<'_> {
+    let queue = &inventory.queues()[i];
+    match column {
+        0 => SortKey::text(&queue.name),
+        1 => SortKey::text(type_label(queue.fifo, inventory.is_dlq(&queue.arn))),
+        2 => SortKey::Number(queue.counts.visible),
+        3 => SortKey::Number(queue.counts.in_flight),
+        4 => SortKey::Number(queue.counts.delayed),
+        5 => queue.dlq_arn().map_or(SortKey::Missing, |a| {
+            SortKey::Text(queue_label(inventory, a))
+        }),
+        6 => queue
+            .max_receive_count()
+            .map_or(SortKey::Missing, |n| SortKey::Number(n.into())),
+        _ => SortKey::Missing,
+    }
+}
+
+pub(super) fn row(inventory: &Inventory, i: usize) -> TableRow {
+    let queue = &inventory.queues()[i];
     let is_dlq = inventory.is_dlq(&queue.arn);
-    let dlq_name = queue.dlq_arn().map(|a| queue_label(inventory, a));
     let counts = queue.counts;
     TableRow {
         key: queue.url.clone(),
@@ -48,21 +78,13 @@ fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
             group_thousands(counts.visible),
             group_thousands(counts.in_flight),
             group_thousands(counts.delayed),
-            or_dash(dlq_name.clone()),
+            or_dash(
+                queue
+                    .dlq_arn()
+                    .map(|a| queue_label(inventory, a).into_owned()),
+            ),
             or_dash(queue.max_receive_count().map(|n| n.to_string())),
         ],
-        sort: vec![
-            SortValue::Text(queue.name.clone()),
-            SortValue::Text(type_label(queue.fifo, is_dlq).to_string()),
-            SortValue::Number(counts.visible),
-            SortValue::Number(counts.in_flight),
-            SortValue::Number(counts.delayed),
-            dlq_name.map_or(SortValue::Missing, SortValue::Text),
-            queue
-                .max_receive_count()
-                .map_or(SortValue::Missing, |n| SortValue::Number(n.into())),
-        ],
-        filter_text: queue.name.clone(),
         style: match queue.dlq_arn() {
             Some(a) if inventory.queue_by_arn(a).is_none() => RowStyle::Warning,
             _ => queue_style(is_dlq, counts.visible, counts.in_flight),
@@ -71,18 +93,15 @@ fn row(queue: &Queue, inventory: &Inventory) -> TableRow {
     }
 }
 
-pub(super) fn rows(inventory: &Inventory) -> Vec<TableRow> {
-    inventory
-        .queues()
-        .iter()
-        .map(|q| row(q, inventory))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::inventory::model::tests::queue;
+    use crate::resource_rows::TableKind;
+
+    fn rows(inventory: &Inventory) -> Vec<TableRow> {
+        TableKind::Queues.rows(inventory, None)
+    }
 
     #[test]
     fn row_text_for_queues_and_dlqs() {

@@ -1,5 +1,5 @@
-//! Any table view: header with the sort arrow, rows styled by what they need to say,
-//! long text cut with an ellipsis, numbers right-aligned.
+//! The resource tables (`app/views/resource_table.rs`): header with the sort arrow, rows
+//! styled by what they need to say, long text cut with an ellipsis, numbers right-aligned.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -9,12 +9,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::truncate;
-use crate::app::table::RowStyle;
-use crate::app::tables::{ColumnWidth, TableKind};
-use crate::app::views::table::TableView;
+use crate::app::views::resource_table::TableView;
 use crate::app::views::{Ctx, Draw};
 use crate::domain::untrusted::escape;
 use crate::inventory::{Inventory, Source};
+use crate::resource_rows::{ColumnWidth, RowStyle, TableKind};
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
     match style {
@@ -113,30 +112,27 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
     }
 
     let offset = table.offset.min(table.shown().saturating_sub(body_rows));
-    let rows = table
-        .rows()
-        .enumerate()
-        .skip(offset)
-        .take(body_rows)
-        .map(|(index, row)| {
-            let style = if index == table.selected {
-                theme.selected()
-            } else {
-                row_style(row.style, theme)
-            };
-            let cells = kept
-                .iter()
-                .zip(&columns)
-                .zip(&widths)
-                .map(|((&i, column), &width)| {
-                    let text = row.cells.get(i).map(String::as_str).unwrap_or_default();
-                    aligned(
-                        truncate(text, width as usize, theme.ellipsis()),
-                        column.numeric,
-                    )
-                });
-            Row::new(cells).style(style)
-        });
+    let end = (offset + body_rows).min(table.shown());
+    let shown = view.rows_at(app, offset..end);
+    let rows = shown.iter().map(|(index, row)| {
+        let style = if *index == table.selected {
+            theme.selected()
+        } else {
+            row_style(row.style, theme)
+        };
+        let cells = kept
+            .iter()
+            .zip(&columns)
+            .zip(&widths)
+            .map(|((&i, column), &width)| {
+                let text = row.cells.get(i).map(String::as_str).unwrap_or_default();
+                aligned(
+                    truncate(text, width as usize, theme.ellipsis()),
+                    column.numeric,
+                )
+            });
+        Row::new(cells).style(style)
+    });
     frame.render_widget(
         Table::new(rows, fixed)
             .header(header)
@@ -152,7 +148,7 @@ const FILL_MIN_WIDTH: u16 = 10;
 
 /// Which columns fit in `width`: the first always, then the others from the left while
 /// they fit beside a name of at least `NAME_MIN_WIDTH`.
-pub fn kept_columns(columns: &[crate::app::tables::Column], width: u16) -> Vec<usize> {
+pub fn kept_columns(columns: &[crate::resource_rows::Column], width: u16) -> Vec<usize> {
     let mut used = NAME_MIN_WIDTH.min(width);
     let mut kept = vec![0];
     for (i, column) in columns.iter().enumerate().skip(1) {

@@ -1,16 +1,19 @@
-//! The table views (queues, DLQs, topics, subscriptions, Lambda functions) as one
-//! component: rows from the inventory, sort, filter, selection, drill-down.
+//! The resource tables (queues, DLQs, topics, subscriptions, Lambda functions) as one
+//! view: rows from the inventory (`resource_rows`), sort, filter, selection, drill-down.
+//! Drawn by `ui/resource_table.rs`.
 
 use std::any::Any;
+use std::borrow::Cow;
 
 use super::describe::DescribeView;
 use super::topology::TopologyView;
 use super::{Ctx, Outcome, View};
 use crate::app::keymap::KeyAction;
 use crate::app::modals::confirm::{DangerousOp, PendingOp};
-use crate::app::table::{RowFilter, TableState};
-use crate::app::tables::{TableKind, group_thousands};
+use crate::app::row_filter::RowFilter;
+use crate::app::table_state::TableState;
 use crate::app::target::Target;
+use crate::resource_rows::{TableKind, TableRow, group_thousands};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableView {
@@ -18,6 +21,12 @@ pub struct TableView {
     /// Narrows the rows: a topic ARN for a topic's subscriptions.
     pub scope: Option<String>,
     pub state: TableState,
+    /// The inventory's configuration revision the shown rows were picked at: fresh counts
+    /// alone leave which rows are shown, and what the filter matches, as they were.
+    members_revision: Option<u64>,
+    /// Rows that fit on screen, as the last `fit` said: part of the revision, since the
+    /// rows on screen are built at the sync.
+    screen_rows: usize,
 }
 
 impl TableView {
@@ -27,7 +36,29 @@ impl TableView {
             kind,
             scope,
             state: TableState::new(column, descending),
+            members_revision: None,
+            screen_rows: 0,
         }
+    }
+
+    /// The rows shown at `indices`, with their index. They were built at the last
+    /// change for the screen then; a frame taller than that (a test drawing at another
+    /// size) builds the rest from `ctx`.
+    pub fn rows_at<'a>(
+        &'a self,
+        ctx: &Ctx,
+        indices: std::ops::Range<usize>,
+    ) -> Vec<(usize, Cow<'a, TableRow>)> {
+        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        indices
+            .filter_map(|index| match self.state.row_on_screen(index) {
+                Some(row) => Some((index, Cow::Borrowed(row))),
+                None => self
+                    .state
+                    .position(index)
+                    .map(|i| (index, Cow::Owned(source.row(i)))),
+            })
+            .collect()
     }
 
     /// What `d` describes and `y` copies: a subscription row is about the subscription,
@@ -43,11 +74,13 @@ impl TableView {
         }
     }
 
-    fn shift_sort(&mut self, step: isize) {
+    fn shift_sort(&mut self, step: isize, ctx: &Ctx) {
         let columns = self.kind.columns();
         let next =
             (self.state.sort_column as isize + step).rem_euclid(columns.len() as isize) as usize;
-        self.state.sort_by(next, columns[next].numeric);
+        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        self.state
+            .sort_by(next, columns[next].numeric, &source, ctx.rows);
     }
 
     fn purge(&self, ctx: &Ctx) -> Outcome {
@@ -116,17 +149,27 @@ impl View for TableView {
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
         let half_page = (ctx.rows / 2).max(1) as isize;
-        let rows = ctx.rows;
+        let moved = match key {
+            KeyAction::Down => Some(1),
+            KeyAction::Up => Some(-1),
+            KeyAction::PageDown => Some(half_page),
+            KeyAction::PageUp => Some(-half_page),
+            KeyAction::Top => Some(isize::MIN),
+            KeyAction::Bottom => Some(isize::MAX),
+            _ => None,
+        };
+        if let Some(delta) = moved {
+            let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+            self.state.move_selection(delta, &source, ctx.rows);
+            return Outcome::Handled;
+        }
         match key {
-            KeyAction::Down => self.state.move_selection(1, rows),
-            KeyAction::Up => self.state.move_selection(-1, rows),
-            KeyAction::PageDown => self.state.move_selection(half_page, rows),
-            KeyAction::PageUp => self.state.move_selection(-half_page, rows),
-            KeyAction::Top => self.state.move_selection(isize::MIN, rows),
-            KeyAction::Bottom => self.state.move_selection(isize::MAX, rows),
-            KeyAction::SortNext => self.shift_sort(1),
-            KeyAction::SortPrevious => self.shift_sort(-1),
-            KeyAction::SortReverse => self.state.reverse_sort(),
+            KeyAction::SortNext => self.shift_sort(1, ctx),
+            KeyAction::SortPrevious => self.shift_sort(-1, ctx),
+            KeyAction::SortReverse => {
+                let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+                self.state.reverse_sort(&source, ctx.rows);
+            }
             KeyAction::Open => {
                 return match self.state.selected_row().map(|r| r.target.clone()) {
                     Some(Target::Topic(topic_arn)) => Outcome::Push(Box::new(TableView::new(
@@ -170,8 +213,11 @@ impl View for TableView {
     }
 
     fn sync(&mut self, ctx: &Ctx) {
-        self.state
-            .set_rows(self.kind.rows(ctx.inventory, self.scope.as_deref()));
+        let revision = ctx.inventory.config_revision;
+        let members_changed = self.members_revision != Some(revision);
+        self.members_revision = Some(revision);
+        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        self.state.refresh(&source, members_changed, ctx.rows);
     }
 
     fn selected_target(&self) -> Option<Target> {
@@ -189,18 +235,27 @@ impl View for TableView {
     }
 
     fn set_filter(&mut self, filter: Option<RowFilter>, ctx: &Ctx) {
-        self.state.set_filter(filter);
-        self.state.scroll_into_view(ctx.rows);
+        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        self.state.set_filter(filter, &source, ctx.rows);
     }
 
+    /// A new height: the rows on screen are built again at the next sync, which has the
+    /// inventory to build them from (`screen_rows` is part of the revision).
     fn fit(&mut self, rows: usize) {
         self.state.scroll_into_view(rows);
+        self.screen_rows = rows;
+    }
+
+    fn revision(&self, ctx: &Ctx) -> u64 {
+        ctx.inventory
+            .revision
+            .wrapping_add((self.screen_rows as u64) << 40)
     }
 
     fn on_screen_queues(&self, rows: usize) -> Vec<String> {
         self.state
-            .rows()
-            .skip(self.state.offset)
+            .rows_on_screen()
+            .iter()
             .take(rows)
             .filter_map(|row| match &row.target {
                 Target::Queue(url) => Some(url.clone()),
