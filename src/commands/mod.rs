@@ -15,7 +15,6 @@ pub mod publish;
 pub mod purge;
 pub mod redrive;
 pub mod redrive_journals;
-pub mod resolve;
 pub mod send;
 pub mod whoami;
 
@@ -39,6 +38,11 @@ fn cancel_on_ctrl_c() -> CancellationToken {
 
 /// Whether progress lines make sense (a person watching stderr).
 fn stderr_is_terminal() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal()
+    crate::gate::stderr_is_terminal()
+}
+
+/// Prints a command's output through the one output gate.
+fn print(text: &crate::gate::Shown) -> color_eyre::eyre::Result<()> {
+    crate::gate::out(text)
+        .map_err(|e| color_eyre::eyre::eyre!("squall: cannot write the output: {e}"))
 }

@@ -47,8 +47,7 @@ pub type Connector = Arc<
 /// The terminal in raw mode on the alternate screen, or one line saying why not (ratatui's
 /// `init` panics without a terminal): given back on failure.
 fn take_terminal() -> std::io::Result<DefaultTerminal> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
+    if !crate::gate::stdout_is_terminal() {
         return Err(std::io::Error::other(
             "the console needs a terminal and stdout is not one; in a script use a \
              subcommand, e.g. `squall ls queues`",
@@ -79,18 +78,18 @@ pub async fn run(
     // (send, then delete) and a peek releases what it holds, within their grace: wait for
     // them with the terminal given back, rather than cut them off mid-batch.
     if supervisor.has_jobs() {
-        eprintln!(
-            "squall: letting {} job(s) finish what they started (a redrive's batches in \
+        crate::gate::say(&format!(
+            "letting {} job(s) finish what they started (a redrive's batches in \
              flight, a peek's release; at most {} s)…",
             supervisor.job_count(),
             QUIT_WAIT.as_secs()
-        );
+        ));
         let left = supervisor.drain(QUIT_WAIT).await;
         if left > 0 {
-            eprintln!(
-                "squall: {left} job(s) did not finish in time; a redrive's journal lets \
+            crate::gate::say(&format!(
+                "{left} job(s) did not finish in time; a redrive's journal lets \
                  `squall redrive --resume JOURNAL` finish it"
-            );
+            ));
         }
     }
     Ok(())
@@ -305,6 +304,11 @@ fn copy_to_clipboard(text: &str) {
     use base64::Engine;
     use std::io::Write;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    // The TUI's own terminal, like its frames: the copied text travels base64-encoded.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the TUI's terminal, not command output"
+    )]
     let mut stdout = std::io::stdout();
     let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
     let _ = stdout.flush();
