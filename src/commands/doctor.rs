@@ -48,15 +48,19 @@ pub async fn run(backend: &Backend, config: &Config, args: DoctorArgs) -> Result
         .into_iter()
         .filter(|f| f.severity >= args.severity.min())
         .collect();
-    let text = if args.json {
-        Shown::json(&findings)?
-    } else {
-        Shown::text(&format!("{}\n", human(&findings).trim_end()))
-    };
-    super::print(&text)?;
+    super::print(&render(&findings, args.json)?)?;
     let missing = crate::incomplete::missing(&collected, Source::Queues);
     crate::incomplete::report(&missing, args.json, false)?;
     Ok(ExitCode::from(exit_code(&findings, !missing.is_empty())))
+}
+
+/// What `squall doctor` prints: the findings as JSON or as text.
+pub fn render(findings: &[Finding], json: bool) -> Result<Shown> {
+    Ok(if json {
+        Shown::json(findings)?
+    } else {
+        Shown::text(&format!("{}\n", human(findings).trim_end()))
+    })
 }
 
 /// 2 with errors, 1 with warnings, else 0, or 4 when nothing was found but some of the

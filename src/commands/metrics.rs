@@ -121,6 +121,24 @@ pub fn render(report: &MetricsReport, json: bool, ascii: bool) -> Result<Shown> 
 }
 
 pub async fn run(backend: &Backend, config: &Config, args: MetricsArgs) -> Result<ExitCode> {
+    let (printed, complete) = report(backend, &args).await?;
+    let ascii = Theme::from_env(config.colors).ascii || config.ascii;
+    super::print(&render(&printed, args.json, ascii)?)?;
+    if complete {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lines: Vec<String> = printed
+        .unavailable
+        .iter()
+        .map(|(resource, reason)| {
+            format!("{}: {}", one_line(&resource.to_string()), one_line(reason))
+        })
+        .collect();
+    Ok(exit::refuse(exit::INCOMPLETE, &lines))
+}
+
+/// The series `args` names, read now; `false` when some could not be read.
+pub async fn report(backend: &Backend, args: &MetricsArgs) -> Result<(MetricsReport, bool)> {
     let window = Window::parse(&args.since).map_err(|e| eyre!("squall: --since: {e}"))?;
     let mut engine = MetricsEngine::new(window);
     if let Some(period_s) = args.period {
@@ -136,19 +154,7 @@ pub async fn run(backend: &Backend, config: &Config, args: MetricsArgs) -> Resul
         engine.record_counts(queue, *visible, *in_flight, now);
     }
     let printed = collect(&engine, &subject.resources, now);
-    let ascii = Theme::from_env(config.colors).ascii || config.ascii;
-    super::print(&render(&printed, args.json, ascii)?)?;
-    if report.errors.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let lines: Vec<String> = printed
-        .unavailable
-        .iter()
-        .map(|(resource, reason)| {
-            format!("{}: {}", one_line(&resource.to_string()), one_line(reason))
-        })
-        .collect();
-    Ok(exit::refuse(exit::INCOMPLETE, &lines))
+    Ok((printed, report.errors.is_empty()))
 }
 
 #[cfg(test)]

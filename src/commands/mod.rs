@@ -46,3 +46,6 @@ fn print(text: &crate::gate::Shown) -> color_eyre::eyre::Result<()> {
     crate::gate::out(text)
         .map_err(|e| color_eyre::eyre::eyre!("squall: cannot write the output: {e}"))
 }
+
+#[cfg(test)]
+mod gate_tests;
