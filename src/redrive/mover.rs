@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch::{self, Item, backoff};
 use super::budget::{Budget, Reservation};
-use super::build::{batches, outgoing, size_of};
+use super::build::{batches, outgoing};
 use super::journal::{Entry, Journal, MessageState};
 pub use super::options::{Counts, MoveEnd, MoveOptions, Progress};
 use super::plan::Routes;
@@ -369,7 +369,7 @@ async fn handle(
     for (_, (destination, items)) in by_destination {
         let fifo = destination.fifo;
         let chunks = batches(items, destination.max_bytes, |item| {
-            size_of(&outgoing(&item.message, "0", fifo))
+            outgoing(&item.message, "0", fifo).size()
         });
         for chunk in chunks {
             batch::send_and_delete(shared, &destination, chunk, received_at).await;
