@@ -108,18 +108,6 @@ const LONG_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/ui/send_form.rs", "draw", 119),
     ("src/ui/table.rs", "draw", 102),
     // house-gate: not split yet.
-    ("src/runtime/mod.rs", "event_loop", 110),
-    ("src/sim/demo.rs", "demo_traffic", 104),
-    ("src/redrive/batch.rs", "send_and_delete", 117),
-    ("src/redrive/journal.rs", "read", 85),
-    ("src/redrive/mover.rs", "worker", 106),
-    ("src/redrive/mover.rs", "handle", 113),
-    ("src/redrive/run.rs", "execute", 111),
-    ("src/health/assess.rs", "assess", 111),
-    ("src/messages/send.rs", "send_all", 82),
-    ("src/messages/peek.rs", "peek", 97),
-    ("src/commands/redrive.rs", "run", 89),
-    ("src/commands/redrive_output.rs", "plan_text", 92),
 ];
 
 fn layer_of(module: &str) -> Option<&'static str> {

@@ -67,33 +67,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         .await
         .map_err(failed)?;
     if args.dry_run {
-        let sample = match &moves.filter {
-            Some(_) if dlq.redrive.is_some() && !args.yes => {
-                return Ok(exit::refuse(
-                    exit::NEEDS_YES,
-                    &[
-                        format!(
-                            "not sampling {} for --dry-run --filter: it has a redrive policy of \
-                             its own, and reading a message is a receive that counts toward its \
-                             maxReceiveCount.",
-                            one_line(&dlq.name)
-                        ),
-                        "Run again with --yes to sample up to 10 messages anyway (each one's \
-                         receive count rises by one; nothing is moved)."
-                            .to_string(),
-                    ],
-                ));
-            }
-            Some(_) => Some(output::sample_matches(backend, &dlq, &moves).await),
-            None => None,
-        };
-        super::print(&output::plan_text(
-            &plan,
-            &moves,
-            sample.as_ref(),
-            args.json,
-        )?)?;
-        return Ok(ExitCode::SUCCESS);
+        return dry_run(backend, &args, &dlq, &plan, &moves).await;
     }
     if !args.yes {
         crate::gate::err(&output::plan_text(&plan, &moves, None, false)?);
@@ -111,6 +85,38 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
     }
     let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
     finish(&args, &plan, &summary)
+}
+
+/// `--dry-run`: the plan, and with `--filter` how many of a sample match; nothing moves.
+async fn dry_run(
+    backend: &Backend,
+    args: &RedriveArgs,
+    dlq: &Queue,
+    plan: &Plan,
+    moves: &MoveOptions,
+) -> Result<ExitCode> {
+    let sample = match &moves.filter {
+        Some(_) if dlq.redrive.is_some() && !args.yes => {
+            return Ok(exit::refuse(
+                exit::NEEDS_YES,
+                &[
+                    format!(
+                        "not sampling {} for --dry-run --filter: it has a redrive policy of \
+                         its own, and reading a message is a receive that counts toward its \
+                         maxReceiveCount.",
+                        one_line(&dlq.name)
+                    ),
+                    "Run again with --yes to sample up to 10 messages anyway (each one's \
+                     receive count rises by one; nothing is moved)."
+                        .to_string(),
+                ],
+            ));
+        }
+        Some(_) => Some(output::sample_matches(backend, dlq, moves).await),
+        None => None,
+    };
+    super::print(&output::plan_text(plan, moves, sample.as_ref(), args.json)?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn failed(error: impl std::fmt::Display) -> color_eyre::Report {

@@ -114,6 +114,15 @@ pub fn plan_text(
             " (each message back to its source)"
         }
     );
+    moves_lines(&mut out, moves, sample);
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "  warning    {}", one_line(warning));
+    }
+    Ok(Shown::text(&out))
+}
+
+/// What the run will move, at what rate, and what a `--filter` sample found.
+fn moves_lines(out: &mut String, moves: &MoveOptions, sample: Option<&SampleMatch>) {
     let mut choose = Vec::new();
     if let Some(limit) = moves.limit {
         choose.push(format!("at most {limit}"));
@@ -145,10 +154,6 @@ pub fn plan_text(
             }
         }
     }
-    for warning in &plan.warnings {
-        let _ = writeln!(out, "  warning    {}", one_line(warning));
-    }
-    Ok(Shown::text(&out))
 }
 
 /// One progress line for stderr.

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outgoing::message_size;
 use crate::aws::{ApiError, QueueWriter};
-use crate::domain::message::OutgoingMessage;
+use crate::domain::message::{BatchOutcome, OutgoingMessage};
 
 /// SendMessageBatch takes at most 10 entries.
 pub const MAX_BATCH_ENTRIES: usize = 10;
@@ -124,29 +124,7 @@ pub async fn send_all(
                     break;
                 }
             };
-            for success in outcome.successful {
-                if let Some(index) = entry_index(&success.id) {
-                    report.sent.push(Sent {
-                        index,
-                        message_id: success.message_id.unwrap_or_default(),
-                    });
-                }
-            }
-            let mut retry = Vec::new();
-            for failure in outcome.failed {
-                let Some(index) = entry_index(&failure.id) else {
-                    continue;
-                };
-                if failure.sender_fault || attempt == ATTEMPTS {
-                    report.failed.push(NotSent {
-                        index,
-                        code: failure.code,
-                        message: failure.message,
-                    });
-                } else {
-                    retry.push(index);
-                }
-            }
+            let retry = record(outcome, attempt, &mut report);
             if retry.is_empty() {
                 break;
             }
@@ -161,6 +139,35 @@ pub async fn send_all(
     report.failed.sort_by_key(|f| f.index);
     report.not_tried.sort_unstable();
     report
+}
+
+/// Records what a batch call sent and what it refused for good; returns the indexes worth
+/// another attempt (SQS's own faults, before the last attempt).
+fn record(outcome: BatchOutcome, attempt: u32, report: &mut SendReport) -> Vec<usize> {
+    for success in outcome.successful {
+        if let Some(index) = entry_index(&success.id) {
+            report.sent.push(Sent {
+                index,
+                message_id: success.message_id.unwrap_or_default(),
+            });
+        }
+    }
+    let mut retry = Vec::new();
+    for failure in outcome.failed {
+        let Some(index) = entry_index(&failure.id) else {
+            continue;
+        };
+        if failure.sender_fault || attempt == ATTEMPTS {
+            report.failed.push(NotSent {
+                index,
+                code: failure.code,
+                message: failure.message,
+            });
+        } else {
+            retry.push(index);
+        }
+    }
+    retry
 }
 
 fn entry_index(id: &str) -> Option<usize> {

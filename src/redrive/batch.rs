@@ -13,7 +13,7 @@ use super::journal::Entry;
 use super::plan::Destination;
 use super::shared::Shared;
 use crate::aws::{ApiError, ErrorKind};
-use crate::domain::message::{HandleEntry, ReceivedMessage};
+use crate::domain::message::{BatchOutcome, HandleEntry, ReceivedMessage};
 
 /// How many times one batch call is tried before its entries are given up on (they stay
 /// in the DLQ).
@@ -95,39 +95,10 @@ pub(super) async fn send_and_delete(
             .send_messages_once(&destination.url, &entries)
             .await
         {
-            Ok(outcome) => {
-                let mut lines = Vec::new();
-                for success in outcome.successful {
-                    if let Some(item) = pending.remove(&success.id) {
-                        lines.push(Entry::Sent {
-                            dlq_id: item.message.message_id.clone(),
-                            destination_id: success.message_id.unwrap_or_default(),
-                        });
-                        sent.push((success.id, item));
-                    }
-                }
-                shared.record(&lines);
-                for failure in outcome.failed {
-                    if failure.sender_fault
-                        && let Some(item) = pending.remove(&failure.id)
-                    {
-                        shared.fail(
-                            &item.message,
-                            &format!("{}: {}", failure.code, failure.message),
-                        );
-                    }
-                }
-            }
+            Ok(outcome) => take_outcome(shared, outcome, &mut pending, &mut sent),
             Err(error) if error.retryable() => {
                 if ambiguous(&error) {
-                    let mut lines = Vec::new();
-                    for item in pending.values_mut() {
-                        item.possible += 1;
-                        lines.push(Entry::Unanswered {
-                            dlq_id: item.message.message_id.clone(),
-                        });
-                    }
-                    shared.record(&lines);
+                    mark_unanswered(shared, &mut pending);
                 }
                 tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
             }
@@ -141,6 +112,54 @@ pub(super) async fn send_and_delete(
     for (_, item) in pending {
         shared.fail(&item.message, "send still failing after retries");
     }
+    delete_moved(shared, destination, sent).await;
+}
+
+/// Records what a send call sent (moved from `pending` to `sent`) and fails what it refused
+/// for good; SQS's own faults stay pending for another attempt.
+fn take_outcome(
+    shared: &Shared<'_>,
+    outcome: BatchOutcome,
+    pending: &mut BTreeMap<String, Item>,
+    sent: &mut Vec<(String, Item)>,
+) {
+    let mut lines = Vec::new();
+    for success in outcome.successful {
+        if let Some(item) = pending.remove(&success.id) {
+            lines.push(Entry::Sent {
+                dlq_id: item.message.message_id.clone(),
+                destination_id: success.message_id.unwrap_or_default(),
+            });
+            sent.push((success.id, item));
+        }
+    }
+    shared.record(&lines);
+    for failure in outcome.failed {
+        if failure.sender_fault
+            && let Some(item) = pending.remove(&failure.id)
+        {
+            shared.fail(
+                &item.message,
+                &format!("{}: {}", failure.code, failure.message),
+            );
+        }
+    }
+}
+
+/// A send whose answer was lost may have sent: each pending message may have one more copy.
+fn mark_unanswered(shared: &Shared<'_>, pending: &mut BTreeMap<String, Item>) {
+    let mut lines = Vec::new();
+    for item in pending.values_mut() {
+        item.possible += 1;
+        lines.push(Entry::Unanswered {
+            dlq_id: item.message.message_id.clone(),
+        });
+    }
+    shared.record(&lines);
+}
+
+/// Deletes from the DLQ what was sent, counting the duplicates a lost answer may have made.
+async fn delete_moved(shared: &Shared<'_>, destination: &Destination, sent: Vec<(String, Item)>) {
     if sent.is_empty() {
         return;
     }

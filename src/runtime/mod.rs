@@ -145,18 +145,7 @@ async fn event_loop(
     let mut held = Held::default();
 
     while !quit {
-        // The table height depends on whether a message line is showing.
-        let rows = ui::table_rows_for(height, &app);
-        if rows != app.table_rows {
-            let effects = update(
-                &mut app,
-                Action::Resize {
-                    table_rows: rows,
-                    help_rows: ui::help_rows_for(height),
-                },
-            );
-            quit |= runner.run(&app, effects);
-        }
+        quit |= fit_rows(&mut app, &mut runner, height);
         // A tick that changes nothing on screen writes nothing to the terminal.
         // (The off-screen frame is kept current even when drawing anyway.)
         let changed = quiet.changed(&app, &theme);
@@ -193,30 +182,9 @@ async fn event_loop(
                 if held.deadline().is_some() => None,
             _ = ticker.tick() => Some(Action::Tick(SystemTime::now())),
         };
-        // Take whatever else is already waiting before drawing again.
-        let mut incoming: Vec<Action> = action.into_iter().collect();
-        while incoming.len() < MAX_ACTIONS_PER_FRAME {
-            let Ok(action) = rx.try_recv() else { break };
-            incoming.push(action);
-        }
-        draw_now = false;
-        for action in incoming {
-            if Held::holds(&action) {
-                held.hold(action, Instant::now());
-                continue;
-            }
-            // Keys, ticks and resizes do not depend on what the held results say; every
-            // other result comes after them, so the held ones go first.
-            if !matches!(
-                action,
-                Action::Key(_) | Action::Tick(_) | Action::Resize { .. }
-            ) {
-                quit |= release(&mut app, &mut runner, &mut held);
-            }
-            draw_now |= !matches!(action, Action::Tick(_));
-            let effects = update(&mut app, action);
-            quit |= runner.run(&app, effects);
-        }
+        let (quits, draw) = apply(&mut app, &mut runner, &mut held, action, &mut rx);
+        quit |= quits;
+        draw_now = draw;
         if held.is_due(Instant::now()) {
             quit |= release(&mut app, &mut runner, &mut held);
             draw_now = true;
@@ -290,6 +258,58 @@ impl Runner {
 }
 
 type SwitchResult = Result<Result<(Backend, bool), String>, tokio::task::JoinError>;
+
+/// The table height depends on whether a message line is showing: tells `update` when it
+/// changed. Returns whether to quit.
+fn fit_rows(app: &mut App, runner: &mut Runner, height: u16) -> bool {
+    let rows = ui::table_rows_for(height, app);
+    if rows == app.table_rows {
+        return false;
+    }
+    let effects = update(
+        app,
+        Action::Resize {
+            table_rows: rows,
+            help_rows: ui::help_rows_for(height),
+        },
+    );
+    runner.run(app, effects)
+}
+
+/// Applies `action` and whatever else is already waiting (up to a frame's worth) before
+/// drawing again. Returns whether to quit and whether to draw.
+fn apply(
+    app: &mut App,
+    runner: &mut Runner,
+    held: &mut Held,
+    action: Option<Action>,
+    rx: &mut mpsc::UnboundedReceiver<Action>,
+) -> (bool, bool) {
+    let mut incoming: Vec<Action> = action.into_iter().collect();
+    while incoming.len() < MAX_ACTIONS_PER_FRAME {
+        let Ok(action) = rx.try_recv() else { break };
+        incoming.push(action);
+    }
+    let (mut quit, mut draw) = (false, false);
+    for action in incoming {
+        if Held::holds(&action) {
+            held.hold(action, Instant::now());
+            continue;
+        }
+        // Keys, ticks and resizes do not depend on what the held results say; every
+        // other result comes after them, so the held ones go first.
+        if !matches!(
+            action,
+            Action::Key(_) | Action::Tick(_) | Action::Resize { .. }
+        ) {
+            quit |= release(app, runner, held);
+        }
+        draw |= !matches!(action, Action::Tick(_));
+        let effects = update(app, action);
+        quit |= runner.run(app, effects);
+    }
+    (quit, draw)
+}
 
 /// Waits for the switch in progress, if any.
 async fn wait_for_switch(
