@@ -85,14 +85,9 @@ const LONG_FILES: &[(&str, usize)] = &[
     ("src/app/redrive/dialog.rs", 505),
     ("src/app/redrive/tests.rs", 595),
     ("src/app/update_tests.rs", 503),
-    // house-gate: not split yet.
-    ("tests/aws_topology.rs", 509),
-    ("tests/cli_messages.rs", 686),
-    ("tests/aws_discovery.rs", 578),
-    ("tests/cli.rs", 506),
-    ("tests/message_suite/mod.rs", 754),
+    // Its helpers are the `App::new` boilerplate house-lists moves to tests/support: split
+    // after that merge.
     ("tests/ui_snapshots.rs", 556),
-    ("tests/moto_compat.rs", 638),
 ];
 
 /// Functions over 80 lines today: `(file, function, lines it may not grow past)`.
@@ -107,7 +102,6 @@ const LONG_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/ui/health.rs", "draw_problems", 121),
     ("src/ui/send_form.rs", "draw", 119),
     ("src/ui/table.rs", "draw", 102),
-    // house-gate: not split yet.
 ];
 
 fn layer_of(module: &str) -> Option<&'static str> {
