@@ -1,7 +1,9 @@
-//! The non-interactive message verbs: `peek`, `export`, `send`, `publish`, `purge`. Each
-//! resolves its queue or topic, asks the messages engine, and prints; the engine is the same
-//! one the TUI uses. Verbs that change state take their capabilities from
-//! `Backend::writers`, so in read-only mode they stop before any call, with exit code 3.
+//! The non-interactive verbs (`peek`, `export`, `send`, `publish`, `purge`, `redrive`,
+//! `metrics`, `health`, `doctor`, `whoami`, `iam-policy`). Each resolves its queue or topic
+//! (`aws::resolve`), asks the engine the TUI uses too, and prints through the output gate
+//! (`crate::gate`); exit codes come from `exit`. Verbs that change state take their
+//! capabilities from `Backend::writers`, so in read-only mode they stop before any call,
+//! with exit code 3.
 
 pub mod doctor;
 pub mod exit;

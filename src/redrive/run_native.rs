@@ -30,44 +30,18 @@ pub(super) async fn native_first(
         return Ok(Native::Manual { fell_back: None });
     }
     progress.set_mode(Mode::Native);
-    match native_run(backend, moves, plan, options, progress, cancel).await {
-        Ok(summary) => Ok(Native::Done(summary)),
-        Err(NativeOutcome::Refused(error)) if falls_back(&error) && !plan.native_asked => {
-            Ok(Native::Manual {
-                fell_back: Some(format!(
-                    "the endpoint refused a move task ({error}); the manual mover did it"
-                )),
-            })
-        }
-        Err(NativeOutcome::Refused(error)) => Err(RunError::NativeRefused(error)),
-        Err(NativeOutcome::Running(moved)) => Err(RunError::TaskRunning {
-            dlq: plan.dlq.clone(),
-            moved,
-        }),
-    }
-}
-
-enum NativeOutcome {
-    Refused(ApiError),
-    /// A task is running already; how many it moved.
-    Running(u64),
-}
-
-async fn native_run(
-    backend: &Backend,
-    moves: &dyn crate::aws::MoveTaskRunner,
-    plan: &Plan,
-    options: &RunOptions,
-    progress: &RunProgress,
-    cancel: &CancellationToken,
-) -> Result<Summary, NativeOutcome> {
     match native::running_task(backend.messages.as_ref(), &plan.dlq_arn).await {
-        Ok(Some(task)) => return Err(NativeOutcome::Running(task.moved)),
+        Ok(Some(task)) => {
+            return Err(RunError::TaskRunning {
+                dlq: plan.dlq.clone(),
+                moved: task.moved,
+            });
+        }
         Ok(None) => {}
-        Err(error) => return Err(NativeOutcome::Refused(error)),
+        Err(error) => return refused(plan, error),
     }
     let before = destination_depth(backend, plan).await;
-    let end = native::run(
+    let end = match native::run(
         backend.messages.as_ref(),
         moves,
         &plan.dlq_arn,
@@ -77,8 +51,11 @@ async fn native_run(
         cancel,
     )
     .await
-    .map_err(NativeOutcome::Refused)?;
-    Ok(Summary {
+    {
+        Ok(end) => end,
+        Err(error) => return refused(plan, error),
+    };
+    Ok(Native::Done(Summary {
         mode: Mode::Native,
         end: end.status.to_ascii_lowercase(),
         moved: end.moved,
@@ -96,7 +73,20 @@ async fn native_run(
         fell_back: None,
         error: end.failure_reason,
         finished_from_earlier: 0,
-    })
+    }))
+}
+
+/// A move task refused: the manual mover takes over where the endpoint has no move tasks
+/// and the user did not ask for one; otherwise the run fails with the refusal.
+fn refused(plan: &Plan, error: ApiError) -> Result<Native, RunError> {
+    if falls_back(&error) && !plan.native_asked {
+        return Ok(Native::Manual {
+            fell_back: Some(format!(
+                "the endpoint refused a move task ({error}); the manual mover did it"
+            )),
+        });
+    }
+    Err(RunError::NativeRefused(error))
 }
 
 /// Whether a refused start means "no move tasks here" (moto, or AWS refusing this DLQ),
