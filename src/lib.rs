@@ -2,7 +2,7 @@
 //! (SNS topics → subscriptions → SQS queues → DLQs → Lambda consumers).
 
 // Output leaves through `gate` only (see src/gate.rs); `clippy.toml` refuses the raw streams.
-#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 pub mod app;
 pub mod aws;

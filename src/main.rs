@@ -1,5 +1,5 @@
 // Output leaves through `squall::gate` only (see src/gate.rs).
-#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 use std::process::ExitCode;
 
