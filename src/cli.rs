@@ -5,20 +5,6 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// How squall exits, for scripts (listed in `--help` and the README).
-pub mod exit_code {
-    /// Everything asked for was done or printed.
-    pub const OK: u8 = 0;
-    /// It failed: bad input, no credentials, the main listing failed.
-    pub const FAILED: u8 = 1;
-    /// The command line itself was wrong (clap's own code).
-    pub const USAGE: u8 = 2;
-    /// A change was refused because squall is read-only here.
-    pub const READ_ONLY: u8 = 3;
-    /// The output is incomplete: something could not be read even after retries; stderr
-    /// says what.
-    pub const INCOMPLETE: u8 = 4;
-}
-
 const EXIT_CODES: &str = "\
 Exit codes:
   0  ok
@@ -61,9 +47,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// With --demo: the simulated world's seed (the same seed gives the same world)
-    #[arg(long, global = true, value_name = "N", default_value_t = crate::sim::DEFAULT_SEED)]
-    pub seed: u64,
+    /// With --demo: the simulated world's seed (the same seed gives the same world; without
+    /// it, the demo's own)
+    #[arg(long, global = true, value_name = "N")]
+    pub seed: Option<u64>,
 
     /// With --demo: seconds from the start until the shipping incident begins (hidden: for
     /// screenshots and tests)
@@ -72,10 +59,9 @@ pub struct Cli {
         global = true,
         hide = true,
         value_name = "S",
-        env = "SQUALL_DEMO_INCIDENT_AFTER_S",
-        default_value_t = crate::sim::DemoOptions::default().incident_after_s
+        env = "SQUALL_DEMO_INCIDENT_AFTER_S"
     )]
-    pub demo_incident_after_s: u64,
+    pub demo_incident_after_s: Option<u64>,
 
     /// With --demo: open this many seconds (at most 600) into the demo's story, simulated at
     /// start (hidden: for screenshots and tests)

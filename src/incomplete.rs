@@ -1,11 +1,12 @@
 //! What a non-interactive listing could not get after retries, said on stderr so that a
 //! partial result is never silent: one line per missing item, as text or (with `--json`)
 //! as JSON lines, while stdout keeps the output itself (a valid JSON array with `--json`).
-//! The exit code says "incomplete" (`cli::exit_code::INCOMPLETE`).
+//! The exit code says "incomplete" (`commands::exit::INCOMPLETE`).
 
 use serde::Serialize;
 
 use crate::aws::{ApiError, ErrorKind};
+use crate::gate::Shown;
 use crate::inventory::{Collected, Source};
 
 /// One thing missing from the output.
@@ -46,8 +47,34 @@ impl Missing {
 
     /// One JSON object on one line, for scripts.
     pub fn json_line(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string(self).map(crate::domain::untrusted::json_safe)
+        let line = Shown::json_line(self)?.into_string();
+        Ok(line.trim_end().to_string())
     }
+}
+
+/// Names every missing item on stderr through the output gate: JSON lines with `--json` (so
+/// stderr parses as well as stdout), else text lines and, with `summary`, the closing count.
+pub fn report(missing: &[Missing], json: bool, summary: bool) -> Result<(), serde_json::Error> {
+    let mut lines = Vec::with_capacity(missing.len() + 1);
+    for item in missing {
+        lines.push(if json {
+            item.json_line()?
+        } else {
+            item.text_line()
+        });
+    }
+    if summary && !json && !missing.is_empty() {
+        lines.push(summary_line(missing));
+    }
+    if !lines.is_empty() {
+        let text = lines.join("\n");
+        crate::gate::err(&if json {
+            Shown::json_text(text)
+        } else {
+            Shown::text(&text)
+        });
+    }
+    Ok(())
 }
 
 /// Everything `collected` lacks apart from the `primary` listing (whose failure fails the
@@ -102,7 +129,7 @@ pub fn summary_line(missing: &[Missing]) -> String {
     format!(
         "squall: incomplete: {}; the output lacks them (exit code {})",
         parts.join(", "),
-        crate::cli::exit_code::INCOMPLETE
+        crate::commands::exit::INCOMPLETE
     )
 }
 

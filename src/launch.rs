@@ -7,9 +7,10 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::aws::connect::{ConnectOptions, connect};
 use crate::aws::{Backend, ConnectionInfo};
-use crate::cli::{Cli, Command, ListKind, exit_code};
+use crate::cli::{Cli, Command, ListKind};
+use crate::commands::exit as exit_code;
 use crate::config::Config;
-use crate::incomplete::Missing;
+use crate::gate::Shown;
 use crate::inventory::{Source, collect_inventory};
 use crate::resource_rows::TableKind;
 use crate::ui::Theme;
@@ -17,7 +18,10 @@ use crate::ui::Theme;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Completions need neither config nor AWS: a fresh bastion can install them first.
     if let Some(Command::Completions { shell }) = cli.command {
-        crate::completions::write(shell, &mut std::io::stdout().lock())?;
+        let mut script = Vec::new();
+        crate::completions::write(shell, &mut script)?;
+        let script = String::from_utf8_lossy(&script).into_owned();
+        crate::gate::out(&crate::gate::Shown::squall_own(script))?;
         return Ok(ExitCode::from(exit_code::OK));
     }
     // The policy is derived from squall's own lists: no AWS settings needed.
@@ -51,12 +55,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     let backend = if cli.demo {
+        let defaults = crate::sim::DemoOptions::default();
         crate::sim::demo_backend_with(
-            cli.seed,
+            cli.seed.unwrap_or(crate::sim::DEFAULT_SEED),
             crate::sim::DemoOptions {
-                incident_after_s: cli.demo_incident_after_s,
+                incident_after_s: cli
+                    .demo_incident_after_s
+                    .unwrap_or(defaults.incident_after_s),
                 skip_s: cli.demo_skip_s,
-                ..crate::sim::DemoOptions::default()
+                ..defaults
             },
         )
     } else {
@@ -153,50 +160,28 @@ async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> 
     }
     let inventory = &collected.inventory;
     let text = match (kind, json) {
-        (Some(kind), true) => crate::output::json(kind, inventory)?,
-        (Some(kind), false) => crate::output::table(kind, inventory),
-        (None, true) => crate::output::topology_json(inventory)?,
-        (None, false) => {
-            crate::output::topology_text(inventory, Theme::from_env(config.colors).ascii)
-        }
+        (Some(kind), true) => Shown::json_text(crate::output::json(kind, inventory)?),
+        (Some(kind), false) => Shown::text(&crate::output::table(kind, inventory)),
+        (None, true) => Shown::json_text(crate::output::topology_json(inventory)?),
+        (None, false) => Shown::text(&crate::output::topology_text(
+            inventory,
+            Theme::from_env(config.colors).ascii,
+        )),
     };
     let code = print_output(&text)?;
     let missing = crate::incomplete::missing(&collected, primary);
     if missing.is_empty() {
         return Ok(code);
     }
-    report_missing(&missing, json)?;
+    crate::incomplete::report(&missing, json, true)?;
     Ok(ExitCode::from(exit_code::INCOMPLETE))
 }
 
-/// Names every missing item on stderr: JSON lines with `--json` (so stderr parses as well
-/// as stdout), else text lines and a summary.
-fn report_missing(missing: &[Missing], json: bool) -> Result<()> {
-    use std::io::Write;
-    let mut lines = Vec::with_capacity(missing.len() + 1);
-    for item in missing {
-        lines.push(if json {
-            item.json_line()?
-        } else {
-            item.text_line()
-        });
-    }
-    if !json {
-        lines.push(crate::incomplete::summary_line(missing));
-    }
-    let mut stderr = std::io::stderr().lock();
-    // Nothing else to tell if stderr is gone; the exit code still says "incomplete".
-    let _ = writeln!(stderr, "{}", lines.join("\n"));
-    Ok(())
-}
-
-/// Prints to stdout; a closed pipe (`squall ls ... | head`) ends quietly, not with a panic.
-fn print_output(text: &str) -> Result<ExitCode> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{}", text.trim_end()).and_then(|()| stdout.flush()) {
+/// Prints to stdout through the output gate; a closed pipe (`squall ls ... | head`) ends
+/// quietly, not with a panic.
+fn print_output(text: &Shown) -> Result<ExitCode> {
+    match crate::gate::out_line(text) {
         Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(err) => Err(eyre!("squall: cannot write the output: {err}")),
     }
 }

@@ -1,6 +1,9 @@
 //! squall: a terminal operations console for AWS fan-out systems
 //! (SNS topics → subscriptions → SQS queues → DLQs → Lambda consumers).
 
+// Output leaves through `gate` only (see src/gate.rs); `clippy.toml` refuses the raw streams.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
 pub mod app;
 pub mod aws;
 pub mod cli;
@@ -10,6 +13,7 @@ pub mod completions;
 pub mod config;
 pub mod doctor;
 pub mod domain;
+pub mod gate;
 pub mod health;
 pub mod incomplete;
 pub mod interactive;

@@ -28,7 +28,7 @@ pub fn init(path: Option<PathBuf>) -> Result<Option<WorkerGuard>> {
         .wrap_err_with(|| format!("cannot open the log file {}", path.display()))?;
     // The TUI has not started: stderr is still the user's to read.
     if let Some(told) = crate::private_files::tighten_all(std::slice::from_ref(&path)) {
-        eprintln!("squall: {told}");
+        crate::gate::say(&told);
     }
     let (writer, guard) = tracing_appender::non_blocking(file);
     use tracing_subscriber::layer::SubscriberExt;

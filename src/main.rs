@@ -1,3 +1,6 @@
+// Output leaves through `squall::gate` only (see src/gate.rs).
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -9,13 +12,13 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(report) => {
             // Plain text: the message names the fix; a backtrace would only hide it.
+            // AWS error text can be in it: out through the one output gate.
             let text = format!("{report:#}");
-            if text.starts_with("squall:") {
-                eprintln!("{text}");
-            } else {
-                eprintln!("squall: {text}");
+            match text.strip_prefix("squall: ") {
+                Some(text) => squall::gate::say(text),
+                None => squall::gate::say(&text),
             }
-            ExitCode::from(squall::cli::exit_code::FAILED)
+            ExitCode::from(squall::commands::exit::FAILED)
         }
     }
 }

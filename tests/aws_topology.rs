@@ -12,13 +12,16 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde_json::Value;
-use squall::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode, TopicNode};
+use squall::inventory::topology::{self, DlqNode, QueueNode};
 use squall::inventory::{Collected, Source, collect_inventory};
 use support::{
     ACCOUNT_ID, LEG_FILTER, Leg, REGION, create_function, create_queue, create_topic, localstack,
     map_queue, run_squall, sdk_backend, send_messages, set_redrive, settled_state, subscribe_legs,
     subscribe_queue, unique_name, wait_until,
 };
+
+mod topology_tree;
+use topology_tree::{present, subscription_node, topic_node};
 
 const CONCURRENCY: usize = 8;
 const BATCH_SIZE: i32 = 7;
@@ -35,40 +38,6 @@ fn assert_loaded(collected: &Collected) {
         "failed sources: {:?}",
         collected.failed_sources
     );
-}
-
-fn topic_node<'a>(topics: &'a [TopicNode], arn: &str) -> &'a TopicNode {
-    let found: Vec<&TopicNode> = topics.iter().filter(|t| t.arn == arn).collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "topic {arn} in the tree {} times",
-        found.len()
-    );
-    found[0]
-}
-
-fn subscription_node<'a>(topic: &'a TopicNode, arn: &str) -> &'a SubscriptionNode {
-    let found: Vec<&SubscriptionNode> = topic
-        .subscriptions
-        .iter()
-        .filter(|s| s.arn == arn)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "subscription {arn} under {} {} times",
-        topic.name,
-        found.len()
-    );
-    found[0]
-}
-
-fn present<'a>(dlq: Option<&'a DlqNode>, what: &str) -> &'a QueueNode {
-    match dlq {
-        Some(DlqNode::Present(queue)) => queue,
-        other => panic!("{what}: expected a present DLQ, got {other:?}"),
-    }
 }
 
 fn json(text: &str) -> Value {

@@ -279,19 +279,11 @@ fn retry_config(max_attempts: u32) -> RetryConfig {
         .with_initial_backoff(RETRY_BASE)
 }
 
+/// The error chain on one line, white space folded.
 fn one_line(err: &dyn std::error::Error) -> String {
-    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut text = flat(err.to_string());
-    let mut source = err.source();
-    while let Some(inner) = source {
-        let next = flat(inner.to_string());
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = inner.source();
-    }
-    text
+    super::error::chain_with(err, |text| {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    })
 }
 
 fn no_region_text(cause: Option<&str>) -> String {

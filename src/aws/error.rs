@@ -293,10 +293,16 @@ fn describe_dispatch(failure: &aws_smithy_runtime_api::client::result::DispatchF
 
 /// The error and its sources on one line, since SDK errors hide the cause in the chain.
 fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
+    chain_with(err, |text| text)
+}
+
+/// [`error_chain`] with each error's text passed through `tidy` first; a source whose text
+/// is already in the line is left out.
+pub(super) fn chain_with(err: &dyn std::error::Error, tidy: impl Fn(String) -> String) -> String {
+    let mut text = tidy(err.to_string());
     let mut source = err.source();
     while let Some(inner) = source {
-        let next = inner.to_string();
+        let next = tidy(inner.to_string());
         if !text.contains(&next) {
             text.push_str(": ");
             text.push_str(&next);

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod metric_math;
 pub mod permissions;
 pub mod profiles;
+pub mod resolve;
 pub mod settings_check;
 pub mod sns;
 pub mod sqs;

@@ -13,7 +13,8 @@ use crate::aws::Backend;
 use crate::cli::DoctorArgs;
 use crate::config::Config;
 use crate::doctor::{Finding, Severity, diagnose, worst};
-use crate::domain::untrusted::{escape, json_safe};
+use crate::domain::untrusted::escape;
+use crate::gate::Shown;
 use crate::inventory::{Source, collect_inventory};
 
 // Beside the verb, so that cli.rs stays a list of flags.
@@ -47,24 +48,19 @@ pub async fn run(backend: &Backend, config: &Config, args: DoctorArgs) -> Result
         .into_iter()
         .filter(|f| f.severity >= args.severity.min())
         .collect();
-    let text = if args.json {
-        json_safe(serde_json::to_string_pretty(&findings)?)
-    } else {
-        human(&findings)
-    };
-    super::human::print_stdout(&format!("{}\n", text.trim_end()))?;
+    super::print(&render(&findings, args.json)?)?;
     let missing = crate::incomplete::missing(&collected, Source::Queues);
-    for item in &missing {
-        eprintln!(
-            "{}",
-            if args.json {
-                item.json_line()?
-            } else {
-                item.text_line()
-            }
-        );
-    }
+    crate::incomplete::report(&missing, args.json, false)?;
     Ok(ExitCode::from(exit_code(&findings, !missing.is_empty())))
+}
+
+/// What `squall doctor` prints: the findings as JSON or as text.
+pub fn render(findings: &[Finding], json: bool) -> Result<Shown> {
+    Ok(if json {
+        Shown::json(findings)?
+    } else {
+        Shown::text(&format!("{}\n", human(findings).trim_end()))
+    })
 }
 
 /// 2 with errors, 1 with warnings, else 0, or 4 when nothing was found but some of the
@@ -73,8 +69,8 @@ pub fn exit_code(findings: &[Finding], incomplete: bool) -> u8 {
     match worst(findings) {
         Some(Severity::Error) => ERRORS,
         Some(Severity::Warning) => WARNINGS,
-        _ if incomplete => crate::cli::exit_code::INCOMPLETE,
-        _ => crate::cli::exit_code::OK,
+        _ if incomplete => crate::commands::exit::INCOMPLETE,
+        _ => crate::commands::exit::OK,
     }
 }
 

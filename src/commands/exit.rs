@@ -1,11 +1,18 @@
-//! Exit codes of the message verbs, as their `--help` lists them.
-// The lead unifies these with `cli::exit_code` at merge (same numbers).
+//! squall's exit codes, one table for every command (the `--help` texts list them), and the
+//! one way a command says why it refused.
 
 use std::process::ExitCode;
 
+/// Everything asked for was done or printed.
+pub const OK: u8 = 0;
+/// It failed: bad input, no credentials, the main listing failed.
+pub const FAILED: u8 = 1;
+/// The command line itself was wrong (clap's own code).
+pub const USAGE: u8 = 2;
 /// A change was refused because squall is read-only here; nothing was changed.
 pub const READ_ONLY: u8 = 3;
-/// Printed what could be read; a call failed part-way.
+/// The output is incomplete: something could not be read even after retries (or a call
+/// failed part-way); stderr says what.
 pub const INCOMPLETE: u8 = 4;
 /// Refused because the risk needs `--yes` (peek of a queue with a redrive policy, purge).
 pub const NEEDS_YES: u8 = 5;
@@ -15,14 +22,16 @@ pub const CANCELLED: u8 = 130;
 /// Says why on stderr (the first line after `squall:`, the rest indented) and returns the
 /// exit code.
 pub fn refuse(code: u8, lines: &[String]) -> ExitCode {
+    let mut text = String::new();
     for (i, line) in lines.iter().enumerate() {
         if i == 0 && line.starts_with("squall ") {
-            eprintln!("{line}");
+            text.push_str(line);
         } else if i == 0 {
-            eprintln!("squall: {line}");
+            text.push_str(&format!("squall: {line}"));
         } else {
-            eprintln!("  {line}");
+            text.push_str(&format!("\n  {line}"));
         }
     }
+    crate::gate::err(&crate::gate::Shown::text(&text));
     ExitCode::from(code)
 }

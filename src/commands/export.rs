@@ -8,51 +8,45 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
+use super::exit;
 use super::human::one_line;
-use super::peek::{ProgressLine, finish, has_output, prepare};
-use super::{cancel_on_ctrl_c, exit, stderr_is_terminal};
+use super::peek::{finish, has_output, prepare, read_with_progress};
 use crate::aws::Backend;
 use crate::cli::ExportArgs;
 use crate::config::Config;
-use crate::domain::message::ReceivedMessage;
+use crate::gate::{Shown, StdoutLines};
 use crate::messages::fifo_reach::unreached;
-use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekSink, peek};
+use crate::messages::{PeekEnd, PeekOptions};
 
-/// Writes each message as one JSON line.
-struct NdjsonSink {
-    out: BufWriter<Box<dyn Write + Send>>,
-    max_receive_count: Option<u32>,
-    written: usize,
-    line: ProgressLine,
-    /// The FIFO groups of the messages written.
-    groups: BTreeSet<String>,
+/// Where the NDJSON goes: a new file, or stdout through the output gate.
+enum Output {
+    File(BufWriter<std::fs::File>),
+    Stdout(StdoutLines),
 }
 
-impl PeekSink for NdjsonSink {
-    fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
-        crate::messages::export::write_line(&mut self.out, &message, self.max_receive_count)?;
-        self.written += 1;
-        if let Some(group) = message.group_id() {
-            self.groups.insert(group.to_string());
+impl Output {
+    /// A new file (an existing export is never overwritten), or stdout for `-`.
+    fn open(path: &Path) -> Result<Output> {
+        if path == Path::new("-") {
+            return Ok(Output::Stdout(StdoutLines::new()));
         }
-        Ok(())
+        let file = crate::messages::export::create_new(path).map_err(|e| eyre!("squall: {e}"))?;
+        Ok(Output::File(BufWriter::new(file)))
     }
 
-    fn progress(&mut self, progress: &PeekProgress) {
-        self.line.show(&format!(
-            "exported {} of up to {}",
-            progress.read, progress.wanted
-        ));
+    fn write(&mut self, line: &Shown) -> std::io::Result<()> {
+        match self {
+            Output::File(file) => file.write_all(line.as_str().as_bytes()),
+            Output::Stdout(stdout) => stdout.write(line),
+        }
     }
-}
 
-/// A new file (an existing export is never overwritten), or stdout for `-`.
-fn open_output(path: &Path) -> Result<Box<dyn Write + Send>> {
-    if path == Path::new("-") {
-        return Ok(Box::new(std::io::stdout()));
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::File(file) => file.flush(),
+            Output::Stdout(stdout) => stdout.flush(),
+        }
     }
-    let file = crate::messages::export::create_new(path).map_err(|e| eyre!("squall: {e}"))?;
-    Ok(Box::new(file))
 }
 
 pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result<ExitCode> {
@@ -63,24 +57,23 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
         Err(refused) => return Ok(refused),
     };
     let to_stdout = args.out == Path::new("-");
-    let mut sink = NdjsonSink {
-        out: BufWriter::new(open_output(&args.out)?),
-        max_receive_count: queue.max_receive_count(),
-        written: 0,
-        line: ProgressLine::new(stderr_is_terminal()),
-        groups: BTreeSet::new(),
-    };
-    let cancel = cancel_on_ctrl_c();
-    let mut report = peek(
-        backend.messages.as_ref(),
-        &queue.url,
-        &options,
-        &cancel,
-        &mut sink,
-    )
+    let mut out = Output::open(&args.out)?;
+    let max_receive_count = queue.max_receive_count();
+    let mut written = 0usize;
+    // The FIFO groups written: what a sweep could not reach sits behind them.
+    let mut groups = BTreeSet::new();
+    let mut report = read_with_progress(backend, &queue, &options, ("exported", true), |m| {
+        let line = crate::messages::export::line(&m, max_receive_count)?;
+        out.write(&line)
+            .map_err(|e| format!("cannot write the export: {e}"))?;
+        written += 1;
+        if let Some(group) = m.group_id() {
+            groups.insert(group.to_string());
+        }
+        Ok(())
+    })
     .await;
-    sink.line.finish();
-    if let Err(e) = sink.out.flush() {
+    if let Err(e) = out.flush() {
         report.end = PeekEnd::SinkFailed(format!("cannot write the export: {e}"));
     }
     let target = if to_stdout {
@@ -91,14 +84,13 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
     if !has_output(&report) {
         return Ok(finish(&report, options.hold_seconds));
     }
-    eprintln!(
-        "squall: exported {} message{} from {} to {target} (receive counts rose by 1; nothing \
+    crate::gate::say(&format!(
+        "exported {} message{} from {} to {target} (receive counts rose by 1; nothing \
          was deleted; all are visible again)",
-        sink.written,
-        if sink.written == 1 { "" } else { "s" },
+        written,
+        if written == 1 { "" } else { "s" },
         one_line(&queue.name)
-    );
-    let groups = std::mem::take(&mut sink.groups);
+    ));
     let unreached = unreached(backend.queues.as_ref(), &queue.url, &report, groups).await;
     if let Some(unreached) = unreached {
         // The export is not the queue: a file that looks complete would be trusted as such.
@@ -106,9 +98,9 @@ pub async fn run(backend: &Backend, config: &Config, args: ExportArgs) -> Result
         return Ok(exit::refuse(exit::INCOMPLETE, &[unreached.describe()]));
     }
     if report.end == PeekEnd::Reached && count == config.sweep_cap {
-        eprintln!(
-            "squall: stopped at {count} messages (messages.sweep_cap); the queue may hold more"
-        );
+        crate::gate::say(&format!(
+            "stopped at {count} messages (messages.sweep_cap); the queue may hold more"
+        ));
     }
     Ok(finish(&report, options.hold_seconds))
 }

@@ -5,14 +5,15 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::exit;
-use super::human::{self, one_line};
+use super::human::one_line;
 use crate::aws::Backend;
 use crate::cli::HealthArgs;
 use crate::config::Config;
+use crate::gate::Shown;
 use crate::health::observe::{read_move_tasks, unavailable};
 use crate::health::{Problem, assess, facts, wanted};
 use crate::inventory::{Source, collect_inventory};
@@ -148,14 +149,18 @@ pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>,
     (problems, missing)
 }
 
+/// What `squall health` prints: the problems as JSON or as text.
+pub fn render(problems: &[Problem], complete: bool, json: bool) -> Result<Shown> {
+    Ok(if json {
+        Shown::json(&to_json(problems))?
+    } else {
+        Shown::text(&to_text(problems, complete))
+    })
+}
+
 pub async fn run(backend: &Backend, config: &Config, args: HealthArgs) -> Result<ExitCode> {
     let (problems, missing) = live_problems(backend, config).await;
-    let text = if args.json {
-        format!("{}\n", serde_json::to_string_pretty(&to_json(&problems))?)
-    } else {
-        to_text(&problems, missing.is_empty())
-    };
-    human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    super::print(&render(&problems, missing.is_empty(), args.json)?)?;
     if !problems.is_empty() {
         return Ok(ExitCode::from(PROBLEMS));
     }

@@ -173,19 +173,6 @@ pub fn message_block(
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends quietly.
-pub fn print_stdout(text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
-
 /// Untrusted text for a one-line message on stderr (queue names, AWS messages).
 pub fn one_line(text: &str) -> String {
     shown(text).into_owned()

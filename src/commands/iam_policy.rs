@@ -2,14 +2,13 @@
 //! squall needs, derived from the permission lists beside the SDK calls, to paste into IAM.
 //! Needs no AWS settings at all: a platform team reviews it before any credential exists.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
 use color_eyre::eyre::Result;
 
+use super::exit;
 use crate::aws::iam_policy::{PolicyKind, policy, to_json};
-use crate::cli::exit_code;
 
 const IAM_POLICY_HELP: &str = "\
 The read-only policy allows listing and describing queues, topics, subscriptions, Lambda
@@ -44,14 +43,12 @@ pub fn run(args: &IamPolicyArgs) -> Result<ExitCode> {
     };
     match policy(kind, &args.resource_scoped) {
         Ok(document) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(to_json(&document).as_bytes())?;
-            out.flush()?;
-            Ok(ExitCode::from(exit_code::OK))
+            crate::gate::out(&crate::gate::Shown::json_text(to_json(&document)))?;
+            Ok(ExitCode::from(exit::OK))
         }
         Err(error) => {
-            eprintln!("squall: {error}");
-            Ok(ExitCode::from(exit_code::USAGE))
+            crate::gate::say(&error.to_string());
+            Ok(ExitCode::from(exit::USAGE))
         }
     }
 }

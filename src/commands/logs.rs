@@ -10,11 +10,12 @@ use clap::Args;
 use color_eyre::eyre::{Result, eyre};
 
 use super::exit;
-use super::human::{self, one_line};
+use super::human::one_line;
 use super::logs_output as output;
-use super::resolve::{self, ResolveError};
+use crate::aws::resolve::{self, ResolveError};
 use crate::aws::{ApiError, Backend};
 use crate::config::Config;
+use crate::gate::Shown;
 use crate::logs::follow::{FOLLOW_EVERY, Follower};
 use crate::logs::search::{ScanEstimate, human_bytes};
 use crate::logs::targets::{Consumers, dlq_source_arns, of_topic};
@@ -189,20 +190,20 @@ async fn check_scan(
             Ok(estimate) => estimate,
             Err(error) if error.is_unavailable() => return Err(unavailable(&error)),
             Err(error) => {
-                eprintln!(
-                    "squall: cannot estimate the scan ({}); reading at most logs.max_scan_mb",
+                crate::gate::say(&format!(
+                    "cannot estimate the scan ({}); reading at most logs.max_scan_mb",
                     one_line(&error.to_string())
-                );
+                ));
                 return Ok(None);
             }
         };
     if let Some(refused) = check_size(&estimate, config.logs_max_scan_mb, yes) {
         return Ok(Some(refused));
     }
-    eprintln!(
-        "squall: searching about {} (estimated from the log groups' stored bytes over the window)",
+    crate::gate::say(&format!(
+        "searching about {} (estimated from the log groups' stored bytes over the window)",
         human_bytes(estimate.bytes)
-    );
+    ));
     Ok(None)
 }
 
@@ -210,23 +211,25 @@ async fn check_scan(
 fn report(outcomes: &[&SearchOutcome], groups: usize) -> ExitCode {
     let bytes: u64 = outcomes.iter().map(|o| o.bytes_read).sum();
     let requests: u64 = outcomes.iter().map(|o| o.requests).sum();
-    eprintln!(
-        "squall: read {} in {requests} FilterLogEvents requests from {groups} log group{}",
+    crate::gate::say(&format!(
+        "read {} in {requests} FilterLogEvents requests from {groups} log group{}",
         human_bytes(bytes),
         if groups == 1 { "" } else { "s" }
-    );
+    ));
     let mut missing: Vec<&String> = outcomes.iter().flat_map(|o| &o.missing_groups).collect();
     missing.sort();
     missing.dedup();
     for group in missing {
-        eprintln!(
+        crate::gate::err(&Shown::text(&format!(
             "  no log group {} (the function has not logged yet, or logs elsewhere)",
             one_line(group)
-        );
+        )));
     }
     for outcome in outcomes {
         if let Some(why) = &outcome.stopped_early {
-            eprintln!("  {why}: narrow --since or --grep for the rest");
+            crate::gate::err(&Shown::text(&format!(
+                "  {why}: narrow --since or --grep for the rest"
+            )));
         }
     }
     let failures: Vec<String> = outcomes
@@ -240,8 +243,15 @@ fn report(outcomes: &[&SearchOutcome], groups: usize) -> ExitCode {
     exit::refuse(exit::INCOMPLETE, &failures)
 }
 
-fn print(text: &str) -> Result<()> {
-    human::print_stdout(text).map_err(|e| eyre!("squall: cannot write the output: {e}"))
+/// Through the output gate: JSON lines, or human text (escaped already; the rule is
+/// idempotent).
+fn print(text: &str, as_json: bool) -> Result<()> {
+    let shown = if as_json {
+        Shown::json_text(text.to_string())
+    } else {
+        Shown::text(text)
+    };
+    super::print(&shown)
 }
 
 pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<ExitCode> {
@@ -295,7 +305,7 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
     if let Some(error) = outcome.unavailable() {
         return Err(unavailable(error));
     }
-    print(&output::lines(&outcome.lines, args.json))?;
+    print(&output::lines(&outcome.lines, args.json), args.json)?;
     if !args.follow {
         return Ok(report(&[&outcome], groups.len()));
     }
@@ -327,14 +337,17 @@ async fn message_invocations(
     if let Some(error) = joined.searches.first().and_then(|s| s.unavailable()) {
         return Err(unavailable(error));
     }
-    print(&output::invocations(&joined.invocations, args.json))?;
+    print(
+        &output::invocations(&joined.invocations, args.json),
+        args.json,
+    )?;
     if joined.invocations.is_empty() {
-        eprintln!(
-            "squall: no line of {} names {} in the last {}",
+        crate::gate::say(&format!(
+            "no line of {} names {} in the last {}",
             one_line(&args.target),
             one_line(id),
             args.since
-        );
+        ));
     }
     let searches: Vec<&SearchOutcome> = joined.searches.iter().collect();
     Ok(report(&searches, request.groups.len()))
@@ -352,7 +365,7 @@ async fn error_signatures(
     if let Some(error) = outcome.unavailable() {
         return Err(unavailable(error));
     }
-    print(&output::signatures(&found, as_json))?;
+    print(&output::signatures(&found, as_json), as_json)?;
     Ok(report(&[&outcome], groups))
 }
 
@@ -372,9 +385,9 @@ async fn follow(
             () = tokio::time::sleep(FOLLOW_EVERY) => {}
         }
         let outcome = follower.poll(backend.logs.as_ref(), budget, now_ms()).await;
-        print(&output::lines(&outcome.lines, as_json))?;
+        print(&output::lines(&outcome.lines, as_json), as_json)?;
         for (group, error) in &outcome.failures {
-            eprintln!("squall: {}: {error}", one_line(group));
+            crate::gate::say(&format!("{}: {error}", one_line(group)));
         }
     }
 }

@@ -9,13 +9,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use color_eyre::eyre::{Result, eyre};
 
 use super::exit;
-use super::human::{self, one_line};
-use super::metrics_output::{collect, to_json, to_table};
-use super::resolve::{self, ResolveError};
+use super::human::one_line;
+use super::metrics_output::{MetricsReport, collect, to_json, to_table};
 use crate::aws::Backend;
+use crate::aws::resolve::{self, ResolveError};
 use crate::cli::MetricsArgs;
 use crate::config::Config;
 use crate::domain::arn;
+use crate::gate::Shown;
 use crate::metrics::subject::{consumers_of, function_exists, queue_resources};
 use crate::metrics::{MetricsEngine, Resource, Window};
 use crate::theme::Theme;
@@ -110,7 +111,34 @@ fn check_period(period_s: u32, window: Window) -> Result<()> {
     Ok(())
 }
 
+/// What `squall metrics` prints: the series as JSON or as a table.
+pub fn render(report: &MetricsReport, json: bool, ascii: bool) -> Result<Shown> {
+    Ok(if json {
+        Shown::json(&to_json(report))?
+    } else {
+        Shown::text(&format!("{}\n", to_table(report, ascii).trim_end()))
+    })
+}
+
 pub async fn run(backend: &Backend, config: &Config, args: MetricsArgs) -> Result<ExitCode> {
+    let (printed, complete) = report(backend, &args).await?;
+    let ascii = Theme::from_env(config.colors).ascii || config.ascii;
+    super::print(&render(&printed, args.json, ascii)?)?;
+    if complete {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lines: Vec<String> = printed
+        .unavailable
+        .iter()
+        .map(|(resource, reason)| {
+            format!("{}: {}", one_line(&resource.to_string()), one_line(reason))
+        })
+        .collect();
+    Ok(exit::refuse(exit::INCOMPLETE, &lines))
+}
+
+/// The series `args` names, read now; `false` when some could not be read.
+pub async fn report(backend: &Backend, args: &MetricsArgs) -> Result<(MetricsReport, bool)> {
     let window = Window::parse(&args.since).map_err(|e| eyre!("squall: --since: {e}"))?;
     let mut engine = MetricsEngine::new(window);
     if let Some(period_s) = args.period {
@@ -126,25 +154,7 @@ pub async fn run(backend: &Backend, config: &Config, args: MetricsArgs) -> Resul
         engine.record_counts(queue, *visible, *in_flight, now);
     }
     let printed = collect(&engine, &subject.resources, now);
-    let text = if args.json {
-        serde_json::to_string_pretty(&to_json(&printed))?
-    } else {
-        to_table(
-            &printed,
-            Theme::from_env(config.colors).ascii || config.ascii,
-        )
-    };
-    human::print_stdout(&format!("{}\n", text.trim_end()))
-        .map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
-    if report.errors.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let lines: Vec<String> = printed
-        .unavailable
-        .iter()
-        .map(|(resource, reason)| format!("{}: {reason}", one_line(&resource.to_string())))
-        .collect();
-    Ok(exit::refuse(exit::INCOMPLETE, &lines))
+    Ok((printed, report.errors.is_empty()))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! The non-interactive message verbs: `peek`, `export`, `send`, `publish`, `purge`. Each
-//! resolves its queue or topic, asks the messages engine, and prints; the engine is the same
-//! one the TUI uses. Verbs that change state take their capabilities from
-//! `Backend::writers`, so in read-only mode they stop before any call, with exit code 3.
+//! The non-interactive verbs (`peek`, `export`, `send`, `publish`, `purge`, `redrive`,
+//! `metrics`, `health`, `doctor`, `whoami`, `iam-policy`). Each resolves its queue or topic
+//! (`aws::resolve`), asks the engine the TUI uses too, and prints through the output gate
+//! (`crate::gate`); exit codes come from `exit`. Verbs that change state take their
+//! capabilities from `Backend::writers`, so in read-only mode they stop before any call,
+//! with exit code 3.
 
 pub mod doctor;
 pub mod exit;
@@ -17,7 +19,6 @@ pub mod publish;
 pub mod purge;
 pub mod redrive;
 pub mod redrive_journals;
-pub mod resolve;
 pub mod send;
 pub mod whoami;
 
@@ -41,6 +42,14 @@ fn cancel_on_ctrl_c() -> CancellationToken {
 
 /// Whether progress lines make sense (a person watching stderr).
 fn stderr_is_terminal() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal()
+    crate::gate::stderr_is_terminal()
 }
+
+/// Prints a command's output through the one output gate.
+fn print(text: &crate::gate::Shown) -> color_eyre::eyre::Result<()> {
+    crate::gate::out(text)
+        .map_err(|e| color_eyre::eyre::eyre!("squall: cannot write the output: {e}"))
+}
+
+#[cfg(test)]
+mod gate_tests;

@@ -6,15 +6,17 @@ use std::time::SystemTime;
 use color_eyre::eyre::{Result, eyre};
 
 use super::human::{self, QueueContext, one_line};
-use super::{cancel_on_ctrl_c, exit, resolve, stderr_is_terminal};
+use super::{cancel_on_ctrl_c, exit, stderr_is_terminal};
 use crate::aws::Backend;
+use crate::aws::resolve;
 use crate::cli::PeekArgs;
 use crate::config::Config;
 use crate::domain::Queue;
 use crate::domain::arn;
 use crate::domain::message::ReceivedMessage;
+use crate::gate::{ProgressLine, Shown};
 use crate::messages::fifo_reach::{groups_read, unreached};
-use crate::messages::record::{MessageRecord, to_json_pretty};
+use crate::messages::record::MessageRecord;
 use crate::messages::{PeekEnd, PeekOptions, PeekProgress, PeekReport, PeekRisk, PeekSink, peek};
 
 /// Resolves the queue and checks the options and the risk: the queue, or the exit code of a
@@ -43,52 +45,52 @@ pub(super) async fn prepare(
     Ok(Ok(queue))
 }
 
-/// Progress of a sweep on stderr, one line rewritten in place (only for a person watching).
-pub(super) struct ProgressLine {
-    enabled: bool,
-    width: usize,
-}
-
-impl ProgressLine {
-    pub(super) fn new(enabled: bool) -> ProgressLine {
-        ProgressLine { enabled, width: 0 }
-    }
-
-    pub(super) fn show(&mut self, text: &str) {
-        if self.enabled {
-            let pad = self.width.saturating_sub(text.len());
-            eprint!("\r{text}{}", " ".repeat(pad));
-            self.width = text.len();
-        }
-    }
-
-    /// Ends the line, so that what follows starts on its own.
-    pub(super) fn finish(&mut self) {
-        if self.enabled && self.width > 0 {
-            eprintln!();
-            self.width = 0;
-        }
-    }
-}
-
-/// The messages of a peek, kept for printing, with progress on stderr.
-struct Collect {
-    messages: Vec<ReceivedMessage>,
+/// A sink that hands each message to `accept` and shows the count on a progress line.
+struct Progressing<'a, F> {
+    accept: F,
     line: ProgressLine,
+    verb: &'a str,
 }
 
-impl PeekSink for Collect {
+impl<F: FnMut(ReceivedMessage) -> Result<(), String> + Send> PeekSink for Progressing<'_, F> {
     fn accept(&mut self, message: ReceivedMessage) -> Result<(), String> {
-        self.messages.push(message);
-        Ok(())
+        (self.accept)(message)
     }
 
     fn progress(&mut self, progress: &PeekProgress) {
         self.line.show(&format!(
-            "read {} of up to {}",
-            progress.read, progress.wanted
+            "{} {} of up to {}",
+            self.verb, progress.read, progress.wanted
         ));
     }
+}
+
+/// Reads `queue` for `peek` and `export`: every message goes to `accept`, a line on stderr
+/// says how many (`verb` "read", "exported"; only when `show_progress` and a person watches),
+/// and Ctrl-C stops it between calls, releasing what it holds.
+pub(super) async fn read_with_progress(
+    backend: &Backend,
+    queue: &Queue,
+    options: &PeekOptions,
+    (verb, show_progress): (&str, bool),
+    accept: impl FnMut(ReceivedMessage) -> Result<(), String> + Send,
+) -> PeekReport {
+    let cancel = cancel_on_ctrl_c();
+    let mut sink = Progressing {
+        accept,
+        line: ProgressLine::new(show_progress && stderr_is_terminal()),
+        verb,
+    };
+    let report = peek(
+        backend.messages.as_ref(),
+        &queue.url,
+        options,
+        &cancel,
+        &mut sink,
+    )
+    .await;
+    sink.line.finish();
+    report
 }
 
 /// The exit code for how a peek ended (after what was read has been printed), with the
@@ -108,11 +110,11 @@ pub(super) fn finish(report: &PeekReport, hold_seconds: u32) -> ExitCode {
                     .map(|f| format!("{}: {}", f.code, f.message))
             })
             .unwrap_or_default();
-        eprintln!(
-            "squall: warning: {stuck} of the messages read could not be made visible again ({}); \
+        crate::gate::say(&format!(
+            "warning: {stuck} of the messages read could not be made visible again ({}); \
              they reappear by themselves within {hold_seconds} s",
             one_line(&why)
-        );
+        ));
     }
     let read = report.progress.read;
     match &report.end {
@@ -155,37 +157,27 @@ pub async fn run(backend: &Backend, config: &Config, args: PeekArgs) -> Result<E
         Ok(queue) => queue,
         Err(refused) => return Ok(refused),
     };
-    let cancel = cancel_on_ctrl_c();
-    let mut sink = Collect {
-        messages: Vec::new(),
-        line: ProgressLine::new(
-            options.shape() == crate::messages::PeekShape::Sweep && stderr_is_terminal(),
-        ),
-    };
-    let report = peek(
-        backend.messages.as_ref(),
-        &queue.url,
-        &options,
-        &cancel,
-        &mut sink,
-    )
+    let mut messages = Vec::new();
+    let sweep = options.shape() == crate::messages::PeekShape::Sweep;
+    let report = read_with_progress(backend, &queue, &options, ("read", sweep), |m| {
+        messages.push(m);
+        Ok(())
+    })
     .await;
-    sink.line.finish();
     if !has_output(&report) {
         return Ok(finish(&report, options.hold_seconds));
     }
     let text = if args.json {
-        let records: Vec<MessageRecord> = sink
-            .messages
+        let records: Vec<MessageRecord> = messages
             .iter()
             .map(|m| MessageRecord::from_received(m, queue.max_receive_count()))
             .collect();
-        to_json_pretty(&records)? + "\n"
+        Shown::json(&records)?
     } else {
-        human_text(&queue, &sink.messages)
+        Shown::text(&human_text(&queue, &messages))
     };
-    human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
-    let groups = groups_read(&sink.messages);
+    super::print(&text)?;
+    let groups = groups_read(&messages);
     if let Some(unreached) = unreached(backend.queues.as_ref(), &queue.url, &report, groups).await {
         finish(&report, options.hold_seconds);
         return Ok(exit::refuse(exit::INCOMPLETE, &[unreached.describe()]));

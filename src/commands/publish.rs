@@ -4,11 +4,13 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::human::{self, one_line};
+use super::exit;
+use super::human::one_line;
 use super::send::attributes;
-use super::{exit, resolve};
 use crate::aws::Backend;
+use crate::aws::resolve;
 use crate::cli::PublishArgs;
+use crate::gate::Shown;
 use crate::messages::outgoing::notification;
 
 pub async fn run(backend: &Backend, args: PublishArgs) -> Result<ExitCode> {
@@ -39,11 +41,10 @@ pub async fn run(backend: &Backend, args: PublishArgs) -> Result<ExitCode> {
         .publish(&topic.arn, &built)
         .await
         .map_err(|e| eyre!("squall: {}", one_line(&e.to_string())))?;
-    human::print_stdout(&format!(
+    super::print(&Shown::text(&format!(
         "published to {}: message id {}\n",
         one_line(&topic.name),
         one_line(&message_id)
-    ))
-    .map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    )))?;
     Ok(ExitCode::SUCCESS)
 }

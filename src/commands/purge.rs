@@ -4,10 +4,12 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::human::{self, one_line};
-use super::{exit, resolve};
+use super::exit;
+use super::human::one_line;
 use crate::aws::Backend;
+use crate::aws::resolve;
 use crate::cli::PurgeArgs;
+use crate::gate::Shown;
 
 pub async fn run(backend: &Backend, args: PurgeArgs) -> Result<ExitCode> {
     let writers = match backend.writers(&format!("purge {}", one_line(&args.queue))) {
@@ -40,9 +42,8 @@ pub async fn run(backend: &Backend, args: PurgeArgs) -> Result<ExitCode> {
         .purge_queue(&queue.url)
         .await
         .map_err(|e| eyre!("squall: {}", one_line(&e.to_string())))?;
-    human::print_stdout(&format!(
+    super::print(&Shown::text(&format!(
         "purged {name}: about {total} messages deleted (SQS may take up to 60 s to finish)\n"
-    ))
-    .map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    )))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,13 +10,14 @@ use std::time::{Duration, SystemTime};
 use color_eyre::eyre::{Result, eyre};
 use tokio_util::sync::CancellationToken;
 
-use super::human::{self, one_line};
-use super::peek::ProgressLine;
+use super::human::one_line;
 use super::redrive_output as output;
-use super::{cancel_on_ctrl_c, exit, resolve, stderr_is_terminal};
+use super::{cancel_on_ctrl_c, exit, stderr_is_terminal};
 use crate::aws::Backend;
+use crate::aws::resolve;
 use crate::cli::{RedriveArgs, RedriveMode};
 use crate::domain::Queue;
+use crate::gate::{ProgressLine, Shown};
 use crate::redrive::journal::{self, JournalState};
 use crate::redrive::{
     Filter, ModeChoice, MoveOptions, Plan, PlanRequest, RunOptions, RunProgress, Summary,
@@ -66,36 +67,10 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         .await
         .map_err(failed)?;
     if args.dry_run {
-        let sample = match &moves.filter {
-            Some(_) if dlq.redrive.is_some() && !args.yes => {
-                return Ok(exit::refuse(
-                    exit::NEEDS_YES,
-                    &[
-                        format!(
-                            "not sampling {} for --dry-run --filter: it has a redrive policy of \
-                             its own, and reading a message is a receive that counts toward its \
-                             maxReceiveCount.",
-                            one_line(&dlq.name)
-                        ),
-                        "Run again with --yes to sample up to 10 messages anyway (each one's \
-                         receive count rises by one; nothing is moved)."
-                            .to_string(),
-                    ],
-                ));
-            }
-            Some(_) => Some(output::sample_matches(backend, &dlq, &moves).await),
-            None => None,
-        };
-        print(&output::plan_text(
-            &plan,
-            &moves,
-            sample.as_ref(),
-            args.json,
-        )?)?;
-        return Ok(ExitCode::SUCCESS);
+        return dry_run(backend, &args, &dlq, &plan, &moves).await;
     }
     if !args.yes {
-        eprint!("{}", output::plan_text(&plan, &moves, None, false)?);
+        crate::gate::err(&output::plan_text(&plan, &moves, None, false)?);
         return Ok(exit::refuse(
             exit::NEEDS_YES,
             &[
@@ -106,18 +81,46 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         ));
     }
     for warning in &plan.warnings {
-        eprintln!("squall: warning: {}", one_line(warning));
+        crate::gate::say(&format!("warning: {}", one_line(warning)));
     }
     let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
     finish(&args, &plan, &summary)
 }
 
-fn failed(error: impl std::fmt::Display) -> color_eyre::Report {
-    eyre!("squall: {}", one_line(&error.to_string()))
+/// `--dry-run`: the plan, and with `--filter` how many of a sample match; nothing moves.
+async fn dry_run(
+    backend: &Backend,
+    args: &RedriveArgs,
+    dlq: &Queue,
+    plan: &Plan,
+    moves: &MoveOptions,
+) -> Result<ExitCode> {
+    let sample = match &moves.filter {
+        Some(_) if dlq.redrive.is_some() && !args.yes => {
+            return Ok(exit::refuse(
+                exit::NEEDS_YES,
+                &[
+                    format!(
+                        "not sampling {} for --dry-run --filter: it has a redrive policy of \
+                         its own, and reading a message is a receive that counts toward its \
+                         maxReceiveCount.",
+                        one_line(&dlq.name)
+                    ),
+                    "Run again with --yes to sample up to 10 messages anyway (each one's \
+                     receive count rises by one; nothing is moved)."
+                        .to_string(),
+                ],
+            ));
+        }
+        Some(_) => Some(output::sample_matches(backend, dlq, moves).await),
+        None => None,
+    };
+    super::print(&output::plan_text(plan, moves, sample.as_ref(), args.json)?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
-fn print(text: &str) -> Result<()> {
-    human::print_stdout(text).map_err(|e| eyre!("squall: cannot write the output: {e}"))
+fn failed(error: impl std::fmt::Display) -> color_eyre::Report {
+    eyre!("squall: {}", one_line(&error.to_string()))
 }
 
 fn mode_choice(mode: RedriveMode) -> ModeChoice {
@@ -178,7 +181,7 @@ async fn execute(
         .into_iter()
         .flatten()
     {
-        eprintln!("squall: {told}");
+        crate::gate::say(&told);
     }
     let options = RunOptions {
         moves,
@@ -214,7 +217,7 @@ async fn watch(plan: &Plan, progress: &RunProgress, cancel: &CancellationToken) 
     loop {
         if !told_journal && let Some(path) = progress.journal() {
             line.finish();
-            eprintln!("squall: journal {}", path.display());
+            crate::gate::say(&format!("journal {}", path.display()));
             told_journal = true;
         }
         line.show(&output::progress_line(
@@ -229,17 +232,17 @@ async fn watch(plan: &Plan, progress: &RunProgress, cancel: &CancellationToken) 
 
 fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode> {
     if args.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(summary)?))?;
+        super::print(&Shown::json(summary)?)?;
     } else {
-        print(&output::summary_text(plan, summary))?;
+        super::print(&Shown::text(&output::summary_text(plan, summary)))?;
     }
     if let Some(canary) = args.canary
         && summary.end == "limit_reached"
     {
-        eprintln!(
-            "squall: the canary of {canary} moved; watch the consumer, then move the rest with:"
-        );
-        eprintln!("  {}", output::continue_command(args));
+        crate::gate::say(&format!(
+            "the canary of {canary} moved; watch the consumer, then move the rest with:\n  {}",
+            output::continue_command(args)
+        ));
     }
     let chose = args.filter.is_some() || args.older_than.is_some() || args.newer_than.is_some();
     Ok(ExitCode::from(exit_code(summary, chose)))
@@ -250,7 +253,7 @@ fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode
 fn exit_code(summary: &Summary, chose: bool) -> u8 {
     match summary.end.as_str() {
         "cancelled" => exit::CANCELLED,
-        "failed" => crate::cli::exit_code::FAILED,
+        "failed" => crate::commands::exit::FAILED,
         "hidden" | "groups_stopped" => exit::INCOMPLETE,
         _ if summary.failed > 0 || summary.sent_not_deleted > 0 => exit::INCOMPLETE,
         "limit_reached" => 0,
@@ -263,7 +266,7 @@ fn exit_code(summary: &Summary, chose: bool) -> u8 {
 /// `--journal JOURNAL`: what a run did, from its journal alone.
 pub fn show_journal(path: &std::path::Path, json: bool) -> Result<ExitCode> {
     let state = JournalState::read(path).map_err(failed)?;
-    print(&output::journal_text(path, &state, json)?)?;
+    super::print(&output::journal_text(path, &state, json)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -288,10 +291,10 @@ async fn cancel_task(backend: &Backend, given: &str) -> Result<ExitCode> {
         .cancel_move_task(&handle)
         .await
         .map_err(failed)?;
-    print(&format!(
+    super::print(&Shown::text(&format!(
         "cancelled the move task on {}: {moved} moved before it stopped (they stay moved)\n",
         one_line(&dlq.name)
-    ))?;
+    )))?;
     Ok(ExitCode::SUCCESS)
 }
 

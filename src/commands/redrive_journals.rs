@@ -11,7 +11,8 @@ use color_eyre::eyre::{Result, eyre};
 use serde::Serialize;
 
 use super::exit;
-use super::human::{self, one_line};
+use super::human::one_line;
+use crate::gate::Shown;
 use crate::redrive::journal;
 use crate::redrive::journal_files::{self, Listed};
 
@@ -35,7 +36,7 @@ fn data_dir() -> Result<PathBuf> {
 fn listed() -> Result<(PathBuf, Vec<Listed>)> {
     let dir = data_dir()?;
     if let Some(told) = journal_files::secure(&dir) {
-        eprintln!("squall: {told}");
+        crate::gate::say(&told);
     }
     let listed = journal_files::list(&dir);
     Ok((dir, listed))
@@ -71,21 +72,21 @@ fn text(lines: &[JournalLine<'_>]) -> String {
 
 fn print(lines: &[JournalLine<'_>], json: bool) -> Result<()> {
     let text = if json {
-        format!("{}\n", serde_json::to_string_pretty(lines)?)
+        Shown::json(lines)?
     } else {
-        text(lines)
+        Shown::text(&text(lines))
     };
-    human::print_stdout(&text).map_err(|e| eyre!("squall: cannot write the output: {e}"))
+    super::print(&text)
 }
 
 /// `--journal` without a path.
 pub fn list(json: bool) -> Result<ExitCode> {
     let (dir, listed) = listed()?;
     if listed.is_empty() && !json {
-        eprintln!(
-            "squall: no journals in {}",
+        crate::gate::say(&format!(
+            "no journals in {}",
             journal_files::journals_dir(&dir).display()
-        );
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     print(&listed.iter().map(line).collect::<Vec<_>>(), json)?;
@@ -102,7 +103,7 @@ pub fn prune(yes: bool, json: bool) -> Result<ExitCode> {
         .collect();
     let kept = listed.len() - removable.len();
     if removable.is_empty() {
-        eprintln!("squall: no finished journals to remove ({kept} kept)");
+        crate::gate::say(&format!("no finished journals to remove ({kept} kept)"));
         return Ok(ExitCode::SUCCESS);
     }
     if !yes {
@@ -120,15 +121,15 @@ pub fn prune(yes: bool, json: bool) -> Result<ExitCode> {
     }
     let (removed, failed) = journal_files::prune(&dir);
     for failure in &failed {
-        eprintln!("squall: {failure}");
+        crate::gate::say(failure);
     }
-    eprintln!(
-        "squall: removed {} finished journals ({kept} kept)",
+    crate::gate::say(&format!(
+        "removed {} finished journals ({kept} kept)",
         removed.len()
-    );
+    ));
     Ok(ExitCode::from(if failed.is_empty() {
         0
     } else {
-        crate::cli::exit_code::FAILED
+        crate::commands::exit::FAILED
     }))
 }

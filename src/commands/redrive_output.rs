@@ -12,6 +12,7 @@ use super::human::one_line;
 use crate::aws::Backend;
 use crate::cli::RedriveArgs;
 use crate::domain::Queue;
+use crate::gate::Shown;
 use crate::redrive::journal::JournalState;
 use crate::redrive::{Mode, MoveOptions, Plan, RunProgress, Summary};
 
@@ -62,13 +63,13 @@ pub fn plan_text(
     moves: &MoveOptions,
     sample: Option<&SampleMatch>,
     json: bool,
-) -> Result<String> {
+) -> Result<Shown> {
     if json {
         let mut value = serde_json::to_value(plan)?;
         if let (Some(object), Some(sample)) = (value.as_object_mut(), sample) {
             object.insert("filter_sample".into(), serde_json::to_value(sample)?);
         }
-        return Ok(format!("{}\n", serde_json::to_string_pretty(&value)?));
+        return Ok(Shown::json(&value)?);
     }
     let mut out = String::new();
     let _ = writeln!(out, "redrive plan for {}", one_line(&plan.dlq));
@@ -113,6 +114,15 @@ pub fn plan_text(
             " (each message back to its source)"
         }
     );
+    moves_lines(&mut out, moves, sample);
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "  warning    {}", one_line(warning));
+    }
+    Ok(Shown::text(&out))
+}
+
+/// What the run will move, at what rate, and what a `--filter` sample found.
+fn moves_lines(out: &mut String, moves: &MoveOptions, sample: Option<&SampleMatch>) {
     let mut choose = Vec::new();
     if let Some(limit) = moves.limit {
         choose.push(format!("at most {limit}"));
@@ -144,10 +154,6 @@ pub fn plan_text(
             }
         }
     }
-    for warning in &plan.warnings {
-        let _ = writeln!(out, "  warning    {}", one_line(warning));
-    }
-    Ok(out)
 }
 
 /// One progress line for stderr.
@@ -318,7 +324,7 @@ struct JournalReport<'a> {
 }
 
 /// `--journal`: what the runs recorded there did.
-pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<String> {
+pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Shown> {
     let messages = state.messages.values();
     let report = JournalReport {
         journal: path,
@@ -336,7 +342,7 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
         torn_lines: state.torn,
     };
     if json {
-        return Ok(format!("{}\n", serde_json::to_string_pretty(&report)?));
+        return Ok(Shown::json(&report)?);
     }
     let mut out = String::new();
     let _ = writeln!(out, "journal {}", path.display());
@@ -382,7 +388,7 @@ pub fn journal_text(path: &Path, state: &JournalState, json: bool) -> Result<Str
             report.torn_lines
         );
     }
-    Ok(out)
+    Ok(Shown::text(&out))
 }
 
 #[cfg(test)]

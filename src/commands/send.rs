@@ -8,12 +8,13 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::human::{self, one_line};
-use super::peek::ProgressLine;
-use super::{cancel_on_ctrl_c, exit, resolve, stderr_is_terminal};
+use super::human::one_line;
+use super::{cancel_on_ctrl_c, exit, stderr_is_terminal};
 use crate::aws::Backend;
+use crate::aws::resolve;
 use crate::cli::SendArgs;
 use crate::domain::message::{AttributeValue, OutgoingMessage};
+use crate::gate::{ProgressLine, Shown};
 use crate::messages::outgoing::{
     Draft, QueueRules, ReplayOverrides, message_from_draft, messages_from_ndjson, parse_attribute,
 };
@@ -61,12 +62,12 @@ fn messages(args: &SendArgs, rules: &QueueRules) -> Result<Vec<(Option<usize>, O
         };
         let numbered = messages_from_ndjson(&text, rules, &overrides).map_err(|errors| {
             for error in &errors {
-                eprintln!(
-                    "squall: {} line {}: {}",
+                crate::gate::say(&format!(
+                    "{} line {}: {}",
                     path.display(),
                     error.line,
                     one_line(&error.error.to_string())
-                );
+                ));
             }
             eyre!(
                 "squall: {} bad line{} in {}; nothing was sent",
@@ -144,14 +145,14 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
             list.len()
         ),
     };
-    human::print_stdout(&summary).map_err(|e| eyre!("squall: cannot write the output: {e}"))?;
+    super::print(&Shown::text(&summary))?;
     for failure in &report.failed {
-        eprintln!(
-            "squall: {} was not sent: {}: {}",
+        crate::gate::say(&format!(
+            "{} was not sent: {}: {}",
             where_from(failure.index),
             one_line(&failure.code),
             one_line(&failure.message)
-        );
+        ));
     }
     if report.duplicates_suspected > 0 {
         eprintln!(
@@ -185,11 +186,11 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
     }
     if !report.not_tried.is_empty() {
         let first = where_from(report.not_tried[0]);
-        eprintln!(
-            "squall: {} message{} not sent, from {first} on",
+        crate::gate::say(&format!(
+            "{} message{} not sent, from {first} on",
             report.not_tried.len(),
             if report.not_tried.len() == 1 { "" } else { "s" }
-        );
+        ));
     }
     Ok(match &report.end {
         SendEnd::Cancelled => exit::refuse(exit::CANCELLED, &["cancelled".to_string()]),

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use clap::Args;
 use color_eyre::eyre::Result;
 
-use super::human::{one_line, print_stdout};
+use super::exit;
+use super::human::one_line;
 use crate::aws::Backend;
-use crate::cli::exit_code;
-use crate::domain::untrusted::json_safe;
+use crate::gate::Shown;
 use crate::whoami::{Status, Whoami, probe};
 
 /// Exit code when a probed capability lacks a permission.
@@ -40,13 +40,11 @@ pub struct WhoamiArgs {
 pub async fn run(backend: &Backend, args: &WhoamiArgs) -> Result<ExitCode> {
     let whoami = probe(backend).await;
     let text = if args.json {
-        let mut text = json_safe(serde_json::to_string_pretty(&whoami)?);
-        text.push('\n');
-        text
+        Shown::json(&whoami)?
     } else {
-        to_text(&whoami)
+        Shown::text(&to_text(&whoami))
     };
-    print_stdout(&text)?;
+    super::print(&text)?;
     Ok(ExitCode::from(exit_of(&whoami)))
 }
 
@@ -55,9 +53,9 @@ fn exit_of(whoami: &Whoami) -> u8 {
     if statuses().any(|s| matches!(s, Status::NoPermission { .. })) {
         MISSING_PERMISSION
     } else if whoami.identity.is_none() || statuses().any(|s| matches!(s, Status::Failed { .. })) {
-        exit_code::INCOMPLETE
+        exit::INCOMPLETE
     } else {
-        exit_code::OK
+        exit::OK
     }
 }
 

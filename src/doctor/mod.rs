@@ -1,7 +1,8 @@
 //! `squall doctor`: configuration findings computed from the inventory alone (no AWS call
 //! beyond discovery). Each rule family lives in its own file and returns findings; this
-//! module gathers them, worst first. The rules come from the AWS guides named in each
-//! finding's `docs` (see DOMAIN.md, "Fan-out misconfigurations").
+//! module gathers them, worst first. Each rule comes from the AWS guide its findings link in
+//! `docs` (the SQS, SNS and Lambda developer guides' pages on dead-letter queues, redrive
+//! policies, subscription filter policies and SQS event sources).
 
 mod dead_letters;
 mod lambda_consumers;

@@ -115,6 +115,28 @@ pub struct OutgoingMessage {
     pub trace_header: Option<String>,
 }
 
+impl OutgoingMessage {
+    /// Bytes SQS counts toward the queue's maximum message size.
+    pub fn size(&self) -> usize {
+        sqs_size(&self.body, &self.message_attributes)
+    }
+}
+
+/// What SQS counts toward a message's size limit: the body, and each attribute's name,
+/// type and value. The one formula: sending, redriving and the simulated queues all use it.
+pub fn sqs_size(body: &str, attributes: &BTreeMap<String, AttributeValue>) -> usize {
+    body.len()
+        + attributes
+            .iter()
+            .map(|(name, value)| {
+                name.len()
+                    + value.data_type.len()
+                    + value.string_value.as_ref().map_or(0, String::len)
+                    + value.binary_value.as_ref().map_or(0, Vec::len)
+            })
+            .sum::<usize>()
+}
+
 /// A notification to publish to an SNS topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingNotification {

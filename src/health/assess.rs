@@ -137,6 +137,95 @@ pub fn wanted(facts: &Facts) -> Vec<Resource> {
     out
 }
 
+/// A DLQ's problems: messages held, and a move task running on it.
+fn dlq_problems(queue: &QueueFacts, engine: &MetricsEngine, clock: Clock) -> Vec<Problem> {
+    let dlq = Affected {
+        kind: Kind::Dlq,
+        name: queue.name.clone(),
+        address: queue.address.clone(),
+    };
+    let resource = Resource::Dlq(queue.name.clone());
+    let mut problems: Vec<Problem> = rules::dlq_holding(
+        &dlq,
+        queue.visible,
+        engine.series(&resource, "visible"),
+        engine.series(&resource, "sent"),
+        engine.series(&resource, "oldest"),
+        clock,
+    )
+    .into_iter()
+    .collect();
+    if let Some(task) = &queue.running_move_task {
+        problems.extend(signals::move_task_running(&dlq, task));
+    }
+    problems
+}
+
+/// A queue's problems, and those of its consumers' functions not seen yet (`functions_seen`:
+/// a function that drains two queues is one problem, not two).
+fn queue_problems<'a>(
+    queue: &'a QueueFacts,
+    engine: &MetricsEngine,
+    thresholds: &Thresholds,
+    clock: Clock,
+    functions_seen: &mut Vec<&'a str>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let affected = Affected {
+        kind: Kind::Queue,
+        name: queue.name.clone(),
+        address: queue.address.clone(),
+    };
+    let resource = queue.resource();
+    let depth = engine.series(&resource, "visible");
+    problems.extend(rules::oldest_too_old(
+        &affected,
+        &resource,
+        engine.series(&resource, "oldest"),
+        depth,
+        thresholds,
+        clock,
+    ));
+    problems.extend(rules::not_draining(
+        &affected,
+        &resource,
+        queue.visible,
+        depth,
+        thresholds,
+    ));
+    for (function, uuid, state) in &queue.consumers {
+        let mapping = Affected {
+            kind: Kind::EventSourceMapping,
+            name: format!("{function} ← {}", queue.name),
+            address: uuid.clone(),
+        };
+        problems.extend(rules::mapping_disabled(
+            &mapping,
+            state,
+            &queue.name,
+            queue.visible,
+        ));
+        if functions_seen.contains(&function.as_str()) {
+            continue;
+        }
+        functions_seen.push(function);
+        let resource = Resource::Function(function.clone());
+        let affected = Affected {
+            kind: Kind::Function,
+            name: function.clone(),
+            address: function.clone(),
+        };
+        problems.extend(rules::consumer_failing(
+            &affected,
+            engine.series(&resource, "error_rate"),
+            engine.series(&resource, "throttles"),
+            thresholds,
+            clock,
+        ));
+    }
+    problems
+}
+
 /// Every live problem, worst first.
 pub fn assess(
     facts: &Facts,
@@ -153,77 +242,16 @@ pub fn assess(
     let mut functions_seen: Vec<&str> = Vec::new();
     for queue in queues {
         if queue.is_dlq {
-            let dlq = Affected {
-                kind: Kind::Dlq,
-                name: queue.name.clone(),
-                address: queue.address.clone(),
-            };
-            let resource = Resource::Dlq(queue.name.clone());
-            problems.extend(rules::dlq_holding(
-                &dlq,
-                queue.visible,
-                engine.series(&resource, "visible"),
-                engine.series(&resource, "sent"),
-                engine.series(&resource, "oldest"),
-                clock,
-            ));
-            if let Some(task) = &queue.running_move_task {
-                problems.extend(signals::move_task_running(&dlq, task));
-            }
+            problems.extend(dlq_problems(queue, engine, clock));
             continue;
         }
-        let affected = Affected {
-            kind: Kind::Queue,
-            name: queue.name.clone(),
-            address: queue.address.clone(),
-        };
-        let resource = queue.resource();
-        let depth = engine.series(&resource, "visible");
-        problems.extend(rules::oldest_too_old(
-            &affected,
-            &resource,
-            engine.series(&resource, "oldest"),
-            depth,
+        problems.extend(queue_problems(
+            queue,
+            engine,
             thresholds,
             clock,
+            &mut functions_seen,
         ));
-        problems.extend(rules::not_draining(
-            &affected,
-            &resource,
-            queue.visible,
-            depth,
-            thresholds,
-        ));
-        for (function, uuid, state) in &queue.consumers {
-            let mapping = Affected {
-                kind: Kind::EventSourceMapping,
-                name: format!("{function} ← {}", queue.name),
-                address: uuid.clone(),
-            };
-            problems.extend(rules::mapping_disabled(
-                &mapping,
-                state,
-                &queue.name,
-                queue.visible,
-            ));
-            if functions_seen.contains(&function.as_str()) {
-                continue;
-            }
-            functions_seen.push(function);
-            let resource = Resource::Function(function.clone());
-            let affected = Affected {
-                kind: Kind::Function,
-                name: function.clone(),
-                address: function.clone(),
-            };
-            problems.extend(rules::consumer_failing(
-                &affected,
-                engine.series(&resource, "error_rate"),
-                engine.series(&resource, "throttles"),
-                thresholds,
-                clock,
-            ));
-        }
     }
     for topic in topics {
         let resource = Resource::Topic(topic.name.clone());

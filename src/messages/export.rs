@@ -6,8 +6,9 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use super::record::{MessageRecord, to_json_line};
+use super::record::MessageRecord;
 use crate::domain::message::ReceivedMessage;
+use crate::gate::Shown;
 
 /// A new owner-only file at `path`; an existing one is refused with a message saying so.
 pub fn create_new(path: &Path) -> Result<File, String> {
@@ -23,13 +24,19 @@ pub fn create_new(path: &Path) -> Result<File, String> {
     })
 }
 
-/// Writes `message` as one NDJSON line; `max_receive_count` is its queue's.
+/// `message` as one NDJSON line (newline included); `max_receive_count` is its queue's.
+pub fn line(message: &ReceivedMessage, max_receive_count: Option<u32>) -> Result<Shown, String> {
+    let record = MessageRecord::from_received(message, max_receive_count);
+    Shown::json_line(&record).map_err(|e| e.to_string())
+}
+
+/// Writes `message` as one NDJSON line into a file.
 pub fn write_line(
     out: &mut impl Write,
     message: &ReceivedMessage,
     max_receive_count: Option<u32>,
 ) -> Result<(), String> {
-    let record = MessageRecord::from_received(message, max_receive_count);
-    let json = to_json_line(&record).map_err(|e| e.to_string())?;
-    writeln!(out, "{json}").map_err(|e| format!("cannot write the export: {e}"))
+    let line = line(message, max_receive_count)?;
+    out.write_all(line.as_str().as_bytes())
+        .map_err(|e| format!("cannot write the export: {e}"))
 }

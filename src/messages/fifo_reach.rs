@@ -81,7 +81,7 @@ pub(crate) mod test_world {
         };
         let fleet = SimFleet::with_settings(spec, 1, clock, WorldSettings::default());
         let backend = crate::sim::backend(fleet);
-        let url = crate::commands::resolve::queue(&backend, "jobs.fifo")
+        let url = crate::aws::resolve::queue(&backend, "jobs.fifo")
             .await
             .expect("queue")
             .url;

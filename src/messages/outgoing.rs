@@ -171,19 +171,9 @@ fn check_characters(what: &str, text: &str) -> Result<(), DraftError> {
     }
 }
 
-/// What SQS counts toward the size limit: the body and each attribute's name, type and value.
+/// What SQS counts toward the size limit (the one formula, `OutgoingMessage::size`).
 pub fn message_size(message: &OutgoingMessage) -> usize {
-    message.body.len()
-        + message
-            .message_attributes
-            .iter()
-            .map(|(name, value)| {
-                name.len()
-                    + value.data_type.len()
-                    + value.string_value.as_ref().map_or(0, String::len)
-                    + value.binary_value.as_ref().map_or(0, Vec::len)
-            })
-            .sum::<usize>()
+    message.size()
 }
 
 /// One message from command-line arguments.

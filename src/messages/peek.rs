@@ -152,6 +152,47 @@ pub struct PeekReport {
     pub release: Release,
 }
 
+/// How a peek takes each batch it receives.
+struct Taken {
+    shape: PeekShape,
+    hold: Duration,
+}
+
+impl Taken {
+    /// Holds each new message of `batch` (a duplicate is only counted); a sweep hands it to
+    /// `sink` at once, a sample keeps it for after the release. Returns the sink's first
+    /// error (the rest of the batch is still held, so that it is released).
+    fn accept(
+        &self,
+        batch: Vec<ReceivedMessage>,
+        now: Instant,
+        held: &mut Held,
+        progress: &mut PeekProgress,
+        sample: &mut Vec<ReceivedMessage>,
+        sink: &mut dyn PeekSink,
+    ) -> Option<String> {
+        let mut sink_error = None;
+        for message in batch {
+            if !held.insert(&message.message_id, &message.receipt_handle, now, self.hold) {
+                progress.duplicates += 1;
+                continue;
+            }
+            progress.read += 1;
+            match self.shape {
+                PeekShape::Sample => sample.push(message),
+                PeekShape::Sweep => {
+                    if sink_error.is_none()
+                        && let Err(error) = sink.accept(message)
+                    {
+                        sink_error = Some(error);
+                    }
+                }
+            }
+        }
+        sink_error
+    }
+}
+
 /// Reads up to `options.count` distinct messages from `queue_url` into `sink`, never deleting,
 /// and makes every message it read visible again before returning, whatever happened.
 ///
@@ -206,25 +247,8 @@ pub async fn peek(
         if batch.is_empty() {
             break PeekEnd::Drained;
         }
-        let now = Instant::now();
-        let mut sink_error = None;
-        for message in batch {
-            if !held.insert(&message.message_id, &message.receipt_handle, now, hold) {
-                progress.duplicates += 1;
-                continue;
-            }
-            progress.read += 1;
-            match shape {
-                PeekShape::Sample => sample.push(message),
-                PeekShape::Sweep => {
-                    if sink_error.is_none()
-                        && let Err(error) = sink.accept(message)
-                    {
-                        sink_error = Some(error);
-                    }
-                }
-            }
-        }
+        let (now, taken) = (Instant::now(), Taken { shape, hold });
+        let sink_error = taken.accept(batch, now, &mut held, &mut progress, &mut sample, sink);
         sink.progress(&progress);
         if let Some(error) = sink_error {
             break PeekEnd::SinkFailed(error);

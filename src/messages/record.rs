@@ -185,14 +185,11 @@ fn sns_record(envelope: SnsEnvelope) -> SnsRecord {
     }
 }
 
-/// Compact JSON on one line (NDJSON), safe for a terminal.
+/// Compact JSON on one line (NDJSON, without its newline), safe for a terminal: the output
+/// gate's JSON rule.
 pub fn to_json_line<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    serde_json::to_string(value).map(crate::domain::untrusted::json_safe)
-}
-
-/// Indented JSON, safe for a terminal.
-pub fn to_json_pretty<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(value).map(crate::domain::untrusted::json_safe)
+    let line = crate::gate::Shown::json_line(value)?.into_string();
+    Ok(line.trim_end_matches('\n').to_string())
 }
 
 #[cfg(test)]
@@ -247,7 +244,9 @@ mod tests {
         let record = MessageRecord::from_received(&received(body), None);
         for text in [
             to_json_line(&record).expect("line"),
-            to_json_pretty(&vec![record.clone()]).expect("pretty"),
+            crate::gate::Shown::json(&vec![record.clone()])
+                .expect("pretty")
+                .into_string(),
         ] {
             let bad: Vec<char> = text
                 .chars()

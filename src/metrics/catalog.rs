@@ -1,6 +1,11 @@
-//! What is charted for each kind of resource (../shared/DOMAIN.md, "Metrics"): the
-//! CloudWatch metric, statistic and unit of every series, and the error rate computed by
-//! metric math in the same call.
+//! What is charted for each kind of resource: the CloudWatch metric, statistic and unit of
+//! every series, and the error rate computed by metric math in the same call. The metrics
+//! and their dimensions are AWS's: "Available CloudWatch metrics for Amazon SQS"
+//! (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html>),
+//! "Monitoring Amazon SNS topics using CloudWatch"
+//! (<https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html>) and
+//! "Using CloudWatch metrics with Lambda"
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics.html>).
 
 use std::collections::BTreeMap;
 use std::fmt;

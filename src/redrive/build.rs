@@ -43,22 +43,6 @@ pub fn deduplication_id(dlq_message_id: &str) -> String {
     dlq_message_id.chars().take(128).collect()
 }
 
-/// What SQS counts toward a message's size: the body, and each attribute's name, type and
-/// value.
-pub fn size_of(message: &OutgoingMessage) -> usize {
-    let attributes: usize = message
-        .message_attributes
-        .iter()
-        .map(|(name, value)| {
-            name.len()
-                + value.data_type.len()
-                + value.string_value.as_ref().map_or(0, String::len)
-                + value.binary_value.as_ref().map_or(0, Vec::len)
-        })
-        .sum();
-    message.body.len() + attributes
-}
-
 /// Splits `items` (in order) into batches of at most 10 whose sizes add up to at most
 /// `max_bytes`; a single item larger than that still gets a batch of its own (SQS will
 /// refuse it, entry by entry, and it stays in the DLQ).
@@ -157,6 +141,6 @@ mod tests {
     fn size_counts_attributes() {
         let out = outgoing(&received("m", None), "0", false);
         // body 13 bytes; kind+String+order = 15; blob+Binary+2 = 12.
-        assert_eq!(size_of(&out), out.body.len() + 15 + 12);
+        assert_eq!(out.size(), out.body.len() + 15 + 12);
     }
 }

@@ -405,30 +405,8 @@ impl JournalState {
                 path: path.to_path_buf(),
                 source,
             })?;
-            if line.trim().is_empty() {
+            let Some((entry, at_ms)) = entry_of(path, i + 1, &line, &mut torn)? else {
                 continue;
-            }
-            let (entry, at_ms) = match parse_line(&line) {
-                (Some(read), was_torn) => {
-                    torn += usize::from(was_torn);
-                    read
-                }
-                // A kill can cut a line short: everything else still counts.
-                (None, _) if !line.ends_with('}') => {
-                    torn += 1;
-                    continue;
-                }
-                (None, _) => {
-                    let reason = serde_json::from_str::<Entry>(&line)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default();
-                    return Err(JournalError::Bad {
-                        path: path.to_path_buf(),
-                        line: i + 1,
-                        reason,
-                    });
-                }
             };
             finished = matches!(entry, Entry::End { .. });
             match entry {
@@ -480,6 +458,41 @@ impl JournalState {
 
     pub fn moved(&self) -> usize {
         self.messages.values().filter(|m| m.deleted).count()
+    }
+}
+
+/// Line `number` of the journal at `path` as an entry and when it was written (if it says): `None` for a blank line or one a kill
+/// cut short (counted in `torn`: everything else still counts), an error for any other line
+/// that does not parse.
+fn entry_of(
+    path: &Path,
+    number: usize,
+    line: &str,
+    torn: &mut usize,
+) -> Result<Option<(Entry, Option<u64>)>, JournalError> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    match parse_line(line) {
+        (Some(entry), was_torn) => {
+            *torn += usize::from(was_torn);
+            Ok(Some(entry))
+        }
+        (None, _) if !line.ends_with('}') => {
+            *torn += 1;
+            Ok(None)
+        }
+        (None, _) => {
+            let reason = serde_json::from_str::<Entry>(line)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            Err(JournalError::Bad {
+                path: path.to_path_buf(),
+                line: number,
+                reason,
+            })
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod native;
 pub mod plan;
 pub mod rate;
 pub mod run;
+mod run_native;
 pub mod sources;
 
 mod batch;

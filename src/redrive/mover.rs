@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch::{self, Item, backoff};
 use super::budget::{Budget, Reservation};
-use super::build::{batches, outgoing, size_of};
+use super::build::{batches, outgoing};
 use super::journal::{Entry, Journal, MessageState};
 pub use super::options::{Counts, MoveEnd, MoveOptions, Progress};
 use super::plan::Routes;
@@ -153,41 +153,11 @@ async fn worker(
             budget.give_back(want);
             return MoveEnd::Cancelled;
         }
-        let request = ReceiveRequest {
-            max_messages: u8::try_from(want).unwrap_or(10),
-            wait_seconds: options.wait_s,
-            visibility_timeout_seconds: Some(options.visibility_s),
-        };
-        // A receive already sent is let finish (a short long poll): dropping it could strand
-        // what it handed out, hidden for the whole visibility timeout.
-        let received = shared
-            .reader
-            .receive_messages(&shared.dlq_url, request)
-            .await;
-        if stop.is_cancelled() {
-            budget.give_back(want);
-            if let Ok(messages) = &received {
-                shared.release(messages).await;
-            }
-            return MoveEnd::Cancelled;
-        }
-        let messages = match received {
-            Ok(messages) => {
-                errors = 0;
-                messages
-            }
-            Err(error) if error.retryable() && errors < batch::MAX_ATTEMPTS => {
-                budget.give_back(want);
-                rate.give_back(want as usize).await;
-                errors += 1;
-                tokio::time::sleep(backoff(errors)).await;
-                continue;
-            }
-            Err(error) => {
-                budget.give_back(want);
-                stop.cancel();
-                return MoveEnd::Failed(error.to_string());
-            }
+        let messages = match receive(shared, options, (budget, rate), want, &mut errors, stop).await
+        {
+            Received::Messages(messages) => messages,
+            Received::Retry => continue,
+            Received::End(end) => return end,
         };
         budget.give_back(want.saturating_sub(messages.len() as u64));
         rate.give_back((want as usize).saturating_sub(messages.len()))
@@ -217,6 +187,62 @@ async fn worker(
         empty.store(0, Ordering::Relaxed);
         if let Ok(mut last) = last_received.lock() {
             *last = Instant::now();
+        }
+    }
+}
+
+/// What one receive of a worker gave.
+enum Received {
+    Messages(Vec<ReceivedMessage>),
+    /// A retryable error, backed off already; what was reserved is given back.
+    Retry,
+    End(MoveEnd),
+}
+
+/// One receive of up to `want` messages (reserved in `budget` and `rate`), with the
+/// worker's count of consecutive errors.
+async fn receive(
+    shared: &Shared<'_>,
+    options: &MoveOptions,
+    (budget, rate): (&Budget, &RateLimiter),
+    want: u64,
+    errors: &mut u32,
+    stop: &CancellationToken,
+) -> Received {
+    let request = ReceiveRequest {
+        max_messages: u8::try_from(want).unwrap_or(10),
+        wait_seconds: options.wait_s,
+        visibility_timeout_seconds: Some(options.visibility_s),
+    };
+    // A receive already sent is let finish (a short long poll): dropping it could strand
+    // what it handed out, hidden for the whole visibility timeout.
+    let received = shared
+        .reader
+        .receive_messages(&shared.dlq_url, request)
+        .await;
+    if stop.is_cancelled() {
+        budget.give_back(want);
+        if let Ok(messages) = &received {
+            shared.release(messages).await;
+        }
+        return Received::End(MoveEnd::Cancelled);
+    }
+    match received {
+        Ok(messages) => {
+            *errors = 0;
+            Received::Messages(messages)
+        }
+        Err(error) if error.retryable() && *errors < batch::MAX_ATTEMPTS => {
+            budget.give_back(want);
+            rate.give_back(want as usize).await;
+            *errors += 1;
+            tokio::time::sleep(backoff(*errors)).await;
+            Received::Retry
+        }
+        Err(error) => {
+            budget.give_back(want);
+            stop.cancel();
+            Received::End(MoveEnd::Failed(error.to_string()))
         }
     }
 }
@@ -283,10 +309,7 @@ async fn handle(
     let messages_received = messages.len();
     let (messages, copies) = shared.take(messages);
     let taken_now: Vec<String> = messages.iter().map(|m| m.message_id.clone()).collect();
-    if !copies.is_empty() {
-        budget.give_back(copies.len() as u64);
-        drop_copies(shared, copies).await;
-    }
+    drop_copies(shared, budget, copies).await;
     for message in messages {
         // A message the journals know by its id and body: sent once, it is only deleted.
         let known = shared
@@ -304,10 +327,7 @@ async fn handle(
             .as_deref()
             .is_some_and(|g| shared.behind_stop(g, selected))
         {
-            budget.give_back(1);
-            if shared.leave(std::slice::from_ref(&message)).await == 1 {
-                new_left += 1;
-            }
+            new_left += leave_one(shared, budget, &message, None).await;
             continue;
         }
         if !selected {
@@ -321,19 +341,11 @@ async fn handle(
             if let Some(group) = &group {
                 shared.stop_group(group);
             }
-            budget.give_back(1);
-            if shared.leave(std::slice::from_ref(&message)).await == 1 {
-                new_left += 1;
-                shared.fail(&message, "no destination for its DeadLetterQueueSourceArn");
-            }
+            let why = "no destination for its DeadLetterQueueSourceArn";
+            new_left += leave_one(shared, budget, &message, Some(why)).await;
             continue;
         };
-        lines.push(Entry::Received {
-            dlq_id: message.message_id.clone(),
-            body_md5: md5_hex(message.body.as_bytes()),
-            receipt: message.receipt_handle.clone(),
-            destination: destination.url.clone(),
-        });
+        lines.push(received_entry(&message, &destination.url));
         let possible = known
             .as_ref()
             .map_or_else(Vec::new, MessageState::copy_times);
@@ -347,14 +359,63 @@ async fn handle(
     // The rate was taken for every message received; only those sent use it.
     let not_sent = messages_received.saturating_sub(lines.len());
     rate.give_back(not_sent).await;
+    new_left += settle(shared, budget, release, already_sent).await;
+    let worked = new_left > 0 || moving > 0;
+    if !shared.record(&lines) {
+        shared.release_taken(&taken_now);
+        return worked;
+    }
+    for (_, (destination, items)) in by_destination {
+        send_to(shared, &destination, items, received_at).await;
+    }
+    shared.release_taken(&taken_now);
+    worked
+}
+
+/// The journal line written before a message is sent.
+fn received_entry(message: &ReceivedMessage, destination: &str) -> Entry {
+    Entry::Received {
+        dlq_id: message.message_id.clone(),
+        body_md5: md5_hex(message.body.as_bytes()),
+        receipt: message.receipt_handle.clone(),
+        destination: destination.to_string(),
+    }
+}
+
+/// Leaves one message in the DLQ (given back to the budget); 1 when it was not left before.
+/// With `why`, it also counts as failed.
+async fn leave_one(
+    shared: &Shared<'_>,
+    budget: &Budget,
+    message: &ReceivedMessage,
+    why: Option<&str>,
+) -> usize {
+    budget.give_back(1);
+    if shared.leave(std::slice::from_ref(message)).await != 1 {
+        return 0;
+    }
+    if let Some(why) = why {
+        shared.fail(message, why);
+    }
+    1
+}
+
+/// Makes visible again what the filter left (counted released), and deletes what the
+/// journals say was sent already; returns how many were newly left in the DLQ.
+async fn settle(
+    shared: &Shared<'_>,
+    budget: &Budget,
+    release: Vec<ReceivedMessage>,
+    already_sent: Vec<(ReceivedMessage, bool)>,
+) -> usize {
+    let mut new_left = 0;
     if !release.is_empty() {
         budget.give_back(release.len() as u64);
-        let new = shared.leave(&release).await;
-        new_left += new;
+        new_left = shared.leave(&release).await;
         shared
             .progress
             .released
-            .fetch_add(new as u64, Ordering::Relaxed);
+            .fetch_add(new_left as u64, Ordering::Relaxed);
     }
     if !already_sent.is_empty() {
         // Journaled deleted, yet here: a delete with a stale receipt answered success and
@@ -363,29 +424,34 @@ async fn handle(
         batch::delete_sent(shared, sent.into_iter().map(|(m, _)| m).collect(), false).await;
         batch::delete_sent(shared, stale.into_iter().map(|(m, _)| m).collect(), true).await;
     }
-    let worked = new_left > 0 || moving > 0;
-    if !shared.record(&lines) {
-        shared.release_taken(&taken_now);
-        return worked;
+    new_left
+}
+
+/// Sends `items` to `destination` in batches within its size limit, deleting each sent.
+async fn send_to(
+    shared: &Shared<'_>,
+    destination: &super::plan::Destination,
+    items: Vec<Item>,
+    received_at: Instant,
+) {
+    let fifo = destination.fifo;
+    let chunks = batches(items, destination.max_bytes, |item| {
+        outgoing(&item.message, "0", fifo).size()
+    });
+    for chunk in chunks {
+        batch::send_and_delete(shared, destination, chunk, received_at).await;
     }
-    for (_, (destination, items)) in by_destination {
-        let fifo = destination.fifo;
-        let chunks = batches(items, destination.max_bytes, |item| {
-            size_of(&outgoing(&item.message, "0", fifo))
-        });
-        for chunk in chunks {
-            batch::send_and_delete(shared, &destination, chunk, received_at).await;
-        }
-    }
-    shared.release_taken(&taken_now);
-    worked
 }
 
 /// Copies of messages this run has already taken, handed out again. One whose other copy
 /// was moved and deleted is a second delivery (SQS is at-least-once): it is deleted, not
 /// sent again. One another worker is on now is left alone: that worker finishes it, and
 /// this copy's receipt is not needed.
-async fn drop_copies(shared: &Shared<'_>, copies: Vec<ReceivedMessage>) {
+async fn drop_copies(shared: &Shared<'_>, budget: &Budget, copies: Vec<ReceivedMessage>) {
+    if copies.is_empty() {
+        return;
+    }
+    budget.give_back(copies.len() as u64);
     let moved: Vec<HandleEntry> = copies
         .iter()
         .filter(|m| shared.taken(&m.message_id) == Some(Taken::Deleted))

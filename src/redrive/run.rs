@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use super::ends::{groups_stopped, in_both_queues, still_hidden};
 use super::journal::{self, Entry, Journal, JournalError, JournalState};
 use super::mover::{self, Capabilities, Memory, MoveEnd, MoveOptions, Progress};
-use super::native::{self, NativeProgress};
+use super::native::NativeProgress;
 use super::plan::{Mode, Plan};
-use crate::aws::{ApiError, Backend, ErrorKind, ReadOnlyError};
+use super::run_native::{Native, native_first};
+use crate::aws::{ApiError, Backend, ReadOnlyError};
 use crate::domain::QueueCounts;
 use crate::domain::message::HandleEntry;
 
@@ -48,7 +49,7 @@ impl RunProgress {
         self.journal.lock().ok().and_then(|j| j.clone())
     }
 
-    fn set_mode(&self, mode: Mode) {
+    pub(super) fn set_mode(&self, mode: Mode) {
         if let Ok(mut m) = self.mode.lock() {
             *m = Some(mode);
         }
@@ -127,34 +128,19 @@ pub async fn execute(
     cancel: &CancellationToken,
 ) -> Result<Summary, RunError> {
     let writers = backend.writers(&format!("redrive {}", plan.dlq))?;
-    let mut fell_back = None;
-    if plan.mode == Mode::Native && options.resume.is_none() {
-        progress.set_mode(Mode::Native);
-        match native_run(
-            backend,
-            writers.moves.as_ref(),
-            plan,
-            options,
-            progress,
-            cancel,
-        )
-        .await
-        {
-            Ok(summary) => return Ok(summary),
-            Err(NativeOutcome::Refused(error)) if falls_back(&error) && !plan.native_asked => {
-                fell_back = Some(format!(
-                    "the endpoint refused a move task ({error}); the manual mover did it"
-                ));
-            }
-            Err(NativeOutcome::Refused(error)) => return Err(RunError::NativeRefused(error)),
-            Err(NativeOutcome::Running(moved)) => {
-                return Err(RunError::TaskRunning {
-                    dlq: plan.dlq.clone(),
-                    moved,
-                });
-            }
-        }
-    }
+    let fell_back = match native_first(
+        backend,
+        writers.moves.as_ref(),
+        plan,
+        options,
+        progress,
+        cancel,
+    )
+    .await?
+    {
+        Native::Done(summary) => return Ok(summary),
+        Native::Manual { fell_back } => fell_back,
+    };
     progress.set_mode(Mode::Manual);
     let (mut journal, mut memory, earlier_hold_s) = open_journal(plan, options)?;
     let moves = MoveOptions {
@@ -193,6 +179,31 @@ pub async fn execute(
             .await
         }
     };
+    let ran = Ran {
+        end,
+        moves,
+        fell_back,
+        finished_from_earlier,
+    };
+    summarize(backend, plan, progress, &mut journal, ran).await
+}
+
+/// What the manual mover's run ended with, for its summary.
+struct Ran {
+    end: MoveEnd,
+    moves: MoveOptions,
+    fell_back: Option<String>,
+    finished_from_earlier: u64,
+}
+
+/// Closes the journal with the run's counts and reads the DLQ once more for the summary.
+async fn summarize(
+    backend: &Backend,
+    plan: &Plan,
+    progress: &RunProgress,
+    journal: &mut Journal,
+    ran: Ran,
+) -> Result<Summary, RunError> {
     let counts = progress.manual.snapshot();
     journal.record(&[Entry::End {
         moved: counts.moved,
@@ -205,8 +216,8 @@ pub async fn execute(
         .load(std::sync::atomic::Ordering::Relaxed);
     let dlq = dlq_counts(backend, &plan.dlq_url).await;
     let hidden = dlq.map_or(0, |c| c.in_flight);
-    let (end, error) = match end {
-        MoveEnd::Drained if hidden > 0 => ("hidden", Some(still_hidden(hidden, &moves))),
+    let (end, error) = match ran.end {
+        MoveEnd::Drained if hidden > 0 => ("hidden", Some(still_hidden(hidden, &ran.moves))),
         MoveEnd::Drained => ("drained", None),
         MoveEnd::LimitReached => ("limit_reached", None),
         MoveEnd::GroupsStopped(groups) => ("groups_stopped", Some(groups_stopped(&groups))),
@@ -225,72 +236,10 @@ pub async fn execute(
         hidden_in_dlq: dlq.map(|c| c.in_flight),
         destination_change: None,
         journal: Some(journal.path().to_path_buf()),
-        fell_back,
+        fell_back: ran.fell_back,
         error,
-        finished_from_earlier,
+        finished_from_earlier: ran.finished_from_earlier,
     })
-}
-
-enum NativeOutcome {
-    Refused(ApiError),
-    /// A task is running already; how many it moved.
-    Running(u64),
-}
-
-async fn native_run(
-    backend: &Backend,
-    moves: &dyn crate::aws::MoveTaskRunner,
-    plan: &Plan,
-    options: &RunOptions,
-    progress: &RunProgress,
-    cancel: &CancellationToken,
-) -> Result<Summary, NativeOutcome> {
-    match native::running_task(backend.messages.as_ref(), &plan.dlq_arn).await {
-        Ok(Some(task)) => return Err(NativeOutcome::Running(task.moved)),
-        Ok(None) => {}
-        Err(error) => return Err(NativeOutcome::Refused(error)),
-    }
-    let before = destination_depth(backend, plan).await;
-    let end = native::run(
-        backend.messages.as_ref(),
-        moves,
-        &plan.dlq_arn,
-        plan.routes.to.as_ref().map(|d| d.arn.as_str()),
-        options.moves.rate,
-        &progress.native,
-        cancel,
-    )
-    .await
-    .map_err(NativeOutcome::Refused)?;
-    Ok(Summary {
-        mode: Mode::Native,
-        end: end.status.to_ascii_lowercase(),
-        moved: end.moved,
-        failed: 0,
-        duplicates_suspected: 0,
-        released: 0,
-        sent_not_deleted: 0,
-        left_in_dlq: left_in(backend, &plan.dlq_url).await,
-        hidden_in_dlq: None,
-        destination_change: match (before, destination_depth(backend, plan).await) {
-            (Some(before), Some(after)) => Some(after as i64 - before as i64),
-            _ => None,
-        },
-        journal: None,
-        fell_back: None,
-        error: end.failure_reason,
-        finished_from_earlier: 0,
-    })
-}
-
-/// Whether a refused start means "no move tasks here" (moto, or AWS refusing this DLQ),
-/// so that the manual mover does the work, rather than a failure to report.
-fn falls_back(error: &ApiError) -> bool {
-    error.kind == ErrorKind::Unavailable
-        || (error.kind == ErrorKind::Client
-            && error.code.as_deref().is_some_and(|c| {
-                c.contains("InvalidParameterValue") || c.contains("UnsupportedOperation")
-            }))
 }
 
 /// Opens the journal (the one resumed, or a new one) and gathers what the journals of this
@@ -436,23 +385,7 @@ async fn delete_sent_before(
     Ok((deleted, None))
 }
 
-async fn left_in(backend: &Backend, dlq_url: &str) -> Option<u64> {
-    dlq_counts(backend, dlq_url)
-        .await
-        .map(|c| c.visible + c.in_flight + c.delayed)
-}
-
-/// The destinations' depth now (visible, in flight, delayed), summed.
-async fn destination_depth(backend: &Backend, plan: &Plan) -> Option<u64> {
-    let mut depth = 0;
-    for destination in &plan.destinations {
-        let counts = dlq_counts(backend, &destination.url).await?;
-        depth += counts.visible + counts.in_flight + counts.delayed;
-    }
-    Some(depth)
-}
-
-async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {
+pub(super) async fn dlq_counts(backend: &Backend, dlq_url: &str) -> Option<QueueCounts> {
     let queue = backend.queues.describe_queue(dlq_url).await.ok()?;
     Some(queue.counts)
 }

@@ -124,7 +124,7 @@ pub async fn subscription_queues(backend: &Backend, found: &mut Sources) {
         if found.subscription_queues.contains_key(&arn) {
             continue;
         }
-        match crate::commands::resolve::queue(backend, &arn).await {
+        match crate::aws::resolve::queue(backend, &arn).await {
             Ok(queue) => {
                 found
                     .subscription_queues

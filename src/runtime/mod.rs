@@ -47,8 +47,7 @@ pub type Connector = Arc<
 /// The terminal in raw mode on the alternate screen, or one line saying why not (ratatui's
 /// `init` panics without a terminal): given back on failure.
 fn take_terminal() -> std::io::Result<DefaultTerminal> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
+    if !crate::gate::stdout_is_terminal() {
         return Err(std::io::Error::other(
             "the console needs a terminal and stdout is not one; in a script use a \
              subcommand, e.g. `squall ls queues`",
@@ -79,18 +78,18 @@ pub async fn run(
     // (send, then delete) and a peek releases what it holds, within their grace: wait for
     // them with the terminal given back, rather than cut them off mid-batch.
     if supervisor.has_jobs() {
-        eprintln!(
-            "squall: letting {} job(s) finish what they started (a redrive's batches in \
+        crate::gate::say(&format!(
+            "letting {} job(s) finish what they started (a redrive's batches in \
              flight, a peek's release; at most {} s)…",
             supervisor.job_count(),
             QUIT_WAIT.as_secs()
-        );
+        ));
         let left = supervisor.drain(QUIT_WAIT).await;
         if left > 0 {
-            eprintln!(
-                "squall: {left} job(s) did not finish in time; a redrive's journal lets \
+            crate::gate::say(&format!(
+                "{left} job(s) did not finish in time; a redrive's journal lets \
                  `squall redrive --resume JOURNAL` finish it"
-            );
+            ));
         }
     }
     Ok(())
@@ -146,19 +145,7 @@ async fn event_loop(
     let mut held = Held::default();
 
     while !quit {
-        // The table height depends on whether a message line is showing.
-        let rows = ui::table_rows_for(height, &app);
-        if rows != app.table_rows {
-            let effects = update(
-                &mut app,
-                Action::Resize {
-                    table_rows: rows,
-                    help_rows: ui::help_rows_for(height),
-                },
-            );
-            quit |= runner.run(&app, effects);
-            quiet.touch();
-        }
+        quit |= fit_rows(&mut app, &mut runner, &mut quiet, height);
         // A tick that changes nothing on screen writes nothing to the terminal.
         // (The off-screen frame is kept current even when drawing anyway.)
         // Only when an action reached the app (`touch`): held results change nothing.
@@ -196,31 +183,16 @@ async fn event_loop(
                 if held.deadline().is_some() => None,
             _ = ticker.tick() => Some(Action::Tick(SystemTime::now())),
         };
-        // Take whatever else is already waiting before drawing again.
-        let mut incoming: Vec<Action> = action.into_iter().collect();
-        while incoming.len() < MAX_ACTIONS_PER_FRAME {
-            let Ok(action) = rx.try_recv() else { break };
-            incoming.push(action);
-        }
-        draw_now = false;
-        for action in incoming {
-            if Held::holds(&action) {
-                held.hold(action, Instant::now());
-                continue;
-            }
-            // Keys, ticks and resizes do not depend on what the held results say; every
-            // other result comes after them, so the held ones go first.
-            if !matches!(
-                action,
-                Action::Key(_) | Action::Tick(_) | Action::Resize { .. }
-            ) {
-                quit |= release(&mut app, &mut runner, &mut held);
-            }
-            draw_now |= !matches!(action, Action::Tick(_));
-            quiet.touch();
-            let effects = update(&mut app, action);
-            quit |= runner.run(&app, effects);
-        }
+        let (quits, draw) = apply(
+            &mut app,
+            &mut runner,
+            &mut held,
+            &mut quiet,
+            action,
+            &mut rx,
+        );
+        quit |= quits;
+        draw_now = draw;
         if held.is_due(Instant::now()) {
             quit |= release(&mut app, &mut runner, &mut held);
             draw_now = true;
@@ -296,6 +268,61 @@ impl Runner {
 
 type SwitchResult = Result<Result<(Backend, bool), String>, tokio::task::JoinError>;
 
+/// The table height depends on whether a message line is showing: tells `update` when it
+/// changed. Returns whether to quit.
+fn fit_rows(app: &mut App, runner: &mut Runner, quiet: &mut QuietFrames, height: u16) -> bool {
+    let rows = ui::table_rows_for(height, app);
+    if rows == app.table_rows {
+        return false;
+    }
+    quiet.touch();
+    let effects = update(
+        app,
+        Action::Resize {
+            table_rows: rows,
+            help_rows: ui::help_rows_for(height),
+        },
+    );
+    runner.run(app, effects)
+}
+
+/// Applies `action` and whatever else is already waiting (up to a frame's worth) before
+/// drawing again. Returns whether to quit and whether to draw.
+fn apply(
+    app: &mut App,
+    runner: &mut Runner,
+    held: &mut Held,
+    quiet: &mut QuietFrames,
+    action: Option<Action>,
+    rx: &mut mpsc::UnboundedReceiver<Action>,
+) -> (bool, bool) {
+    let mut incoming: Vec<Action> = action.into_iter().collect();
+    while incoming.len() < MAX_ACTIONS_PER_FRAME {
+        let Ok(action) = rx.try_recv() else { break };
+        incoming.push(action);
+    }
+    let (mut quit, mut draw) = (false, false);
+    for action in incoming {
+        if Held::holds(&action) {
+            held.hold(action, Instant::now());
+            continue;
+        }
+        // Keys, ticks and resizes do not depend on what the held results say; every
+        // other result comes after them, so the held ones go first.
+        if !matches!(
+            action,
+            Action::Key(_) | Action::Tick(_) | Action::Resize { .. }
+        ) {
+            quit |= release(app, runner, held);
+        }
+        draw |= !matches!(action, Action::Tick(_));
+        quiet.touch();
+        let effects = update(app, action);
+        quit |= runner.run(app, effects);
+    }
+    (quit, draw)
+}
+
 /// Waits for the switch in progress, if any.
 async fn wait_for_switch(
     switching: &mut Option<JoinHandle<Result<(Backend, bool), String>>>,
@@ -309,6 +336,11 @@ fn copy_to_clipboard(text: &str) {
     use base64::Engine;
     use std::io::Write;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    // The TUI's own terminal, like its frames: the copied text travels base64-encoded.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the TUI's terminal, not command output"
+    )]
     let mut stdout = std::io::stdout();
     let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
     let _ = stdout.flush();

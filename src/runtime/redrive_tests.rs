@@ -27,10 +27,8 @@ fn world() -> Backend {
 
 /// `n` messages in a-dlq, dead-lettered from a the way SQS does it.
 async fn dead_letters(backend: &Backend, n: usize) -> (String, String) {
-    let a = crate::commands::resolve::queue(backend, "a")
-        .await
-        .expect("a");
-    let dlq = crate::commands::resolve::queue(backend, "a-dlq")
+    let a = crate::aws::resolve::queue(backend, "a").await.expect("a");
+    let dlq = crate::aws::resolve::queue(backend, "a-dlq")
         .await
         .expect("dlq");
     let writers = backend.writers("test").expect("writers");

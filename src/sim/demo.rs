@@ -180,6 +180,22 @@ fn demo_functions() -> Vec<FunctionSpec> {
 /// inventory and search fall behind, email catches up, search's poison messages trickle
 /// into its DLQ, the disabled webhooks consumer lets its queue grow.
 pub fn demo_traffic() -> Traffic {
+    let producers = demo_producers()
+        .into_iter()
+        .chain(demo_story::producers())
+        .collect();
+    let consumers = demo_consumers()
+        .into_iter()
+        .chain(demo_story::consumers())
+        .collect();
+    Traffic {
+        producers,
+        consumers,
+    }
+}
+
+/// What publishes and sends in the demo's everyday traffic (the story adds its own).
+fn demo_producers() -> Vec<Producer> {
     let producer = Producer::new;
     let topic = |name: &str| Target::Topic(name.to_string());
     let order = MessageTemplate {
@@ -231,19 +247,23 @@ pub fn demo_traffic() -> Traffic {
             .one_of("type", &["label_created", "in_transit", "delivered"])
             .one_of("carrier", &["ups", "dhl", "fedex"])
     };
-    let producers = vec![
+    vec![
         producer(topic("order-events"), 180.0, order),
         producer(Target::Queue("orders".to_string()), 4.0, order_retry),
         producer(topic("payment-events.fifo"), 30.0, payment),
         producer(topic("inventory-updates"), 300.0, sku),
         producer(topic("shipping-events"), 6.0, shipment),
-    ];
+    ]
+}
+
+/// The consumers draining the demo's queues, at the rates that keep them healthy.
+fn demo_consumers() -> Vec<ConsumerProfile> {
     let consumer =
         |function: &str, queue: &str, per_minute: f64, duration_ms: u32| ConsumerProfile {
             duration_ms,
             ..ConsumerProfile::new(function, queue, per_minute)
         };
-    let consumers = vec![
+    vec![
         ConsumerProfile {
             failure_probability: 0.002,
             ..consumer("orders-worker", "orders", 12.8, 4_000)
@@ -269,19 +289,7 @@ pub fn demo_traffic() -> Traffic {
         consumer("webhooks-sender", "webhooks-outbound", 6.0, 1_500),
         // Not a Lambda: a container worker prints the labels.
         consumer("shipping-labels-worker", "shipping-labels", 2.0, 2_000),
-    ];
-    let producers = producers
-        .into_iter()
-        .chain(demo_story::producers())
-        .collect();
-    let consumers = consumers
-        .into_iter()
-        .chain(demo_story::consumers())
-        .collect();
-    Traffic {
-        producers,
-        consumers,
-    }
+    ]
 }
 
 /// Alarms in ALARM on resources that burn: the DLQ alarm most teams set first (any

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::queue::{Received, Receiver, Refusal};
-use super::stored::{Incoming, message_size};
+use super::stored::Incoming;
 use super::world::{World, aws_error};
 use crate::aws::ApiError;
 use crate::domain::message::{
@@ -126,7 +126,7 @@ impl World {
         let limit = self.queues[queue].spec.max_message_size;
         let total: usize = entries
             .iter()
-            .map(|e| message_size(&e.body, &e.message_attributes))
+            .map(|e| crate::domain::message::sqs_size(&e.body, &e.message_attributes))
             .sum();
         if total > limit {
             return Err(aws_error(

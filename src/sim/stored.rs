@@ -93,22 +93,8 @@ impl Incoming {
 
     /// Bytes SQS counts toward the size limit.
     pub fn size(&self) -> usize {
-        message_size(&self.body, &self.message_attributes)
+        crate::domain::message::sqs_size(&self.body, &self.message_attributes)
     }
-}
-
-/// Body plus attribute names, types and values: what SQS counts toward the size limit.
-pub(super) fn message_size(body: &str, attributes: &BTreeMap<String, AttributeValue>) -> usize {
-    body.len()
-        + attributes
-            .iter()
-            .map(|(name, value)| {
-                name.len()
-                    + value.data_type.len()
-                    + value.string_value.as_ref().map_or(0, String::len)
-                    + value.binary_value.as_ref().map_or(0, Vec::len)
-            })
-            .sum::<usize>()
 }
 
 #[derive(Debug, Clone)]

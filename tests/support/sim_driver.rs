@@ -42,7 +42,7 @@ pub fn system_time(clock: &ManualClock) -> SystemTime {
 }
 
 async fn resolve(backend: &Backend, name: &str) -> squall::domain::queue::Queue {
-    squall::commands::resolve::queue(backend, name)
+    squall::aws::resolve::queue(backend, name)
         .await
         .expect("queue")
 }

@@ -37,7 +37,7 @@ fn world(spec: FleetSpec) -> Backend {
 }
 
 async fn queue(backend: &Backend, name: &str) -> Queue {
-    crate::commands::resolve::queue(backend, name)
+    crate::aws::resolve::queue(backend, name)
         .await
         .expect("queue")
 }

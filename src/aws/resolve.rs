@@ -1,5 +1,6 @@
 //! QUEUE and TOPIC arguments: a name, a URL or an ARN, resolved to the resource the engines
-//! need (its URL and attributes) with the read calls every backend has.
+//! need (its URL and attributes) with the read calls every backend has. It lives here, below
+//! the engines, so that the redrive engine and the CLI verbs share one resolution.
 
 use crate::aws::{ApiError, Backend, ErrorKind};
 use crate::domain::arn;
