@@ -1,35 +1,42 @@
 //! The manual mover's speed: N messages DLQ → source with squall's redrive engine
 //! (`squall::redrive::execute`, in this process, the SDK backend, `--mode manual`) next to a
 //! plain sequential loop (ReceiveMessage 10 → SendMessageBatch → DeleteMessageBatch, one call
-//! at a time) on the same LocalStack, and the `--rate` limit held.
+//! at a time; in Rust with the same SDK, and in boto3 when the LocalStack venv has it) on the
+//! same LocalStack, and the `--rate` limit held.
 //!
 //! For each latency in `--latency-ms` (default 0,20; 0 talks to LocalStack directly, L > 0
 //! goes through the tests' loopback fault proxy, which holds every request L ms like a round
-//! trip to real AWS) and each N in `--sizes` (default 1000,5000), the DLQ is seeded with N
-//! messages and moved, once by the engine for each `--concurrency` (default 4,16; 4 is the
-//! CLI's default), once by the sequential loop. Each side is timed from its start until the
-//! N-th message is deleted from the DLQ (the engine's end detection — repeated empty long
-//! polls of 5 s and a look at the DLQ's counts — comes after that and is shown apart as
-//! "drained after"). Every run must move exactly N.
+//! trip to real AWS) and each N in `--sizes` (default 1000,5000), `--repeat` times (default
+//! 2: the machine is shared, one figure alone says little), the DLQ is seeded with N
+//! messages and moved by each baseline, then by the engine for each `--concurrency`
+//! (default 16, the CLI's default). Each side is timed from its start until the N-th message
+//! is deleted from the DLQ; msg/s is N over that. The engine's end detection (one empty long
+//! poll per worker and a look at the DLQ's counts) comes after and is shown apart: "end s",
+//! from the N-th message moved to the run's end. The ratio is squall's msg/s over the
+//! faster baseline's in the same repetition. Every run must move exactly N. A summary line
+//! per latency and size gives the spread over the repetitions.
 //!
 //! **Rate** (`--rate-check N`, default 500; 0 skips): the engine with `--rate 50` moves N
 //! messages on loopback; the measured rate (N / time to the N-th message moved) and its
 //! deviation from 50 are printed (target: within 10%).
 //!
 //! Figures only: nothing here asserts on a duration. `cargo bench --bench redrive --
-//! [--sizes 1000,5000] [--latency-ms 0,20] [--concurrency 4,16] [--rate-check 500]`;
-//! `REDRIVE_BENCH_SIZES=200` picks sizes too (for a quick run). Under `cargo test
-//! --all-targets` (no `--bench` argument) it does nothing.
+//! [--sizes 1000,5000] [--latency-ms 0,20] [--concurrency 16] [--repeat 2] [--rate-check
+//! 500] [--no-boto3]`; `REDRIVE_BENCH_SIZES=200` picks sizes too (for a quick run). Under
+//! `cargo test --all-targets` (no `--bench` argument) it does nothing.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+#[path = "redrive/baseline.rs"]
+mod baseline;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, SendMessageBatchRequestEntry};
+use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use squall::aws::{Backend, ConnectionInfo};
 use squall::redrive::{ModeChoice, MoveOptions, PlanRequest, RunOptions, RunProgress};
 use support::fault_proxy::{FaultProxy, Faults};
@@ -42,11 +49,13 @@ struct Options {
     latencies_ms: Vec<u64>,
     concurrency: Vec<usize>,
     rate_check: usize,
+    repeat: usize,
+    boto3: bool,
     bench_mode: bool,
 }
 
 const USAGE: &str = "cargo bench --bench redrive -- [--sizes 1000,5000] [--latency-ms 0,20] \
-                     [--concurrency 4,16] [--rate-check 500]";
+                     [--concurrency 16] [--repeat 2] [--rate-check 500] [--no-boto3]";
 
 fn list<T: std::str::FromStr>(flag: &str, text: &str) -> Result<Vec<T>, String> {
     text.split(',')
@@ -62,8 +71,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
     let mut options = Options {
         sizes: vec![1000, 5000],
         latencies_ms: vec![0, 20],
-        concurrency: vec![4, 16],
+        concurrency: vec![16],
         rate_check: 500,
+        repeat: 2,
+        boto3: true,
         bench_mode: false,
     };
     if let Ok(sizes) = std::env::var("REDRIVE_BENCH_SIZES") {
@@ -88,6 +99,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             "--concurrency" => {
                 options.concurrency = list("--concurrency", &value("--concurrency")?)?
             }
+            "--repeat" => {
+                options.repeat = value("--repeat")?
+                    .parse()
+                    .map_err(|_| "--repeat: not a number".to_string())?;
+            }
+            "--no-boto3" => options.boto3 = false,
             "--rate-check" => {
                 options.rate_check = value("--rate-check")?
                     .parse()
@@ -132,7 +149,7 @@ fn main() -> ExitCode {
 struct Timing {
     /// Until the N-th message was deleted from the DLQ.
     moved: Duration,
-    /// Until the engine said the DLQ was drained (the engine only).
+    /// Until the engine's run ended (the engine only).
     drained: Option<Duration>,
     count: u64,
 }
@@ -141,22 +158,44 @@ impl Timing {
     fn per_second(&self, n: usize) -> f64 {
         n as f64 / self.moved.as_secs_f64()
     }
+
+    /// From the N-th message moved to the run's end.
+    fn end_after(&self) -> Option<f64> {
+        self.drained
+            .map(|d| d.saturating_sub(self.moved).as_secs_f64())
+    }
+}
+
+/// One repetition's figures for one latency and size.
+#[derive(Default)]
+struct Repetition {
+    /// The faster baseline's msg/s.
+    baseline: f64,
+    /// Per concurrency: msg/s and the end's delay after the N-th message.
+    engine: Vec<(usize, f64, f64)>,
 }
 
 fn run(runtime: &Runtime, options: &Options) {
     let localstack = support::localstack();
     let upstream: SocketAddr = ([127, 0, 0, 1], localstack.port()).into();
+    let python = options.boto3.then(baseline::boto3_python).flatten();
     println!(
-        "redrive bench: LocalStack at {}; sizes {:?}, latencies {:?} ms, engine concurrency {:?}",
+        "redrive bench: LocalStack at {}; sizes {:?}, latencies {:?} ms, engine concurrency \
+         {:?}, {} repetitions; boto3 baseline: {}",
         localstack.endpoint(),
         options.sizes,
         options.latencies_ms,
-        options.concurrency
+        options.concurrency,
+        options.repeat,
+        python
+            .as_ref()
+            .map_or("none".to_string(), |p| p.display().to_string())
     );
     println!(
-        "{:>6} {:>6} {:>10} {:>9} {:>9} {:>9} {:>7}",
-        "lat ms", "N", "who", "moved s", "msg/s", "drained s", "ratio"
+        "{:>6} {:>6} {:>3} {:>12} {:>9} {:>9} {:>7} {:>7}",
+        "lat ms", "N", "rep", "who", "moved s", "msg/s", "end s", "ratio"
     );
+    let mut summaries = Vec::new();
     for &latency_ms in &options.latencies_ms {
         let proxy = (latency_ms > 0).then(|| {
             runtime.block_on(FaultProxy::start(
@@ -172,31 +211,13 @@ fn run(runtime: &Runtime, options: &Options) {
             .map(FaultProxy::endpoint)
             .unwrap_or_else(|| localstack.endpoint());
         for &n in &options.sizes {
-            let sequential = runtime.block_on(async {
-                let (dlq, source) = seed(n).await;
-                let timing = sequential_move(&endpoint, &dlq, n).await;
-                check(&source, n, &timing, "sequential").await;
-                timing
-            });
-            let base = sequential.per_second(n);
-            row(latency_ms, n, "sequential", &sequential, n, 1.0);
-            for &concurrency in &options.concurrency {
-                let timing = runtime.block_on(async {
-                    let (dlq, source) = seed(n).await;
-                    let timing = engine_move(&endpoint, &dlq, &source, concurrency, None, n).await;
-                    check(&source, n, &timing, "engine").await;
-                    timing
-                });
-                let ratio = timing.per_second(n) / base;
-                row(
-                    latency_ms,
-                    n,
-                    &format!("squall c={concurrency}"),
-                    &timing,
-                    n,
-                    ratio,
-                );
-            }
+            let repetitions: Vec<Repetition> = (1..=options.repeat.max(1))
+                .map(|rep| {
+                    let line = Line { latency_ms, n, rep };
+                    repetition(runtime, &endpoint, python.as_ref(), &line, options)
+                })
+                .collect();
+            summaries.push(summary(latency_ms, n, &repetitions));
         }
         if let Some(proxy) = proxy {
             let stats = runtime.block_on(proxy.shutdown());
@@ -206,33 +227,140 @@ fn run(runtime: &Runtime, options: &Options) {
             );
         }
     }
+    println!("summary (min-max over the repetitions; ratio: squall over the faster baseline):");
+    for line in summaries {
+        println!("  {line}");
+    }
     if options.rate_check > 0 {
-        let n = options.rate_check;
-        let timing = runtime.block_on(async {
-            let (dlq, source) = seed(n).await;
-            let endpoint = support::localstack().endpoint();
-            let timing = engine_move(&endpoint, &dlq, &source, 4, Some(50), n).await;
-            check(&source, n, &timing, "rate").await;
-            timing
-        });
-        let rate = timing.per_second(n);
-        println!(
-            "rate check: --rate 50, {n} messages on loopback in {:.2} s: {rate:.1}/s, {:+.1}% from 50",
-            timing.moved.as_secs_f64(),
-            (rate - 50.0) / 50.0 * 100.0
-        );
+        rate_check(runtime, options.rate_check);
     }
 }
 
-fn row(latency_ms: u64, n: usize, who: &str, timing: &Timing, size: usize, ratio: f64) {
-    let drained = timing
-        .drained
-        .map(|d| format!("{:.2}", d.as_secs_f64()))
+/// Where a row belongs.
+struct Line {
+    latency_ms: u64,
+    n: usize,
+    rep: usize,
+}
+
+/// Each baseline, then the engine at each concurrency, on freshly seeded queues.
+fn repetition(
+    runtime: &Runtime,
+    endpoint: &str,
+    python: Option<&std::path::PathBuf>,
+    line: &Line,
+    options: &Options,
+) -> Repetition {
+    let n = line.n;
+    let mut figures = Repetition::default();
+    let rust = runtime.block_on(async {
+        let (dlq, source) = seed(n).await;
+        let moved = baseline::rust_loop(endpoint, &dlq, &source, n).await;
+        let timing = Timing {
+            moved: moved.took,
+            drained: None,
+            count: moved.count,
+        };
+        check(&source, n, &timing, "sequential (Rust)").await;
+        timing
+    });
+    row(line, "seq Rust", &rust, None);
+    figures.baseline = rust.per_second(n);
+    if let Some(python) = python {
+        let boto3 = runtime.block_on(async {
+            let (dlq, source) = seed(n).await;
+            let moved = baseline::boto3_loop(python.clone(), endpoint, &dlq, &source, n).await;
+            let timing = Timing {
+                moved: moved.took,
+                drained: None,
+                count: moved.count,
+            };
+            check(&source, n, &timing, "sequential (boto3)").await;
+            timing
+        });
+        row(line, "seq boto3", &boto3, None);
+        figures.baseline = figures.baseline.max(boto3.per_second(n));
+    }
+    for &concurrency in &options.concurrency {
+        let timing = runtime.block_on(async {
+            let (dlq, source) = seed(n).await;
+            let timing = engine_move(endpoint, &dlq, &source, concurrency, None, n).await;
+            check(&source, n, &timing, "engine").await;
+            timing
+        });
+        let ratio = timing.per_second(n) / figures.baseline;
+        row(
+            line,
+            &format!("squall c={concurrency}"),
+            &timing,
+            Some(ratio),
+        );
+        figures.engine.push((
+            concurrency,
+            timing.per_second(n),
+            timing.end_after().unwrap_or_default(),
+        ));
+    }
+    figures
+}
+
+fn row(line: &Line, who: &str, timing: &Timing, ratio: Option<f64>) {
+    let end = timing
+        .end_after()
+        .map(|d| format!("{d:.2}"))
+        .unwrap_or_else(|| "-".into());
+    let ratio = ratio
+        .map(|r| format!("{r:.2}x"))
         .unwrap_or_else(|| "-".into());
     println!(
-        "{latency_ms:>6} {n:>6} {who:>10} {:>9.2} {:>9.1} {drained:>9} {ratio:>6.2}x",
+        "{:>6} {:>6} {:>3} {who:>12} {:>9.2} {:>9.1} {end:>7} {ratio:>7}",
+        line.latency_ms,
+        line.n,
+        line.rep,
         timing.moved.as_secs_f64(),
-        timing.per_second(size),
+        timing.per_second(line.n),
+    );
+}
+
+/// The spread of one latency and size over its repetitions.
+fn summary(latency_ms: u64, n: usize, repetitions: &[Repetition]) -> String {
+    fn spread(values: impl Iterator<Item = f64>, digits: usize) -> String {
+        let values: Vec<f64> = values.collect();
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!("{min:.digits$}-{max:.digits$}")
+    }
+    let mut text = format!(
+        "{latency_ms} ms, N {n}: baseline {} msg/s",
+        spread(repetitions.iter().map(|r| r.baseline), 0)
+    );
+    let concurrencies = repetitions.first().map(|r| r.engine.len()).unwrap_or(0);
+    for i in 0..concurrencies {
+        let of = |f: fn(&Repetition, usize) -> f64| repetitions.iter().map(move |r| f(r, i));
+        text.push_str(&format!(
+            "; squall c={} {} msg/s, x{}, ends {} s after its last message",
+            repetitions[0].engine[i].0,
+            spread(of(|r, i| r.engine[i].1), 0),
+            spread(of(|r, i| r.engine[i].1 / r.baseline), 2),
+            spread(of(|r, i| r.engine[i].2), 2),
+        ));
+    }
+    text
+}
+
+fn rate_check(runtime: &Runtime, n: usize) {
+    let timing = runtime.block_on(async {
+        let (dlq, source) = seed(n).await;
+        let endpoint = support::localstack().endpoint();
+        let timing = engine_move(&endpoint, &dlq, &source, 4, Some(50), n).await;
+        check(&source, n, &timing, "rate").await;
+        timing
+    });
+    let rate = timing.per_second(n);
+    println!(
+        "rate check: --rate 50, {n} messages on loopback in {:.2} s: {rate:.1}/s, {:+.1}% from 50",
+        timing.moved.as_secs_f64(),
+        (rate - 50.0) / 50.0 * 100.0
     );
 }
 
@@ -363,57 +491,5 @@ async fn engine_move(
         moved: moved_at.unwrap_or(drained),
         drained: Some(drained),
         count: summary.moved,
-    }
-}
-
-/// The plain loop: receive 10 (long poll 1 s), send them, delete them, one call at a time,
-/// until N are moved.
-async fn sequential_move(endpoint: &str, dlq: &str, n: usize) -> Timing {
-    let config = support::emulator::emulator_sdk_config(endpoint.to_string()).await;
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let source = dlq.trim_end_matches("-dlq").to_string();
-    let started = Instant::now();
-    let mut moved = 0u64;
-    while moved < n as u64 {
-        let received = sqs
-            .receive_message()
-            .queue_url(dlq)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .visibility_timeout(120)
-            .send()
-            .await
-            .expect("ReceiveMessage");
-        let messages = received.messages.unwrap_or_default();
-        if messages.is_empty() {
-            continue;
-        }
-        let mut send = sqs.send_message_batch().queue_url(&source);
-        let mut delete = sqs.delete_message_batch().queue_url(dlq);
-        for (i, message) in messages.iter().enumerate() {
-            send = send.entries(
-                SendMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .message_body(message.body.clone().unwrap_or_default())
-                    .build()
-                    .expect("an entry"),
-            );
-            delete = delete.entries(
-                DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(message.receipt_handle.clone().unwrap_or_default())
-                    .build()
-                    .expect("an entry"),
-            );
-        }
-        let sent = send.send().await.expect("SendMessageBatch");
-        assert!(sent.failed.is_empty(), "{:?}", sent.failed);
-        let deleted = delete.send().await.expect("DeleteMessageBatch");
-        moved += deleted.successful.len() as u64;
-    }
-    Timing {
-        moved: started.elapsed(),
-        drained: None,
-        count: moved,
     }
 }

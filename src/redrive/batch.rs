@@ -113,7 +113,7 @@ pub(super) async fn send_and_delete(
                 dlq_id: item.message.message_id.clone(),
             })
             .collect();
-        if !shared.record(&sending) {
+        if !shared.record_durably(&sending).await {
             // Without a journal line, no send: the messages stay in the DLQ.
             return;
         }

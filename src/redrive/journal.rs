@@ -175,6 +175,33 @@ impl Journal {
 
     /// [`Journal::record`] with the lines stamped `at_ms`.
     pub fn record_at(&mut self, entries: &[Entry], at_ms: u64) -> Result<(), JournalError> {
+        self.write_lines(entries, at_ms)?;
+        // Before a batch goes out its "sending" lines reach the disk, not only the OS: a
+        // machine that goes down then still leaves the record that a copy may exist.
+        if entries.iter().any(|e| matches!(e, Entry::Sending { .. })) {
+            self.file
+                .sync_data()
+                .map_err(|source| self.write_error(source))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the lines (stamped `at_ms`) and flushes them to the OS like
+    /// [`Journal::record`], but leaves the sync to disk to the caller: it gets a handle on
+    /// the file to sync with, so that the sync can wait on another thread, without holding
+    /// the journal.
+    pub fn record_then_sync(
+        &mut self,
+        entries: &[Entry],
+        at_ms: u64,
+    ) -> Result<File, JournalError> {
+        self.write_lines(entries, at_ms)?;
+        self.file
+            .try_clone()
+            .map_err(|source| self.write_error(source))
+    }
+
+    fn write_lines(&mut self, entries: &[Entry], at_ms: u64) -> Result<(), JournalError> {
         let mut text = String::new();
         for entry in entries {
             // Serializing these plain structs cannot fail, and gives an object.
@@ -185,23 +212,17 @@ impl Journal {
             }
             text.push('\n');
         }
-        // Before a batch goes out its "sending" lines reach the disk, not only the OS: a
-        // machine that goes down then still leaves the record that a copy may exist.
-        let sending = entries.iter().any(|e| matches!(e, Entry::Sending { .. }));
         self.file
             .write_all(text.as_bytes())
             .and_then(|()| self.file.flush())
-            .and_then(|()| {
-                if sending {
-                    self.file.sync_data()
-                } else {
-                    Ok(())
-                }
-            })
-            .map_err(|source| JournalError::Write {
-                path: self.path.clone(),
-                source,
-            })
+            .map_err(|source| self.write_error(source))
+    }
+
+    fn write_error(&self, source: std::io::Error) -> JournalError {
+        JournalError::Write {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 

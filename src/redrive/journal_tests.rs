@@ -239,3 +239,43 @@ fn a_journal_written_without_times_is_read_with_its_times_unknown() {
     times.sort();
     assert_eq!(times, vec![None, None, Some(7)]);
 }
+
+#[test]
+fn lines_recorded_then_synced_elsewhere_are_in_the_file_before_the_sync_handle_returns() {
+    let path = temp_path("then-sync");
+    let _ = std::fs::remove_file(&path);
+    let mut journal = Journal::append_to(&path).expect("open");
+    journal
+        .record(&[Entry::Plan {
+            dlq_url: "u".into(),
+            dlq_arn: "a".into(),
+            to_url: None,
+            started_ms: 1,
+            visibility_s: Some(30),
+        }])
+        .expect("record");
+    let file = journal
+        .record_then_sync(
+            &[Entry::Sending {
+                dlq_id: "m1".into(),
+            }],
+            1_000,
+        )
+        .expect("record");
+    // Written to the OS already: a reader sees it before the sync is done.
+    let state = JournalState::read(&path).expect("read");
+    assert!(state.messages["m1"].possibly_sent());
+    // The handle syncs the journal's own file, from any thread.
+    std::thread::spawn(move || file.sync_data())
+        .join()
+        .expect("join")
+        .expect("sync");
+    journal
+        .record(&[Entry::Sent {
+            dlq_id: "m1".into(),
+            destination_id: "n1".into(),
+        }])
+        .expect("record after");
+    let state = JournalState::read(&path).expect("read");
+    assert!(state.messages["m1"].sent_not_deleted());
+}

@@ -19,6 +19,7 @@ pub mod sources;
 mod batch;
 mod budget;
 mod ends;
+mod idle;
 pub mod options;
 mod shared;
 

@@ -1,8 +1,8 @@
 //! The manual mover: long-poll receive from the DLQ with a visibility timeout that covers
 //! send, delete and retries (extended while a batch is still worked), then per destination
 //! send-then-delete (batch.rs). Several workers share the rate limit, the limit, the
-//! journal and the counts. The end is decided by the DLQ's counts after repeated empty
-//! long polls, never by one empty receive.
+//! journal and the counts. The end is decided by the DLQ's counts once every worker's
+//! long poll came back empty (idle.rs), never by one empty receive.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::batch::{self, Item, backoff};
 use super::budget::{Budget, Reservation};
 use super::build::{batches, outgoing};
+use super::idle::{Idle, Next};
 use super::journal::{Entry, Journal, MessageState};
 pub use super::options::{Counts, MoveEnd, MoveOptions, Progress};
 use super::plan::Routes;
@@ -74,10 +75,11 @@ pub async fn run(
         outstanding: AtomicU64::new(0),
     };
     let rate = RateLimiter::new(options.rate);
-    let empty = AtomicU64::new(0);
+    let concurrency = options.concurrency.max(1);
+    let idle = Idle::new(concurrency, options.empty_polls);
     let last_received = Mutex::new(Instant::now());
     let stop = cancel.child_token();
-    let workers = (0..options.concurrency.max(1)).map(|_| {
+    let workers = (0..concurrency).map(|_| {
         worker(
             &shared,
             aws.directory,
@@ -85,7 +87,7 @@ pub async fn run(
             options,
             &budget,
             &rate,
-            &empty,
+            &idle,
             &last_received,
             &stop,
         )
@@ -121,7 +123,7 @@ async fn worker(
     options: &MoveOptions,
     budget: &Budget,
     rate: &RateLimiter,
-    empty: &AtomicU64,
+    idle: &Idle,
     last_received: &Mutex<Instant>,
     stop: &CancellationToken,
 ) -> MoveEnd {
@@ -142,10 +144,20 @@ async fn worker(
                 stop.cancel();
                 return MoveEnd::LimitReached;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            // Nothing to receive for now: this worker counts as one that found nothing.
+            match idle.wait(stop).await {
+                Next::Check => {
+                    if let Some(end) =
+                        check_end(shared, directory, options, idle, last_received, stop).await
+                    {
+                        return end;
+                    }
+                }
+                Next::Receive | Next::Stopped => {}
+            }
             continue;
         }
-        let _reservation = Reservation { budget, n: want };
+        let reservation = Reservation { budget, n: want };
         // The rate is taken before the receive, not before the send: a message received
         // and then kept waiting for the rate could outlive its visibility timeout, come
         // back to the DLQ and be moved twice.
@@ -165,28 +177,30 @@ async fn worker(
         let worked = if messages.is_empty() {
             false
         } else {
+            // The others go back to receiving while this batch is worked.
+            idle.found_work();
             shared
                 .progress
                 .received
                 .fetch_add(messages.len() as u64, Ordering::Relaxed);
             handle(shared, routes, options, budget, rate, messages).await
         };
-        if !worked {
-            let polls = empty.fetch_add(1, Ordering::Relaxed) + 1;
-            if polls >= u64::from(options.empty_polls) {
-                if is_done(shared, directory, options, last_received).await {
-                    stop.cancel();
-                    return MoveEnd::Drained;
-                }
-                // Messages still in flight (ours, or an earlier run's) come back later; an
-                // endpoint that answers an empty long poll at once must not be spun on.
-                tokio::time::sleep(NOT_DONE_PAUSE).await;
+        drop(reservation);
+        if worked {
+            if let Ok(mut last) = last_received.lock() {
+                *last = Instant::now();
             }
             continue;
         }
-        empty.store(0, Ordering::Relaxed);
-        if let Ok(mut last) = last_received.lock() {
-            *last = Instant::now();
+        match idle.wait(stop).await {
+            Next::Check => {
+                if let Some(end) =
+                    check_end(shared, directory, options, idle, last_received, stop).await
+                {
+                    return end;
+                }
+            }
+            Next::Receive | Next::Stopped => {}
         }
     }
 }
@@ -245,6 +259,30 @@ async fn receive(
             Received::End(MoveEnd::Failed(error.to_string()))
         }
     }
+}
+
+/// Every worker came back empty: drained when the counts agree; otherwise, after a pause,
+/// every worker receives again.
+async fn check_end(
+    shared: &Shared<'_>,
+    directory: &dyn QueueDirectory,
+    options: &MoveOptions,
+    idle: &Idle,
+    last_received: &Mutex<Instant>,
+    stop: &CancellationToken,
+) -> Option<MoveEnd> {
+    if is_done(shared, directory, options, last_received).await {
+        stop.cancel();
+        return Some(MoveEnd::Drained);
+    }
+    // Messages still in flight (ours, or an earlier run's) come back later; an endpoint
+    // that answers an empty long poll at once must not be spun on.
+    tokio::select! {
+        () = stop.cancelled() => {}
+        () = tokio::time::sleep(NOT_DONE_PAUSE) => {}
+    }
+    idle.resume();
+    None
 }
 
 /// After repeated empty polls: done when the DLQ shows nothing visible and nothing in

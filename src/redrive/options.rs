@@ -16,7 +16,8 @@ pub struct MoveOptions {
     pub visibility_s: u32,
     /// Long-poll wait of each receive.
     pub wait_s: u8,
-    /// Empty long polls in a row before the DLQ's counts are asked whether it is done.
+    /// Rounds in a row in which every worker's receive came back empty before the DLQ's
+    /// counts are asked whether it is done.
     pub empty_polls: u32,
     pub filter: Option<Filter>,
     /// `--older-than`: only messages first sent before this (ms since the epoch).
@@ -38,10 +39,11 @@ impl Default for MoveOptions {
             concurrency: 16,
             visibility_s: 120,
             // A long poll answers as soon as there is a message; its wait only matters at the
-            // end, where a run lasts about two of them after its last message (the receives
-            // under way are let finish): 2 s, as the peek uses, rather than 10 s of tail.
-            wait_s: 2,
-            empty_polls: 3,
+            // end, where a run lasts one of them after its last batch (redrive/idle.rs): the
+            // shortest long poll SQS has. One round of them (every worker empty) and the
+            // counts are the evidence that the DLQ is done.
+            wait_s: 1,
+            empty_polls: 1,
             filter: None,
             sent_before_ms: None,
             sent_after_ms: None,

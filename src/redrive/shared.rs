@@ -107,6 +107,46 @@ impl Shared<'_> {
         if entries.is_empty() {
             return true;
         }
+        let at_ms = self.remember(entries);
+        let result = match self.journal.lock() {
+            Ok(mut journal) => journal.record_at(entries, at_ms).map_err(|e| e.to_string()),
+            Err(_) => Err("journal lock poisoned".to_string()),
+        };
+        self.journaled(result)
+    }
+
+    /// Appends lines that must reach the disk before the caller goes on (a batch's
+    /// "sending" lines, before its send). The sync waits on a blocking thread, not under
+    /// the journal's lock: the other workers write their lines and make their calls
+    /// meanwhile (a sync held under the lock stopped every worker for its duration, a few
+    /// ms each batch on a busy disk).
+    pub async fn record_durably(&self, entries: &[Entry]) -> bool {
+        if entries.is_empty() {
+            return true;
+        }
+        let at_ms = self.remember(entries);
+        let written = match self.journal.lock() {
+            Ok(mut journal) => journal
+                .record_then_sync(entries, at_ms)
+                .map(|file| (file, journal.path().to_path_buf()))
+                .map_err(|e| e.to_string()),
+            Err(_) => Err("journal lock poisoned".to_string()),
+        };
+        let result = match written {
+            Ok((file, path)) => tokio::task::spawn_blocking(move || file.sync_data())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|synced| {
+                    synced.map_err(|e| format!("cannot sync the journal {}: {e}", path.display()))
+                }),
+            Err(e) => Err(e),
+        };
+        self.journaled(result)
+    }
+
+    /// What the lines say about each message, kept for the rest of the run; returns the
+    /// time they are stamped with.
+    fn remember(&self, entries: &[Entry]) -> u64 {
         if let Ok(mut taken) = self.taken.lock() {
             for entry in entries {
                 if let Entry::Deleted { dlq_id } = entry {
@@ -125,10 +165,11 @@ impl Shared<'_> {
                 }
             }
         }
-        let result = match self.journal.lock() {
-            Ok(mut journal) => journal.record_at(entries, at_ms).map_err(|e| e.to_string()),
-            Err(_) => Err("journal lock poisoned".to_string()),
-        };
+        at_ms
+    }
+
+    /// True when the journal took the lines; otherwise the run stops.
+    fn journaled(&self, result: Result<(), String>) -> bool {
         match result {
             Ok(()) => true,
             Err(e) => {
