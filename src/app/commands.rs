@@ -4,39 +4,22 @@ use super::effect::{ContextRequest, Effect};
 use super::modals::Modal;
 use super::state::{App, Level};
 use super::tables::TableKind;
+use super::views::health::HealthView;
 use super::views::jobs::JobsView;
 use super::views::table::TableView;
 use super::views::topology::TopologyView;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Table(TableKind),
-    Topology,
-    Jobs,
-    /// The health board: live problems, worst first.
-    Health,
-    /// Switch to a profile from the AWS config files.
-    Profile(String),
-    Region(String),
-    /// Charts: `:window 3h`.
-    Window(String),
-    /// Metrics requested in the last hour and what they cost.
-    Cost,
-    /// Charts of the selected queue, topic or function.
-    Charts,
-    /// Who the credentials are and which capabilities work here.
-    Whoami,
-    Help,
-    Quit,
-}
-
+/// What a command does when run: a plain one acts on the app; one with an argument gets
+/// it too.
 #[derive(Debug, Clone, Copy)]
 enum Shape {
-    Plain(fn() -> Command),
-    /// Takes one argument.
-    WithArgument(fn(String) -> Command, &'static str),
+    Plain(fn(&mut App) -> Vec<Effect>),
+    /// Takes one argument, named for help (`NAME`).
+    WithArgument(fn(&mut App, String) -> Vec<Effect>, &'static str),
 }
 
+/// One `:` command, declared once: its names, its help, and what it does. Adding a
+/// command (or a view opened by one) is one entry in [`COMMANDS`].
 pub struct CommandSpec {
     shape: Shape,
     pub name: &'static str,
@@ -54,99 +37,155 @@ impl CommandSpec {
     }
 }
 
+/// A parsed command line: the command and its argument, ready to run.
+#[derive(Clone)]
+pub struct Command {
+    spec: &'static CommandSpec,
+    argument: Option<String>,
+}
+
+impl Command {
+    /// The command's name (whatever alias was typed).
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
+
+    pub fn argument(&self) -> Option<&str> {
+        self.argument.as_deref()
+    }
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, ":{}", self.spec.name)?;
+        match &self.argument {
+            Some(argument) => write!(f, " {argument}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A new root view: the stack is replaced by it.
+fn root(app: &mut App, view: Box<dyn super::views::View>) -> Vec<Effect> {
+    app.reset_stack(view);
+    Vec::new()
+}
+
+fn table(app: &mut App, kind: TableKind) -> Vec<Effect> {
+    root(app, Box::new(TableView::new(kind, None)))
+}
+
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
-        shape: Shape::Plain(|| Command::Table(TableKind::Queues)),
+        shape: Shape::Plain(|app| table(app, TableKind::Queues)),
         name: "queues",
         aliases: &["queue", "sqs"],
         description: "All SQS queues with counts and dead-letter links",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Table(TableKind::Dlqs)),
+        shape: Shape::Plain(|app| table(app, TableKind::Dlqs)),
         name: "dlq",
         aliases: &["dlqs", "dead"],
         description: "Only dead-letter queues, deepest first, with their sources",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Table(TableKind::Topics)),
+        shape: Shape::Plain(|app| table(app, TableKind::Topics)),
         name: "topics",
         aliases: &["topic", "sns"],
         description: "SNS topics with subscription counts",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Table(TableKind::Subscriptions)),
+        shape: Shape::Plain(|app| table(app, TableKind::Subscriptions)),
         name: "subscriptions",
         aliases: &["subs", "sub"],
         description: "Subscriptions: filter policy, raw delivery, their own DLQ",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Table(TableKind::Lambdas)),
+        shape: Shape::Plain(|app| table(app, TableKind::Lambdas)),
         name: "lambdas",
         aliases: &["lambda", "functions"],
         description: "Lambda functions and the queues they consume",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Topology),
+        shape: Shape::Plain(|app| root(app, Box::new(TopologyView::focused(None)))),
         name: "topology",
         aliases: &["topo", "tree"],
         description: "The fan-out: topic → subscription → queue → DLQ and consumers",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Health),
+        shape: Shape::Plain(|app| {
+            let thresholds = app.health_thresholds;
+            root(app, Box::new(HealthView::new(thresholds)))
+        }),
         name: "health",
         aliases: &["burning"],
         description: "The health board: what is burning now, worst first",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Jobs),
+        shape: Shape::Plain(|app| root(app, Box::new(JobsView::new()))),
         name: "jobs",
         aliases: &["job"],
         description: "Running and recent background jobs; x cancels one",
     },
     CommandSpec {
-        shape: Shape::WithArgument(Command::Profile, "NAME"),
+        shape: Shape::WithArgument(|app, profile| switch(app, Some(profile), None), "NAME"),
         name: "profile",
         aliases: &["ctx"],
         description: "Switch to an AWS profile and reload everything (Tab completes)",
     },
     CommandSpec {
-        shape: Shape::WithArgument(Command::Region, "REGION"),
+        shape: Shape::WithArgument(|app, region| switch(app, None, Some(region)), "REGION"),
         name: "region",
         aliases: &[],
         description: "Switch to a region and reload everything (Tab completes)",
     },
     CommandSpec {
-        shape: Shape::WithArgument(Command::Window, "WINDOW"),
+        shape: Shape::WithArgument(
+            |app, text| super::metrics::window_command(app, &text),
+            "WINDOW",
+        ),
         name: "window",
         aliases: &[],
         description: "Charts' window: 15m, 1h, 3h, 12h, 1d or 3d (also [ and ])",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Cost),
+        shape: Shape::Plain(|app| {
+            super::metrics::cost_command(app);
+            Vec::new()
+        }),
         name: "cost",
         aliases: &[],
         description: "CloudWatch metrics requested in the last hour and their cost",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Charts),
+        shape: Shape::Plain(|app| {
+            super::metrics::charts_command(app);
+            Vec::new()
+        }),
         name: "charts",
         aliases: &["metrics", "chart"],
         description: "Charts of the selected queue (with DLQ and consumers), topic or function",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Whoami),
+        shape: Shape::Plain(super::whoami::open),
         name: "whoami",
         aliases: &["iam", "permissions"],
         description: "Who these credentials are and what works here (harmless probes)",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Help),
+        shape: Shape::Plain(|app| {
+            app.modal = Some(Modal::Help { scroll: 0 });
+            Vec::new()
+        }),
         name: "help",
         aliases: &["h"],
         description: "Keys and commands",
     },
     CommandSpec {
-        shape: Shape::Plain(|| Command::Quit),
+        shape: Shape::Plain(|app| {
+            app.quitting = true;
+            vec![Effect::Quit]
+        }),
         name: "quit",
         aliases: &["q", "q!", "exit"],
         description: "Quit squall",
@@ -210,12 +249,14 @@ pub fn parse(line: &str) -> Result<Command, String> {
         return Err(format!(":{} takes at most one argument", spec.name));
     }
     match (spec.shape, argument) {
-        (Shape::Plain(make), None) => Ok(make()),
         (Shape::Plain(_), Some(_)) => Err(format!(":{} takes no argument", spec.name)),
-        (Shape::WithArgument(make, _), Some(argument)) => Ok(make(argument.to_string())),
         (Shape::WithArgument(_, name), None) => {
             Err(format!(":{} needs a {name} (Tab completes)", spec.name))
         }
+        (_, argument) => Ok(Command {
+            spec,
+            argument: argument.map(str::to_string),
+        }),
     }
 }
 
@@ -265,26 +306,12 @@ pub fn complete(text: &str, profiles: &[String]) -> Option<String> {
 
 /// Runs a command: a new root view, a context switch, help or quit.
 pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
-    match command {
-        Command::Quit => {
-            app.quitting = true;
-            return vec![Effect::Quit];
-        }
-        Command::Help => app.modal = Some(Modal::Help { scroll: 0 }),
-        Command::Table(kind) => app.reset_stack(Box::new(TableView::new(kind, None))),
-        Command::Topology => app.reset_stack(Box::new(TopologyView::focused(None))),
-        Command::Jobs => app.reset_stack(Box::new(JobsView::new())),
-        Command::Health => app.reset_stack(Box::new(super::views::health::HealthView::new(
-            app.health_thresholds,
-        ))),
-        Command::Profile(profile) => return switch(app, Some(profile), None),
-        Command::Region(region) => return switch(app, None, Some(region)),
-        Command::Window(text) => return super::metrics::window_command(app, &text),
-        Command::Cost => super::metrics::cost_command(app),
-        Command::Charts => super::metrics::charts_command(app),
-        Command::Whoami => return super::whoami::open(app),
+    match (command.spec.shape, command.argument) {
+        (Shape::Plain(run), _) => run(app),
+        (Shape::WithArgument(run, _), Some(argument)) => run(app, argument),
+        // `parse` makes no such command; running it as given asks for nothing.
+        (Shape::WithArgument(..), None) => Vec::new(),
     }
-    Vec::new()
 }
 
 fn switch(app: &mut App, profile: Option<String>, region: Option<String>) -> Vec<Effect> {
@@ -323,23 +350,34 @@ mod tests {
 
     #[test]
     fn parses_names_aliases_and_arguments() {
-        assert_eq!(parse("queues"), Ok(Command::Table(TableKind::Queues)));
-        assert_eq!(parse(" sqs "), Ok(Command::Table(TableKind::Queues)));
-        assert_eq!(parse("subs"), Ok(Command::Table(TableKind::Subscriptions)));
-        assert_eq!(parse("topo"), Ok(Command::Topology));
-        assert_eq!(parse("q"), Ok(Command::Quit));
-        assert_eq!(parse("jobs"), Ok(Command::Jobs));
-        assert_eq!(parse("health"), Ok(Command::Health));
+        let parsed = |line: &str| parse(line).map(|c| (c.name(), c.argument().map(str::to_string)));
+        assert_eq!(parsed("queues"), Ok(("queues", None)));
+        assert_eq!(parsed(" sqs "), Ok(("queues", None)));
+        assert_eq!(parsed("subs"), Ok(("subscriptions", None)));
+        assert_eq!(parsed("topo"), Ok(("topology", None)));
+        assert_eq!(parsed("q"), Ok(("quit", None)));
+        assert_eq!(parsed("jobs"), Ok(("jobs", None)));
+        assert_eq!(parsed("health"), Ok(("health", None)));
         assert_eq!(
-            parse("region us-west-2"),
-            Ok(Command::Region("us-west-2".into()))
+            parsed("region us-west-2"),
+            Ok(("region", Some("us-west-2".into())))
         );
-        assert_eq!(parse("ctx prod"), Ok(Command::Profile("prod".into())));
+        assert_eq!(parsed("ctx prod"), Ok(("profile", Some("prod".into()))));
         assert!(parse("region").expect_err("needs one").contains("REGION"));
         assert!(parse("queues extra").is_err());
         assert!(parse("region a b").is_err());
         let err = parse("topicz").expect_err("unknown");
         assert!(err.contains(":queues"), "{err}");
+    }
+
+    #[test]
+    fn every_name_and_alias_names_one_command() {
+        let mut seen = std::collections::BTreeSet::new();
+        for spec in COMMANDS {
+            for word in std::iter::once(&spec.name).chain(spec.aliases) {
+                assert!(seen.insert(*word), ":{word} names two commands");
+            }
+        }
     }
 
     #[test]

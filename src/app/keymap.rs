@@ -3,149 +3,93 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Everything a key can ask for in the normal mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyAction {
-    Quit,
-    Help,
-    Command,
-    Filter,
-    Back,
-    Refresh,
-    Down,
-    Up,
-    Top,
-    Bottom,
-    PageDown,
-    PageUp,
-    Open,
-    SortNext,
-    SortPrevious,
-    SortReverse,
-    Describe,
-    Yank,
-    Topology,
-    Purge,
+/// Declares every key action once: its variant, the name config files use, and whether it
+/// changes state in AWS. The enum, `ALL`, `name()`, `from_name()` and `is_dangerous()`
+/// follow from this one list; config/default.toml holds each one's default keys, group and
+/// description (a test checks that the two agree).
+macro_rules! key_actions {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal $(, $dangerous:ident)?;)*) => {
+        /// Everything a key can ask for in the normal mode.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum KeyAction {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl KeyAction {
+            pub const ALL: &'static [KeyAction] = &[$(KeyAction::$variant,)*];
+
+            /// The name used in config files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(KeyAction::$variant => $name,)*
+                }
+            }
+
+            /// Changes state in AWS: hidden and refused in read-only mode, and only ever
+            /// done through the confirm dialog. A peek is not one: it changes no message
+            /// (it raises receive counts, which its own confirmation states), so read-only
+            /// keeps it.
+            pub fn is_dangerous(self) -> bool {
+                match self {
+                    $(KeyAction::$variant => key_actions!(@dangerous $($dangerous)?),)*
+                }
+            }
+        }
+    };
+    (@dangerous dangerous) => { true };
+    (@dangerous) => { false };
+}
+
+key_actions! {
+    Quit => "quit";
+    Help => "help";
+    Command => "command";
+    Filter => "filter";
+    Back => "back";
+    Refresh => "refresh";
+    Down => "down";
+    Up => "up";
+    Top => "top";
+    Bottom => "bottom";
+    PageDown => "page_down";
+    PageUp => "page_up";
+    Open => "open";
+    SortNext => "sort_next";
+    SortPrevious => "sort_previous";
+    SortReverse => "sort_reverse";
+    Describe => "describe";
+    Yank => "yank";
+    Topology => "topology";
+    Purge => "purge", dangerous;
     /// Read a sample of a queue's messages (changes no message, raises receive counts).
-    Peek,
+    Peek => "peek";
     /// In the message viewer: the SNS envelope raw, or unwrapped.
-    ToggleRaw,
-    CancelJob,
+    ToggleRaw => "toggle_raw";
+    CancelJob => "cancel_job";
     /// Move a DLQ's messages back: the redrive dialog (plan, settings, confirm).
-    Redrive,
+    Redrive => "redrive", dangerous;
     /// Redrive progress: after a canary, move the rest.
-    ContinueRedrive,
+    ContinueRedrive => "continue_redrive", dangerous;
     /// Charts: the next shorter / longer window (15m … 3d).
-    WindowShorter,
-    WindowLonger,
+    WindowShorter => "window_shorter";
+    WindowLonger => "window_longer";
     /// Viewer: the next / previous match of the `/` search.
-    SearchNext,
-    SearchPrevious,
+    SearchNext => "search_next";
+    SearchPrevious => "search_previous";
     /// Viewer: fold or unfold the JSON object or array at the cursor; all of them.
-    Fold,
-    FoldAll,
+    Fold => "fold";
+    FoldAll => "fold_all";
     /// Viewer: write the messages read as NDJSON to a file.
-    Export,
+    Export => "export";
     /// Send a message to the queue, or publish to the topic, on the row (a form).
-    Send,
+    Send => "send", dangerous;
     /// In the send form: send what it holds (through the confirm dialog).
-    Submit,
+    Submit => "submit", dangerous;
 }
 
 impl KeyAction {
-    pub const ALL: [KeyAction; 34] = [
-        KeyAction::Quit,
-        KeyAction::Help,
-        KeyAction::Command,
-        KeyAction::Filter,
-        KeyAction::Back,
-        KeyAction::Refresh,
-        KeyAction::Down,
-        KeyAction::Up,
-        KeyAction::Top,
-        KeyAction::Bottom,
-        KeyAction::PageDown,
-        KeyAction::PageUp,
-        KeyAction::Open,
-        KeyAction::SortNext,
-        KeyAction::SortPrevious,
-        KeyAction::SortReverse,
-        KeyAction::Describe,
-        KeyAction::Yank,
-        KeyAction::Topology,
-        KeyAction::Purge,
-        KeyAction::Peek,
-        KeyAction::ToggleRaw,
-        KeyAction::CancelJob,
-        KeyAction::Redrive,
-        KeyAction::ContinueRedrive,
-        KeyAction::WindowShorter,
-        KeyAction::WindowLonger,
-        KeyAction::SearchNext,
-        KeyAction::SearchPrevious,
-        KeyAction::Fold,
-        KeyAction::FoldAll,
-        KeyAction::Export,
-        KeyAction::Send,
-        KeyAction::Submit,
-    ];
-
-    /// Changes state in AWS: hidden and refused in read-only mode, and only ever done
-    /// through the confirm dialog. A peek is not one: it changes no message (it raises
-    /// receive counts, which its own confirmation states), so read-only keeps it.
-    pub fn is_dangerous(self) -> bool {
-        matches!(
-            self,
-            KeyAction::Purge
-                | KeyAction::Send
-                | KeyAction::Submit
-                | KeyAction::Redrive
-                | KeyAction::ContinueRedrive
-        )
-    }
-
-    /// The name used in config files.
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyAction::Quit => "quit",
-            KeyAction::Help => "help",
-            KeyAction::Command => "command",
-            KeyAction::Filter => "filter",
-            KeyAction::Back => "back",
-            KeyAction::Refresh => "refresh",
-            KeyAction::Down => "down",
-            KeyAction::Up => "up",
-            KeyAction::Top => "top",
-            KeyAction::Bottom => "bottom",
-            KeyAction::PageDown => "page_down",
-            KeyAction::PageUp => "page_up",
-            KeyAction::Open => "open",
-            KeyAction::SortNext => "sort_next",
-            KeyAction::SortPrevious => "sort_previous",
-            KeyAction::SortReverse => "sort_reverse",
-            KeyAction::Describe => "describe",
-            KeyAction::Yank => "yank",
-            KeyAction::Topology => "topology",
-            KeyAction::Purge => "purge",
-            KeyAction::Peek => "peek",
-            KeyAction::ToggleRaw => "toggle_raw",
-            KeyAction::CancelJob => "cancel_job",
-            KeyAction::Redrive => "redrive",
-            KeyAction::ContinueRedrive => "continue_redrive",
-            KeyAction::WindowShorter => "window_shorter",
-            KeyAction::WindowLonger => "window_longer",
-            KeyAction::SearchNext => "search_next",
-            KeyAction::SearchPrevious => "search_previous",
-            KeyAction::Fold => "fold",
-            KeyAction::FoldAll => "fold_all",
-            KeyAction::Export => "export",
-            KeyAction::Send => "send",
-            KeyAction::Submit => "submit",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<KeyAction> {
-        KeyAction::ALL.into_iter().find(|a| a.name() == name)
+        KeyAction::ALL.iter().copied().find(|a| a.name() == name)
     }
 }
 
@@ -390,9 +334,43 @@ mod tests {
 
     #[test]
     fn every_action_name_round_trips() {
-        for action in KeyAction::ALL {
+        for &action in KeyAction::ALL {
             assert_eq!(KeyAction::from_name(action.name()), Some(action));
         }
         assert_eq!(KeyAction::from_name("launch_missiles"), None);
+    }
+
+    /// The declaration and the default keymap in config/default.toml name the same actions,
+    /// and each default binding has keys, a group and a description for help.
+    #[test]
+    fn the_default_keymap_and_the_declaration_agree() {
+        let file: toml::Table =
+            toml::from_str(crate::config::DEFAULT_CONFIG).unwrap_or_else(|e| panic!("{e}"));
+        let keys = file
+            .get("keys")
+            .and_then(toml::Value::as_table)
+            .unwrap_or_else(|| panic!("config/default.toml has no [keys]"));
+        let declared: std::collections::BTreeSet<&str> =
+            KeyAction::ALL.iter().map(|a| a.name()).collect();
+        let in_file: std::collections::BTreeSet<&str> = keys.keys().map(String::as_str).collect();
+        assert_eq!(
+            declared, in_file,
+            "declared key actions vs [keys] in config/default.toml"
+        );
+        assert_eq!(
+            KeyAction::ALL.len(),
+            declared.len(),
+            "a name declared twice"
+        );
+        for (name, binding) in keys {
+            for field in ["keys", "group", "description"] {
+                assert!(binding.get(field).is_some(), "keys.{name} has no {field}");
+            }
+            let chords = binding.get("keys").and_then(toml::Value::as_array);
+            assert!(
+                chords.is_some_and(|c| !c.is_empty()),
+                "keys.{name} binds no key"
+            );
+        }
     }
 }

@@ -87,11 +87,10 @@ fn window_keys_and_command_change_the_window_and_ask_at_once() {
         Action::Key(KeyEvent::new(KeyCode::Char('['), KeyModifiers::NONE)),
     );
     assert_eq!(app.metrics.engine.window(), Window::H1);
-    let effects =
-        crate::app::commands::run(&mut app, crate::app::commands::Command::Window("1d".into()));
+    let effects = run_command(&mut app, "window 1d");
     assert_eq!(app.metrics.engine.window(), Window::D1);
     assert_eq!(metric_jobs(&effects).len(), 1);
-    let _ = crate::app::commands::run(&mut app, crate::app::commands::Command::Window("2h".into()));
+    let _ = run_command(&mut app, "window 2h");
     assert_eq!(
         app.metrics.engine.window(),
         Window::D1,
@@ -130,7 +129,7 @@ fn cost_says_metrics_requested_in_the_last_hour() {
         calls: 1,
     };
     let _ = update(&mut app, Action::MetricsFetched(Box::new(outcome)));
-    let _ = crate::app::commands::run(&mut app, crate::app::commands::Command::Cost);
+    let _ = run_command(&mut app, "cost");
     let text = &app.message.as_ref().expect("a message").text;
     assert!(
         text.contains("1 GetMetricData calls, 6 metrics requested"),
@@ -166,7 +165,7 @@ fn counts_on_screen_become_live_points_of_charted_queues() {
 fn charts_command_opens_the_selected_rows_charts_or_says_why_not() {
     let mut app = app_on_function_charts();
     app.pop();
-    crate::app::commands::run(&mut app, crate::app::commands::Command::Charts);
+    run_command(&mut app, "charts");
     assert!(
         app.message
             .as_ref()
@@ -193,4 +192,10 @@ fn table_depths_are_asked_only_when_the_sparkline_column_is_drawn() {
     let jobs = metric_jobs(&update(&mut app, Action::Tick(t(2))));
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].1, 2, "one depth per row on screen");
+}
+
+/// Runs a `:` command line as typed.
+fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    let command = crate::app::commands::parse(line).unwrap_or_else(|e| panic!("{e}"));
+    crate::app::commands::run(app, command)
 }
