@@ -11,7 +11,6 @@ pub mod effect;
 pub mod findings;
 pub mod help;
 pub mod jobs;
-pub mod keymap;
 pub mod loads;
 pub mod metrics;
 pub mod modals;
@@ -26,6 +25,9 @@ pub mod topology_lines;
 pub mod update;
 pub mod views;
 pub mod whoami;
+
+/// The keymap is the config's (it parses it); the app reads it here.
+pub use crate::config::keymap;
 
 pub use action::Action;
 pub use effect::Effect;

@@ -133,7 +133,7 @@ impl App {
             metrics: super::metrics::MetricsState::default(),
             signals: super::signals::SignalsState::default(),
             health_thresholds: crate::health::Thresholds::default(),
-            fold_depth: super::views::messages::DEFAULT_FOLD_DEPTH,
+            fold_depth: crate::config::DEFAULT_FOLD_DEPTH,
             export_dir: std::path::PathBuf::from("."),
             send_draft: None,
             whoami: super::whoami::WhoamiState::default(),

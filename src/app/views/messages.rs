@@ -22,8 +22,6 @@ use crate::messages::{PeekEnd, SnsEnvelope};
 const PREVIEW_CHARS: usize = 200;
 /// Rows the body area loses to the list's borders and column header.
 pub(super) const LIST_CHROME: usize = 3;
-/// JSON objects and arrays opening this deep start folded, unless the config says.
-pub const DEFAULT_FOLD_DEPTH: usize = 4;
 
 /// Which half of the viewer j/k move in: the list of messages, or the selected body
 /// (Enter goes in, Esc comes back out).
@@ -78,7 +76,7 @@ pub struct MessagesView {
 impl MessagesView {
     /// A viewer on what a peek read (at least one message).
     pub fn new(result: PeekResult) -> MessagesView {
-        MessagesView::folded(result, DEFAULT_FOLD_DEPTH)
+        MessagesView::folded(result, crate::config::DEFAULT_FOLD_DEPTH)
     }
 
     /// [`MessagesView::new`], JSON spans opening at `fold_depth` or deeper folded.
