@@ -4,7 +4,7 @@
 use super::*;
 use crate::app::action::PeekResult;
 use crate::app::effect::PeekRequest;
-use crate::app::views::messages::MessagesView;
+use crate::app::views::viewer::MessagesView;
 use crate::domain::message::ReceivedMessage;
 use crate::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};
 
@@ -147,7 +147,7 @@ fn a_peek_result_opens_the_viewer_and_an_empty_one_says_why() {
         app.message
     );
 
-    let message = crate::app::views::message_detail::tests::message("m-1", "{}", 1);
+    let message = crate::app::views::viewer::detail::tests::message("m-1", "{}", 1);
     let _ = update(&mut app, peeked(vec![message], PeekEnd::Drained));
     let viewer = app.view_as::<MessagesView>().expect("the viewer");
     assert_eq!(viewer.messages.len(), 1);

@@ -14,7 +14,7 @@ use super::modals::confirm::ConfirmDialog;
 use super::modals::{self, Modal};
 use super::prompt::Prompt;
 use super::state::{App, Level};
-use super::views::messages::MessagesView;
+use super::views::viewer::MessagesView;
 use super::views::{Ask, Outcome};
 use crate::inventory::Source;
 

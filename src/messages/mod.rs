@@ -7,11 +7,13 @@
 
 pub mod envelope;
 pub mod export;
+pub mod json_lines;
 pub mod outgoing;
 pub mod peek;
 pub mod record;
 pub mod risk;
 pub mod send;
+pub mod styled;
 
 pub(crate) mod held;
 

@@ -8,7 +8,6 @@ pub mod header;
 pub mod health;
 pub mod help;
 pub mod jobs;
-pub mod messages;
 pub mod prompt_bar;
 pub mod redrive;
 pub mod redrive_dialog;
@@ -18,6 +17,7 @@ pub mod status_bar;
 pub mod table;
 pub mod text;
 pub mod topology;
+pub mod viewer;
 pub mod whoami;
 
 use ratatui::Frame;

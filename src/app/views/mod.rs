@@ -6,20 +6,14 @@
 //! one registration: a `:command` in `commands.rs` or a key in another view.
 
 pub mod describe;
-pub mod detail_lines;
 pub mod health;
 pub mod jobs;
-pub mod json_folds;
-pub mod json_lines;
-pub mod message_detail;
-pub mod message_pane;
-pub mod messages;
 pub mod metrics;
 pub mod peek;
 pub mod redrive;
-pub mod search;
 pub mod table;
 pub mod topology;
+pub mod viewer;
 pub mod whoami;
 
 use std::any::Any;

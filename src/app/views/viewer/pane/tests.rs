@@ -2,12 +2,13 @@
 
 use std::time::SystemTime;
 
+use super::super::*;
 use super::*;
 use crate::app::effect::Work;
 use crate::app::jobs::{JobId, Jobs};
 use crate::app::keymap::Keymap;
 use crate::app::loads::Loads;
-use crate::app::views::message_detail::tests::message;
+use crate::app::views::viewer::detail::tests::message;
 use crate::inventory::Inventory;
 use crate::messages::{PeekProgress, PeekReport, PeekShape};
 

@@ -3,8 +3,8 @@
 //! rebuilt when a fold changes (one pass over the lines), never per frame; a folded span
 //! shows as its opening line with `{…} 12 keys` / `[…] 40 items`.
 
-use super::json_lines::{JsonIndex, Span};
-use super::message_detail::{DetailLine, Segment, Tone};
+use super::detail::{DetailLine, Segment, Tone};
+use crate::messages::json_lines::{JsonIndex, Span};
 
 /// The fold marker; the UI draws it as the theme's ellipsis (`~` in ASCII).
 pub const FOLD_MARK: &str = "…";

@@ -158,7 +158,7 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::views::message_detail::{Segment, Tone};
+    use crate::app::views::viewer::detail::{Segment, Tone};
 
     fn pane(body: &str, fold_depth: usize) -> DetailLines {
         let mut lines = DetailLines::default();

@@ -4,7 +4,7 @@ use super::*;
 use crate::app::jobs::{JobId, Jobs};
 use crate::app::keymap::Keymap;
 use crate::app::loads::Loads;
-use crate::app::views::message_detail::tests::{ENVELOPE, message};
+use crate::app::views::viewer::detail::tests::{ENVELOPE, message};
 use crate::inventory::Inventory;
 use crate::messages::{PeekProgress, PeekReport, PeekShape};
 

@@ -6,8 +6,6 @@
 //! Everything a message carries is untrusted: it reaches a line only through
 //! [`Segment::untrusted`], that is through [`shown`].
 
-use std::borrow::Cow;
-
 use base64::Engine;
 use unicode_width::UnicodeWidthStr;
 
@@ -17,54 +15,7 @@ use crate::messages::SnsEnvelope;
 use crate::messages::record::rfc3339_ms;
 use crate::messages::risk::at_receive_limit;
 
-/// What a piece of a line is, for colouring (the UI maps tones to the theme).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Plain,
-    Heading,
-    Label,
-    Dim,
-    Warning,
-    /// JSON: an object key, a string value, a number, `true`/`false`/`null`, punctuation.
-    Key,
-    String,
-    Number,
-    Literal,
-    Punct,
-    /// A folded span's marker: drawn as the theme's ellipsis.
-    Fold,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
-    pub tone: Tone,
-    pub text: String,
-}
-
-impl Segment {
-    /// Text from a message or from AWS: escaped, so that it is shown, never obeyed.
-    pub fn untrusted(tone: Tone, text: &str) -> Segment {
-        Segment {
-            tone,
-            text: shown(text).into_owned(),
-        }
-    }
-
-    /// squall's own words (labels, indentation): never text from a message.
-    pub fn trusted(tone: Tone, text: impl Into<String>) -> Segment {
-        Segment {
-            tone,
-            text: text.into(),
-        }
-    }
-}
-
-pub type DetailLine = Vec<Segment>;
-
-/// Message text as it may be shown: the project's one escaping rule.
-pub fn shown(text: &str) -> Cow<'_, str> {
-    crate::domain::untrusted::escape(text)
-}
+pub use crate::messages::styled::{DetailLine, Segment, Tone, shown};
 
 /// What the pane needs to know besides the message.
 #[derive(Debug, Clone, Copy)]
@@ -310,5 +261,4 @@ fn table(lines: &mut DetailLines, rows: Vec<(&str, Vec<Segment>)>) {
 }
 
 #[cfg(test)]
-#[path = "message_detail_tests.rs"]
 pub(crate) mod tests;

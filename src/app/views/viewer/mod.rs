@@ -3,11 +3,14 @@
 //! the selected message. The list rows and the pane are laid out when the selection or the
 //! envelope toggle changes, never per frame.
 
+pub mod detail;
+pub mod detail_lines;
+pub mod json_folds;
+pub mod pane;
+pub mod search;
+
 use std::any::Any;
 
-use super::detail_lines::{self, DetailLines};
-use super::message_detail::{self, MessagePlace, shown};
-use super::search::Search;
 use super::{Ask, Ctx, Outcome, View};
 use crate::app::action::PeekResult;
 use crate::app::effect::{Effect, PeekRequest};
@@ -17,6 +20,9 @@ use crate::domain::message::ReceivedMessage;
 use crate::messages::record::rfc3339_ms;
 use crate::messages::risk::at_receive_limit;
 use crate::messages::{PeekEnd, SnsEnvelope};
+use detail::{MessagePlace, shown};
+use detail_lines::DetailLines;
+use search::Search;
 
 /// Characters of a body's first line kept for the list (the pane shows it all).
 const PREVIEW_CHARS: usize = 200;
@@ -138,7 +144,7 @@ impl MessagesView {
         self.scroll = 0;
         self.cursor = 0;
         self.detail = match self.selected_message() {
-            Some(message) => message_detail::layout_folded(
+            Some(message) => detail::layout_folded(
                 message,
                 &MessagePlace {
                     position: self.selected + 1,
@@ -304,8 +310,4 @@ fn size(bytes: usize) -> String {
 }
 
 #[cfg(test)]
-#[path = "messages_pane_tests.rs"]
-mod pane_tests;
-#[cfg(test)]
-#[path = "messages_tests.rs"]
 mod tests;

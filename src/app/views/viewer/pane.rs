@@ -3,9 +3,9 @@
 //! Every change lays out nothing new but what it changes: a fold rebuilds its body's line
 //! map, a search reads the lines once per pattern.
 
-use super::messages::{Focus, LIST_CHROME, MessagesView, split_rows};
+use super::super::{Ask, Ctx, Outcome};
 use super::search::Search;
-use super::{Ask, Ctx, Outcome};
+use super::{Focus, LIST_CHROME, MessagesView, split_rows};
 use crate::app::effect::{ExportRequest, Work};
 use crate::app::keymap::KeyAction;
 use crate::app::state::Level;
@@ -73,7 +73,7 @@ impl MessagesView {
     }
 
     pub(super) fn scroll_by(&mut self, delta: isize, rows: usize) {
-        self.scroll = super::scroll_text(self.scroll, delta, self.detail.len(), rows);
+        self.scroll = super::super::scroll_text(self.scroll, delta, self.detail.len(), rows);
     }
 
     fn move_cursor(&mut self, delta: isize, rows: usize) -> Outcome {
@@ -218,3 +218,6 @@ impl MessagesView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

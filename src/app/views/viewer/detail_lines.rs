@@ -3,9 +3,9 @@
 //! index or the text's line starts) and turned into escaped, coloured segments when drawn.
 //! Opening a 1 MiB body costs one pass over it; a frame costs the lines on screen.
 
+use super::detail::{DetailLine, Segment, Tone};
 use super::json_folds::Folds;
-use super::json_lines::JsonIndex;
-use super::message_detail::{DetailLine, Segment, Tone};
+use crate::messages::json_lines::JsonIndex;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DetailLines {

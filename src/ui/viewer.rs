@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use super::Theme;
 use super::text::{ago, truncate};
-use crate::app::views::message_detail::{DetailLine, Tone};
-use crate::app::views::messages::{Focus, MessageRow, MessagesView, split_rows};
-use crate::app::views::search::Match;
+use crate::app::views::viewer::detail::{DetailLine, Tone};
+use crate::app::views::viewer::search::Match;
+use crate::app::views::viewer::{Focus, MessageRow, MessagesView, split_rows};
 use crate::app::views::{Ctx, Draw};
 use crate::domain::untrusted::escape;
 

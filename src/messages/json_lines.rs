@@ -3,7 +3,7 @@
 //! escapes. Each token is tagged with a tone for syntax colouring, and goes through the
 //! viewer's escaping like every other piece of a message.
 
-use super::message_detail::{DetailLine, Segment, Tone};
+use super::styled::{DetailLine, Segment, Tone};
 
 const INDENT: &str = "  ";
 
@@ -136,7 +136,7 @@ impl JsonIndex {
             if piece == ":" && token.tone == Tone::Punct {
                 out.push_str(": ");
             } else {
-                out.push_str(&super::message_detail::shown(piece));
+                out.push_str(&super::styled::shown(piece));
             }
         }
     }

@@ -1,5 +1,7 @@
 use std::collections::BTreeMap;
 
+use std::borrow::Cow;
+
 use super::*;
 
 pub(crate) fn message(id: &str, body: &str, receives: u64) -> ReceivedMessage {
