@@ -4,7 +4,7 @@
 //! live beside the view stack.
 
 pub mod action;
-pub mod commands;
+pub mod command_mode;
 pub mod context;
 pub mod editor;
 pub mod effect;
@@ -12,11 +12,11 @@ pub mod findings;
 pub mod help;
 pub mod jobs;
 pub mod loads;
-pub mod metrics;
+pub mod metric_refresh;
 pub mod modals;
 pub mod prompt;
 pub mod redrive;
-pub mod signals;
+pub mod signal_refresh;
 pub mod state;
 pub mod table;
 pub mod tables;

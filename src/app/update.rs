@@ -40,8 +40,8 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             app.spinner_frame = app.spinner_frame.wrapping_add(1);
             let on_screen = app.view().on_screen_queues(app.table_rows);
             let mut effects = loads::due_refreshes(app, on_screen);
-            effects.extend(super::metrics::due(app));
-            effects.extend(super::signals::due(app));
+            effects.extend(super::metric_refresh::due(app));
+            effects.extend(super::signal_refresh::due(app));
             effects
         }
         Action::Resize {
@@ -116,7 +116,7 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::CountsRefreshed { generation, queues } => {
-            super::metrics::record_counts(app, &queues);
+            super::metric_refresh::record_counts(app, &queues);
             loads::counts_refreshed(app, generation, queues);
             Vec::new()
         }
@@ -133,15 +133,15 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::context::switched(app, info, read_only)
         }
         Action::MetricsFetched(outcome) => {
-            super::metrics::fetched(app, *outcome);
+            super::metric_refresh::fetched(app, *outcome);
             Vec::new()
         }
         Action::AlarmsRead { job, alarms } => {
-            super::signals::alarms_read(app, job, alarms);
+            super::signal_refresh::alarms_read(app, job, alarms);
             Vec::new()
         }
         Action::MoveTasksRead { job, answers } => {
-            super::signals::move_tasks_read(app, job, answers);
+            super::signal_refresh::move_tasks_read(app, job, answers);
             Vec::new()
         }
         Action::WhoamiRead { job, whoami } => {
@@ -367,11 +367,11 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
         }
         KeyAction::WindowShorter => {
             let window = app.metrics.engine.window().shorter();
-            return super::metrics::set_window(app, window);
+            return super::metric_refresh::set_window(app, window);
         }
         KeyAction::WindowLonger => {
             let window = app.metrics.engine.window().longer();
-            return super::metrics::set_window(app, window);
+            return super::metric_refresh::set_window(app, window);
         }
         KeyAction::Redrive => return super::redrive::open(app),
         KeyAction::Yank => {

@@ -6,7 +6,7 @@ pub mod assess;
 pub mod observe;
 pub mod problem;
 pub mod rules;
-pub mod signals;
+pub mod signal_rules;
 pub mod thresholds;
 pub mod trend;
 

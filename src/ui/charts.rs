@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
 use super::Theme;
-use crate::app::views::metrics::{MetricsView, Panel};
+use crate::app::views::charts::{ChartsView, Panel};
 use crate::app::views::{Ctx, Draw};
 use crate::metrics::{MetricsEngine, Window, units};
 
@@ -22,9 +22,9 @@ const PANEL_HEIGHT: u16 = 9;
 
 const PALETTE: [Color; 4] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green];
 
-impl Draw for MetricsView {
+impl Draw for ChartsView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let now_ms = crate::app::metrics::epoch_ms(ctx.now);
+        let now_ms = crate::app::metric_refresh::epoch_ms(ctx.now);
         let engine = ctx.metrics;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         frame.render_widget(

@@ -25,7 +25,7 @@ fn sparkline(problem: &Problem, ctx: &Ctx, width: usize, ascii: bool) -> String 
         return String::new();
     };
     let engine = ctx.metrics;
-    let now = crate::app::metrics::epoch_ms(ctx.now);
+    let now = crate::app::metric_refresh::epoch_ms(ctx.now);
     let span = engine.window().span_ms();
     let bucket = span / width.max(1) as i64;
     engine
@@ -228,7 +228,7 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
             let since = p
                 .since_ms
                 .map(|ms| {
-                    let now = crate::app::metrics::epoch_ms(ctx.now);
+                    let now = crate::app::metric_refresh::epoch_ms(ctx.now);
                     let ago = ago(((now - ms).max(0) / 1000) as u64);
                     match (p.since_lower_bound, theme.ascii) {
                         (false, _) => ago,

@@ -10,7 +10,6 @@ pub mod help;
 pub mod jobs;
 pub mod prompt_bar;
 pub mod redrive;
-pub mod redrive_dialog;
 pub mod send_form;
 pub mod sparkline_column;
 pub mod status_bar;
@@ -72,7 +71,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Some(Modal::Help { scroll }) => help::draw(frame, overlay(area), app, theme, *scroll),
         Some(Modal::Confirm(dialog)) => confirm::draw(frame, body_area, dialog, theme),
         Some(Modal::Form(form)) => send_form::draw(frame, body_area, form, app, theme),
-        Some(Modal::Redrive(dialog)) => redrive_dialog::draw(frame, body_area, dialog, theme),
+        Some(Modal::Redrive(dialog)) => redrive::dialog::draw(frame, body_area, dialog, theme),
         _ => {}
     }
 }

@@ -6,10 +6,10 @@ use super::*;
 use crate::app::jobs::JobId;
 use crate::app::modals::Modal;
 use crate::app::modals::confirm::DangerousOp;
+use crate::app::redrive::view::RedriveView;
 use crate::app::redrive::{
     PlanJob, PlanState, RedriveDialog, RedriveOp, RedriveSettings, RedriveSnapshot, dialog,
 };
-use crate::app::views::redrive::RedriveView;
 use crate::redrive::{Destination, Mode, ModeChoice, Plan, Routes, Summary};
 
 fn dlq_view(app: &mut App) {
@@ -120,7 +120,7 @@ fn started_redrive(effects: &[Effect]) -> (JobId, RedriveOp) {
         .unwrap_or_else(|| panic!("expected a redrive job in {effects:?}"))
 }
 
-fn layout(app: &App) -> crate::app::views::redrive::ProgressLayout {
+fn layout(app: &App) -> crate::app::redrive::view::ProgressLayout {
     app.view_as::<RedriveView>()
         .map(|v| v.layout.clone())
         .unwrap_or_else(|| panic!("expected the progress view, got {:?}", app.view()))

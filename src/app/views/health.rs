@@ -120,7 +120,7 @@ impl View for HealthView {
             KeyAction::Open => {
                 return match self
                     .target(ctx)
-                    .and_then(|t| super::metrics::MetricsView::for_target(&t))
+                    .and_then(|t| super::charts::ChartsView::for_target(&t))
                 {
                     Some(view) => Outcome::Push(Box::new(view)),
                     None => Outcome::Handled,
@@ -146,7 +146,7 @@ impl View for HealthView {
 
     fn sync(&mut self, ctx: &Ctx) {
         let facts = facts(ctx.inventory);
-        let now = crate::app::metrics::epoch_ms(ctx.now);
+        let now = crate::app::metric_refresh::epoch_ms(ctx.now);
         let selected = self.problems.get(self.selected).cloned();
         self.problems = assess(&facts, ctx.metrics, &self.thresholds, now);
         self.wanted = wanted(&facts);
@@ -193,8 +193,8 @@ impl View for HealthView {
         self.wanted.clone()
     }
 
-    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signals::SignalsWanted {
-        crate::app::signals::SignalsWanted {
+    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signal_refresh::SignalsWanted {
+        crate::app::signal_refresh::SignalsWanted {
             alarms: true,
             move_task_sources: self.move_task_sources.clone(),
         }

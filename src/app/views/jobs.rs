@@ -52,10 +52,12 @@ impl View for JobsView {
                     return Outcome::Handled;
                 };
                 return match ctx.redrives.get(id) {
-                    Some(run) => Outcome::Push(Box::new(super::redrive::RedriveView::pinned(
-                        run.dlq_url().to_string(),
-                        id,
-                    ))),
+                    Some(run) => {
+                        Outcome::Push(Box::new(super::super::redrive::view::RedriveView::pinned(
+                            run.dlq_url().to_string(),
+                            id,
+                        )))
+                    }
                     None => Outcome::Handled,
                 };
             }

@@ -5,12 +5,11 @@
 //! Adding a view: a file here with a type implementing `View`, its `Draw` in `ui/`, and
 //! one registration: a `:command` in `commands.rs` or a key in another view.
 
+pub mod charts;
 pub mod describe;
 pub mod health;
 pub mod jobs;
-pub mod metrics;
 pub mod peek;
-pub mod redrive;
 pub mod table;
 pub mod topology;
 pub mod viewer;
@@ -149,8 +148,8 @@ pub trait View: Draw + std::fmt::Debug + Send {
 
     /// The signals this view shows (alarms, DLQ move tasks): the app asks for them at
     /// most once a minute, and only while a view shows them.
-    fn signals_shown(&self, _ctx: &Ctx) -> super::signals::SignalsWanted {
-        super::signals::SignalsWanted::default()
+    fn signals_shown(&self, _ctx: &Ctx) -> super::signal_refresh::SignalsWanted {
+        super::signal_refresh::SignalsWanted::default()
     }
 
     /// Extra key hints for the header: `(action, label)`.

@@ -114,5 +114,4 @@ pub fn move_tasks_read(
 }
 
 #[cfg(test)]
-#[path = "signals_tests.rs"]
 mod tests;

@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, LineGauge, Paragraph, Wrap};
 
-use super::Theme;
-use crate::app::views::redrive::{RedriveView, Tone};
+use crate::app::redrive::view::{RedriveView, Tone};
 use crate::app::views::{Ctx, Draw};
+use crate::ui::Theme;
 
 pub fn tone_style(tone: Tone, theme: &Theme) -> Style {
     match tone {

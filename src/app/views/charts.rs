@@ -33,7 +33,7 @@ pub struct Panel {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetricsView {
+pub struct ChartsView {
     pub subject: Subject,
     pub resources: Vec<Resource>,
     /// URLs of the queue and its DLQ, for the live counts.
@@ -135,14 +135,14 @@ pub fn panels(resources: &[Resource]) -> Vec<Panel> {
     out
 }
 
-impl MetricsView {
-    pub fn new(subject: Subject) -> MetricsView {
+impl ChartsView {
+    pub fn new(subject: Subject) -> ChartsView {
         let resources = match &subject {
             Subject::Queue(_) => Vec::new(),
             Subject::Topic(name) => vec![Resource::Topic(name.clone())],
             Subject::Function(name) => vec![Resource::Function(name.clone())],
         };
-        MetricsView {
+        ChartsView {
             subject,
             resources,
             live_urls: Vec::new(),
@@ -151,7 +151,7 @@ impl MetricsView {
     }
 
     /// For a table row: queues, topics and functions have charts.
-    pub fn for_target(target: &Target) -> Option<MetricsView> {
+    pub fn for_target(target: &Target) -> Option<ChartsView> {
         let subject = match target {
             Target::Queue(url) => Subject::Queue(url.clone()),
             Target::Topic(arn) => Subject::Topic(arn::resource_name(arn).to_string()),
@@ -162,7 +162,7 @@ impl MetricsView {
             ),
             _ => return None,
         };
-        Some(MetricsView::new(subject))
+        Some(ChartsView::new(subject))
     }
 
     pub fn panels(&self) -> Vec<Panel> {
@@ -177,7 +177,7 @@ impl MetricsView {
     }
 }
 
-impl View for MetricsView {
+impl View for ChartsView {
     fn crumb(&self) -> String {
         match &self.subject {
             Subject::Queue(url) => format!("metrics {}", arn::queue_name_from_url(url)),
@@ -280,8 +280,8 @@ mod tests {
     #[test]
     fn rows_open_charts_for_queues_topics_and_functions_only() {
         let function = Target::Function("arn:aws:lambda:us-east-1:1:function:worker".into());
-        let view = MetricsView::for_target(&function).expect("function");
+        let view = ChartsView::for_target(&function).expect("function");
         assert_eq!(view.resources, vec![Resource::Function("worker".into())]);
-        assert!(MetricsView::for_target(&Target::Subscription("s".into())).is_none());
+        assert!(ChartsView::for_target(&Target::Subscription("s".into())).is_none());
     }
 }

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::effect::{Effect, Work};
 use crate::app::jobs::JobEnd;
-use crate::app::views::metrics::{MetricsView, Subject};
+use crate::app::views::charts::{ChartsView, Subject};
 use crate::app::{Action, App, update};
 use crate::aws::ConnectionInfo;
 use crate::config::Config;
@@ -29,7 +29,7 @@ fn app_on_function_charts() -> App {
         Some(Duration::from_secs(30)),
         t(0),
     );
-    app.push(Box::new(MetricsView::new(Subject::Function(
+    app.push(Box::new(ChartsView::new(Subject::Function(
         "worker".into(),
     ))));
     app
@@ -140,7 +140,7 @@ fn cost_says_metrics_requested_in_the_last_hour() {
 #[test]
 fn counts_on_screen_become_live_points_of_charted_queues() {
     let mut app = app_on_function_charts();
-    app.push(Box::new(MetricsView::new(Subject::Topic("t".into()))));
+    app.push(Box::new(ChartsView::new(Subject::Topic("t".into()))));
     let _ = update(&mut app, Action::Tick(t(1)));
     let queue = crate::inventory::model::tests::queue("orders", 9, None);
     app.metrics
@@ -196,6 +196,6 @@ fn table_depths_are_asked_only_when_the_sparkline_column_is_drawn() {
 
 /// Runs a `:` command line as typed.
 fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
-    let command = crate::app::commands::parse(line).unwrap_or_else(|e| panic!("{e}"));
-    crate::app::commands::run(app, command)
+    let command = crate::app::command_mode::parse(line).unwrap_or_else(|e| panic!("{e}"));
+    crate::app::command_mode::run(app, command)
 }

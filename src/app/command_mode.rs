@@ -141,7 +141,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         shape: Shape::WithArgument(
-            |app, text| super::metrics::window_command(app, &text),
+            |app, text| super::metric_refresh::window_command(app, &text),
             "WINDOW",
         ),
         name: "window",
@@ -150,7 +150,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         shape: Shape::Plain(|app| {
-            super::metrics::cost_command(app);
+            super::metric_refresh::cost_command(app);
             Vec::new()
         }),
         name: "cost",
@@ -159,7 +159,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         shape: Shape::Plain(|app| {
-            super::metrics::charts_command(app);
+            super::metric_refresh::charts_command(app);
             Vec::new()
         }),
         name: "charts",

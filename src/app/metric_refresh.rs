@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::effect::{Effect, Work};
 use super::jobs::JobId;
 use super::state::{App, Level};
-use super::views::metrics::MetricsView;
+use super::views::charts::ChartsView;
 use crate::domain::Queue;
 use crate::metrics::{FetchOutcome, MetricsEngine, Resource, Window};
 
@@ -122,7 +122,7 @@ pub fn charts_command(app: &mut App) {
     let view = app
         .view()
         .selected_target()
-        .and_then(|target| MetricsView::for_target(&target));
+        .and_then(|target| ChartsView::for_target(&target));
     match view {
         Some(view) => app.push(Box::new(view)),
         None => app.set_message(
@@ -139,5 +139,4 @@ pub fn set_window(app: &mut App, window: Window) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-#[path = "metrics_tests.rs"]
 mod tests;

@@ -4,7 +4,6 @@
 
 use std::any::Any;
 
-use super::{Ctx, Outcome, View};
 use crate::app::effect::Effect;
 use crate::app::jobs::{JobId, JobState};
 use crate::app::keymap::KeyAction;
@@ -12,6 +11,7 @@ use crate::app::redrive::{RedriveRun, RedriveSnapshot};
 use crate::app::state::Level;
 use crate::app::tables::group_thousands;
 use crate::app::target::Target;
+use crate::app::views::{Ctx, Outcome, View};
 use crate::domain::untrusted::escape_owned;
 use crate::redrive::{Mode, Summary};
 

@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::Theme;
-use super::text::truncate;
 use crate::app::redrive::RedriveDialog;
 use crate::app::redrive::dialog::{Field, PlanLine, PlanState, mode_name};
 use crate::redrive::ModeChoice;
+use crate::ui::Theme;
+use crate::ui::text::truncate;
 
 const LABEL_WIDTH: usize = 8;
 
