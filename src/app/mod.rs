@@ -21,6 +21,8 @@ pub mod state;
 pub mod table;
 pub mod tables;
 pub mod target;
+#[cfg(test)]
+pub(crate) mod test_app;
 pub mod topology_lines;
 pub mod update;
 pub mod views;

@@ -387,5 +387,4 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-#[path = "update_tests.rs"]
 mod tests;

@@ -324,5 +324,4 @@ Fix it with one of:
 }
 
 #[cfg(test)]
-#[path = "connect_tests.rs"]
 mod tests;

@@ -19,8 +19,6 @@ pub(crate) mod held;
 
 #[cfg(test)]
 pub(crate) mod fake_queue;
-#[cfg(test)]
-mod peek_tests;
 
 pub use envelope::SnsEnvelope;
 pub use held::Release;

@@ -398,5 +398,4 @@ pub fn notification(
 }
 
 #[cfg(test)]
-#[path = "outgoing_tests.rs"]
 mod tests;

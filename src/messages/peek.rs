@@ -254,3 +254,6 @@ pub async fn peek(
         release,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -404,5 +404,4 @@ pub fn new_journal_path(dir: &Path, dlq_name: &str, now_ms: u64) -> PathBuf {
 }
 
 #[cfg(test)]
-#[path = "journal_tests.rs"]
 mod tests;

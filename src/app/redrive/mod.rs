@@ -272,3 +272,6 @@ pub fn progress(app: &mut App, id: JobId, snapshot: RedriveSnapshot) {
 pub fn finished(app: &mut App, id: JobId, result: Result<Summary, String>) {
     app.redrives.finished(id, result);
 }
+
+#[cfg(test)]
+mod tests;

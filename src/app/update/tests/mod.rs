@@ -1,152 +1,15 @@
-use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime};
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::app::effect::Work;
 use crate::app::tables::TableKind;
 use crate::app::target::Target;
+use crate::app::test_app::*;
 use crate::app::views::describe::DescribeView;
 use crate::app::views::table::TableView;
 use crate::app::views::topology::TopologyView;
 use crate::aws::{ApiError, ConnectionInfo};
-use crate::config::Config;
-use crate::domain::{EventSourceMapping, Subscription, Topic};
 use crate::inventory::model::tests::queue;
-
-fn t(seconds: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
-}
-
-fn app() -> App {
-    let config = Config::defaults().expect("defaults");
-    App::new(
-        ConnectionInfo {
-            region: "us-east-1".into(),
-            ..ConnectionInfo::default()
-        },
-        false,
-        config.keymap,
-        Some(Duration::from_secs(30)),
-        t(0),
-    )
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-/// The loads a list of effects starts: `(source, generation)`.
-fn loads(effects: &[Effect]) -> Vec<(Source, u64)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Start {
-                work: Work::Load { source, generation },
-                ..
-            } => Some((*source, *generation)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn all_loads(generation: u64) -> Vec<(Source, u64)> {
-    Source::ALL.iter().map(|&s| (s, generation)).collect()
-}
-
-const TOPIC: &str = "arn:aws:sns:us-east-1:1:events";
-
-fn loaded_app() -> App {
-    let mut app = app();
-    assert_eq!(loads(&start(&mut app)), all_loads(1));
-    let _ = update(
-        &mut app,
-        Action::QueuesLoaded {
-            generation: 1,
-            queues: vec![
-                queue("orders", 4, Some("orders-dlq")),
-                queue("orders-dlq", 9, None),
-                queue("payments", 0, Some("payments-dlq")),
-                queue("payments-dlq", 0, None),
-            ],
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::QueuesFinished {
-            generation: 1,
-            listed: 4,
-            failed: 0,
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::TopicsLoaded {
-            generation: 1,
-            topics: vec![Topic::from_attributes(TOPIC, BTreeMap::new())],
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::SubscriptionsLoaded {
-            generation: 1,
-            subscriptions: vec![Subscription::listed(
-                "arn:aws:sns:us-east-1:1:events:1",
-                TOPIC,
-                "sqs",
-                "arn:aws:sqs:us-east-1:1:orders",
-                None,
-            )],
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::MappingsLoaded {
-            generation: 1,
-            mappings: vec![EventSourceMapping {
-                uuid: "m".into(),
-                function_arn: "arn:aws:lambda:us-east-1:1:function:worker".into(),
-                event_source_arn: "arn:aws:sqs:us-east-1:1:orders".into(),
-                state: "Enabled".into(),
-                batch_size: Some(10),
-                function_response_types: Vec::new(),
-            }],
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::FunctionsLoaded {
-            generation: 1,
-            functions: Vec::new(),
-        },
-    );
-    assert!(!app.loading());
-    app
-}
-
-fn table(app: &App) -> &TableView {
-    app.view_as::<TableView>()
-        .unwrap_or_else(|| panic!("expected a table, got {:?}", app.view()))
-}
-
-fn described(app: &App) -> Option<Target> {
-    app.view_as::<DescribeView>().map(|d| d.target.clone())
-}
-
-fn selected(app: &App) -> Option<String> {
-    table(app).state.selected_row().map(|r| r.cells[0].clone())
-}
-
-fn shown(app: &App) -> usize {
-    table(app).state.shown()
-}
 
 #[test]
 fn start_loads_every_source_once_and_collapses_refreshes_in_flight() {
@@ -493,11 +356,6 @@ fn an_error_stays_above_later_warnings_and_clears_when_queues_load_again() {
     assert_eq!(app.message, None);
 }
 
-#[path = "house_tests.rs"]
 mod house;
-
-#[path = "refresh_tests.rs"]
+mod peek;
 mod refresh;
-
-#[path = "redrive/tests.rs"]
-mod redrive;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::*;
+use super::super::*;
 use crate::aws::ApiError;
 use crate::aws::cloudwatch::{MetricQuery, MetricSeries, MetricSource, NoMetrics};
 use crate::sim::{ManualClock, SimFleet, SimMetrics};

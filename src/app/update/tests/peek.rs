@@ -4,6 +4,7 @@
 use super::*;
 use crate::app::action::PeekResult;
 use crate::app::effect::PeekRequest;
+use crate::app::modals::confirm::DangerousOp;
 use crate::app::views::viewer::MessagesView;
 use crate::domain::message::ReceivedMessage;
 use crate::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};

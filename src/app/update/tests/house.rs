@@ -286,9 +286,6 @@ fn an_unknown_profile_or_a_failed_switch_stays_where_it_was() {
     assert_eq!(shown(&app), 4);
 }
 
-#[path = "peek_tests.rs"]
-mod peek;
-
 /// The load effects among `effects`.
 fn queue_reloads(effects: &[Effect]) -> usize {
     effects

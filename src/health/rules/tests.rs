@@ -1,8 +1,8 @@
 //! Each rule: a problem when burning, none when healthy.
 
-use super::problem::{Affected, Kind, Severity, worst_first};
-use super::rules::{self, Clock};
-use super::thresholds::Thresholds;
+use super::super::problem::{Affected, Kind, Severity, worst_first};
+use super::super::rules::{self, Clock};
+use super::super::thresholds::Thresholds;
 use crate::metrics::{Resource, Series};
 
 const MINUTE: i64 = 60_000;
@@ -250,12 +250,12 @@ fn worst_first_puts_critical_dlqs_before_warnings() {
 #[test]
 fn thresholds_from_config_replace_defaults_and_refuse_negatives() {
     let mut t = Thresholds::default();
-    let section: super::thresholds::HealthSection =
+    let section: super::super::thresholds::HealthSection =
         toml::from_str("oldest_age_warning_seconds = 60").expect("parse");
     t.apply(section).expect("apply");
     assert_eq!(t.oldest_age_warning_s, 60.0);
     assert_eq!(t.error_rate_percent, 5.0);
-    let section: super::thresholds::HealthSection =
+    let section: super::super::thresholds::HealthSection =
         toml::from_str("throttles = -1").expect("parse");
     assert!(t.apply(section).is_err());
 }
@@ -305,7 +305,7 @@ fn the_start_view_is_the_board_unless_the_config_says_queues() {
 
 #[test]
 fn alarms_and_running_redrives_join_the_board_and_alarmed_resources_are_fetched() {
-    use super::assess::{Facts, QueueFacts, assess, wanted};
+    use super::super::assess::{Facts, QueueFacts, assess, wanted};
     use crate::domain::message::MoveTask;
     use crate::domain::{Alarm, AlarmMetric};
     let queue = |name: &str, visible: u64, is_dlq: bool| QueueFacts {

@@ -7,8 +7,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
-use super::fake_queue::{FakeQueue, URL};
-use super::peek::*;
+use super::super::fake_queue::{FakeQueue, URL};
+use super::super::peek::*;
 use crate::aws::{ApiError, MessageReader};
 use crate::domain::message::{
     BatchOutcome, HandleEntry, MoveTask, ReceiveRequest, ReceivedMessage,
