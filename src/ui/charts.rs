@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::Theme;
 use crate::app::views::charts::{ChartsView, Panel};
@@ -88,25 +88,24 @@ fn time_labels(window: Window) -> Vec<String> {
     vec![format!("-{window}"), half, "now".to_string()]
 }
 
-fn draw_panel(
-    buffer: &mut Buffer,
-    area: Rect,
+/// A panel's series as chart points (one line per unbroken segment, live counts as dots),
+/// its legend and the highest value shown.
+struct PanelSeries<'a> {
+    lines: Vec<(usize, Vec<(f64, f64)>)>,
+    live: Vec<(usize, Vec<(f64, f64)>)>,
+    legend: Vec<Span<'a>>,
+    top: f64,
+}
+
+fn panel_series<'a>(
     panel: &Panel,
     engine: &MetricsEngine,
     now_ms: i64,
     theme: &Theme,
-) {
-    use ratatui::widgets::Widget;
-    let window = engine.window();
-    let start_ms = now_ms - window.span_ms();
+) -> PanelSeries<'a> {
+    let start_ms = now_ms - engine.window().span_ms();
     let period_ms = engine.period_ms();
     let x = |t: i64| (t - now_ms) as f64 / 1000.0;
-    let marker = if theme.ascii {
-        Marker::Dot
-    } else {
-        Marker::Braille
-    };
-
     let mut lines: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     let mut live: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     let mut legend: Vec<Span> = Vec::new();
@@ -155,21 +154,58 @@ fn draw_panel(
         };
         legend.push(Span::styled(text, style));
     }
+    PanelSeries {
+        lines,
+        live,
+        legend,
+        top,
+    }
+}
 
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Span::styled(format!(" {} ", panel.title), theme.title()));
+/// The panel's border and title, and its first line (the legend, or why there is no data);
+/// returns the area left for the chart.
+fn draw_frame(buffer: &mut Buffer, area: Rect, title: &str, first: Line, theme: &Theme) -> Rect {
+    use ratatui::widgets::Widget;
+    let block = crate::ui::frame::panel(
+        Span::styled(format!(" {title} "), theme.title()),
+        theme.border(),
+        theme,
+    );
     let inner = block.inner(area);
     block.render(area, buffer);
     let [legend_area, chart_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let mut first_line = Line::from(legend);
-    if let Some(reason) = engine.availability(&panel.resource).reason() {
-        first_line = Line::from(Span::styled(reason, theme.warning()));
-    }
-    Paragraph::new(first_line).render(legend_area, buffer);
+    Paragraph::new(first).render(legend_area, buffer);
+    chart_area
+}
+
+fn draw_panel(
+    buffer: &mut Buffer,
+    area: Rect,
+    panel: &Panel,
+    engine: &MetricsEngine,
+    now_ms: i64,
+    theme: &Theme,
+) {
+    use ratatui::widgets::Widget;
+    let window = engine.window();
+    let marker = if theme.ascii {
+        Marker::Dot
+    } else {
+        Marker::Braille
+    };
+    let PanelSeries {
+        lines,
+        live,
+        legend,
+        top,
+    } = panel_series(panel, engine, now_ms, theme);
+
+    let first_line = match engine.availability(&panel.resource).reason() {
+        Some(reason) => Line::from(Span::styled(reason, theme.warning())),
+        None => Line::from(legend),
+    };
+    let chart_area = draw_frame(buffer, area, &panel.title, first_line, theme);
 
     let style_of = |i: usize| {
         if theme.color {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
 use super::text::truncate;
@@ -11,11 +11,11 @@ use crate::app::App;
 use crate::app::help::help_lines;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usize) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.title())
-        .title(Span::styled(" Help — Esc or ? to close ", theme.title()));
+    let block = crate::ui::frame::panel(
+        Span::styled(" Help — Esc or ? to close ", theme.title()),
+        theme.title(),
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);

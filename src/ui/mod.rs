@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod confirm;
 pub mod describe;
+pub mod frame;
 pub mod header;
 pub mod health;
 pub mod help;
@@ -81,10 +82,5 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 fn overlay(area: Rect) -> Rect {
     let width = area.width.min(100);
     let height = area.height.saturating_sub(2).max(area.height.min(3));
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    crate::ui::frame::centred(area, width, height)
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
@@ -27,26 +27,21 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
     let fixed = 2 + 2 + ATTRIBUTE_ROWS + single + 3;
     let body_rows = (area.height as usize).saturating_sub(fixed).clamp(2, 10);
     let height = ((fixed + body_rows) as u16).min(area.height);
-    let dialog = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let dialog = crate::ui::frame::centred(area, width, height);
     let kind = if form.is_topic() {
         "Publish to"
     } else {
         "Send to"
     };
     let fifo = if form.fifo() { " (FIFO)" } else { "" };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.error())
-        .title(Span::styled(
+    let block = crate::ui::frame::panel(
+        Span::styled(
             format!(" {kind} {}{fifo} ", escape(form.target_name())),
             theme.error(),
-        ));
+        ),
+        theme.error(),
+        theme,
+    );
     let inner = block.inner(dialog);
     frame.render_widget(Clear, dialog);
     frame.render_widget(block, dialog);

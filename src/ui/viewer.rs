@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use super::Theme;
 use super::text::{ago, truncate};
@@ -27,11 +27,7 @@ impl Draw for MessagesView {
 }
 
 fn block<'a>(theme: &Theme, title: Line<'a>) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(title)
+    crate::ui::frame::panel(title, theme.border(), theme)
 }
 
 fn draw_list(

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::app::redrive::RedriveDialog;
 use crate::app::redrive::dialog::{Field, PlanLine, PlanState, mode_name};
@@ -129,17 +129,9 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &RedriveDialog, theme: &Theme
         .sum();
     let fixed = fields.len() as u16 + 2 + 2;
     let height = (plan_rows + fixed + 1).min(area.height);
-    let dialog_area = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.warning())
-        .title(Span::styled(
+    let dialog_area = crate::ui::frame::centred(area, width, height);
+    let block = crate::ui::frame::panel(
+        Span::styled(
             format!(
                 " Redrive {} ",
                 truncate(
@@ -149,7 +141,10 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &RedriveDialog, theme: &Theme
                 )
             ),
             theme.title(),
-        ));
+        ),
+        theme.warning(),
+        theme,
+    );
     let inner = block.inner(dialog_area);
     frame.render_widget(Clear, dialog_area);
     frame.render_widget(block, dialog_area);

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 
 use crate::app::redrive::view::{RedriveView, Tone};
 use crate::app::views::{Ctx, Draw};
@@ -37,11 +37,7 @@ impl Draw for RedriveView {
             Span::styled(format!(" {} ", layout.title), theme.title()),
             Span::styled(format!("[{}] ", layout.state), theme.header()),
         ]);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_set(theme.border_set())
-            .border_style(theme.border())
-            .title(title);
+        let block = crate::ui::frame::panel(title, theme.border(), theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if inner.height == 0 {
