@@ -49,9 +49,47 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
     let room = (inner.width as usize)
         .saturating_sub(LABEL_WIDTH + 3)
         .max(1);
+    let (mut lines, cursor) = field_lines(form, body_rows, room, theme);
+    lines.push(Line::default());
+    if let Some(error) = &form.error {
+        lines.push(Line::from(Span::styled(
+            truncate(error, inner.width as usize, theme.ellipsis()),
+            theme.error(),
+        )));
+    } else {
+        lines.push(Line::default());
+    }
+    let submit = app
+        .keymap
+        .first_key(KeyAction::Submit)
+        .unwrap_or_else(|| "ctrl-s".to_string());
+    lines.push(Line::from(vec![
+        Span::styled("Tab", theme.header()),
+        Span::styled(" next field  ", theme.dim()),
+        Span::styled(submit, theme.header()),
+        Span::styled(" send (asks first)  ", theme.dim()),
+        Span::styled("Esc", theme.header()),
+        Span::styled(" cancels", theme.dim()),
+    ]));
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((row, column)) = cursor {
+        let (x, y) = (inner.x as usize + column, inner.y as usize + row);
+        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+            frame.set_cursor_position(Position::new(x as u16, y as u16));
+        }
+    }
+}
+
+/// Each field's label and text, and where the cursor is in them (line, column).
+fn field_lines<'a>(
+    form: &'a SendForm,
+    body_rows: usize,
+    room: usize,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, Option<(usize, usize)>) {
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<(usize, usize)> = None;
-    for field in fields {
+    for field in form.fields() {
         let focused = form.focus == field;
         let marker = if focused { "> " } else { "  " };
         let label_style = if focused { theme.header() } else { theme.dim() };
@@ -104,34 +142,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
             }
         }
     }
-    lines.push(Line::default());
-    if let Some(error) = &form.error {
-        lines.push(Line::from(Span::styled(
-            truncate(error, inner.width as usize, theme.ellipsis()),
-            theme.error(),
-        )));
-    } else {
-        lines.push(Line::default());
-    }
-    let submit = app
-        .keymap
-        .first_key(KeyAction::Submit)
-        .unwrap_or_else(|| "ctrl-s".to_string());
-    lines.push(Line::from(vec![
-        Span::styled("Tab", theme.header()),
-        Span::styled(" next field  ", theme.dim()),
-        Span::styled(submit, theme.header()),
-        Span::styled(" send (asks first)  ", theme.dim()),
-        Span::styled("Esc", theme.header()),
-        Span::styled(" cancels", theme.dim()),
-    ]));
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some((row, column)) = cursor {
-        let (x, y) = (inner.x as usize + column, inner.y as usize + row);
-        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
-            frame.set_cursor_position(Position::new(x as u16, y as u16));
-        }
-    }
+    (lines, cursor)
 }
 
 /// Lines `first..first + rows` of the editor (blank past its end).

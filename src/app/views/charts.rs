@@ -51,86 +51,78 @@ fn panel(resource: &Resource, title: &str, unit: Unit, keys: &[&'static str]) ->
     }
 }
 
+/// One chart: its title, unit and series.
+type PanelSpec = (&'static str, Unit, &'static [&'static str]);
+
+const AGE: PanelSpec = ("age of oldest", Unit::Seconds, &["oldest"]);
+const THROUGHPUT: PanelSpec = (
+    "throughput",
+    Unit::Count,
+    &["sent", "received", "deleted", "empty"],
+);
+const QUEUE: &[PanelSpec] = &[
+    ("depth", Unit::Count, &["visible", "in_flight", "delayed"]),
+    AGE,
+    THROUGHPUT,
+];
+const FIFO_QUEUE: &[PanelSpec] = &[
+    (
+        "depth",
+        Unit::Count,
+        &["visible", "in_flight", "delayed", "groups"],
+    ),
+    AGE,
+    THROUGHPUT,
+];
+const DLQ: &[PanelSpec] = &[("DLQ depth and arrivals", Unit::Count, &["visible", "sent"])];
+const FUNCTION: &[PanelSpec] = &[
+    (
+        "invocations",
+        Unit::Count,
+        &["invocations", "errors", "throttles"],
+    ),
+    ("error rate", Unit::Percent, &["error_rate"]),
+    (
+        "duration",
+        Unit::Milliseconds,
+        &["duration_avg", "duration_max"],
+    ),
+    ("concurrency", Unit::Count, &["concurrency"]),
+];
+const TOPIC: &[PanelSpec] = &[
+    (
+        "deliveries",
+        Unit::Count,
+        &["published", "delivered", "failed"],
+    ),
+    (
+        "filtered out",
+        Unit::Count,
+        &["filtered", "filtered_invalid", "filtered_no_attrs"],
+    ),
+    (
+        "redrive to DLQ",
+        Unit::Count,
+        &["redriven", "redrive_failed"],
+    ),
+];
+
 /// The charts for a set of resources, in reading order: what is on fire first.
 pub fn panels(resources: &[Resource]) -> Vec<Panel> {
     let mut out = Vec::new();
     for r in resources {
-        match r {
-            Resource::Queue(_) => {
-                out.push(panel(
-                    r,
-                    "depth",
-                    Unit::Count,
-                    &["visible", "in_flight", "delayed"],
-                ));
-                out.push(panel(r, "age of oldest", Unit::Seconds, &["oldest"]));
-                out.push(panel(
-                    r,
-                    "throughput",
-                    Unit::Count,
-                    &["sent", "received", "deleted", "empty"],
-                ));
-            }
-            Resource::FifoQueue(_) => {
-                out.push(panel(
-                    r,
-                    "depth",
-                    Unit::Count,
-                    &["visible", "in_flight", "delayed", "groups"],
-                ));
-                out.push(panel(r, "age of oldest", Unit::Seconds, &["oldest"]));
-                out.push(panel(
-                    r,
-                    "throughput",
-                    Unit::Count,
-                    &["sent", "received", "deleted", "empty"],
-                ));
-            }
-            Resource::Dlq(_) | Resource::Depth(_) => {
-                out.push(panel(
-                    r,
-                    "DLQ depth and arrivals",
-                    Unit::Count,
-                    &["visible", "sent"],
-                ));
-            }
-            Resource::Function(_) => {
-                out.push(panel(
-                    r,
-                    "invocations",
-                    Unit::Count,
-                    &["invocations", "errors", "throttles"],
-                ));
-                out.push(panel(r, "error rate", Unit::Percent, &["error_rate"]));
-                out.push(panel(
-                    r,
-                    "duration",
-                    Unit::Milliseconds,
-                    &["duration_avg", "duration_max"],
-                ));
-                out.push(panel(r, "concurrency", Unit::Count, &["concurrency"]));
-            }
-            Resource::Topic(_) => {
-                out.push(panel(
-                    r,
-                    "deliveries",
-                    Unit::Count,
-                    &["published", "delivered", "failed"],
-                ));
-                out.push(panel(
-                    r,
-                    "filtered out",
-                    Unit::Count,
-                    &["filtered", "filtered_invalid", "filtered_no_attrs"],
-                ));
-                out.push(panel(
-                    r,
-                    "redrive to DLQ",
-                    Unit::Count,
-                    &["redriven", "redrive_failed"],
-                ));
-            }
-        }
+        let specs = match r {
+            Resource::Queue(_) => QUEUE,
+            Resource::FifoQueue(_) => FIFO_QUEUE,
+            Resource::Dlq(_) | Resource::Depth(_) => DLQ,
+            Resource::Function(_) => FUNCTION,
+            Resource::Topic(_) => TOPIC,
+        };
+        out.extend(
+            specs
+                .iter()
+                .map(|&(title, unit, keys)| panel(r, title, unit, keys)),
+        );
     }
     out
 }

@@ -87,8 +87,8 @@ fn progress_shows_rate_and_eta_and_the_view_can_be_left_and_found_again() {
     assert!(text_of(&app).starts_with("cancelling"));
 }
 
-#[test]
-fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
+/// The dialog on a DLQ of 9 with a limit of 8 and a canary of 3, planned.
+fn canary_of_three() -> App {
     let mut app = opened(9, Mode::Native);
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
@@ -101,6 +101,12 @@ fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
     }
     let effects = press(&mut app, KeyCode::Char('3')); // canary 3
     assert_eq!(plan_job(&effects), None, "selective already: the same plan");
+    app
+}
+
+#[test]
+fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
+    let mut app = canary_of_three();
     assert_eq!(
         open_dialog(&app)
             .settings()
