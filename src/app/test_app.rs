@@ -25,7 +25,13 @@ pub(crate) fn t(seconds: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
 }
 
+/// A fresh app on us-east-1 that reloads its listings every 30 s.
 pub(crate) fn app() -> App {
+    app_refreshing(Some(Duration::from_secs(30)))
+}
+
+/// A fresh app on us-east-1 at `t(0)`, with the default keymap.
+pub(crate) fn app_refreshing(listing_refresh: Option<Duration>) -> App {
     let config = Config::defaults().expect("defaults");
     App::new(
         ConnectionInfo {
@@ -34,7 +40,7 @@ pub(crate) fn app() -> App {
         },
         false,
         config.keymap,
-        Some(Duration::from_secs(30)),
+        listing_refresh,
         t(0),
     )
 }

@@ -1,34 +1,20 @@
 //! The app's metrics wiring: refreshes as jobs that do not reload the listing when they
 //! end, the window keys and commands, `:cost`, `:charts`, live counts.
 
-use std::time::{Duration, SystemTime};
+use crate::aws::ConnectionInfo;
+use crate::config::Config;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::effect::{Effect, Work};
 use crate::app::jobs::JobEnd;
+use crate::app::test_app::t;
 use crate::app::views::charts::{ChartsView, Subject};
 use crate::app::{Action, App, update};
-use crate::aws::ConnectionInfo;
-use crate::config::Config;
 use crate::metrics::{Resource, Window};
 
-fn t(seconds: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
-}
-
 fn app_on_function_charts() -> App {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        ConnectionInfo {
-            region: "us-east-1".into(),
-            ..ConnectionInfo::default()
-        },
-        false,
-        config.keymap,
-        Some(Duration::from_secs(30)),
-        t(0),
-    );
+    let mut app = crate::app::test_app::app();
     app.push(Box::new(ChartsView::new(Subject::Function(
         "worker".into(),
     ))));

@@ -95,7 +95,7 @@ fn help_key(app: &mut App, scroll: usize, key: KeyEvent) {
         return;
     }
     let rows = app.help_rows;
-    let scroll = match action.and_then(|a| super::views::text_scroll_delta(a, rows)) {
+    let scroll = match action.and_then(|a| super::views::navigation_delta(a, rows)) {
         Some(delta) => scroll_text(scroll, delta, help_line_count(app), rows),
         None => scroll,
     };

@@ -2,37 +2,20 @@
 //! minute, one job of each kind at a time; answers land in the inventory unless they come
 //! from a job the app no longer knows.
 
-use std::time::{Duration, SystemTime};
-
 use super::*;
 use crate::app::jobs::JobEnd;
+use crate::app::test_app::t;
 use crate::app::views::health::HealthView;
 use crate::app::{Action, update};
-use crate::aws::ConnectionInfo;
-use crate::config::Config;
 use crate::domain::AlarmMetric;
 use crate::health::Thresholds;
 use crate::inventory::model::tests::queue;
 
 const DLQ_ARN: &str = "arn:aws:sqs:us-east-1:1:orders-dlq";
 
-fn t(seconds: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
-}
-
 /// An app whose inventory holds `orders` and its DLQ (holding 4 messages).
 fn app() -> App {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        ConnectionInfo {
-            region: "us-east-1".into(),
-            ..ConnectionInfo::default()
-        },
-        false,
-        config.keymap,
-        None,
-        t(0),
-    );
+    let mut app = crate::app::test_app::app_refreshing(None);
     app.inventory.upsert_queues(
         vec![
             queue("orders", 0, Some("orders-dlq")),

@@ -169,8 +169,15 @@ pub fn scroll_text(scroll: usize, delta: isize, lines: usize, rows: usize) -> us
         .clamp(0, max as isize) as usize
 }
 
-/// The scroll step of a navigation key in a text view.
-pub fn text_scroll_delta(key: KeyAction, rows: usize) -> Option<isize> {
+/// A list's selection moved by `delta` rows, kept on one of its `len` rows.
+pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
+    let last = len.saturating_sub(1) as isize;
+    (selected as isize).saturating_add(delta).clamp(0, last) as usize
+}
+
+/// The step of a navigation key (a line, half a page, either end), for the text views'
+/// scroll and the lists' selection alike.
+pub fn navigation_delta(key: KeyAction, rows: usize) -> Option<isize> {
     let half = (rows / 2).max(1) as isize;
     match key {
         KeyAction::Down => Some(1),
