@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
@@ -91,9 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme
         theme.error(),
         theme,
     );
-    let inner = block.inner(dialog_area);
-    frame.render_widget(Clear, dialog_area);
-    frame.render_widget(block, dialog_area);
+    let inner = crate::ui::frame::dialog(frame, dialog_area, block);
     let typed_line = text
         .len()
         .saturating_sub(if dialog.input.error.is_some() { 2 } else { 1 });

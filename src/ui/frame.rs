@@ -1,10 +1,11 @@
 //! The two shapes every overlay and panel shares: a bordered panel with a title in the
 //! theme's border set, and a dialog centred over an area.
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use super::Theme;
 
@@ -29,4 +30,13 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     }
+}
+
+/// Draws `block` as a dialog over whatever is under `area` (cleared first); returns the
+/// area inside its borders.
+pub fn dialog(frame: &mut Frame, area: Rect, block: Block) -> Rect {
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    inner
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::truncate;
@@ -16,9 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usi
         theme.title(),
         theme,
     );
-    let inner = block.inner(area);
-    frame.render_widget(Clear, area);
-    frame.render_widget(block, area);
+    let inner = crate::ui::frame::dialog(frame, area, block);
 
     let entries = help_lines(&app.keymap, app.read_only);
     let key_width = entries

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
@@ -42,9 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
         theme.error(),
         theme,
     );
-    let inner = block.inner(dialog);
-    frame.render_widget(Clear, dialog);
-    frame.render_widget(block, dialog);
+    let inner = crate::ui::frame::dialog(frame, dialog, block);
 
     let room = (inner.width as usize)
         .saturating_sub(LABEL_WIDTH + 3)

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::redrive::RedriveDialog;
 use crate::app::redrive::dialog::{Field, PlanLine, PlanState, mode_name};
@@ -145,9 +145,7 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &RedriveDialog, theme: &Theme
         theme.warning(),
         theme,
     );
-    let inner = block.inner(dialog_area);
-    frame.render_widget(Clear, dialog_area);
-    frame.render_widget(block, dialog_area);
+    let inner = crate::ui::frame::dialog(frame, dialog_area, block);
     let [plan_area, _, fields_area, _, hint_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
