@@ -17,7 +17,7 @@ use squall::app::jobs::{JobId, Jobs};
 use squall::app::keymap::KeyAction;
 use squall::app::keymap::Keymap;
 use squall::app::loads::Loads;
-use squall::app::views::messages::MessagesView;
+use squall::app::views::viewer::MessagesView;
 use squall::app::views::{Ask, Ctx, Draw, View};
 use squall::config::Config;
 use squall::domain::message::ReceivedMessage;

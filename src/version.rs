@@ -212,5 +212,4 @@ fn c_string_at(strings: &[u8], at: usize) -> Result<String, String> {
 }
 
 #[cfg(test)]
-#[path = "version_tests.rs"]
 mod tests;

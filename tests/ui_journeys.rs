@@ -13,9 +13,9 @@ use std::sync::Arc;
 use ratatui::crossterm::event::KeyCode;
 use squall::app::App;
 use squall::app::modals::Modal;
+use squall::app::views::charts::ChartsView;
 use squall::app::views::health::HealthView;
-use squall::app::views::messages::MessagesView;
-use squall::app::views::metrics::MetricsView;
+use squall::app::views::viewer::MessagesView;
 use squall::aws::Backend;
 use squall::domain::message::{OutgoingNotification, ReceiveRequest};
 use squall::sim::{FleetSpec, ManualClock, QueueSpec, SimFleet, SubscriptionSpec, WorldSettings};
@@ -136,7 +136,7 @@ async fn open_board(driver: &mut Driver, clock: &ManualClock) -> String {
 /// Enter charts the selected row's DLQ; Esc comes back to the board.
 fn charts_and_back(driver: &mut Driver) {
     driver.press(KeyCode::Enter);
-    assert!(driver.app.view_as::<MetricsView>().is_some(), "the charts");
+    assert!(driver.app.view_as::<ChartsView>().is_some(), "the charts");
     let charts = render(&mut driver.app, WIDTH, HEIGHT, false);
     assert!(
         charts.contains(&format!("metrics {DLQ}")),

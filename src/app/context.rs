@@ -24,7 +24,7 @@ pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Eff
     app.loads.forget_running();
     app.inventory = Inventory::default();
     // Answers still coming from the old account are dropped: their jobs are no longer known.
-    app.signals = super::signals::SignalsState::default();
+    app.signals = super::signal_refresh::SignalsState::default();
     app.read_only = read_only;
     app.modal = None;
     let place = format!(

@@ -1,7 +1,7 @@
 //! The `?` screen's lines, generated from the keymap and the command table. In read-only
 //! mode the keys that change state are not listed: they do not exist there.
 
-use super::commands::COMMANDS;
+use super::command_mode::COMMANDS;
 use super::keymap::Keymap;
 
 /// The help text as (key column, description) lines, grouped, in keymap order.

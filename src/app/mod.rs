@@ -4,27 +4,31 @@
 //! live beside the view stack.
 
 pub mod action;
-pub mod commands;
+pub mod command_mode;
 pub mod context;
 pub mod editor;
 pub mod effect;
 pub mod findings;
 pub mod help;
 pub mod jobs;
-pub mod keymap;
 pub mod loads;
-pub mod metrics;
+pub mod metric_refresh;
 pub mod modals;
 pub mod prompt;
 pub mod redrive;
 pub mod row_filter;
-pub mod signals;
+pub mod signal_refresh;
 pub mod state;
 pub mod table_state;
 pub mod target;
+#[cfg(test)]
+pub(crate) mod test_app;
 pub mod update;
 pub mod views;
 pub mod whoami;
+
+/// The keymap is the config's (it parses it); the app reads it here.
+pub use crate::config::keymap;
 
 pub use action::Action;
 pub use effect::Effect;

@@ -78,9 +78,9 @@ pub struct App {
     pub help_rows: usize,
     pub quitting: bool,
     /// The metrics engine and its refresh jobs.
-    pub metrics: super::metrics::MetricsState,
+    pub metrics: super::metric_refresh::MetricsState,
     /// When the board's alarms and move tasks were last asked, and their jobs.
-    pub signals: super::signals::SignalsState,
+    pub signals: super::signal_refresh::SignalsState,
     /// The health board's thresholds (`[health]`), for `:health`.
     pub health_thresholds: crate::health::Thresholds,
     /// The viewer folds JSON spans opening this deep (`messages.fold_depth`).
@@ -130,10 +130,10 @@ impl App {
             table_rows: 20,
             help_rows: 20,
             quitting: false,
-            metrics: super::metrics::MetricsState::default(),
-            signals: super::signals::SignalsState::default(),
+            metrics: super::metric_refresh::MetricsState::default(),
+            signals: super::signal_refresh::SignalsState::default(),
             health_thresholds: crate::health::Thresholds::default(),
-            fold_depth: super::views::messages::DEFAULT_FOLD_DEPTH,
+            fold_depth: crate::config::DEFAULT_FOLD_DEPTH,
             export_dir: std::path::PathBuf::from("."),
             send_draft: None,
             whoami: super::whoami::WhoamiState::default(),

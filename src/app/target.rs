@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::domain::arn;
+use crate::domain::lambda::LambdaFunction;
+use crate::domain::queue::Queue;
 use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
 pub use crate::resource_rows::target::Target;
@@ -17,40 +19,7 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
     let mut lines: Vec<(String, String)> = Vec::new();
     let mut push = |label: &str, value: String| lines.push((label.to_string(), value));
     match target {
-        Target::Queue(url) => {
-            let queue = inventory.queue_by_url(url)?;
-            push("URL", queue.url.clone());
-            push("Type", type_name(queue.fifo));
-            let sources = inventory.dlq_sources(&queue.arn);
-            if !sources.is_empty() {
-                let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
-                push("DLQ of", names.join(", "));
-            }
-            let consumers: Vec<String> = inventory
-                .consumers_of(&queue.arn)
-                .map(|m| {
-                    format!(
-                        "{} ({}, batch {})",
-                        m.function_name(),
-                        m.state,
-                        batch(m.batch_size)
-                    )
-                })
-                .collect();
-            match inventory.consumers_unknown() {
-                Some(error) => push("Consumers", format!("unknown: {error}")),
-                None if consumers.is_empty() => push("Consumers", "none".into()),
-                None => push("Consumers", consumers.join(", ")),
-            }
-            let topics: Vec<&str> = inventory
-                .subscriptions_to_queue(&queue.arn)
-                .map(|s| s.topic_name())
-                .collect();
-            if !topics.is_empty() {
-                push("Subscribed to", topics.join(", "));
-            }
-            lines.extend(attribute_lines(&queue.attributes));
-        }
+        Target::Queue(url) => lines.extend(queue_lines(inventory, inventory.queue_by_url(url)?)),
         Target::MissingQueue(queue_arn) => {
             push("ARN", queue_arn.clone());
             push(
@@ -82,45 +51,10 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
             lines.extend(attribute_lines(&sub.attributes));
         }
         Target::Function(function_arn) => {
-            let function = inventory.function_by_arn(function_arn)?;
-            push("ARN", function.arn.clone());
-            push(
-                "Runtime",
-                function.runtime.clone().unwrap_or_else(|| "-".into()),
-            );
-            push(
-                "Memory",
-                function
-                    .memory_mb
-                    .map(|m| format!("{m} MB"))
-                    .unwrap_or_else(|| "-".into()),
-            );
-            push(
-                "Timeout",
-                function
-                    .timeout_seconds
-                    .map(|t| format!("{t} s"))
-                    .unwrap_or_else(|| "-".into()),
-            );
-            push(
-                "Last modified",
-                function.last_modified.clone().unwrap_or_else(|| "-".into()),
-            );
-            if let Some(dlq) = &function.dlq_arn {
-                push("Dead-letter target", dlq.clone());
-            }
-            for mapping in inventory.mappings_of_function(&function.arn) {
-                push(
-                    "Consumes",
-                    format!(
-                        "{} ({}, batch {}, mapping {})",
-                        arn::resource_name(&mapping.event_source_arn),
-                        mapping.state,
-                        batch(mapping.batch_size),
-                        mapping.uuid
-                    ),
-                );
-            }
+            lines.extend(function_lines(
+                inventory,
+                inventory.function_by_arn(function_arn)?,
+            ));
         }
     }
     Some(
@@ -129,6 +63,91 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
             .map(|(label, value)| (escape_owned(label), escape_owned(value)))
             .collect(),
     )
+}
+
+/// A queue's lines: its type, what it is the DLQ of, its consumers and topics, then its
+/// attributes.
+fn queue_lines(inventory: &Inventory, queue: &Queue) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut push = |label: &str, value: String| lines.push((label.to_string(), value));
+    push("URL", queue.url.clone());
+    push("Type", type_name(queue.fifo));
+    let sources = inventory.dlq_sources(&queue.arn);
+    if !sources.is_empty() {
+        let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
+        push("DLQ of", names.join(", "));
+    }
+    let consumers: Vec<String> = inventory
+        .consumers_of(&queue.arn)
+        .map(|m| {
+            format!(
+                "{} ({}, batch {})",
+                m.function_name(),
+                m.state,
+                batch(m.batch_size)
+            )
+        })
+        .collect();
+    match inventory.consumers_unknown() {
+        Some(error) => push("Consumers", format!("unknown: {error}")),
+        None if consumers.is_empty() => push("Consumers", "none".into()),
+        None => push("Consumers", consumers.join(", ")),
+    }
+    let topics: Vec<&str> = inventory
+        .subscriptions_to_queue(&queue.arn)
+        .map(|s| s.topic_name())
+        .collect();
+    if !topics.is_empty() {
+        push("Subscribed to", topics.join(", "));
+    }
+    lines.extend(attribute_lines(&queue.attributes));
+    lines
+}
+
+/// A function's lines: runtime, memory, timeout, its dead-letter target and what it
+/// consumes.
+fn function_lines(inventory: &Inventory, function: &LambdaFunction) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut push = |label: &str, value: String| lines.push((label.to_string(), value));
+    push("ARN", function.arn.clone());
+    push(
+        "Runtime",
+        function.runtime.clone().unwrap_or_else(|| "-".into()),
+    );
+    push(
+        "Memory",
+        function
+            .memory_mb
+            .map(|m| format!("{m} MB"))
+            .unwrap_or_else(|| "-".into()),
+    );
+    push(
+        "Timeout",
+        function
+            .timeout_seconds
+            .map(|t| format!("{t} s"))
+            .unwrap_or_else(|| "-".into()),
+    );
+    push(
+        "Last modified",
+        function.last_modified.clone().unwrap_or_else(|| "-".into()),
+    );
+    if let Some(dlq) = &function.dlq_arn {
+        push("Dead-letter target", dlq.clone());
+    }
+    for mapping in inventory.mappings_of_function(&function.arn) {
+        push(
+            "Consumes",
+            format!(
+                "{} ({}, batch {}, mapping {})",
+                arn::resource_name(&mapping.event_source_arn),
+                mapping.state,
+                batch(mapping.batch_size),
+                mapping.uuid
+            ),
+        );
+    }
+    lines
 }
 
 fn type_name(fifo: bool) -> String {

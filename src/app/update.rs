@@ -14,7 +14,7 @@ use super::modals::confirm::ConfirmDialog;
 use super::modals::{self, Modal};
 use super::prompt::Prompt;
 use super::state::{App, Level};
-use super::views::messages::MessagesView;
+use super::views::viewer::MessagesView;
 use super::views::{Ask, Outcome};
 use crate::inventory::Source;
 
@@ -40,8 +40,8 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             app.spinner_frame = app.spinner_frame.wrapping_add(1);
             let on_screen = app.view().on_screen_queues(app.table_rows);
             let mut effects = loads::due_refreshes(app, on_screen);
-            effects.extend(super::metrics::due(app));
-            effects.extend(super::signals::due(app));
+            effects.extend(super::metric_refresh::due(app));
+            effects.extend(super::signal_refresh::due(app));
             effects
         }
         Action::Resize {
@@ -56,9 +56,38 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::JobEnded { id, end } => job_ended(app, id, end),
+        Action::ContextSwitched { info, read_only } => {
+            super::context::switched(app, info, read_only)
+        }
+        Action::ContextFailed { error } => {
+            app.set_message(Level::Error, format!("switch failed, still here: {error}"));
+            Vec::new()
+        }
+        listing @ (Action::QueuesLoaded { .. }
+        | Action::QueueFailed { .. }
+        | Action::QueuesFinished { .. }
+        | Action::TopicsLoaded { .. }
+        | Action::SubscriptionsLoaded { .. }
+        | Action::MappingsLoaded { .. }
+        | Action::FunctionsLoaded { .. }
+        | Action::SourceFailed { .. }
+        | Action::CountsRefreshed { .. }) => {
+            listing_result(app, listing);
+            Vec::new()
+        }
+        result => {
+            job_result(app, result);
+            Vec::new()
+        }
+    }
+}
+
+/// A listing's answer: rows, a failure, the end of a listing, fresh counts.
+fn listing_result(app: &mut App, action: Action) {
+    match action {
         Action::QueuesLoaded { generation, queues } => {
             loads::queues_batch(app, generation, queues);
-            Vec::new()
         }
         Action::QueueFailed {
             generation,
@@ -66,7 +95,6 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             error,
         } => {
             loads::queue_failed(app, generation, &url, &error);
-            Vec::new()
         }
         Action::QueuesFinished {
             generation,
@@ -74,11 +102,9 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             failed,
         } => {
             loads::queues_finished(app, generation, listed, failed);
-            Vec::new()
         }
         Action::TopicsLoaded { generation, topics } => {
             loads::listing_loaded(app, Source::Topics, generation, |i| i.set_topics(topics));
-            Vec::new()
         }
         Action::SubscriptionsLoaded {
             generation,
@@ -87,7 +113,6 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             loads::listing_loaded(app, Source::Subscriptions, generation, |i| {
                 i.set_subscriptions(subscriptions)
             });
-            Vec::new()
         }
         Action::MappingsLoaded {
             generation,
@@ -96,7 +121,6 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             loads::listing_loaded(app, Source::EventSourceMappings, generation, |i| {
                 i.set_mappings(mappings)
             });
-            Vec::new()
         }
         Action::FunctionsLoaded {
             generation,
@@ -105,7 +129,6 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             loads::listing_loaded(app, Source::Functions, generation, |i| {
                 i.set_functions(functions)
             });
-            Vec::new()
         }
         Action::SourceFailed {
             source,
@@ -113,57 +136,49 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             error,
         } => {
             loads::source_failed(app, source, generation, error);
-            Vec::new()
         }
         Action::CountsRefreshed { generation, queues } => {
-            super::metrics::record_counts(app, &queues);
+            super::metric_refresh::record_counts(app, &queues);
             loads::counts_refreshed(app, generation, queues);
-            Vec::new()
         }
+        // The router sends only listing answers here.
+        _ => {}
+    }
+}
+
+/// What a background job read or did: progress, a peek, metrics, signals, whoami, a
+/// redrive's plan, progress and end.
+fn job_result(app: &mut App, action: Action) {
+    match action {
         Action::JobProgress { id, progress } => {
             app.jobs.progress(id, progress);
-            Vec::new()
         }
         Action::Peeked(result) => {
             peeked(app, *result);
-            Vec::new()
-        }
-        Action::JobEnded { id, end } => job_ended(app, id, end),
-        Action::ContextSwitched { info, read_only } => {
-            super::context::switched(app, info, read_only)
         }
         Action::MetricsFetched(outcome) => {
-            super::metrics::fetched(app, *outcome);
-            Vec::new()
+            super::metric_refresh::fetched(app, *outcome);
         }
         Action::AlarmsRead { job, alarms } => {
-            super::signals::alarms_read(app, job, alarms);
-            Vec::new()
+            super::signal_refresh::alarms_read(app, job, alarms);
         }
         Action::MoveTasksRead { job, answers } => {
-            super::signals::move_tasks_read(app, job, answers);
-            Vec::new()
+            super::signal_refresh::move_tasks_read(app, job, answers);
         }
         Action::WhoamiRead { job, whoami } => {
             super::whoami::read(app, job, *whoami);
-            Vec::new()
         }
         Action::RedrivePlanned { job, result } => {
             super::redrive::planned(app, job, result);
-            Vec::new()
         }
         Action::RedriveProgress { id, snapshot } => {
             super::redrive::progress(app, id, *snapshot);
-            Vec::new()
         }
         Action::RedriveFinished { id, result } => {
             super::redrive::finished(app, id, result.map(|s| *s));
-            Vec::new()
         }
-        Action::ContextFailed { error } => {
-            app.set_message(Level::Error, format!("switch failed, still here: {error}"));
-            Vec::new()
-        }
+        // The router handles every other action itself.
+        _ => {}
     }
 }
 
@@ -367,11 +382,11 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
         }
         KeyAction::WindowShorter => {
             let window = app.metrics.engine.window().shorter();
-            return super::metrics::set_window(app, window);
+            return super::metric_refresh::set_window(app, window);
         }
         KeyAction::WindowLonger => {
             let window = app.metrics.engine.window().longer();
-            return super::metrics::set_window(app, window);
+            return super::metric_refresh::set_window(app, window);
         }
         KeyAction::Redrive => return super::redrive::open(app),
         KeyAction::Yank => {
@@ -387,5 +402,4 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-#[path = "update_tests.rs"]
 mod tests;

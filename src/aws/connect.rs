@@ -316,5 +316,4 @@ Fix it with one of:
 }
 
 #[cfg(test)]
-#[path = "connect_tests.rs"]
 mod tests;

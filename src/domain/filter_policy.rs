@@ -186,5 +186,4 @@ fn compact(value: &Value) -> String {
 }
 
 #[cfg(test)]
-#[path = "filter_policy_tests.rs"]
 mod tests;

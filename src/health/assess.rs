@@ -3,7 +3,7 @@
 
 use super::problem::{Affected, Kind, Problem, worst_first};
 use super::rules::{self, Clock};
-use super::signals::{self, Alarmable};
+use super::signal_rules::{self, Alarmable};
 use super::thresholds::Thresholds;
 use crate::domain::Alarm;
 use crate::domain::message::MoveTask;
@@ -128,7 +128,10 @@ pub fn wanted(facts: &Facts) -> Vec<Resource> {
         return out;
     }
     for target in facts.alarmable() {
-        if facts.alarms.iter().any(|a| signals::watches(a, &target))
+        if facts
+            .alarms
+            .iter()
+            .any(|a| signal_rules::watches(a, &target))
             && !out.contains(&target.resource)
         {
             out.push(target.resource);
@@ -156,7 +159,7 @@ fn dlq_problems(queue: &QueueFacts, engine: &MetricsEngine, clock: Clock) -> Vec
     .into_iter()
     .collect();
     if let Some(task) = &queue.running_move_task {
-        problems.extend(signals::move_task_running(&dlq, task));
+        problems.extend(signal_rules::move_task_running(&dlq, task));
     }
     problems
 }
@@ -269,7 +272,7 @@ pub fn assess(
             clock,
         ));
     }
-    problems.extend(signals::alarm_problems(
+    problems.extend(signal_rules::alarm_problems(
         &facts.alarms,
         &facts.alarmable(),
         thresholds.alarm_severity,

@@ -6,13 +6,10 @@ pub mod assess;
 pub mod observe;
 pub mod problem;
 pub mod rules;
-pub mod signals;
+pub mod signal_rules;
 pub mod thresholds;
 pub mod trend;
 
 pub use assess::{Facts, QueueFacts, TopicFacts, assess, facts, wanted};
 pub use problem::{Affected, Kind, Problem, Severity, worst_first};
 pub use thresholds::Thresholds;
-
-#[cfg(test)]
-mod rules_tests;

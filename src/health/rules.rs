@@ -292,3 +292,6 @@ pub fn duration_text(seconds: f64) -> String {
         format!("{:.0}d", s / 86_400.0)
     }
 }
+
+#[cfg(test)]
+mod tests;

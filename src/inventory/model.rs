@@ -404,5 +404,4 @@ fn same_configuration(a: &Queue, b: &Queue) -> bool {
 }
 
 #[cfg(test)]
-#[path = "model_tests.rs"]
 pub(crate) mod tests;

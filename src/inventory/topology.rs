@@ -262,5 +262,4 @@ fn dlq_node(inventory: &Inventory, dlq_arn: &str, path: &mut Vec<String>) -> Dlq
 }
 
 #[cfg(test)]
-#[path = "topology_tests.rs"]
 mod tests;

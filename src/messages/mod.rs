@@ -8,18 +8,18 @@
 pub mod envelope;
 pub mod export;
 pub mod fifo_reach;
+pub mod json_lines;
 pub mod outgoing;
 pub mod peek;
 pub mod record;
 pub mod risk;
 pub mod send;
+pub mod styled;
 
 pub(crate) mod held;
 
 #[cfg(test)]
 pub(crate) mod fake_queue;
-#[cfg(test)]
-mod peek_tests;
 
 pub use envelope::SnsEnvelope;
 pub use held::Release;

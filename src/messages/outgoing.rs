@@ -388,5 +388,4 @@ pub fn notification(
 }
 
 #[cfg(test)]
-#[path = "outgoing_tests.rs"]
 mod tests;

@@ -278,3 +278,6 @@ pub async fn peek(
         release,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -444,3 +444,6 @@ impl MetricsEngine {
         (self.tracked.len(), points)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -18,6 +18,3 @@ pub use engine::{
 };
 pub use series::Series;
 pub use window::Window;
-
-#[cfg(test)]
-mod engine_tests;

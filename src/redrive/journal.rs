@@ -520,5 +520,4 @@ fn entry_of(
 pub use super::journal_files::{data_dir, new_journal_path};
 
 #[cfg(test)]
-#[path = "journal_tests.rs"]
 mod tests;

@@ -2,6 +2,7 @@
 //! Actions; `update` turns them into Effects, which run here: jobs through the
 //! supervisor, context switches through the connector, the clipboard and quitting here.
 
+mod dangerous;
 mod export;
 mod held;
 mod peek;

@@ -263,5 +263,4 @@ fn job_end(result: &Result<Summary, String>) -> JobEnd {
 }
 
 #[cfg(test)]
-#[path = "redrive_tests.rs"]
 mod tests;

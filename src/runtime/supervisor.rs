@@ -52,8 +52,7 @@ impl Supervisor {
 
     pub fn start(&mut self, id: JobId, work: Work) {
         let token = self.root.child_token();
-        let grace = work::cancel_grace(&work);
-        let mut future = work::run(
+        let work::Started { mut future, grace } = work::start(
             work,
             work::JobContext {
                 id,

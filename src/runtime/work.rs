@@ -10,11 +10,10 @@ use tokio_util::sync::CancellationToken;
 use crate::app::Action;
 use crate::app::effect::Work;
 use crate::app::jobs::{JobEnd, JobId, Progress};
-use crate::app::modals::confirm::{ConfirmedOp, DangerousOp};
 use crate::aws::{ApiError, Backend};
 use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
 
-type JobFuture = Pin<Box<dyn Future<Output = JobEnd> + Send>>;
+pub type JobFuture = Pin<Box<dyn Future<Output = JobEnd> + Send>>;
 
 /// What every job gets: its id, the backend, the way back to the app, its own
 /// cancellation token, and how many AWS calls it may have in flight.
@@ -26,25 +25,37 @@ pub struct JobContext {
     pub concurrency: usize,
 }
 
-pub fn run(work: Work, job: JobContext) -> JobFuture {
-    match work {
+/// A job started: its future, and how long it may take to end by itself once cancelled
+/// (`None`: it is dropped at once). Such jobs watch their token and have something to
+/// finish first: a peek makes what it holds visible again; a redrive finishes the batches
+/// in flight (send, then delete) and closes its journal, which dropping it mid-batch would
+/// not.
+pub struct Started {
+    pub future: JobFuture,
+    pub grace: Option<std::time::Duration>,
+}
+
+pub fn start(work: Work, job: JobContext) -> Started {
+    let future: JobFuture = match work {
         Work::Load { source, generation } => Box::pin(load(source, generation, job)),
         Work::RefreshCounts { urls, generation } => Box::pin(refresh_counts(urls, generation, job)),
-        Work::Peek(request) => Box::pin(super::peek::run(request, job)),
-        // A confirmed peek only reads: it runs without the writing capabilities.
-        Work::Dangerous(op) => match op.op() {
-            DangerousOp::Peek(request) => Box::pin(super::peek::run(request.clone(), job)),
-            DangerousOp::Redrive(redrive) => {
-                Box::pin(super::redrive::run((**redrive).clone(), job))
-            }
-            _ => Box::pin(dangerous(op, job.backend)),
-        },
+        Work::Peek(request) => {
+            return Started {
+                future: Box::pin(super::peek::run(request, job)),
+                grace: Some(CANCEL_GRACE),
+            };
+        }
+        Work::Dangerous(op) => return super::dangerous::start(op, job),
         Work::RedrivePlan(request) => Box::pin(super::redrive::plan_job(request, job)),
         Work::Metrics(batch) => Box::pin(metrics(batch, job)),
         Work::Export(request) => Box::pin(super::export::run(request)),
         Work::Alarms => Box::pin(alarms(job)),
         Work::MoveTasks(dlqs) => Box::pin(move_tasks(dlqs, job)),
         Work::Whoami => Box::pin(whoami(job)),
+    };
+    Started {
+        future,
+        grace: None,
     }
 }
 
@@ -98,24 +109,6 @@ async fn metrics(batch: crate::metrics::batch::FetchBatch, job: JobContext) -> J
     };
     let _ = job.tx.send(Action::MetricsFetched(Box::new(outcome)));
     end
-}
-
-/// How long `work`, cancelled, may take to end by itself (`None`: it is dropped at once).
-/// Such jobs watch their token and have something to finish first: a peek makes what it
-/// holds visible again; a redrive finishes the batches in flight (send, then delete) and
-/// closes its journal, which dropping it mid-batch would not.
-pub fn cancel_grace(work: &Work) -> Option<std::time::Duration> {
-    match work {
-        Work::Peek(_) => Some(CANCEL_GRACE),
-        Work::Dangerous(op) => match op.op() {
-            DangerousOp::Peek(_) => Some(CANCEL_GRACE),
-            DangerousOp::Redrive(_) => Some(super::redrive::REDRIVE_CANCEL_GRACE),
-            DangerousOp::Purge { .. } | DangerousOp::Send { .. } | DangerousOp::Publish { .. } => {
-                None
-            }
-        },
-        _ => None,
-    }
 }
 
 /// How long a cancelled job that cleans up may take to do so (a peek's release is one
@@ -250,64 +243,5 @@ async fn refresh_counts(urls: Vec<String>, generation: u64, job: JobContext) -> 
         JobEnd::Done(Some(format!("{failed} queues could not be described")))
     } else {
         JobEnd::Done(None)
-    }
-}
-
-/// A confirmed dangerous operation, through the writing capabilities: a read-only
-/// backend has none, so this fails rather than writes.
-async fn dangerous(op: ConfirmedOp, backend: Backend) -> JobEnd {
-    let writers = match backend.writers(&op.op().label()) {
-        Ok(writers) => writers.clone(),
-        Err(refused) => return JobEnd::Failed(refused.to_string()),
-    };
-    match op.op() {
-        DangerousOp::Purge { queue_url, .. } => match writers.queues.purge_queue(queue_url).await {
-            Ok(()) => JobEnd::Done(Some("purged (SQS may take up to 60 s)".to_string())),
-            Err(error) => JobEnd::Failed(error.to_string()),
-        },
-        DangerousOp::Send {
-            queue_url,
-            max_batch_bytes,
-            message,
-            ..
-        } => {
-            // The engine `squall send` uses: one message, retried as it retries.
-            let report = crate::messages::send::send_all(
-                writers.queues.as_ref(),
-                queue_url,
-                std::slice::from_ref(message.as_ref()),
-                *max_batch_bytes,
-                &tokio_util::sync::CancellationToken::new(),
-                &mut |_| {},
-            )
-            .await;
-            match (report.sent.first(), report.failed.first(), report.end) {
-                (Some(sent), _, _) => JobEnd::Done(Some(format!("message id {}", sent.message_id))),
-                (None, _, _) if !report.possibly_sent.is_empty() => JobEnd::Failed(
-                    "no answer came back: the message may or may not be in the queue".to_string(),
-                ),
-                (None, Some(refused), _) => {
-                    JobEnd::Failed(format!("{}: {}", refused.code, refused.message))
-                }
-                (None, None, crate::messages::send::SendEnd::Failed(error)) => {
-                    JobEnd::Failed(error.to_string())
-                }
-                (None, None, _) => JobEnd::Failed("the message was not sent".to_string()),
-            }
-        }
-        DangerousOp::Publish {
-            topic_arn,
-            notification,
-            ..
-        } => match writers.topics.publish(topic_arn, notification).await {
-            Ok(message_id) => JobEnd::Done(Some(format!("message id {message_id}"))),
-            Err(error) => JobEnd::Failed(error.to_string()),
-        },
-        // `run` sends peeks and redrives to their own jobs; one arriving here would be a
-        // routing mistake.
-        DangerousOp::Peek(_) | DangerousOp::Redrive(_) => JobEnd::Failed(format!(
-            "{} reached the wrong path; nothing was done",
-            op.op().label()
-        )),
     }
 }

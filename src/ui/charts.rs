@@ -10,10 +10,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::Theme;
-use crate::app::views::metrics::{MetricsView, Panel};
+use crate::app::views::charts::{ChartsView, Panel};
 use crate::app::views::{Ctx, Draw};
 use crate::metrics::{MetricsEngine, Window, units};
 
@@ -22,9 +22,9 @@ const PANEL_HEIGHT: u16 = 9;
 
 const PALETTE: [Color; 4] = [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green];
 
-impl Draw for MetricsView {
+impl Draw for ChartsView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let now_ms = crate::app::metrics::epoch_ms(ctx.now);
+        let now_ms = crate::app::metric_refresh::epoch_ms(ctx.now);
         let engine = ctx.metrics;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         frame.render_widget(
@@ -88,25 +88,24 @@ fn time_labels(window: Window) -> Vec<String> {
     vec![format!("-{window}"), half, "now".to_string()]
 }
 
-fn draw_panel(
-    buffer: &mut Buffer,
-    area: Rect,
+/// A panel's series as chart points (one line per unbroken segment, live counts as dots),
+/// its legend and the highest value shown.
+struct PanelSeries<'a> {
+    lines: Vec<(usize, Vec<(f64, f64)>)>,
+    live: Vec<(usize, Vec<(f64, f64)>)>,
+    legend: Vec<Span<'a>>,
+    top: f64,
+}
+
+fn panel_series<'a>(
     panel: &Panel,
     engine: &MetricsEngine,
     now_ms: i64,
     theme: &Theme,
-) {
-    use ratatui::widgets::Widget;
-    let window = engine.window();
-    let start_ms = now_ms - window.span_ms();
+) -> PanelSeries<'a> {
+    let start_ms = now_ms - engine.window().span_ms();
     let period_ms = engine.period_ms();
     let x = |t: i64| (t - now_ms) as f64 / 1000.0;
-    let marker = if theme.ascii {
-        Marker::Dot
-    } else {
-        Marker::Braille
-    };
-
     let mut lines: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     let mut live: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     let mut legend: Vec<Span> = Vec::new();
@@ -155,21 +154,58 @@ fn draw_panel(
         };
         legend.push(Span::styled(text, style));
     }
+    PanelSeries {
+        lines,
+        live,
+        legend,
+        top,
+    }
+}
 
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Span::styled(format!(" {} ", panel.title), theme.title()));
+/// The panel's border and title, and its first line (the legend, or why there is no data);
+/// returns the area left for the chart.
+fn draw_frame(buffer: &mut Buffer, area: Rect, title: &str, first: Line, theme: &Theme) -> Rect {
+    use ratatui::widgets::Widget;
+    let block = crate::ui::frame::panel(
+        Span::styled(format!(" {title} "), theme.title()),
+        theme.border(),
+        theme,
+    );
     let inner = block.inner(area);
     block.render(area, buffer);
     let [legend_area, chart_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let mut first_line = Line::from(legend);
-    if let Some(reason) = engine.availability(&panel.resource).reason() {
-        first_line = Line::from(Span::styled(reason, theme.warning()));
-    }
-    Paragraph::new(first_line).render(legend_area, buffer);
+    Paragraph::new(first).render(legend_area, buffer);
+    chart_area
+}
+
+fn draw_panel(
+    buffer: &mut Buffer,
+    area: Rect,
+    panel: &Panel,
+    engine: &MetricsEngine,
+    now_ms: i64,
+    theme: &Theme,
+) {
+    use ratatui::widgets::Widget;
+    let window = engine.window();
+    let marker = if theme.ascii {
+        Marker::Dot
+    } else {
+        Marker::Braille
+    };
+    let PanelSeries {
+        lines,
+        live,
+        legend,
+        top,
+    } = panel_series(panel, engine, now_ms, theme);
+
+    let first_line = match engine.availability(&panel.resource).reason() {
+        Some(reason) => Line::from(Span::styled(reason, theme.warning())),
+        None => Line::from(legend),
+    };
+    let chart_area = draw_frame(buffer, area, &panel.title, first_line, theme);
 
     let style_of = |i: usize| {
         if theme.color {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use unicode_width::UnicodeWidthStr;
 
@@ -85,23 +85,13 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &ConfirmDialog, theme: &Theme
         .map(|line| wrapped_rows(line, inner_width))
         .sum();
     let height = (rows as u16 + 2).min(area.height);
-    let dialog_area = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.error())
-        .title(Span::styled(
-            format!(" {} ", dialog.pending.title),
-            theme.error(),
-        ));
-    let inner = block.inner(dialog_area);
-    frame.render_widget(Clear, dialog_area);
-    frame.render_widget(block, dialog_area);
+    let dialog_area = crate::ui::frame::centred(area, width, height);
+    let block = crate::ui::frame::panel(
+        Span::styled(format!(" {} ", dialog.pending.title), theme.error()),
+        theme.error(),
+        theme,
+    );
+    let inner = crate::ui::frame::dialog(frame, dialog_area, block);
     let typed_line = text
         .len()
         .saturating_sub(if dialog.input.error.is_some() { 2 } else { 1 });

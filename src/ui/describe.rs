@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::truncate;
@@ -19,17 +19,17 @@ impl Draw for DescribeView {
 
 fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &DescribeView) {
     let target = &view.target;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Line::from(vec![
+    let block = crate::ui::frame::panel(
+        Line::from(vec![
             Span::styled(
                 format!(" {} {} ", target.kind(), target.label()),
                 theme.title(),
             ),
             Span::styled("<y> copy ", theme.dim()),
-        ]));
+        ]),
+        theme.border(),
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
 

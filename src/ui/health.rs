@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::{ago, truncate};
@@ -25,7 +25,7 @@ fn sparkline(problem: &Problem, ctx: &Ctx, width: usize, ascii: bool) -> String 
         return String::new();
     };
     let engine = ctx.metrics;
-    let now = crate::app::metrics::epoch_ms(ctx.now);
+    let now = crate::app::metric_refresh::epoch_ms(ctx.now);
     let span = engine.window().span_ms();
     let bucket = span / width.max(1) as i64;
     engine
@@ -76,11 +76,7 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
             theme.header(),
         ),
     ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(title);
+    let block = crate::ui::frame::panel(title, theme.border(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // The rule id only on a wide terminal: at 80 columns the finding itself matters more.
@@ -148,8 +144,8 @@ fn unread_signals(ctx: &Ctx) -> Vec<&'static str> {
     unread
 }
 
-/// "Burning now": one row per live problem, worst first.
-fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+/// The board's title: the counts, a listing still loading, and what could not be read.
+fn problems_title<'a>(view: &HealthView, ctx: &Ctx, theme: &Theme) -> Line<'a> {
     let critical = view
         .problems
         .iter()
@@ -183,12 +179,28 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
             theme.warning(),
         ));
     }
-    let title = Line::from(title);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(title);
+    Line::from(title)
+}
+
+/// How long a problem has been going on ("≥" when it started before the data shown).
+fn since(problem: &Problem, ctx: &Ctx, theme: &Theme) -> String {
+    let Some(ms) = problem.since_ms else {
+        return String::new();
+    };
+    let now = crate::app::metric_refresh::epoch_ms(ctx.now);
+    let ago = ago(((now - ms).max(0) / 1000) as u64);
+    match (problem.since_lower_bound, theme.ascii) {
+        (false, _) => ago,
+        // "≥59m ago" fits the column; ">=" where only ASCII shows.
+        (true, false) => format!("≥{ago}"),
+        (true, true) => format!(">={ago}"),
+    }
+}
+
+/// "Burning now": one row per live problem, worst first.
+fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+    let title = problems_title(view, ctx, theme);
+    let block = crate::ui::frame::panel(title, theme.border(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
@@ -225,19 +237,7 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                     Severity::Info => theme.header(),
                 }
             };
-            let since = p
-                .since_ms
-                .map(|ms| {
-                    let now = crate::app::metrics::epoch_ms(ctx.now);
-                    let ago = ago(((now - ms).max(0) / 1000) as u64);
-                    match (p.since_lower_bound, theme.ascii) {
-                        (false, _) => ago,
-                        // "≥59m ago" fits the column; ">=" where only ASCII shows.
-                        (true, false) => format!("≥{ago}"),
-                        (true, true) => format!(">={ago}"),
-                    }
-                })
-                .unwrap_or_default();
+            let since = since(p, ctx, theme);
             let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
             let mut cells = vec![
                 Cell::from(p.severity.label()),

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::truncate;
@@ -11,14 +11,12 @@ use crate::app::App;
 use crate::app::help::help_lines;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: usize) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.title())
-        .title(Span::styled(" Help — Esc or ? to close ", theme.title()));
-    let inner = block.inner(area);
-    frame.render_widget(Clear, area);
-    frame.render_widget(block, area);
+    let block = crate::ui::frame::panel(
+        Span::styled(" Help — Esc or ? to close ", theme.title()),
+        theme.title(),
+        theme,
+    );
+    let inner = crate::ui::frame::dialog(frame, area, block);
 
     let entries = help_lines(&app.keymap, app.read_only);
     let key_width = entries

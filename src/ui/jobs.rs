@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::Theme;
 use super::text::{ago, truncate};
@@ -52,11 +52,7 @@ impl Draw for JobsView {
             Span::styled(format!("[{running} running] "), theme.header()),
             Span::styled("<x> cancel ", theme.dim()),
         ]);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_set(theme.border_set())
-            .border_style(theme.border())
-            .title(title);
+        let block = crate::ui::frame::panel(title, theme.border(), theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if inner.height == 0 {

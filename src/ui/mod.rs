@@ -4,20 +4,20 @@
 pub mod charts;
 pub mod confirm;
 pub mod describe;
+pub mod frame;
 pub mod header;
 pub mod health;
 pub mod help;
 pub mod jobs;
-pub mod messages;
 pub mod prompt_bar;
 pub mod redrive;
-pub mod redrive_dialog;
 pub mod resource_table;
 pub mod send_form;
 pub mod sparkline_column;
 pub mod status_bar;
 pub mod text;
 pub mod topology;
+pub mod viewer;
 pub mod whoami;
 
 use ratatui::Frame;
@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Some(Modal::Help { scroll }) => help::draw(frame, overlay(area), app, theme, *scroll),
         Some(Modal::Confirm(dialog)) => confirm::draw(frame, body_area, dialog, theme),
         Some(Modal::Form(form)) => send_form::draw(frame, body_area, form, app, theme),
-        Some(Modal::Redrive(dialog)) => redrive_dialog::draw(frame, body_area, dialog, theme),
+        Some(Modal::Redrive(dialog)) => redrive::dialog::draw(frame, body_area, dialog, theme),
         _ => {}
     }
 }
@@ -82,10 +82,5 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 fn overlay(area: Rect) -> Rect {
     let width = area.width.min(100);
     let height = area.height.saturating_sub(2).max(area.height.min(3));
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    crate::ui::frame::centred(area, width, height)
 }

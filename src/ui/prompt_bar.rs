@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use super::text::truncate;
 use crate::app::App;
-use crate::app::commands;
+use crate::app::command_mode;
 use crate::app::modals::Modal;
 use crate::app::prompt::Prompt;
 use crate::app::state::Level;
@@ -18,7 +18,7 @@ use crate::app::views::Ask;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match &app.modal {
         Some(Modal::Command(prompt)) => {
-            let matches = commands::completions(prompt.text(), &app.profiles);
+            let matches = command_mode::completions(prompt.text(), &app.profiles);
             let hint = if prompt.text().is_empty() {
                 "queues  help  quit   (Tab completes, Enter runs, Esc cancels)".to_string()
             } else if matches.is_empty() {

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
@@ -27,36 +27,67 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
     let fixed = 2 + 2 + ATTRIBUTE_ROWS + single + 3;
     let body_rows = (area.height as usize).saturating_sub(fixed).clamp(2, 10);
     let height = ((fixed + body_rows) as u16).min(area.height);
-    let dialog = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let dialog = crate::ui::frame::centred(area, width, height);
     let kind = if form.is_topic() {
         "Publish to"
     } else {
         "Send to"
     };
     let fifo = if form.fifo() { " (FIFO)" } else { "" };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.error())
-        .title(Span::styled(
+    let block = crate::ui::frame::panel(
+        Span::styled(
             format!(" {kind} {}{fifo} ", escape(form.target_name())),
             theme.error(),
-        ));
-    let inner = block.inner(dialog);
-    frame.render_widget(Clear, dialog);
-    frame.render_widget(block, dialog);
+        ),
+        theme.error(),
+        theme,
+    );
+    let inner = crate::ui::frame::dialog(frame, dialog, block);
 
     let room = (inner.width as usize)
         .saturating_sub(LABEL_WIDTH + 3)
         .max(1);
+    let (mut lines, cursor) = field_lines(form, body_rows, room, theme);
+    lines.push(Line::default());
+    if let Some(error) = &form.error {
+        lines.push(Line::from(Span::styled(
+            truncate(error, inner.width as usize, theme.ellipsis()),
+            theme.error(),
+        )));
+    } else {
+        lines.push(Line::default());
+    }
+    let submit = app
+        .keymap
+        .first_key(KeyAction::Submit)
+        .unwrap_or_else(|| "ctrl-s".to_string());
+    lines.push(Line::from(vec![
+        Span::styled("Tab", theme.header()),
+        Span::styled(" next field  ", theme.dim()),
+        Span::styled(submit, theme.header()),
+        Span::styled(" send (asks first)  ", theme.dim()),
+        Span::styled("Esc", theme.header()),
+        Span::styled(" cancels", theme.dim()),
+    ]));
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((row, column)) = cursor {
+        let (x, y) = (inner.x as usize + column, inner.y as usize + row);
+        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+            frame.set_cursor_position(Position::new(x as u16, y as u16));
+        }
+    }
+}
+
+/// Each field's label and text, and where the cursor is in them (line, column).
+fn field_lines<'a>(
+    form: &'a SendForm,
+    body_rows: usize,
+    room: usize,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, Option<(usize, usize)>) {
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<(usize, usize)> = None;
-    for field in fields {
+    for field in form.fields() {
         let focused = form.focus == field;
         let marker = if focused { "> " } else { "  " };
         let label_style = if focused { theme.header() } else { theme.dim() };
@@ -109,34 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SendForm, app: &App, theme: &T
             }
         }
     }
-    lines.push(Line::default());
-    if let Some(error) = &form.error {
-        lines.push(Line::from(Span::styled(
-            truncate(error, inner.width as usize, theme.ellipsis()),
-            theme.error(),
-        )));
-    } else {
-        lines.push(Line::default());
-    }
-    let submit = app
-        .keymap
-        .first_key(KeyAction::Submit)
-        .unwrap_or_else(|| "ctrl-s".to_string());
-    lines.push(Line::from(vec![
-        Span::styled("Tab", theme.header()),
-        Span::styled(" next field  ", theme.dim()),
-        Span::styled(submit, theme.header()),
-        Span::styled(" send (asks first)  ", theme.dim()),
-        Span::styled("Esc", theme.header()),
-        Span::styled(" cancels", theme.dim()),
-    ]));
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some((row, column)) = cursor {
-        let (x, y) = (inner.x as usize + column, inner.y as usize + row);
-        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
-            frame.set_cursor_position(Position::new(x as u16, y as u16));
-        }
-    }
+    (lines, cursor)
 }
 
 /// Lines `first..first + rows` of the editor (blank past its end).

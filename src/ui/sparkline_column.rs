@@ -16,7 +16,7 @@ use crate::metrics::{Resource, units};
 use crate::resource_rows::TableKind;
 
 /// The narrowest table that gets the column: below it, counts matter more than trends.
-use crate::app::metrics::SPARKLINE_MIN_TABLE_WIDTH as MIN_TABLE_WIDTH;
+use crate::app::metric_refresh::SPARKLINE_MIN_TABLE_WIDTH as MIN_TABLE_WIDTH;
 /// The column's width, with one space before it.
 const WIDTH: u16 = 25;
 
@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme, view: &Tabl
     let offset = table.offset.min(table.shown().saturating_sub(body_rows));
     let engine = ctx.metrics;
     let width = area.width as usize;
-    let now = crate::app::metrics::epoch_ms(ctx.now);
+    let now = crate::app::metric_refresh::epoch_ms(ctx.now);
     let span = engine.window().span_ms();
     let bucket = span / width as i64;
     let mut lines = vec![Line::styled(

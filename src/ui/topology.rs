@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::resource_table::{row_style, source_error_badges};
@@ -30,11 +30,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, tree: &Topology
         ));
     }
     title.extend(source_error_badges(app.inventory, &Source::ALL, theme));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.border())
-        .title(Line::from(title));
+    let block = crate::ui::frame::panel(Line::from(title), theme.border(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {

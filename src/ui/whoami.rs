@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::truncate;
@@ -12,14 +12,14 @@ use crate::app::views::{Ctx, Draw};
 
 impl Draw for WhoamiView {
     fn draw(&self, frame: &mut Frame, area: Rect, _ctx: &Ctx, theme: &Theme) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_set(theme.border_set())
-            .border_style(theme.border())
-            .title(Span::styled(
+        let block = crate::ui::frame::panel(
+            Span::styled(
                 " whoami: what these credentials can do here ",
                 theme.title(),
-            ));
+            ),
+            theme.border(),
+            theme,
+        );
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let label_width = self

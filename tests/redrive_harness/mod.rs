@@ -1,4 +1,4 @@
-//! What the redrive fault tests share (`tests/redrive_faults.rs`, `tests/redrive_honesty.rs`):
+//! What the redrive fault tests share (`tests/aws_redrive_faults.rs`, `tests/aws_redrive_honesty.rs`):
 //! a DLQ seeded with N distinct bodies, the built `squall` run against an endpoint (the
 //! emulator or the fault proxy in front of it) with its journals in a temporary data dir,
 //! and the emulator read directly afterwards (every body and its copies, the queue counts),

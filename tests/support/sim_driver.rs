@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use squall::app::modals::Modal;
 use squall::app::redrive::PlanState;
-use squall::app::views::redrive::RedriveView;
+use squall::app::redrive::view::RedriveView;
 use squall::app::{Action, App, Effect, update};
 use squall::aws::{Backend, ConnectionInfo};
 use squall::config::Config;

@@ -7,18 +7,57 @@ use super::super::effect::PeekRequest;
 use super::super::prompt::Prompt;
 use super::super::redrive::RedriveOp;
 
-/// An operation that needs the user's yes, with everything the runtime needs to do it.
-/// Most write; a peek only reads, but its receives can push messages into a DLQ.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DangerousOp {
+/// Declares every dangerous operation once: its variant and payload, its job label, and
+/// whether it writes (a writing operation does not exist in read-only mode). What runs it
+/// is one entry in `runtime/work.rs::runner`.
+macro_rules! dangerous_ops {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $payload:tt,
+        writes: $writes:literal,
+        label($pattern:pat) => $label:expr;
+    )*) => {
+        /// An operation that needs the user's yes, with everything the runtime needs to do
+        /// it. Most write; a peek only reads, but its receives can push messages into a DLQ.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum DangerousOp {
+            $($(#[doc = $doc])* $variant $payload,)*
+        }
+
+        impl DangerousOp {
+            /// The job's label.
+            pub fn label(&self) -> String {
+                match self {
+                    $($pattern => $label,)*
+                }
+            }
+
+            /// Changes state in AWS: refused in read-only mode.
+            #[allow(unused_variables)] // the label's bindings
+            pub fn writes(&self) -> bool {
+                match self {
+                    $($pattern => $writes,)*
+                }
+            }
+        }
+    };
+}
+
+dangerous_ops! {
     /// Delete every message in a queue.
     Purge {
         queue_url: String,
         queue_name: String,
     },
+    writes: true,
+    label(DangerousOp::Purge { queue_name, .. }) => format!("purge {queue_name}");
+
     /// Read a sample of a queue with a redrive policy (every receive counts toward
     /// `maxReceiveCount`). Changes no message, so read-only mode keeps it.
     Peek(PeekRequest),
+    writes: false,
+    label(DangerousOp::Peek(request)) => request.label();
+
     /// Send one message (the send form), as `squall send` does.
     Send {
         queue_url: String,
@@ -27,38 +66,22 @@ pub enum DangerousOp {
         max_batch_bytes: usize,
         message: Box<crate::domain::message::OutgoingMessage>,
     },
+    writes: true,
+    label(DangerousOp::Send { queue_name, .. }) => format!("send to {queue_name}");
+
     /// Publish one message to a topic (the publish form), as `squall publish` does.
     Publish {
         topic_arn: String,
         topic_name: String,
         notification: Box<crate::domain::message::OutgoingNotification>,
     },
+    writes: true,
+    label(DangerousOp::Publish { topic_name, .. }) => format!("publish to {topic_name}");
+
     /// Move a DLQ's messages back to their sources (or a chosen queue), by the plan shown.
     Redrive(Box<RedriveOp>),
-}
-
-impl DangerousOp {
-    /// The job's label.
-    pub fn label(&self) -> String {
-        match self {
-            DangerousOp::Purge { queue_name, .. } => format!("purge {queue_name}"),
-            DangerousOp::Peek(request) => request.label(),
-            DangerousOp::Send { queue_name, .. } => format!("send to {queue_name}"),
-            DangerousOp::Publish { topic_name, .. } => format!("publish to {topic_name}"),
-            DangerousOp::Redrive(op) => op.label(),
-        }
-    }
-
-    /// Changes state in AWS: refused in read-only mode.
-    pub fn writes(&self) -> bool {
-        match self {
-            DangerousOp::Purge { .. }
-            | DangerousOp::Send { .. }
-            | DangerousOp::Publish { .. }
-            | DangerousOp::Redrive(_) => true,
-            DangerousOp::Peek(_) => false,
-        }
-    }
+    writes: true,
+    label(DangerousOp::Redrive(op)) => op.label();
 }
 
 /// A dangerous operation waiting for the user's yes.

@@ -6,7 +6,7 @@ pub mod send_form;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::commands;
+use super::command_mode;
 use super::effect::{Effect, Work};
 use super::keymap::KeyAction;
 use super::prompt::Prompt;
@@ -95,7 +95,7 @@ fn help_key(app: &mut App, scroll: usize, key: KeyEvent) {
         return;
     }
     let rows = app.help_rows;
-    let scroll = match action.and_then(|a| super::views::text_scroll_delta(a, rows)) {
+    let scroll = match action.and_then(|a| super::views::navigation_delta(a, rows)) {
         Some(delta) => scroll_text(scroll, delta, help_line_count(app), rows),
         None => scroll,
     };
@@ -109,8 +109,8 @@ fn command_key(app: &mut App, mut prompt: Prompt, key: KeyEvent) -> Vec<Effect> 
             if prompt.text().trim().is_empty() {
                 return Vec::new();
             }
-            return match commands::parse(prompt.text()) {
-                Ok(command) => commands::run(app, command),
+            return match command_mode::parse(prompt.text()) {
+                Ok(command) => command_mode::run(app, command),
                 Err(error) => {
                     app.set_message(Level::Error, error);
                     Vec::new()
@@ -118,7 +118,7 @@ fn command_key(app: &mut App, mut prompt: Prompt, key: KeyEvent) -> Vec<Effect> 
             };
         }
         KeyCode::Tab => {
-            if let Some(completed) = commands::complete(prompt.text(), &app.profiles) {
+            if let Some(completed) = command_mode::complete(prompt.text(), &app.profiles) {
                 prompt.set_text(&completed);
             }
             app.modal = Some(Modal::Command(prompt));

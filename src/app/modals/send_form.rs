@@ -366,5 +366,4 @@ pub fn reopen(app: &mut App, fresh: SendForm) -> SendForm {
 }
 
 #[cfg(test)]
-#[path = "send_form_tests.rs"]
 mod tests;

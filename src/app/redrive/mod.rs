@@ -1,10 +1,12 @@
 //! Redrive in the TUI: `R` on a DLQ opens the dialog (`dialog.rs`), which plans as a
 //! read-only job and, confirmed through the one confirm path, becomes a redrive job. Each
 //! job's progress and summary live here (`Redrives`, beside the jobs), so the progress view
-//! (`views/redrive.rs`) can be left and found again while the job goes on.
+//! (`view.rs`) can be left and found again while the job goes on.
 
 pub mod dialog;
+mod plan_text;
 mod registry;
+pub mod view;
 
 use std::path::PathBuf;
 
@@ -15,9 +17,9 @@ use super::effect::{Effect, Work};
 use super::jobs::JobId;
 use super::modals::Modal;
 use super::modals::confirm::{ConfirmedOp, DangerousOp};
+use super::redrive::view::RedriveView;
 use super::state::{App, Level};
 use super::target::Target;
-use super::views::redrive::RedriveView;
 use crate::redrive::{Mode, ModeChoice, Plan, Summary};
 
 /// A queue named in the settings (a chosen destination).
@@ -271,3 +273,6 @@ pub fn progress(app: &mut App, id: JobId, snapshot: RedriveSnapshot) {
 pub fn finished(app: &mut App, id: JobId, result: Result<Summary, String>) {
     app.redrives.finished(id, result);
 }
+
+#[cfg(test)]
+mod tests;

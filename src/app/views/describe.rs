@@ -4,7 +4,7 @@
 use std::any::Any;
 
 use super::topology::TopologyView;
-use super::{Ctx, Outcome, View, scroll_text, text_scroll_delta};
+use super::{Ctx, Outcome, View, navigation_delta, scroll_text};
 use crate::app::findings::finding_lines;
 use crate::app::keymap::KeyAction;
 use crate::app::target::{Target, describe_lines};
@@ -44,7 +44,7 @@ impl View for DescribeView {
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
         let rows = DescribeView::rows(ctx);
-        if let Some(delta) = text_scroll_delta(key, rows) {
+        if let Some(delta) = navigation_delta(key, rows) {
             self.scroll = scroll_text(self.scroll, delta, self.line_count(), rows);
             return Outcome::Handled;
         }

@@ -47,10 +47,7 @@ impl HealthView {
     }
 
     fn move_selection(&mut self, delta: isize, rows: usize) {
-        let last = self.problems.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize)
-            .saturating_add(delta)
-            .clamp(0, last.max(0)) as usize;
+        self.selected = super::moved(self.selected, delta, self.problems.len());
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
 
@@ -109,32 +106,24 @@ impl View for HealthView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        let half_page = (ctx.rows / 2).max(1) as isize;
-        match key {
-            KeyAction::Down => self.move_selection(1, ctx.rows),
-            KeyAction::Up => self.move_selection(-1, ctx.rows),
-            KeyAction::PageDown => self.move_selection(half_page, ctx.rows),
-            KeyAction::PageUp => self.move_selection(-half_page, ctx.rows),
-            KeyAction::Top => self.move_selection(isize::MIN, ctx.rows),
-            KeyAction::Bottom => self.move_selection(isize::MAX, ctx.rows),
-            KeyAction::Open => {
-                return match self
-                    .target(ctx)
-                    .and_then(|t| super::metrics::MetricsView::for_target(&t))
-                {
-                    Some(view) => Outcome::Push(Box::new(view)),
-                    None => Outcome::Handled,
-                };
-            }
-            KeyAction::Peek => {
-                return match self.target(ctx) {
-                    Some(Target::Queue(url)) => super::peek::peek_queue(ctx, &url),
-                    _ => Outcome::Ignored,
-                };
-            }
-            _ => return Outcome::Ignored,
+        if let Some(delta) = super::navigation_delta(key, ctx.rows) {
+            self.move_selection(delta, ctx.rows);
+            return Outcome::Handled;
         }
-        Outcome::Handled
+        match key {
+            KeyAction::Open => match self
+                .target(ctx)
+                .and_then(|t| super::charts::ChartsView::for_target(&t))
+            {
+                Some(view) => Outcome::Push(Box::new(view)),
+                None => Outcome::Handled,
+            },
+            KeyAction::Peek => match self.target(ctx) {
+                Some(Target::Queue(url)) => super::peek::peek_queue(ctx, &url),
+                _ => Outcome::Ignored,
+            },
+            _ => Outcome::Ignored,
+        }
     }
 
     fn revision(&self, ctx: &Ctx) -> u64 {
@@ -146,7 +135,7 @@ impl View for HealthView {
 
     fn sync(&mut self, ctx: &Ctx) {
         let facts = facts(ctx.inventory);
-        let now = crate::app::metrics::epoch_ms(ctx.now);
+        let now = crate::app::metric_refresh::epoch_ms(ctx.now);
         let selected = self.problems.get(self.selected).cloned();
         self.problems = assess(&facts, ctx.metrics, &self.thresholds, now);
         self.wanted = wanted(&facts);
@@ -193,8 +182,8 @@ impl View for HealthView {
         self.wanted.clone()
     }
 
-    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signals::SignalsWanted {
-        crate::app::signals::SignalsWanted {
+    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signal_refresh::SignalsWanted {
+        crate::app::signal_refresh::SignalsWanted {
             alarms: true,
             move_task_sources: self.move_task_sources.clone(),
         }

@@ -24,10 +24,7 @@ impl JobsView {
     }
 
     fn move_selection(&mut self, delta: isize, rows: usize) {
-        let last = self.ids.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize)
-            .saturating_add(delta)
-            .clamp(0, last.max(0)) as usize;
+        self.selected = super::moved(self.selected, delta, self.ids.len());
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.ids.len());
     }
 }
@@ -38,32 +35,31 @@ impl View for JobsView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        let half_page = (ctx.rows / 2).max(1) as isize;
+        if let Some(delta) = super::navigation_delta(key, ctx.rows) {
+            self.move_selection(delta, ctx.rows);
+            return Outcome::Handled;
+        }
         match key {
-            KeyAction::Down => self.move_selection(1, ctx.rows),
-            KeyAction::Up => self.move_selection(-1, ctx.rows),
-            KeyAction::PageDown => self.move_selection(half_page, ctx.rows),
-            KeyAction::PageUp => self.move_selection(-half_page, ctx.rows),
-            KeyAction::Top => self.move_selection(isize::MIN, ctx.rows),
-            KeyAction::Bottom => self.move_selection(isize::MAX, ctx.rows),
             // A redrive opens on its progress (or summary); other jobs have nothing more.
             KeyAction::Open => {
                 let Some(&id) = self.ids.get(self.selected) else {
                     return Outcome::Handled;
                 };
-                return match ctx.redrives.get(id) {
-                    Some(run) => Outcome::Push(Box::new(super::redrive::RedriveView::pinned(
-                        run.dlq_url().to_string(),
-                        id,
-                    ))),
+                match ctx.redrives.get(id) {
+                    Some(run) => {
+                        Outcome::Push(Box::new(super::super::redrive::view::RedriveView::pinned(
+                            run.dlq_url().to_string(),
+                            id,
+                        )))
+                    }
                     None => Outcome::Handled,
-                };
+                }
             }
             KeyAction::CancelJob => {
                 let Some(job) = self.ids.get(self.selected).and_then(|&id| ctx.jobs.get(id)) else {
                     return Outcome::Handled;
                 };
-                return match job.state {
+                match job.state {
                     JobState::Running => Outcome::Effects(vec![Effect::Cancel(job.id)]),
                     JobState::Cancelling => {
                         Outcome::Message(Level::Info, format!("{} is stopping", job.label))
@@ -71,11 +67,10 @@ impl View for JobsView {
                     JobState::Ended(_) => {
                         Outcome::Message(Level::Info, format!("{} has already ended", job.label))
                     }
-                };
+                }
             }
-            _ => return Outcome::Ignored,
+            _ => Outcome::Ignored,
         }
-        Outcome::Handled
     }
 
     fn revision(&self, ctx: &Ctx) -> u64 {

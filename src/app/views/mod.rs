@@ -5,21 +5,14 @@
 //! Adding a view: a file here with a type implementing `View`, its `Draw` in `ui/`, and
 //! one registration: a `:command` in `commands.rs` or a key in another view.
 
+pub mod charts;
 pub mod describe;
-pub mod detail_lines;
 pub mod health;
 pub mod jobs;
-pub mod json_folds;
-pub mod json_lines;
-pub mod message_detail;
-pub mod message_pane;
-pub mod messages;
-pub mod metrics;
 pub mod peek;
-pub mod redrive;
 pub mod resource_table;
-pub mod search;
 pub mod topology;
+pub mod viewer;
 pub mod whoami;
 
 use std::any::Any;
@@ -155,8 +148,8 @@ pub trait View: Draw + std::fmt::Debug + Send {
 
     /// The signals this view shows (alarms, DLQ move tasks): the app asks for them at
     /// most once a minute, and only while a view shows them.
-    fn signals_shown(&self, _ctx: &Ctx) -> super::signals::SignalsWanted {
-        super::signals::SignalsWanted::default()
+    fn signals_shown(&self, _ctx: &Ctx) -> super::signal_refresh::SignalsWanted {
+        super::signal_refresh::SignalsWanted::default()
     }
 
     /// Extra key hints for the header: `(action, label)`.
@@ -176,8 +169,15 @@ pub fn scroll_text(scroll: usize, delta: isize, lines: usize, rows: usize) -> us
         .clamp(0, max as isize) as usize
 }
 
-/// The scroll step of a navigation key in a text view.
-pub fn text_scroll_delta(key: KeyAction, rows: usize) -> Option<isize> {
+/// A list's selection moved by `delta` rows, kept on one of its `len` rows.
+pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
+    let last = len.saturating_sub(1) as isize;
+    (selected as isize).saturating_add(delta).clamp(0, last) as usize
+}
+
+/// The step of a navigation key (a line, half a page, either end), for the text views'
+/// scroll and the lists' selection alike.
+pub fn navigation_delta(key: KeyAction, rows: usize) -> Option<isize> {
     let half = (rows / 2).max(1) as isize;
     match key {
         KeyAction::Down => Some(1),

@@ -180,7 +180,7 @@ impl View for TableView {
                     Some(target @ (Target::Queue(_) | Target::Function(_)))
                         if self.kind != TableKind::Subscriptions =>
                     {
-                        match super::metrics::MetricsView::for_target(&target) {
+                        match super::charts::ChartsView::for_target(&target) {
                             Some(view) => Outcome::Push(Box::new(view)),
                             None => Outcome::Push(Box::new(DescribeView::new(target))),
                         }
@@ -266,9 +266,9 @@ impl View for TableView {
 
     /// `:dlq` marks a redrive running: the move tasks of the DLQs on screen that native
     /// redrive can serve (DLQs of SQS queues; subscription DLQs have none).
-    fn signals_shown(&self, ctx: &Ctx) -> crate::app::signals::SignalsWanted {
+    fn signals_shown(&self, ctx: &Ctx) -> crate::app::signal_refresh::SignalsWanted {
         if self.kind != TableKind::Dlqs {
-            return crate::app::signals::SignalsWanted::default();
+            return crate::app::signal_refresh::SignalsWanted::default();
         }
         let move_task_sources = self
             .on_screen_queues(ctx.rows)
@@ -277,7 +277,7 @@ impl View for TableView {
             .filter(|q| !ctx.inventory.dlq_sources(&q.arn).is_empty())
             .map(|q| q.arn.clone())
             .collect();
-        crate::app::signals::SignalsWanted {
+        crate::app::signal_refresh::SignalsWanted {
             alarms: false,
             move_task_sources,
         }

@@ -99,10 +99,7 @@ impl TopologyView {
     }
 
     pub fn move_selection(&mut self, delta: isize, viewport: usize) {
-        let last = self.view.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize)
-            .saturating_add(delta)
-            .clamp(0, last.max(0)) as usize;
+        self.selected = super::moved(self.selected, delta, self.view.len());
         self.scroll_into_view(viewport);
     }
 
@@ -147,15 +144,11 @@ impl View for TopologyView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        let half_page = (ctx.rows / 2).max(1) as isize;
-        let rows = ctx.rows;
+        if let Some(delta) = super::navigation_delta(key, ctx.rows) {
+            self.move_selection(delta, ctx.rows);
+            return Outcome::Handled;
+        }
         match key {
-            KeyAction::Down => self.move_selection(1, rows),
-            KeyAction::Up => self.move_selection(-1, rows),
-            KeyAction::PageDown => self.move_selection(half_page, rows),
-            KeyAction::PageUp => self.move_selection(-half_page, rows),
-            KeyAction::Top => self.move_selection(isize::MIN, rows),
-            KeyAction::Bottom => self.move_selection(isize::MAX, rows),
             // Already the topology: `t` does not stack another copy.
             KeyAction::Topology => {}
             KeyAction::Describe | KeyAction::Open => {

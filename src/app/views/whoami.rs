@@ -4,7 +4,7 @@
 
 use std::any::Any;
 
-use super::{Ctx, Outcome, View, scroll_text, text_scroll_delta};
+use super::{Ctx, Outcome, View, navigation_delta, scroll_text};
 use crate::app::keymap::KeyAction;
 use crate::app::whoami::WhoamiState;
 use crate::domain::untrusted::escape_owned;
@@ -90,7 +90,7 @@ impl View for WhoamiView {
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
         let rows = ctx.rows + 1;
-        if let Some(delta) = text_scroll_delta(key, rows) {
+        if let Some(delta) = navigation_delta(key, rows) {
             self.scroll = scroll_text(self.scroll, delta, self.lines.len(), rows);
             return Outcome::Handled;
         }
