@@ -130,6 +130,7 @@ fn inventory_carrying(text: &str) -> Inventory {
         timeout_seconds: Some(30),
         last_modified: Some(text.to_string()),
         dlq_arn: Some(dlq_arn),
+        invoke_config: Default::default(),
     }]);
     inventory.set_mappings(vec![EventSourceMapping {
         uuid: text.to_string(),

@@ -149,6 +149,7 @@ impl World {
             timeout_seconds: Some(self.timeout),
             last_modified: None,
             dlq_arn: None,
+            invoke_config: Default::default(),
         }]);
         inventory
     }

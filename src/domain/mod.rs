@@ -5,6 +5,7 @@ pub mod alarm;
 pub mod arn;
 pub mod filter_policy;
 pub mod lambda;
+pub mod lambda_dead_letter;
 pub mod md5;
 pub mod message;
 pub mod queue;
@@ -13,6 +14,7 @@ pub mod topic;
 pub mod untrusted;
 
 pub use alarm::{Alarm, AlarmMetric};
-pub use lambda::{EventSourceMapping, LambdaFunction};
+pub use lambda::{EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction};
+pub use lambda_dead_letter::{LambdaDeadLetter, LambdaDeadLetterKind, lambda_dead_letters};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};
 pub use topic::{Subscription, Topic};

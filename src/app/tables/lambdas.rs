@@ -109,6 +109,7 @@ mod tests {
             timeout_seconds: Some(30),
             last_modified: None,
             dlq_arn: None,
+            invoke_config: Default::default(),
         }]);
         inventory.set_mappings(vec![EventSourceMapping {
             uuid: "u".into(),
@@ -146,6 +147,7 @@ mod tests {
             timeout_seconds: None,
             last_modified: None,
             dlq_arn: None,
+            invoke_config: Default::default(),
         }]);
         let mapping = |queue: &str, state: &str, batch_size: Option<i32>| EventSourceMapping {
             uuid: queue.into(),
