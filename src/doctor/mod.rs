@@ -3,6 +3,7 @@
 //! module gathers them, worst first. The rules come from the AWS guides named in each
 //! finding's `docs` (see DOMAIN.md, "Fan-out misconfigurations").
 
+mod async_invokes;
 mod dead_letters;
 mod lambda_consumers;
 mod policy;
@@ -70,6 +71,8 @@ pub(crate) mod docs {
     pub const SNS_SSE: &str = "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html";
     pub const SNS_CONFIRM: &str =
         "https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html";
+    pub const LAMBDA_ASYNC: &str =
+        "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html";
     pub const SNS_FIFO: &str =
         "https://docs.aws.amazon.com/sns/latest/dg/fifo-topic-subscriptions.html";
 }
@@ -78,6 +81,7 @@ pub(crate) mod docs {
 pub fn diagnose(inventory: &Inventory) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(lambda_consumers::check(inventory));
+    findings.extend(async_invokes::check(inventory));
     findings.extend(dead_letters::check(inventory));
     findings.extend(subscriptions::check(inventory));
     findings.sort_by(|a, b| {
