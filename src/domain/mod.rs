@@ -6,6 +6,7 @@ pub mod arn;
 pub mod filter_policy;
 pub mod lambda;
 pub mod lambda_dead_letter;
+pub mod lambda_event;
 pub mod md5;
 pub mod message;
 pub mod queue;
