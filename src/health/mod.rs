@@ -15,4 +15,6 @@ pub use problem::{Affected, Kind, Problem, Severity, worst_first};
 pub use thresholds::Thresholds;
 
 #[cfg(test)]
+mod lambda_dlq_tests;
+#[cfg(test)]
 mod rules_tests;
