@@ -130,3 +130,37 @@ async fn the_function_reports_its_dlq_and_invoke_settings() {
     let missing = fleet.event_invoke_config("nope").await.unwrap_err();
     assert_eq!(missing.kind, crate::aws::ErrorKind::NotFound);
 }
+
+async fn depth(fleet: &SimFleet, queue: &str) -> u64 {
+    let counts = fleet
+        .describe_queue(&url(queue))
+        .await
+        .expect("queue")
+        .counts;
+    counts.visible + counts.in_flight
+}
+
+/// The demo's shipping-notifier fails its first minutes: its DLQ and destination fill from
+/// the shipping-events traffic, then stop.
+#[tokio::test]
+async fn the_demo_notifier_fills_its_dlq_then_recovers() {
+    let clock = Arc::new(ManualClock::default());
+    let fleet = SimFleet::demo_with(7, clock.clone());
+    let dlq = "shipping-notifier-dlq";
+    assert_eq!(depth(&fleet, dlq).await, 0, "empty at the start");
+    seconds(&clock, 5 * 60);
+    assert!(depth(&fleet, dlq).await > 0, "filled while failing");
+    seconds(&clock, 10 * 60);
+    let after = depth(&fleet, dlq).await;
+    seconds(&clock, 5 * 60);
+    assert_eq!(
+        depth(&fleet, dlq).await,
+        after,
+        "recovered: it stopped filling"
+    );
+    assert_eq!(
+        depth(&fleet, "shipping-notifier-failures").await,
+        after,
+        "one record per event"
+    );
+}
