@@ -14,6 +14,7 @@ fn upstream() -> std::net::SocketAddr {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_call_of_every_verb_is_in_the_permission_lists() {
     let world = permission_suite::seed(localstack(), "drift").await;
+    let world = permission_suite::with_function(localstack(), world, LAMBDA_ROLE).await;
     permission_suite::every_call_is_in_the_list(localstack(), &world, true).await;
 }
 

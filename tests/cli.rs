@@ -161,7 +161,11 @@ fn demo_ls_queues_json_is_an_array_of_queues() {
     );
     let queues: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let queues = queues.as_array().expect("array");
-    assert_eq!(queues.len(), 31);
+    assert_eq!(
+        queues.len(),
+        33,
+        "31 and shipping-notifier's DLQ and destination"
+    );
     let orders = queues
         .iter()
         .find(|q| q["name"] == "orders")

@@ -131,6 +131,7 @@ fn inventory_carrying(text: &str) -> Inventory {
         last_modified: Some(text.to_string()),
         dlq_arn: Some(dlq_arn),
         logging: Default::default(),
+        invoke_config: Default::default(),
     }]);
     inventory.set_mappings(vec![EventSourceMapping {
         uuid: text.to_string(),

@@ -3,13 +3,23 @@
 use async_trait::async_trait;
 use aws_sdk_lambda::Client;
 
-use super::{ApiError, LambdaDirectory, Page};
-use crate::domain::{EventSourceMapping, LambdaFunction, LoggingConfig};
+use super::{ApiError, ErrorKind, LambdaDirectory, Page};
+use crate::domain::{
+    EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, LoggingConfig,
+};
 
 use super::permissions::{Access, Capability, Permission};
 
-/// What the Lambda directory calls: two account-wide listings (no resource to scope).
+/// What the Lambda directory calls: two account-wide listings (no resource to scope) and
+/// one read per function of its asynchronous-invoke settings.
 pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "GetFunctionEventInvokeConfig",
+        "lambda:GetFunctionEventInvokeConfig",
+        Capability::LambdaConsumers,
+        Access::Read,
+        true,
+    ),
     Permission::new(
         "ListEventSourceMappings",
         "lambda:ListEventSourceMappings",
@@ -105,11 +115,49 @@ impl LambdaDirectory for SdkLambdas {
                         log_format: l.log_format.map(|f| f.as_str().to_string()),
                     })
                     .unwrap_or_default(),
+                invoke_config: InvokeConfigReading::NotRead,
             })
             .collect();
         Ok(Page {
             items,
             next_token: output.next_marker.filter(|t| !t.is_empty()),
         })
+    }
+
+    async fn event_invoke_config(
+        &self,
+        function_name: &str,
+    ) -> Result<Option<EventInvokeConfig>, ApiError> {
+        let answer = self
+            .client
+            .get_function_event_invoke_config()
+            .function_name(function_name)
+            .send()
+            .await;
+        let output = match answer {
+            Ok(output) => output,
+            Err(e) => {
+                let error = ApiError::from_sdk("GetFunctionEventInvokeConfig", e);
+                // AWS answers "not found" both for a function without settings and for a
+                // function deleted since the listing: either way it has no settings now.
+                return match error.kind {
+                    ErrorKind::NotFound => Ok(None),
+                    _ => Err(error),
+                };
+            }
+        };
+        let destinations = output.destination_config;
+        Ok(Some(EventInvokeConfig {
+            maximum_retry_attempts: output.maximum_retry_attempts,
+            maximum_event_age_seconds: output.maximum_event_age_in_seconds,
+            on_failure: destinations
+                .as_ref()
+                .and_then(|d| d.on_failure.as_ref())
+                .and_then(|f| f.destination.clone()),
+            on_success: destinations
+                .as_ref()
+                .and_then(|d| d.on_success.as_ref())
+                .and_then(|f| f.destination.clone()),
+        }))
     }
 }

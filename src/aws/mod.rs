@@ -25,7 +25,9 @@ use async_trait::async_trait;
 
 use std::collections::BTreeMap;
 
-use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+use crate::domain::{
+    EventInvokeConfig, EventSourceMapping, LambdaFunction, Queue, Subscription, Topic,
+};
 pub use capabilities::{MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher};
 pub use error::{ApiError, ErrorKind};
 
@@ -104,6 +106,18 @@ pub trait LambdaDirectory: Send + Sync {
         &self,
         marker: Option<String>,
     ) -> Result<Page<LambdaFunction>, ApiError>;
+
+    /// The unqualified function's asynchronous-invoke settings
+    /// (`GetFunctionEventInvokeConfig`); `Ok(None)` when it has none (AWS's defaults).
+    async fn event_invoke_config(
+        &self,
+        function_name: &str,
+    ) -> Result<Option<EventInvokeConfig>, ApiError> {
+        Err(ApiError::unavailable(
+            "GetFunctionEventInvokeConfig",
+            format!("this backend cannot read the invoke settings of {function_name}"),
+        ))
+    }
 }
 
 /// Where squall is connected, for the status bar and the JSON output.

@@ -4,6 +4,7 @@
 //! `docs` (the SQS, SNS and Lambda developer guides' pages on dead-letter queues, redrive
 //! policies, subscription filter policies and SQS event sources).
 
+mod async_invokes;
 mod dead_letters;
 mod lambda_consumers;
 mod policy;
@@ -71,6 +72,8 @@ pub(crate) mod docs {
     pub const SNS_SSE: &str = "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html";
     pub const SNS_CONFIRM: &str =
         "https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html";
+    pub const LAMBDA_ASYNC: &str =
+        "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html";
     pub const SNS_FIFO: &str =
         "https://docs.aws.amazon.com/sns/latest/dg/fifo-topic-subscriptions.html";
 }
@@ -79,6 +82,7 @@ pub(crate) mod docs {
 pub fn diagnose(inventory: &Inventory) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(lambda_consumers::check(inventory));
+    findings.extend(async_invokes::check(inventory));
     findings.extend(dead_letters::check(inventory));
     findings.extend(subscriptions::check(inventory));
     findings.sort_by(|a, b| {

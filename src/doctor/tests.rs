@@ -150,6 +150,7 @@ impl World {
             last_modified: None,
             dlq_arn: None,
             logging: Default::default(),
+            invoke_config: Default::default(),
         }]);
         inventory
     }

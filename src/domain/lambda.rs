@@ -38,8 +38,61 @@ pub struct LambdaFunction {
     pub last_modified: Option<String>,
     /// The function's own dead-letter target (async invokes), if any.
     pub dlq_arn: Option<String>,
+    /// Retries, event age and destinations of asynchronous invokes.
+    pub invoke_config: InvokeConfigReading,
     /// `LoggingConfig`: where and how the function logs.
     pub logging: LoggingConfig,
+}
+
+/// A function's asynchronous-invocation settings (`GetFunctionEventInvokeConfig`): how long
+/// and how often Lambda retries an event, and where it sends the record of one that failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventInvokeConfig {
+    /// 0–2; AWS retries twice when unset.
+    pub maximum_retry_attempts: Option<i32>,
+    /// 60–21600 seconds; AWS keeps an event 6 hours when unset.
+    pub maximum_event_age_seconds: Option<i32>,
+    /// `DestinationConfig.OnFailure.Destination`: an SQS queue, SNS topic, function or bus.
+    pub on_failure: Option<String>,
+    /// `DestinationConfig.OnSuccess.Destination`.
+    pub on_success: Option<String>,
+}
+
+/// What squall knows of a function's invoke configuration. Reading it is one call per
+/// function, which may fail on its own while the listing succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum InvokeConfigReading {
+    /// Not asked (a listing without the per-function calls, or a backend that has none).
+    #[default]
+    NotRead,
+    /// Asked: the function has none, so AWS's defaults apply (2 retries, 6 hours, no destination).
+    Absent,
+    Set(EventInvokeConfig),
+    /// Asked and refused or failed: the reason, for the describe pane and the doctor.
+    Failed(String),
+}
+
+impl InvokeConfigReading {
+    /// The configuration, when one was read.
+    pub fn config(&self) -> Option<&EventInvokeConfig> {
+        match self {
+            InvokeConfigReading::Set(config) => Some(config),
+            _ => None,
+        }
+    }
+
+    /// Whether squall knows the function's settings (set or absent), so rules may judge them.
+    pub fn is_known(&self) -> bool {
+        matches!(
+            self,
+            InvokeConfigReading::Absent | InvokeConfigReading::Set(_)
+        )
+    }
+
+    /// The on-failure destination, when one is set.
+    pub fn on_failure(&self) -> Option<&str> {
+        self.config().and_then(|c| c.on_failure.as_deref())
+    }
 }
 
 /// A function's `LoggingConfig` (custom log groups and JSON logs exist since 2023).
@@ -80,6 +133,7 @@ mod tests {
             timeout_seconds: None,
             last_modified: None,
             dlq_arn: None,
+            invoke_config: InvokeConfigReading::NotRead,
             logging: LoggingConfig {
                 log_group: log_group.map(str::to_string),
                 log_format: None,

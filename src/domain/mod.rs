@@ -5,6 +5,8 @@ pub mod alarm;
 pub mod arn;
 pub mod filter_policy;
 pub mod lambda;
+pub mod lambda_dead_letter;
+pub mod lambda_event;
 pub mod md5;
 pub mod message;
 pub mod queue;
@@ -13,6 +15,9 @@ pub mod topic;
 pub mod untrusted;
 
 pub use alarm::{Alarm, AlarmMetric};
-pub use lambda::{EventSourceMapping, LambdaFunction, LoggingConfig};
+pub use lambda::{
+    EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, LoggingConfig,
+};
+pub use lambda_dead_letter::{LambdaDeadLetter, LambdaDeadLetterKind, lambda_dead_letters};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};
 pub use topic::{Subscription, Topic};

@@ -13,3 +13,6 @@ pub mod trend;
 pub use assess::{Facts, QueueFacts, TopicFacts, assess, facts, wanted};
 pub use problem::{Affected, Kind, Problem, Severity, worst_first};
 pub use thresholds::Thresholds;
+
+#[cfg(test)]
+mod lambda_dlq_tests;

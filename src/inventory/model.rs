@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use crate::aws::ApiError;
-use crate::domain::{EventSourceMapping, LambdaFunction, Queue, Subscription, Topic};
+use crate::domain::{
+    EventSourceMapping, LambdaDeadLetter, LambdaFunction, Queue, Subscription, Topic,
+    lambda_dead_letters,
+};
 
 /// One kind of listing; each loads, fails and reports on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,6 +65,9 @@ pub struct Inventory {
     subscriptions_by_topic: HashMap<String, Vec<usize>>,
     /// Queue ARN → subscriptions whose own redrive policy targets it.
     subscriptions_by_dlq: HashMap<String, Vec<usize>>,
+    /// Function DLQs, on-failure destinations and `lambda` subscription DLQs, from the
+    /// functions and subscriptions loaded; rebuilt when either changes.
+    lambda_dead_letters: Vec<LambdaDeadLetter>,
     status: HashMap<Source, SourceStatus>,
     /// Alarms and move tasks, read beside the listings (`signals.rs`).
     pub(super) signals: super::signals::Signals,
@@ -118,10 +124,39 @@ impl Inventory {
             .find(|f| f.arn == arn || f.name == name)
     }
 
-    /// Whether some queue's or subscription's redrive policy targets this queue ARN.
+    /// Whether some queue's or subscription's redrive policy, or some function's dead-letter
+    /// config or on-failure destination, targets this queue ARN.
     pub fn is_dlq(&self, queue_arn: &str) -> bool {
         self.dlq_sources.contains_key(queue_arn)
             || self.subscriptions_by_dlq.contains_key(queue_arn)
+            || self.lambda_dead_letters_to(queue_arn).next().is_some()
+    }
+
+    /// Every Lambda-side dead-letter target known, sorted by kind and target.
+    pub fn lambda_dead_letters(&self) -> &[LambdaDeadLetter] {
+        &self.lambda_dead_letters
+    }
+
+    /// The Lambda-side roles of `target_arn` (a function's DLQ, its on-failure destination,
+    /// a `lambda` subscription's DLQ): what feeds it.
+    pub fn lambda_dead_letters_to<'a>(
+        &'a self,
+        target_arn: &'a str,
+    ) -> impl Iterator<Item = &'a LambdaDeadLetter> + 'a {
+        self.lambda_dead_letters
+            .iter()
+            .filter(move |d| d.target_arn == target_arn)
+    }
+
+    /// The `lambda` subscriptions that invoke `function` (a name or ARN) asynchronously.
+    pub fn async_invokers_of<'a>(
+        &'a self,
+        function: &'a str,
+    ) -> impl Iterator<Item = &'a Subscription> + 'a {
+        let name = crate::domain::arn::resource_name(function);
+        self.subscriptions
+            .iter()
+            .filter(move |s| s.protocol == "lambda" && s.endpoint_name() == name)
     }
 
     /// Subscriptions that dead-letter into `dlq_arn` (SNS could not deliver to them).
@@ -323,6 +358,7 @@ impl Inventory {
                 .or_default()
                 .push(i);
         }
+        self.relink_lambda_dead_letters();
         self.mark_loaded(Source::Subscriptions);
     }
 
@@ -345,7 +381,12 @@ impl Inventory {
 
     pub fn set_functions(&mut self, functions: Vec<LambdaFunction>) {
         self.functions = functions;
+        self.relink_lambda_dead_letters();
         self.mark_loaded(Source::Functions);
+    }
+
+    fn relink_lambda_dead_letters(&mut self) {
+        self.lambda_dead_letters = lambda_dead_letters(&self.functions, &self.subscriptions);
     }
 
     /// Records a failed listing; the data from an earlier load stays.

@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod export;
 pub mod fifo_reach;
 pub mod json_lines;
+pub mod lambda_payload;
 pub mod outgoing;
 pub mod peek;
 pub mod record;

@@ -130,6 +130,7 @@ mod tests {
             last_modified: None,
             dlq_arn: None,
             logging: Default::default(),
+            invoke_config: Default::default(),
         }]);
         inventory.set_mappings(vec![EventSourceMapping {
             uuid: "u".into(),
@@ -168,6 +169,7 @@ mod tests {
             last_modified: None,
             dlq_arn: None,
             logging: Default::default(),
+            invoke_config: Default::default(),
         }]);
         let mapping = |queue: &str, state: &str, batch_size: Option<i32>| EventSourceMapping {
             uuid: queue.into(),

@@ -26,6 +26,11 @@ const STORY_STREAM: u64 = 0x5707_1e5c_a11e_d000;
 const BACKFILL_MINUTES: i64 = 60;
 /// Demo DLQs keep messages for 14 days.
 const RETENTION_S: u32 = 14 * 24 * 3600;
+/// The function a topic invokes directly, which fails for a while (see `demo_with_options`).
+const NOTIFIER: &str = "shipping-notifier";
+const NOTIFIER_DLQ: &str = "shipping-notifier-dlq";
+const NOTIFIER_FAILURES: &str = "shipping-notifier-failures";
+const NOTIFIER_FAILS_FOR_MS: i64 = 10 * 60 * 1000;
 /// Demo source queues keep messages for 4 days, so a moved message outlives them in its DLQ.
 const SOURCE_RETENTION_S: u32 = 4 * 24 * 3600;
 /// Six times the demo functions' 30 s timeout (Lambda's guidance for SQS event sources).
@@ -114,6 +119,9 @@ fn demo_queues() -> Vec<QueueSpec> {
     );
     // A subscription's own DLQ: SNS puts messages here when it cannot deliver.
     queues.push(QueueSpec::new("order-events-email-sub-dlq").with_retention_s(RETENTION_S));
+    // Where shipping-notifier's failed async invokes land: the event, and its record.
+    queues.push(QueueSpec::new(NOTIFIER_DLQ).with_retention_s(RETENTION_S));
+    queues.push(QueueSpec::new(NOTIFIER_FAILURES).with_retention_s(RETENTION_S));
     queues.extend(demo_story::queues());
     queues
 }
@@ -166,7 +174,9 @@ fn demo_functions() -> Vec<FunctionSpec> {
         f("search-indexer-fn", "provided.al2023").consumes("search-indexer", "Enabled", 100),
         f("email-sender", "nodejs22.x").consumes("email-notifications", "Enabled", 10),
         f("webhooks-sender", "python3.13").consumes("webhooks-outbound", "Disabled", 10),
-        f("shipping-notifier", "nodejs22.x"),
+        f(NOTIFIER, "nodejs22.x")
+            .with_dlq(NOTIFIER_DLQ)
+            .on_failure_to(NOTIFIER_FAILURES),
         f("audit-archiver", "python3.13")
             .consumes("audit-log", "Enabled", 10)
             .consumes("billing-events.fifo", "Enabled", 10),
@@ -406,9 +416,15 @@ impl SimFleet {
         // The world catches up at most ten minutes in one go (`WorldSettings`).
         let skip_ms = (options.skip_s.min(600) * 1000) as i64;
         let start = Arc::new(ManualClock::at_ms(now - skip_ms));
-        let fleet = SimFleet::from_spec(demo_spec_with(&options), seed, start);
+        let fleet = SimFleet::from_spec(demo_spec_with(&options), seed, start.clone());
         {
             let mut world = fleet.lock();
+            // shipping-notifier's carrier API times out for its first minutes on the demo's
+            // clock, so its DLQ and destination fill and then stop.
+            if let Some(notifier) = world.function_index(NOTIFIER) {
+                world.functions[notifier].spec.fails_async_until_ms =
+                    Some(start.now_ms() + NOTIFIER_FAILS_FOR_MS);
+            }
             for depths in demo_depths() {
                 seed_depths(&mut world, &depths);
             }

@@ -5,6 +5,7 @@
 //! a seeded random number generator: the same seed gives the same world.
 
 mod alarms;
+mod async_invoke;
 mod backfill;
 mod clock;
 mod cloudwatch;

@@ -10,7 +10,9 @@ use super::sns::subscription_arn;
 use super::spec::SubscriptionSpec;
 use super::world::{ACCOUNT, function_arn, queue_arn, topic_arn};
 use crate::aws::{ApiError, LambdaDirectory, Page, TopicDirectory};
-use crate::domain::{EventSourceMapping, LambdaFunction, Subscription, Topic};
+use crate::domain::{
+    EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, Subscription, Topic,
+};
 
 fn subscription_endpoint(sub: &SubscriptionSpec) -> String {
     match sub.protocol.as_str() {
@@ -172,16 +174,47 @@ impl LambdaDirectory for SimFleet {
                 memory_mb: i32::try_from(f.spec.memory_mb).ok(),
                 timeout_seconds: i32::try_from(f.spec.timeout_s).ok(),
                 last_modified: Some("2026-11-01T09:30:00.000+0000".to_string()),
-                dlq_arn: None,
+                dlq_arn: f.spec.dlq.as_ref().map(|q| queue_arn(q)),
                 logging: crate::domain::LoggingConfig {
                     log_group: f.spec.log_group.clone(),
                     log_format: Some(if f.spec.json_logs { "JSON" } else { "Text" }.to_string()),
                 },
+                invoke_config: InvokeConfigReading::NotRead,
             })
             .collect();
         Ok(Page {
             items,
             next_token: None,
         })
+    }
+
+    async fn event_invoke_config(
+        &self,
+        function_name: &str,
+    ) -> Result<Option<EventInvokeConfig>, ApiError> {
+        let world = self.world();
+        let Some(function) = world
+            .functions
+            .iter()
+            .find(|f| f.spec.name == function_name)
+        else {
+            return Err(ApiError::not_found(
+                "GetFunctionEventInvokeConfig",
+                format!("Function not found: {function_name}"),
+            ));
+        };
+        let spec = &function.spec;
+        if spec.on_failure.is_none()
+            && spec.max_retry_attempts.is_none()
+            && spec.max_event_age_s.is_none()
+        {
+            return Ok(None);
+        }
+        Ok(Some(EventInvokeConfig {
+            maximum_retry_attempts: spec.max_retry_attempts.and_then(|n| i32::try_from(n).ok()),
+            maximum_event_age_seconds: spec.max_event_age_s.and_then(|n| i32::try_from(n).ok()),
+            on_failure: spec.on_failure.as_deref().map(queue_arn),
+            on_success: None,
+        }))
     }
 }

@@ -251,10 +251,19 @@ impl World {
             "lambda" => match self.function_index(&sub.endpoint) {
                 Some(function) => {
                     let duration = self.rng.between(40, 180) as f64;
+                    let failing = self.fails_async(function);
                     self.functions[function]
                         .metrics
                         .counters
-                        .invoked(duration, false);
+                        .invoked(duration, failing);
+                    if failing {
+                        // Lambda accepted the event; it fails later, off SNS's books.
+                        let seed = self.now_ms as u64 ^ ((index as u64) << 48);
+                        let mut rng = SplitMix64::new(seed);
+                        let envelope = envelope(&mut rng, index, &sub, notification, self.now_ms);
+                        let arn = subscription_arn(index, &sub);
+                        self.dead_letter_async(function, &arn, &envelope, rng.next_u64());
+                    }
                     Ok(())
                 }
                 None => {

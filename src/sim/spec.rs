@@ -127,6 +127,16 @@ pub struct FunctionSpec {
     pub json_logs: bool,
     /// `LoggingConfig.LogGroup` when not the default `/aws/lambda/NAME`.
     pub log_group: Option<String>,
+    /// `DeadLetterConfig.TargetArn` (a queue name): where failed async events go.
+    pub dlq: Option<String>,
+    /// `EventInvokeConfig`: the on-failure destination (a queue name), if any.
+    pub on_failure: Option<String>,
+    /// `EventInvokeConfig`'s `MaximumRetryAttempts` and `MaximumEventAgeInSeconds`; with
+    /// neither nor `on_failure` the function has no invoke config (AWS's defaults).
+    pub max_retry_attempts: Option<u32>,
+    pub max_event_age_s: Option<u32>,
+    /// Until this world time (ms), every asynchronous invoke (a `lambda` subscription) fails.
+    pub fails_async_until_ms: Option<i64>,
 }
 
 impl FunctionSpec {
@@ -139,7 +149,30 @@ impl FunctionSpec {
             mappings: Vec::new(),
             json_logs: false,
             log_group: None,
+            dlq: None,
+            on_failure: None,
+            max_retry_attempts: None,
+            max_event_age_s: None,
+            fails_async_until_ms: None,
         }
+    }
+
+    /// Failed async events go to `queue` (the function's dead-letter config).
+    pub fn with_dlq(mut self, queue: &str) -> FunctionSpec {
+        self.dlq = Some(queue.to_string());
+        self
+    }
+
+    /// Invocation records of failed async events go to `queue` (an on-failure destination).
+    pub fn on_failure_to(mut self, queue: &str) -> FunctionSpec {
+        self.on_failure = Some(queue.to_string());
+        self
+    }
+
+    /// Every asynchronous invoke fails until world time `at_ms`.
+    pub fn failing_async_until(mut self, at_ms: i64) -> FunctionSpec {
+        self.fails_async_until_ms = Some(at_ms);
+        self
     }
 
     pub fn consumes(mut self, queue: &str, state: &str, batch_size: u32) -> FunctionSpec {

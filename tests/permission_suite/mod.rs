@@ -12,8 +12,8 @@ use squall::aws::permissions::{CALLER_IDENTITY, all, read_only_allows};
 
 use crate::support::emulator::Emulator;
 use crate::support::{
-    FaultProxy, Faults, create_queue, create_topic, run_squall_at, send_messages, set_redrive,
-    subscribe_queue, unique_name,
+    FaultProxy, Faults, create_function_with_role, create_queue, create_topic, run_squall_at,
+    send_messages, set_redrive, subscribe_queue, unique_name,
 };
 
 /// A topic feeding a queue with a DLQ, the DLQ holding messages.
@@ -21,6 +21,8 @@ pub struct World {
     pub topic_arn: String,
     pub queue: String,
     pub dlq: String,
+    /// A function (`with_function`), so that the per-function reads run too.
+    pub function: Option<String>,
 }
 
 pub async fn seed<S>(emulator: &Emulator<S>, prefix: &str) -> World {
@@ -40,7 +42,17 @@ pub async fn seed<S>(emulator: &Emulator<S>, prefix: &str) -> World {
         topic_arn,
         queue,
         dlq,
+        function: None,
     }
+}
+
+/// Adds a function running as `role` (moto checks that it exists; LocalStack does not).
+pub async fn with_function<S>(emulator: &Emulator<S>, mut world: World, role: &str) -> World {
+    let lambda = emulator.lambda().await;
+    let name = format!("{}-fn", world.queue.trim_end_matches("-q"));
+    create_function_with_role(&lambda, &name, role, 128, 3, None).await;
+    world.function = Some(name);
+    world
 }
 
 /// Runs each command line through a fresh recording proxy; returns the actions it saw.
@@ -149,6 +161,10 @@ pub async fn every_call_is_in_the_list<S>(emulator: &Emulator<S>, world: &World,
         // whoami's probe of CloudWatch Logs.
         "logs:DescribeLogGroups",
     ] {
+        assert!(read.contains(action), "{action} not seen in {read:?}");
+    }
+    if world.function.is_some() {
+        let action = "lambda:GetFunctionEventInvokeConfig";
         assert!(read.contains(action), "{action} not seen in {read:?}");
     }
     for action in [

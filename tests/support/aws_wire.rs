@@ -67,6 +67,19 @@ fn cbor_operation(request: &Message) -> Option<String> {
 /// Lambda's REST routes: the ones squall may call (anything else comes back `None`).
 fn lambda_action(method: &str, path: &str) -> Option<String> {
     let path = path.split('?').next()?.trim_end_matches('/');
+    // Asynchronous-invoke settings live under a later API version.
+    if let Some(rest) = path.strip_prefix("/2019-09-25/") {
+        let segments: Vec<&str> = rest.split('/').collect();
+        return match (method, segments.as_slice()) {
+            ("GET", ["functions", _, "event-invoke-config"]) => {
+                Some("GetFunctionEventInvokeConfig".to_string())
+            }
+            ("PUT", ["functions", _, "event-invoke-config"]) => {
+                Some("PutFunctionEventInvokeConfig".to_string())
+            }
+            _ => None,
+        };
+    }
     let rest = path.strip_prefix("/2015-03-31/")?;
     let segments: Vec<&str> = rest.split('/').collect();
     let action = match (method, segments.as_slice()) {

@@ -4,9 +4,9 @@
 
 use super::{RedriveOp, RedriveSettings};
 use crate::app::modals::confirm::{DangerousOp, PendingOp};
-use crate::resource_rows::group_thousands;
 use crate::domain::untrusted::escape_owned;
 use crate::redrive::{Mode, Plan};
+use crate::resource_rows::group_thousands;
 
 /// A line describing the plan, and how it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -131,3 +131,74 @@ fn consumers_and_subscriptions_are_indexed_by_queue() {
         "earlier data is kept"
     );
 }
+
+/// A function with a DLQ and an on-failure destination, invoked by an SNS `lambda`
+/// subscription: both targets read as DLQs, each with what feeds it.
+pub(crate) fn async_function(
+    name: &str,
+    dlq: Option<&str>,
+    on_failure: Option<&str>,
+) -> LambdaFunction {
+    use crate::domain::{EventInvokeConfig, InvokeConfigReading};
+    LambdaFunction {
+        name: name.to_string(),
+        arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
+        runtime: Some("python3.12".into()),
+        memory_mb: Some(128),
+        timeout_seconds: Some(3),
+        last_modified: None,
+        dlq_arn: dlq.map(|d| format!("arn:aws:sqs:us-east-1:1:{d}")),
+        logging: Default::default(),
+        invoke_config: match on_failure {
+            Some(d) => InvokeConfigReading::Set(EventInvokeConfig {
+                on_failure: Some(format!("arn:aws:sqs:us-east-1:1:{d}")),
+                ..EventInvokeConfig::default()
+            }),
+            None => InvokeConfigReading::Absent,
+        },
+    }
+}
+
+#[test]
+fn function_dlqs_and_on_failure_destinations_are_dlqs_with_their_feeders() {
+    let mut inventory = Inventory::default();
+    inventory.upsert_queues(
+        vec![
+            queue("notify-dlq", 2, None),
+            queue("notify-failures", 1, None),
+        ],
+        1,
+    );
+    let dlq = "arn:aws:sqs:us-east-1:1:notify-dlq";
+    let destination = "arn:aws:sqs:us-east-1:1:notify-failures";
+    assert!(!inventory.is_dlq(dlq), "nothing names it yet");
+    inventory.set_functions(vec![async_function(
+        "notify",
+        Some("notify-dlq"),
+        Some("notify-failures"),
+    )]);
+    inventory.set_subscriptions(vec![Subscription::listed(
+        "arn:aws:sns:us-east-1:1:orders:1",
+        "arn:aws:sns:us-east-1:1:orders",
+        "lambda",
+        "arn:aws:lambda:us-east-1:1:function:notify",
+        None,
+    )]);
+    assert!(inventory.is_dlq(dlq));
+    assert!(inventory.is_dlq(destination));
+    let roles: Vec<String> = inventory
+        .lambda_dead_letters_to(destination)
+        .map(|d| d.describe())
+        .collect();
+    assert_eq!(roles, ["on-failure destination of notify"]);
+    let invokers: Vec<&str> = inventory
+        .async_invokers_of("notify")
+        .map(|s| s.topic_name())
+        .collect();
+    assert_eq!(invokers, ["orders"]);
+    inventory.set_functions(Vec::new());
+    assert!(
+        !inventory.is_dlq(dlq),
+        "the function is gone, so is the role"
+    );
+}

@@ -17,7 +17,8 @@ async fn demo_fleet_lists_queues_with_dlq_links() {
         .await
         .expect("load");
     assert!(failures.is_empty());
-    assert_eq!(queues.len(), 31);
+    // 31, and shipping-notifier's DLQ and on-failure destination.
+    assert_eq!(queues.len(), 33);
     let payments = queues
         .iter()
         .find(|q| q.name == "payments.fifo")

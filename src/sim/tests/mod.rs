@@ -1,6 +1,7 @@
 //! Behaviour of the simulated world through the same traits the engines use, on a manual
 //! clock: SQS semantics, SNS fan-out, consumers, move tasks, determinism, scale.
 
+mod async_invoke;
 mod consumers;
 mod listing;
 mod move_tasks;
