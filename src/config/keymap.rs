@@ -1,18 +1,20 @@
 //! The keymap is data: every binding has a description and a group, the defaults come from
-//! config/default.toml, the user's file overrides them, and `?` help is generated from it.
+//! the one declaration of the actions below, the user's file (`[keys]`) overrides them, and
+//! `?` help is generated from it.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Declares every key action once: its variant, the name config files use, and whether it
-/// changes state in AWS. The enum, `ALL`, `name()`, `from_name()` and `is_dangerous()`
-/// follow from this one list; config/default.toml holds each one's default keys, group and
-/// description (a test checks that the two agree).
+/// Declares every key action once, one line each: its variant, the name config files use, its
+/// default keys, its help group and description, and whether it changes state in AWS. The
+/// enum, `ALL`, `name()`, `from_name()`, `is_dangerous()` and the default keymap follow from
+/// this one list, so a new action is one line here (plus the view that handles it).
 macro_rules! key_actions {
-    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal $(, $dangerous:ident)?;)*) => {
+    ($($variant:ident => $name:literal, [$($key:literal),+], $group:ident, $description:literal
+        $(, $dangerous:ident)?;)*) => {
         /// Everything a key can ask for in the normal mode.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum KeyAction {
-            $($(#[doc = $doc])* $variant,)*
+            $(#[doc = $description] $variant,)*
         }
 
         impl KeyAction {
@@ -34,6 +36,14 @@ macro_rules! key_actions {
                     $(KeyAction::$variant => key_actions!(@dangerous $($dangerous)?),)*
                 }
             }
+
+            /// The keys (as written in a config file), help group and description the
+            /// action has unless the user's file says otherwise.
+            fn declared(self) -> (&'static [&'static str], &'static str, &'static str) {
+                match self {
+                    $(KeyAction::$variant => (&[$($key),+], stringify!($group), $description),)*
+                }
+            }
         }
     };
     (@dangerous dangerous) => { true };
@@ -41,55 +51,59 @@ macro_rules! key_actions {
 }
 
 key_actions! {
-    Quit => "quit";
-    Help => "help";
-    Command => "command";
-    Filter => "filter";
-    Back => "back";
-    Refresh => "refresh";
-    Down => "down";
-    Up => "up";
-    Top => "top";
-    Bottom => "bottom";
-    PageDown => "page_down";
-    PageUp => "page_up";
-    Open => "open";
-    SortNext => "sort_next";
-    SortPrevious => "sort_previous";
-    SortReverse => "sort_reverse";
-    Describe => "describe";
-    Yank => "yank";
-    Topology => "topology";
-    Purge => "purge", dangerous;
-    /// Read a sample of a queue's messages (changes no message, raises receive counts).
-    Peek => "peek";
-    /// In the message viewer: the SNS envelope raw, or unwrapped.
-    ToggleRaw => "toggle_raw";
-    CancelJob => "cancel_job";
-    /// Move a DLQ's messages back: the redrive dialog (plan, settings, confirm).
-    Redrive => "redrive", dangerous;
-    /// Redrive progress: after a canary, move the rest.
-    ContinueRedrive => "continue_redrive", dangerous;
-    /// Charts: the next shorter / longer window (15m … 3d).
-    WindowShorter => "window_shorter";
-    WindowLonger => "window_longer";
-    /// Viewer: the next / previous match of the `/` search.
-    SearchNext => "search_next";
-    SearchPrevious => "search_previous";
-    /// Viewer: fold or unfold the JSON object or array at the cursor; all of them.
-    Fold => "fold";
-    FoldAll => "fold_all";
-    /// Viewer: write the messages read as NDJSON to a file.
-    Export => "export";
-    /// Send a message to the queue, or publish to the topic, on the row (a form).
-    Send => "send", dangerous;
-    /// In the send form: send what it holds (through the confirm dialog).
-    Submit => "submit", dangerous;
+    Quit => "quit", ["q", "ctrl-c"], General, "Quit squall";
+    Help => "help", ["?"], General, "Show or hide this help";
+    Command => "command", [":"], General, "Command mode (:queues, :topics, :dlq, Tab completes)";
+    Filter => "filter", ["/"], General, "Filter rows by regex (start with ! to invert)";
+    Back => "back", ["esc"], General, "Clear the filter, or go back one view";
+    Refresh => "refresh", ["r", "ctrl-r"], General, "Refresh now";
+    Down => "down", ["j", "down"], Navigation, "Move down";
+    Up => "up", ["k", "up"], Navigation, "Move up";
+    Top => "top", ["g", "home"], Navigation, "Go to the first row";
+    Bottom => "bottom", ["G", "end"], Navigation, "Go to the last row";
+    PageDown => "page_down", ["ctrl-d", "pagedown"], Navigation, "Half a page down";
+    PageUp => "page_up", ["ctrl-u", "pageup"], Navigation, "Half a page up";
+    Open => "open", ["enter"], Navigation, "Drill in: topic → subscriptions → queue";
+    SortNext => "sort_next", ["s", ">"], Table, "Sort by the next column";
+    SortPrevious => "sort_previous", ["<"], Table, "Sort by the previous column";
+    SortReverse => "sort_reverse", ["S"], Table, "Reverse the sort order";
+    Describe => "describe", ["d"], Resource, "Describe: every attribute, policies as JSON";
+    Yank => "yank", ["y"], Resource, "Copy the URL or ARN (viewer: the body), OSC 52";
+    Topology => "topology", ["t"], Resource, "Show the row in the fan-out topology";
+    Purge => "purge", ["P"], Resource, "Purge the queue: delete every message (asks for its name)", dangerous;
+    Peek => "peek", ["p"], Messages, "Peek: a sample of messages (receive counts +1)";
+    ToggleRaw => "toggle_raw", ["v"], Messages, "Viewer: the SNS envelope raw or unwrapped";
+    CancelJob => "cancel_job", ["x", "ctrl-k"], Jobs, "Cancel the selected job (:jobs)";
+    Redrive => "redrive", ["R"], Resource, "Redrive the DLQ: plan, confirm, progress", dangerous;
+    ContinueRedrive => "continue_redrive", ["c"], Jobs, "After a redrive's canary: move the rest", dangerous;
+    WindowShorter => "window_shorter", ["["], Charts, "Charts: a shorter window (15m 1h 3h 12h 1d 3d)";
+    WindowLonger => "window_longer", ["]"], Charts, "Charts: a longer window (15m 1h 3h 12h 1d 3d)";
+    SearchNext => "search_next", ["n"], Messages, "Viewer: next match of the / search (/ searches the shown text, smart case)";
+    SearchPrevious => "search_previous", ["N"], Messages, "Viewer: previous match of the / search";
+    Fold => "fold", ["z"], Messages, "Viewer: fold or unfold the JSON object/array at the cursor (Enter too, in the body)";
+    FoldAll => "fold_all", ["Z"], Messages, "Viewer: unfold every JSON object/array, or fold all but the outermost";
+    Export => "export", ["e"], Messages, "Viewer: write the messages read to an NDJSON file (as squall export does)";
+    Send => "send", ["m"], Messages, "Send a message to the queue (publish to the topic) on the row: a form", dangerous;
+    Submit => "submit", ["ctrl-s"], Messages, "Send form: send it (asks to confirm); Enter inserts a new line", dangerous;
 }
 
 impl KeyAction {
     pub fn from_name(name: &str) -> Option<KeyAction> {
         KeyAction::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    /// The built-in binding: what the action is bound to when the user's file is silent.
+    pub fn default_binding(self) -> Result<Binding, String> {
+        let (keys, group, description) = self.declared();
+        let keys = keys.iter().map(|key| KeyChord::parse(key));
+        Ok(Binding {
+            action: self,
+            keys: keys
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("default keys of {}: {e}", self.name()))?,
+            group: group.to_string(),
+            description: description.to_string(),
+        })
     }
 }
 
@@ -235,6 +249,13 @@ impl Keymap {
         Keymap { bindings }
     }
 
+    /// The built-in bindings, in the order of `KeyAction::ALL` so that help reads the same
+    /// every time.
+    pub fn defaults() -> Result<Keymap, String> {
+        let bindings = KeyAction::ALL.iter().map(|a| a.default_binding());
+        Ok(Keymap::new(bindings.collect::<Result<_, _>>()?))
+    }
+
     /// The action bound to a key, if any. ctrl-c always quits, whatever the config says,
     /// so that a broken keymap can never trap the user.
     pub fn action_for(&self, event: &KeyEvent) -> Option<KeyAction> {
@@ -340,37 +361,97 @@ mod tests {
         assert_eq!(KeyAction::from_name("launch_missiles"), None);
     }
 
-    /// The declaration and the default keymap in config/default.toml name the same actions,
-    /// and each default binding has keys, a group and a description for help.
+    fn chords(keys: &[&str]) -> Vec<KeyChord> {
+        keys.iter()
+            .map(|k| KeyChord::parse(k).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    }
+
+    /// The declaration gives what config/default.toml's `[keys]` said before it moved here
+    /// (all 34 entries were compared when it moved; these are the ones people know by heart).
     #[test]
-    fn the_default_keymap_and_the_declaration_agree() {
+    fn the_declared_defaults_are_the_bindings_squall_always_had() {
+        let keymap = Keymap::defaults().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(keymap.bindings().len(), 34);
+        let binding = |action: KeyAction| {
+            let found = keymap.bindings().iter().find(|b| b.action == action);
+            found
+                .cloned()
+                .unwrap_or_else(|| panic!("{action:?} unbound"))
+        };
+        let quit = binding(KeyAction::Quit);
+        assert_eq!(quit.keys, chords(&["q", "ctrl-c"]));
+        assert_eq!(
+            (quit.group.as_str(), quit.description.as_str()),
+            ("General", "Quit squall")
+        );
+        assert_eq!(binding(KeyAction::Bottom).keys, chords(&["G", "end"]));
+        assert_eq!(
+            binding(KeyAction::PageDown).keys,
+            chords(&["ctrl-d", "pagedown"])
+        );
+        assert_eq!(binding(KeyAction::SortNext).keys, chords(&["s", ">"]));
+        assert_eq!(binding(KeyAction::CancelJob).keys, chords(&["x", "ctrl-k"]));
+        let purge = binding(KeyAction::Purge);
+        assert_eq!(purge.keys, chords(&["P"]));
+        assert_eq!(
+            purge.description,
+            "Purge the queue: delete every message (asks for its name)"
+        );
+        assert_eq!(binding(KeyAction::Redrive).keys, chords(&["R"]));
+        assert_eq!(binding(KeyAction::Submit).keys, chords(&["ctrl-s"]));
+        assert_eq!(binding(KeyAction::Submit).group, "Messages");
+        let mut groups: Vec<&str> = Vec::new();
+        for b in keymap.bindings() {
+            if !groups.contains(&b.group.as_str()) {
+                groups.push(&b.group);
+            }
+        }
+        let help_order = [
+            "General",
+            "Navigation",
+            "Table",
+            "Resource",
+            "Messages",
+            "Jobs",
+            "Charts",
+        ];
+        assert_eq!(groups, help_order, "the ? help's sections, in order");
+    }
+
+    /// Every action has a key by default, and no key is bound to two actions (the first
+    /// would silently win).
+    #[test]
+    fn every_action_has_a_default_key_and_no_key_is_bound_twice() {
+        let keymap = Keymap::defaults().unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = std::collections::HashMap::new();
+        for binding in keymap.bindings() {
+            assert!(
+                !binding.keys.is_empty(),
+                "{:?} binds no key",
+                binding.action
+            );
+            for chord in &binding.keys {
+                if let Some(other) = seen.insert(*chord, binding.action) {
+                    panic!(
+                        "{} bound to {other:?} and {:?}",
+                        chord.display(),
+                        binding.action
+                    );
+                }
+            }
+        }
+        assert_eq!(KeyAction::ALL.len(), keymap.bindings().len());
+    }
+
+    /// The default keymap has one home: config/default.toml no longer lists it.
+    #[test]
+    fn config_default_toml_holds_no_second_keymap() {
         let file: toml::Table =
             toml::from_str(crate::config::DEFAULT_CONFIG).unwrap_or_else(|e| panic!("{e}"));
-        let keys = file
-            .get("keys")
-            .and_then(toml::Value::as_table)
-            .unwrap_or_else(|| panic!("config/default.toml has no [keys]"));
-        let declared: std::collections::BTreeSet<&str> =
-            KeyAction::ALL.iter().map(|a| a.name()).collect();
-        let in_file: std::collections::BTreeSet<&str> = keys.keys().map(String::as_str).collect();
-        assert_eq!(
-            declared, in_file,
-            "declared key actions vs [keys] in config/default.toml"
+        assert!(
+            file.get("keys").is_none(),
+            "[keys] is back in config/default.toml"
         );
-        assert_eq!(
-            KeyAction::ALL.len(),
-            declared.len(),
-            "a name declared twice"
-        );
-        for (name, binding) in keys {
-            for field in ["keys", "group", "description"] {
-                assert!(binding.get(field).is_some(), "keys.{name} has no {field}");
-            }
-            let chords = binding.get("keys").and_then(toml::Value::as_array);
-            assert!(
-                chords.is_some_and(|c| !c.is_empty()),
-                "keys.{name} binds no key"
-            );
-        }
     }
 }

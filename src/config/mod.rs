@@ -1,6 +1,7 @@
 //! Settings: config/default.toml is embedded, and the user's file is laid over it, key by
-//! key. A broken file is reported with its path, line and column, and nothing else loads.
-//! The types the files set (the keymap among them) live here, below the app that uses them.
+//! key; the default key bindings come from the declaration in `keymap.rs`, and the user's
+//! `[keys]` is laid over them. A broken file is reported with its path, line and column, and
+//! nothing else loads. The types the files set (the keymap among them) live here, below the app that uses them.
 
 mod file;
 pub mod keymap;
@@ -16,7 +17,7 @@ use ratatui::style::Color;
 use serde::Deserialize;
 
 use file::Layer;
-use keymap::{Binding, KeyAction, KeyChord, Keymap};
+use keymap::{KeyChord, Keymap};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
 
@@ -215,21 +216,23 @@ fn build(path: &Path, merged: toml::Table) -> Result<Config, ConfigError> {
     })
 }
 
-/// The bindings, in the order of `KeyAction::ALL` so that help reads the same every time.
+/// The built-in bindings with the user's `[keys]` laid over them, action by action: an entry
+/// replaces the keys, and the group and description when it gives them.
 fn keymap(mut keys: BTreeMap<String, toml::Spanned<file::KeySection>>) -> Result<Keymap, String> {
-    let mut bindings = Vec::with_capacity(KeyAction::ALL.len());
-    for &action in KeyAction::ALL {
-        let name = action.name();
-        let Some(spec) = keys.remove(name).map(toml::Spanned::into_inner) else {
-            return Err(format!("no binding for key action {name:?}"));
+    let mut bindings = Keymap::defaults()?.bindings().to_vec();
+    for binding in &mut bindings {
+        let Some(spec) = keys.remove(binding.action.name()) else {
+            continue;
         };
-        let keys = spec.keys.iter().map(|key| KeyChord::parse(key));
-        bindings.push(Binding {
-            action,
-            keys: keys.collect::<Result<_, _>>()?,
-            group: spec.group.unwrap_or_else(|| "General".to_string()),
-            description: spec.description.unwrap_or_else(|| name.replace('_', " ")),
-        });
+        let spec = spec.into_inner();
+        let chords = spec.keys.iter().map(|key| KeyChord::parse(key));
+        binding.keys = chords.collect::<Result<_, _>>()?;
+        if let Some(group) = spec.group {
+            binding.group = group;
+        }
+        if let Some(description) = spec.description {
+            binding.description = description;
+        }
     }
     Ok(Keymap::new(bindings))
 }

@@ -111,3 +111,39 @@ fn missing_default_location_is_fine_but_missing_explicit_file_is_not() {
     let err = Config::load(Some(Path::new("/nonexistent/squall.toml"))).expect_err("explicit");
     assert!(err.to_string().contains("/nonexistent/squall.toml"));
 }
+
+#[test]
+fn overriding_one_action_leaves_every_other_at_its_default() {
+    let defaults = Config::defaults().expect("defaults").keymap;
+    assert_eq!(
+        &defaults,
+        &super::keymap::Keymap::defaults().expect("declared"),
+        "with no user file the keymap is the declared one"
+    );
+    let config = load("[keys]\npurge = { keys = [\"X\", \"ctrl-x\"] }\n").expect("config");
+    let bindings = config.keymap.bindings();
+    assert_eq!(bindings.len(), defaults.bindings().len());
+    for (binding, default) in bindings.iter().zip(defaults.bindings()) {
+        if binding.action == KeyAction::Purge {
+            let keys = ["X", "ctrl-x"].map(|k| KeyChord::parse(k).expect("chord"));
+            assert_eq!(binding.keys, keys);
+            assert_eq!(binding.group, default.group, "group kept");
+            assert_eq!(binding.description, default.description, "description kept");
+        } else {
+            assert_eq!(binding, default);
+        }
+    }
+    let renamed =
+        load("[keys]\nhelp = { keys = [\"h\"], group = \"Mine\", description = \"Help me\" }\n")
+            .expect("config");
+    let help = renamed
+        .keymap
+        .bindings()
+        .iter()
+        .find(|b| b.action == KeyAction::Help);
+    let help = help.expect("help");
+    assert_eq!(
+        (help.group.as_str(), help.description.as_str()),
+        ("Mine", "Help me")
+    );
+}
