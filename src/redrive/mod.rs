@@ -8,6 +8,7 @@ pub mod build;
 pub mod filter;
 pub mod journal;
 pub mod journal_files;
+mod journal_message;
 pub mod mover;
 pub mod native;
 pub mod plan;
