@@ -21,6 +21,7 @@ mod batch;
 mod budget;
 mod ends;
 mod idle;
+mod leftovers;
 pub mod options;
 mod shared;
 
