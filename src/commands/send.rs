@@ -171,11 +171,11 @@ fn tell_what_was_not_sent(report: &SendReport, name: &str, lines: &[Option<usize
         ));
     }
     if report.duplicates_suspected > 0 {
-        eprintln!(
-            "squall: duplicates suspected: {} (answers lost after SQS may have acted; those \
+        crate::gate::say(&format!(
+            "duplicates suspected: {} (answers lost after SQS may have acted; those \
              messages were sent again, so {name} may hold that many extra copies)",
             report.duplicates_suspected
-        );
+        ));
     }
     if !report.possibly_sent.is_empty() {
         let which: Vec<String> = report
@@ -183,8 +183,8 @@ fn tell_what_was_not_sent(report: &SendReport, name: &str, lines: &[Option<usize
             .iter()
             .map(|&i| where_from(lines, i))
             .collect();
-        eprintln!(
-            "squall: possibly sent: {} message{} (no answer came back; look in {name} before \
+        crate::gate::say(&format!(
+            "possibly sent: {} message{} (no answer came back; look in {name} before \
              sending {} again): {}",
             report.possibly_sent.len(),
             if report.possibly_sent.len() == 1 {
@@ -198,7 +198,7 @@ fn tell_what_was_not_sent(report: &SendReport, name: &str, lines: &[Option<usize
                 "them"
             },
             which.join(", ")
-        );
+        ));
     }
     if !report.not_tried.is_empty() {
         let first = where_from(lines, report.not_tried[0]);
