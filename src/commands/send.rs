@@ -18,7 +18,7 @@ use crate::gate::{ProgressLine, Shown};
 use crate::messages::outgoing::{
     Draft, QueueRules, ReplayOverrides, message_from_draft, messages_from_ndjson, parse_attribute,
 };
-use crate::messages::send::{SendEnd, send_all};
+use crate::messages::send::{SendEnd, SendReport, send_all};
 
 /// `--attr` arguments; a name given twice keeps the last value.
 pub(super) fn attributes(specs: &[String]) -> Result<BTreeMap<String, AttributeValue>> {
@@ -130,10 +130,6 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
     line.finish();
 
     let name = one_line(&queue.name);
-    let where_from = |index: usize| match lines.get(index).copied().flatten() {
-        Some(number) => format!("line {number}"),
-        None => "the message".to_string(),
-    };
     let summary = match (list.len(), report.sent.first()) {
         (1, Some(sent)) => format!(
             "sent to {name}: message id {}\n",
@@ -146,29 +142,49 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
         ),
     };
     super::print(&Shown::text(&summary))?;
+    tell_what_was_not_sent(&report, &name, &lines);
+    Ok(match &report.end {
+        SendEnd::Cancelled => exit::refuse(exit::CANCELLED, &["cancelled".to_string()]),
+        SendEnd::Failed(error) => exit::refuse(1, &[one_line(&error.to_string())]),
+        SendEnd::Done if report.failed.is_empty() => ExitCode::SUCCESS,
+        SendEnd::Done => ExitCode::FAILURE,
+    })
+}
+
+/// Where message `index` came from, for the user: its line of the input, when it had one.
+fn where_from(lines: &[Option<usize>], index: usize) -> String {
+    match lines.get(index).copied().flatten() {
+        Some(number) => format!("line {number}"),
+        None => "the message".to_string(),
+    }
+}
+
+/// Every message that did not simply go out once: refused, possibly doubled, possibly
+/// sent, or never tried. `lines`: the input line of each message.
+fn tell_what_was_not_sent(report: &SendReport, name: &str, lines: &[Option<usize>]) {
     for failure in &report.failed {
         crate::gate::say(&format!(
             "{} was not sent: {}: {}",
-            where_from(failure.index),
+            where_from(lines, failure.index),
             one_line(&failure.code),
             one_line(&failure.message)
         ));
     }
     if report.duplicates_suspected > 0 {
-        eprintln!(
-            "squall: duplicates suspected: {} (answers lost after SQS may have acted; those \
+        crate::gate::say(&format!(
+            "duplicates suspected: {} (answers lost after SQS may have acted; those \
              messages were sent again, so {name} may hold that many extra copies)",
             report.duplicates_suspected
-        );
+        ));
     }
     if !report.possibly_sent.is_empty() {
         let which: Vec<String> = report
             .possibly_sent
             .iter()
-            .map(|&i| where_from(i))
+            .map(|&i| where_from(lines, i))
             .collect();
-        eprintln!(
-            "squall: possibly sent: {} message{} (no answer came back; look in {name} before \
+        crate::gate::say(&format!(
+            "possibly sent: {} message{} (no answer came back; look in {name} before \
              sending {} again): {}",
             report.possibly_sent.len(),
             if report.possibly_sent.len() == 1 {
@@ -182,20 +198,14 @@ pub async fn run(backend: &Backend, args: SendArgs) -> Result<ExitCode> {
                 "them"
             },
             which.join(", ")
-        );
+        ));
     }
     if !report.not_tried.is_empty() {
-        let first = where_from(report.not_tried[0]);
+        let first = where_from(lines, report.not_tried[0]);
         crate::gate::say(&format!(
             "{} message{} not sent, from {first} on",
             report.not_tried.len(),
             if report.not_tried.len() == 1 { "" } else { "s" }
         ));
     }
-    Ok(match &report.end {
-        SendEnd::Cancelled => exit::refuse(exit::CANCELLED, &["cancelled".to_string()]),
-        SendEnd::Failed(error) => exit::refuse(1, &[one_line(&error.to_string())]),
-        SendEnd::Done if report.failed.is_empty() => ExitCode::SUCCESS,
-        SendEnd::Done => ExitCode::FAILURE,
-    })
 }

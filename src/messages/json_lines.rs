@@ -178,39 +178,9 @@ impl Printer {
                     self.push(tone, at, end);
                     at = end;
                 }
-                open @ (b'{' | b'[') => {
-                    let close = if open == b'{' { b'}' } else { b']' };
-                    let next = next_token(bytes, at + 1);
-                    if bytes.get(next) == Some(&close) {
-                        // An empty container stays on one line: `{}`, `[]`.
-                        self.push(Tone::Punct, at, at + 1);
-                        self.push(Tone::Punct, next, next + 1);
-                        at = next + 1;
-                        continue;
-                    }
-                    self.push(Tone::Punct, at, at + 1);
-                    let line = self.index.line_starts.len().saturating_sub(1) as u32;
-                    self.open_spans.push((line, 1));
-                    self.stack.push(if open == b'{' {
-                        Container::Object { expect_key: true }
-                    } else {
-                        Container::Array
-                    });
-                    self.newline();
-                    at += 1;
-                }
+                open @ (b'{' | b'[') => at = self.open(bytes, at, open),
                 close @ (b'}' | b']') => {
-                    self.stack.pop();
-                    self.newline();
-                    self.push(Tone::Punct, at, at + 1);
-                    if let Some((open, items)) = self.open_spans.pop() {
-                        self.index.spans.push(Span {
-                            open,
-                            close: self.index.line_starts.len().saturating_sub(1) as u32,
-                            items,
-                            object: close == b'}',
-                        });
-                    }
+                    self.close(at, close);
                     at += 1;
                 }
                 b',' => {
@@ -256,6 +226,44 @@ impl Printer {
         // Spans end inner first; folding reads them by their opening line.
         self.index.spans.sort_unstable_by_key(|s| s.open);
         self.index
+    }
+
+    /// An opening `{` or `[` at `at`: a container on lines of its own, or `{}` / `[]` on
+    /// one line when empty. Returns where the text goes on.
+    fn open(&mut self, bytes: &[u8], at: usize, open: u8) -> usize {
+        let close = if open == b'{' { b'}' } else { b']' };
+        let next = next_token(bytes, at + 1);
+        if bytes.get(next) == Some(&close) {
+            // An empty container stays on one line: `{}`, `[]`.
+            self.push(Tone::Punct, at, at + 1);
+            self.push(Tone::Punct, next, next + 1);
+            return next + 1;
+        }
+        self.push(Tone::Punct, at, at + 1);
+        let line = self.index.line_starts.len().saturating_sub(1) as u32;
+        self.open_spans.push((line, 1));
+        self.stack.push(if open == b'{' {
+            Container::Object { expect_key: true }
+        } else {
+            Container::Array
+        });
+        self.newline();
+        at + 1
+    }
+
+    /// A closing `}` or `]` at `at`, on a line of its own; its container's span is done.
+    fn close(&mut self, at: usize, close: u8) {
+        self.stack.pop();
+        self.newline();
+        self.push(Tone::Punct, at, at + 1);
+        if let Some((open, items)) = self.open_spans.pop() {
+            self.index.spans.push(Span {
+                open,
+                close: self.index.line_starts.len().saturating_sub(1) as u32,
+                items,
+                object: close == b'}',
+            });
+        }
     }
 
     /// A token of the text; the first of a line opens the line at the current depth.

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outgoing::message_size;
 use crate::aws::{ApiError, QueueWriter};
-use crate::domain::message::OutgoingMessage;
+use crate::domain::message::{BatchOutcome, OutgoingMessage};
 
 /// SendMessageBatch takes at most 10 entries.
 pub const MAX_BATCH_ENTRIES: usize = 10;
@@ -150,14 +150,6 @@ async fn send_batch(
     let mut pending: Vec<usize> = batch.to_vec();
     // Attempts of each message whose answer was lost: each may have made a copy.
     let mut lost: BTreeMap<usize, u64> = BTreeMap::new();
-    let copies_beyond = |lost: &BTreeMap<usize, u64>, index: usize, sent: bool| {
-        let lost = if fifo {
-            0
-        } else {
-            lost.get(&index).copied().unwrap_or(0)
-        };
-        if sent { lost } else { lost.saturating_sub(1) }
-    };
     for attempt in 1..=ATTEMPTS {
         if attempt > 1 {
             tokio::time::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 2)).await;
@@ -185,7 +177,7 @@ async fn send_batch(
                         *lost.entry(index).or_default() += 1;
                     }
                     if lost.contains_key(&index) {
-                        report.duplicates_suspected += copies_beyond(&lost, index, false);
+                        report.duplicates_suspected += copies_beyond(&lost, index, false, fifo);
                         report.possibly_sent.push(index);
                     } else {
                         report.not_tried.push(index);
@@ -195,39 +187,64 @@ async fn send_batch(
                 return;
             }
         };
-        for success in outcome.successful {
-            if let Some(index) = entry_index(&success.id) {
-                report.duplicates_suspected += copies_beyond(&lost, index, true);
-                report.sent.push(Sent {
-                    index,
-                    message_id: success.message_id.unwrap_or_default(),
-                });
-            }
-        }
-        let mut retry = Vec::new();
-        for failure in outcome.failed {
-            let Some(index) = entry_index(&failure.id) else {
-                continue;
-            };
-            if !failure.sender_fault && attempt < ATTEMPTS {
-                retry.push(index);
-            } else if lost.contains_key(&index) && !failure.sender_fault {
-                // Refused now, but an earlier attempt may have got through.
-                report.duplicates_suspected += copies_beyond(&lost, index, false);
-                report.possibly_sent.push(index);
-            } else {
-                report.failed.push(NotSent {
-                    index,
-                    code: failure.code,
-                    message: failure.message,
-                });
-            }
-        }
+        let retry = take_answers(outcome, &lost, fifo, attempt, report);
         if retry.is_empty() {
             return;
         }
         pending = retry;
     }
+}
+
+/// Copies beyond one that a message may have made, given its attempts whose answer was
+/// lost and whether it was sent in the end. A FIFO queue drops the resends (the same
+/// deduplication id), so there none are counted.
+fn copies_beyond(lost: &BTreeMap<usize, u64>, index: usize, sent: bool, fifo: bool) -> u64 {
+    let lost = if fifo {
+        0
+    } else {
+        lost.get(&index).copied().unwrap_or(0)
+    };
+    if sent { lost } else { lost.saturating_sub(1) }
+}
+
+/// What SQS answered for each entry of one attempt goes to `report`; returns the entries
+/// to try again (failed through no fault of the sender, attempts left).
+fn take_answers(
+    outcome: BatchOutcome,
+    lost: &BTreeMap<usize, u64>,
+    fifo: bool,
+    attempt: u32,
+    report: &mut SendReport,
+) -> Vec<usize> {
+    for success in outcome.successful {
+        if let Some(index) = entry_index(&success.id) {
+            report.duplicates_suspected += copies_beyond(lost, index, true, fifo);
+            report.sent.push(Sent {
+                index,
+                message_id: success.message_id.unwrap_or_default(),
+            });
+        }
+    }
+    let mut retry = Vec::new();
+    for failure in outcome.failed {
+        let Some(index) = entry_index(&failure.id) else {
+            continue;
+        };
+        if !failure.sender_fault && attempt < ATTEMPTS {
+            retry.push(index);
+        } else if lost.contains_key(&index) && !failure.sender_fault {
+            // Refused now, but an earlier attempt may have got through.
+            report.duplicates_suspected += copies_beyond(lost, index, false, fifo);
+            report.possibly_sent.push(index);
+        } else {
+            report.failed.push(NotSent {
+                index,
+                code: failure.code,
+                message: failure.message,
+            });
+        }
+    }
+    retry
 }
 
 fn entry_index(id: &str) -> Option<usize> {

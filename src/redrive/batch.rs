@@ -95,82 +95,12 @@ pub(super) async fn send_and_delete(
         if shared.fatal().is_some() {
             // The run stopped (a refused delete, the journal): what is not sent yet is not
             // sent now, and goes back to the DLQ's visible messages at once.
-            let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
-                .into_values()
-                .map(|i| i.message)
-                .collect();
-            shared.release(&unsent).await;
+            release_pending(shared, &mut pending).await;
             break;
         }
-        let entries: Vec<_> = pending
-            .iter()
-            .map(|(id, item)| outgoing(&item.message, id, destination.fifo))
-            .collect();
-        let attempt_ms = shared.now_ms();
-        let sending: Vec<Entry> = pending
-            .values()
-            .map(|item| Entry::Sending {
-                dlq_id: item.message.message_id.clone(),
-            })
-            .collect();
-        if !shared.record_durably(&sending).await {
+        if !send_attempt(shared, destination, &mut pending, &mut sent, attempt).await {
             // Without a journal line, no send: the messages stay in the DLQ.
             return;
-        }
-        match shared
-            .writer
-            .send_messages_once(&destination.url, &entries)
-            .await
-        {
-            Ok(outcome) => {
-                let mut lines = Vec::new();
-                for success in outcome.successful {
-                    if let Some(item) = pending.remove(&success.id) {
-                        lines.push(Entry::Sent {
-                            dlq_id: item.message.message_id.clone(),
-                            destination_id: success.message_id.unwrap_or_default(),
-                        });
-                        sent.push((attempt_ms, item));
-                    }
-                }
-                shared.record(&lines);
-                for failure in outcome.failed {
-                    if failure.sender_fault
-                        && let Some(item) = pending.remove(&failure.id)
-                    {
-                        shared.fail(
-                            &item.message,
-                            &format!("{}: {}", failure.code, failure.message),
-                        );
-                    }
-                }
-            }
-            // An unreadable answer came after SQS may have acted: tried again and counted,
-            // like a lost one.
-            Err(error) if error.retryable() || error.answer_may_be_lost() => {
-                if error.answer_may_be_lost() {
-                    let mut lines = Vec::new();
-                    for item in pending.values_mut() {
-                        item.possible.push(Some(attempt_ms));
-                        lines.push(Entry::Unanswered {
-                            dlq_id: item.message.message_id.clone(),
-                        });
-                    }
-                    shared.record(&lines);
-                }
-                tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
-            }
-            Err(error) => {
-                // Refused as a whole (no permission, no such queue): every later batch gets
-                // the same answer, so the run stops here, and what this batch holds goes
-                // back to the DLQ's visible messages at once.
-                shared.stop_run(send_refused(&error, &destination.url));
-                let unsent: Vec<ReceivedMessage> = std::mem::take(&mut pending)
-                    .into_values()
-                    .map(|i| i.message)
-                    .collect();
-                shared.release(&unsent).await;
-            }
         }
     }
     for (_, item) in pending {
@@ -190,6 +120,93 @@ pub(super) async fn send_and_delete(
         false,
     )
     .await;
+}
+
+/// Hands every message still pending back to the DLQ's visible messages at once.
+async fn release_pending(shared: &Shared<'_>, pending: &mut BTreeMap<String, Item>) {
+    let unsent: Vec<ReceivedMessage> = std::mem::take(pending)
+        .into_values()
+        .map(|i| i.message)
+        .collect();
+    shared.release(&unsent).await;
+}
+
+/// One batch call for what is still `pending`, journaled before it goes out: what succeeded
+/// moves to `sent`, what SQS blames on the sender is failed, the rest stays pending for the
+/// next attempt. False when the journal could not take the attempt (nothing was sent).
+async fn send_attempt(
+    shared: &Shared<'_>,
+    destination: &Destination,
+    pending: &mut BTreeMap<String, Item>,
+    sent: &mut Vec<(u64, Item)>,
+    attempt: u32,
+) -> bool {
+    let entries: Vec<_> = pending
+        .iter()
+        .map(|(id, item)| outgoing(&item.message, id, destination.fifo))
+        .collect();
+    let attempt_ms = shared.now_ms();
+    let sending: Vec<Entry> = pending
+        .values()
+        .map(|item| Entry::Sending {
+            dlq_id: item.message.message_id.clone(),
+        })
+        .collect();
+    if !shared.record_durably(&sending).await {
+        return false;
+    }
+    match shared
+        .writer
+        .send_messages_once(&destination.url, &entries)
+        .await
+    {
+        Ok(outcome) => {
+            let mut lines = Vec::new();
+            for success in outcome.successful {
+                if let Some(item) = pending.remove(&success.id) {
+                    lines.push(Entry::Sent {
+                        dlq_id: item.message.message_id.clone(),
+                        destination_id: success.message_id.unwrap_or_default(),
+                    });
+                    sent.push((attempt_ms, item));
+                }
+            }
+            shared.record(&lines);
+            for failure in outcome.failed {
+                if failure.sender_fault
+                    && let Some(item) = pending.remove(&failure.id)
+                {
+                    shared.fail(
+                        &item.message,
+                        &format!("{}: {}", failure.code, failure.message),
+                    );
+                }
+            }
+        }
+        // An unreadable answer came after SQS may have acted: tried again and counted,
+        // like a lost one.
+        Err(error) if error.retryable() || error.answer_may_be_lost() => {
+            if error.answer_may_be_lost() {
+                let mut lines = Vec::new();
+                for item in pending.values_mut() {
+                    item.possible.push(Some(attempt_ms));
+                    lines.push(Entry::Unanswered {
+                        dlq_id: item.message.message_id.clone(),
+                    });
+                }
+                shared.record(&lines);
+            }
+            tracing::warn!(%error, attempt, "SendMessageBatch failed; retrying");
+        }
+        Err(error) => {
+            // Refused as a whole (no permission, no such queue): every later batch gets
+            // the same answer, so the run stops here, and what this batch holds goes
+            // back to the DLQ's visible messages at once.
+            shared.stop_run(send_refused(&error, &destination.url));
+            release_pending(shared, pending).await;
+        }
+    }
+    true
 }
 
 fn pending_handles(pending: &BTreeMap<String, Item>) -> Vec<HandleEntry> {

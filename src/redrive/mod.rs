@@ -8,6 +8,7 @@ pub mod build;
 pub mod filter;
 pub mod journal;
 pub mod journal_files;
+mod journal_message;
 pub mod mover;
 pub mod native;
 pub mod plan;
@@ -20,6 +21,7 @@ mod batch;
 mod budget;
 mod ends;
 mod idle;
+mod leftovers;
 pub mod options;
 mod shared;
 

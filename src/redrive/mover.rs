@@ -17,13 +17,14 @@ use super::budget::{Budget, Reservation};
 use super::build::{batches, outgoing};
 use super::idle::{Idle, Next};
 use super::journal::{Entry, Journal, MessageState};
+use super::leftovers::{drop_copies, leave_one, settle};
 pub use super::options::{Counts, MoveEnd, MoveOptions, Progress};
 use super::plan::Routes;
 use super::rate::RateLimiter;
-use super::shared::{Shared, Taken};
+use super::shared::Shared;
 use crate::aws::{MessageReader, QueueDirectory, QueueWriter};
 use crate::domain::md5::md5_hex;
-use crate::domain::message::{HandleEntry, ReceiveRequest, ReceivedMessage};
+use crate::domain::message::{ReceiveRequest, ReceivedMessage};
 use crate::messages::held::Held;
 
 /// The pause before polling again when the DLQ looks empty but is not done yet.
@@ -145,15 +146,10 @@ async fn worker(
                 return MoveEnd::LimitReached;
             }
             // Nothing to receive for now: this worker counts as one that found nothing.
-            match idle.wait(stop).await {
-                Next::Check => {
-                    if let Some(end) =
-                        check_end(shared, directory, options, idle, last_received, stop).await
-                    {
-                        return end;
-                    }
-                }
-                Next::Receive | Next::Stopped => {}
+            if let Some(end) =
+                wait_idle(shared, directory, options, idle, last_received, stop).await
+            {
+                return end;
             }
             continue;
         }
@@ -192,16 +188,25 @@ async fn worker(
             }
             continue;
         }
-        match idle.wait(stop).await {
-            Next::Check => {
-                if let Some(end) =
-                    check_end(shared, directory, options, idle, last_received, stop).await
-                {
-                    return end;
-                }
-            }
-            Next::Receive | Next::Stopped => {}
+        if let Some(end) = wait_idle(shared, directory, options, idle, last_received, stop).await {
+            return end;
         }
+    }
+}
+
+/// A worker that found nothing waits for the others; the last of them to come back empty
+/// checks whether the run has ended.
+async fn wait_idle(
+    shared: &Shared<'_>,
+    directory: &dyn QueueDirectory,
+    options: &MoveOptions,
+    idle: &Idle,
+    last_received: &Mutex<Instant>,
+    stop: &CancellationToken,
+) -> Option<MoveEnd> {
+    match idle.wait(stop).await {
+        Next::Check => check_end(shared, directory, options, idle, last_received, stop).await,
+        Next::Receive | Next::Stopped => None,
     }
 }
 
@@ -420,51 +425,6 @@ fn received_entry(message: &ReceivedMessage, destination: &str) -> Entry {
     }
 }
 
-/// Leaves one message in the DLQ (given back to the budget); 1 when it was not left before.
-/// With `why`, it also counts as failed.
-async fn leave_one(
-    shared: &Shared<'_>,
-    budget: &Budget,
-    message: &ReceivedMessage,
-    why: Option<&str>,
-) -> usize {
-    budget.give_back(1);
-    if shared.leave(std::slice::from_ref(message)).await != 1 {
-        return 0;
-    }
-    if let Some(why) = why {
-        shared.fail(message, why);
-    }
-    1
-}
-
-/// Makes visible again what the filter left (counted released), and deletes what the
-/// journals say was sent already; returns how many were newly left in the DLQ.
-async fn settle(
-    shared: &Shared<'_>,
-    budget: &Budget,
-    release: Vec<ReceivedMessage>,
-    already_sent: Vec<(ReceivedMessage, bool)>,
-) -> usize {
-    let mut new_left = 0;
-    if !release.is_empty() {
-        budget.give_back(release.len() as u64);
-        new_left = shared.leave(&release).await;
-        shared
-            .progress
-            .released
-            .fetch_add(new_left as u64, Ordering::Relaxed);
-    }
-    if !already_sent.is_empty() {
-        // Journaled deleted, yet here: a delete with a stale receipt answered success and
-        // did nothing. It was counted moved then; it is deleted now, not counted again.
-        let (stale, sent): (Vec<_>, Vec<_>) = already_sent.into_iter().partition(|(_, d)| *d);
-        batch::delete_sent(shared, sent.into_iter().map(|(m, _)| m).collect(), false).await;
-        batch::delete_sent(shared, stale.into_iter().map(|(m, _)| m).collect(), true).await;
-    }
-    new_left
-}
-
 /// Sends `items` to `destination` in batches within its size limit, deleting each sent.
 async fn send_to(
     shared: &Shared<'_>,
@@ -478,35 +438,5 @@ async fn send_to(
     });
     for chunk in chunks {
         batch::send_and_delete(shared, destination, chunk, received_at).await;
-    }
-}
-
-/// Copies of messages this run has already taken, handed out again. One whose other copy
-/// was moved and deleted is a second delivery (SQS is at-least-once): it is deleted, not
-/// sent again. One another worker is on now is left alone: that worker finishes it, and
-/// this copy's receipt is not needed.
-async fn drop_copies(shared: &Shared<'_>, budget: &Budget, copies: Vec<ReceivedMessage>) {
-    if copies.is_empty() {
-        return;
-    }
-    budget.give_back(copies.len() as u64);
-    let moved: Vec<HandleEntry> = copies
-        .iter()
-        .filter(|m| shared.taken(&m.message_id) == Some(Taken::Deleted))
-        .enumerate()
-        .map(|(i, m)| HandleEntry {
-            id: i.to_string(),
-            receipt_handle: m.receipt_handle.clone(),
-        })
-        .collect();
-    tracing::info!(
-        copies = copies.len(),
-        already_moved = moved.len(),
-        "messages handed out again while this run had them"
-    );
-    for chunk in moved.chunks(10) {
-        if let Err(error) = shared.writer.delete_messages(&shared.dlq_url, chunk).await {
-            tracing::warn!(%error, "could not delete a second copy; it comes back and is deleted then");
-        }
     }
 }

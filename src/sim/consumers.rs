@@ -56,21 +56,9 @@ impl World {
             return;
         };
         let function = self.function_index(&profile.function);
-        let batch_size = match function {
-            Some(f) => {
-                let Some(mapping) = self.functions[f]
-                    .spec
-                    .mappings
-                    .iter()
-                    .find(|m| m.queue == profile.queue && m.state == "Enabled")
-                else {
-                    return;
-                };
-                mapping.batch_size
-            }
-            None => profile.batch_size,
+        let Some(batch_size) = self.batch_size(profile, function) else {
+            return;
         };
-        let batch_size = batch_size.max(1) as usize;
         let timeout_ms = function.map_or(900_000.0, |f| {
             f64::from(self.functions[f].spec.timeout_s) * 1000.0
         });
@@ -137,6 +125,24 @@ impl World {
                 delete_handles,
             });
         }
+    }
+
+    /// How many messages one invocation of `profile` takes: its Enabled event source
+    /// mapping's batch size for a Lambda function (`None`: no such mapping, nothing polls),
+    /// the profile's own for a worker outside Lambda.
+    fn batch_size(&self, profile: &ConsumerProfile, function: Option<usize>) -> Option<usize> {
+        let batch_size = match function {
+            Some(f) => {
+                self.functions[f]
+                    .spec
+                    .mappings
+                    .iter()
+                    .find(|m| m.queue == profile.queue && m.state == "Enabled")?
+                    .batch_size
+            }
+            None => profile.batch_size,
+        };
+        Some(batch_size.max(1) as usize)
     }
 
     /// Receives up to `batch_size` messages the way Lambda's poller does, 10 at a time:
