@@ -32,7 +32,7 @@ pub(crate) enum Answer {
     /// Answers this error without reaching the world.
     Fail(ApiError),
     /// Reaches the world, then answers this error instead of the world's answer.
-    LoseAnswer(ApiError),
+    ActThenFail(ApiError),
     /// Sleeps this long on tokio's clock, then goes to the world.
     AfterSleep(Duration),
     /// Moves tokio's paused clock on this far (a slow answer), then goes to the world.
@@ -67,7 +67,7 @@ impl Rules {
         match rule(calls.fetch_add(1, Ordering::SeqCst)) {
             Answer::Forward => world.await,
             Answer::Fail(error) => Err(error),
-            Answer::LoseAnswer(error) => {
+            Answer::ActThenFail(error) => {
                 let _ = world.await;
                 Err(error)
             }
@@ -228,5 +228,48 @@ impl MessageReader for Faulty<dyn MessageReader> {
 
     async fn list_move_tasks(&self, source_arn: &str) -> Result<Vec<MoveTask>, ApiError> {
         self.inner.list_move_tasks(source_arn).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::fifo_reach::test_world::fifo_queue;
+
+    fn message(i: usize) -> OutgoingMessage {
+        OutgoingMessage {
+            id: format!("extra-{i}"),
+            body: format!("extra {i}"),
+            message_attributes: Default::default(),
+            delay_seconds: None,
+            group_id: Some("extra".into()),
+            deduplication_id: Some(format!("extra-{i}")),
+            trace_header: None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lost_answer_acts_a_failed_call_does_not_and_the_rest_reach_the_world() {
+        let (world, url) = fifo_queue(1, 2).await;
+        let fake = FakeBackend::over(&world)
+            .on(Call::SendMessageBatch, |n| match n {
+                0 => Answer::ActThenFail(ApiError::connection("SendMessageBatch", "lost")),
+                1 => Answer::Fail(ApiError::server("SendMessageBatch", "we had a problem")),
+                _ => Answer::Forward,
+            })
+            .build();
+        let queues = &fake.writers("test").expect("writers").queues;
+        for i in 0..3 {
+            let sent = queues.send_messages(&url, &[message(i)]).await;
+            assert_eq!(sent.is_ok(), i == 2, "call {i}: {sent:?}");
+        }
+        let counts = fake
+            .queues
+            .describe_queue(&url)
+            .await
+            .expect("describe")
+            .counts;
+        // The two the world held, the lost answer's and the third; not the failed one.
+        assert_eq!(counts.visible, 4);
     }
 }

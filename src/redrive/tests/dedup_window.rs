@@ -16,7 +16,7 @@ fn with_lost_send_answers(backend: &Backend, losing: u32) -> Backend {
     FakeBackend::over(backend)
         .on(Call::SendMessageBatch, move |n| {
             if n < losing as usize {
-                Answer::LoseAnswer(ApiError::connection(
+                Answer::ActThenFail(ApiError::connection(
                     "SendMessageBatch",
                     "connection closed before the answer",
                 ))
