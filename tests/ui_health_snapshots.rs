@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::KeyCode;
 use squall::app::{Action, App, update};
-use squall::aws::{Backend, ConnectionInfo};
-use squall::config::Config;
+use squall::aws::Backend;
 use support::sim_app::*;
 
 /// The health board over the demo world, its metrics fetched.
@@ -54,20 +53,12 @@ fn enter_on_the_first_row_opens_the_dlq_charts() {
 
 #[test]
 fn an_empty_world_says_all_is_well() {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        ConnectionInfo {
-            profile: Some("prod-ops".into()),
-            region: "us-east-1".into(),
-            endpoint: None,
-            demo: false,
-        },
+    let mut app = started_app(
+        prod_ops("us-east-1"),
         false,
-        config.keymap,
         Some(Duration::from_secs(5)),
         t(0),
     );
-    let _ = squall::app::update::start(&mut app);
     for action in [
         Action::QueuesLoaded {
             generation: 1,

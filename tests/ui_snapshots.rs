@@ -1,139 +1,38 @@
 //! Snapshot tests of every view, drawn on ratatui's TestBackend from the frozen demo
 //! fleet (the same data `squall --demo` shows, with counts that do not drift).
 
-use std::time::{Duration, SystemTime};
+mod support;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use squall::app::action::PeekResult;
-use squall::app::effect::PeekRequest;
-use squall::app::jobs::JobId;
+use std::time::Duration;
+
+use ratatui::crossterm::event::KeyCode;
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
 use squall::domain::message::{AttributeValue, ReceivedMessage};
 use squall::inventory::{Source, collect_inventory};
-use squall::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};
 use squall::sim::{self, SimFleet};
-use squall::ui::{self, Theme};
+use squall::ui::Theme;
+use support::sim_app::*;
 
-fn t(seconds: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + seconds)
-}
-
+/// A started app that refreshes every 30 seconds.
 fn new_app(info: ConnectionInfo, read_only: bool) -> App {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        info,
-        read_only,
-        config.keymap,
-        Some(Duration::from_secs(30)),
-        t(0),
-    );
-    let _ = squall::app::update::start(&mut app);
-    app
+    started_app(info, read_only, Some(Duration::from_secs(30)), t(0))
 }
 
 /// An app that has loaded the whole demo fleet, 12 seconds ago.
 fn demo_app() -> App {
     let backend = sim::backend(SimFleet::demo().frozen());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("runtime");
-    let collected = runtime.block_on(collect_inventory(&backend, 4, &Source::ALL));
-    let inventory = collected.inventory;
-    let mut app = new_app(
-        ConnectionInfo {
-            profile: Some("prod-ops".into()),
-            region: "eu-west-1".into(),
-            endpoint: None,
-            demo: false,
-        },
-        false,
-    );
-    let _ = update(
-        &mut app,
-        Action::QueuesLoaded {
-            generation: 1,
-            queues: inventory.queues().to_vec(),
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::QueuesFinished {
-            generation: 1,
-            listed: inventory.queues().len(),
-            failed: 0,
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::TopicsLoaded {
-            generation: 1,
-            topics: inventory.topics().to_vec(),
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::SubscriptionsLoaded {
-            generation: 1,
-            subscriptions: inventory.subscriptions().to_vec(),
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::MappingsLoaded {
-            generation: 1,
-            mappings: inventory.mappings().to_vec(),
-        },
-    );
-    let _ = update(
-        &mut app,
-        Action::FunctionsLoaded {
-            generation: 1,
-            functions: inventory.functions().to_vec(),
-        },
-    );
+    let collected = runtime().block_on(collect_inventory(&backend, 4, &Source::ALL));
+    let mut app = new_app(prod_ops("eu-west-1"), false);
+    load(&mut app, &collected.inventory);
     let _ = update(&mut app, Action::Tick(t(12)));
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    let _ = update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn type_keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn command(app: &mut App, name: &str) {
-    press(app, KeyCode::Char(':'));
-    type_keys(app, name);
-    press(app, KeyCode::Enter);
-}
-
-fn render_with(app: &mut App, width: u16, height: u16, theme: Theme) -> String {
-    let table_rows = ui::table_rows_for(height, app);
-    let _ = update(
-        app,
-        Action::Resize {
-            table_rows,
-            help_rows: ui::help_rows_for(height),
-        },
-    );
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| ui::draw(frame, app, &theme))
-        .expect("draw");
-    terminal.backend().to_string()
-}
-
 fn render(app: &mut App, width: u16, height: u16) -> String {
     let theme = Theme::new(Config::defaults().expect("defaults").colors, true, false);
-    render_with(app, width, height, theme)
+    draw(app, width, height, &theme)
 }
 
 #[test]
@@ -247,7 +146,7 @@ fn queue_describe_pane_shows_its_doctor_findings() {
 fn ascii_theme_without_utf8() {
     let mut app = demo_app();
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
-    insta::assert_snapshot!(render_with(&mut app, 80, 12, theme));
+    insta::assert_snapshot!(draw(&mut app, 80, 12, &theme));
 }
 
 #[test]
@@ -329,7 +228,7 @@ fn topology_ascii() {
     let mut app = demo_app();
     command(&mut app, "topology");
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);
-    insta::assert_snapshot!(render_with(&mut app, 100, 20, theme));
+    insta::assert_snapshot!(draw(&mut app, 100, 20, &theme));
 }
 
 #[test]
@@ -462,27 +361,7 @@ fn received(id: &str, body: &str, receives: u64, age: u64) -> ReceivedMessage {
 /// The demo app with the viewer open on `messages`, peeked from orders (maxReceiveCount 5).
 fn viewer_app(messages: Vec<ReceivedMessage>) -> App {
     let mut app = demo_app();
-    let _ = update(
-        &mut app,
-        Action::Peeked(Box::new(PeekResult {
-            job: JobId(1),
-            request: PeekRequest {
-                queue_url: "https://sqs/1/orders".into(),
-                queue_name: "orders".into(),
-                count: 10,
-                max_receive_count: Some(5),
-                dlq_name: Some("orders-dlq".into()),
-            },
-            messages,
-            report: PeekReport {
-                shape: PeekShape::Sample,
-                progress: PeekProgress::default(),
-                end: PeekEnd::Drained,
-                hold_lost: Vec::new(),
-                release: Default::default(),
-            },
-        })),
-    );
+    open_viewer(&mut app, messages);
     app
 }
 

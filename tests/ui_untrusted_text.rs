@@ -4,13 +4,14 @@
 //! the `ls` output nor any cell the TUI draws holds a control or bidi character; nor do the
 //! health board's alarm and redrive rows.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use squall::app::{Action, App, update};
 use squall::aws::{ApiError, ConnectionInfo};
 use squall::config::Config;
@@ -23,6 +24,7 @@ use squall::inventory::{Inventory, Source};
 use squall::output;
 use squall::resource_rows::TableKind;
 use squall::ui::{self, Theme};
+use support::sim_app::{command, press, started_app, t};
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
@@ -180,33 +182,13 @@ fn first_unsafe(output: &str) -> Option<char> {
 }
 
 fn new_app(inventory: Inventory) -> App {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        ConnectionInfo {
-            region: REGION.into(),
-            ..ConnectionInfo::default()
-        },
-        false,
-        config.keymap,
-        None,
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-    );
-    // Loads in flight (generation 1), so that a failure below is a current one.
-    let _ = squall::app::update::start(&mut app);
+    let info = ConnectionInfo {
+        region: REGION.into(),
+        ..ConnectionInfo::default()
+    };
+    let mut app = started_app(info, false, None, t(0));
     app.inventory = inventory;
     app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let _ = update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn command(app: &mut App, name: &str) {
-    press(app, KeyCode::Char(':'));
-    for c in name.chars() {
-        press(app, KeyCode::Char(c));
-    }
-    press(app, KeyCode::Enter);
 }
 
 /// Draws the app and returns every cell's symbol, row by row.

@@ -7,14 +7,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
-use squall::app::action::PeekResult;
-use squall::app::effect::PeekRequest;
-use squall::app::jobs::JobId;
 use squall::app::modals::Modal;
 use squall::app::{Action, App, update};
 use squall::config::Config;
 use squall::domain::message::ReceivedMessage;
-use squall::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};
 use squall::ui::{self, Theme};
 use support::sim_app::*;
 
@@ -45,27 +41,7 @@ fn viewer(bodies: &[&str]) -> App {
         .enumerate()
         .map(|(i, b)| received(&format!("0f3c1a52-7d1e-4e55-9a0b-00000000000{i}"), b))
         .collect();
-    let _ = update(
-        &mut app,
-        Action::Peeked(Box::new(PeekResult {
-            job: JobId(1),
-            request: PeekRequest {
-                queue_url: "https://sqs/1/orders".into(),
-                queue_name: "orders".into(),
-                count: 10,
-                max_receive_count: Some(5),
-                dlq_name: Some("orders-dlq".into()),
-            },
-            messages,
-            report: PeekReport {
-                shape: PeekShape::Sample,
-                progress: PeekProgress::default(),
-                end: PeekEnd::Drained,
-                hold_lost: Vec::new(),
-                release: Default::default(),
-            },
-        })),
-    );
+    open_viewer(&mut app, messages);
     app
 }
 

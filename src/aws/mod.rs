@@ -6,6 +6,8 @@ pub mod capabilities;
 pub mod cloudwatch;
 pub mod connect;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod iam_policy;
 pub mod identity;
 pub mod lambda;

@@ -138,10 +138,7 @@ async fn event_loop(
     let mut quiet = QuietFrames::new(size.width, size.height);
     app.metrics.screen_width = size.width;
 
-    let effects = update(&mut app, Action::Tick(SystemTime::now()));
-    let mut quit = runner.run(&app, effects);
-    let effects = crate::app::update::start(&mut app);
-    quit |= runner.run(&app, effects);
+    let mut quit = start(&mut app, &mut runner);
     let mut draw_now = true;
     let mut held = Held::default();
 
@@ -162,12 +159,7 @@ async fn event_loop(
                 Some(Ok(Event::Key(key))) => Some(Action::Key(key)),
                 Some(Ok(Event::Resize(w, h))) => {
                     height = h;
-                    quiet.resize(w, h);
-                    app.metrics.screen_width = w;
-                    Some(Action::Resize {
-                        table_rows: ui::table_rows_for(h, &app),
-                        help_rows: ui::help_rows_for(h),
-                    })
+                    Some(resized(&mut app, &mut quiet, w, h))
                 }
                 Some(Ok(_)) => continue,
                 Some(Err(err)) => return Err(err),
@@ -202,6 +194,26 @@ async fn event_loop(
     }
     runner.supervisor.cancel_all();
     Ok(runner.supervisor)
+}
+
+/// The first tick, then the app's opening effects. Returns true when an effect was Quit.
+fn start(app: &mut App, runner: &mut Runner) -> bool {
+    let effects = update(app, Action::Tick(SystemTime::now()));
+    let mut quit = runner.run(app, effects);
+    let effects = crate::app::update::start(app);
+    quit |= runner.run(app, effects);
+    quit
+}
+
+/// The terminal's new size, told to the quiet-frame check and to the app (as the rows its
+/// tables and help now have).
+fn resized(app: &mut App, quiet: &mut QuietFrames, width: u16, height: u16) -> Action {
+    quiet.resize(width, height);
+    app.metrics.screen_width = width;
+    Action::Resize {
+        table_rows: ui::table_rows_for(height, app),
+        help_rows: ui::help_rows_for(height),
+    }
 }
 
 /// Takes what was held into the app, merged; records what that cost, which sets how long

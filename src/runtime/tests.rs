@@ -1,12 +1,7 @@
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use async_trait::async_trait;
-
 use super::*;
 use crate::app::effect::Work;
 use crate::app::jobs::{JobEnd, JobId};
-use crate::aws::{ApiError, Page, QueueDirectory};
+use crate::aws::fake::{Answer, Call, FakeBackend};
 use crate::domain::Queue;
 use crate::inventory::Source;
 use crate::sim::{self, SimFleet};
@@ -49,51 +44,16 @@ fn coalesce_merges_adjacent_batches_of_one_load_only() {
     );
 }
 
-/// Lists like the demo fleet, except that its first listing panics.
-struct PanicsOnce {
-    fleet: SimFleet,
-    panicked: AtomicBool,
-}
-
-#[async_trait]
-impl QueueDirectory for PanicsOnce {
-    async fn list_queue_urls(
-        &self,
-        prefix: Option<&str>,
-        next_token: Option<String>,
-    ) -> Result<Page<String>, ApiError> {
-        if !self.panicked.swap(true, Ordering::SeqCst) {
-            panic!("injected panic in ListQueues");
-        }
-        self.fleet.list_queue_urls(prefix, next_token).await
-    }
-
-    async fn paginates_queue_listing(&self) -> Result<bool, ApiError> {
-        self.fleet.paginates_queue_listing().await
-    }
-
-    async fn describe_queue(&self, url: &str) -> Result<Queue, ApiError> {
-        self.fleet.describe_queue(url).await
-    }
-
-    async fn list_dead_letter_source_queues(
-        &self,
-        dlq_url: &str,
-        next_token: Option<String>,
-    ) -> Result<Page<String>, ApiError> {
-        self.fleet
-            .list_dead_letter_source_queues(dlq_url, next_token)
-            .await
-    }
-}
-
+/// The demo fleet, except that its first listing panics.
 fn backend_that_panics_once() -> Backend {
-    let mut backend = sim::backend(SimFleet::demo().frozen());
-    backend.queues = Arc::new(PanicsOnce {
-        fleet: SimFleet::demo().frozen(),
-        panicked: AtomicBool::new(false),
-    });
-    backend
+    FakeBackend::over(&sim::backend(SimFleet::demo().frozen()))
+        .on(Call::ListQueues, |n| {
+            if n == 0 {
+                panic!("injected panic in ListQueues");
+            }
+            Answer::Forward
+        })
+        .build()
 }
 
 /// Runs effects through the supervisor and feeds every result back until no job runs.

@@ -13,7 +13,7 @@ use crate::app::views::resource_table::TableView;
 use crate::app::views::{Ctx, Draw};
 use crate::domain::untrusted::escape;
 use crate::inventory::{Inventory, Source};
-use crate::resource_rows::{ColumnWidth, RowStyle, TableKind};
+use crate::resource_rows::{Column, ColumnWidth, RowStyle, TableKind, TableRow};
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
     match style {
@@ -56,61 +56,21 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
     let (inner, sparkline_area) = super::sparkline_column::split(view, inner);
     super::sparkline_column::draw(frame, sparkline_area, app, theme, view);
 
-    let all_columns = view.kind.columns();
-    let column_spacing = 1;
-    // The first column (the name) matters most: narrow screens drop columns from the right
-    // instead of squeezing the name to an ellipsis.
-    let kept = kept_columns(all_columns, inner.width);
-    let columns: Vec<_> = kept.iter().map(|&i| all_columns[i]).collect();
-    let constraints = columns.iter().map(|c| match c.width {
-        ColumnWidth::Fill(n) => Constraint::Fill(n),
-        ColumnWidth::Fixed(n) => Constraint::Length(n),
-    });
-    let widths: Vec<u16> = Layout::horizontal(constraints)
-        .spacing(column_spacing)
-        .split(inner)
+    let fitted = Fitted::new(view.kind.columns(), inner);
+    let header = header_row(&fitted, view, theme);
+    let fixed: Vec<Constraint> = fitted
+        .widths
         .iter()
-        .map(|r| r.width)
+        .map(|&w| Constraint::Length(w))
         .collect();
 
-    let header = Row::new(
-        columns
-            .iter()
-            .zip(&widths)
-            .zip(&kept)
-            .map(|((column, &width), &i)| {
-                let mut title = column.title.to_string();
-                if i == table.sort_column {
-                    title.push_str(theme.sort_arrow(table.descending));
-                }
-                aligned(
-                    truncate(&title, width as usize, theme.ellipsis()),
-                    column.numeric,
-                )
-            }),
-    )
-    .style(theme.header());
-    let fixed: Vec<Constraint> = widths.iter().map(|&w| Constraint::Length(w)).collect();
-
-    let body_rows = inner.height.saturating_sub(1) as usize;
     if table.shown() == 0 {
         frame.render_widget(Table::new(Vec::<Row>::new(), fixed).header(header), inner);
-        let (message, style) = empty_message(app, view, theme);
-        let message_area = Rect {
-            y: inner.y + 2.min(inner.height.saturating_sub(1)),
-            height: 1,
-            ..inner
-        };
-        let message = truncate(&message, inner.width as usize, theme.ellipsis());
-        frame.render_widget(
-            Paragraph::new(message)
-                .style(style)
-                .alignment(Alignment::Center),
-            message_area,
-        );
+        draw_empty_message(frame, inner, app, view, theme);
         return;
     }
 
+    let body_rows = inner.height.saturating_sub(1) as usize;
     let offset = table.offset.min(table.shown().saturating_sub(body_rows));
     let end = (offset + body_rows).min(table.shown());
     let shown = view.rows_at(app, offset..end);
@@ -120,24 +80,101 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
         } else {
             row_style(row.style, theme)
         };
-        let cells = kept
+        Row::new(fitted.cells(row, theme)).style(style)
+    });
+    frame.render_widget(
+        Table::new(rows, fixed)
+            .header(header)
+            .column_spacing(COLUMN_SPACING),
+        inner,
+    );
+}
+
+const COLUMN_SPACING: u16 = 1;
+
+/// The columns that fit the table's width (by index into all the kind's columns) and the
+/// width each gets.
+struct Fitted {
+    kept: Vec<usize>,
+    columns: Vec<Column>,
+    widths: Vec<u16>,
+}
+
+impl Fitted {
+    fn new(all_columns: &[Column], inner: Rect) -> Self {
+        // The first column (the name) matters most: narrow screens drop columns from the
+        // right instead of squeezing the name to an ellipsis.
+        let kept = kept_columns(all_columns, inner.width);
+        let columns: Vec<Column> = kept.iter().map(|&i| all_columns[i]).collect();
+        let constraints = columns.iter().map(|c| match c.width {
+            ColumnWidth::Fill(n) => Constraint::Fill(n),
+            ColumnWidth::Fixed(n) => Constraint::Length(n),
+        });
+        let widths = Layout::horizontal(constraints)
+            .spacing(COLUMN_SPACING)
+            .split(inner)
             .iter()
-            .zip(&columns)
-            .zip(&widths)
+            .map(|r| r.width)
+            .collect();
+        Fitted {
+            kept,
+            columns,
+            widths,
+        }
+    }
+
+    /// A row's cells for the kept columns, each cut to its width.
+    fn cells(&self, row: &TableRow, theme: &Theme) -> Vec<Cell<'static>> {
+        self.kept
+            .iter()
+            .zip(&self.columns)
+            .zip(&self.widths)
             .map(|((&i, column), &width)| {
                 let text = row.cells.get(i).map(String::as_str).unwrap_or_default();
                 aligned(
                     truncate(text, width as usize, theme.ellipsis()),
                     column.numeric,
                 )
-            });
-        Row::new(cells).style(style)
-    });
+            })
+            .collect()
+    }
+}
+
+/// The column titles, the sorted one with its arrow.
+fn header_row(fitted: &Fitted, view: &TableView, theme: &Theme) -> Row<'static> {
+    let table = &view.state;
+    let titles = fitted
+        .columns
+        .iter()
+        .zip(&fitted.widths)
+        .zip(&fitted.kept)
+        .map(|((column, &width), &i)| {
+            let mut title = column.title.to_string();
+            if i == table.sort_column {
+                title.push_str(theme.sort_arrow(table.descending));
+            }
+            aligned(
+                truncate(&title, width as usize, theme.ellipsis()),
+                column.numeric,
+            )
+        });
+    Row::new(titles).style(theme.header())
+}
+
+/// Why the table is empty, centred two lines below the header.
+fn draw_empty_message(frame: &mut Frame, inner: Rect, app: &Ctx, view: &TableView, theme: &Theme) {
+    let (message, style) = empty_message(app, view, theme);
+    let message_area = Rect {
+        y: inner.y + 2.min(inner.height.saturating_sub(1)),
+        height: 1,
+        ..inner
+    };
+    let message = truncate(&message, inner.width as usize, theme.ellipsis());
     frame.render_widget(
-        Table::new(rows, fixed)
-            .header(header)
-            .column_spacing(column_spacing),
-        inner,
+        Paragraph::new(message)
+            .style(style)
+            .alignment(Alignment::Center),
+        message_area,
     );
 }
 
@@ -148,7 +185,7 @@ const FILL_MIN_WIDTH: u16 = 10;
 
 /// Which columns fit in `width`: the first always, then the others from the left while
 /// they fit beside a name of at least `NAME_MIN_WIDTH`.
-pub fn kept_columns(columns: &[crate::resource_rows::Column], width: u16) -> Vec<usize> {
+pub fn kept_columns(columns: &[Column], width: u16) -> Vec<usize> {
     let mut used = NAME_MIN_WIDTH.min(width);
     let mut kept = vec![0];
     for (i, column) in columns.iter().enumerate().skip(1) {

@@ -1,6 +1,7 @@
 //! The demo world on a frozen clock, and an app driven over it the way the runtime drives
 //! it: keys, ticks, and the metric and counts jobs those start, run to the end; then a
-//! frame drawn into a test backend. Shared by the chart and health-board snapshot tests.
+//! frame drawn into a test backend. Shared by the UI snapshot tests: the one way they start
+//! an app, load a world into it, open the message viewer and draw a frame.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -8,12 +9,15 @@ use std::time::{Duration, SystemTime};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use squall::app::effect::Work;
+use squall::app::action::PeekResult;
+use squall::app::effect::{PeekRequest, Work};
 use squall::app::jobs::{JobEnd, JobId};
 use squall::app::{Action, App, Effect, update};
 use squall::aws::{Backend, ConnectionInfo};
 use squall::config::Config;
-use squall::inventory::{Source, collect_inventory};
+use squall::domain::message::ReceivedMessage;
+use squall::inventory::{Inventory, Source, collect_inventory};
+use squall::messages::{PeekEnd, PeekProgress, PeekReport, PeekShape};
 use squall::sim::{self, ManualClock, SimFleet};
 use squall::ui::{self, Theme};
 
@@ -34,25 +38,47 @@ pub fn backend() -> Backend {
     sim::backend(SimFleet::demo_with(sim::DEFAULT_SEED, clock))
 }
 
+/// The connection the snapshots show in the status bar: the `prod-ops` profile in `region`.
+pub fn prod_ops(region: &str) -> ConnectionInfo {
+    ConnectionInfo {
+        profile: Some("prod-ops".into()),
+        region: region.into(),
+        endpoint: None,
+        demo: false,
+    }
+}
+
+/// An app on the default keymap, started at `now` as the runtime starts it: its first
+/// listings are in flight (generation 1), so a load or a failure fed next is a current one.
+pub fn started_app(
+    info: ConnectionInfo,
+    read_only: bool,
+    refresh: Option<Duration>,
+    now: SystemTime,
+) -> App {
+    let config = Config::defaults().expect("defaults");
+    let mut app = App::new(info, read_only, config.keymap, refresh, now);
+    let _ = squall::app::update::start(&mut app);
+    app
+}
+
 /// An app that loaded the demo world from `backend`.
 pub fn loaded_app(backend: &Backend) -> App {
-    let config = Config::defaults().expect("defaults");
-    let mut app = App::new(
-        ConnectionInfo {
-            profile: Some("prod-ops".into()),
-            region: "us-east-1".into(),
-            endpoint: None,
-            demo: false,
-        },
+    let mut app = started_app(
+        prod_ops("us-east-1"),
         false,
-        config.keymap,
         Some(Duration::from_secs(5)),
         t(0),
     );
-    let _ = squall::app::update::start(&mut app);
     let inventory = runtime()
         .block_on(collect_inventory(backend, 4, &Source::ALL))
         .inventory;
+    load(&mut app, &inventory);
+    app
+}
+
+/// Every listing of `inventory`, fed to the app as the first load (generation 1) finishing.
+pub fn load(app: &mut App, inventory: &Inventory) {
     let loaded = [
         Action::QueuesLoaded {
             generation: 1,
@@ -81,9 +107,34 @@ pub fn loaded_app(backend: &Backend) -> App {
         },
     ];
     for action in loaded {
-        let _ = update(&mut app, action);
+        let _ = update(app, action);
     }
-    app
+}
+
+/// The message viewer opened on `messages`, as a sample peek of orders (maxReceiveCount 5,
+/// DLQ orders-dlq) ending drained.
+pub fn open_viewer(app: &mut App, messages: Vec<ReceivedMessage>) {
+    let _ = update(
+        app,
+        Action::Peeked(Box::new(PeekResult {
+            job: JobId(1),
+            request: PeekRequest {
+                queue_url: "https://sqs/1/orders".into(),
+                queue_name: "orders".into(),
+                count: 10,
+                max_receive_count: Some(5),
+                dlq_name: Some("orders-dlq".into()),
+            },
+            messages,
+            report: PeekReport {
+                shape: PeekShape::Sample,
+                progress: PeekProgress::default(),
+                end: PeekEnd::Drained,
+                hold_lost: Vec::new(),
+                release: Default::default(),
+            },
+        })),
+    );
 }
 
 pub fn press(app: &mut App, code: KeyCode) {
@@ -101,6 +152,13 @@ pub fn type_keys(app: &mut App, text: &str) {
 pub fn tick(app: &mut App, backend: &Backend, at: SystemTime) -> usize {
     let effects = update(app, Action::Tick(at));
     run(app, backend, effects)
+}
+
+/// A `:` command typed and entered.
+pub fn command(app: &mut App, name: &str) {
+    press(app, KeyCode::Char(':'));
+    type_keys(app, name);
+    press(app, KeyCode::Enter);
 }
 
 pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
@@ -160,6 +218,11 @@ fn job_done(app: &mut App, id: JobId) {
 pub fn render(app: &mut App, width: u16, height: u16, ascii: bool) -> String {
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, ascii);
     app.metrics.screen_width = width;
+    draw(app, width, height, &theme)
+}
+
+/// The app told its rows for a `width` x `height` terminal, then one frame drawn in `theme`.
+pub fn draw(app: &mut App, width: u16, height: u16, theme: &Theme) -> String {
     let table_rows = ui::table_rows_for(height, app);
     let _ = update(
         app,
@@ -170,7 +233,7 @@ pub fn render(app: &mut App, width: u16, height: u16, ascii: bool) -> String {
     );
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
-        .draw(|frame| ui::draw(frame, app, &theme))
+        .draw(|frame| ui::draw(frame, app, theme))
         .expect("draw");
     terminal.backend().to_string()
 }

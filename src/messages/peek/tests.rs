@@ -4,15 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::super::fake_queue::{FakeQueue, URL};
 use super::super::peek::*;
-use crate::aws::{ApiError, MessageReader};
-use crate::domain::message::{
-    BatchOutcome, HandleEntry, MoveTask, ReceiveRequest, ReceivedMessage,
-};
+use crate::aws::MessageReader;
+use crate::aws::fake::{Answer, Call, faulty_reader};
+use crate::domain::message::ReceivedMessage;
 
 fn bodies(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("body-{i}")).collect()
@@ -176,14 +174,17 @@ async fn a_sink_failure_ends_the_sweep_and_releases_what_it_read() {
 
 #[tokio::test]
 async fn a_message_handed_out_twice_is_shown_once_and_released_with_its_latest_handle() {
-    let queue = queue_of(20);
+    let queue = Arc::new(queue_of(20));
     let (first, _) = {
         // First receive of a sweep, then at-least-once delivery of one held message.
-        let reader = RedeliverOnSecondReceive {
-            queue: &queue,
-            calls: std::sync::atomic::AtomicUsize::new(0),
-        };
-        run(&reader, 20).await
+        let redelivering = queue.clone();
+        let reader = faulty_reader(queue.clone(), Call::ReceiveMessage, move |n| {
+            if n == 1 {
+                redelivering.lock().redeliver_held = true;
+            }
+            Answer::Forward
+        });
+        run(reader.as_ref(), 20).await
     };
     assert_eq!(first.progress.read, 20);
     assert_eq!(first.progress.duplicates, 1);
@@ -195,71 +196,14 @@ async fn a_message_handed_out_twice_is_shown_once_and_released_with_its_latest_h
     );
 }
 
-struct RedeliverOnSecondReceive<'a> {
-    queue: &'a FakeQueue,
-    calls: std::sync::atomic::AtomicUsize,
-}
-
-#[async_trait]
-impl MessageReader for RedeliverOnSecondReceive<'_> {
-    async fn receive_messages(
-        &self,
-        url: &str,
-        request: ReceiveRequest,
-    ) -> Result<Vec<ReceivedMessage>, ApiError> {
-        if self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
-            self.queue.lock().redeliver_held = true;
-        }
-        self.queue.receive_messages(url, request).await
-    }
-
-    async fn change_visibility(
-        &self,
-        url: &str,
-        entries: &[HandleEntry],
-        timeout: u32,
-    ) -> Result<BatchOutcome, ApiError> {
-        self.queue.change_visibility(url, entries, timeout).await
-    }
-
-    async fn list_move_tasks(&self, arn: &str) -> Result<Vec<MoveTask>, ApiError> {
-        self.queue.list_move_tasks(arn).await
-    }
-}
-
-/// Each receive takes 10 s (a slow network, a long poll).
-struct SlowReceives(Arc<FakeQueue>);
-
-#[async_trait]
-impl MessageReader for SlowReceives {
-    async fn receive_messages(
-        &self,
-        url: &str,
-        request: ReceiveRequest,
-    ) -> Result<Vec<ReceivedMessage>, ApiError> {
-        tokio::time::advance(Duration::from_secs(10)).await;
-        self.0.receive_messages(url, request).await
-    }
-
-    async fn change_visibility(
-        &self,
-        url: &str,
-        entries: &[HandleEntry],
-        timeout: u32,
-    ) -> Result<BatchOutcome, ApiError> {
-        self.0.change_visibility(url, entries, timeout).await
-    }
-
-    async fn list_move_tasks(&self, arn: &str) -> Result<Vec<MoveTask>, ApiError> {
-        self.0.list_move_tasks(arn).await
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_long_sweep_extends_its_hold_so_no_message_is_read_twice() {
     let queue = Arc::new(queue_of(80));
-    let reader = SlowReceives(queue.clone());
-    let (report, seen) = run(&reader, 80).await;
+    // Each receive takes 10 s (a slow network, a long poll).
+    let reader = faulty_reader(queue.clone(), Call::ReceiveMessage, |_| {
+        Answer::AfterAdvance(Duration::from_secs(10))
+    });
+    let (report, seen) = run(reader.as_ref(), 80).await;
     assert_eq!(seen.len(), 80);
     assert_eq!(report.progress.duplicates, 0);
     assert!(
@@ -333,41 +277,17 @@ fn a_peek_can_run_as_a_spawned_job() {
     ));
 }
 
-/// Answers the first receive, then long-polls forever (a quiet queue's 20 s wait, unending).
-/// A reader whose receives after the first take three seconds (a long poll under way).
-struct SlowAfterFirst(Arc<FakeQueue>, std::sync::atomic::AtomicUsize);
-
-#[async_trait]
-impl MessageReader for SlowAfterFirst {
-    async fn receive_messages(
-        &self,
-        url: &str,
-        request: ReceiveRequest,
-    ) -> Result<Vec<ReceivedMessage>, ApiError> {
-        if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
-            tokio::time::sleep(Duration::from_secs(3)).await;
-        }
-        self.0.receive_messages(url, request).await
-    }
-
-    async fn change_visibility(
-        &self,
-        url: &str,
-        entries: &[HandleEntry],
-        timeout: u32,
-    ) -> Result<BatchOutcome, ApiError> {
-        self.0.change_visibility(url, entries, timeout).await
-    }
-
-    async fn list_move_tasks(&self, arn: &str) -> Result<Vec<MoveTask>, ApiError> {
-        self.0.list_move_tasks(arn).await
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_cancel_during_a_long_poll_waits_for_it_and_releases_what_it_returned_too() {
     let queue = Arc::new(queue_of(50));
-    let reader = SlowAfterFirst(queue.clone(), Default::default());
+    // Receives after the first take three seconds (a long poll under way).
+    let reader = faulty_reader(queue.clone(), Call::ReceiveMessage, |n| {
+        if n > 0 {
+            Answer::AfterSleep(Duration::from_secs(3))
+        } else {
+            Answer::Forward
+        }
+    });
     let cancel = CancellationToken::new();
     let canceller = cancel.clone();
     tokio::spawn(async move {
@@ -377,7 +297,13 @@ async fn a_cancel_during_a_long_poll_waits_for_it_and_releases_what_it_returned_
     let mut seen: Vec<ReceivedMessage> = Vec::new();
     let report = tokio::time::timeout(
         Duration::from_secs(10),
-        peek(&reader, URL, &PeekOptions::new(40, 100), &cancel, &mut seen),
+        peek(
+            reader.as_ref(),
+            URL,
+            &PeekOptions::new(40, 100),
+            &cancel,
+            &mut seen,
+        ),
     )
     .await
     .expect("the peek ends once the receive under way answers");

@@ -4,73 +4,27 @@
 //! a second copy: it is counted in `duplicates_suspected`; inside the window it is not. The
 //! simulated world keeps the window on its own clock, which follows tokio's paused one.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use async_trait::async_trait;
-
 use super::*;
-use crate::aws::{ApiError, QueueWriter, Writers};
+use crate::aws::ApiError;
+use crate::aws::fake::{Answer, Call, FakeBackend};
 use crate::domain::md5::md5_hex;
-use crate::domain::message::{BatchOutcome, HandleEntry};
 use crate::redrive::journal::{Entry, Journal, new_journal_path};
 
-/// The world's writer, whose first `losing` `SendMessageBatch` answers are lost after the
-/// world acted (a dropped connection).
-struct LostSendAnswers {
-    inner: Arc<dyn QueueWriter>,
-    losing: AtomicU32,
-}
-
-#[async_trait]
-impl QueueWriter for LostSendAnswers {
-    async fn send_messages(
-        &self,
-        queue_url: &str,
-        entries: &[OutgoingMessage],
-    ) -> Result<BatchOutcome, ApiError> {
-        let outcome = self.inner.send_messages(queue_url, entries).await;
-        let left = self.losing.load(Ordering::SeqCst);
-        if left > 0 {
-            self.losing.store(left - 1, Ordering::SeqCst);
-            return Err(ApiError::connection(
-                "SendMessageBatch",
-                "connection closed before the answer",
-            ));
-        }
-        outcome
-    }
-
-    async fn delete_messages(
-        &self,
-        queue_url: &str,
-        entries: &[HandleEntry],
-    ) -> Result<BatchOutcome, ApiError> {
-        self.inner.delete_messages(queue_url, entries).await
-    }
-
-    async fn purge_queue(&self, queue_url: &str) -> Result<(), ApiError> {
-        self.inner.purge_queue(queue_url).await
-    }
-}
-
+/// `backend` whose first `losing` `SendMessageBatch` answers are lost after the world
+/// acted (a dropped connection).
 fn with_lost_send_answers(backend: &Backend, losing: u32) -> Backend {
-    let writers = backend.writers("test").expect("writers");
-    Backend::new(
-        backend.info.clone(),
-        backend.queues.clone(),
-        backend.topics.clone(),
-        backend.lambdas.clone(),
-        backend.messages.clone(),
-        Writers {
-            queues: Arc::new(LostSendAnswers {
-                inner: writers.queues.clone(),
-                losing: AtomicU32::new(losing),
-            }),
-            topics: writers.topics.clone(),
-            moves: writers.moves.clone(),
-        },
-    )
+    FakeBackend::over(backend)
+        .on(Call::SendMessageBatch, move |n| {
+            if n < losing as usize {
+                Answer::ActThenFail(ApiError::connection(
+                    "SendMessageBatch",
+                    "connection closed before the answer",
+                ))
+            } else {
+                Answer::Forward
+            }
+        })
+        .build()
 }
 
 /// Three messages, one per group, dead-lettered from `orders.fifo` to `orders-dlq.fifo`.

@@ -1,68 +1,22 @@
 //! A message this run already sent comes back to the DLQ (its delete kept failing, so its
 //! visibility ran out): it is deleted, never sent a second time. The simulated world's
-//! writer is wrapped so that its first deletes fail the way a 5xx does.
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use async_trait::async_trait;
+//! first deletes fail the way a 5xx does.
 
 use super::*;
-use crate::aws::{ApiError, QueueWriter, Writers};
-use crate::domain::message::{BatchOutcome, HandleEntry};
+use crate::aws::ApiError;
+use crate::aws::fake::{Answer, Call, FakeBackend};
 
-/// The world's writer, whose first `failing` `DeleteMessageBatch` calls answer 500.
-struct FailingDeletes {
-    inner: Arc<dyn QueueWriter>,
-    failing: AtomicU32,
-}
-
-#[async_trait]
-impl QueueWriter for FailingDeletes {
-    async fn send_messages(
-        &self,
-        queue_url: &str,
-        entries: &[OutgoingMessage],
-    ) -> Result<BatchOutcome, ApiError> {
-        self.inner.send_messages(queue_url, entries).await
-    }
-
-    async fn delete_messages(
-        &self,
-        queue_url: &str,
-        entries: &[HandleEntry],
-    ) -> Result<BatchOutcome, ApiError> {
-        let left = self.failing.load(Ordering::SeqCst);
-        if left > 0 {
-            self.failing.store(left - 1, Ordering::SeqCst);
-            return Err(ApiError::server("DeleteMessageBatch", "we had a problem"));
-        }
-        self.inner.delete_messages(queue_url, entries).await
-    }
-
-    async fn purge_queue(&self, queue_url: &str) -> Result<(), ApiError> {
-        self.inner.purge_queue(queue_url).await
-    }
-}
-
-/// `backend` whose first `failing` deletes fail.
+/// `backend` whose first `failing` deletes answer 500.
 fn with_failing_deletes(backend: &Backend, failing: u32) -> Backend {
-    let writers = backend.writers("test").expect("writers");
-    Backend::new(
-        backend.info.clone(),
-        backend.queues.clone(),
-        backend.topics.clone(),
-        backend.lambdas.clone(),
-        backend.messages.clone(),
-        Writers {
-            queues: Arc::new(FailingDeletes {
-                inner: writers.queues.clone(),
-                failing: AtomicU32::new(failing),
-            }),
-            topics: writers.topics.clone(),
-            moves: writers.moves.clone(),
-        },
-    )
+    FakeBackend::over(backend)
+        .on(Call::DeleteMessageBatch, move |n| {
+            if n < failing as usize {
+                Answer::Fail(ApiError::server("DeleteMessageBatch", "we had a problem"))
+            } else {
+                Answer::Forward
+            }
+        })
+        .build()
 }
 
 #[tokio::test(start_paused = true)]
