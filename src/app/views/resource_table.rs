@@ -148,17 +148,7 @@ impl View for TableView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        let half_page = (ctx.rows / 2).max(1) as isize;
-        let moved = match key {
-            KeyAction::Down => Some(1),
-            KeyAction::Up => Some(-1),
-            KeyAction::PageDown => Some(half_page),
-            KeyAction::PageUp => Some(-half_page),
-            KeyAction::Top => Some(isize::MIN),
-            KeyAction::Bottom => Some(isize::MAX),
-            _ => None,
-        };
-        if let Some(delta) = moved {
+        if let Some(delta) = super::navigation_delta(key, ctx.rows) {
             let source = self.kind.source(ctx.inventory, self.scope.as_deref());
             self.state.move_selection(delta, &source, ctx.rows);
             return Outcome::Handled;
