@@ -28,6 +28,11 @@ pub fn endpoint_problem(value: &str) -> Option<String> {
     if value.trim() != value {
         return Some("it has spaces around it".to_string());
     }
+    // The URL parser percent-encodes a control character in a path and accepts the rest,
+    // but no usable endpoint has one (and the suggestion below would repeat it).
+    if value.chars().any(char::is_control) {
+        return Some(format!("it has a control character in it ({EXAMPLE})"));
+    }
     // The suggestion repeats the value: only when it would be a usable URL (so never with
     // a control character in it).
     let missing_scheme = || {
@@ -147,12 +152,16 @@ mod tests {
         assert!(problem("ftp://example.com").contains("unsupported scheme \"ftp\""));
         assert!(problem("localhost:4566").contains("did you mean http://localhost:4566?"));
         assert!(problem("127.0.0.1:4566").contains("did you mean http://127.0.0.1:4566?"));
+        // Found by the settings proptest: the parser accepted it once a scheme was added.
+        let control = problem("-/\u{1}127.0.0.1");
+        assert!(control.contains("control character"), "{control}");
+        assert!(!control.chars().any(char::is_control), "{control:?}");
         assert!(problem("http://").contains("not a URL"));
         assert!(problem("http://host:99999").contains("not a URL"));
         assert!(problem(" http://localhost:4566").contains("spaces"));
         assert_eq!(
             problem("127.0.0.1\u{1b}[2J"),
-            "not a URL: it needs http:// or https:// in front"
+            "it has a control character in it (e.g. http://127.0.0.1:4566)"
         );
     }
 
