@@ -19,25 +19,9 @@ async fn a_refused_delete_stops_the_run_and_says_how_many_are_in_both_queues() {
     let emulator = localstack();
     let n = 60;
     let fixture = seed(emulator, "rh-deny", n).await;
-    let proxy = FaultProxy::start(
-        ([127, 0, 0, 1], emulator.port()).into(),
-        Faults {
-            deny_actions: vec!["sqs:DeleteMessage".into()],
-            ..Faults::default()
-        },
-    )
-    .await;
     let data = tempfile::tempdir().expect("tempdir");
-    let output = redrive(
-        &proxy.endpoint(),
-        data.path(),
-        &fixture,
-        &["--concurrency", "1"],
-    )
-    .await;
-    let stats = proxy.shutdown().await;
-    let (code, summary, stderr) = ended(&output);
-    let said = format!("exit {code}: {summary}\n{stats:?}\nstderr:\n{stderr}");
+    let (code, summary, stats, said) =
+        redrive_refusing(emulator, &fixture, data.path(), "sqs:DeleteMessage").await;
     assert_eq!(code, 1, "{said}");
     assert_eq!(summary["end"], "failed", "{said}");
     let error = summary["error"].as_str().unwrap_or_default();
@@ -85,25 +69,9 @@ async fn a_refused_send_stops_the_run_and_loses_nothing() {
     let emulator = localstack();
     let n = 40;
     let fixture = seed(emulator, "rh-nosend", n).await;
-    let proxy = FaultProxy::start(
-        ([127, 0, 0, 1], emulator.port()).into(),
-        Faults {
-            deny_actions: vec!["sqs:SendMessage".into()],
-            ..Faults::default()
-        },
-    )
-    .await;
     let data = tempfile::tempdir().expect("tempdir");
-    let output = redrive(
-        &proxy.endpoint(),
-        data.path(),
-        &fixture,
-        &["--concurrency", "1"],
-    )
-    .await;
-    let stats = proxy.shutdown().await;
-    let (code, summary, stderr) = ended(&output);
-    let said = format!("exit {code}: {summary}\n{stats:?}\nstderr:\n{stderr}");
+    let (code, summary, stats, said) =
+        redrive_refusing(emulator, &fixture, data.path(), "sqs:SendMessage").await;
     assert_eq!(code, 1, "{said}");
     assert_eq!(summary["end"], "failed", "{said}");
     let error = summary["error"].as_str().unwrap_or_default();
@@ -214,4 +182,33 @@ async fn messages_hidden_by_a_lost_receive_are_waited_for_not_called_drained() {
     let copied = bodies_in(&sqs, &fixture.source_url).await;
     assert_eq!(copied.len() as u64, moved, "{said}");
     assert!(copied.values().all(|&c| c == 1), "{said}");
+}
+
+/// One worker redriving `fixture` through a proxy that refuses `action` with AccessDenied:
+/// the exit code, the summary, what the proxy saw, and all of it as one text for assertions.
+async fn redrive_refusing<S>(
+    emulator: &support::emulator::Emulator<S>,
+    fixture: &Fixture,
+    data_dir: &std::path::Path,
+    action: &str,
+) -> (i32, serde_json::Value, FaultStats, String) {
+    let proxy = FaultProxy::start(
+        ([127, 0, 0, 1], emulator.port()).into(),
+        Faults {
+            deny_actions: vec![action.into()],
+            ..Faults::default()
+        },
+    )
+    .await;
+    let output = redrive(
+        &proxy.endpoint(),
+        data_dir,
+        fixture,
+        &["--concurrency", "1"],
+    )
+    .await;
+    let stats = proxy.shutdown().await;
+    let (code, summary, stderr) = ended(&output);
+    let said = format!("exit {code}: {summary}\n{stats:?}\nstderr:\n{stderr}");
+    (code, summary, stats, said)
 }
