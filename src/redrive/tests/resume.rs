@@ -55,19 +55,30 @@ async fn killed_run(backend: &Backend, plan: &Plan, dir: &std::path::Path) -> Pa
     path
 }
 
-#[tokio::test(start_paused = true)]
-async fn resume_deletes_what_was_sent_resends_the_rest_and_counts_possible_duplicates() {
+/// `n` messages (bodies `m0`, `m1`, …) dead-lettered from `orders` into `orders-dlq`, and a
+/// manual run on them killed as [`killed_run`] leaves it: the world, the plan, the journal
+/// directory (`journal_dir(dir_name)`) and the killed run's journal.
+async fn killed_after_dead_lettering(
+    n: usize,
+    dir_name: &str,
+) -> (Backend, Plan, PathBuf, PathBuf) {
     let backend = world(one_source("orders", "orders-dlq"));
     send(
         &backend,
         "orders",
-        (0..30).map(|i| message(i, &format!("m{i}"))).collect(),
+        (0..n).map(|i| message(i, &format!("m{i}"))).collect(),
     )
     .await;
     dead_letter_all(&backend, "orders").await;
     let plan = plan_for(&backend, "orders-dlq", manual()).await;
-    let dir = journal_dir("resume");
-    let path = killed_run(&backend, &plan, &dir).await;
+    let dir = journal_dir(dir_name);
+    let journal = killed_run(&backend, &plan, &dir).await;
+    (backend, plan, dir, journal)
+}
+
+#[tokio::test(start_paused = true)]
+async fn resume_deletes_what_was_sent_resends_the_rest_and_counts_possible_duplicates() {
+    let (backend, plan, dir, path) = killed_after_dead_lettering(30, "resume").await;
 
     let summary = run(
         &backend,
@@ -100,17 +111,7 @@ async fn resume_deletes_what_was_sent_resends_the_rest_and_counts_possible_dupli
 
 #[tokio::test(start_paused = true)]
 async fn a_plain_rerun_finds_the_unfinished_journal_of_the_same_dlq() {
-    let backend = world(one_source("orders", "orders-dlq"));
-    send(
-        &backend,
-        "orders",
-        (0..12).map(|i| message(i, &format!("m{i}"))).collect(),
-    )
-    .await;
-    dead_letter_all(&backend, "orders").await;
-    let plan = plan_for(&backend, "orders-dlq", manual()).await;
-    let dir = journal_dir("rerun");
-    let earlier = killed_run(&backend, &plan, &dir).await;
+    let (backend, plan, dir, earlier) = killed_after_dead_lettering(12, "rerun").await;
 
     let summary = run(&backend, &plan, options(dir, moves())).await;
     assert_ne!(
@@ -167,17 +168,7 @@ async fn a_journal_of_another_dlq_is_refused() {
 /// are recognised by id and body, deleted with their new handle, and not sent again.
 #[tokio::test(start_paused = true)]
 async fn a_delete_with_a_stale_receipt_is_caught_when_the_message_comes_back() {
-    let backend = world(one_source("orders", "orders-dlq"));
-    send(
-        &backend,
-        "orders",
-        (0..12).map(|i| message(i, &format!("m{i}"))).collect(),
-    )
-    .await;
-    dead_letter_all(&backend, "orders").await;
-    let plan = plan_for(&backend, "orders-dlq", manual()).await;
-    let dir = journal_dir("stale");
-    let path = killed_run(&backend, &plan, &dir).await;
+    let (backend, plan, dir, path) = killed_after_dead_lettering(12, "stale").await;
     // The killed run's hold runs out; a peek receives everything (new handles) and lets go.
     tokio::time::sleep(Duration::from_secs(121)).await;
     let peeked = receive(&backend, &plan.dlq_url, 0).await;
