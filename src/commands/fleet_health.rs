@@ -11,13 +11,14 @@ use serde::Serialize;
 
 use super::exit;
 use super::fleet::{FleetMissing, Origin, report, unconnected};
-use super::health::{PROBLEMS, ProblemJson, live_problems, to_json};
+use super::health::{PROBLEMS, ProblemJson, collect, judge, to_json};
 use super::human::one_line;
 use crate::cli::HealthArgs;
 use crate::config::Config;
 use crate::fleet::{Member, rank_problems};
 use crate::gate::Shown;
 use crate::health::Problem;
+use crate::inventory::Source;
 use crate::messages::record::rfc3339_ms;
 
 /// One problem of a fleet as `--json` prints it: the single context's fields, and whose.
@@ -35,18 +36,32 @@ pub async fn fleet_problems(
     config: &Config,
 ) -> (Vec<(usize, Problem)>, Vec<FleetMissing>) {
     let readings = futures::future::join_all(members.iter().map(|member| async move {
-        match &member.backend {
-            Ok(backend) => Some(live_problems(backend, config).await),
-            Err(_) => None,
+        let backend = member.backend.as_ref().ok()?;
+        let collected = collect(backend, config).await;
+        // Without its queues a context's board says nothing: it is unread, one line.
+        let queues = collected.failed_sources.iter();
+        if let Some((_, error)) = queues.into_iter().find(|(s, _)| *s == Source::Queues) {
+            return Some(Err(format!("listing queues failed: {error}")));
         }
+        Some(Ok(judge(backend, config, collected).await))
     }))
     .await;
     let mut per_context = Vec::new();
     let mut missing = Vec::new();
     for (i, (member, reading)) in members.iter().zip(readings).enumerate() {
-        let Some((problems, lacking)) = reading else {
-            missing.extend(unconnected(member));
-            continue;
+        let (problems, lacking) = match reading {
+            Some(Ok(reading)) => reading,
+            Some(Err(error)) => {
+                missing.push(FleetMissing::Context {
+                    origin: Origin::of(member, None),
+                    error,
+                });
+                continue;
+            }
+            None => {
+                missing.extend(unconnected(member));
+                continue;
+            }
         };
         per_context.push((i, problems));
         missing.extend(lacking.into_iter().map(|what| FleetMissing::Other {
