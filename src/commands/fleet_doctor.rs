@@ -68,7 +68,7 @@ pub async fn fleet_findings(
         missing.extend(within(member, lacking));
     }
     // Stable: within a severity, the contexts' order, then each context's own.
-    findings.sort_by(|a, b| b.1.severity.cmp(&a.1.severity));
+    findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
     (findings, missing)
 }
 

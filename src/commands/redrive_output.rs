@@ -70,19 +70,7 @@ pub fn plan_text(
 ) -> Result<Shown> {
     let account = crate::domain::arn::account(&plan.dlq_arn);
     if json {
-        let mut value = serde_json::to_value(plan)?;
-        if let Some(object) = value.as_object_mut() {
-            let place = serde_json::json!({
-                "profile": context.profile,
-                "region": context.region,
-                "account": account,
-            });
-            object.insert("context".into(), place);
-            if let Some(sample) = sample {
-                object.insert("filter_sample".into(), serde_json::to_value(sample)?);
-            }
-        }
-        return Ok(Shown::json(&value)?);
+        return plan_json(context, plan, sample);
     }
     let mut out = String::new();
     let _ = writeln!(out, "redrive plan for {}", one_line(&plan.dlq));
@@ -142,6 +130,23 @@ pub fn plan_text(
         let _ = writeln!(out, "  warning    {}", one_line(warning));
     }
     Ok(Shown::text(&out))
+}
+
+/// The plan's fields, its `context` (profile, region, account) and `filter_sample`.
+fn plan_json(context: &ConnectionInfo, plan: &Plan, sample: Option<&SampleMatch>) -> Result<Shown> {
+    let mut value = serde_json::to_value(plan)?;
+    if let Some(object) = value.as_object_mut() {
+        let place = serde_json::json!({
+            "profile": context.profile,
+            "region": context.region,
+            "account": crate::domain::arn::account(&plan.dlq_arn),
+        });
+        object.insert("context".into(), place);
+        if let Some(sample) = sample {
+            object.insert("filter_sample".into(), serde_json::to_value(sample)?);
+        }
+    }
+    Ok(Shown::json(&value)?)
 }
 
 /// What the run will move, at what rate, and what a `--filter` sample found.
