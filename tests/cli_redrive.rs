@@ -63,7 +63,9 @@ fn without_yes_the_plan_goes_to_stderr_and_nothing_moves() {
         .stdout("")
         .stderr(
             predicate::str::contains("redrive plan for webhooks-outbound-dlq")
-                .and(predicate::str::contains("\n  context    default/us-east-1 (account "))
+                .and(predicate::str::contains(
+                    "\n  context    default/us-east-1 (account ",
+                ))
                 .and(predicate::str::contains("without --yes")),
         );
 }

@@ -56,4 +56,6 @@ fn print(text: &crate::gate::Shown) -> color_eyre::eyre::Result<()> {
 }
 
 #[cfg(test)]
+mod fleet_tests;
+#[cfg(test)]
 mod gate_tests;
