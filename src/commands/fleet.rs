@@ -177,22 +177,7 @@ pub fn report(missing: &[FleetMissing], json: bool) -> Result<(), serde_json::Er
         });
     }
     if !json {
-        let contexts = missing
-            .iter()
-            .filter(|m| matches!(m, FleetMissing::Context { .. }))
-            .count();
-        lines.push(format!(
-            "squall: incomplete: {contexts} context{} not read, {} other item{} missing; the \
-             output lacks them (exit code {})",
-            if contexts == 1 { "" } else { "s" },
-            missing.len() - contexts,
-            if missing.len() - contexts == 1 {
-                ""
-            } else {
-                "s"
-            },
-            super::exit::INCOMPLETE
-        ));
+        lines.push(summary_line(missing));
     }
     let text = lines.join("\n");
     crate::gate::err(&if json {
@@ -201,6 +186,29 @@ pub fn report(missing: &[FleetMissing], json: bool) -> Result<(), serde_json::Er
         Shown::text(&text)
     });
     Ok(())
+}
+
+/// The closing line of a text report: how many contexts were not read, how many other
+/// items are missing.
+pub fn summary_line(missing: &[FleetMissing]) -> String {
+    let contexts = missing
+        .iter()
+        .filter(|m| matches!(m, FleetMissing::Context { .. }))
+        .count();
+    let others = missing.len() - contexts;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = Vec::new();
+    if contexts > 0 {
+        parts.push(format!("{contexts} context{} not read", plural(contexts)));
+    }
+    if others > 0 {
+        parts.push(format!("{others} other item{} missing", plural(others)));
+    }
+    format!(
+        "squall: incomplete: {}; the output lacks them (exit code {})",
+        parts.join(", "),
+        super::exit::INCOMPLETE
+    )
 }
 
 /// A context that did not connect, as missing.

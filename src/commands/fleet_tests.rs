@@ -143,3 +143,22 @@ fn an_origin_adds_its_fields_without_replacing_a_rows_own() {
         "squall: incomplete: prod/eu-west-1: CloudWatch: throttled"
     );
 }
+
+#[test]
+fn the_closing_line_counts_unread_contexts_and_other_items() {
+    let members = members();
+    let ghost = super::fleet::unconnected(&members[2]).expect("unconnected");
+    let other = FleetMissing::Other {
+        origin: Origin::of(&members[0], None),
+        what: "alarms: unavailable".to_string(),
+    };
+    assert_eq!(
+        super::fleet::summary_line(&[ghost.clone(), ghost.clone()]),
+        "squall: incomplete: 2 contexts not read; the output lacks them (exit code 4)"
+    );
+    assert_eq!(
+        super::fleet::summary_line(&[ghost, other]),
+        "squall: incomplete: 1 context not read, 1 other item missing; the output lacks them \
+         (exit code 4)"
+    );
+}
