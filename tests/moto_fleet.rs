@@ -155,24 +155,37 @@ async fn ls_lists_every_region_and_account_with_its_origin() {
 
     let (code, stdout, stderr) = home.squall(&[&fleet[..], &["--json"]].concat()).await;
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let rows = rows(&stdout);
+    let listed = rows(&stdout);
     let expected = [
         (&a_south, "alpha", "ap-south-1", MOTO_ACCOUNT_ID),
         (&a_central, "alpha", "ca-central-1", MOTO_ACCOUNT_ID),
         (&b_south, "beta", "ap-south-1", OTHER_ACCOUNT),
     ];
     for (name, profile, region, account) in expected {
-        let row = row_named(&rows, "name", name);
+        let row = row_named(&listed, "name", name);
         assert_eq!(row["profile"], profile, "{row}");
         assert_eq!(row["region"], region, "{row}");
         assert_eq!(row["account"], account, "{row}");
         assert_eq!(row["context"], format!("{profile}/{region}"), "{row}");
     }
     assert_eq!(
-        rows.iter()
+        listed
+            .iter()
             .filter(|r| r["name"] == b_south.as_str())
             .count(),
         1
+    );
+
+    // No region named: each profile's own (us-east-1 in its config), known once connected.
+    let b_home = unique_name("fleet-b-home");
+    create_queue(&sqs_in(other_moto(), "us-east-1").await, &b_home, &[]).await;
+    let own_regions = ["--profiles", "alpha,beta", "ls", "queues", "--json"];
+    let (code, stdout, stderr) = home.squall(&own_regions).await;
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let row = row_named(&rows(&stdout), "name", &b_home).clone();
+    assert_eq!(
+        (&row["context"], &row["region"]),
+        (&"beta/us-east-1".into(), &"us-east-1".into())
     );
 
     let (code, stdout, stderr) = home.squall(&fleet).await;
