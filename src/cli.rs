@@ -12,7 +12,9 @@ Exit codes:
   2  usage error (unknown flag or value)
   3  refused: squall is read-only here and the command would change something
   4  incomplete: printed what could be read; something could not be read even after
-     retries, and stderr names each missing item (JSON lines with --json)";
+     retries, and stderr names each missing item (JSON lines with --json)
+With several contexts (--profiles, --regions, [fleet]): the worst of the contexts, a
+context that could not be read counting as 4.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +35,16 @@ pub struct Cli {
     /// AWS region (default: AWS_REGION, then the profile's region)
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// Several profiles at once (comma-separated): each with every region of --regions, or
+    /// with --region / its own region (the fleet)
+    #[arg(long, global = true, value_name = "P1,P2", value_delimiter = ',')]
+    pub profiles: Vec<String>,
+
+    /// Several regions at once (comma-separated): each with every profile of --profiles,
+    /// or with --profile / the default profile (the fleet)
+    #[arg(long, global = true, value_name = "R1,R2", value_delimiter = ',')]
+    pub regions: Vec<String>,
 
     /// Send every AWS call to this endpoint (LocalStack, moto, a VPC endpoint)
     // Its value stays out of --help: it can carry a password.

@@ -84,14 +84,18 @@ pub struct Problem {
 /// Worst first: severity, then DLQs before queues before consumers, then the larger value,
 /// then by name so that the order is stable between refreshes.
 pub fn worst_first(problems: &mut [Problem]) {
-    problems.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))
-            .then_with(|| b.value.total_cmp(&a.value))
-            .then_with(|| a.resource.name.cmp(&b.resource.name))
-            .then_with(|| a.what.cmp(&b.what))
-    });
+    problems.sort_by(worse_first);
+}
+
+/// The order of `worst_first` for two problems, for lists that hold more than problems
+/// (a fleet's, each with its context).
+pub fn worse_first(a: &Problem, b: &Problem) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))
+        .then_with(|| b.value.total_cmp(&a.value))
+        .then_with(|| a.resource.name.cmp(&b.resource.name))
+        .then_with(|| a.what.cmp(&b.what))
 }
 
 /// Within a severity, messages already lost to a DLQ come before their causes.
