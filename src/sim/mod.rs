@@ -38,6 +38,7 @@ mod world;
 mod tests;
 
 pub use crate::domain::md5::md5_hex;
+pub use async_invoke::Invoked;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
@@ -62,6 +63,7 @@ pub fn backend(fleet: SimFleet) -> Backend {
         queues: fleet.clone(),
         topics: fleet.clone(),
         moves: fleet.clone(),
+        functions: fleet.clone(),
     };
     Backend::new(
         ConnectionInfo {
