@@ -102,10 +102,11 @@ pub trait MoveTaskRunner: Send + Sync {
 /// Lambda-side dead letter's event back to its function.
 #[async_trait]
 pub trait FunctionInvoker: Send + Sync {
-    /// `Invoke` with `InvocationType=Event`: `Ok` only when Lambda accepted the event for
-    /// an asynchronous invoke (HTTP 202). The function runs later, on Lambda's retries; what
+    /// `Invoke` with `InvocationType=Event`: `Ok` (with Lambda's request id, empty when the
+    /// endpoint gives none) only when Lambda accepted the event for an asynchronous invoke
+    /// (HTTP 202). The function runs later, on Lambda's retries; what
     /// it does then is not this call's answer. Not resent by the client after a lost answer
     /// (the error comes back, `answer_may_be_lost`), so that a caller can count the event
     /// as possibly invoked.
-    async fn invoke_async(&self, function: &str, payload: &str) -> Result<(), ApiError>;
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError>;
 }

@@ -213,7 +213,7 @@ impl QueueWriter for Faulty<dyn QueueWriter> {
 
 #[async_trait]
 impl FunctionInvoker for Faulty<dyn FunctionInvoker> {
-    async fn invoke_async(&self, function: &str, payload: &str) -> Result<(), ApiError> {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
         let world = self.inner.invoke_async(function, payload);
         self.rules.apply(Call::Invoke, world).await
     }

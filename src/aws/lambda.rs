@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_lambda::Client;
+use aws_sdk_lambda::operation::RequestId;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::InvocationType;
 
@@ -175,7 +176,7 @@ impl LambdaDirectory for SdkLambdas {
 
 #[async_trait]
 impl FunctionInvoker for SdkLambdas {
-    async fn invoke_async(&self, function: &str, payload: &str) -> Result<(), ApiError> {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
         let output = self
             .client
             .invoke()
@@ -194,7 +195,7 @@ impl FunctionInvoker for SdkLambdas {
         // header on it (moto runs the function then and there, and reports its failure) is
         // not Lambda's answer to the invoke, which was accepted.
         match output.status_code {
-            202 => Ok(()),
+            202 => Ok(output.request_id().unwrap_or_default().to_string()),
             status => Err(ApiError::new(
                 ErrorKind::Parse,
                 "Invoke",

@@ -62,6 +62,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
             || moves.sent_after_ms.is_some(),
         rate: args.rate,
         subscriptions: None,
+        functions: None,
     };
     let plan = crate::redrive::plan(backend, &dlq, request)
         .await
@@ -318,6 +319,7 @@ mod tests {
             fell_back: None,
             error: None,
             finished_from_earlier: 0,
+            possibly_invoked: 0,
             destination_change: None,
         }
     }

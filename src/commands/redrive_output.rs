@@ -78,7 +78,11 @@ pub fn plan_text(
         "  holds      ~{} visible, {} in flight, {} delayed",
         plan.visible, plan.in_flight, plan.delayed
     );
-    let _ = writeln!(out, "  mode       {}", mode_name(plan.mode));
+    let mode = match (plan.mode, &plan.invoke, &plan.routes.to) {
+        (Mode::Manual, Some(_), None) => "manual (receive, invoke asynchronously, delete)",
+        (mode, _, _) => mode_name(mode),
+    };
+    let _ = writeln!(out, "  mode       {mode}");
     if let Some(why) = &plan.native_unavailable {
         let _ = writeln!(out, "             not native: {}", one_line(why));
     }
@@ -99,26 +103,33 @@ pub fn plan_text(
             one_line(crate::domain::arn::resource_name(&sub.queue_arn))
         );
     }
+    let _ = writeln!(out, "  to         {}", to_text(plan));
+    moves_lines(&mut out, moves, sample);
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "  warning    {}", one_line(warning));
+    }
+    Ok(Shown::text(&out))
+}
+
+/// Where the messages go: the queues, or the invoke route.
+fn to_text(plan: &Plan) -> String {
+    if let (Some(target), None) = (&plan.invoke, &plan.routes.to) {
+        return one_line(&target.describe());
+    }
     let destinations: Vec<String> = plan
         .destinations
         .iter()
         .map(|d| one_line(&d.name))
         .collect();
-    let _ = writeln!(
-        out,
-        "  to         {}{}",
+    format!(
+        "{}{}",
         destinations.join(", "),
         if plan.routes.to.is_some() {
             " (every message)"
         } else {
             " (each message back to its source)"
         }
-    );
-    moves_lines(&mut out, moves, sample);
-    for warning in &plan.warnings {
-        let _ = writeln!(out, "  warning    {}", one_line(warning));
-    }
-    Ok(Shown::text(&out))
+    )
 }
 
 /// What the run will move, at what rate, and what a `--filter` sample found.
@@ -244,6 +255,14 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
             out,
             "  sent, not deleted    {} (a re-run deletes them without sending again)",
             summary.sent_not_deleted
+        );
+    }
+    if summary.possibly_invoked > 0 {
+        let _ = writeln!(
+            out,
+            "  possibly invoked     {} (kept in the DLQ: every invoke's answer was lost, the \
+             function may have run them)",
+            summary.possibly_invoked
         );
     }
     if let Some(left) = summary.left_in_dlq {

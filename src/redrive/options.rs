@@ -86,6 +86,9 @@ pub struct Progress {
     /// Did not match the filter: made visible again at once.
     pub released: AtomicU64,
     pub received: AtomicU64,
+    /// Invoke route: kept in the DLQ after every invoke's answer was lost, so the function
+    /// may have run them.
+    pub possibly_invoked: AtomicU64,
 }
 
 impl Progress {
@@ -94,6 +97,9 @@ impl Progress {
     }
     pub fn add_duplicates(&self, n: u64) {
         self.duplicates_suspected.fetch_add(n, Ordering::Relaxed);
+    }
+    pub fn add_possibly_invoked(&self, n: u64) {
+        self.possibly_invoked.fetch_add(n, Ordering::Relaxed);
     }
     pub fn add_sent_not_deleted(&self, n: u64) {
         self.sent_not_deleted.fetch_add(n, Ordering::Relaxed);

@@ -73,6 +73,7 @@ pub(super) async fn native_first(
         fell_back: None,
         error: end.failure_reason,
         finished_from_earlier: 0,
+        possibly_invoked: 0,
     }))
 }
 

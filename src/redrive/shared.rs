@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::journal::{Entry, Journal, MessageState};
 use super::options::Progress;
-use crate::aws::{MessageReader, QueueWriter};
+use crate::aws::{FunctionInvoker, MessageReader, QueueWriter};
 use crate::domain::message::{HandleEntry, ReceivedMessage};
 use crate::messages::held::Held;
 
@@ -19,6 +19,7 @@ use crate::messages::held::Held;
 pub(super) struct Shared<'a> {
     pub reader: &'a dyn MessageReader,
     pub writer: &'a dyn QueueWriter,
+    pub invoker: &'a dyn FunctionInvoker,
     pub dlq_url: String,
     pub progress: &'a Progress,
     pub(super) visibility_s: u32,

@@ -90,7 +90,7 @@ pub struct Invoked {
 impl World {
     /// `Invoke` with `InvocationType=Event`: Lambda takes the event (202) and runs it; while
     /// the function fails, it lands in the DLQ and destination again.
-    fn invoke_event(&mut self, name: &str, event: &str) -> Result<(), ApiError> {
+    fn invoke_event(&mut self, name: &str, event: &str) -> Result<String, ApiError> {
         let Some(function) = self.function_index(name) else {
             return Err(ApiError::not_found(
                 "Invoke",
@@ -116,17 +116,18 @@ impl World {
         let invoked = self.invoked.entry(name.to_string()).or_default();
         invoked.count += 1;
         invoked.last_event = Some(event.to_string());
+        let count = invoked.count;
         if failing {
-            let seed = (self.now_ms as u64) ^ invoked.count.rotate_left(40);
+            let seed = (self.now_ms as u64) ^ count.rotate_left(40);
             self.dead_letter_event(function, event, seed);
         }
-        Ok(())
+        Ok(format!("sim-invoke-{name}-{count}"))
     }
 }
 
 #[async_trait]
 impl FunctionInvoker for SimFleet {
-    async fn invoke_async(&self, function: &str, payload: &str) -> Result<(), ApiError> {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
         self.world().invoke_event(function, payload)
     }
 }

@@ -44,9 +44,10 @@ pub fn describe(plan: &Plan) -> Vec<PlanLine> {
         lines.push(PlanLine::Fact(format!("from: {}", from.join(", "))));
     }
     let to: Vec<String> = plan.destinations.iter().map(|d| e(&d.name)).collect();
-    let to = match plan.routes.to {
-        Some(_) => to.join(", "),
-        None => format!("each message's source: {}", to.join(", ")),
+    let to = match (&plan.routes.to, &plan.invoke) {
+        (Some(_), _) => to.join(", "),
+        (None, Some(target)) => e(&target.describe()),
+        (None, None) => format!("each message's source: {}", to.join(", ")),
     };
     lines.push(PlanLine::Fact(format!("to: {to}")));
     lines.push(PlanLine::Fact(
@@ -65,9 +66,14 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
     let e = |s: &str| escape_owned(s.to_string());
     let count = at_most(&op.settings, plan);
     let settings = &op.settings;
-    let to = match &settings.to {
-        Some(to) => e(&to.name),
-        None => "each message's own source".to_string(),
+    let to = match (&settings.to, &plan.invoke) {
+        (Some(to), _) => e(&to.name),
+        (None, Some(target)) => format!(
+            "{} (an asynchronous invoke each: Lambda accepts with 202, then the message is \
+             deleted)",
+            e(&target.function)
+        ),
+        (None, None) => "each message's own source".to_string(),
     };
     let how_many = match (settings.limit, &settings.filter) {
         (_, Some(_)) => format!("up to {}", group_thousands(count)),

@@ -35,6 +35,7 @@ fn summary(end: &str, moved: u64) -> Summary {
         fell_back: None,
         error: None,
         finished_from_earlier: 0,
+        possibly_invoked: 0,
     }
 }
 
