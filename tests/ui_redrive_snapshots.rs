@@ -195,6 +195,7 @@ fn redrive_canary_summary_80x24() {
         error: None,
         finished_from_earlier: 0,
         possibly_invoked: 0,
+        kept: Default::default(),
     };
     let _ = update(
         &mut app,

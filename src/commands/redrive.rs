@@ -320,6 +320,7 @@ mod tests {
             error: None,
             finished_from_earlier: 0,
             possibly_invoked: 0,
+            kept: Default::default(),
             destination_change: None,
         }
     }

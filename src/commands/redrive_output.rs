@@ -265,6 +265,9 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
             summary.possibly_invoked
         );
     }
+    for (why, n) in &summary.kept {
+        let _ = writeln!(out, "  kept                 {n}: {}", one_line(why));
+    }
     if let Some(left) = summary.left_in_dlq {
         let _ = writeln!(out, "  left in the DLQ      ~{left}");
     }

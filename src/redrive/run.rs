@@ -96,6 +96,8 @@ pub struct Summary {
     /// Invoke route: messages kept in the DLQ whose every invoke lost its answer, so the
     /// function may have run them.
     pub possibly_invoked: u64,
+    /// Why messages were kept in the DLQ (counted in `failed`), and how many each.
+    pub kept: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -247,6 +249,7 @@ async fn summarize(
             .manual
             .possibly_invoked
             .load(std::sync::atomic::Ordering::Relaxed),
+        kept: progress.manual.kept(),
     })
 }
 

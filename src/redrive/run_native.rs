@@ -74,6 +74,7 @@ pub(super) async fn native_first(
         error: end.failure_reason,
         finished_from_earlier: 0,
         possibly_invoked: 0,
+        kept: Default::default(),
     }))
 }
 

@@ -202,6 +202,7 @@ impl Shared<'_> {
     pub fn fail(&self, message: &ReceivedMessage, why: &str) {
         tracing::warn!(id = %message.message_id, why, "not moved; stays in the DLQ");
         self.progress.failed.fetch_add(1, Ordering::Relaxed);
+        self.progress.add_kept(why);
     }
 
     /// Extends the visibility of messages still being worked once half of it is gone.

@@ -36,6 +36,7 @@ fn summary(end: &str, moved: u64) -> Summary {
         error: None,
         finished_from_earlier: 0,
         possibly_invoked: 0,
+        kept: Default::default(),
     }
 }
 
