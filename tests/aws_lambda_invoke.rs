@@ -167,6 +167,24 @@ async fn moto_accepts_each_event_invoke_and_the_destination_empties() {
     assert_eq!(bodies(&stats), expected, "{said}");
     let sqs = emulator.sqs().await;
     assert_eq!(counts(&sqs, &fixture.dlq_url).await, (0, 0), "{said}");
+    // What the README's permission table says this route asks for (this binary subscribes
+    // nothing, so there is no subscription's attributes to read).
+    let actions: BTreeSet<&str> = stats.actions.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = [
+        "sqs:ListQueues",
+        "sqs:GetQueueAttributes",
+        "sqs:ListDeadLetterSourceQueues",
+        "sns:ListSubscriptions",
+        "lambda:ListEventSourceMappings",
+        "lambda:ListFunctions",
+        "lambda:GetFunctionEventInvokeConfig",
+        "sqs:ReceiveMessage",
+        "lambda:InvokeFunction",
+        "sqs:DeleteMessage",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(actions, expected, "{said}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

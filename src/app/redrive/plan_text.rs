@@ -108,12 +108,18 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         ));
     }
     let mut risks: Vec<String> = plan.warnings.iter().map(|w| e(w)).collect();
-    if plan.mode == Mode::Manual {
-        risks.push(
+    match (plan.mode, &plan.invoke, &settings.to) {
+        (Mode::Manual, Some(target), None) => risks.push(format!(
+            "At least once: an invoke whose answer is lost can run an event twice on {} \
+             (counted, never hidden).",
+            e(&target.function)
+        )),
+        (Mode::Manual, _, _) => risks.push(
             "At least once: a send whose answer is lost can duplicate a message (counted, \
              never hidden)."
                 .into(),
-        );
+        ),
+        (Mode::Native, _, _) => {}
     }
     PendingOp {
         title: format!("Redrive {}", e(&op.dlq_name)),
@@ -121,5 +127,78 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         risks,
         typed: (count > threshold).then(|| op.dlq_name.clone()),
         op: DangerousOp::Redrive(Box::new(op)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LambdaDeadLetter, LambdaDeadLetterKind};
+    use crate::redrive::{InvokeTarget, Routes};
+
+    fn invoke_plan() -> Plan {
+        let target = InvokeTarget::of(&LambdaDeadLetter {
+            kind: LambdaDeadLetterKind::FunctionDlq,
+            target_arn: "arn:aws:sqs:us-east-1:1:notifier-dlq".into(),
+            function: "notifier".into(),
+            subscription_arn: None,
+        });
+        Plan {
+            dlq: "notifier-dlq".into(),
+            dlq_url: "https://sqs/1/notifier-dlq".into(),
+            dlq_arn: "arn:aws:sqs:us-east-1:1:notifier-dlq".into(),
+            dlq_fifo: false,
+            mode: Mode::Manual,
+            native_asked: false,
+            native_unavailable: Some("no SQS queue's DLQ".into()),
+            sources: Vec::new(),
+            subscriptions: Vec::new(),
+            destinations: Vec::new(),
+            invoke: Some(target.clone()),
+            visible: 12,
+            in_flight: 0,
+            delayed: 0,
+            warnings: vec!["the invokes add to the function's concurrency".into()],
+            routes: Routes {
+                invoke: Some(target),
+                ..Routes::default()
+            },
+        }
+    }
+
+    #[test]
+    fn an_invoke_plan_names_the_function_and_its_risks() {
+        let plan = invoke_plan();
+        let lines = describe(&plan);
+        assert!(
+            lines.contains(&PlanLine::Fact(
+                "to: invoke notifier asynchronously (InvocationType=Event) with each message's \
+             original event; this DLQ is its function DLQ"
+                    .into()
+            ))
+        );
+        assert!(lines.contains(&PlanLine::Warning(
+            "the invokes add to the function's concurrency".into()
+        )));
+        let op = RedriveOp {
+            dlq_url: plan.dlq_url.clone(),
+            dlq_name: plan.dlq.clone(),
+            settings: RedriveSettings::default(),
+            plan: Some(Box::new(plan.clone())),
+        };
+        let pending = pending(&plan, op, 100);
+        let said = pending.effects.join("\n");
+        assert!(
+            said.contains("to notifier (an asynchronous invoke each"),
+            "{said}"
+        );
+        assert!(
+            pending
+                .risks
+                .iter()
+                .any(|r| r.contains("run an event twice on notifier")),
+            "{:?}",
+            pending.risks
+        );
     }
 }
