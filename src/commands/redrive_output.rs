@@ -243,6 +243,24 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
         "  duplicates suspected {}",
         summary.duplicates_suspected
     );
+    left_lines(&mut out, summary);
+    if let Some(left) = summary.left_in_dlq {
+        let _ = writeln!(out, "  left in the DLQ      ~{left}");
+    }
+    if let Some(path) = &summary.journal {
+        let _ = writeln!(out, "  journal              {}", path.display());
+    }
+    if let Some(why) = &summary.fell_back {
+        let _ = writeln!(out, "  note                 {}", one_line(why));
+    }
+    if let Some(error) = &summary.error {
+        let _ = writeln!(out, "  error                {}", one_line(error));
+    }
+    out
+}
+
+/// What a run left in the DLQ, and why, beside its counts.
+fn left_lines(out: &mut String, summary: &Summary) {
     if summary.released > 0 {
         let _ = writeln!(
             out,
@@ -268,19 +286,6 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
     for (why, n) in &summary.kept {
         let _ = writeln!(out, "  kept                 {n}: {}", one_line(why));
     }
-    if let Some(left) = summary.left_in_dlq {
-        let _ = writeln!(out, "  left in the DLQ      ~{left}");
-    }
-    if let Some(path) = &summary.journal {
-        let _ = writeln!(out, "  journal              {}", path.display());
-    }
-    if let Some(why) = &summary.fell_back {
-        let _ = writeln!(out, "  note                 {}", one_line(why));
-    }
-    if let Some(error) = &summary.error {
-        let _ = writeln!(out, "  error                {}", one_line(error));
-    }
-    out
 }
 
 /// The command that moves the rest after a canary: the same flags, no `--canary`.

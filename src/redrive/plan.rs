@@ -214,25 +214,8 @@ pub async fn plan(
             dlq: dlq.name.clone(),
         });
     }
-    let mut native_unavailable = native_unavailable(dlq, &found, &request);
     let mut warnings = std::mem::take(&mut found.warnings);
-    if dlq.fifo && native_unavailable.is_none() {
-        // Native stays possible on request, with the warning; auto does not take the risk.
-        match request.mode {
-            ModeChoice::Auto => native_unavailable = Some(FIFO_NATIVE.to_string()),
-            ModeChoice::Native => warnings.push(format!("the DLQ is FIFO: {FIFO_NATIVE}")),
-            ModeChoice::Manual => {}
-        }
-    }
-    let mode = match (request.mode, &native_unavailable) {
-        (ModeChoice::Manual, _) | (ModeChoice::Auto, Some(_)) => Mode::Manual,
-        (ModeChoice::Native | ModeChoice::Auto, None) => Mode::Native,
-        (ModeChoice::Native, Some(reason)) => {
-            return Err(PlanError::NativeImpossible {
-                reason: reason.clone(),
-            });
-        }
-    };
+    let (mode, native_unavailable) = choose_mode(dlq, &found, &request, &mut warnings)?;
     warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
     if request.filtered {
         warnings.push(
@@ -263,6 +246,34 @@ pub async fn plan(
         warnings,
         routes,
     })
+}
+
+/// The mode `request` asks for where it can be had, and why native cannot, if it cannot.
+fn choose_mode(
+    dlq: &Queue,
+    found: &Sources,
+    request: &PlanRequest<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(Mode, Option<String>), PlanError> {
+    let mut native_unavailable = native_unavailable(dlq, found, request);
+    if dlq.fifo && native_unavailable.is_none() {
+        // Native stays possible on request, with the warning; auto does not take the risk.
+        match request.mode {
+            ModeChoice::Auto => native_unavailable = Some(FIFO_NATIVE.to_string()),
+            ModeChoice::Native => warnings.push(format!("the DLQ is FIFO: {FIFO_NATIVE}")),
+            ModeChoice::Manual => {}
+        }
+    }
+    let mode = match (request.mode, &native_unavailable) {
+        (ModeChoice::Manual, _) | (ModeChoice::Auto, Some(_)) => Mode::Manual,
+        (ModeChoice::Native | ModeChoice::Auto, None) => Mode::Native,
+        (ModeChoice::Native, Some(reason)) => {
+            return Err(PlanError::NativeImpossible {
+                reason: reason.clone(),
+            });
+        }
+    };
+    Ok((mode, native_unavailable))
 }
 
 /// The invoke route, when the DLQ is no queue's and no queue subscription's but one

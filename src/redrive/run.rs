@@ -143,7 +143,7 @@ pub async fn execute(
     )
     .await?
     {
-        Native::Done(summary) => return Ok(summary),
+        Native::Done(summary) => return Ok(*summary),
         Native::Manual { fell_back } => fell_back,
     };
     progress.set_mode(Mode::Manual);
