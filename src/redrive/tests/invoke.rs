@@ -338,7 +338,7 @@ async fn a_message_whose_event_cannot_be_rebuilt_stays_with_the_reason() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_dry_run_plan_can_still_send_to_a_queue_instead() {
+async fn to_a_queue_copies_the_bodies_instead_of_invoking() {
     let (_fleet, backend) = notify_world();
     let parking = queue(&backend, "notify-sub-dlq").await;
     let request = PlanRequest {
@@ -348,4 +348,82 @@ async fn a_dry_run_plan_can_still_send_to_a_queue_instead() {
     let plan = plan_for(&backend, "notify-dlq", request).await;
     assert_eq!(plan.invoke, None);
     assert_eq!(plan.destinations[0].name, "notify-sub-dlq");
+}
+
+/// The journal works for the invoke route as for the queue route: events accepted whose
+/// delete was refused are not invoked again by the next run, only deleted.
+#[tokio::test(start_paused = true)]
+async fn a_rerun_deletes_what_was_invoked_without_invoking_it_again() {
+    let (fleet, world) = notify_world();
+    fail_shipments(&world, 3).await;
+    tokio::time::sleep(recovered()).await;
+    let backend = FakeBackend::over(&world)
+        .on(Call::DeleteMessageBatch, |_| {
+            Answer::Fail(ApiError::access_denied("DeleteMessageBatch", "no delete"))
+        })
+        .build();
+    let plan = plan_for(&backend, "notify-dlq", manual()).await;
+    let dir = journal_dir("invoke-rerun");
+    let one_worker = MoveOptions {
+        concurrency: 1,
+        ..moves()
+    };
+    let summary = run(&backend, &plan, options(dir.clone(), one_worker.clone())).await;
+    assert_eq!(summary.end, "failed", "{summary:?}");
+    let invoked = fleet.invoked("notify").count;
+    assert_eq!(summary.sent_not_deleted, invoked, "{summary:?}");
+    assert!(invoked >= 1);
+
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    let summary = run(&world, &plan, options(dir, one_worker)).await;
+    assert_eq!(summary.end, "drained", "{summary:?}");
+    assert_eq!(summary.moved, 3, "{summary:?}");
+    assert_eq!(summary.duplicates_suspected, 0);
+    assert_eq!(fleet.invoked("notify").count, 3, "none invoked twice");
+    assert_eq!(depth(&world, "notify-dlq").await, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_filter_chooses_which_events_are_invoked_again() {
+    let (fleet, backend) = notify_world();
+    fail_shipments(&backend, 3).await;
+    tokio::time::sleep(recovered()).await;
+    let plan = plan_for(&backend, "notify-dlq", manual()).await;
+    let filtered = MoveOptions {
+        filter: Some(parse_filter("/s-1/")),
+        rate: Some(2),
+        ..moves()
+    };
+    let summary = run(
+        &backend,
+        &plan,
+        options(journal_dir("invoke-filter"), filtered),
+    )
+    .await;
+    assert_eq!((summary.moved, summary.released), (1, 2), "{summary:?}");
+    let last = fleet.invoked("notify").last_event.expect("invoked");
+    assert!(last.contains(r#"\"shipmentId\":\"s-1\""#), "{last}");
+    assert_eq!(depth(&backend, "notify-dlq").await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dlq_fed_two_ways_cannot_be_told_apart_and_asks_for_to() {
+    let spec = FleetSpec {
+        queues: vec![QueueSpec::new("both")],
+        functions: vec![
+            FunctionSpec::new("notify", "nodejs22.x")
+                .with_dlq("both")
+                .on_failure_to("both"),
+        ],
+        ..FleetSpec::default()
+    };
+    let backend = world(spec);
+    let dlq = queue(&backend, "both").await;
+    let error = plan(&backend, &dlq, manual()).await.expect_err("refused");
+    let text = error.to_string();
+    assert!(
+        text.contains("notify (function DLQ), notify (on-failure destination)"),
+        "{text}"
+    );
+    assert!(text.contains("--to QUEUE"), "{text}");
 }
