@@ -84,10 +84,15 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         "Moves {how_many} messages from {} to {to}.",
         e(&op.dlq_name)
     )];
+    let invoking = plan.invoke.is_some() && settings.to.is_none();
     effects.push(match plan.mode {
         Mode::Native => {
             "Mode native: an SQS move task; cancelling stops it, it does not undo.".into()
         }
+        Mode::Manual if invoking => "Mode manual: receive, invoke, then delete only what \
+                                     Lambda accepted; a journal records each message so a \
+                                     crash can be resumed."
+            .into(),
         Mode::Manual => "Mode manual: receive, send, then delete only what was sent; a journal \
                          records each message so a crash can be resumed."
             .into(),
