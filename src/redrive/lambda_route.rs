@@ -4,14 +4,14 @@
 //! `InvocationType=Event`, carrying the original event rebuilt from each stored message.
 //! Here: finding which function feeds the DLQ (read-only calls), and what the plan warns.
 
+use futures::{StreamExt, stream};
 use serde::Serialize;
 
-use crate::aws::Backend;
+use crate::aws::{ApiError, Backend, ErrorKind};
 use crate::domain::{
     InvokeConfigReading, LambdaDeadLetter, LambdaDeadLetterKind, LambdaFunction, Subscription,
     lambda_dead_letters,
 };
-use crate::inventory::lambdas::load_functions;
 use crate::messages::lambda_payload::{PayloadError, event_to_reinvoke};
 
 /// The function a DLQ's messages are handed back to, and how its messages hold the event.
@@ -57,33 +57,98 @@ impl InvokeTarget {
     }
 }
 
+/// How many `GetFunctionEventInvokeConfig` calls run at once (Lambda throttles its control
+/// plane per account).
+const INVOKE_CONFIG_READS: usize = 4;
+
 /// The Lambda-side dead-letter targets that are `dlq_arn`: from the functions and
-/// subscriptions given, the functions listed here (with their invoke settings) when none
-/// are given. What could not be read is a warning.
+/// subscriptions given, else from the functions listed here. A function DLQ or a `lambda`
+/// subscription's DLQ shows in the listings; an on-failure destination only in each
+/// function's invoke settings, one call per function, read when `read_settings` (no
+/// subscribed queue feeds the DLQ: then it is an SNS subscription's, and those calls are
+/// spared) and not read already. What could not be read is a warning.
 pub async fn feeding(
     backend: &Backend,
     dlq_arn: &str,
     subscriptions: &[Subscription],
     functions: Option<&[LambdaFunction]>,
+    read_settings: bool,
     warnings: &mut Vec<String>,
 ) -> Vec<LambdaDeadLetter> {
-    let listed;
-    let functions = match functions {
-        Some(known) => known,
-        None => match load_functions(backend.lambdas.clone()).await {
-            Ok(all) => {
-                listed = all;
-                &listed[..]
-            }
+    let mut listed = match functions {
+        Some(known) => known.to_vec(),
+        None => match list_functions(backend).await {
+            Ok(all) => all,
             Err(e) => {
                 warnings.push(format!(
                     "Lambda functions could not be listed ({e}): if a function's failed \
                      invokes land here, its messages have no destination"
                 ));
-                &[]
+                Vec::new()
             }
         },
     };
+    let found = matching(&listed, subscriptions, dlq_arn);
+    let unread = listed
+        .iter()
+        .any(|f| f.invoke_config == InvokeConfigReading::NotRead);
+    if !read_settings || !unread {
+        warn_unread(&listed, warnings);
+        return found;
+    }
+    read_invoke_configs(backend, &mut listed).await;
+    warn_unread(&listed, warnings);
+    matching(&listed, subscriptions, dlq_arn)
+}
+
+fn matching(
+    functions: &[LambdaFunction],
+    subscriptions: &[Subscription],
+    dlq_arn: &str,
+) -> Vec<LambdaDeadLetter> {
+    let mut found: Vec<LambdaDeadLetter> = lambda_dead_letters(functions, subscriptions)
+        .into_iter()
+        .filter(|d| d.target_arn == dlq_arn)
+        .collect();
+    found.dedup();
+    found
+}
+
+/// Every function, as listed (their invoke settings not read).
+async fn list_functions(backend: &Backend) -> Result<Vec<LambdaFunction>, ApiError> {
+    let mut all = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = backend.lambdas.list_functions(marker).await?;
+        all.extend(page.items);
+        marker = page.next_token;
+        if marker.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// Each function's asynchronous-invoke settings, read beside it.
+async fn read_invoke_configs(backend: &Backend, functions: &mut [LambdaFunction]) {
+    let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+    let readings: Vec<InvokeConfigReading> = stream::iter(names)
+        .map(|name| async move {
+            match backend.lambdas.event_invoke_config(&name).await {
+                Ok(Some(config)) => InvokeConfigReading::Set(config),
+                Ok(None) => InvokeConfigReading::Absent,
+                Err(e) if e.kind == ErrorKind::Unavailable => InvokeConfigReading::NotRead,
+                Err(e) => InvokeConfigReading::Failed(e.to_string()),
+            }
+        })
+        .buffered(INVOKE_CONFIG_READS)
+        .collect()
+        .await;
+    for (function, reading) in functions.iter_mut().zip(readings) {
+        function.invoke_config = reading;
+    }
+}
+
+fn warn_unread(functions: &[LambdaFunction], warnings: &mut Vec<String>) {
     let unread: Vec<&str> = functions
         .iter()
         .filter(|f| matches!(f.invoke_config, InvokeConfigReading::Failed(_)))
@@ -96,12 +161,6 @@ pub async fn feeding(
             unread.join(", ")
         ));
     }
-    let mut found: Vec<LambdaDeadLetter> = lambda_dead_letters(functions, subscriptions)
-        .into_iter()
-        .filter(|d| d.target_arn == dlq_arn)
-        .collect();
-    found.dedup();
-    found
 }
 
 /// What the plan says of an invoke route.

@@ -294,6 +294,7 @@ async fn invoke_route(
         &dlq.arn,
         subscriptions,
         request.functions,
+        found.subscription_queues.is_empty(),
         &mut found.warnings,
     )
     .await;
