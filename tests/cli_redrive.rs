@@ -233,3 +233,22 @@ fn a_function_dlq_plans_the_invoke_route_and_warns_of_concurrency() {
         "no journal for a dry run"
     );
 }
+
+/// Read-only holds no invoker: the invoke route is refused like any other redrive.
+#[test]
+fn read_only_refuses_the_invoke_route_too() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args([
+            "--demo",
+            "--demo-skip-s",
+            "300",
+            "--read-only",
+            "redrive",
+            "shipping-notifier-dlq",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("read-only"));
+}
