@@ -454,6 +454,7 @@ async fn engine_move(
             selective: false,
             filtered: false,
             subscriptions: None,
+            functions: None,
             rate,
         },
     )

@@ -182,3 +182,79 @@ fn bad_input_is_refused_before_anything_is_asked() {
         .code(1)
         .stderr(predicate::str::contains("cannot read the journal"));
 }
+
+/// The demo's shipping-notifier fails its asynchronous invokes for its first minutes: five
+/// minutes in, its DLQ holds their events, and the plan goes back to the function.
+#[test]
+fn a_function_dlq_plans_the_invoke_route_and_warns_of_concurrency() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let text = squall(&home)
+        .args([
+            "--demo",
+            "--demo-skip-s",
+            "300",
+            "redrive",
+            "shipping-notifier-dlq",
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).expect("utf-8");
+    assert!(
+        text.contains("mode       manual (receive, invoke asynchronously, delete)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "to         invoke shipping-notifier asynchronously (InvocationType=Event) with \
+             each message's original event; this DLQ is its function DLQ"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("add to the function's concurrency"), "{text}");
+    let json = squall(&home)
+        .args([
+            "--demo",
+            "--demo-skip-s",
+            "300",
+            "redrive",
+            "shipping-notifier-failures",
+            "--dry-run",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let plan: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    assert_eq!(plan["invoke"]["function"], "shipping-notifier");
+    assert_eq!(plan["invoke"]["kind"], "on-failure destination");
+    assert!(plan["visible"].as_u64().is_some_and(|n| n > 0), "{plan}");
+    assert!(
+        !home.path().join("data").exists(),
+        "no journal for a dry run"
+    );
+}
+
+/// Read-only holds no invoker: the invoke route is refused like any other redrive.
+#[test]
+fn read_only_refuses_the_invoke_route_too() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args([
+            "--demo",
+            "--demo-skip-s",
+            "300",
+            "--read-only",
+            "redrive",
+            "shipping-notifier-dlq",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("read-only"));
+}

@@ -194,6 +194,8 @@ fn redrive_canary_summary_80x24() {
         fell_back: None,
         error: None,
         finished_from_earlier: 0,
+        possibly_invoked: 0,
+        kept: Default::default(),
     };
     let _ = update(
         &mut app,

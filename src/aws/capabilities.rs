@@ -1,5 +1,6 @@
 //! Message capabilities. Reading (receive, change visibility, list move tasks) is always
-//! there; writing (send, delete, purge, publish, start and cancel move tasks) lives in
+//! there; writing (send, delete, purge, publish, start and cancel move tasks, invoke a
+//! function asynchronously) lives in
 //! separate traits that a `Backend` holds only when the profile may write, so a read-only
 //! code path cannot reach them at all.
 
@@ -95,4 +96,17 @@ pub trait MoveTaskRunner: Send + Sync {
 
     /// `CancelMessageMoveTask` (RUNNING tasks only); returns how many were moved.
     async fn cancel_move_task(&self, task_handle: &str) -> Result<u64, ApiError>;
+}
+
+/// Invoking Lambda functions asynchronously: the invoke route of a redrive, which hands a
+/// Lambda-side dead letter's event back to its function.
+#[async_trait]
+pub trait FunctionInvoker: Send + Sync {
+    /// `Invoke` with `InvocationType=Event`: `Ok` (with Lambda's request id, empty when the
+    /// endpoint gives none) only when Lambda accepted the event for an asynchronous invoke
+    /// (HTTP 202). The function runs later, on Lambda's retries; what
+    /// it does then is not this call's answer. Not resent by the client after a lost answer
+    /// (the error comes back, `answer_may_be_lost`), so that a caller can count the event
+    /// as possibly invoked.
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError>;
 }

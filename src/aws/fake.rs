@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{ApiError, Backend, MessageReader, Page, QueueDirectory, QueueWriter, Writers};
+use super::{
+    ApiError, Backend, FunctionInvoker, MessageReader, Page, QueueDirectory, QueueWriter, Writers,
+};
 use crate::domain::Queue;
 use crate::domain::message::{
     BatchOutcome, HandleEntry, MoveTask, OutgoingMessage, ReceiveRequest, ReceivedMessage,
@@ -23,6 +25,7 @@ pub(crate) enum Call {
     SendMessageBatch,
     DeleteMessageBatch,
     ReceiveMessage,
+    Invoke,
 }
 
 /// What one call does, decided before it reaches the world.
@@ -127,6 +130,10 @@ impl FakeBackend {
         backend.writers = backend.writers.take().map(|writers| Writers {
             queues: Arc::new(Faulty {
                 inner: writers.queues,
+                rules: rules.clone(),
+            }),
+            functions: Arc::new(Faulty {
+                inner: writers.functions,
                 rules,
             }),
             ..writers
@@ -201,6 +208,14 @@ impl QueueWriter for Faulty<dyn QueueWriter> {
 
     async fn purge_queue(&self, queue_url: &str) -> Result<(), ApiError> {
         self.inner.purge_queue(queue_url).await
+    }
+}
+
+#[async_trait]
+impl FunctionInvoker for Faulty<dyn FunctionInvoker> {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
+        let world = self.inner.invoke_async(function, payload);
+        self.rules.apply(Call::Invoke, world).await
     }
 }
 

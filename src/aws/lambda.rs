@@ -1,9 +1,13 @@
-//! `LambdaDirectory` over aws-sdk-lambda.
+//! `LambdaDirectory` and `FunctionInvoker` over aws-sdk-lambda.
 
 use async_trait::async_trait;
 use aws_sdk_lambda::Client;
+use aws_sdk_lambda::operation::RequestId;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::InvocationType;
 
-use super::{ApiError, ErrorKind, LambdaDirectory, Page};
+use super::sqs_messages::NoResendAfterLostAnswer;
+use super::{ApiError, ErrorKind, FunctionInvoker, LambdaDirectory, Page};
 use crate::domain::{
     EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, LoggingConfig,
 };
@@ -11,8 +15,16 @@ use crate::domain::{
 use super::permissions::{Access, Capability, Permission};
 
 /// What the Lambda directory calls: two account-wide listings (no resource to scope) and
-/// one read per function of its asynchronous-invoke settings.
+/// one read per function of its asynchronous-invoke settings; and the one write, the
+/// asynchronous invoke a redrive's invoke route makes (the sending side of a redrive).
 pub const PERMISSIONS: &[Permission] = &[
+    Permission::new(
+        "Invoke",
+        "lambda:InvokeFunction",
+        Capability::Send,
+        Access::Write,
+        true,
+    ),
     Permission::new(
         "GetFunctionEventInvokeConfig",
         "lambda:GetFunctionEventInvokeConfig",
@@ -159,5 +171,37 @@ impl LambdaDirectory for SdkLambdas {
                 .and_then(|d| d.on_success.as_ref())
                 .and_then(|f| f.destination.clone()),
         }))
+    }
+}
+
+#[async_trait]
+impl FunctionInvoker for SdkLambdas {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
+        let output = self
+            .client
+            .invoke()
+            .function_name(function)
+            .invocation_type(InvocationType::Event)
+            .payload(Blob::new(payload.as_bytes()))
+            .customize()
+            .config_override(
+                aws_sdk_lambda::config::Builder::default()
+                    .retry_classifier(NoResendAfterLostAnswer),
+            )
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("Invoke", e))?;
+        // Lambda accepts an asynchronous invoke with 202 and nothing else; a function error
+        // header on it (moto runs the function then and there, and reports its failure) is
+        // not Lambda's answer to the invoke, which was accepted.
+        match output.status_code {
+            202 => Ok(output.request_id().unwrap_or_default().to_string()),
+            status => Err(ApiError::new(
+                ErrorKind::Parse,
+                "Invoke",
+                format!("an asynchronous invoke answered HTTP {status}, not 202"),
+            )
+            .with_status(u16::try_from(status).unwrap_or(0))),
+        }
     }
 }

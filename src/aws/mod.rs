@@ -30,7 +30,9 @@ use std::collections::BTreeMap;
 use crate::domain::{
     EventInvokeConfig, EventSourceMapping, LambdaFunction, Queue, Subscription, Topic,
 };
-pub use capabilities::{MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher};
+pub use capabilities::{
+    FunctionInvoker, MessageReader, MoveTaskRunner, QueueWriter, TopicPublisher,
+};
 pub use error::{ApiError, ErrorKind};
 
 /// One page of a paginated listing and the token for the next page, if any.
@@ -138,6 +140,8 @@ pub struct Writers {
     pub queues: Arc<dyn QueueWriter>,
     pub topics: Arc<dyn TopicPublisher>,
     pub moves: Arc<dyn MoveTaskRunner>,
+    /// Asynchronous Lambda invokes (the invoke route of a redrive).
+    pub functions: Arc<dyn FunctionInvoker>,
 }
 
 /// Asked to change something through a read-only backend.
@@ -239,16 +243,18 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
     let cloudwatch_client = aws_sdk_cloudwatch::Client::new(config);
     let messages = Arc::new(sqs_messages::SdkMessages::new(sqs.clone()));
     let topics = Arc::new(sns::SdkTopics::new(aws_sdk_sns::Client::new(config)));
+    let lambdas = Arc::new(lambda::SdkLambdas::new(aws_sdk_lambda::Client::new(config)));
     let writers = Writers {
         queues: messages.clone(),
         topics: topics.clone(),
         moves: messages.clone(),
+        functions: lambdas.clone(),
     };
     Backend::new(
         info.clone(),
         Arc::new(sqs::SdkQueues::new(sqs, info.region.clone())),
         topics,
-        Arc::new(lambda::SdkLambdas::new(aws_sdk_lambda::Client::new(config))),
+        lambdas,
         messages,
         writers,
     )

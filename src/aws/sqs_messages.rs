@@ -438,7 +438,7 @@ impl SdkMessages {
 /// may have acted on it; a silent resend would make a copy nobody counts. Runs after the
 /// SDK's classifiers, so throttling (a 4xx SQS answers before acting) is still retried.
 #[derive(Debug)]
-struct NoResendAfterLostAnswer;
+pub(super) struct NoResendAfterLostAnswer;
 
 impl ClassifyRetry for NoResendAfterLostAnswer {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {

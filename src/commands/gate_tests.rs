@@ -124,6 +124,7 @@ async fn redrive_plan_json_and_text_carry_queue_names_safely() {
         filtered: false,
         rate: None,
         subscriptions: None,
+        functions: None,
     };
     let plan = crate::redrive::plan(&backend, &dlq, request)
         .await

@@ -62,6 +62,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
             || moves.sent_after_ms.is_some(),
         rate: args.rate,
         subscriptions: None,
+        functions: None,
     };
     let plan = crate::redrive::plan(backend, &dlq, request)
         .await
@@ -330,6 +331,8 @@ mod tests {
             fell_back: None,
             error: None,
             finished_from_earlier: 0,
+            possibly_invoked: 0,
+            kept: Default::default(),
             destination_change: None,
         }
     }

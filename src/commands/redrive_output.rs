@@ -89,7 +89,11 @@ pub fn plan_text(
         "  holds      ~{} visible, {} in flight, {} delayed",
         plan.visible, plan.in_flight, plan.delayed
     );
-    let _ = writeln!(out, "  mode       {}", mode_name(plan.mode));
+    let mode = match (plan.mode, &plan.invoke, &plan.routes.to) {
+        (Mode::Manual, Some(_), None) => "manual (receive, invoke asynchronously, delete)",
+        (mode, _, _) => mode_name(mode),
+    };
+    let _ = writeln!(out, "  mode       {mode}");
     if let Some(why) = &plan.native_unavailable {
         let _ = writeln!(out, "             not native: {}", one_line(why));
     }
@@ -110,26 +114,33 @@ pub fn plan_text(
             one_line(crate::domain::arn::resource_name(&sub.queue_arn))
         );
     }
+    let _ = writeln!(out, "  to         {}", to_text(plan));
+    moves_lines(&mut out, moves, sample);
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "  warning    {}", one_line(warning));
+    }
+    Ok(Shown::text(&out))
+}
+
+/// Where the messages go: the queues, or the invoke route.
+fn to_text(plan: &Plan) -> String {
+    if let (Some(target), None) = (&plan.invoke, &plan.routes.to) {
+        return one_line(&target.describe());
+    }
     let destinations: Vec<String> = plan
         .destinations
         .iter()
         .map(|d| one_line(&d.name))
         .collect();
-    let _ = writeln!(
-        out,
-        "  to         {}{}",
+    format!(
+        "{}{}",
         destinations.join(", "),
         if plan.routes.to.is_some() {
             " (every message)"
         } else {
             " (each message back to its source)"
         }
-    );
-    moves_lines(&mut out, moves, sample);
-    for warning in &plan.warnings {
-        let _ = writeln!(out, "  warning    {}", one_line(warning));
-    }
-    Ok(Shown::text(&out))
+    )
 }
 
 /// The plan's fields, its `context` (profile, region, account) and `filter_sample`.
@@ -260,6 +271,24 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
         "  duplicates suspected {}",
         summary.duplicates_suspected
     );
+    left_lines(&mut out, summary);
+    if let Some(left) = summary.left_in_dlq {
+        let _ = writeln!(out, "  left in the DLQ      ~{left}");
+    }
+    if let Some(path) = &summary.journal {
+        let _ = writeln!(out, "  journal              {}", path.display());
+    }
+    if let Some(why) = &summary.fell_back {
+        let _ = writeln!(out, "  note                 {}", one_line(why));
+    }
+    if let Some(error) = &summary.error {
+        let _ = writeln!(out, "  error                {}", one_line(error));
+    }
+    out
+}
+
+/// What a run left in the DLQ, and why, beside its counts.
+fn left_lines(out: &mut String, summary: &Summary) {
     if summary.released > 0 {
         let _ = writeln!(
             out,
@@ -274,19 +303,17 @@ pub fn summary_text(plan: &Plan, summary: &Summary) -> String {
             summary.sent_not_deleted
         );
     }
-    if let Some(left) = summary.left_in_dlq {
-        let _ = writeln!(out, "  left in the DLQ      ~{left}");
+    if summary.possibly_invoked > 0 {
+        let _ = writeln!(
+            out,
+            "  possibly invoked     {} (kept in the DLQ: every invoke's answer was lost, the \
+             function may have run them)",
+            summary.possibly_invoked
+        );
     }
-    if let Some(path) = &summary.journal {
-        let _ = writeln!(out, "  journal              {}", path.display());
+    for (why, n) in &summary.kept {
+        let _ = writeln!(out, "  kept                 {n}: {}", one_line(why));
     }
-    if let Some(why) = &summary.fell_back {
-        let _ = writeln!(out, "  note                 {}", one_line(why));
-    }
-    if let Some(error) = &summary.error {
-        let _ = writeln!(out, "  error                {}", one_line(error));
-    }
-    out
 }
 
 /// The command that moves the rest after a canary: the same flags, no `--canary`.

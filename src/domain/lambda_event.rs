@@ -98,8 +98,10 @@ pub fn invocation_record(event: &str, failed: &FailedInvoke) -> String {
     .to_string()
 }
 
-/// The original event of an invocation record (its `requestPayload`), as JSON text; a
-/// string payload is given back as the string Lambda was invoked with.
+/// The original event of an invocation record (its `requestPayload`), as JSON text cut
+/// from the record byte for byte (parsed and printed again, its keys would be reordered
+/// and its large numbers rounded); a string payload is given back as the string Lambda
+/// was invoked with.
 pub fn request_payload(record: &str) -> Result<String, String> {
     let parsed: Value =
         serde_json::from_str(record).map_err(|e| format!("not an invocation record: {e}"))?;
@@ -111,8 +113,86 @@ pub fn request_payload(record: &str) -> Result<String, String> {
         Some(Value::Null) | None => {
             Err("the invocation record has no requestPayload (over 256 KB, Lambda drops it)".into())
         }
-        Some(payload) => Ok(payload.to_string()),
+        Some(payload) => Ok(top_level_value(record, "requestPayload")
+            .map_or_else(|| payload.to_string(), str::to_string)),
     }
+}
+
+/// The text of the value of `key` in the JSON object `json` (valid JSON, checked by the
+/// caller), as it stands there; `None` when the key is not at the top level or is spelt
+/// with escapes.
+fn top_level_value<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let bytes = json.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    (bytes.get(at) == Some(&b'{')).then_some(())?;
+    at += 1;
+    loop {
+        at = skip_space(bytes, at);
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let key_end = value_end(bytes, at)?;
+        let name = &json[at + 1..key_end - 1];
+        at = skip_space(bytes, key_end);
+        (bytes.get(at) == Some(&b':')).then_some(())?;
+        let start = skip_space(bytes, at + 1);
+        let end = value_end(bytes, start)?;
+        if name == key {
+            return json.get(start..end);
+        }
+        at = skip_space(bytes, end);
+        match bytes.get(at) {
+            Some(b',') => at += 1,
+            _ => return None,
+        }
+    }
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+/// Where the JSON value starting at `start` ends (one past its last byte).
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut at = start;
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => {
+                    in_string = false;
+                    if depth == 0 {
+                        return Some(at);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return Some(at - 1),
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            b',' if depth == 0 => return Some(at - 1),
+            byte if depth == 0 && byte.is_ascii_whitespace() => return Some(at - 1),
+            _ => {}
+        }
+    }
+    (depth == 0 && !in_string).then_some(at)
 }
 
 #[cfg(test)]

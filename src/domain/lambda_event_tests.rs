@@ -63,3 +63,22 @@ fn an_invocation_record_gives_back_its_request_payload() {
     let without = r#"{"requestContext":{},"requestPayload":null}"#;
     assert!(request_payload(without).unwrap_err().contains("256 KB"));
 }
+
+#[test]
+fn a_request_payload_is_cut_from_the_record_byte_for_byte() {
+    // Key order, number spelling, escapes and spacing as Lambda wrote them.
+    let payload = r#"{"z":1,"a":[12345678901234567890123, 1.50, "x\"}]"],"m":{"k":"é \u0085"}}"#;
+    let record = format!(
+        r#"{{"version":"1.0","requestContext":{{"requestId":"r"}}, "requestPayload" : {payload} ,"responsePayload":{{"errorMessage":"e"}}}}"#
+    );
+    assert_eq!(request_payload(&record).expect("payload"), payload);
+    let last = format!(r#"{{"requestContext":{{}},"requestPayload":{payload}}}"#);
+    assert_eq!(request_payload(&last).expect("payload"), payload);
+    let number = r#"{"requestContext":{},"requestPayload":12345678901234567890123}"#;
+    assert_eq!(
+        request_payload(number).expect("payload"),
+        "12345678901234567890123"
+    );
+    let nested = r#"{"requestContext":{"requestPayload":{"no":1}},"requestPayload":[true]}"#;
+    assert_eq!(request_payload(nested).expect("payload"), "[true]");
+}

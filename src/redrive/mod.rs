@@ -6,9 +6,11 @@
 
 pub mod build;
 pub mod filter;
+mod invoke;
 pub mod journal;
 pub mod journal_files;
 mod journal_message;
+pub mod lambda_route;
 pub mod mover;
 pub mod native;
 pub mod plan;
@@ -27,8 +29,9 @@ mod shared;
 
 pub use filter::Filter;
 pub use journal::{Journal, JournalState};
+pub use lambda_route::InvokeTarget;
 pub use mover::{Capabilities, Counts, MoveEnd, MoveOptions, Progress};
-pub use plan::{Destination, Mode, ModeChoice, Plan, PlanError, PlanRequest, Routes, plan};
+pub use plan::{Destination, Mode, ModeChoice, Plan, PlanError, PlanRequest, Route, Routes, plan};
 pub use run::{RunError, RunOptions, RunProgress, Summary, execute};
 
 #[cfg(test)]

@@ -16,13 +16,14 @@ use super::batch::{self, Item, backoff};
 use super::budget::{Budget, Reservation};
 use super::build::{batches, outgoing};
 use super::idle::{Idle, Next};
+use super::invoke;
 use super::journal::{Entry, Journal, MessageState};
 use super::leftovers::{drop_copies, leave_one, settle};
 pub use super::options::{Counts, MoveEnd, MoveOptions, Progress};
-use super::plan::Routes;
+use super::plan::{Destination, Route, Routes};
 use super::rate::RateLimiter;
 use super::shared::Shared;
-use crate::aws::{MessageReader, QueueDirectory, QueueWriter};
+use crate::aws::{FunctionInvoker, MessageReader, QueueDirectory, QueueWriter};
 use crate::domain::md5::md5_hex;
 use crate::domain::message::{ReceiveRequest, ReceivedMessage};
 use crate::messages::held::Held;
@@ -42,6 +43,8 @@ pub struct Capabilities<'a> {
     pub reader: &'a dyn MessageReader,
     pub writer: &'a dyn QueueWriter,
     pub directory: &'a dyn QueueDirectory,
+    /// For the invoke route (a DLQ of asynchronous Lambda invokes).
+    pub invoker: &'a dyn FunctionInvoker,
 }
 
 /// Moves messages from `dlq_url` along `routes` until the DLQ is drained, the limit is
@@ -60,6 +63,7 @@ pub async fn run(
     let shared = Shared {
         reader: aws.reader,
         writer: aws.writer,
+        invoker: aws.invoker,
         dlq_url: dlq_url.to_string(),
         progress,
         visibility_s: options.visibility_s,
@@ -331,9 +335,27 @@ async fn is_done(
     waited > grace
 }
 
+/// A received batch, sorted: what goes where, and what stays.
+#[derive(Default)]
+struct Sorted {
+    /// Sent by an earlier attempt (the journals say so): only deleted, and whether that
+    /// delete was journaled already.
+    already_sent: Vec<(ReceivedMessage, bool)>,
+    /// Not matching: made visible again.
+    release: Vec<ReceivedMessage>,
+    by_destination: BTreeMap<String, (Destination, Vec<Item>)>,
+    /// For the invoke route: each message with the event it is invoked with.
+    invokes: Vec<(Item, String)>,
+    /// The journal lines written before anything goes out.
+    lines: Vec<Entry>,
+    /// How many were newly left in the DLQ.
+    new_left: usize,
+}
+
 /// One received batch: what the journal already knows is finished (deleted without a new
-/// send), what does not match is released at once, the rest goes out per destination.
-/// Returns whether the batch held anything new (not only messages left before).
+/// send), what does not match is released at once, the rest goes out per destination (or
+/// to its function). Returns whether the batch held anything new (not only messages left
+/// before).
 async fn handle(
     shared: &Shared<'_>,
     routes: &Routes,
@@ -342,77 +364,104 @@ async fn handle(
     rate: &RateLimiter,
     messages: Vec<ReceivedMessage>,
 ) -> bool {
-    let mut new_left = 0;
     let received_at = Instant::now();
-    let mut already_sent = Vec::new();
-    let mut release = Vec::new();
-    let mut by_destination: BTreeMap<String, (super::plan::Destination, Vec<Item>)> =
-        BTreeMap::new();
-    let mut lines = Vec::new();
     let messages_received = messages.len();
     let (messages, copies) = shared.take(messages);
     let taken_now: Vec<String> = messages.iter().map(|m| m.message_id.clone()).collect();
     drop_copies(shared, budget, copies).await;
+    let mut sorted = Sorted::default();
     for message in messages {
-        // A message the journals know by its id and body: sent once, it is only deleted.
-        let known = shared
-            .recall(&message.message_id)
-            .filter(|k| k.same_body(&message.body));
-        if let Some(known) = known.as_ref().filter(|k| k.destination_id.is_some()) {
-            already_sent.push((message, known.deleted));
-            continue;
-        }
-        let group = message.group_id().map(str::to_string);
-        let selected = options.selects(&message);
-        // A FIFO group stops at its first message that must stay: what follows it stays
-        // too, so that the group keeps its order.
-        if group
-            .as_deref()
-            .is_some_and(|g| shared.behind_stop(g, selected))
-        {
-            new_left += leave_one(shared, budget, &message, None).await;
-            continue;
-        }
-        if !selected {
-            if let Some(group) = &group {
-                shared.stop_group(group);
-            }
-            release.push(message);
-            continue;
-        }
-        let Some(destination) = routes.route(message.dead_letter_source_arn()) else {
-            if let Some(group) = &group {
-                shared.stop_group(group);
-            }
-            let why = "no destination for its DeadLetterQueueSourceArn";
-            new_left += leave_one(shared, budget, &message, Some(why)).await;
-            continue;
-        };
-        lines.push(received_entry(&message, &destination.url));
-        let possible = known
-            .as_ref()
-            .map_or_else(Vec::new, MessageState::copy_times);
-        by_destination
-            .entry(destination.url.clone())
-            .or_insert_with(|| (destination.clone(), Vec::new()))
-            .1
-            .push(Item { message, possible });
+        sort_one(shared, routes, options, budget, message, &mut sorted).await;
     }
-    let moving = already_sent.len() + lines.len();
+    let moving = sorted.already_sent.len() + sorted.lines.len();
     // The rate was taken for every message received; only those sent use it.
-    let not_sent = messages_received.saturating_sub(lines.len());
+    let not_sent = messages_received.saturating_sub(sorted.lines.len());
     rate.give_back(not_sent).await;
-    new_left += settle(shared, budget, release, already_sent).await;
+    let new_left =
+        sorted.new_left + settle(shared, budget, sorted.release, sorted.already_sent).await;
     let worked = new_left > 0 || moving > 0;
-    if !shared.record(&lines) {
+    if !shared.record(&sorted.lines) {
         shared.release_taken(&taken_now);
         return worked;
     }
-    for (_, (destination, items)) in by_destination {
+    for (_, (destination, items)) in sorted.by_destination {
         send_to(shared, &destination, items, received_at).await;
+    }
+    if let Some(target) = &routes.invoke
+        && !sorted.invokes.is_empty()
+    {
+        invoke::invoke_and_delete(shared, target, sorted.invokes, received_at).await;
     }
     shared.release_taken(&taken_now);
     worked
+}
+
+/// Where one message of a batch goes, or why it stays.
+async fn sort_one(
+    shared: &Shared<'_>,
+    routes: &Routes,
+    options: &MoveOptions,
+    budget: &Budget,
+    message: ReceivedMessage,
+    sorted: &mut Sorted,
+) {
+    // A message the journals know by its id and body: sent once, it is only deleted.
+    let known = shared
+        .recall(&message.message_id)
+        .filter(|k| k.same_body(&message.body));
+    if let Some(known) = known.as_ref().filter(|k| k.destination_id.is_some()) {
+        sorted.already_sent.push((message, known.deleted));
+        return;
+    }
+    let group = message.group_id().map(str::to_string);
+    let selected = options.selects(&message);
+    // A FIFO group stops at its first message that must stay: what follows it stays
+    // too, so that the group keeps its order.
+    if group
+        .as_deref()
+        .is_some_and(|g| shared.behind_stop(g, selected))
+    {
+        sorted.new_left += leave_one(shared, budget, &message, None).await;
+        return;
+    }
+    if !selected {
+        if let Some(group) = &group {
+            shared.stop_group(group);
+        }
+        sorted.release.push(message);
+        return;
+    }
+    let possible = known
+        .as_ref()
+        .map_or_else(Vec::new, MessageState::copy_times);
+    let stays = match routes.route(message.dead_letter_source_arn()) {
+        None => "no destination for its DeadLetterQueueSourceArn".to_string(),
+        Some(Route::Queue(destination)) => {
+            sorted
+                .lines
+                .push(received_entry(&message, &destination.url));
+            sorted
+                .by_destination
+                .entry(destination.url.clone())
+                .or_insert_with(|| (destination.clone(), Vec::new()))
+                .1
+                .push(Item { message, possible });
+            return;
+        }
+        Some(Route::Invoke(target)) => match target.event(&message.body) {
+            Ok(event) => {
+                let destination = target.journal_destination();
+                sorted.lines.push(received_entry(&message, &destination));
+                sorted.invokes.push((Item { message, possible }, event));
+                return;
+            }
+            Err(why) => format!("its event cannot be rebuilt: {why}"),
+        },
+    };
+    if let Some(group) = &group {
+        shared.stop_group(group);
+    }
+    sorted.new_left += leave_one(shared, budget, &message, Some(&stays)).await;
 }
 
 /// The journal line written before a message is sent.
@@ -428,7 +477,7 @@ fn received_entry(message: &ReceivedMessage, destination: &str) -> Entry {
 /// Sends `items` to `destination` in batches within its size limit, deleting each sent.
 async fn send_to(
     shared: &Shared<'_>,
-    destination: &super::plan::Destination,
+    destination: &Destination,
     items: Vec<Item>,
     received_at: Instant,
 ) {

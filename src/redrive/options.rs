@@ -1,6 +1,8 @@
 //! What a manual run is told (limit, rate, concurrency, visibility, filter, age bounds),
 //! and the counts it keeps while it works.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::filter::Filter;
@@ -75,6 +77,9 @@ impl MoveOptions {
     }
 }
 
+/// How many distinct reasons for keeping messages a run reports.
+const KEPT_REASONS: usize = 5;
+
 /// Counts of a run so far, readable while it works (the progress view polls them).
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -86,6 +91,11 @@ pub struct Progress {
     /// Did not match the filter: made visible again at once.
     pub released: AtomicU64,
     pub received: AtomicU64,
+    /// Invoke route: kept in the DLQ after every invoke's answer was lost, so the function
+    /// may have run them.
+    pub possibly_invoked: AtomicU64,
+    /// Why messages were kept in the DLQ (not moved), and how many for each reason.
+    pub kept: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Progress {
@@ -94,6 +104,24 @@ impl Progress {
     }
     pub fn add_duplicates(&self, n: u64) {
         self.duplicates_suspected.fetch_add(n, Ordering::Relaxed);
+    }
+    /// One more message kept in the DLQ for `why`; only the first few reasons are kept
+    /// apart, the rest are counted under one line.
+    pub fn add_kept(&self, why: &str) {
+        if let Ok(mut kept) = self.kept.lock() {
+            let key = if kept.len() < KEPT_REASONS || kept.contains_key(why) {
+                why.to_string()
+            } else {
+                "other reasons".to_string()
+            };
+            *kept.entry(key).or_default() += 1;
+        }
+    }
+    pub fn kept(&self) -> BTreeMap<String, u64> {
+        self.kept.lock().map(|k| k.clone()).unwrap_or_default()
+    }
+    pub fn add_possibly_invoked(&self, n: u64) {
+        self.possibly_invoked.fetch_add(n, Ordering::Relaxed);
     }
     pub fn add_sent_not_deleted(&self, n: u64) {
         self.sent_not_deleted.fetch_add(n, Ordering::Relaxed);

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::lambda_route::{self, InvokeTarget};
 use super::sources::{self, Sources, SubscriptionSource};
 use crate::aws::Backend;
-use crate::domain::Queue;
+use crate::domain::{LambdaFunction, Queue};
 
 /// A queue messages are sent to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,22 +44,35 @@ impl Destination {
 
 /// Where each message goes: one queue for all (`--to`), or back to the queue named by its
 /// `DeadLetterQueueSourceArn`; a message without that attribute (a subscription's dead
-/// letter, or an old message) goes to `fallback`, the one destination there is to guess.
+/// letter, or an old message) goes to `fallback`, the one destination there is to guess,
+/// or, for a DLQ of asynchronous Lambda invokes, back to its function (`invoke`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Routes {
     pub to: Option<Destination>,
     pub by_source_arn: BTreeMap<String, Destination>,
     pub fallback: Option<Destination>,
+    pub invoke: Option<InvokeTarget>,
+}
+
+/// Where one message goes: sent to a queue, or its event invoked on a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route<'a> {
+    Queue(&'a Destination),
+    Invoke(&'a InvokeTarget),
 }
 
 impl Routes {
-    pub fn route(&self, source_arn: Option<&str>) -> Option<&Destination> {
+    pub fn route(&self, source_arn: Option<&str>) -> Option<Route<'_>> {
         if let Some(to) = &self.to {
-            return Some(to);
+            return Some(Route::Queue(to));
         }
         match source_arn {
-            Some(arn) => self.by_source_arn.get(arn),
-            None => self.fallback.as_ref(),
+            Some(arn) => self.by_source_arn.get(arn).map(Route::Queue),
+            None => self
+                .fallback
+                .as_ref()
+                .map(Route::Queue)
+                .or(self.invoke.as_ref().map(Route::Invoke)),
         }
     }
 }
@@ -95,6 +109,9 @@ pub struct PlanRequest<'a> {
     /// The SQS subscriptions of an inventory already loaded (those that dead-letter into
     /// the DLQ, and those whose attributes could not be read); `None`: list them.
     pub subscriptions: Option<&'a [crate::domain::Subscription]>,
+    /// The functions of an inventory already loaded, with their invoke settings; `None`:
+    /// list them when the DLQ may be a Lambda-side one (it is no queue's DLQ).
+    pub functions: Option<&'a [LambdaFunction]>,
     pub rate: Option<u32>,
 }
 
@@ -117,6 +134,8 @@ pub struct Plan {
     /// The SNS subscriptions whose own redrive policy points at the DLQ.
     pub subscriptions: Vec<SubscriptionSource>,
     pub destinations: Vec<Destination>,
+    /// The invoke route: the function the messages go back to, asynchronously.
+    pub invoke: Option<InvokeTarget>,
     /// Approximate counts of the DLQ now.
     pub visible: u64,
     pub in_flight: u64,
@@ -143,6 +162,12 @@ pub enum PlanError {
     )]
     NoDestination { dlq: String },
     #[error(
+        "{dlq} collects the failed asynchronous invokes of several functions or routes \
+         ({fed_by}): its messages do not say which one they came from; say where they go \
+         with --to QUEUE"
+    )]
+    SeveralFunctions { dlq: String, fed_by: String },
+    #[error(
         "--to {dlq} is the DLQ itself: its messages would be received, sent back to it and \
          deleted, over and over"
     )]
@@ -166,12 +191,15 @@ pub async fn plan(
     }
     let mut found = Sources::default();
     sources::queue_sources(backend, dlq, &mut found).await?;
-    sources::subscription_sources(backend, dlq, request.subscriptions, &mut found).await;
+    let listed = sources::list_subscriptions(backend, request.subscriptions, &mut found).await;
+    sources::subscription_sources(dlq, &listed, &mut found);
     sources::subscription_queues(backend, &mut found).await;
+    let invoke = invoke_route(backend, dlq, &request, &listed, &mut found).await?;
     let routes = Routes {
         to: request.to.map(Destination::of),
         fallback: fallback(&found),
         by_source_arn: found.queues.clone(),
+        invoke: invoke.clone(),
     };
     let destinations: Vec<Destination> = match &routes.to {
         Some(to) => vec![to.clone()],
@@ -181,13 +209,53 @@ pub async fn plan(
             all.into_values().collect()
         }
     };
-    if destinations.is_empty() {
+    if destinations.is_empty() && invoke.is_none() {
         return Err(PlanError::NoDestination {
             dlq: dlq.name.clone(),
         });
     }
-    let mut native_unavailable = native_unavailable(dlq, &found, &request);
     let mut warnings = std::mem::take(&mut found.warnings);
+    let (mode, native_unavailable) = choose_mode(dlq, &found, &request, &mut warnings)?;
+    warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
+    if request.filtered {
+        warnings.push(
+            "messages that do not match stay in the DLQ (hidden while the run goes on, then \
+             visible again; nothing is parked elsewhere); their receive count rises by one"
+                .to_string(),
+        );
+    }
+    warnings.extend(sources::consumer_warnings(backend, &destinations).await);
+    if let Some(target) = &invoke {
+        warnings.extend(lambda_route::warnings(target));
+    }
+    Ok(Plan {
+        dlq: dlq.name.clone(),
+        dlq_url: dlq.url.clone(),
+        dlq_arn: dlq.arn.clone(),
+        dlq_fifo: dlq.fifo,
+        mode,
+        native_asked: request.mode == ModeChoice::Native,
+        native_unavailable,
+        sources: found.queues.values().map(|d| d.name.clone()).collect(),
+        subscriptions: found.subscriptions,
+        destinations,
+        invoke,
+        visible: dlq.counts.visible,
+        in_flight: dlq.counts.in_flight,
+        delayed: dlq.counts.delayed,
+        warnings,
+        routes,
+    })
+}
+
+/// The mode `request` asks for where it can be had, and why native cannot, if it cannot.
+fn choose_mode(
+    dlq: &Queue,
+    found: &Sources,
+    request: &PlanRequest<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(Mode, Option<String>), PlanError> {
+    let mut native_unavailable = native_unavailable(dlq, found, request);
     if dlq.fifo && native_unavailable.is_none() {
         // Native stays possible on request, with the warning; auto does not take the risk.
         match request.mode {
@@ -205,32 +273,45 @@ pub async fn plan(
             });
         }
     };
-    warnings.extend(destination_warnings(dlq, &destinations, &routes, &found));
-    if request.filtered {
-        warnings.push(
-            "messages that do not match stay in the DLQ (hidden while the run goes on, then \
-             visible again; nothing is parked elsewhere); their receive count rises by one"
-                .to_string(),
-        );
+    Ok((mode, native_unavailable))
+}
+
+/// The invoke route, when the DLQ is no queue's and no queue subscription's but one
+/// function's (its DLQ, its on-failure destination, or its SNS subscription's DLQ), and no
+/// `--to` was given. Several functions (or routes) into one DLQ cannot be told apart.
+async fn invoke_route(
+    backend: &Backend,
+    dlq: &Queue,
+    request: &PlanRequest<'_>,
+    subscriptions: &[crate::domain::Subscription],
+    found: &mut Sources,
+) -> Result<Option<InvokeTarget>, PlanError> {
+    if request.to.is_some() || !found.queues.is_empty() {
+        return Ok(None);
     }
-    warnings.extend(sources::consumer_warnings(backend, &destinations).await);
-    Ok(Plan {
-        dlq: dlq.name.clone(),
-        dlq_url: dlq.url.clone(),
-        dlq_arn: dlq.arn.clone(),
-        dlq_fifo: dlq.fifo,
-        mode,
-        native_asked: request.mode == ModeChoice::Native,
-        native_unavailable,
-        sources: found.queues.values().map(|d| d.name.clone()).collect(),
-        subscriptions: found.subscriptions,
-        destinations,
-        visible: dlq.counts.visible,
-        in_flight: dlq.counts.in_flight,
-        delayed: dlq.counts.delayed,
-        warnings,
-        routes,
-    })
+    let feeding = lambda_route::feeding(
+        backend,
+        &dlq.arn,
+        subscriptions,
+        request.functions,
+        found.subscription_queues.is_empty(),
+        &mut found.warnings,
+    )
+    .await;
+    match (feeding.as_slice(), found.subscription_queues.is_empty()) {
+        ([], _) => Ok(None),
+        ([only], true) => Ok(Some(InvokeTarget::of(only))),
+        (several, _) => {
+            let mut fed_by = lambda_route::describe_all(several);
+            for queue in found.subscription_queues.values() {
+                fed_by.push_str(&format!(", {} (SNS subscription)", queue.name));
+            }
+            Err(PlanError::SeveralFunctions {
+                dlq: dlq.name.clone(),
+                fed_by,
+            })
+        }
+    }
 }
 
 /// Where a message without `DeadLetterQueueSourceArn` goes: the subscribed queue when one
@@ -339,23 +420,42 @@ mod tests {
             .insert("arn:aws:sqs:r:1:a".into(), destination("a"));
         assert_eq!(routes.route(None), None, "no fallback: no guessing");
         routes.fallback = Some(destination("a"));
-        assert_eq!(routes.route(None).map(|d| d.name.as_str()), Some("a"));
+        assert_eq!(name(routes.route(None)), Some("a"));
         routes
             .by_source_arn
             .insert("arn:aws:sqs:r:1:b".into(), destination("b"));
-        assert_eq!(
-            routes
-                .route(Some("arn:aws:sqs:r:1:b"))
-                .map(|d| d.name.as_str()),
-            Some("b")
-        );
+        assert_eq!(name(routes.route(Some("arn:aws:sqs:r:1:b"))), Some("b"));
         assert_eq!(routes.route(Some("arn:aws:sqs:r:1:c")), None);
         routes.to = Some(destination("custom"));
         assert_eq!(
-            routes
-                .route(Some("arn:aws:sqs:r:1:b"))
-                .map(|d| d.name.as_str()),
+            name(routes.route(Some("arn:aws:sqs:r:1:b"))),
             Some("custom")
         );
+    }
+
+    fn name<'a>(route: Option<Route<'a>>) -> Option<&'a str> {
+        match route? {
+            Route::Queue(d) => Some(d.name.as_str()),
+            Route::Invoke(t) => Some(t.function.as_str()),
+        }
+    }
+
+    #[test]
+    fn a_message_without_source_goes_to_the_function_unless_a_queue_is_named() {
+        use crate::domain::{LambdaDeadLetter, LambdaDeadLetterKind};
+        let target = InvokeTarget::of(&LambdaDeadLetter {
+            kind: LambdaDeadLetterKind::FunctionDlq,
+            target_arn: "arn:aws:sqs:r:1:notify-dlq".into(),
+            function: "notify".into(),
+            subscription_arn: None,
+        });
+        let mut routes = Routes {
+            invoke: Some(target.clone()),
+            ..Routes::default()
+        };
+        assert_eq!(routes.route(None), Some(Route::Invoke(&target)));
+        assert_eq!(routes.route(Some("arn:aws:sqs:r:1:elsewhere")), None);
+        routes.to = Some(destination("parking"));
+        assert_eq!(name(routes.route(None)), Some("parking"));
     }
 }

@@ -93,6 +93,11 @@ pub struct Summary {
     pub error: Option<String>,
     /// An earlier run's messages this run finished (sent before, deleted now).
     pub finished_from_earlier: u64,
+    /// Invoke route: messages kept in the DLQ whose every invoke lost its answer, so the
+    /// function may have run them.
+    pub possibly_invoked: u64,
+    /// Why messages were kept in the DLQ (counted in `failed`), and how many each.
+    pub kept: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +143,7 @@ pub async fn execute(
     )
     .await?
     {
-        Native::Done(summary) => return Ok(summary),
+        Native::Done(summary) => return Ok(*summary),
         Native::Manual { fell_back } => fell_back,
     };
     progress.set_mode(Mode::Manual);
@@ -159,6 +164,7 @@ pub async fn execute(
         reader: backend.messages.as_ref(),
         writer: writers.queues.as_ref(),
         directory: backend.queues.as_ref(),
+        invoker: writers.functions.as_ref(),
     };
     let (finished_from_earlier, refused) =
         delete_sent_before(aws.writer, plan, &mut journal, &mut memory, progress).await?;
@@ -239,6 +245,11 @@ async fn summarize(
         fell_back: ran.fell_back,
         error,
         finished_from_earlier: ran.finished_from_earlier,
+        possibly_invoked: progress
+            .manual
+            .possibly_invoked
+            .load(std::sync::atomic::Ordering::Relaxed),
+        kept: progress.manual.kept(),
     })
 }
 

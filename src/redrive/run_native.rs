@@ -10,7 +10,7 @@ use crate::aws::{ApiError, Backend, ErrorKind};
 
 /// How a run starts: done by a native move task, or handed to the manual mover.
 pub(super) enum Native {
-    Done(Summary),
+    Done(Box<Summary>),
     /// `fell_back`: why the manual mover does what the plan gave a move task.
     Manual {
         fell_back: Option<String>,
@@ -55,7 +55,7 @@ pub(super) async fn native_first(
         Ok(end) => end,
         Err(error) => return refused(plan, error),
     };
-    Ok(Native::Done(Summary {
+    Ok(Native::Done(Box::new(Summary {
         mode: Mode::Native,
         end: end.status.to_ascii_lowercase(),
         moved: end.moved,
@@ -73,7 +73,9 @@ pub(super) async fn native_first(
         fell_back: None,
         error: end.failure_reason,
         finished_from_earlier: 0,
-    }))
+        possibly_invoked: 0,
+        kept: Default::default(),
+    })))
 }
 
 /// A move task refused: the manual mover takes over where the endpoint has no move tasks

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::journal::{Entry, Journal, MessageState};
 use super::options::Progress;
-use crate::aws::{MessageReader, QueueWriter};
+use crate::aws::{FunctionInvoker, MessageReader, QueueWriter};
 use crate::domain::message::{HandleEntry, ReceivedMessage};
 use crate::messages::held::Held;
 
@@ -19,6 +19,7 @@ use crate::messages::held::Held;
 pub(super) struct Shared<'a> {
     pub reader: &'a dyn MessageReader,
     pub writer: &'a dyn QueueWriter,
+    pub invoker: &'a dyn FunctionInvoker,
     pub dlq_url: String,
     pub progress: &'a Progress,
     pub(super) visibility_s: u32,
@@ -201,6 +202,7 @@ impl Shared<'_> {
     pub fn fail(&self, message: &ReceivedMessage, why: &str) {
         tracing::warn!(id = %message.message_id, why, "not moved; stays in the DLQ");
         self.progress.failed.fetch_add(1, Ordering::Relaxed);
+        self.progress.add_kept(why);
     }
 
     /// Extends the visibility of messages still being worked once half of it is gone.

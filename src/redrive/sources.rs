@@ -67,32 +67,31 @@ pub async fn queue_sources(
 /// must be listed here (SNS allows about 30 a second).
 const SUBSCRIPTION_READS: usize = 8;
 
-/// The SQS subscriptions whose redrive policy sends to `dlq`: from `known` (an inventory
-/// already loaded), else listed with their attributes, as discovery lists them. A failed
-/// SNS listing is a warning, not an error: the SQS side of the plan still stands.
-pub async fn subscription_sources(
+/// Every subscription: `known` (an inventory already loaded), else listed with their
+/// attributes, as discovery lists them. A failed SNS listing is a warning, not an error
+/// (none are known then): the SQS side of the plan still stands.
+pub async fn list_subscriptions(
     backend: &Backend,
-    dlq: &Queue,
     known: Option<&[Subscription]>,
     found: &mut Sources,
-) {
-    let listed;
-    let subscriptions = match known {
-        Some(known) => known,
-        None => match load_subscriptions(backend.topics.clone(), SUBSCRIPTION_READS).await {
-            Ok(all) => {
-                listed = all;
-                &listed[..]
-            }
-            Err(e) => {
-                found.warnings.push(format!(
-                    "subscriptions could not be listed ({e}): a subscription DLQ's messages \
-                     would have no destination"
-                ));
-                return;
-            }
-        },
-    };
+) -> Vec<Subscription> {
+    if let Some(known) = known {
+        return known.to_vec();
+    }
+    match load_subscriptions(backend.topics.clone(), SUBSCRIPTION_READS).await {
+        Ok(all) => all,
+        Err(e) => {
+            found.warnings.push(format!(
+                "subscriptions could not be listed ({e}): a subscription DLQ's messages \
+                 would have no destination"
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// The SQS subscriptions of `subscriptions` whose redrive policy sends to `dlq`.
+pub fn subscription_sources(dlq: &Queue, subscriptions: &[Subscription], found: &mut Sources) {
     for subscription in subscriptions.iter().filter(|s| s.protocol == "sqs") {
         if let Some(why) = &subscription.warning {
             found.warnings.push(format!(

@@ -7,8 +7,12 @@
 
 use super::clock::rfc3339_millis;
 use super::rng::SplitMix64;
+use async_trait::async_trait;
+
+use super::fleet::SimFleet;
 use super::stored::Incoming;
 use super::world::{World, function_arn};
+use crate::aws::{ApiError, FunctionInvoker};
 use crate::domain::lambda_event::{
     FailedInvoke, FailureCondition, invocation_record, sns_event_from_envelope,
 };
@@ -39,12 +43,18 @@ impl World {
         let Ok(event) = sns_event_from_envelope(envelope, subscription_arn) else {
             return;
         };
+        self.dead_letter_event(function, &event, seed);
+    }
+
+    /// Lambda gave up on `event`: it goes to the function's DLQ, its record to the
+    /// on-failure destination, each only when configured and present.
+    fn dead_letter_event(&mut self, function: usize, event: &str, seed: u64) {
         let mut rng = SplitMix64::new(seed);
         let request_id = rng.uuid();
         let spec = self.functions[function].spec.clone();
         let retries = spec.max_retry_attempts.unwrap_or(2);
         if let Some(dlq) = spec.dlq.as_deref().and_then(|q| self.queue_index(q)) {
-            let mut message = Incoming::new(rng.uuid(), event.clone(), self.now_ms);
+            let mut message = Incoming::new(rng.uuid(), event.to_string(), self.now_ms);
             let attributes = &mut message.message_attributes;
             attributes.insert("RequestID".into(), AttributeValue::string(&request_id));
             attributes.insert("ErrorCode".into(), AttributeValue::string("200"));
@@ -54,7 +64,7 @@ impl World {
         if let Some(destination) = spec.on_failure.as_deref().and_then(|q| self.queue_index(q)) {
             let arn = function_arn(&spec.name);
             let record = invocation_record(
-                &event,
+                event,
                 &FailedInvoke {
                     request_id: &request_id,
                     function_arn: &arn,
@@ -66,5 +76,69 @@ impl World {
             );
             let _ = self.send_one(destination, Incoming::new(rng.uuid(), record, self.now_ms));
         }
+    }
+}
+
+/// How many asynchronous invokes (by `Invoke`, not by SNS) each function was handed, and
+/// the last event: what a test of the invoke route checks against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invoked {
+    pub count: u64,
+    pub last_event: Option<String>,
+}
+
+impl World {
+    /// `Invoke` with `InvocationType=Event`: Lambda takes the event (202) and runs it; while
+    /// the function fails, it lands in the DLQ and destination again.
+    fn invoke_event(&mut self, name: &str, event: &str) -> Result<String, ApiError> {
+        let Some(function) = self.function_index(name) else {
+            return Err(ApiError::not_found(
+                "Invoke",
+                format!("Function not found: {}", function_arn(name)),
+            )
+            .with_code("ResourceNotFoundException")
+            .with_status(404));
+        };
+        if serde_json::from_str::<serde_json::Value>(event).is_err() {
+            return Err(
+                ApiError::client("Invoke", "Could not parse request body into json")
+                    .with_code("InvalidRequestContentException")
+                    .with_status(400),
+            );
+        }
+        // A fixed duration: an invoke draws nothing from the world's generator, so a replay
+        // does not change what the rest of the world does.
+        let failing = self.fails_async(function);
+        self.functions[function]
+            .metrics
+            .counters
+            .invoked(120.0, failing);
+        let invoked = self.invoked.entry(name.to_string()).or_default();
+        invoked.count += 1;
+        invoked.last_event = Some(event.to_string());
+        let count = invoked.count;
+        if failing {
+            let seed = (self.now_ms as u64) ^ count.rotate_left(40);
+            self.dead_letter_event(function, event, seed);
+        }
+        Ok(format!("sim-invoke-{name}-{count}"))
+    }
+}
+
+#[async_trait]
+impl FunctionInvoker for SimFleet {
+    async fn invoke_async(&self, function: &str, payload: &str) -> Result<String, ApiError> {
+        self.world().invoke_event(function, payload)
+    }
+}
+
+impl SimFleet {
+    /// The asynchronous invokes `function` was handed by `Invoke` so far.
+    pub fn invoked(&self, function: &str) -> Invoked {
+        self.world()
+            .invoked
+            .get(function)
+            .cloned()
+            .unwrap_or_default()
     }
 }

@@ -38,6 +38,7 @@ mod world;
 mod tests;
 
 pub use crate::domain::md5::md5_hex;
+pub use async_invoke::Invoked;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
@@ -57,11 +58,17 @@ use crate::aws::{Backend, ConnectionInfo, Writers};
 
 /// A backend over any simulated fleet.
 pub fn backend(fleet: SimFleet) -> Backend {
-    let fleet = Arc::new(fleet);
+    shared_backend(Arc::new(fleet))
+}
+
+/// A backend over a simulated fleet the caller keeps a handle on (to look at what the
+/// world saw, e.g. the invokes a redrive made).
+pub fn shared_backend(fleet: Arc<SimFleet>) -> Backend {
     let writers = Writers {
         queues: fleet.clone(),
         topics: fleet.clone(),
         moves: fleet.clone(),
+        functions: fleet.clone(),
     };
     Backend::new(
         ConnectionInfo {

@@ -258,7 +258,11 @@ impl World {
                         .invoked(duration, failing);
                     if failing {
                         // Lambda accepted the event; it fails later, off SNS's books.
-                        let seed = self.now_ms as u64 ^ ((index as u64) << 48);
+                        // The notification's id too: events published within one ms
+                        // are distinct dead letters, with ids of their own.
+                        let seed = self.now_ms as u64
+                            ^ ((index as u64) << 48)
+                            ^ id_seed(notification.message_id);
                         let mut rng = SplitMix64::new(seed);
                         let envelope = envelope(&mut rng, index, &sub, notification, self.now_ms);
                         let arn = subscription_arn(index, &sub);
@@ -337,4 +341,11 @@ impl World {
             counters.failed_to_redrive_to_dlq += 1;
         }
     }
+}
+
+/// A seed drawn from a message id (FNV-1a).
+fn id_seed(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -120,6 +120,8 @@ pub(super) struct World {
     /// Request ids come from a stream of their own, so that logging draws nothing from
     /// `rng` and the world's story is the same with or without logs.
     pub log_ids: SplitMix64,
+    /// Asynchronous invokes made by `Invoke` (a redrive's invoke route), per function.
+    pub invoked: HashMap<String, super::async_invoke::Invoked>,
 }
 
 impl World {
@@ -189,6 +191,7 @@ impl World {
             alarms,
             logs: Default::default(),
             log_ids: SplitMix64::new(seed ^ 0x6c6f_6773),
+            invoked: HashMap::new(),
         }
     }
 

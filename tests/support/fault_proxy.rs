@@ -28,7 +28,10 @@
 //!   connection per client connection.
 //!
 //! Every request's IAM action is recorded ([`FaultStats::actions`]), which is what the
-//! permission drift tests compare with squall's own list.
+//! permission drift tests compare with squall's own list. Lambda `Invoke` requests are kept
+//! whole enough to check ([`FaultStats::invokes`]: function, `X-Amz-Invocation-Type`, body),
+//! and the answers of chosen ones ([`Faults::drop_invokes`]) are dropped after the emulator
+//! acted, as for SQS.
 //!
 //! Faults are drawn from a splitmix64 sequence over the request number, so a seed gives the
 //! same rate every run (which request gets which fault depends on arrival order); partial
@@ -49,6 +52,8 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::aws_wire::{access_denied, iam_action};
 use super::http_message::{Message, read_message};
+pub use super::invoke_wire::InvokeRequest;
+use super::invoke_wire::invoke_request;
 use super::sqs_wire::{
     batch_len, batch_response, garbage_response, queue_name, server_error_response, split_batch,
     sqs_operation, throttle_response, unavailable_response, with_failures,
@@ -87,6 +92,9 @@ pub struct Faults {
     /// IAM actions (`sqs:DeleteMessage`, `sns:Publish`, `lambda:ListFunctions`, …) always
     /// answered AccessDenied, whatever the service.
     pub deny_actions: Vec<String>,
+    /// Lambda `Invoke` requests (1 for the first) forwarded and then answered by closing
+    /// the client's connection: the emulator took the event, the client never hears of it.
+    pub drop_invokes: Vec<u64>,
 }
 
 /// What the proxy did so far.
@@ -119,6 +127,8 @@ pub struct FaultStats {
     pub actions: HashMap<String, u64>,
     /// Requests answered AccessDenied, per IAM action.
     pub denied: HashMap<String, u64>,
+    /// Lambda `Invoke` requests, in the order read (denied and dropped ones included).
+    pub invokes: Vec<InvokeRequest>,
 }
 
 /// A running proxy; [`FaultProxy::shutdown`] stops it (dropping it leaves the tasks to the
@@ -253,7 +263,11 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
         let (number, of_operation) = {
             let mut stats = lock(&shared.stats);
             stats.requests += 1;
-            *stats.actions.entry(iam_action(&request)).or_default() += 1;
+            let action = iam_action(&request);
+            if action == "lambda:InvokeFunction" {
+                stats.invokes.push(invoke_request(&request));
+            }
+            *stats.actions.entry(action).or_default() += 1;
             let of_operation = match sqs_operation(&request) {
                 Some(operation) => {
                     let n = stats.operations.entry(operation.to_string()).or_default();
@@ -261,6 +275,11 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
                     *n
                 }
                 None => 0,
+            };
+            // An Invoke's number among the Invokes stands in for an SQS operation's.
+            let of_operation = match iam_action(&request).as_str() {
+                "lambda:InvokeFunction" => stats.invokes.len() as u64,
+                _ => of_operation,
             };
             (stats.requests, of_operation)
         };
@@ -382,6 +401,11 @@ fn decide(faults: &Faults, number: u64, of_operation: u64, request: &Message) ->
         }
     }
     let Some(operation) = sqs_operation(request) else {
+        if faults.drop_invokes.contains(&of_operation)
+            && iam_action(request) == "lambda:InvokeFunction"
+        {
+            return Fate::Drop("Invoke".to_string());
+        }
         return Fate::Forward;
     };
     if operation == "GetQueueAttributes"

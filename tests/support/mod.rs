@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod fanout;
 pub mod fault_proxy;
 pub mod http_message;
+pub mod invoke_wire;
 pub mod localstack;
 pub mod moto;
 pub mod process;

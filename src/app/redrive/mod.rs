@@ -59,6 +59,7 @@ impl RedriveSettings {
         crate::redrive::PlanRequest {
             to,
             subscriptions,
+            functions: None,
             mode: self.mode,
             selective: self.selective(),
             filtered: self.filter.is_some(),

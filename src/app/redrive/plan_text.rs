@@ -44,9 +44,10 @@ pub fn describe(plan: &Plan) -> Vec<PlanLine> {
         lines.push(PlanLine::Fact(format!("from: {}", from.join(", "))));
     }
     let to: Vec<String> = plan.destinations.iter().map(|d| e(&d.name)).collect();
-    let to = match plan.routes.to {
-        Some(_) => to.join(", "),
-        None => format!("each message's source: {}", to.join(", ")),
+    let to = match (&plan.routes.to, &plan.invoke) {
+        (Some(_), _) => to.join(", "),
+        (None, Some(target)) => e(&target.describe()),
+        (None, None) => format!("each message's source: {}", to.join(", ")),
     };
     lines.push(PlanLine::Fact(format!("to: {to}")));
     lines.push(PlanLine::Fact(
@@ -65,9 +66,14 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
     let e = |s: &str| escape_owned(s.to_string());
     let count = at_most(&op.settings, plan);
     let settings = &op.settings;
-    let to = match &settings.to {
-        Some(to) => e(&to.name),
-        None => "each message's own source".to_string(),
+    let to = match (&settings.to, &plan.invoke) {
+        (Some(to), _) => e(&to.name),
+        (None, Some(target)) => format!(
+            "{} (an asynchronous invoke each: Lambda accepts with 202, then the message is \
+             deleted)",
+            e(&target.function)
+        ),
+        (None, None) => "each message's own source".to_string(),
     };
     let how_many = match (settings.limit, &settings.filter) {
         (_, Some(_)) => format!("up to {}", group_thousands(count)),
@@ -78,10 +84,15 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         "Moves {how_many} messages from {} to {to}.",
         e(&op.dlq_name)
     )];
+    let invoking = plan.invoke.is_some() && settings.to.is_none();
     effects.push(match plan.mode {
         Mode::Native => {
             "Mode native: an SQS move task; cancelling stops it, it does not undo.".into()
         }
+        Mode::Manual if invoking => "Mode manual: receive, invoke, then delete only what \
+                                     Lambda accepted; a journal records each message so a \
+                                     crash can be resumed."
+            .into(),
         Mode::Manual => "Mode manual: receive, send, then delete only what was sent; a journal \
                          records each message so a crash can be resumed."
             .into(),
@@ -102,12 +113,18 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         ));
     }
     let mut risks: Vec<String> = plan.warnings.iter().map(|w| e(w)).collect();
-    if plan.mode == Mode::Manual {
-        risks.push(
+    match (plan.mode, &plan.invoke, &settings.to) {
+        (Mode::Manual, Some(target), None) => risks.push(format!(
+            "At least once: an invoke whose answer is lost can run an event twice on {} \
+             (counted, never hidden).",
+            e(&target.function)
+        )),
+        (Mode::Manual, _, _) => risks.push(
             "At least once: a send whose answer is lost can duplicate a message (counted, \
              never hidden)."
                 .into(),
-        );
+        ),
+        (Mode::Native, _, _) => {}
     }
     PendingOp {
         title: format!("Redrive {}", e(&op.dlq_name)),
@@ -115,5 +132,78 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
         risks,
         typed: (count > threshold).then(|| op.dlq_name.clone()),
         op: DangerousOp::Redrive(Box::new(op)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LambdaDeadLetter, LambdaDeadLetterKind};
+    use crate::redrive::{InvokeTarget, Routes};
+
+    fn invoke_plan() -> Plan {
+        let target = InvokeTarget::of(&LambdaDeadLetter {
+            kind: LambdaDeadLetterKind::FunctionDlq,
+            target_arn: "arn:aws:sqs:us-east-1:1:notifier-dlq".into(),
+            function: "notifier".into(),
+            subscription_arn: None,
+        });
+        Plan {
+            dlq: "notifier-dlq".into(),
+            dlq_url: "https://sqs/1/notifier-dlq".into(),
+            dlq_arn: "arn:aws:sqs:us-east-1:1:notifier-dlq".into(),
+            dlq_fifo: false,
+            mode: Mode::Manual,
+            native_asked: false,
+            native_unavailable: Some("no SQS queue's DLQ".into()),
+            sources: Vec::new(),
+            subscriptions: Vec::new(),
+            destinations: Vec::new(),
+            invoke: Some(target.clone()),
+            visible: 12,
+            in_flight: 0,
+            delayed: 0,
+            warnings: vec!["the invokes add to the function's concurrency".into()],
+            routes: Routes {
+                invoke: Some(target),
+                ..Routes::default()
+            },
+        }
+    }
+
+    #[test]
+    fn an_invoke_plan_names_the_function_and_its_risks() {
+        let plan = invoke_plan();
+        let lines = describe(&plan);
+        assert!(
+            lines.contains(&PlanLine::Fact(
+                "to: invoke notifier asynchronously (InvocationType=Event) with each message's \
+             original event; this DLQ is its function DLQ"
+                    .into()
+            ))
+        );
+        assert!(lines.contains(&PlanLine::Warning(
+            "the invokes add to the function's concurrency".into()
+        )));
+        let op = RedriveOp {
+            dlq_url: plan.dlq_url.clone(),
+            dlq_name: plan.dlq.clone(),
+            settings: RedriveSettings::default(),
+            plan: Some(Box::new(plan.clone())),
+        };
+        let pending = pending(&plan, op, 100);
+        let said = pending.effects.join("\n");
+        assert!(
+            said.contains("to notifier (an asynchronous invoke each"),
+            "{said}"
+        );
+        assert!(
+            pending
+                .risks
+                .iter()
+                .any(|r| r.contains("run an event twice on notifier")),
+            "{:?}",
+            pending.risks
+        );
     }
 }

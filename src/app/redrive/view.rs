@@ -342,14 +342,21 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
 /// "mode manual (...)   to X".
 fn mode_line(run: &RedriveRun, mode: Option<Mode>) -> (Tone, String) {
     let op = run.redrive();
-    let mode = match mode.or_else(|| op.and_then(|o| o.plan.as_ref()).map(|p| p.mode)) {
-        Some(Mode::Native) => "native (SQS move task)",
-        Some(Mode::Manual) => "manual (receive, send, delete)",
-        None => "planning",
+    let plan = op.and_then(|o| o.plan.as_ref());
+    // The invoke route: no queue named, and the plan hands each event to its function.
+    let invoke = plan
+        .and_then(|p| p.invoke.as_ref())
+        .filter(|_| op.is_some_and(|o| o.settings.to.is_none()));
+    let mode = match (mode.or_else(|| plan.map(|p| p.mode)), invoke) {
+        (Some(Mode::Native), _) => "native (SQS move task)",
+        (Some(Mode::Manual), Some(_)) => "manual (receive, invoke asynchronously, delete)",
+        (Some(Mode::Manual), None) => "manual (receive, send, delete)",
+        (None, _) => "planning",
     };
-    let to = match op.and_then(|o| o.settings.to.as_ref()) {
-        Some(to) => escape_owned(to.name.clone()),
-        None => "each message's own source".to_string(),
+    let to = match (op.and_then(|o| o.settings.to.as_ref()), invoke) {
+        (Some(to), _) => escape_owned(to.name.clone()),
+        (None, Some(target)) => format!("{} (invoked)", escape_owned(target.function.clone())),
+        (None, None) => "each message's own source".to_string(),
     };
     (Tone::Plain, format!("mode {mode}   to {to}"))
 }

@@ -6,6 +6,7 @@
 mod cancel;
 mod dedup_window;
 mod fifo_stops;
+mod invoke;
 mod manual;
 mod native;
 mod resend;

@@ -41,6 +41,7 @@ fn plan(visible: u64, mode: Mode) -> Plan {
         sources: vec!["orders".into()],
         subscriptions: Vec::new(),
         destinations: vec![destination("orders")],
+        invoke: None,
         visible,
         in_flight: 0,
         delayed: 0,

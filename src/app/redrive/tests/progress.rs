@@ -35,6 +35,8 @@ fn summary(end: &str, moved: u64) -> Summary {
         fell_back: None,
         error: None,
         finished_from_earlier: 0,
+        possibly_invoked: 0,
+        kept: Default::default(),
     }
 }
 
@@ -175,5 +177,33 @@ fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
     assert!(
         press(&mut app, KeyCode::Char('c')).is_empty(),
         "no canary waits now"
+    );
+}
+
+#[test]
+fn a_run_on_the_invoke_route_names_the_function_it_invokes() {
+    use crate::domain::{LambdaDeadLetter, LambdaDeadLetterKind};
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (job, _) = plan_job(&effects).expect("a plan job");
+    let target = crate::redrive::InvokeTarget::of(&LambdaDeadLetter {
+        kind: LambdaDeadLetterKind::FunctionDlq,
+        target_arn: "arn:aws:sqs:us-east-1:1:orders-dlq".into(),
+        function: "orders-notify".into(),
+        subscription_arn: None,
+    });
+    let mut invoking = plan(9, Mode::Manual);
+    invoking.destinations.clear();
+    invoking.invoke = Some(target.clone());
+    invoking.routes.invoke = Some(target);
+    answer(&mut app, job, invoking);
+    let _ = started_redrive(&confirm_effects(&mut app));
+    let text = text_of(&app);
+    assert!(
+        text.contains(
+            "mode manual (receive, invoke asynchronously, delete)   to orders-notify (invoked)"
+        ),
+        "{text}"
     );
 }
