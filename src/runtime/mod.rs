@@ -5,6 +5,7 @@
 mod dangerous;
 mod export;
 mod held;
+mod logs;
 mod peek;
 mod quiet_frames;
 mod redrive;
