@@ -91,7 +91,7 @@ fn status(view: &LogsView, feed: &Feed, ctx: &Ctx, theme: &Theme) -> (String, St
             theme.warning(),
         ),
         _ => {
-            let mut text = format!("{read} · {} of {} lines", view.rows.len(), view.held);
+            let mut text = format!("{read} · {} of {} lines", view.kept, view.held);
             if !scanned.missing.is_empty() {
                 text.push_str(&format!(" · no group {}", scanned.missing.join(", ")));
             }

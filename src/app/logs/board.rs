@@ -35,6 +35,8 @@ struct Entry {
     top: Option<TopSignature>,
     read_at: Option<SystemTime>,
     job: Option<JobId>,
+    /// The last job started: its end comes after its answer, and ends quietly.
+    last_job: Option<JobId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,10 +74,18 @@ impl BoardSignatures {
         };
     }
 
-    pub(super) fn job_ended(&mut self, id: JobId) -> bool {
-        match self.by_function.values_mut().find(|e| e.job == Some(id)) {
+    /// A job ended; one that ended without an answer waits the full interval too.
+    pub(super) fn job_ended(&mut self, id: JobId, now: SystemTime) -> bool {
+        match self
+            .by_function
+            .values_mut()
+            .find(|e| e.last_job == Some(id))
+        {
             Some(entry) => {
-                entry.job = None;
+                if entry.job == Some(id) {
+                    entry.job = None;
+                    entry.read_at = Some(now);
+                }
                 true
             }
             None => false,
@@ -127,7 +137,9 @@ pub fn due(app: &mut App) -> Vec<Effect> {
     let now_ms = epoch_ms(now);
     let label = format!("error signatures of {function}");
     let job = app.jobs.start(label.clone(), now);
-    app.logs.board.by_function.entry(function.clone()).or_default().job = Some(job);
+    let entry = app.logs.board.by_function.entry(function.clone()).or_default();
+    entry.job = Some(job);
+    entry.last_job = Some(job);
     let work = Work::Logs(LogsJob {
         to: Destination::Board(function),
         generation: 0,

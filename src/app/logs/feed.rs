@@ -110,6 +110,8 @@ pub struct Feed {
     pub scanned: Scanned,
     /// The job searching now.
     pub job: Option<JobId>,
+    /// The last job started: its end comes after its answer, and ends quietly.
+    pub last_job: Option<JobId>,
     /// Answers of older generations are stale.
     pub generation: u64,
     /// When the last search ended (the next poll waits two seconds from there).
@@ -133,6 +135,7 @@ impl Feed {
             naming: Vec::new(),
             scanned: Scanned::default(),
             job: None,
+            last_job: None,
             generation: 0,
             ended: None,
             newest_ms: None,

@@ -152,6 +152,7 @@ pub fn start(app: &mut App, id: u64, query: LogsQuery) -> Vec<Effect> {
     let job = app.jobs.start(label.clone(), app.now);
     feed.generation += 1;
     feed.job = Some(job);
+    feed.last_job = Some(job);
     app.logs.revision += 1;
     vec![Effect::Start {
         id: job,
@@ -173,6 +174,7 @@ pub fn confirmed(app: &mut App, job: JobId, logs: &LogsJob) {
     {
         feed.generation = logs.generation;
         feed.job = Some(job);
+        feed.last_job = Some(job);
         feed.state = FeedState::Searching;
         app.logs.revision += 1;
     }
@@ -224,13 +226,22 @@ pub fn read(app: &mut App, job: JobId, to: Destination, generation: u64, answer:
 /// A logs job ended: quietly (the view shows what it read); one that ended without an
 /// answer (cancelled, panicked) stops saying "searching". False for other jobs.
 pub fn job_ended(app: &mut App, id: JobId, end: &JobEnd) -> bool {
-    if app.logs.board.job_ended(id) {
+    if app.logs.board.job_ended(id, app.now) {
         app.logs.revision += 1;
         return true;
     }
-    let Some(feed) = app.logs.feeds.values_mut().find(|f| f.job == Some(id)) else {
+    let Some(feed) = app
+        .logs
+        .feeds
+        .values_mut()
+        .find(|f| f.last_job == Some(id))
+    else {
         return false;
     };
+    if feed.job != Some(id) {
+        // It answered already.
+        return true;
+    }
     feed.job = None;
     feed.ended = Some(app.now);
     if feed.state == FeedState::Searching {

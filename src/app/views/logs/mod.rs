@@ -46,8 +46,11 @@ pub struct LogsView {
     /// The selected signature's examples, laid out on Enter.
     pub examples: Vec<LogRow>,
     pub example_scroll: usize,
-    /// How many lines the feed holds (the title says how many are shown).
+    /// How many lines the feed holds, and how many of them the filters keep.
     pub held: usize,
+    pub kept: usize,
+    /// A target's lines (followed), not a message's invocations.
+    pub tails: bool,
 }
 
 impl LogsView {
@@ -65,6 +68,8 @@ impl LogsView {
             examples: Vec::new(),
             example_scroll: 0,
             held: 0,
+            kept: 0,
+            tails: following,
         }
     }
 
@@ -73,10 +78,12 @@ impl LogsView {
             return;
         };
         self.rows = layout(feed, &self.keep);
-        self.held = match feed.kind {
-            FeedKind::Lines { .. } => feed.lines.len(),
-            FeedKind::Message(_) => feed.invocations.iter().map(|i| i.lines.len()).sum(),
+        let held: Vec<&crate::logs::LogLine> = match feed.kind {
+            FeedKind::Lines { .. } => feed.lines.iter().collect(),
+            FeedKind::Message(_) => feed.invocations.iter().flat_map(|i| &i.lines).collect(),
         };
+        self.held = held.len();
+        self.kept = held.iter().filter(|l| self.keep.keeps(l)).count();
         self.signatures = rows::feed_signatures(feed);
         self.signature_selected = super::moved(self.signature_selected, 0, self.signatures.len());
         self.scroll = scroll_text(self.scroll, 0, self.rows.len(), ctx.rows);
@@ -243,21 +250,23 @@ impl View for LogsView {
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
         match self.pane {
-            Pane::Lines => vec![
-                (
-                    KeyAction::Follow,
-                    if self.following { "stop" } else { "follow" },
-                ),
-                (
+            Pane::Lines => {
+                let mut hints = Vec::new();
+                if self.tails {
+                    let follow = if self.following { "stop" } else { "follow" };
+                    hints.push((KeyAction::Follow, follow));
+                }
+                hints.push((
                     KeyAction::Export,
                     if self.keep.errors_only {
                         "all lines"
                     } else {
                         "errors"
                     },
-                ),
-                (KeyAction::Signatures, "signatures"),
-            ],
+                ));
+                hints.push((KeyAction::Signatures, "signatures"));
+                hints
+            }
             Pane::Signatures => vec![
                 (KeyAction::Open, "examples"),
                 (KeyAction::Signatures, "lines"),

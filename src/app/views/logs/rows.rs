@@ -67,13 +67,19 @@ pub fn line_rows(line: &LogLine, naming: bool) -> Vec<LogRow> {
         _ if line.kind != LineKind::App => Tone::Platform,
         _ => Tone::Plain,
     };
-    let mut parts = line.message.trim_end().split('\n');
-    let first = parts.next().unwrap_or_default();
+    // A tab is only spacing: shown as a space, not as the rule's visible `\t`.
+    let spaced = line.message.trim_end().replace('\t', " ");
+    let mut parts = spaced.split('\n');
+    let first = parts.next().unwrap_or_default().trim_end_matches('\r');
+    let mut text = escape_owned(first.to_string());
+    if naming {
+        text.push_str(" ← this message");
+    }
     let mut rows = vec![LogRow {
         time: clock(line.timestamp_ms),
         function: escape_owned(line.function.clone()),
         level: escape_owned(line.level.clone().unwrap_or_default()),
-        text: escape_owned(first.trim_end_matches('\r').to_string()),
+        text,
         tone,
     }];
     let rest: Vec<&str> = parts.collect();
