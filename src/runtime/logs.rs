@@ -7,11 +7,12 @@ use super::work::JobContext;
 use crate::app::Action;
 use crate::app::jobs::JobEnd;
 use crate::app::logs::{LogsAnswer, LogsJob, LogsQuery, Scanned};
+use crate::aws::Backend;
 use crate::logs::search::human_bytes;
 use crate::logs::{error_signatures_of, estimate_scan, find_message, search};
 
 pub async fn run(logs: LogsJob, job: JobContext) -> JobEnd {
-    let answer = answer(&logs, &job).await;
+    let answer = answer(&logs, &job.backend).await;
     let end = match &answer {
         LogsAnswer::Failed(error) => JobEnd::Failed(error.clone()),
         LogsAnswer::Lines { scanned, .. }
@@ -35,8 +36,9 @@ pub async fn run(logs: LogsJob, job: JobContext) -> JobEnd {
     end
 }
 
-async fn answer(logs: &LogsJob, job: &JobContext) -> LogsAnswer {
-    let source = job.backend.logs.as_ref();
+/// What `logs` finds on `backend` (the job's work; tests run it as the runtime does).
+pub async fn answer(logs: &LogsJob, backend: &Backend) -> LogsAnswer {
+    let source = backend.logs.as_ref();
     let budget = logs.budget.0.as_ref();
     match &logs.query {
         LogsQuery::Lines {

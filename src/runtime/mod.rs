@@ -5,7 +5,7 @@
 mod dangerous;
 mod export;
 mod held;
-mod logs;
+pub mod logs;
 mod peek;
 mod quiet_frames;
 mod redrive;

@@ -267,7 +267,11 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                     resource_width as usize,
                     theme.ellipsis(),
                 )),
-                Cell::from(truncate(&what(p, ctx, theme.ascii), what_width, theme.ellipsis())),
+                Cell::from(truncate(
+                    &what(p, ctx, theme.ascii),
+                    what_width,
+                    theme.ellipsis(),
+                )),
                 Cell::from(since),
             ];
             if wide {

@@ -134,7 +134,10 @@ fn row_line<'a>(row: &LogRow, width: u16, theme: &Theme) -> Line<'a> {
     spans.push(Span::styled(format!("{:5} ", row.level), style));
     used += 6;
     let rest = (width as usize).saturating_sub(used);
-    spans.push(Span::styled(truncate(&row.text, rest, theme.ellipsis()), style));
+    spans.push(Span::styled(
+        truncate(&row.text, rest, theme.ellipsis()),
+        style,
+    ));
     Line::from(spans)
 }
 
@@ -215,11 +218,7 @@ impl Draw for LogsView {
         );
         match self.pane {
             Pane::Lines => {
-                let first = if self.at_end {
-                    usize::MAX
-                } else {
-                    self.scroll
-                };
+                let first = if self.at_end { usize::MAX } else { self.scroll };
                 draw_rows(frame, body, &self.rows, first, theme);
             }
             Pane::Signatures => draw_signatures(self, frame, body, theme),

@@ -29,6 +29,7 @@ pub fn t(seconds: u64) -> SystemTime {
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime")
 }
@@ -191,6 +192,19 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
                 let answers =
                     runtime.block_on(squall::health::observe::read_move_tasks(backend, dlqs, 4));
                 let _ = update(app, Action::MoveTasksRead { job: id, answers });
+                job_done(app, id);
+            }
+            Work::Logs(logs) => {
+                let answer = runtime.block_on(squall::runtime::logs::answer(&logs, backend));
+                let _ = update(
+                    app,
+                    Action::LogsRead {
+                        job: id,
+                        to: logs.to,
+                        generation: logs.generation,
+                        answer: Box::new(answer),
+                    },
+                );
                 job_done(app, id);
             }
             Work::Whoami => {

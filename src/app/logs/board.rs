@@ -137,7 +137,12 @@ pub fn due(app: &mut App) -> Vec<Effect> {
     let now_ms = epoch_ms(now);
     let label = format!("error signatures of {function}");
     let job = app.jobs.start(label.clone(), now);
-    let entry = app.logs.board.by_function.entry(function.clone()).or_default();
+    let entry = app
+        .logs
+        .board
+        .by_function
+        .entry(function.clone())
+        .or_default();
     entry.job = Some(job);
     entry.last_job = Some(job);
     let work = Work::Logs(LogsJob {

@@ -27,7 +27,9 @@ pub enum FeedState {
     Searching,
     Ready,
     /// The search may scan more than `logs.max_scan_mb`: nothing was read; Enter asks.
-    TooLarge { estimate_bytes: u64 },
+    TooLarge {
+        estimate_bytes: u64,
+    },
     /// The endpoint has no CloudWatch Logs (the rest of squall keeps working).
     Unavailable(String),
     Failed(String),
@@ -176,12 +178,8 @@ impl Feed {
                 .drain(..self.lines.len() - MAX_FEED_LINES)
                 .collect();
             for line in dropped {
-                self.seen.remove(&(
-                    line.log_group,
-                    line.stream,
-                    line.timestamp_ms,
-                    line.message,
-                ));
+                self.seen
+                    .remove(&(line.log_group, line.stream, line.timestamp_ms, line.message));
             }
         }
         joined

@@ -86,7 +86,9 @@ pub struct LogsJob {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogsAnswer {
     /// Nothing searched: it may scan about this much, over `logs.max_scan_mb`.
-    TooLarge { estimate_bytes: u64 },
+    TooLarge {
+        estimate_bytes: u64,
+    },
     Lines {
         lines: Vec<LogLine>,
         scanned: Scanned,
@@ -230,12 +232,7 @@ pub fn job_ended(app: &mut App, id: JobId, end: &JobEnd) -> bool {
         app.logs.revision += 1;
         return true;
     }
-    let Some(feed) = app
-        .logs
-        .feeds
-        .values_mut()
-        .find(|f| f.last_job == Some(id))
-    else {
+    let Some(feed) = app.logs.feeds.values_mut().find(|f| f.last_job == Some(id)) else {
         return false;
     };
     if feed.job != Some(id) {

@@ -20,7 +20,10 @@ use crate::logs::{GroupTarget, MessageRef, SearchRequest};
 pub const WINDOW_MS: i64 = 3_600_000;
 
 fn consumers(inventory: &Inventory) -> Consumers {
-    Consumers::new(inventory.functions().to_vec(), inventory.mappings().to_vec())
+    Consumers::new(
+        inventory.functions().to_vec(),
+        inventory.mappings().to_vec(),
+    )
 }
 
 /// The consumers of a queue, and for a DLQ those of its sources and the functions whose
@@ -45,10 +48,7 @@ pub fn groups_of(inventory: &Inventory, target: &Target) -> Option<(String, Vec<
     let consumers = consumers(inventory);
     let label = target.label();
     let groups = match target {
-        Target::Function(function) => consumers
-            .function(function)
-            .into_iter()
-            .collect::<Vec<_>>(),
+        Target::Function(function) => consumers.function(function).into_iter().collect::<Vec<_>>(),
         Target::Queue(url) => queue_groups(inventory, &inventory.queue_by_url(url)?.arn),
         Target::Topic(topic_arn) => {
             let mut groups: Vec<GroupTarget> = inventory

@@ -90,7 +90,11 @@ pub fn line_rows(line: &LogLine, naming: bool) -> Vec<LogRow> {
             function: String::new(),
             level: String::new(),
             text: escape_owned(part.trim_end_matches('\r').to_string()),
-            tone: if tone == Tone::Naming { Tone::Error } else { tone },
+            tone: if tone == Tone::Naming {
+                Tone::Error
+            } else {
+                tone
+            },
         });
     }
     if rest.len() > shown {
