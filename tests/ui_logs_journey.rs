@@ -17,7 +17,10 @@ use support::sim_app::render;
 use support::sim_driver::*;
 
 fn board(driver: &Driver) -> &HealthView {
-    driver.app.view_as::<HealthView>().expect("the board on top")
+    driver
+        .app
+        .view_as::<HealthView>()
+        .expect("the board on top")
 }
 
 #[test]
@@ -43,7 +46,13 @@ fn board_to_dlq_to_message_to_the_error_that_failed_it() {
             driver.act(squall::app::Action::Tick(system_time(&clock)));
             driver.settle("the board's reads").await;
         }
-        let signature = driver.app.logs.board.top(SHIPPING_FUNCTION).expect("read").clone();
+        let signature = driver
+            .app
+            .logs
+            .board
+            .top(SHIPPING_FUNCTION)
+            .expect("read")
+            .clone();
         assert!(signature.count > 0);
         let screen = render(&mut driver.app, 200, 50, false);
         assert!(
@@ -63,7 +72,10 @@ fn board_to_dlq_to_message_to_the_error_that_failed_it() {
             driver.press(KeyCode::Char('j'));
         }
         let selected = &board(&driver).problems[board(&driver).selected];
-        assert_eq!(selected.resource.name, SHIPPING_DLQ, "the DLQ is on the board");
+        assert_eq!(
+            selected.resource.name, SHIPPING_DLQ,
+            "the DLQ is on the board"
+        );
         driver.press(KeyCode::Char('p'));
         driver
             .until("the sample", |app| app.view_as::<MessagesView>().is_some())

@@ -199,7 +199,7 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
             Work::Logs(logs) => logs_job(app, backend, &runtime, id, logs),
             Work::Dangerous(op) => {
                 if let DangerousOp::LogsSearch(logs) = op.op() {
-                    logs_job(app, backend, &runtime, id, logs.clone());
+                    logs_job(app, backend, &runtime, id, (**logs).clone());
                 }
             }
             Work::Whoami => {

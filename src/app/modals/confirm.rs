@@ -80,7 +80,7 @@ dangerous_ops! {
 
     /// A logs search that may scan more than `logs.max_scan_mb` (CloudWatch throttles
     /// it, and it takes a while). Reads only, so read-only mode keeps it.
-    LogsSearch(crate::app::logs::LogsJob),
+    LogsSearch(Box<crate::app::logs::LogsJob>),
     writes: false,
     label(DangerousOp::LogsSearch(job)) => job.label.clone();
 

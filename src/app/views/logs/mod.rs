@@ -132,7 +132,7 @@ impl LogsView {
                 human_bytes(ctx.logs.max_scan_bytes)
             )],
             typed: None,
-            op: DangerousOp::LogsSearch(job),
+            op: DangerousOp::LogsSearch(Box::new(job)),
         })
     }
 
