@@ -102,8 +102,12 @@ fn status(view: &LogsView, feed: &Feed, ctx: &Ctx, theme: &Theme) -> (String, St
                 text.push_str(&format!(" · {}", scanned.failures.join("; ")));
                 return (text, theme.warning());
             }
-            if feed.follows() && view.rows.is_empty() {
-                text.push_str(" · no line in the window");
+            if view.held == 0 && feed.naming.is_empty() {
+                text.push_str(if feed.follows() {
+                    " · no line in the window"
+                } else {
+                    " · no line names this message between its first receive and now"
+                });
             }
             (text, theme.dim())
         }
