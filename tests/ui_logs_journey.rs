@@ -106,7 +106,7 @@ fn board_to_dlq_to_message_to_the_error_that_failed_it() {
             &format!("Logs message {}", &id[..8]),
             "── invocation ",
             "START RequestId:",
-            "← this message",
+            ">> processing record",
             "TypeError: Cannot read properties of undefined (reading 'carrier')",
             "at dispatch (/var/task/dispatch.js:42:17)",
         ] {

@@ -71,10 +71,12 @@ pub fn line_rows(line: &LogLine, naming: bool) -> Vec<LogRow> {
     let spaced = line.message.trim_end().replace('\t', " ");
     let mut parts = spaced.split('\n');
     let first = parts.next().unwrap_or_default().trim_end_matches('\r');
-    let mut text = escape_owned(first.to_string());
-    if naming {
-        text.push_str(" ← this message");
-    }
+    // In front, so that a narrow terminal cuts the line, never the mark (ASCII: every
+    // locale shows it, colour or not).
+    let text = match naming {
+        true => format!(">> {}", escape_owned(first.to_string())),
+        false => escape_owned(first.to_string()),
+    };
     let mut rows = vec![LogRow {
         time: clock(line.timestamp_ms),
         function: escape_owned(line.function.clone()),
