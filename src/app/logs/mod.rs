@@ -144,6 +144,15 @@ impl LogsState {
     }
 }
 
+/// Another profile or region: another account's budget, and nothing read here holds.
+pub fn forget(app: &mut App) {
+    app.logs = LogsState {
+        max_scan_bytes: app.logs.max_scan_bytes,
+        revision: app.logs.revision + 1,
+        ..LogsState::default()
+    };
+}
+
 /// Starts a search of feed `id` (a new generation: older answers are dropped).
 pub fn start(app: &mut App, id: u64, query: LogsQuery) -> Vec<Effect> {
     let now_ms = epoch_ms(app.now);
