@@ -144,3 +144,22 @@ fn tab_shows_signatures_enter_their_examples_and_esc_goes_back() {
     press(&mut app, KeyCode::Esc);
     assert!(app.view_as::<LogsView>().is_none(), "Esc leaves the view");
 }
+
+#[test]
+fn slash_filters_the_lines_and_esc_clears_the_filter_before_leaving() {
+    let mut app = loaded_app();
+    let id = app.logs.add(lines_feed());
+    app.push(Box::new(LogsView::new(id, true)));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "order");
+    press(&mut app, KeyCode::Enter);
+    let view = app.view_as::<LogsView>().expect("logs");
+    assert_eq!(texts(&view.rows), ["processing order 7"]);
+    assert_eq!((view.kept, view.held), (1, 3));
+    press(&mut app, KeyCode::Esc);
+    let view = app.view_as::<LogsView>().expect("still the logs view");
+    assert_eq!(view.keep.filter, None);
+    assert_eq!(view.rows.len(), 5);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view_as::<LogsView>().is_none());
+}
