@@ -29,7 +29,7 @@ fn plural(n: usize, one: &str) -> String {
     }
 }
 
-fn title<'a>(view: &LogsView, feed: &Feed, theme: &Theme) -> Line<'a> {
+fn title<'a>(view: &LogsView, feed: &Feed, ctx: &Ctx, theme: &Theme) -> Line<'a> {
     let mut facts = vec![plural(feed.groups.len(), "log group")];
     facts.push(if feed.follows() {
         "last 1h".to_string()
@@ -38,7 +38,7 @@ fn title<'a>(view: &LogsView, feed: &Feed, theme: &Theme) -> Line<'a> {
     });
     if feed.follows() {
         facts.push(if view.following {
-            format!("following {}", theme.spinner(0))
+            format!("following {}", theme.spinner(ctx.spinner_frame))
         } else {
             "paused".to_string()
         });
@@ -207,7 +207,7 @@ impl Draw for LogsView {
         let Some(feed) = ctx.logs.feed(self.feed) else {
             return;
         };
-        let block = crate::ui::frame::panel(title(self, feed, theme), theme.border(), theme);
+        let block = crate::ui::frame::panel(title(self, feed, ctx, theme), theme.border(), theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [top, body] =
