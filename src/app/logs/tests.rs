@@ -272,3 +272,31 @@ fn an_endpoint_without_logs_says_unavailable_and_the_board_shows_no_signature() 
     );
     assert_eq!(board.top("worker"), None);
 }
+
+#[test]
+fn logs_alone_takes_the_selected_row_and_an_unknown_name_is_said_so() {
+    let mut app = loaded_app();
+    // The queues table, orders first: consumed by worker.
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "logs");
+    let effects = press(&mut app, KeyCode::Enter);
+    let jobs = logs_jobs(&effects);
+    assert_eq!(jobs.len(), 1, "{:?}", app.message);
+    assert_eq!(feed(&app).title, "orders");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "logs nothing");
+    assert!(logs_jobs(&press(&mut app, KeyCode::Enter)).is_empty());
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("no function, queue or topic named nothing")),
+        "{:?}",
+        app.message
+    );
+    // L on the payments row: its queue has no consumer, the view says so and reads nothing.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    assert!(logs_jobs(&press(&mut app, KeyCode::Char('L'))).is_empty());
+    assert_eq!(feed(&app).state, FeedState::NoConsumers);
+}
