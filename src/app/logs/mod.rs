@@ -144,6 +144,17 @@ impl LogsState {
     }
 }
 
+/// What `:cost` says of the logs: the calls and bytes of this session's searches.
+pub fn cost_text(logs: &LogsState) -> String {
+    let budget = &logs.budget.0;
+    format!(
+        "CloudWatch Logs: {} calls, {} read this session (not billed per call; throttled {} times)",
+        budget.requests(),
+        crate::logs::search::human_bytes(budget.bytes()),
+        budget.throttled()
+    )
+}
+
 /// Another profile or region: another account's budget, and nothing read here holds.
 pub fn forget(app: &mut App) {
     app.logs = LogsState {

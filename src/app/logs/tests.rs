@@ -300,3 +300,28 @@ fn logs_alone_takes_the_selected_row_and_an_unknown_name_is_said_so() {
     assert!(logs_jobs(&press(&mut app, KeyCode::Char('L'))).is_empty());
     assert_eq!(feed(&app).state, FeedState::NoConsumers);
 }
+
+#[tokio::test]
+async fn cost_says_what_this_sessions_logs_searches_asked() {
+    let mut app = loaded_app();
+    let backend = crate::sim::backend(crate::sim::SimFleet::demo().frozen());
+    let request = SearchRequest {
+        groups: vec![GroupTarget {
+            function: "search-indexer-fn".into(),
+            log_group: "/aws/lambda/search-indexer-fn".into(),
+        }],
+        start_ms: 0,
+        end_ms: epoch_ms(std::time::SystemTime::now()) + 60_000,
+        pattern: None,
+        max_bytes: u64::MAX,
+        max_lines: 100,
+    };
+    let outcome = crate::logs::search(backend.logs.as_ref(), &app.logs.budget.0, &request).await;
+    assert_eq!(outcome.requests, 1);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "cost");
+    press(&mut app, KeyCode::Enter);
+    let text = &app.message.as_ref().expect("a message").text;
+    assert!(text.contains("GetMetricData"), "{text}");
+    assert!(text.contains("CloudWatch Logs: 1 calls"), "{text}");
+}
