@@ -70,12 +70,26 @@ pub fn line_rows(line: &LogLine, naming: bool) -> Vec<LogRow> {
     // A tab is only spacing: shown as a space, not as the rule's visible `\t`.
     let spaced = line.message.trim_end().replace('\t', " ");
     let mut parts = spaced.split('\n');
-    let first = parts.next().unwrap_or_default().trim_end_matches('\r');
+    let mut first = parts
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('\r')
+        .to_string();
+    // A JSON line names its record in a field: shown, so a batch's lines tell apart.
+    let unnamed: Vec<&str> = line
+        .message_ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !line.message.contains(id))
+        .collect();
+    if !unnamed.is_empty() {
+        first.push_str(&format!("  messageId {}", unnamed.join(", ")));
+    }
     // In front, so that a narrow terminal cuts the line, never the mark (ASCII: every
     // locale shows it, colour or not).
     let text = match naming {
-        true => format!(">> {}", escape_owned(first.to_string())),
-        false => escape_owned(first.to_string()),
+        true => format!(">> {}", escape_owned(first)),
+        false => escape_owned(first),
     };
     let mut rows = vec![LogRow {
         time: clock(line.timestamp_ms),

@@ -111,7 +111,7 @@ fn a_message_shows_its_invocations_whole_with_the_line_naming_it_marked() {
     let rows = layout(&feed, &Keep::default());
     assert_eq!(rows[0].tone, Tone::Header);
     assert!(rows[0].text.contains("invocation req-1 (failed, 4 lines)"));
-    assert_eq!(rows[2].text, ">> processing record");
+    assert_eq!(rows[2].text, ">> processing record  messageId m-1");
     assert_eq!(rows[2].tone, Tone::Naming);
     assert_eq!(
         rows[3].text, "other record \\x1b[2J<U+202E>",
