@@ -84,8 +84,12 @@ impl LogsView {
         };
         self.held = held.len();
         self.kept = held.iter().filter(|l| self.keep.keeps(l)).count();
-        self.signatures = rows::feed_signatures(feed);
-        self.signature_selected = super::moved(self.signature_selected, 0, self.signatures.len());
+        // Signatures cost a normalisation per error line: worked out only while shown.
+        if self.pane != Pane::Lines {
+            self.signatures = rows::feed_signatures(feed);
+            self.signature_selected =
+                super::moved(self.signature_selected, 0, self.signatures.len());
+        }
         self.scroll = scroll_text(self.scroll, 0, self.rows.len(), ctx.rows);
     }
 
@@ -177,7 +181,10 @@ impl LogsView {
                 self.keep.errors_only = !self.keep.errors_only;
                 self.relayout(ctx);
             }
-            KeyAction::Signatures => self.pane = Pane::Signatures,
+            KeyAction::Signatures => {
+                self.pane = Pane::Signatures;
+                self.relayout(ctx);
+            }
             KeyAction::Follow => {
                 let follows = ctx.logs.feed(self.feed).is_some_and(|f| f.follows());
                 if !follows {

@@ -127,10 +127,10 @@ fn tab_shows_signatures_enter_their_examples_and_esc_goes_back() {
     let id = app.logs.add(lines_feed());
     app.push(Box::new(LogsView::new(id, true)));
     let view = |app: &App| app.view_as::<LogsView>().expect("logs").clone();
-    assert_eq!(view(&app).signatures.len(), 1);
-    assert_eq!(view(&app).signatures[0].signature, "record failed");
     press(&mut app, KeyCode::Tab);
     assert_eq!(view(&app).pane, Pane::Signatures);
+    assert_eq!(view(&app).signatures.len(), 1);
+    assert_eq!(view(&app).signatures[0].signature, "record failed");
     press(&mut app, KeyCode::Enter);
     assert_eq!(view(&app).pane, Pane::Examples);
     assert_eq!(texts(&view(&app).examples)[1], "TypeError: boom");
