@@ -33,6 +33,7 @@ pub async fn run(
     app.refresh.listing = config.listing_refresh;
     app.health_thresholds = config.health;
     app.fold_depth = config.fold_depth;
+    app.logs.max_scan_bytes = config.logs_max_scan_mb.saturating_mul(1_000_000);
     // `e` in the viewer offers a file here; read now, since update does no I/O.
     app.export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     app.redrive_confirm_typed_above = config.redrive_confirm_typed_above;

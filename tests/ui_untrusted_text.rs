@@ -2,7 +2,8 @@
 //! ESC sequences, C1 codes, bidi controls and line breaks) carried in queue, topic,
 //! subscription and function names, filter policies, attributes and error messages, neither
 //! the `ls` output nor any cell the TUI draws holds a control or bidi character; nor do the
-//! health board's alarm and redrive rows.
+//! health board's alarm and redrive rows, nor the logs view's lines, signatures and
+//! invocations.
 
 mod support;
 
@@ -330,4 +331,58 @@ fn a_clipboard_sequence_in_a_filter_policy_is_shown_as_text() {
     command(&mut app, "subs");
     let screen = drawn_cells(&mut app).concat();
     assert!(screen.contains(r#"type="\x1b]52;c;"#), "{screen}");
+}
+
+/// A log line whose every field carries `text` (log lines carry user input).
+fn log_line_carrying(text: &str) -> squall::logs::LogLine {
+    squall::logs::LogLine {
+        function: text.to_string(),
+        log_group: text.to_string(),
+        stream: text.to_string(),
+        timestamp_ms: 0,
+        request_id: Some(text.to_string()),
+        level: Some("ERROR".into()),
+        kind: squall::logs::LineKind::App,
+        message: format!("{text}\n  at {text}"),
+        message_ids: vec![text.to_string()],
+        error: Some(format!("TypeError: {text}")),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The logs view: its lines and stack rows, the status line (a missing group), the
+    /// signatures pane and its examples, and a message's invocations.
+    #[test]
+    fn the_logs_view_holds_no_raw_control_or_bidi_character(text in untrusted_text()) {
+        use squall::app::logs::{Feed, FeedKind, FeedState};
+        use squall::app::views::logs::LogsView;
+        let mut app = new_app(inventory_carrying(&text));
+        let line = log_line_carrying(&text);
+        let mut feed = Feed::new(text.clone(), Vec::new(), FeedKind::Lines { start_ms: 0 });
+        feed.merge(vec![line.clone()]);
+        feed.scanned.missing = vec![text.clone()];
+        feed.state = FeedState::Ready;
+        let id = app.logs.add(feed);
+        app.push(Box::new(LogsView::new(id, true)));
+        assert_screen_safe(&mut app, "logs")?;
+        press(&mut app, KeyCode::Tab);
+        assert_screen_safe(&mut app, "logs signatures")?;
+        press(&mut app, KeyCode::Enter);
+        assert_screen_safe(&mut app, "logs examples")?;
+        let reference = squall::logs::MessageRef { ids: vec![text.clone()], start_ms: 0, end_ms: 1 };
+        let mut message = Feed::new(text.clone(), Vec::new(), FeedKind::Message(reference));
+        message.naming = vec![line.clone()];
+        message.invocations = vec![squall::logs::Invocation {
+            function: text.clone(),
+            log_group: text.clone(),
+            request_id: text.clone(),
+            lines: vec![line],
+        }];
+        message.state = FeedState::Failed(text.clone());
+        let id = app.logs.add(message);
+        app.push(Box::new(LogsView::new(id, false)));
+        assert_screen_safe(&mut app, "a message's logs")?;
+    }
 }

@@ -125,6 +125,15 @@ if screen | grep -q 'Peek at'; then keys 'y'; wait_for 'SNS envelope' 20; fi
 shot message-viewer
 keys Escape
 
+# Why it failed: a shipping DLQ message, then L: the invocations that handled it, its error
+# and stack trace (the logs view).
+select_queue shipping-dispatch-dlq; keys 'p'
+wait_for 'sample of' 20
+keys 'L'
+wait_for '── invocation' 20
+shot logs
+keys Escape Escape
+
 # A redrive, caught mid-way: R, the plan, confirm (typed above the threshold), progress.
 select_queue "$REDRIVE"; keys 'R'
 wait_for 'Enter review and confirm'

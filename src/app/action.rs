@@ -129,4 +129,12 @@ pub enum Action {
         id: JobId,
         result: Result<Box<crate::redrive::Summary>, String>,
     },
+    /// A logs job's answer, for a logs view's feed or the board (generation: stale answers
+    /// of a feed are dropped).
+    LogsRead {
+        job: JobId,
+        to: super::logs::Destination,
+        generation: u64,
+        answer: Box<super::logs::LogsAnswer>,
+    },
 }

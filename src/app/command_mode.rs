@@ -16,6 +16,8 @@ enum Shape {
     Plain(fn(&mut App) -> Vec<Effect>),
     /// Takes one argument, named for help (`NAME`).
     WithArgument(fn(&mut App, String) -> Vec<Effect>, &'static str),
+    /// May take one argument (help shows it in brackets: `[TARGET]`).
+    OptionalArgument(fn(&mut App, Option<String>) -> Vec<Effect>, &'static str),
 }
 
 /// One `:` command, declared once: its names, its help, and what it does. Adding a
@@ -32,7 +34,7 @@ impl CommandSpec {
     pub fn argument(&self) -> Option<&'static str> {
         match self.shape {
             Shape::Plain(_) => None,
-            Shape::WithArgument(_, name) => Some(name),
+            Shape::WithArgument(_, name) | Shape::OptionalArgument(_, name) => Some(name),
         }
     }
 }
@@ -165,6 +167,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "charts",
         aliases: &["metrics", "chart"],
         description: "Charts of the selected queue (with DLQ and consumers), topic or function",
+    },
+    CommandSpec {
+        shape: Shape::OptionalArgument(
+            |app, target| match target {
+                Some(name) => super::logs::open::open_named(app, &name),
+                None => super::logs::open::open_selected(app),
+            },
+            "[TARGET]",
+        ),
+        name: "logs",
+        aliases: &["log"],
+        description: "Consumer logs of a function, queue, DLQ or topic (the selected row's \
+                      without TARGET): tail, / filter, e errors, Tab signatures",
     },
     CommandSpec {
         shape: Shape::Plain(super::whoami::open),
@@ -309,6 +324,7 @@ pub fn run(app: &mut App, command: Command) -> Vec<Effect> {
     match (command.spec.shape, command.argument) {
         (Shape::Plain(run), _) => run(app),
         (Shape::WithArgument(run, _), Some(argument)) => run(app, argument),
+        (Shape::OptionalArgument(run, _), argument) => run(app, argument),
         // `parse` makes no such command; running it as given asks for nothing.
         (Shape::WithArgument(..), None) => Vec::new(),
     }

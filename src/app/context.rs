@@ -10,6 +10,7 @@ use crate::inventory::Inventory;
 
 pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Effect> {
     super::whoami::forget(app);
+    super::logs::forget(app);
     let mut effects: Vec<Effect> = app
         .loads
         .running_jobs()

@@ -34,6 +34,9 @@ pub enum Work {
     Export(ExportRequest),
     /// `:whoami`: the caller and a harmless probe of each capability.
     Whoami,
+    /// A search of consumer log groups (a logs view, its follow poll, a message's join, a
+    /// board signature).
+    Logs(super::logs::LogsJob),
 }
 
 /// Messages already read, to write as `squall export` does (one JSON line each). Writing

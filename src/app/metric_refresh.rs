@@ -114,6 +114,7 @@ pub fn cost_command(app: &mut App) {
         cost.metrics_last_hour(now),
         cost.usd_last_hour(now)
     );
+    let text = format!("{text}; {}", super::logs::cost_text(&app.logs));
     app.set_message(Level::Info, text);
 }
 

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod help;
 pub mod jobs;
 pub mod loads;
+pub mod logs;
 pub mod metric_refresh;
 pub mod modals;
 pub mod prompt;

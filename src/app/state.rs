@@ -50,6 +50,7 @@ macro_rules! ctx_of {
             metrics: &$app.metrics.engine,
             redrives: &$app.redrives,
             whoami: &$app.whoami,
+            logs: &$app.logs,
         }
     };
 }
@@ -96,6 +97,8 @@ pub struct App {
     pub redrive_confirm_typed_above: u64,
     /// `:whoami`'s probe and its answer.
     pub whoami: super::whoami::WhoamiState,
+    /// The consumers' logs: the shared budget, the logs views' feeds, board signatures.
+    pub logs: super::logs::LogsState,
 }
 
 impl App {
@@ -137,6 +140,7 @@ impl App {
             export_dir: std::path::PathBuf::from("."),
             send_draft: None,
             whoami: super::whoami::WhoamiState::default(),
+            logs: super::logs::LogsState::default(),
             redrives: super::redrive::Redrives::default(),
             redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
         };

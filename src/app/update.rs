@@ -42,6 +42,7 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             let mut effects = loads::due_refreshes(app, on_screen);
             effects.extend(super::metric_refresh::due(app));
             effects.extend(super::signal_refresh::due(app));
+            effects.extend(super::logs::due(app));
             effects
         }
         Action::Resize {
@@ -177,6 +178,14 @@ fn job_result(app: &mut App, action: Action) {
         Action::RedriveFinished { id, result } => {
             super::redrive::finished(app, id, result.map(|s| *s));
         }
+        Action::LogsRead {
+            job,
+            to,
+            generation,
+            answer,
+        } => {
+            super::logs::read(app, job, to, generation, *answer);
+        }
         // The router handles every other action itself.
         _ => {}
     }
@@ -212,7 +221,7 @@ fn job_ended(app: &mut App, id: super::jobs::JobId, end: JobEnd) -> Vec<Effect> 
         app.jobs.end(id, end, app.now);
         return Vec::new();
     }
-    if super::whoami::job_ended(app, id, &end) {
+    if super::whoami::job_ended(app, id, &end) || super::logs::job_ended(app, id, &end) {
         app.jobs.end(id, end, app.now);
         return Vec::new();
     }
@@ -348,6 +357,19 @@ pub(super) fn apply(app: &mut App, action: Option<KeyAction>, outcome: Outcome) 
     }
 }
 
+/// `L`: in the message viewer, the invocations that handled the selected message; on a
+/// row (a table, the board, the topology), its consumers' logs.
+fn logs_key(app: &mut App) -> Vec<Effect> {
+    let selected = app.view_as::<MessagesView>().and_then(|viewer| {
+        let message = viewer.messages.get(viewer.selected)?;
+        Some((viewer.request.queue_url.clone(), message.clone()))
+    });
+    match selected {
+        Some((queue_url, message)) => super::logs::open::open_message(app, &queue_url, &message),
+        None => super::logs::open::open_selected(app),
+    }
+}
+
 fn quit(app: &mut App) -> Vec<Effect> {
     app.quitting = true;
     vec![Effect::Quit]
@@ -389,6 +411,7 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
             return super::metric_refresh::set_window(app, window);
         }
         KeyAction::Redrive => return super::redrive::open(app),
+        KeyAction::Logs => return logs_key(app),
         KeyAction::Yank => {
             if let Some(target) = app.view().selected_target() {
                 let text = target.copy_text().to_string();

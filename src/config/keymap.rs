@@ -82,9 +82,12 @@ key_actions! {
     SearchPrevious => "search_previous", ["N"], Messages, "Viewer: previous match of the / search";
     Fold => "fold", ["z"], Messages, "Viewer: fold or unfold the JSON object/array at the cursor (Enter too, in the body)";
     FoldAll => "fold_all", ["Z"], Messages, "Viewer: unfold every JSON object/array, or fold all but the outermost";
-    Export => "export", ["e"], Messages, "Viewer: write the messages read to an NDJSON file (as squall export does)";
+    Export => "export", ["e"], Messages, "Viewer: write the messages read to an NDJSON file (as squall export does); logs: errors only";
     Send => "send", ["m"], Messages, "Send a message to the queue (publish to the topic) on the row: a form", dangerous;
     Submit => "submit", ["ctrl-s"], Messages, "Send form: send it (asks to confirm); Enter inserts a new line", dangerous;
+    Logs => "logs", ["L"], Logs, "Logs of the row's consumers (viewer: the invocations that handled the message)";
+    Follow => "follow", ["f"], Logs, "Logs: follow new lines (polls every 2 s) or stop";
+    Signatures => "signatures", ["tab"], Logs, "Logs: error signatures (Enter: examples) or back to the lines";
 }
 
 impl KeyAction {
@@ -372,7 +375,7 @@ mod tests {
     #[test]
     fn the_declared_defaults_are_the_bindings_squall_always_had() {
         let keymap = Keymap::defaults().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(keymap.bindings().len(), 34);
+        assert_eq!(keymap.bindings().len(), 37);
         let binding = |action: KeyAction| {
             let found = keymap.bindings().iter().find(|b| b.action == action);
             found
@@ -415,6 +418,7 @@ mod tests {
             "Messages",
             "Jobs",
             "Charts",
+            "Logs",
         ];
         assert_eq!(groups, help_order, "the ? help's sections, in order");
     }

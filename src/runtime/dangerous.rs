@@ -22,6 +22,7 @@ pub fn start(op: ConfirmedOp, job: JobContext) -> Started {
             future: Box::pin(super::redrive::run(*redrive, job)),
             grace: Some(super::redrive::REDRIVE_CANCEL_GRACE),
         },
+        DangerousOp::LogsSearch(logs) => dropped(super::logs::run(*logs, job)),
         DangerousOp::Purge { queue_url, .. } => dropped(purge(label, backend, queue_url)),
         DangerousOp::Send {
             queue_url,

@@ -5,6 +5,7 @@
 mod dangerous;
 mod export;
 mod held;
+pub mod logs;
 mod peek;
 mod quiet_frames;
 mod redrive;

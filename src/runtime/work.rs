@@ -52,6 +52,7 @@ pub fn start(work: Work, job: JobContext) -> Started {
         Work::Alarms => Box::pin(alarms(job)),
         Work::MoveTasks(dlqs) => Box::pin(move_tasks(dlqs, job)),
         Work::Whoami => Box::pin(whoami(job)),
+        Work::Logs(logs) => Box::pin(super::logs::run(logs, job)),
     };
     Started {
         future,

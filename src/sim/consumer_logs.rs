@@ -163,6 +163,49 @@ impl World {
     }
 }
 
+impl World {
+    /// The failed receives of a message laid into a DLQ at the start, as its source's
+    /// consumers logged them: one failed invocation per receive, `visibility_ms` apart from
+    /// `first_ms`, each naming it. So the demo's DLQs hold messages whose logs `L` finds
+    /// from the first second, not only those of failures the world lives through.
+    pub(super) fn log_past_failures(
+        &mut self,
+        source_queue: &str,
+        message_id: &str,
+        first_ms: i64,
+        receives: u32,
+        visibility_ms: i64,
+    ) {
+        let functions: Vec<usize> = self
+            .traffic
+            .consumers
+            .iter()
+            .filter(|p| p.queue == source_queue)
+            .filter_map(|p| self.function_index(&p.function))
+            .collect();
+        let now = self.now_ms;
+        let failed = [LoggedMessage {
+            message_id,
+            failed: true,
+        }];
+        for f in functions {
+            for receive in 0..i64::from(receives) {
+                let at = first_ms + receive * visibility_ms;
+                if at >= now {
+                    break;
+                }
+                self.now_ms = at;
+                self.log_invocation(f, PAST_DURATION_MS, &failed);
+            }
+        }
+        self.now_ms = now;
+    }
+}
+
+/// How long a past failed invocation took (no draw from the world's random stream: the
+/// shop's numbers stay the same with or without these lines).
+const PAST_DURATION_MS: f64 = 1_250.0;
+
 fn platform_start(at: i64, request_id: &str) -> String {
     serde_json::json!({
         "time": rfc3339_millis(at), "type": "platform.start",
@@ -177,5 +220,55 @@ fn text_line(runtime: &str, at: &str, request_id: &str, level: &str, text: &str)
         format!("[{level}]\t{at}\t{request_id}\t{text}")
     } else {
         format!("{at}\t{request_id}\t{level}\t{text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::message::ReceiveRequest;
+    use crate::logs::targets::{Consumers, dlq_source_arns};
+    use crate::logs::{MessageRef, RequestBudget, find_message};
+    use crate::sim::SimFleet;
+
+    /// At the demo's first second, a message the world laid into a DLQ is found in its
+    /// source's consumer's logs, failing, as `L` in the viewer searches for it.
+    #[tokio::test]
+    async fn a_dlq_laid_out_at_the_start_has_its_failures_in_the_consumers_logs() {
+        let fleet = SimFleet::demo().frozen();
+        let now = fleet.clock().now_ms();
+        let backend = crate::sim::backend(fleet);
+        let dlq = crate::aws::resolve::queue(&backend, "search-indexer-dlq")
+            .await
+            .expect("the DLQ");
+        let request = ReceiveRequest {
+            max_messages: 1,
+            wait_seconds: 0,
+            visibility_timeout_seconds: Some(0),
+        };
+        let messages = backend
+            .messages
+            .receive_messages(&dlq.url, request)
+            .await
+            .expect("receive");
+        let message = messages.first().expect("a message laid out at the start");
+        let sources = dlq_source_arns(&backend, &dlq.url).await.expect("sources");
+        let consumers = Consumers::load(&backend).await.expect("consumers");
+        let groups = consumers.of_queues(sources.iter().map(String::as_str));
+        assert!(!groups.is_empty());
+        let joined = find_message(
+            backend.logs.as_ref(),
+            &RequestBudget::new(1000.0),
+            &groups,
+            &MessageRef::from_received(message, now),
+            u64::MAX,
+        )
+        .await
+        .expect("join");
+        assert!(!joined.invocations.is_empty(), "{joined:?}");
+        assert!(joined.invocations.iter().all(|i| i.failed()));
+        assert!(
+            joined.invocations.len() <= crate::logs::join::MAX_INVOCATIONS,
+            "one per receive"
+        );
     }
 }

@@ -232,7 +232,15 @@ pub(super) fn seed_depths(world: &mut World, depths: &Depths) {
             message.receive_count = world.rng.between(1, u64::from(max_receive - 1)) as u32;
             message.first_receive_ms = Some(sent + 2_000);
         }
+        let past = feed.dead_letters_of.map(|(source, source_max)| {
+            let visibility_ms = i64::from(world.queues[source].spec.visibility_timeout_s) * 1000;
+            let source = world.queues[source].spec.name.clone();
+            (source, message.id.clone(), source_max, visibility_ms)
+        });
         world.queues[queue].enqueue(message, enqueued, false);
+        if let Some((source, id, receives, visibility_ms)) = past {
+            world.log_past_failures(&source, &id, sent + 1_000, receives, visibility_ms);
+        }
         if i < depths.in_flight {
             let hidden_until = now + world.rng.between(1, visibility_s) as i64 * 1000;
             let received = now - world.rng.below(visibility_s) as i64 * 1000;

@@ -197,6 +197,27 @@ fn since(problem: &Problem, ctx: &Ctx, theme: &Theme) -> String {
     }
 }
 
+/// What is wrong; on a consumer-error row, the top error signature of its logs when one
+/// was read ("TypeError: … ×412 in 15m").
+fn what(problem: &Problem, ctx: &Ctx, ascii: bool) -> String {
+    let what = escape(&problem.what);
+    let erring = problem.resource.kind == crate::health::Kind::Function
+        && matches!(&problem.sparkline, Some((_, "error_rate")));
+    let top = erring
+        .then(|| ctx.logs.board.top(&problem.resource.name))
+        .flatten();
+    match top {
+        Some(top) => format!(
+            "{what}: {} {}{} in {}m",
+            escape(&top.signature),
+            if ascii { "x" } else { "×" },
+            top.count,
+            crate::app::logs::board::SIGNATURE_WINDOW_MS / 60_000
+        ),
+        None => what.into_owned(),
+    }
+}
+
 /// "Burning now": one row per live problem, worst first.
 fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     let title = problems_title(view, ctx, theme);
@@ -246,7 +267,11 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                     resource_width as usize,
                     theme.ellipsis(),
                 )),
-                Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
+                Cell::from(truncate(
+                    &what(p, ctx, theme.ascii),
+                    what_width,
+                    theme.ellipsis(),
+                )),
                 Cell::from(since),
             ];
             if wide {

@@ -9,6 +9,7 @@ pub mod header;
 pub mod health;
 pub mod help;
 pub mod jobs;
+pub mod logs;
 pub mod prompt_bar;
 pub mod redrive;
 pub mod resource_table;

@@ -12,6 +12,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use squall::app::action::PeekResult;
 use squall::app::effect::{PeekRequest, Work};
 use squall::app::jobs::{JobEnd, JobId};
+use squall::app::logs::LogsJob;
+use squall::app::modals::confirm::DangerousOp;
 use squall::app::{Action, App, Effect, update};
 use squall::aws::{Backend, ConnectionInfo};
 use squall::config::Config;
@@ -29,6 +31,7 @@ pub fn t(seconds: u64) -> SystemTime {
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime")
 }
@@ -193,6 +196,12 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
                 let _ = update(app, Action::MoveTasksRead { job: id, answers });
                 job_done(app, id);
             }
+            Work::Logs(logs) => logs_job(app, backend, &runtime, id, logs),
+            Work::Dangerous(op) => {
+                if let DangerousOp::LogsSearch(logs) = op.op() {
+                    logs_job(app, backend, &runtime, id, (**logs).clone());
+                }
+            }
             Work::Whoami => {
                 let whoami = Box::new(runtime.block_on(squall::whoami::probe(backend)));
                 let _ = update(app, Action::WhoamiRead { job: id, whoami });
@@ -202,6 +211,27 @@ pub fn run(app: &mut App, backend: &Backend, effects: Vec<Effect>) -> usize {
         }
     }
     metric_jobs
+}
+
+/// A logs search, its answer and its end.
+fn logs_job(
+    app: &mut App,
+    backend: &Backend,
+    runtime: &tokio::runtime::Runtime,
+    id: JobId,
+    logs: LogsJob,
+) {
+    let answer = runtime.block_on(squall::runtime::logs::answer(&logs, backend));
+    let _ = update(
+        app,
+        Action::LogsRead {
+            job: id,
+            to: logs.to,
+            generation: logs.generation,
+            answer: Box::new(answer),
+        },
+    );
+    job_done(app, id);
 }
 
 /// The job's end, as the runtime reports it after the job's answer.

@@ -78,6 +78,12 @@ dangerous_ops! {
     writes: true,
     label(DangerousOp::Publish { topic_name, .. }) => format!("publish to {topic_name}");
 
+    /// A logs search that may scan more than `logs.max_scan_mb` (CloudWatch throttles
+    /// it, and it takes a while). Reads only, so read-only mode keeps it.
+    LogsSearch(Box<crate::app::logs::LogsJob>),
+    writes: false,
+    label(DangerousOp::LogsSearch(job)) => job.label.clone();
+
     /// Move a DLQ's messages back to their sources (or a chosen queue), by the plan shown.
     Redrive(Box<RedriveOp>),
     writes: true,

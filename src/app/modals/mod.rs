@@ -198,6 +198,9 @@ pub fn start_confirmed(app: &mut App, op: confirm::ConfirmedOp) -> Vec<Effect> {
     }
     app.set_message(Level::Info, format!("{} started (:jobs)", op.op().label()));
     super::redrive::started(app, id, &op);
+    if let confirm::DangerousOp::LogsSearch(logs) = op.op() {
+        super::logs::confirmed(app, id, logs);
+    }
     vec![Effect::Start {
         id,
         work: Work::Dangerous(op),

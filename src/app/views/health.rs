@@ -211,7 +211,11 @@ impl View for HealthView {
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
-        let mut hints = vec![(KeyAction::Open, "charts"), (KeyAction::Peek, "peek")];
+        let mut hints = vec![
+            (KeyAction::Open, "charts"),
+            (KeyAction::Peek, "peek"),
+            (KeyAction::Logs, "logs"),
+        ];
         if self.selected_is_dlq() {
             hints.push((KeyAction::Redrive, "redrive"));
         }

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod describe;
 pub mod health;
 pub mod jobs;
+pub mod logs;
 pub mod peek;
 pub mod resource_table;
 pub mod topology;
@@ -50,6 +51,8 @@ pub struct Ctx<'a> {
     pub redrives: &'a super::redrive::Redrives,
     /// The last `:whoami` probe.
     pub whoami: &'a super::whoami::WhoamiState,
+    /// The logs views' feeds and the board's error signatures.
+    pub logs: &'a super::logs::LogsState,
 }
 
 /// What a view did with a key.

@@ -301,6 +301,9 @@ impl View for TableView {
         if self.kind == TableKind::Dlqs {
             hints.push((KeyAction::Redrive, "redrive"));
         }
+        if self.kind != TableKind::Subscriptions {
+            hints.push((KeyAction::Logs, "logs"));
+        }
         hints
     }
 

@@ -197,7 +197,7 @@ impl View for TopologyView {
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
-        vec![(KeyAction::Peek, "peek")]
+        vec![(KeyAction::Peek, "peek"), (KeyAction::Logs, "logs")]
     }
 
     fn on_screen_queues(&self, rows: usize) -> Vec<String> {

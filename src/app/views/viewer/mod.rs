@@ -257,6 +257,7 @@ impl View for MessagesView {
             (KeyAction::Filter, "search"),
             (KeyAction::Fold, "fold"),
             (KeyAction::Export, "export"),
+            (KeyAction::Logs, "logs"),
         ]
     }
 
