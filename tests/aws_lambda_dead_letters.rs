@@ -137,6 +137,55 @@ async fn lambda_dead_letters_are_read<S>(
         );
     }
 
+    // `ls dlq` loads the functions too: both outputs name what feeds each Lambda-side DLQ.
+    let endpoint = emulator.endpoint();
+    let (code, stdout, stderr) = run_squall_at(&endpoint, &["ls", "dlq", "--json"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let dlqs: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let sources = |arn: &str| -> Vec<(String, String)> {
+        let dlq = dlqs
+            .as_array()
+            .and_then(|a| a.iter().find(|q| q["arn"] == arn));
+        let dlq = dlq.unwrap_or_else(|| panic!("{arn} in ls dlq:\n{stdout}"));
+        dlq["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                (
+                    s["kind"].as_str().unwrap_or_default().to_string(),
+                    s["function"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let kept_name = name("kept");
+    assert_eq!(
+        sources(&failures),
+        [("on_failure_destination".to_string(), kept_name.clone())]
+    );
+    assert_eq!(
+        sources(&sub_dlq),
+        [("subscription".to_string(), kept_name.clone())]
+    );
+    if holds_function_dlq {
+        assert_eq!(
+            sources(&fn_dlq),
+            [("function_dlq".to_string(), kept_name.clone())]
+        );
+    }
+    let (code, stdout, stderr) = run_squall_at(&endpoint, &["ls", "dlq"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let failures_row = stdout
+        .lines()
+        .find(|l| l.starts_with(&name("failures")))
+        .unwrap_or_else(|| panic!("failures listed:\n{stdout}"));
+    assert!(
+        failures_row.ends_with(&format!("λ {kept_name} (on failure)")),
+        "{failures_row}"
+    );
+
     // The doctor through the recording proxy: one invoke-config read per function at least.
     let proxy =
         FaultProxy::start(([127, 0, 0, 1], emulator.port()).into(), Faults::default()).await;
