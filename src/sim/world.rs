@@ -290,7 +290,8 @@ impl World {
             queue.metrics.close_minute(minute, gauges);
         }
         for function in &mut self.functions {
-            function.metrics.close_minute(minute);
+            let targets = super::metrics::AsyncTargets::of(&function.spec);
+            function.metrics.close_minute(minute, targets);
         }
         for topic in &mut self.topics {
             topic.metrics.close_minute(minute);
