@@ -119,6 +119,18 @@ fn dlq_sources_json<'a>(inventory: &'a Inventory, dlq_arn: &'a str) -> Vec<DlqSo
     sources
 }
 
+/// `ls dlq --json`: every DLQ with what feeds it.
+fn dlqs_json(inventory: &Inventory) -> Result<String, serde_json::Error> {
+    let dlqs: Vec<DlqJson> = sorted_queues(inventory)
+        .filter(|q| inventory.is_dlq(&q.arn))
+        .map(|q| DlqJson {
+            queue: QueueSummary::new(q, true),
+            sources: dlq_sources_json(inventory, &q.arn),
+        })
+        .collect();
+    to_json(&dlqs)
+}
+
 /// `ls KIND --json`: a JSON array of the listed resources.
 pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json::Error> {
     match kind {
@@ -128,16 +140,7 @@ pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json
                 .collect();
             to_json(&queues)
         }
-        TableKind::Dlqs => {
-            let dlqs: Vec<DlqJson> = sorted_queues(inventory)
-                .filter(|q| inventory.is_dlq(&q.arn))
-                .map(|q| DlqJson {
-                    queue: QueueSummary::new(q, true),
-                    sources: dlq_sources_json(inventory, &q.arn),
-                })
-                .collect();
-            to_json(&dlqs)
-        }
+        TableKind::Dlqs => dlqs_json(inventory),
         TableKind::Topics => {
             let topics: Vec<TopicJson> = inventory
                 .topics()

@@ -117,6 +117,8 @@ mod tests {
 
     fn function(name: &str, dlq: Option<&str>, on_failure: Option<&str>) -> LambdaFunction {
         LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: name.to_string(),
             arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
             runtime: None,

@@ -176,20 +176,8 @@ pub fn build(inventory: &Inventory) -> Topology {
     // A queue only reachable as the DLQ of queues nothing reaches (a DLQ cycle, say)
     // would vanish from the tree: give each such queue a root of its own.
     let mut reached = HashSet::new();
-    for topic in &topics {
-        for sub in &topic.subscriptions {
-            if let Some(queue) = &sub.queue {
-                mark_reached(queue, &mut reached);
-            }
-            if let Some(DlqNode::Present(dlq)) = &sub.dlq {
-                mark_reached(dlq, &mut reached);
-            }
-            for target in &sub.function_targets {
-                if let Some(DlqNode::Present(queue)) = &target.queue {
-                    mark_reached(queue, &mut reached);
-                }
-            }
-        }
+    for sub in topics.iter().flat_map(|t| &t.subscriptions) {
+        mark_subscription_reached(sub, &mut reached);
     }
     for node in &unsubscribed {
         mark_reached(node, &mut reached);
@@ -210,6 +198,22 @@ pub fn build(inventory: &Inventory) -> Topology {
     Topology {
         topics,
         unsubscribed,
+    }
+}
+
+/// The queues a subscription leads to: its queue, its DLQ, its function's DLQ and destination.
+fn mark_subscription_reached(sub: &SubscriptionNode, reached: &mut HashSet<String>) {
+    if let Some(queue) = &sub.queue {
+        mark_reached(queue, reached);
+    }
+    let dlqs = sub
+        .dlq
+        .iter()
+        .chain(sub.function_targets.iter().filter_map(|t| t.queue.as_ref()));
+    for dlq in dlqs {
+        if let DlqNode::Present(queue) = dlq {
+            mark_reached(queue, reached);
+        }
     }
 }
 

@@ -232,3 +232,30 @@ async fn undeliverable_failed_events_count_as_dead_letter_errors_and_destination
         [0.0]
     );
 }
+
+/// Doctor over the simulated world: the function whose role may not write to its DLQ and
+/// destination is named for both; the same function with a role that may is not; and the
+/// demo's notifier (whose role may write) has no such finding.
+#[tokio::test]
+async fn doctor_names_a_role_that_cannot_write_to_its_dlq_and_destination() {
+    use crate::inventory::{Source, collect_inventory};
+    let rules_on_notify = |backend: crate::aws::Backend| async move {
+        let collected = collect_inventory(&backend, 4, &Source::ALL).await;
+        crate::doctor::diagnose(&collected.inventory)
+            .into_iter()
+            .filter(|f| f.rule == "lambda-role-cannot-write-target")
+            .map(|f| f.resources[1].clone())
+            .collect::<Vec<String>>()
+    };
+    let mut spec = failing_world();
+    spec.functions[0] = spec.functions[0].clone().role_cannot_write_targets();
+    let (fleet, _clock) = world(spec);
+    assert_eq!(
+        rules_on_notify(crate::sim::backend(fleet)).await,
+        [arn("notify-dlq"), arn("notify-failures")]
+    );
+    let (fleet, _clock) = world(failing_world());
+    assert!(rules_on_notify(crate::sim::backend(fleet)).await.is_empty());
+    let demo = crate::sim::backend(SimFleet::demo().frozen());
+    assert!(rules_on_notify(demo).await.is_empty());
+}
