@@ -180,6 +180,12 @@ fn function_lines(inventory: &Inventory, function: &LambdaFunction) -> Vec<(Stri
     if let Some(dlq) = &function.dlq_arn {
         push("Dead-letter target", dlq.clone());
     }
+    if let Some(destination) = function.invoke_config.on_failure() {
+        push("On-failure destination", destination.to_string());
+    }
+    if let Some(role) = &function.role {
+        push("Execution role", role.clone());
+    }
     for mapping in inventory.mappings_of_function(&function.arn) {
         push(
             "Consumes",
@@ -301,6 +307,15 @@ mod tests {
                 .map(|(_, value)| value)
                 .collect()
         };
+        let function = describe_lines(
+            &inventory,
+            &Target::Function("arn:aws:lambda:us-east-1:1:function:audit".into()),
+        )
+        .expect("function");
+        assert!(function.contains(&(
+            "On-failure destination".to_string(),
+            "arn:aws:sqs:us-east-1:1:notify-failures".to_string()
+        )));
         assert_eq!(
             fed_by("https://sqs/1/notify-dlq"),
             ["dead-letter queue of function notify (async invokes)"]
