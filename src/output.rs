@@ -3,6 +3,8 @@
 //! every cell through the untrusted-text rule ([`crate::domain::untrusted`]), and the JSON
 //! writes the characters that rule names as `\u` escapes (see [`to_json`]).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::domain::untrusted::{escape, escape_owned, json_safe};
@@ -56,16 +58,89 @@ struct FunctionJson<'a> {
     event_sources: Vec<EventSourceJson<'a>>,
 }
 
+/// A DLQ in `ls dlq --json`: the queue, and what dead-letters into it.
+#[derive(Debug, Serialize)]
+struct DlqJson<'a> {
+    #[serde(flatten)]
+    queue: QueueSummary,
+    sources: Vec<DlqSourceJson<'a>>,
+}
+
+/// One thing that feeds a DLQ: `kind` is `queue` (its redrive policy), `subscription` (an
+/// SNS subscription's redrive policy, `lambda` ones too), `function_dlq` (a function's
+/// `DeadLetterConfig`) or `on_failure_destination`; `arn` is the queue's, subscription's
+/// or function's; `function` names the function a Lambda-side DLQ serves.
+#[derive(Debug, Serialize)]
+struct DlqSourceJson<'a> {
+    kind: &'static str,
+    arn: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function: Option<&'a str>,
+}
+
+fn dlq_sources_json<'a>(inventory: &'a Inventory, dlq_arn: &'a str) -> Vec<DlqSourceJson<'a>> {
+    use crate::domain::LambdaDeadLetterKind as Kind;
+    let mut sources: Vec<DlqSourceJson> = inventory
+        .dlq_sources(dlq_arn)
+        .iter()
+        .map(|arn| DlqSourceJson {
+            kind: "queue",
+            arn: Cow::Borrowed(arn),
+            function: None,
+        })
+        .collect();
+    sources.extend(
+        inventory
+            .subscriptions_dead_lettering_to(dlq_arn)
+            .map(|s| DlqSourceJson {
+                kind: "subscription",
+                arn: Cow::Borrowed(&s.arn),
+                function: (s.protocol == "lambda").then(|| s.endpoint_name()),
+            }),
+    );
+    for dead_letter in inventory.lambda_dead_letters_to(dlq_arn) {
+        let kind = match dead_letter.kind {
+            Kind::FunctionDlq => "function_dlq",
+            Kind::OnFailureDestination => "on_failure_destination",
+            Kind::SubscriptionDlq => continue,
+        };
+        let arn = inventory
+            .function_by_arn(&dead_letter.function)
+            .map_or_else(
+                || Cow::Owned(String::new()),
+                |f| Cow::Borrowed(f.arn.as_str()),
+            );
+        sources.push(DlqSourceJson {
+            kind,
+            arn,
+            function: Some(&dead_letter.function),
+        });
+    }
+    sources
+}
+
+/// `ls dlq --json`: every DLQ with what feeds it.
+fn dlqs_json(inventory: &Inventory) -> Result<String, serde_json::Error> {
+    let dlqs: Vec<DlqJson> = sorted_queues(inventory)
+        .filter(|q| inventory.is_dlq(&q.arn))
+        .map(|q| DlqJson {
+            queue: QueueSummary::new(q, true),
+            sources: dlq_sources_json(inventory, &q.arn),
+        })
+        .collect();
+    to_json(&dlqs)
+}
+
 /// `ls KIND --json`: a JSON array of the listed resources.
 pub fn json(kind: TableKind, inventory: &Inventory) -> Result<String, serde_json::Error> {
     match kind {
-        TableKind::Queues | TableKind::Dlqs => {
+        TableKind::Queues => {
             let queues: Vec<QueueSummary> = sorted_queues(inventory)
-                .filter(|q| kind == TableKind::Queues || inventory.is_dlq(&q.arn))
                 .map(|q| QueueSummary::new(q, inventory.is_dlq(&q.arn)))
                 .collect();
             to_json(&queues)
         }
+        TableKind::Dlqs => dlqs_json(inventory),
         TableKind::Topics => {
             let topics: Vec<TopicJson> = inventory
                 .topics()
@@ -250,6 +325,59 @@ mod tests {
             serde_json::from_str(&super::json(TableKind::Dlqs, &inventory()).expect("json"))
                 .expect("parse");
         assert_eq!(dlqs.as_array().map(Vec::len), Some(1));
+        assert_eq!(dlqs[0]["name"], "orders-dlq");
+        assert_eq!(
+            dlqs[0]["sources"],
+            serde_json::json!([{"kind": "queue", "arn": "arn:aws:sqs:us-east-1:1:orders"}])
+        );
+    }
+
+    #[test]
+    fn dlq_json_names_the_function_and_lambda_subscription_feeding_each_dlq() {
+        use crate::inventory::model::tests::async_function;
+        let mut inventory = inventory();
+        inventory.upsert_queues(
+            vec![
+                queue("notify-dlq", 0, None),
+                queue("notify-failures", 0, None),
+            ],
+            1,
+        );
+        let mut sub = crate::domain::Subscription::listed(
+            "arn:aws:sns:us-east-1:1:orders:1",
+            "arn:aws:sns:us-east-1:1:orders",
+            "lambda",
+            "arn:aws:lambda:us-east-1:1:function:notify",
+            None,
+        );
+        sub.dlq_arn = Some("arn:aws:sqs:us-east-1:1:notify-dlq".into());
+        inventory.set_subscriptions(vec![sub]);
+        inventory.set_functions(vec![async_function(
+            "notify",
+            Some("notify-dlq"),
+            Some("notify-failures"),
+        )]);
+        let dlqs: serde_json::Value =
+            serde_json::from_str(&json(TableKind::Dlqs, &inventory).expect("json")).expect("parse");
+        let sources = |name: &str| {
+            dlqs.as_array()
+                .and_then(|a| a.iter().find(|d| d["name"] == name))
+                .map(|d| d["sources"].clone())
+        };
+        let function = "arn:aws:lambda:us-east-1:1:function:notify";
+        assert_eq!(
+            sources("notify-dlq"),
+            Some(serde_json::json!([
+                {"kind": "subscription", "arn": "arn:aws:sns:us-east-1:1:orders:1", "function": "notify"},
+                {"kind": "function_dlq", "arn": function, "function": "notify"}
+            ]))
+        );
+        assert_eq!(
+            sources("notify-failures"),
+            Some(serde_json::json!([
+                {"kind": "on_failure_destination", "arn": function, "function": "notify"}
+            ]))
+        );
     }
 
     #[test]

@@ -6,13 +6,18 @@
 
 mod support;
 
+mod aws_lambda_dead_letters {
+    pub mod roles;
+    pub(crate) use super::put_invoke_config;
+}
+
 use aws_sdk_lambda::types::{DestinationConfig, OnFailure};
 use squall::domain::{InvokeConfigReading, LambdaDeadLetterKind};
 use squall::inventory::{Source, collect_inventory};
 use support::emulator::Emulator;
 use support::{
-    FaultProxy, Faults, LAMBDA_ROLE, create_function_with_role, create_queue, create_topic,
-    localstack, moto, run_squall_at, sdk_backend, unique_name,
+    FaultProxy, Faults, create_function_with_role, create_queue, create_topic, localstack, moto,
+    run_squall_at, sdk_backend, unique_name,
 };
 
 async fn subscribe_function(
@@ -39,7 +44,7 @@ async fn subscribe_function(
         .unwrap_or_else(|e| panic!("Subscribe {function_arn}: {e:?}"));
 }
 
-async fn put_invoke_config(
+pub(crate) async fn put_invoke_config(
     lambda: &aws_sdk_lambda::Client,
     function: &str,
     on_failure: Option<&str>,
@@ -137,6 +142,55 @@ async fn lambda_dead_letters_are_read<S>(
         );
     }
 
+    // `ls dlq` loads the functions too: both outputs name what feeds each Lambda-side DLQ.
+    let endpoint = emulator.endpoint();
+    let (code, stdout, stderr) = run_squall_at(&endpoint, &["ls", "dlq", "--json"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let dlqs: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let sources = |arn: &str| -> Vec<(String, String)> {
+        let dlq = dlqs
+            .as_array()
+            .and_then(|a| a.iter().find(|q| q["arn"] == arn));
+        let dlq = dlq.unwrap_or_else(|| panic!("{arn} in ls dlq:\n{stdout}"));
+        dlq["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                (
+                    s["kind"].as_str().unwrap_or_default().to_string(),
+                    s["function"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let kept_name = name("kept");
+    assert_eq!(
+        sources(&failures),
+        [("on_failure_destination".to_string(), kept_name.clone())]
+    );
+    assert_eq!(
+        sources(&sub_dlq),
+        [("subscription".to_string(), kept_name.clone())]
+    );
+    if holds_function_dlq {
+        assert_eq!(
+            sources(&fn_dlq),
+            [("function_dlq".to_string(), kept_name.clone())]
+        );
+    }
+    let (code, stdout, stderr) = run_squall_at(&endpoint, &["ls", "dlq"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let failures_row = stdout
+        .lines()
+        .find(|l| l.starts_with(&name("failures")))
+        .unwrap_or_else(|| panic!("failures listed:\n{stdout}"));
+    assert!(
+        failures_row.ends_with(&format!("λ {kept_name} (on failure)")),
+        "{failures_row}"
+    );
+
     // The doctor through the recording proxy: one invoke-config read per function at least.
     let proxy =
         FaultProxy::start(([127, 0, 0, 1], emulator.port()).into(), Faults::default()).await;
@@ -177,14 +231,36 @@ async fn lambda_dead_letters_are_read<S>(
     );
 }
 
+/// A role whose policy lets its functions write failed events to any queue or topic, so
+/// that doctor has nothing to say of it.
+async fn writing_role<S>(emulator: &Emulator<S>) -> String {
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk_config().await);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sns:Publish"],"Resource":"*"}]}"#;
+    aws_lambda_dead_letters::roles::role_with_policy(&iam, &unique_name("ldl-role"), policy, false)
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn localstack_function_dlqs_destinations_and_lambda_subscription_dlqs() {
-    lambda_dead_letters_are_read(localstack(), LAMBDA_ROLE, true).await;
+    let emulator = localstack();
+    let role = writing_role(emulator).await;
+    lambda_dead_letters_are_read(emulator, &role, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_function_dlqs_destinations_and_lambda_subscription_dlqs() {
     let emulator = moto();
-    let role = emulator.create_role(&unique_name("ldl-role"));
+    let role = writing_role(emulator).await;
     lambda_dead_letters_are_read(emulator, &role, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn localstack_a_role_that_cannot_write_its_destination_is_found() {
+    aws_lambda_dead_letters::roles::a_role_that_cannot_write_its_destination_is_found(localstack())
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_a_role_that_cannot_write_its_destination_is_found() {
+    aws_lambda_dead_letters::roles::a_role_that_cannot_write_its_destination_is_found(moto()).await;
 }

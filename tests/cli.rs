@@ -284,6 +284,46 @@ fn demo_ls_every_kind_prints_a_table() {
     }
 }
 
+/// `ls dlq` loads the functions: the demo's shipping-notifier DLQ and on-failure
+/// destination are DLQs, and both outputs say the function feeds them.
+#[test]
+fn demo_ls_dlq_names_the_function_feeding_each_lambda_side_dlq() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = squall(&home)
+        .args(["--demo", "ls", "dlq"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} listed:\n{text}"))
+            .to_string()
+    };
+    assert!(row("shipping-notifier-dlq").ends_with("λ shipping-notifier (async DLQ)"));
+    assert!(row("shipping-notifier-failures").ends_with("λ shipping-notifier (on failure)"));
+    let output = squall(&home)
+        .args(["--demo", "ls", "dlq", "--json"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    let dlqs: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let sources = |name: &str| {
+        dlqs.as_array()
+            .and_then(|a| a.iter().find(|q| q["name"] == name))
+            .map(|q| q["sources"].clone())
+            .unwrap_or_else(|| panic!("{name} in ls dlq --json"))
+    };
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:shipping-notifier";
+    assert_eq!(
+        sources("shipping-notifier-failures"),
+        serde_json::json!([{"kind": "on_failure_destination", "arn": function, "function": "shipping-notifier"}])
+    );
+    assert_eq!(sources("shipping-notifier-dlq")[0]["kind"], "function_dlq");
+    assert_eq!(sources("orders-dlq")[0]["kind"], "queue");
+}
+
 #[test]
 fn log_file_is_written_only_when_asked() {
     let home = tempfile::tempdir().expect("tempdir");

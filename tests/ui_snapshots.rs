@@ -143,6 +143,20 @@ fn queue_describe_pane_shows_its_doctor_findings() {
 }
 
 #[test]
+fn on_failure_destination_describe_pane_names_its_function() {
+    let mut app = demo_app();
+    type_keys(&mut app, "/^shipping-notifier-failures$");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('d'));
+    let screen = render(&mut app, 130, 8);
+    assert!(
+        screen.contains("on-failure destination of shipping-notifier (max retries"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn ascii_theme_without_utf8() {
     let mut app = demo_app();
     let theme = Theme::new(Config::defaults().expect("defaults").colors, false, true);

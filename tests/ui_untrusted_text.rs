@@ -126,6 +126,8 @@ fn inventory_carrying(text: &str) -> Inventory {
     inventory.set_topics(vec![topic]);
     inventory.set_subscriptions(vec![to_queue, to_https, to_missing]);
     inventory.set_functions(vec![LambdaFunction {
+        role: None,
+        role_policies: Default::default(),
         name: format!("worker{text}"),
         arn: function_arn.clone(),
         runtime: Some(text.to_string()),

@@ -31,6 +31,9 @@ pub fn describe_lines(inventory: &Inventory, target: &Target) -> Option<Vec<(Str
             let topic = inventory.topic_by_arn(topic_arn)?;
             push("ARN", topic.arn.clone());
             push("Type", type_name(topic.fifo));
+            for (label, value) in lambda_feeder_lines(inventory, &topic.arn, "topic") {
+                push(&label, value);
+            }
             if let Some(warning) = &topic.warning {
                 push("Warning", warning.clone());
             }
@@ -77,6 +80,9 @@ fn queue_lines(inventory: &Inventory, queue: &Queue) -> Vec<(String, String)> {
         let names: Vec<&str> = sources.iter().map(|a| arn::resource_name(a)).collect();
         push("DLQ of", names.join(", "));
     }
+    for (label, value) in lambda_feeder_lines(inventory, &queue.arn, "queue") {
+        push(&label, value);
+    }
     let consumers: Vec<String> = inventory
         .consumers_of(&queue.arn)
         .map(|m| {
@@ -102,6 +108,45 @@ fn queue_lines(inventory: &Inventory, queue: &Queue) -> Vec<(String, String)> {
     }
     lines.extend(attribute_lines(&queue.attributes));
     lines
+}
+
+/// "Fed by" lines of a queue or topic that a function's failed asynchronous invokes land in:
+/// `dead-letter queue of function X (async invokes)`, or `on-failure destination of X (max
+/// retries N, max event age S)` with AWS's defaults (2, 6h) when the function sets none. A
+/// `lambda` subscription's DLQ is named with the subscriptions ("Subscribed to" and the
+/// finding lines), not here.
+fn lambda_feeder_lines(inventory: &Inventory, arn: &str, noun: &str) -> Vec<(String, String)> {
+    use crate::domain::LambdaDeadLetterKind as Kind;
+    inventory
+        .lambda_dead_letters_to(arn)
+        .filter_map(|dead_letter| {
+            let function = &dead_letter.function;
+            let text = match dead_letter.kind {
+                Kind::FunctionDlq => {
+                    format!("dead-letter {noun} of function {function} (async invokes)")
+                }
+                Kind::OnFailureDestination => {
+                    let config = inventory
+                        .function_by_arn(function)
+                        .and_then(|f| f.invoke_config.config());
+                    let retries = config
+                        .and_then(|c| c.maximum_retry_attempts)
+                        .unwrap_or(2);
+                    let age = config
+                        .and_then(|c| c.maximum_event_age_seconds)
+                        .unwrap_or(21_600);
+                    let age = humantime::format_duration(std::time::Duration::from_secs(
+                        u64::try_from(age).unwrap_or(0),
+                    ));
+                    format!(
+                        "on-failure destination of {function} (max retries {retries}, max event age {age})"
+                    )
+                }
+                Kind::SubscriptionDlq => return None,
+            };
+            Some(("Fed by".to_string(), text))
+        })
+        .collect()
 }
 
 /// A function's lines: runtime, memory, timeout, its dead-letter target and what it
@@ -134,6 +179,12 @@ fn function_lines(inventory: &Inventory, function: &LambdaFunction) -> Vec<(Stri
     );
     if let Some(dlq) = &function.dlq_arn {
         push("Dead-letter target", dlq.clone());
+    }
+    if let Some(destination) = function.invoke_config.on_failure() {
+        push("On-failure destination", destination.to_string());
+    }
+    if let Some(role) = &function.role {
+        push("Execution role", role.clone());
     }
     for mapping in inventory.mappings_of_function(&function.arn) {
         push(
@@ -220,6 +271,62 @@ mod tests {
         assert_eq!(lines[start].1, "{");
         assert_eq!(lines[start + 2].1, "  \"maxReceiveCount\": 5");
         assert!(describe_lines(&inventory, &Target::Queue("https://sqs/1/none".into())).is_none());
+    }
+
+    #[test]
+    fn a_lambda_side_dlq_says_which_function_feeds_it_and_how() {
+        use crate::domain::EventInvokeConfig;
+        use crate::domain::InvokeConfigReading;
+        use crate::inventory::model::tests::async_function;
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(
+            vec![
+                queue("notify-dlq", 2, None),
+                queue("notify-failures", 1, None),
+            ],
+            1,
+        );
+        let mut notify = async_function("notify", Some("notify-dlq"), Some("notify-failures"));
+        notify.invoke_config = InvokeConfigReading::Set(EventInvokeConfig {
+            maximum_retry_attempts: Some(1),
+            maximum_event_age_seconds: Some(3600),
+            on_failure: Some("arn:aws:sqs:us-east-1:1:notify-failures".into()),
+            on_success: None,
+        });
+        let mut audit = async_function("audit", None, Some("notify-failures"));
+        audit.invoke_config = InvokeConfigReading::Set(EventInvokeConfig {
+            on_failure: Some("arn:aws:sqs:us-east-1:1:notify-failures".into()),
+            ..EventInvokeConfig::default()
+        });
+        inventory.set_functions(vec![notify, audit]);
+        let fed_by = |url: &str| -> Vec<String> {
+            describe_lines(&inventory, &Target::Queue(url.into()))
+                .expect("queue")
+                .into_iter()
+                .filter(|(label, _)| label == "Fed by")
+                .map(|(_, value)| value)
+                .collect()
+        };
+        let function = describe_lines(
+            &inventory,
+            &Target::Function("arn:aws:lambda:us-east-1:1:function:audit".into()),
+        )
+        .expect("function");
+        assert!(function.contains(&(
+            "On-failure destination".to_string(),
+            "arn:aws:sqs:us-east-1:1:notify-failures".to_string()
+        )));
+        assert_eq!(
+            fed_by("https://sqs/1/notify-dlq"),
+            ["dead-letter queue of function notify (async invokes)"]
+        );
+        assert_eq!(
+            fed_by("https://sqs/1/notify-failures"),
+            [
+                "on-failure destination of audit (max retries 2, max event age 6h)",
+                "on-failure destination of notify (max retries 1, max event age 1h)"
+            ]
+        );
     }
 
     #[test]

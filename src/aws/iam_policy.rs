@@ -39,12 +39,13 @@ pub struct Statement {
 }
 
 /// The services in policy order, with the IAM prefix, the ARN service and the Sid stem.
-const SERVICES: [(&str, &str); 5] = [
+const SERVICES: [(&str, &str); 6] = [
     ("sqs", "Sqs"),
     ("sns", "Sns"),
     ("lambda", "Lambda"),
     ("cloudwatch", "CloudWatch"),
     ("logs", "Logs"),
+    ("iam", "Iam"),
 ];
 
 /// The policy of `kind`; `patterns` (ARN patterns of queues, topics, functions) limit the

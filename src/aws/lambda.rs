@@ -113,6 +113,8 @@ impl LambdaDirectory for SdkLambdas {
             .unwrap_or_default()
             .into_iter()
             .map(|f| LambdaFunction {
+                role: f.role.clone(),
+                role_policies: Default::default(),
                 name: f.function_name.unwrap_or_default(),
                 arn: f.function_arn.unwrap_or_default(),
                 runtime: f.runtime.map(|r| r.as_str().to_string()),

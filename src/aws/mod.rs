@@ -16,6 +16,7 @@ pub mod metric_math;
 pub mod permissions;
 pub mod profiles;
 pub mod resolve;
+pub mod roles;
 pub mod settings_check;
 pub mod sns;
 pub mod sqs;
@@ -169,6 +170,8 @@ pub struct Backend {
     pub identity: Arc<dyn identity::IdentitySource>,
     /// CloudWatch Logs, the consumers' logs (`with_logs`); by default "unavailable".
     pub logs: Arc<dyn logs::LogSource>,
+    /// IAM, the execution roles' policies (`with_roles`); by default "unavailable".
+    pub roles: Arc<dyn roles::RolePolicies>,
 }
 
 impl Backend {
@@ -191,7 +194,14 @@ impl Backend {
             alarms: Arc::new(alarms::NoAlarms),
             identity: Arc::new(identity::NoIdentity),
             logs: Arc::new(logs::NoLogs),
+            roles: Arc::new(roles::NoRolePolicies),
         }
+    }
+
+    /// The same backend reading execution roles' policies from `roles`.
+    pub fn with_roles(mut self, roles: Arc<dyn roles::RolePolicies>) -> Backend {
+        self.roles = roles;
+        self
     }
 
     /// The same backend reading consumer logs from `logs`.
@@ -268,4 +278,7 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
     .with_logs(Arc::new(logs::SdkLogs::new(
         aws_sdk_cloudwatchlogs::Client::new(config),
     )))
+    .with_roles(Arc::new(roles::SdkRoles::new(aws_sdk_iam::Client::new(
+        config,
+    ))))
 }

@@ -119,6 +119,7 @@ pub fn all() -> impl Iterator<Item = &'static Permission> {
         .chain(super::cloudwatch::PERMISSIONS)
         .chain(super::alarms::PERMISSIONS)
         .chain(super::logs::PERMISSIONS)
+        .chain(super::roles::PERMISSIONS)
 }
 
 /// The permission behind an API operation (`ApiError::operation`).
@@ -168,7 +169,7 @@ mod tests {
             assert!(seen.insert(permission.operation), "{permission:?} twice");
             let (service, name) = permission.action.split_once(':').expect("service:Action");
             assert!(
-                ["sqs", "sns", "lambda", "cloudwatch", "logs"].contains(&service),
+                ["sqs", "sns", "lambda", "cloudwatch", "logs", "iam"].contains(&service),
                 "{permission:?}"
             );
             assert!(
@@ -198,6 +199,7 @@ mod tests {
             ("cloudwatch.rs", include_str!("cloudwatch.rs")),
             ("alarms.rs", include_str!("alarms.rs")),
             ("logs.rs", include_str!("logs.rs")),
+            ("roles.rs", include_str!("roles.rs")),
         ];
         for (file, text) in files {
             for marker in ["from_sdk(\"", "OPERATION: &str = \""] {

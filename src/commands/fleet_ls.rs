@@ -26,9 +26,10 @@ pub fn listing(what: ListKind) -> (Option<TableKind>, &'static [Source]) {
             Some(TableKind::Queues),
             &[Source::Queues, Source::Subscriptions],
         ),
+        // Functions too: a function's DLQ or on-failure destination is a DLQ, fed by it.
         ListKind::Dlq => (
             Some(TableKind::Dlqs),
-            &[Source::Queues, Source::Subscriptions],
+            &[Source::Queues, Source::Subscriptions, Source::Functions],
         ),
         ListKind::Topics => (
             Some(TableKind::Topics),

@@ -17,7 +17,7 @@ use crate::cli::MetricsArgs;
 use crate::config::Config;
 use crate::domain::arn;
 use crate::gate::Shown;
-use crate::metrics::subject::{consumers_of, function_exists, queue_resources};
+use crate::metrics::subject::{consumers_of, function_resources, queue_resources};
 use crate::metrics::{MetricsEngine, Resource, Window};
 use crate::theme::Theme;
 
@@ -79,8 +79,11 @@ async fn subject(backend: &Backend, given: &str) -> Result<Subject> {
         Err(ResolveError::NoTopic { .. }) => {}
         Err(other) => return Err(fail(other)),
     }
-    if function_exists(backend, given).await.map_err(fail)? {
-        return Ok(only(Resource::Function(given.to_string())));
+    if let Some(resources) = function_resources(backend, given).await.map_err(fail)? {
+        return Ok(Subject {
+            resources,
+            counts: Vec::new(),
+        });
     }
     Err(eyre!(
         "squall: no queue, topic or function named {} in {}",

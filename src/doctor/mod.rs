@@ -6,8 +6,10 @@
 
 mod async_invokes;
 mod dead_letters;
+mod failure_targets;
 mod lambda_consumers;
 mod policy;
+mod role_policy;
 mod subscriptions;
 
 #[cfg(test)]
@@ -83,6 +85,7 @@ pub fn diagnose(inventory: &Inventory) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(lambda_consumers::check(inventory));
     findings.extend(async_invokes::check(inventory));
+    findings.extend(failure_targets::check(inventory));
     findings.extend(dead_letters::check(inventory));
     findings.extend(subscriptions::check(inventory));
     findings.sort_by(|a, b| {

@@ -37,7 +37,7 @@ fn field_str<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// A string or an array of strings, as policies spell lists.
-fn strings(value: Option<&Value>) -> Vec<&str> {
+pub(super) fn strings(value: Option<&Value>) -> Vec<&str> {
     match value {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
@@ -100,7 +100,7 @@ fn conditions_allow(condition: Option<&Value>, topic_arn: &str) -> bool {
 }
 
 /// `*` and `?` wildcards, as IAM's `Like` operators and resource ARNs use them.
-fn glob_matches(pattern: &str, text: &str) -> bool {
+pub(super) fn glob_matches(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);

@@ -142,6 +142,8 @@ impl World {
         inventory.set_subscriptions(self.subscriptions.clone());
         inventory.set_mappings(vec![self.mapping.clone()]);
         inventory.set_functions(vec![LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: "worker".into(),
             arn: FUNCTION.into(),
             runtime: None,

@@ -42,6 +42,22 @@ pub struct LambdaFunction {
     pub invoke_config: InvokeConfigReading,
     /// `LoggingConfig`: where and how the function logs.
     pub logging: LoggingConfig,
+    /// The execution role's ARN (`Role`), which Lambda writes to the DLQ and destination as.
+    pub role: Option<String>,
+    /// The role's identity policies, read only for a function with a DLQ or destination.
+    pub role_policies: RolePoliciesReading,
+}
+
+/// What squall knows of a function's execution role's identity policies (IAM).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RolePoliciesReading {
+    /// Not asked (no DLQ nor destination, no role, or a listing without IAM).
+    #[default]
+    NotRead,
+    /// Every inline and attached managed policy document, decoded.
+    Read(Vec<String>),
+    /// Some read was refused or failed: the reason. No rule judges half a role.
+    Failed(String),
 }
 
 /// A function's asynchronous-invocation settings (`GetFunctionEventInvokeConfig`): how long
@@ -126,6 +142,8 @@ mod tests {
 
     fn function(log_group: Option<&str>) -> LambdaFunction {
         LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: "shipping".into(),
             arn: "arn:aws:lambda:us-east-1:123456789012:function:shipping".into(),
             runtime: None,

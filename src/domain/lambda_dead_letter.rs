@@ -50,6 +50,18 @@ impl LambdaDeadLetter {
     pub fn describe(&self) -> String {
         format!("{} of {}", self.kind.label(), self.function)
     }
+
+    /// What feeds the target, as the SOURCES cell of `:dlq` names it: `λ NAME (async DLQ)`
+    /// or `λ NAME (on failure)`. A subscription DLQ is `None`: the subscription that feeds
+    /// it is named as every subscription DLQ's is (`topic → function (subscription)`).
+    pub fn source_label(&self) -> Option<String> {
+        let role = match self.kind {
+            LambdaDeadLetterKind::FunctionDlq => "async DLQ",
+            LambdaDeadLetterKind::OnFailureDestination => "on failure",
+            LambdaDeadLetterKind::SubscriptionDlq => return None,
+        };
+        Some(format!("λ {} ({role})", self.function))
+    }
 }
 
 /// The service segment of an ARN (`arn:aws:sqs:…` → `sqs`).
@@ -105,6 +117,8 @@ mod tests {
 
     fn function(name: &str, dlq: Option<&str>, on_failure: Option<&str>) -> LambdaFunction {
         LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: name.to_string(),
             arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
             runtime: None,
@@ -187,6 +201,15 @@ mod tests {
             ]
         );
         assert_eq!(found[0].describe(), "function DLQ of notify");
+        let labels: Vec<Option<String>> = found.iter().map(|d| d.source_label()).collect();
+        assert_eq!(
+            labels,
+            [
+                Some("λ notify (async DLQ)".to_string()),
+                Some("λ audit (on failure)".to_string()),
+                None
+            ]
+        );
         assert_eq!(
             found[2].subscription_arn.as_deref(),
             Some("arn:aws:sns:us-east-1:1:orders:abc")

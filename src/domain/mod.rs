@@ -17,6 +17,7 @@ pub mod untrusted;
 pub use alarm::{Alarm, AlarmMetric};
 pub use lambda::{
     EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, LoggingConfig,
+    RolePoliciesReading,
 };
 pub use lambda_dead_letter::{LambdaDeadLetter, LambdaDeadLetterKind, lambda_dead_letters};
 pub use queue::{Queue, QueueCounts, RedrivePolicy};

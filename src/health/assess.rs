@@ -49,6 +49,9 @@ pub struct Facts {
     pub topics: Vec<TopicFacts>,
     /// Every function squall knows (listed or consuming), for matching alarms.
     pub functions: Vec<String>,
+    /// The functions with a DLQ or an on-failure destination of their own: their failed
+    /// events' delivery there is read (and only theirs).
+    pub async_functions: Vec<String>,
     /// The alarms in ALARM as last read.
     pub alarms: Vec<Alarm>,
 }
@@ -123,6 +126,12 @@ pub fn wanted(facts: &Facts) -> Vec<Resource> {
         }
     }
     out.extend(topics.iter().map(|t| Resource::Topic(t.name.clone())));
+    out.extend(
+        facts
+            .async_functions
+            .iter()
+            .map(|f| Resource::AsyncDelivery(f.clone())),
+    );
     // Naming every resource an alarm could be on costs a few strings each: not for none.
     if facts.alarms.is_empty() {
         return out;
@@ -272,6 +281,20 @@ pub fn assess(
             clock,
         ));
     }
+    for function in &facts.async_functions {
+        let resource = Resource::AsyncDelivery(function.clone());
+        let affected = Affected {
+            kind: Kind::Function,
+            name: function.clone(),
+            address: function.clone(),
+        };
+        problems.extend(rules::failed_events_lost(
+            &affected,
+            engine.series(&resource, "dead_letter_errors"),
+            engine.series(&resource, "destination_failures"),
+            clock,
+        ));
+    }
     problems.extend(signal_rules::alarm_problems(
         &facts.alarms,
         &facts.alarmable(),
@@ -334,6 +357,11 @@ pub fn facts(inventory: &crate::inventory::Inventory) -> Facts {
         queues,
         topics,
         functions,
+        async_functions: inventory
+            .functions_with_async_targets()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         alarms: inventory.signals().alarms().to_vec(),
     }
 }

@@ -270,6 +270,49 @@ pub fn sns_failures(
     problems
 }
 
+/// A function with a DLQ or an on-failure destination that could not write failed events
+/// there (`DeadLetterErrors`, `DestinationDeliveryFailures` in the newest period): those
+/// events are gone, so it is critical at one.
+pub fn failed_events_lost(
+    function: &Affected,
+    dead_letter_errors: Option<&Series>,
+    destination_failures: Option<&Series>,
+    clock: Clock,
+) -> Vec<Problem> {
+    let resource = Resource::AsyncDelivery(function.name.clone());
+    let checks = [
+        (
+            dead_letter_errors,
+            "dead_letter_errors",
+            "failed events could not be written to its DLQ (lost)",
+        ),
+        (
+            destination_failures,
+            "destination_failures",
+            "failed events could not be sent to its on-failure destination",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (series, key, text) in checks {
+        let Some(series) = series else { continue };
+        let Some(count) = recent_value(series, clock.period_ms, clock.now_ms) else {
+            continue;
+        };
+        if count > 0.0 {
+            problems.push(Problem {
+                severity: Severity::Critical,
+                resource: function.clone(),
+                what: format!("{count:.0} {text} in the last period"),
+                since_ms: since_above(series, 0.0),
+                since_lower_bound: bounded_below(series, 0.0),
+                value: count,
+                sparkline: Some((resource.clone(), key)),
+            });
+        }
+    }
+    problems
+}
+
 /// A rate to one decimal below 10, whole above.
 fn rate_text(rate: f64) -> String {
     if rate < 10.0 {

@@ -19,7 +19,7 @@ pub struct Alarmable {
 /// The dimension that names each kind of resource in its namespace.
 fn namespace_dimension(resource: &Resource) -> (&'static str, &'static str) {
     match resource {
-        Resource::Function(_) => ("AWS/Lambda", "FunctionName"),
+        Resource::Function(_) | Resource::AsyncDelivery(_) => ("AWS/Lambda", "FunctionName"),
         Resource::Topic(_) => ("AWS/SNS", "TopicName"),
         _ => ("AWS/SQS", "QueueName"),
     }

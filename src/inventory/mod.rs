@@ -62,7 +62,7 @@ pub async fn collect_inventory(
     };
     let functions = async {
         if wants(Source::Functions) {
-            Some(lambdas::load_functions(backend.lambdas.clone()).await)
+            Some(lambdas::load_functions(backend.lambdas.clone(), backend.roles.clone()).await)
         } else {
             None
         }

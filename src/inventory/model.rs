@@ -148,6 +148,21 @@ impl Inventory {
             .filter(move |d| d.target_arn == target_arn)
     }
 
+    /// The functions (by name, sorted, once each) with a DLQ or an on-failure destination of
+    /// their own: the ones whose `DeadLetterErrors` and `DestinationDeliveryFailures` mean
+    /// something, so the only ones they are asked for.
+    pub fn functions_with_async_targets(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .lambda_dead_letters
+            .iter()
+            .filter(|d| d.kind != crate::domain::LambdaDeadLetterKind::SubscriptionDlq)
+            .map(|d| d.function.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The `lambda` subscriptions that invoke `function` (a name or ARN) asynchronously.
     pub fn async_invokers_of<'a>(
         &'a self,

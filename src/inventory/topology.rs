@@ -92,8 +92,25 @@ pub struct SubscriptionNode {
     pub queue: Option<QueueNode>,
     /// An `sqs` subscription whose queue does not exist.
     pub queue_missing: bool,
+    /// For `lambda` subscriptions: where the function's failed asynchronous invokes land
+    /// (its DLQ, its on-failure destination).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub function_targets: Vec<FunctionTargetNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+}
+
+/// A function's DLQ or on-failure destination, under the `lambda` subscription that
+/// invokes the function asynchronously.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionTargetNode {
+    /// `function_dlq` or `on_failure_destination`.
+    pub kind: &'static str,
+    pub function: String,
+    pub arn: String,
+    /// The queue, resolved; `None` when the target is no queue (an SNS topic, a function,
+    /// an event bus), which squall shows by its ARN.
+    pub queue: Option<DlqNode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -159,15 +176,8 @@ pub fn build(inventory: &Inventory) -> Topology {
     // A queue only reachable as the DLQ of queues nothing reaches (a DLQ cycle, say)
     // would vanish from the tree: give each such queue a root of its own.
     let mut reached = HashSet::new();
-    for topic in &topics {
-        for sub in &topic.subscriptions {
-            if let Some(queue) = &sub.queue {
-                mark_reached(queue, &mut reached);
-            }
-            if let Some(DlqNode::Present(dlq)) = &sub.dlq {
-                mark_reached(dlq, &mut reached);
-            }
-        }
+    for sub in topics.iter().flat_map(|t| &t.subscriptions) {
+        mark_subscription_reached(sub, &mut reached);
     }
     for node in &unsubscribed {
         mark_reached(node, &mut reached);
@@ -188,6 +198,22 @@ pub fn build(inventory: &Inventory) -> Topology {
     Topology {
         topics,
         unsubscribed,
+    }
+}
+
+/// The queues a subscription leads to: its queue, its DLQ, its function's DLQ and destination.
+fn mark_subscription_reached(sub: &SubscriptionNode, reached: &mut HashSet<String>) {
+    if let Some(queue) = &sub.queue {
+        mark_reached(queue, reached);
+    }
+    let dlqs = sub
+        .dlq
+        .iter()
+        .chain(sub.function_targets.iter().filter_map(|t| t.queue.as_ref()));
+    for dlq in dlqs {
+        if let DlqNode::Present(queue) = dlq {
+            mark_reached(queue, reached);
+        }
     }
 }
 
@@ -222,7 +248,37 @@ fn subscription_node(inventory: &Inventory, sub: &Subscription) -> SubscriptionN
         queue_missing: queue_arn.is_some() && queue.is_none(),
         queue,
         warning: sub.warning.clone(),
+        function_targets: function_targets(inventory, sub),
     }
+}
+
+/// The DLQ and on-failure destination of the function a `lambda` subscription invokes.
+fn function_targets(inventory: &Inventory, sub: &Subscription) -> Vec<FunctionTargetNode> {
+    use crate::domain::LambdaDeadLetterKind as Kind;
+    if sub.protocol != "lambda" {
+        return Vec::new();
+    }
+    let function = sub.endpoint_name();
+    inventory
+        .lambda_dead_letters()
+        .iter()
+        .filter(|d| d.function == function)
+        .filter_map(|d| {
+            let kind = match d.kind {
+                Kind::FunctionDlq => "function_dlq",
+                Kind::OnFailureDestination => "on_failure_destination",
+                Kind::SubscriptionDlq => return None,
+            };
+            Some(FunctionTargetNode {
+                kind,
+                function: d.function.clone(),
+                arn: d.target_arn.clone(),
+                queue: d
+                    .target_is_queue()
+                    .then(|| dlq_node(inventory, &d.target_arn, &mut Vec::new())),
+            })
+        })
+        .collect()
 }
 
 /// `path` holds the ARNs of the queues above this one on the DLQ chain, to stop cycles.

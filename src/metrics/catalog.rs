@@ -24,6 +24,10 @@ pub enum Resource {
     Topic(String),
     /// A queue's depth alone: one metric, for the sparkline column of the tables.
     Depth(String),
+    /// What a function with a DLQ or an on-failure destination failed to deliver there
+    /// (`DeadLetterErrors`, `DestinationDeliveryFailures`): its own resource so that
+    /// functions without a target cost no extra metric query.
+    AsyncDelivery(String),
 }
 
 impl Resource {
@@ -34,7 +38,8 @@ impl Resource {
             | Resource::Dlq(n)
             | Resource::Function(n)
             | Resource::Topic(n)
-            | Resource::Depth(n) => n,
+            | Resource::Depth(n)
+            | Resource::AsyncDelivery(n) => n,
         }
     }
 
@@ -44,7 +49,7 @@ impl Resource {
             Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) | Resource::Depth(_) => {
                 "QueueName"
             }
-            Resource::Function(_) => "FunctionName",
+            Resource::Function(_) | Resource::AsyncDelivery(_) => "FunctionName",
             Resource::Topic(_) => "TopicName",
         };
         BTreeMap::from([(name.to_string(), self.name().to_string())])
@@ -55,7 +60,7 @@ impl Resource {
             Resource::Queue(_) | Resource::FifoQueue(_) | Resource::Dlq(_) | Resource::Depth(_) => {
                 "AWS/SQS"
             }
-            Resource::Function(_) => "AWS/Lambda",
+            Resource::Function(_) | Resource::AsyncDelivery(_) => "AWS/Lambda",
             Resource::Topic(_) => "AWS/SNS",
         }
     }
@@ -68,6 +73,7 @@ impl Resource {
             Resource::Dlq(_) => &DLQ,
             Resource::Depth(_) => &DLQ[..1],
             Resource::Function(_) => &FUNCTION,
+            Resource::AsyncDelivery(_) => &ASYNC_DELIVERY,
             Resource::Topic(_) => &TOPIC,
         }
     }
@@ -80,6 +86,7 @@ impl fmt::Display for Resource {
             Resource::Dlq(_) => "dlq",
             Resource::Depth(_) => "depth of",
             Resource::Function(_) => "function",
+            Resource::AsyncDelivery(_) => "failed-event delivery of function",
             Resource::Topic(_) => "topic",
         };
         write!(f, "{kind} {}", self.name())
@@ -271,6 +278,25 @@ const FUNCTION: [SeriesDef; 7] = [
         "concurrency",
         "ConcurrentExecutions",
         "Maximum",
+        Unit::Count,
+    ),
+];
+
+/// Events Lambda gave up on and then could not write to the function's DLQ or on-failure
+/// destination: lost (Lambda's "Asynchronous invocation metrics").
+const ASYNC_DELIVERY: [SeriesDef; 2] = [
+    metric(
+        "dead_letter_errors",
+        "DLQ write errors",
+        "DeadLetterErrors",
+        "Sum",
+        Unit::Count,
+    ),
+    metric(
+        "destination_failures",
+        "destination delivery failures",
+        "DestinationDeliveryFailures",
+        "Sum",
         Unit::Count,
     ),
 ];

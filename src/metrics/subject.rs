@@ -49,19 +49,48 @@ pub async fn consumers_of(backend: &Backend, queue_arn: &str) -> Result<Vec<Stri
     }
 }
 
-/// Whether a function called `name` exists (every page of ListFunctions).
-pub async fn function_exists(backend: &Backend, name: &str) -> Result<bool, ApiError> {
+/// The function called `name` (every page of ListFunctions), if it exists.
+async fn find_function(
+    backend: &Backend,
+    name: &str,
+) -> Result<Option<crate::domain::LambdaFunction>, ApiError> {
     let mut marker = None;
     loop {
         let page = backend.lambdas.list_functions(marker).await?;
-        if page.items.iter().any(|f| f.name == name) {
-            return Ok(true);
+        if let Some(function) = page.items.into_iter().find(|f| f.name == name) {
+            return Ok(Some(function));
         }
         match page.next_token {
             Some(next) => marker = Some(next),
-            None => return Ok(false),
+            None => return Ok(None),
         }
     }
+}
+
+/// Whether a function called `name` exists (every page of ListFunctions).
+pub async fn function_exists(backend: &Backend, name: &str) -> Result<bool, ApiError> {
+    Ok(find_function(backend, name).await?.is_some())
+}
+
+/// A function's resources: itself, and the delivery of its failed events when it has a DLQ
+/// or an on-failure destination (one `GetFunctionEventInvokeConfig` to know; unreadable
+/// settings leave only a DLQ to tell). `None` when no function has that name.
+pub async fn function_resources(
+    backend: &Backend,
+    name: &str,
+) -> Result<Option<Vec<Resource>>, ApiError> {
+    let Some(function) = find_function(backend, name).await? else {
+        return Ok(None);
+    };
+    let on_failure = match backend.lambdas.event_invoke_config(name).await {
+        Ok(config) => config.and_then(|c| c.on_failure).is_some(),
+        Err(_) => false,
+    };
+    let mut resources = vec![Resource::Function(name.to_string())];
+    if function.dlq_arn.is_some() || on_failure {
+        resources.push(Resource::AsyncDelivery(name.to_string()));
+    }
+    Ok(Some(resources))
 }
 
 #[cfg(test)]
@@ -97,5 +126,25 @@ mod tests {
                 .expect("list")
         );
         assert!(!function_exists(&backend, "orders").await.expect("list"));
+        assert_eq!(
+            function_resources(&backend, "shipping-notifier")
+                .await
+                .expect("read"),
+            Some(vec![
+                Resource::Function("shipping-notifier".into()),
+                Resource::AsyncDelivery("shipping-notifier".into()),
+            ]),
+            "a function with a DLQ or destination: its failed events' delivery too"
+        );
+        assert_eq!(
+            function_resources(&backend, "orders-worker")
+                .await
+                .expect("read"),
+            Some(vec![Resource::Function("orders-worker".into())])
+        );
+        assert_eq!(
+            function_resources(&backend, "nope").await.expect("read"),
+            None
+        );
     }
 }

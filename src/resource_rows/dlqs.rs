@@ -50,13 +50,20 @@ pub(super) fn includes(inventory: &Inventory, i: usize) -> bool {
     inventory.is_dlq(&inventory.queues()[i].arn)
 }
 
-/// The queues and subscriptions that dead-letter into the DLQ, as the SOURCES cell reads.
-fn sources(inventory: &Inventory, dlq_arn: &str) -> String {
+/// The queues, functions and subscriptions that dead-letter into the DLQ, as the SOURCES
+/// cell reads: queues by name, a function as `λ NAME (async DLQ)` or `λ NAME (on failure)`,
+/// a subscription (a `lambda` one too) as `topic → endpoint (subscription)`.
+pub fn sources(inventory: &Inventory, dlq_arn: &str) -> String {
     let mut sources: Vec<String> = inventory
         .dlq_sources(dlq_arn)
         .iter()
         .map(|a| arn::resource_name(a).to_string())
         .collect();
+    sources.extend(
+        inventory
+            .lambda_dead_letters_to(dlq_arn)
+            .filter_map(|d| d.source_label()),
+    );
     sources.extend(inventory.subscriptions_dead_lettering_to(dlq_arn).map(|s| {
         format!(
             "{} → {} (subscription)",
@@ -128,6 +135,56 @@ mod tests {
         let rows = rows(&inventory);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].cells[5], "events → orders (subscription)");
+    }
+
+    #[test]
+    fn lambda_side_dlqs_name_the_function_and_the_lambda_subscription_that_feed_them() {
+        use crate::inventory::model::tests::async_function;
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(
+            vec![
+                queue("notify-dlq", 2, None),
+                queue("notify-failures", 1, None),
+                queue("notify-sub-dlq", 0, None),
+            ],
+            1,
+        );
+        let mut sub = crate::domain::Subscription::listed(
+            "arn:aws:sns:us-east-1:1:orders:1",
+            "arn:aws:sns:us-east-1:1:orders",
+            "lambda",
+            "arn:aws:lambda:us-east-1:1:function:notify",
+            None,
+        );
+        sub.dlq_arn = Some("arn:aws:sqs:us-east-1:1:notify-sub-dlq".into());
+        inventory.set_subscriptions(vec![sub]);
+        inventory.set_functions(vec![async_function(
+            "notify",
+            Some("notify-dlq"),
+            Some("notify-failures"),
+        )]);
+        let cells: Vec<(String, String)> = rows(&inventory)
+            .into_iter()
+            .map(|r| (r.cells[0].clone(), r.cells[5].clone()))
+            .collect();
+        let cell = |name: &str| {
+            cells
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| s.as_str())
+        };
+        assert_eq!(cell("notify-dlq"), Some("λ notify (async DLQ)"));
+        assert_eq!(cell("notify-failures"), Some("λ notify (on failure)"));
+        assert_eq!(
+            cell("notify-sub-dlq"),
+            Some("orders → notify (subscription)")
+        );
+        let source = TableKind::Dlqs.source(&inventory, None);
+        let texts: Vec<String> = (0..3).map(|i| source.filter_text(i).into_owned()).collect();
+        assert!(
+            texts.iter().any(|t| t.contains("λ notify (on failure)")),
+            "{texts:?}"
+        );
     }
 
     #[test]

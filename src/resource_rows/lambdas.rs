@@ -122,6 +122,8 @@ mod tests {
     fn functions_show_what_they_consume() {
         let mut inventory = Inventory::default();
         inventory.set_functions(vec![LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: "worker".into(),
             arn: "arn:aws:lambda:r:1:function:worker".into(),
             runtime: Some("python3.13".into()),
@@ -161,6 +163,8 @@ mod tests {
         let mut inventory = Inventory::default();
         let arn = "arn:aws:lambda:r:1:function:worker";
         inventory.set_functions(vec![LambdaFunction {
+            role: None,
+            role_policies: Default::default(),
             name: "worker".into(),
             arn: arn.into(),
             runtime: None,

@@ -10,7 +10,7 @@ use crate::domain::filter_policy::filter_label;
 use crate::domain::topic::endpoint_name;
 use crate::domain::untrusted::escape_owned;
 use crate::inventory::Inventory;
-use crate::inventory::topology::{self, DlqNode, QueueNode, SubscriptionNode};
+use crate::inventory::topology::{self, DlqNode, FunctionTargetNode, QueueNode, SubscriptionNode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeLine {
@@ -169,12 +169,17 @@ fn subscription_lines(b: &mut Builder, parent: usize, last: bool, sub: &Subscrip
         target,
     );
 
-    let children =
-        usize::from(sub.dlq.is_some()) + usize::from(sub.queue.is_some() || sub.queue_missing);
+    let children = usize::from(sub.dlq.is_some())
+        + sub.function_targets.len()
+        + usize::from(sub.queue.is_some() || sub.queue_missing);
     let mut done = 0;
     if let Some(dlq) = &sub.dlq {
         done += 1;
         dlq_lines(b, line, done == children, dlq, "subscription DLQ");
+    }
+    for target in &sub.function_targets {
+        done += 1;
+        function_target_lines(b, line, done == children, target);
     }
     if let Some(queue) = &sub.queue {
         done += 1;
@@ -188,6 +193,30 @@ fn subscription_lines(b: &mut Builder, parent: usize, last: bool, sub: &Subscrip
             RowStyle::Alert,
             Some(Target::MissingQueue(sub.endpoint.clone())),
         );
+    }
+}
+
+/// A function's DLQ or on-failure destination under the `lambda` subscription invoking it:
+/// the queue with its counts, or a topic (or other target) by name.
+fn function_target_lines(b: &mut Builder, parent: usize, last: bool, target: &FunctionTargetNode) {
+    let label = if target.kind == "function_dlq" {
+        "function DLQ"
+    } else {
+        "on-failure DLQ"
+    };
+    match &target.queue {
+        Some(queue) => dlq_lines(b, parent, last, queue, label),
+        None => {
+            let service = crate::domain::lambda_dead_letter::arn_service(&target.arn);
+            b.push(
+                Some(parent),
+                last,
+                format!("{label} {}", arn::resource_name(&target.arn)),
+                format!("{} of λ {}", service.unwrap_or("target"), target.function),
+                RowStyle::Normal,
+                (service == Some("sns")).then(|| Target::Topic(target.arn.clone())),
+            );
+        }
     }
 }
 
@@ -330,6 +359,48 @@ mod tests {
             .find(|l| l.text == "DLQ orders-dlq")
             .expect("dlq line");
         assert_eq!(dlq.style, RowStyle::Alert);
+    }
+
+    #[test]
+    fn a_lambda_subscription_leads_to_the_functions_dlq_and_on_failure_destination() {
+        use crate::inventory::model::tests::async_function;
+        let mut inventory = Inventory::default();
+        inventory.upsert_queues(vec![queue("notify-dlq", 2, None)], 1);
+        let mut notify = async_function("notify", Some("notify-dlq"), None);
+        notify.invoke_config = crate::domain::InvokeConfigReading::Set(Default::default());
+        if let crate::domain::InvokeConfigReading::Set(config) = &mut notify.invoke_config {
+            config.on_failure = Some("arn:aws:sns:us-east-1:1:notify-failures".into());
+        }
+        inventory.set_functions(vec![notify]);
+        inventory.set_subscriptions(vec![Subscription::listed(
+            "arn:aws:sns:us-east-1:1:events:1",
+            "arn:aws:sns:us-east-1:1:events",
+            "lambda",
+            "arn:aws:lambda:us-east-1:1:function:notify",
+            None,
+        )]);
+        let lines = flatten(&inventory);
+        let shown: Vec<(usize, &str, &str)> = lines
+            .iter()
+            .map(|l| (l.depth, l.text.as_str(), l.detail.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (0, "events (topic not found)", "topic · 1 subscription"),
+                (1, "lambda → notify", ""),
+                (2, "function DLQ notify-dlq", "visible 2 · in flight 0"),
+                (2, "on-failure DLQ notify-failures", "sns of λ notify"),
+            ],
+            "the function's DLQ hangs under it, not under (no topic)"
+        );
+        assert_eq!(lines[2].style, RowStyle::Alert);
+        assert_eq!(
+            lines[3].target,
+            Some(Target::Topic(
+                "arn:aws:sns:us-east-1:1:notify-failures".into()
+            ))
+        );
     }
 
     #[test]

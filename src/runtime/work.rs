@@ -203,7 +203,7 @@ async fn load(source: Source, generation: u64, job: JobContext) -> JobEnd {
                 generation,
                 mappings,
             }),
-        Source::Functions => lambdas::load_functions(backend.lambdas)
+        Source::Functions => lambdas::load_functions(backend.lambdas, backend.roles)
             .await
             .map(|functions| Action::FunctionsLoaded {
                 generation,

@@ -53,15 +53,17 @@ impl World {
         let request_id = rng.uuid();
         let spec = self.functions[function].spec.clone();
         let retries = spec.max_retry_attempts.unwrap_or(2);
-        if let Some(dlq) = spec.dlq.as_deref().and_then(|q| self.queue_index(q)) {
+        if let Some(dlq) = spec.dlq.as_deref() {
             let mut message = Incoming::new(rng.uuid(), event.to_string(), self.now_ms);
             let attributes = &mut message.message_attributes;
             attributes.insert("RequestID".into(), AttributeValue::string(&request_id));
             attributes.insert("ErrorCode".into(), AttributeValue::string("200"));
             attributes.insert("ErrorMessage".into(), AttributeValue::string(ASYNC_ERROR));
-            let _ = self.send_one(dlq, message);
+            if !self.deliver_failed_event(function, dlq, message) {
+                self.functions[function].metrics.counters.dead_letter_errors += 1;
+            }
         }
-        if let Some(destination) = spec.on_failure.as_deref().and_then(|q| self.queue_index(q)) {
+        if let Some(destination) = spec.on_failure.as_deref() {
             let arn = function_arn(&spec.name);
             let record = invocation_record(
                 event,
@@ -74,8 +76,27 @@ impl World {
                     error_message: ASYNC_ERROR,
                 },
             );
-            let _ = self.send_one(destination, Incoming::new(rng.uuid(), record, self.now_ms));
+            let record = Incoming::new(rng.uuid(), record, self.now_ms);
+            if !self.deliver_failed_event(function, destination, record) {
+                self.functions[function]
+                    .metrics
+                    .counters
+                    .destination_delivery_failures += 1;
+            }
         }
+    }
+
+    /// Lambda writes a failed event to `target` as the function's execution role: no such
+    /// queue, a role the sim denies writing there, or a refused send is a delivery error
+    /// (`DeadLetterErrors`, `DestinationDeliveryFailures`), and the event is gone.
+    fn deliver_failed_event(&mut self, function: usize, target: &str, message: Incoming) -> bool {
+        let Some(queue) = self.queue_index(target) else {
+            return false;
+        };
+        if self.functions[function].spec.role_denies_targets {
+            return false;
+        }
+        self.send_one(queue, message).is_ok()
     }
 }
 

@@ -263,7 +263,8 @@ fn backfill_functions(
     }
     for (f, c) in counters {
         if c.invocations + c.throttles > 0 {
-            world.functions[f].metrics.points.push(c.point(at));
+            let targets = super::metrics::AsyncTargets::of(&world.functions[f].spec);
+            world.functions[f].metrics.points.push(c.point(at, targets));
         }
     }
 }

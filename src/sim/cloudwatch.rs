@@ -74,6 +74,8 @@ fn function_value(p: &FunctionPoint, metric: &str, stat: &str) -> Option<(i64, f
         "Duration" if stat == "Maximum" => p.duration_max_ms,
         "Duration" => p.duration_avg_ms,
         "ConcurrentExecutions" => p.concurrent_executions,
+        "DeadLetterErrors" => p.dead_letter_errors? as f64,
+        "DestinationDeliveryFailures" => p.destination_delivery_failures? as f64,
         _ => return None,
     };
     Some((p.minute_ms, v))

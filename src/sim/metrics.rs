@@ -90,6 +90,28 @@ pub struct FunctionPoint {
     pub duration_max_ms: f64,
     /// Average concurrency over the minute: busy time / a minute.
     pub concurrent_executions: f64,
+    /// `DeadLetterErrors`: failed events Lambda could not write to the function's DLQ;
+    /// `None` for a function without one (Lambda reports nothing then).
+    pub dead_letter_errors: Option<u64>,
+    /// `DestinationDeliveryFailures`: records not sent to its on-failure destination;
+    /// `None` without one.
+    pub destination_delivery_failures: Option<u64>,
+}
+
+/// Which asynchronous-failure targets a function has: what its points report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct AsyncTargets {
+    pub dlq: bool,
+    pub on_failure: bool,
+}
+
+impl AsyncTargets {
+    pub fn of(spec: &super::spec::FunctionSpec) -> AsyncTargets {
+        AsyncTargets {
+            dlq: spec.dlq.is_some(),
+            on_failure: spec.on_failure.is_some(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -99,6 +121,8 @@ pub(super) struct FunctionCounters {
     pub throttles: u64,
     pub duration_total_ms: f64,
     pub duration_max_ms: f64,
+    pub dead_letter_errors: u64,
+    pub destination_delivery_failures: u64,
 }
 
 impl FunctionCounters {
@@ -109,7 +133,7 @@ impl FunctionCounters {
         self.duration_max_ms = self.duration_max_ms.max(duration_ms);
     }
 
-    pub fn point(&self, minute_ms: i64) -> FunctionPoint {
+    pub fn point(&self, minute_ms: i64, targets: AsyncTargets) -> FunctionPoint {
         let avg = if self.invocations == 0 {
             0.0
         } else {
@@ -123,6 +147,10 @@ impl FunctionCounters {
             duration_avg_ms: avg,
             duration_max_ms: self.duration_max_ms,
             concurrent_executions: self.duration_total_ms / 60_000.0,
+            dead_letter_errors: targets.dlq.then_some(self.dead_letter_errors),
+            destination_delivery_failures: targets
+                .on_failure
+                .then_some(self.destination_delivery_failures),
         }
     }
 }
@@ -216,10 +244,10 @@ impl FunctionMetrics {
     }
 
     /// Lambda reports a function only in minutes it was invoked or throttled.
-    pub fn close_minute(&mut self, minute_ms: i64) {
+    pub fn close_minute(&mut self, minute_ms: i64, targets: AsyncTargets) {
         let c = std::mem::take(&mut self.counters);
         if c.invocations + c.throttles > 0 {
-            self.points.push(c.point(minute_ms));
+            self.points.push(c.point(minute_ms, targets));
         }
     }
 }
@@ -299,11 +327,24 @@ mod tests {
         let mut metrics = FunctionMetrics::new(10);
         metrics.counters.invoked(100.0, false);
         metrics.counters.invoked(300.0, true);
-        metrics.close_minute(0);
-        metrics.close_minute(60_000);
+        metrics.counters.dead_letter_errors = 1;
+        let dlq_only = AsyncTargets {
+            dlq: true,
+            on_failure: false,
+        };
+        metrics.close_minute(0, dlq_only);
+        metrics.close_minute(60_000, dlq_only);
         let points = metrics.points.to_vec();
         assert_eq!(points.len(), 1, "the idle minute has no point");
         assert_eq!((points[0].invocations, points[0].errors), (2, 1));
+        assert_eq!(
+            (
+                points[0].dead_letter_errors,
+                points[0].destination_delivery_failures
+            ),
+            (Some(1), None),
+            "a function reports the delivery to the targets it has"
+        );
         assert_eq!(points[0].duration_avg_ms, 200.0);
         assert_eq!(points[0].duration_max_ms, 300.0);
     }

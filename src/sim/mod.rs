@@ -25,6 +25,7 @@ mod move_tasks;
 mod queue;
 mod queue_policy;
 mod rng;
+mod roles;
 mod services;
 mod sns;
 mod spec;
@@ -85,6 +86,7 @@ pub fn shared_backend(fleet: Arc<SimFleet>) -> Backend {
     )
     .with_metrics(Arc::new(SimMetrics::new(fleet.clone())))
     .with_alarms(fleet.clone())
+    .with_roles(fleet.clone())
     .with_logs(fleet)
     .with_identity(Arc::new(crate::aws::identity::FixedIdentity(
         crate::aws::identity::CallerIdentity {

@@ -168,6 +168,8 @@ impl LambdaDirectory for SimFleet {
             .functions
             .iter()
             .map(|f| LambdaFunction {
+                role: Some(super::world::role_arn(&f.spec.name)),
+                role_policies: Default::default(),
                 name: f.spec.name.clone(),
                 arn: f.arn.clone(),
                 runtime: Some(f.spec.runtime.clone()),

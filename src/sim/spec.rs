@@ -137,6 +137,9 @@ pub struct FunctionSpec {
     pub max_event_age_s: Option<u32>,
     /// Until this world time (ms), every asynchronous invoke (a `lambda` subscription) fails.
     pub fails_async_until_ms: Option<i64>,
+    /// The execution role's policy allows no `sqs:SendMessage` on the DLQ and destination:
+    /// Lambda cannot write failed events there (`DeadLetterErrors`).
+    pub role_denies_targets: bool,
 }
 
 impl FunctionSpec {
@@ -154,7 +157,14 @@ impl FunctionSpec {
             max_retry_attempts: None,
             max_event_age_s: None,
             fails_async_until_ms: None,
+            role_denies_targets: false,
         }
+    }
+
+    /// The execution role may not write to the DLQ or on-failure destination.
+    pub fn role_cannot_write_targets(mut self) -> FunctionSpec {
+        self.role_denies_targets = true;
+        self
     }
 
     /// Failed async events go to `queue` (the function's dead-letter config).

@@ -35,6 +35,11 @@ pub(super) fn function_arn(name: &str) -> String {
     format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
 }
 
+/// Every simulated function runs as a role of its own.
+pub(super) fn role_arn(function: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/service-role/{function}-role")
+}
+
 /// An AWS error as the SDK adapter would classify it, from its code and HTTP status.
 pub(super) fn aws_error(operation: &str, code: &str, status: u16, message: &str) -> ApiError {
     ApiError::new(
@@ -293,7 +298,8 @@ impl World {
             queue.metrics.close_minute(minute, gauges);
         }
         for function in &mut self.functions {
-            function.metrics.close_minute(minute);
+            let targets = super::metrics::AsyncTargets::of(&function.spec);
+            function.metrics.close_minute(minute, targets);
         }
         for topic in &mut self.topics {
             topic.metrics.close_minute(minute);

@@ -22,7 +22,7 @@ pub fn iam_action(request: &Message) -> String {
             .header("x-amz-target")
             .and_then(|t| t.strip_prefix("AmazonSQS."))
             .map(|op| op.strip_suffix("Batch").unwrap_or(op).to_string()),
-        "sns" | "sts" => form_action(request),
+        "sns" | "sts" | "iam" => form_action(request),
         "monitoring" => cbor_operation(request).or_else(|| form_action(request)),
         "lambda" => lambda_action(&request.method, &request.path),
         "logs" => request

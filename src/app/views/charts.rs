@@ -89,6 +89,11 @@ const FUNCTION: &[PanelSpec] = &[
     ),
     ("concurrency", Unit::Count, &["concurrency"]),
 ];
+const ASYNC_DELIVERY: &[PanelSpec] = &[(
+    "failed events not delivered",
+    Unit::Count,
+    &["dead_letter_errors", "destination_failures"],
+)];
 const TOPIC: &[PanelSpec] = &[
     (
         "deliveries",
@@ -116,6 +121,7 @@ pub fn panels(resources: &[Resource]) -> Vec<Panel> {
             Resource::FifoQueue(_) => FIFO_QUEUE,
             Resource::Dlq(_) | Resource::Depth(_) => DLQ,
             Resource::Function(_) => FUNCTION,
+            Resource::AsyncDelivery(_) => ASYNC_DELIVERY,
             Resource::Topic(_) => TOPIC,
         };
         out.extend(
@@ -125,6 +131,16 @@ pub fn panels(resources: &[Resource]) -> Vec<Panel> {
         );
     }
     out
+}
+
+/// A function's resources: itself, and the delivery of its failed events when it has a DLQ
+/// or an on-failure destination (only then: the metrics of others would be asked for nothing).
+pub fn function_resources(inventory: &crate::inventory::Inventory, name: &str) -> Vec<Resource> {
+    let mut resources = vec![Resource::Function(name.to_string())];
+    if inventory.functions_with_async_targets().contains(&name) {
+        resources.push(Resource::AsyncDelivery(name.to_string()));
+    }
+    resources
 }
 
 impl ChartsView {
@@ -201,8 +217,13 @@ impl View for ChartsView {
         Outcome::Handled
     }
 
-    /// A queue's DLQ and consumers come from the inventory, as it loads.
+    /// A queue's DLQ and consumers, and whether a function has a DLQ or destination, come
+    /// from the inventory, as it loads.
     fn sync(&mut self, ctx: &Ctx) {
+        if let Subject::Function(name) = &self.subject {
+            self.resources = function_resources(ctx.inventory, name);
+            return;
+        }
         let Subject::Queue(url) = &self.subject else {
             return;
         };
@@ -267,6 +288,28 @@ mod tests {
                 assert!(p.resource.series().iter().any(|d| d.key == *key), "{key}");
             }
         }
+    }
+
+    #[test]
+    fn a_function_with_a_dlq_or_destination_charts_the_delivery_of_its_failed_events() {
+        use crate::inventory::Inventory;
+        use crate::inventory::model::tests::async_function;
+        let mut inventory = Inventory::default();
+        inventory.set_functions(vec![
+            async_function("notify", Some("notify-dlq"), None),
+            async_function("quiet", None, None),
+        ]);
+        let delivery = Resource::AsyncDelivery("notify".into());
+        assert_eq!(
+            function_resources(&inventory, "notify"),
+            [Resource::Function("notify".into()), delivery.clone()]
+        );
+        assert_eq!(
+            function_resources(&inventory, "quiet"),
+            [Resource::Function("quiet".into())]
+        );
+        let titles: Vec<String> = panels(&[delivery]).into_iter().map(|p| p.title).collect();
+        assert_eq!(titles, ["notify failed events not delivered"]);
     }
 
     #[test]

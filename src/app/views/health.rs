@@ -70,7 +70,9 @@ impl HealthView {
             | Resource::Dlq(name)
             | Resource::Depth(name) => queue_named(ctx, name, &problem.resource.address)
                 .map(|q| Target::Queue(q.url.clone())),
-            Resource::Function(name) => Some(Target::Function(name.clone())),
+            Resource::Function(name) | Resource::AsyncDelivery(name) => {
+                Some(Target::Function(name.clone()))
+            }
             Resource::Topic(_) => Some(Target::Topic(problem.resource.address.clone())),
         }
     }

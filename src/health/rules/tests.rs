@@ -335,6 +335,7 @@ fn alarms_and_running_redrives_join_the_board_and_alarmed_resources_are_fetched(
         queues: vec![queue("idle", 0, false), dlq],
         topics: Vec::new(),
         functions: Vec::new(),
+        async_functions: Vec::new(),
         alarms: vec![Alarm {
             name: "idle-sent".into(),
             arn: String::new(),

@@ -141,6 +141,8 @@ pub(crate) fn async_function(
 ) -> LambdaFunction {
     use crate::domain::{EventInvokeConfig, InvokeConfigReading};
     LambdaFunction {
+        role: None,
+        role_policies: Default::default(),
         name: name.to_string(),
         arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
         runtime: Some("python3.12".into()),

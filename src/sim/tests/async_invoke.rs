@@ -164,3 +164,98 @@ async fn the_demo_notifier_fills_its_dlq_then_recovers() {
         "one record per event"
     );
 }
+
+/// What CloudWatch says of `metric` for function `name`, minute by minute, over the world's
+/// first `minutes`.
+async fn lambda_metric(fleet: &Arc<SimFleet>, name: &str, metric: &str, minutes: i64) -> Vec<f64> {
+    use crate::aws::cloudwatch::{MetricQuery, MetricSource, QueryKind, StatSpec};
+    let query = MetricQuery {
+        id: "q".into(),
+        kind: QueryKind::Stat(StatSpec {
+            namespace: "AWS/Lambda".into(),
+            metric: metric.into(),
+            dimensions: [("FunctionName".to_string(), name.to_string())].into(),
+            stat: "Sum".into(),
+            period_s: 60,
+        }),
+        return_data: true,
+    };
+    let start = ManualClock::DEFAULT_START_MS;
+    let series = crate::sim::cloudwatch::SimMetrics::new(Arc::clone(fleet))
+        .get_metric_data(&[query], start, start + minutes * 60_000)
+        .await
+        .expect("metric data");
+    series
+        .into_iter()
+        .flat_map(|s| s.points)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// A function whose role may not write to its DLQ and destination: Lambda gives up on the
+/// events and cannot leave them anywhere, which its `DeadLetterErrors` and
+/// `DestinationDeliveryFailures` count; a function that can counts zero, and one without
+/// targets reports neither.
+#[tokio::test]
+async fn undeliverable_failed_events_count_as_dead_letter_errors_and_destination_failures() {
+    let mut spec = failing_world();
+    spec.functions[0] = spec.functions[0].clone().role_cannot_write_targets();
+    let (fleet, clock) = world(spec);
+    let fleet = Arc::new(fleet);
+    let topic = topic_arn("shipments");
+    for id in ["s-1", "s-2", "s-3"] {
+        fleet.publish(&topic, &shipped(id)).await.expect("publish");
+    }
+    seconds(&clock, 2 * 60);
+    assert_eq!(depth(&fleet, "notify-dlq").await, 0, "nothing could land");
+    assert_eq!(depth(&fleet, "notify-failures").await, 0);
+    let sum = |v: Vec<f64>| v.iter().sum::<f64>();
+    assert_eq!(
+        sum(lambda_metric(&fleet, "notify", "DeadLetterErrors", 2).await),
+        3.0
+    );
+    assert_eq!(
+        sum(lambda_metric(&fleet, "notify", "DestinationDeliveryFailures", 2).await),
+        3.0
+    );
+
+    let (fleet, clock) = world(failing_world());
+    let fleet = Arc::new(fleet);
+    fleet
+        .publish(&topic, &shipped("s-1"))
+        .await
+        .expect("publish");
+    seconds(&clock, 2 * 60);
+    assert_eq!(depth(&fleet, "notify-dlq").await, 1);
+    assert_eq!(
+        lambda_metric(&fleet, "notify", "DeadLetterErrors", 2).await,
+        [0.0]
+    );
+}
+
+/// Doctor over the simulated world: the function whose role may not write to its DLQ and
+/// destination is named for both; the same function with a role that may is not; and the
+/// demo's notifier (whose role may write) has no such finding.
+#[tokio::test]
+async fn doctor_names_a_role_that_cannot_write_to_its_dlq_and_destination() {
+    use crate::inventory::{Source, collect_inventory};
+    let rules_on_notify = |backend: crate::aws::Backend| async move {
+        let collected = collect_inventory(&backend, 4, &Source::ALL).await;
+        crate::doctor::diagnose(&collected.inventory)
+            .into_iter()
+            .filter(|f| f.rule == "lambda-role-cannot-write-target")
+            .map(|f| f.resources[1].clone())
+            .collect::<Vec<String>>()
+    };
+    let mut spec = failing_world();
+    spec.functions[0] = spec.functions[0].clone().role_cannot_write_targets();
+    let (fleet, _clock) = world(spec);
+    assert_eq!(
+        rules_on_notify(crate::sim::backend(fleet)).await,
+        [arn("notify-dlq"), arn("notify-failures")]
+    );
+    let (fleet, _clock) = world(failing_world());
+    assert!(rules_on_notify(crate::sim::backend(fleet)).await.is_empty());
+    let demo = crate::sim::backend(SimFleet::demo().frozen());
+    assert!(rules_on_notify(demo).await.is_empty());
+}
