@@ -5,6 +5,7 @@
 //! redrive` and the TUI call the same functions.
 
 pub mod build;
+pub mod canary;
 pub mod filter;
 pub mod journal;
 pub mod journal_files;
