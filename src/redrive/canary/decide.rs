@@ -88,7 +88,10 @@ pub fn judge(seen: Seen) -> Verdict {
     let errors = seen.errors.unwrap_or(0);
     let verdict = if back > 0 || errors > 0 || !seen.signatures.is_empty() {
         Outcome::NotSafe
-    } else if seen.moved == 0 || (seen.back_in_dlq.is_none() && seen.errors.is_none()) {
+    } else if seen.moved == 0
+        || seen.cancelled
+        || (seen.back_in_dlq.is_none() && seen.errors.is_none())
+    {
         Outcome::Unknown
     } else {
         Outcome::Safe
@@ -142,6 +145,7 @@ fn verdict_line(verdict: Outcome, seen: &Seen) -> String {
         Outcome::Safe => "safe to continue",
         Outcome::NotSafe => "do not continue",
         Outcome::Unknown if seen.moved == 0 => "unknown: nothing moved to judge by",
+        Outcome::Unknown if seen.cancelled => "unknown: the watch was stopped",
         Outcome::Unknown => "unknown: nothing could be checked, judge by hand",
     };
     format!("{line} → {end}")
@@ -243,5 +247,14 @@ mod tests {
             ..seen()
         });
         assert_eq!(dlq_only.verdict, Outcome::Safe);
+        let stopped = judge(Seen {
+            cancelled: true,
+            ..seen()
+        });
+        assert_eq!(
+            stopped.verdict,
+            Outcome::Unknown,
+            "a watch cut short proves little"
+        );
     }
 }

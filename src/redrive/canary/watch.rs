@@ -74,15 +74,10 @@ pub async fn watch(
     let began = clock.now_ms();
     progress.update(|s| s.doing = "reading the DLQ and its destinations".into());
     let dlq = backend.queues.describe_queue(&canary.dlq_url).await.ok();
-    let mut destinations: Vec<Queue> = Vec::new();
-    for destination in &canary.destinations {
-        if let Ok(queue) = backend.queues.describe_queue(&destination.url).await {
-            destinations.push(queue);
-        }
-    }
-    let length = options
-        .length
-        .unwrap_or_else(|| default_watch_length(&destinations));
+    let length = match options.length {
+        Some(length) => length,
+        None => default_watch_length(&destinations(backend, canary).await),
+    };
     let consumers = checks::consumers(backend, canary).await;
     let names: Vec<String> = consumers
         .as_ref()
@@ -90,8 +85,8 @@ pub async fn watch(
         .unwrap_or_default();
     let mut dlq_watch = DlqWatch {
         readable: dlq.as_ref().is_some_and(|q| q.redrive.is_none()),
-        at_start: dlq.as_ref().map(|q| total(q)),
-        latest: dlq.as_ref().map(|q| total(q)),
+        at_start: dlq.as_ref().map(total),
+        latest: dlq.as_ref().map(total),
         ..DlqWatch::default()
     };
     progress.update(|s| {
@@ -101,15 +96,12 @@ pub async fn watch(
         s.dlq_count_at_start = dlq_watch.at_start;
         s.back = dlq_watch.readable.then_some(0);
     });
+    let span = (began, length);
     let ended_early = follow(
-        backend,
-        canary,
-        options,
-        clock,
+        (backend, canary, options, clock),
         progress,
         cancel,
-        length,
-        began,
+        span,
         &mut dlq_watch,
     )
     .await;
@@ -122,27 +114,7 @@ pub async fn watch(
     }
     let now = clock.now_ms();
     progress.update(|s| s.doing = "reading the consumers' metrics and logs".into());
-    let (errors, throttles, metrics_note) = match &consumers {
-        Ok(c) if c.is_empty() => (
-            None,
-            None,
-            Some("no Lambda consumer of the destinations".to_string()),
-        ),
-        Ok(c) => match checks::errors_and_throttles(backend, c, canary.started_ms, now).await {
-            Ok((e, t)) => (Some(e), Some(t), None),
-            Err(why) => (None, None, Some(why)),
-        },
-        Err(why) => (None, None, Some(why.clone())),
-    };
-    let (signatures, logs_note) = match &consumers {
-        Ok(c) if !c.is_empty() => {
-            checks::signatures_since(backend, c, canary.started_ms, now).await
-        }
-        _ => (
-            Vec::new(),
-            Some("logs not read: no consumer known".to_string()),
-        ),
-    };
+    let consumer_seen = consumer_checks(backend, canary, &consumers, now).await;
     let (back_in_dlq, dlq_check) = dlq_outcome(&dlq_watch, canary, dlq.as_ref());
     progress.update(|s| s.doing = "done".into());
     judge(Seen {
@@ -158,12 +130,58 @@ pub async fn watch(
         ended_early,
         cancelled: cancel.is_cancelled(),
         consumers: names,
+        ..consumer_seen
+    })
+}
+
+/// The destinations as they are now (their redrive policy and visibility timeout).
+async fn destinations(backend: &Backend, canary: &CanaryRun) -> Vec<Queue> {
+    let mut queues = Vec::new();
+    for destination in &canary.destinations {
+        if let Ok(queue) = backend.queues.describe_queue(&destination.url).await {
+            queues.push(queue);
+        }
+    }
+    queues
+}
+
+/// The consumers' Errors, Throttles and error signatures since the canary started, each
+/// with why it could not be read when it could not.
+async fn consumer_checks(
+    backend: &Backend,
+    canary: &CanaryRun,
+    consumers: &Result<Vec<crate::logs::GroupTarget>, String>,
+    now: i64,
+) -> Seen {
+    let (errors, throttles, metrics_note) = match consumers {
+        Ok(c) if c.is_empty() => (
+            None,
+            None,
+            Some("no Lambda consumer of the destinations".to_string()),
+        ),
+        Ok(c) => match checks::errors_and_throttles(backend, c, canary.started_ms, now).await {
+            Ok((e, t)) => (Some(e), Some(t), None),
+            Err(why) => (None, None, Some(why)),
+        },
+        Err(why) => (None, None, Some(why.clone())),
+    };
+    let (signatures, logs_note) = match consumers {
+        Ok(c) if !c.is_empty() => {
+            checks::signatures_since(backend, c, canary.started_ms, now).await
+        }
+        _ => (
+            Vec::new(),
+            Some("logs not read: no consumer known".to_string()),
+        ),
+    };
+    Seen {
         errors,
         throttles,
         metrics_note,
         signatures,
         logs_note,
-    })
+        ..Seen::default()
+    }
 }
 
 fn total(queue: &Queue) -> u64 {
@@ -172,16 +190,11 @@ fn total(queue: &Queue) -> u64 {
 
 /// Counts the DLQ every poll until the length has passed; reads it when its count rose.
 /// Returns whether a moved message came back (the watch then ends early).
-#[allow(clippy::too_many_arguments)]
 async fn follow(
-    backend: &Backend,
-    canary: &CanaryRun,
-    options: &WatchOptions,
-    clock: &WatchClock,
+    (backend, canary, options, clock): (&Backend, &CanaryRun, &WatchOptions, &WatchClock),
     progress: &WatchProgress,
     cancel: &CancellationToken,
-    length: Duration,
-    began: i64,
+    (began, length): (i64, Duration),
     dlq: &mut DlqWatch,
 ) -> bool {
     let length_ms = i64::try_from(length.as_millis()).unwrap_or(i64::MAX);
