@@ -222,3 +222,47 @@ pub async fn signatures_since(
     };
     (seen, note)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn print(body: &str, attributes: Option<&str>) -> Fingerprint {
+        Fingerprint {
+            body_md5: body.into(),
+            attributes_md5: attributes.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_message_back_needs_the_same_body_and_attributes_and_counts_once() {
+        let canary = CanaryRun {
+            dlq_url: "u".into(),
+            dlq_name: "d".into(),
+            destinations: Vec::new(),
+            moved: vec![
+                print("b1", Some("a")),
+                print("b1", Some("a")),
+                print("b2", None),
+            ],
+            started_ms: 0,
+        };
+        let mut returned = Returned::default();
+        let mut found = |id: &str, p: Fingerprint| {
+            returned.found.insert(id.to_string(), p);
+        };
+        found("m1", print("b1", Some("other")));
+        found("m2", print("b3", Some("a")));
+        assert_eq!(returned.count(&canary), 0, "other attributes, other body");
+        let mut returned = Returned::default();
+        for id in ["m1", "m2", "m3"] {
+            returned.found.insert(id.into(), print("b1", Some("a")));
+        }
+        returned.found.insert("m4".into(), print("b2", Some("x")));
+        assert_eq!(
+            returned.count(&canary),
+            3,
+            "b1 moved twice counts twice at most; b2's journal had no attributes"
+        );
+    }
+}
