@@ -8,6 +8,7 @@ mod held;
 mod peek;
 mod quiet_frames;
 mod redrive;
+mod redrive_canary;
 pub mod supervisor;
 mod work;
 
