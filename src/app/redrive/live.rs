@@ -70,7 +70,8 @@ impl Charted {
 
     /// The chart rows, ending at `now_ms`.
     pub fn rows(&self, run: &RedriveRun, ctx: &Ctx, now_ms: i64) -> Vec<ChartRow> {
-        let start = now_ms - BUCKET_MS * BUCKETS as i64;
+        // The last step ends now: a count read this instant is its newest point.
+        let start = now_ms - BUCKET_MS * (BUCKETS as i64 - 1);
         let series = |resource: &Resource, key: &str| ctx.metrics.series(resource, key);
         let depth = |resource: Resource, label: String, url: &str| {
             let count = ctx
@@ -79,7 +80,7 @@ impl Charted {
                 .map(|q| q.counts.visible + q.counts.in_flight);
             ChartRow {
                 label,
-                values: points(series(&resource, "visible"), start, 1),
+                values: carried(points(series(&resource, "visible"), start, 1)),
                 now: count.map_or("-".into(), crate::resource_rows::group_thousands),
                 tone: Tone::Plain,
             }
@@ -99,7 +100,7 @@ impl Charted {
             let errors = series(&Resource::Function(function.clone()), "errors");
             let latest = errors.and_then(Series::latest).map(|(_, v)| v);
             rows.push(ChartRow {
-                label: format!("{} errors/min", escape_owned(function.clone())),
+                label: format!("{} err/min", escape_owned(function.clone())),
                 values: points(errors, start, PER_MINUTE),
                 now: latest.map_or("-".into(), |v| format!("{v:.0}")),
                 tone: if latest.is_some_and(|v| v > 0.0) {
@@ -137,6 +138,19 @@ fn points(series: Option<&Series>, start: i64, stretch: usize) -> Vec<Option<f64
             .flat_map(|v| std::iter::repeat_n(v, stretch))
             .take(BUCKETS)
             .collect();
+    }
+    values
+}
+
+/// A depth is a level: it stays where it was until the next count says otherwise, up to
+/// now (one minute of CloudWatch, then live counts every few seconds).
+fn carried(mut values: Vec<Option<f64>>) -> Vec<Option<f64>> {
+    let mut last = None;
+    for value in &mut values {
+        match value {
+            Some(v) => last = Some(*v),
+            None => *value = last,
+        }
     }
     values
 }
@@ -225,9 +239,7 @@ pub fn canary_lines(run: &RedriveRun) -> Vec<(Tone, String)> {
         ),
         (
             Tone::Dim,
-            format!(
-                "  moved messages back in the DLQ, {consumers}'s Errors, Throttles and logs · x stops"
-            ),
+            format!("  checks: moved messages back in the DLQ · {consumers}: errors, logs"),
         ),
     ]
 }

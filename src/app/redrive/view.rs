@@ -187,6 +187,7 @@ fn layout(run: &RedriveRun, ctx: &Ctx) -> ProgressLayout {
     let op = run.redrive();
     let dlq_name = op.map_or(String::new(), |o| e(&o.dlq_name));
     let state = match ctx.jobs.get(run.job).map(|j| &j.state) {
+        Some(JobState::Running) if run.summary.is_some() => "watching".to_string(),
         Some(JobState::Running) => "running".to_string(),
         Some(JobState::Cancelling) => "cancelling".to_string(),
         Some(JobState::Ended(_)) | None => match &run.summary {

@@ -172,3 +172,59 @@ async fn a_run_whose_plan_fails_says_why_in_its_summary_and_its_end() {
     });
     assert!(matches!(finished, Some(Err(_))));
 }
+
+/// A canary job goes on after the canary: it reports its watch, then the verdict, and
+/// ends with the verdict's line. Here a "consumer" fails every message it gets (receives
+/// it twice: maxReceiveCount 1), so the moved messages come back and it is not safe.
+#[tokio::test(start_paused = true)]
+async fn a_canary_job_watches_and_ends_with_its_verdict() {
+    let backend = world();
+    let (source, dlq) = dead_letters(&backend, 8).await;
+    let failing = backend.clone();
+    tokio::spawn(async move {
+        let request = ReceiveRequest {
+            max_messages: 10,
+            wait_seconds: 0,
+            visibility_timeout_seconds: Some(0),
+        };
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            let _ = failing.messages.receive_messages(&source, request).await;
+        }
+    });
+    let (job, mut rx) = context(&backend);
+    let op = RedriveOp {
+        dlq_url: dlq,
+        dlq_name: "a-dlq".into(),
+        settings: RedriveSettings {
+            canary: Some(3),
+            ..RedriveSettings::default()
+        },
+        plan: None,
+    };
+    let end = run(op, job).await;
+    assert!(
+        matches!(&end, JobEnd::Done(Some(line)) if line.ends_with("→ do not continue")),
+        "{end:?}"
+    );
+    let (mut watched, mut verdict, mut finished_first) = (0, None, false);
+    while let Ok(action) = rx.try_recv() {
+        match action {
+            Action::RedriveFinished { .. } => finished_first = verdict.is_none() && watched == 0,
+            Action::CanaryWatch { status, .. } => {
+                watched += 1;
+                assert_eq!(
+                    status.length_s, 120,
+                    "maxReceiveCount 1 × 30 s, at least 2 minutes"
+                );
+            }
+            Action::CanaryVerdict { verdict: v, .. } => verdict = Some(*v),
+            _ => {}
+        }
+    }
+    assert!(finished_first, "the summary comes before the watch");
+    assert!(watched > 0, "the watch is reported");
+    let verdict = verdict.expect("a verdict");
+    assert_eq!(verdict.verdict, crate::redrive::canary::Outcome::NotSafe);
+    assert!(verdict.back_in_dlq.is_some_and(|b| b > 0), "{verdict:?}");
+}
