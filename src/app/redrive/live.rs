@@ -156,7 +156,8 @@ fn carried(mut values: Vec<Option<f64>>) -> Vec<Option<f64>> {
 }
 
 /// During and after a canary's watch: how far the DLQ rose above its count when the watch
-/// began (what comes back), and how many of the moved messages were found among it.
+/// began (anything dead-lettered since), and how many of the moved messages were found
+/// back among it.
 fn came_back(run: &RedriveRun, start: i64) -> Option<ChartRow> {
     let watch = run.watch.as_ref()?;
     let base = watch.dlq_count_at_start?;
@@ -177,7 +178,7 @@ fn came_back(run: &RedriveRun, start: i64) -> Option<ChartRow> {
         .and_then(|v| v.back_in_dlq)
         .or(watch.back);
     Some(ChartRow {
-        label: "back in the DLQ".into(),
+        label: "new in the DLQ".into(),
         values,
         now: match back {
             Some(b) if moved > 0 => format!("{b} of {moved} canary"),

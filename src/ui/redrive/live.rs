@@ -89,6 +89,15 @@ fn newest(chart: &ChartRow, n: usize) -> &[Option<f64>] {
     &chart.values[chart.values.len().saturating_sub(n)..]
 }
 
+/// A chart's label as the terminal can show it (`->` without UTF-8).
+fn label_of(chart: &ChartRow, theme: &Theme) -> String {
+    if theme.ascii {
+        chart.label.replace('→', "->")
+    } else {
+        chart.label.clone()
+    }
+}
+
 /// One line each: label, sparkline, value now.
 fn compact(frame: &mut Frame, area: Rect, charts: &[ChartRow], theme: &Theme, shown: usize) {
     let width = usize::from(area.width);
@@ -98,7 +107,7 @@ fn compact(frame: &mut Frame, area: Rect, charts: &[ChartRow], theme: &Theme, sh
         .take(usize::from(area.height))
         .map(|chart| {
             let style = tone_style(chart.tone, theme);
-            let label: String = chart.label.chars().take(label_w).collect();
+            let label: String = label_of(chart, theme).chars().take(label_w).collect();
             Line::from(vec![
                 Span::raw(format!("{label:<label_w$} ")),
                 Span::styled(sparkline(newest(chart, shown), theme.ascii), style),
@@ -120,8 +129,7 @@ fn tall(frame: &mut Frame, area: Rect, charts: &[ChartRow], theme: &Theme, bars:
         }
         let style = tone_style(chart.tone, theme);
         let value_w = chart.now.chars().count();
-        let label: String = chart
-            .label
+        let label: String = label_of(chart, theme)
             .chars()
             .take(width.saturating_sub(value_w + 1))
             .collect();

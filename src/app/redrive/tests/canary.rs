@@ -137,7 +137,7 @@ fn not_safe_asks_for_the_name_before_the_rest() {
     let chart = layout(&app)
         .charts
         .into_iter()
-        .find(|c| c.label == "back in the DLQ")
+        .find(|c| c.label == "new in the DLQ")
         .expect("the chart of what came back");
     assert_eq!(chart.now, "2 of 3 canary");
     assert_eq!(chart.values.iter().flatten().last(), Some(&2.0), "8 - 6");
