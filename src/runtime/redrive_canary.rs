@@ -40,7 +40,8 @@ pub async fn watch_canary(
             verdict = &mut watching => break verdict,
             _ = every.tick() => {
                 let status = progress.status();
-                if last.as_ref() != Some(&status) {
+                // Nothing to show before the watch knows its length.
+                if status.length_s > 0 && last.as_ref() != Some(&status) {
                     last = Some(status.clone());
                     // The loop has ended when the receiver is gone; nothing to report to.
                     let _ = job.tx.send(Action::CanaryWatch { id: job.id, status: Box::new(status) });
