@@ -173,3 +173,123 @@ fn the_default_watch_covers_max_receive_count_visibility_timeouts_within_2_to_15
     );
     assert_eq!(secs(&[]), 120);
 }
+
+/// A DLQ with a redrive policy of its own is never read (every receive would count toward
+/// it): only its count is watched. With no consumer to ask either, nothing could be
+/// checked: unknown, and the verdict says why.
+#[tokio::test(start_paused = true)]
+async fn a_dlq_with_its_own_redrive_policy_is_only_counted_and_the_verdict_is_unknown() {
+    use crate::domain::message::{OutgoingMessage, ReceiveRequest};
+    use crate::sim::{FleetSpec, QueueSpec, WorldSettings};
+    let clock = ManualClock::following_tokio(wall_ms());
+    let spec = FleetSpec {
+        queues: vec![
+            QueueSpec::new("a").with_dlq("a-dlq", 1),
+            QueueSpec::new("a-dlq").with_dlq("a-dlq-dlq", 3),
+            QueueSpec::new("a-dlq-dlq"),
+        ],
+        ..FleetSpec::default()
+    };
+    let settings = WorldSettings {
+        max_catch_up_ms: 24 * 3600 * 1000,
+        ..WorldSettings::default()
+    };
+    let backend = crate::sim::backend(SimFleet::with_settings(spec, 1, clock, settings));
+    let a = crate::aws::resolve::queue(&backend, "a").await.expect("a");
+    let messages: Vec<OutgoingMessage> = (0..4)
+        .map(|i| OutgoingMessage {
+            id: i.to_string(),
+            body: format!("m{i}"),
+            message_attributes: Default::default(),
+            delay_seconds: None,
+            group_id: None,
+            deduplication_id: None,
+            trace_header: None,
+        })
+        .collect();
+    let writers = backend.writers("test").expect("writers");
+    writers
+        .queues
+        .send_messages(&a.url, &messages)
+        .await
+        .expect("send");
+    let fail_all = ReceiveRequest {
+        max_messages: 10,
+        wait_seconds: 0,
+        visibility_timeout_seconds: Some(0),
+    };
+    while !backend
+        .messages
+        .receive_messages(&a.url, fail_all)
+        .await
+        .expect("receive")
+        .is_empty()
+    {}
+    let dlq = crate::aws::resolve::queue(&backend, "a-dlq")
+        .await
+        .expect("dlq");
+    let plan = plan(
+        &backend,
+        &dlq,
+        PlanRequest {
+            mode: ModeChoice::Manual,
+            selective: true,
+            ..PlanRequest::default()
+        },
+    )
+    .await
+    .expect("plan");
+    let watch_clock = WatchClock::start();
+    let options = RunOptions {
+        moves: MoveOptions {
+            limit: Some(2),
+            wait_s: 0,
+            ..MoveOptions::default()
+        },
+        journal_dir: journal_dir("own-policy"),
+        resume: None,
+    };
+    let started_ms = watch_clock.now_ms();
+    let summary = execute(
+        &backend,
+        &plan,
+        &options,
+        &RunProgress::default(),
+        &CancellationToken::new(),
+    )
+    .await
+    .expect("run");
+    let run = CanaryRun::from_journal(&plan, &summary.journal.expect("journal"), started_ms)
+        .expect("canary");
+    // During the watch the moved messages fail again: back in a-dlq, where it may not look.
+    let failing = backend.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let receive = || failing.messages.receive_messages(&a.url, fail_all);
+        while !receive().await.expect("receive").is_empty() {}
+    });
+    let verdict = watched(&backend, &run, &watch_clock, Some(30)).await;
+    assert_eq!(verdict.verdict, Outcome::Unknown, "{verdict:#?}");
+    assert_eq!(verdict.back_in_dlq, None);
+    assert!(
+        verdict.dlq_check.contains("redrive policy of its own") && verdict.dlq_check.contains("+2"),
+        "{}",
+        verdict.dlq_check
+    );
+    assert!(verdict.consumers.is_empty());
+    assert!(
+        verdict
+            .line
+            .ends_with("unknown: nothing could be checked, judge by hand"),
+        "{}",
+        verdict.line
+    );
+    let hidden = crate::aws::resolve::queue(&backend, "a-dlq")
+        .await
+        .expect("dlq");
+    assert_eq!(
+        (hidden.counts.visible, hidden.counts.in_flight),
+        (4, 0),
+        "every message of a-dlq still there, none received by the watch"
+    );
+}
