@@ -2,7 +2,7 @@
 //! run there, so the test plays the failing consumer): a moved message whose body and
 //! attributes come back to the DLQ under a new id makes the canary not safe, exit 6; a
 //! canary nothing comes back from is safe, exit 0; `--no-watch` stops at once. The watch is
-//! kept short with `--watch`.
+//! kept short with `--watch`. And the attributes' MD5 squall computes is the one SQS returns.
 
 mod redrive_suite;
 mod support;
@@ -148,4 +148,49 @@ async fn no_watch_stops_after_the_canary() {
     assert!(out.get("canary").is_none(), "not watched: {out}");
     assert!(!stderr.contains("watching the canary"), "{stderr}");
     assert!(stderr.contains("not watched"), "{stderr}");
+}
+
+/// The attributes' MD5 the journal records is SQS's own `MD5OfMessageAttributes`: the
+/// emulator's answer to a send with a string, a number and a binary attribute agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attributes_md5_is_the_one_sqs_computes() {
+    use aws_sdk_sqs::primitives::Blob;
+    use aws_sdk_sqs::types::MessageAttributeValue;
+    use squall::domain::message::AttributeValue;
+    let fleet = fleet().await;
+    let (url, _) = support::create_queue(&fleet.sqs, &unique_name("cn-md5"), &[]).await;
+    let attribute = |kind: &str, text: Option<&str>, binary: Option<Vec<u8>>| {
+        MessageAttributeValue::builder()
+            .data_type(kind)
+            .set_string_value(text.map(str::to_string))
+            .set_binary_value(binary.map(Blob::new))
+            .build()
+            .expect("attribute")
+    };
+    let sent = fleet
+        .sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("body")
+        .message_attributes("kind", attribute("String", Some("retry"), None))
+        .message_attributes("n", attribute("Number", Some("7"), None))
+        .message_attributes(
+            "blob",
+            attribute("Binary", None, Some(vec![0, 1, 254, 255])),
+        )
+        .send()
+        .await
+        .expect("send");
+    let ours = squall::domain::md5::message_attributes_md5(&std::collections::BTreeMap::from([
+        ("kind".to_string(), AttributeValue::string("retry")),
+        ("n".to_string(), AttributeValue::number("7")),
+        (
+            "blob".to_string(),
+            AttributeValue::binary(vec![0, 1, 254, 255]),
+        ),
+    ]));
+    assert_eq!(
+        sent.md5_of_message_attributes.as_deref(),
+        Some(ours.as_str())
+    );
 }
