@@ -374,9 +374,22 @@ pub struct RedriveArgs {
     /// Only messages first sent less long ago than this
     #[arg(long, value_name = "DURATION")]
     pub newer_than: Option<String>,
-    /// Move N messages, then stop and print the command that moves the rest
+    /// Move N messages, then stop, watch them for a verdict (exit 0 safe, 6 not safe, 7
+    /// unknown) and print the command that moves the rest
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub canary: Option<u64>,
+    /// After the canary: watch this long for its verdict (default: maxReceiveCount
+    /// receives at the destination's visibility timeout, 2 to 15 minutes)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "canary",
+        conflicts_with = "no_watch"
+    )]
+    pub watch: Option<String>,
+    /// After the canary: stop at once, without watching for a verdict
+    #[arg(long, requires = "canary")]
+    pub no_watch: bool,
     /// Print the plan and move nothing (with --filter: how many of a sample of up to 10
     /// match; their receive counts rise by one)
     #[arg(long)]

@@ -24,6 +24,13 @@ their receive count rises by one). --dry-run --filter receives a sample of up to
 messages to count the matches: their receive counts rise by one; on a DLQ with a redrive
 policy of its own that needs --yes (exit 5 without it).
 
+--canary N moves N messages, then watches them (--watch DURATION; default maxReceiveCount
+receives at the destination's visibility timeout, 2 to 15 minutes; --no-watch skips it):
+did a moved message come back to the DLQ (recognised by its body's and attributes' MD5; a
+DLQ with a redrive policy of its own is only counted, never read), what did the consumers'
+Errors and Throttles do, which error signatures did their logs show. The verdict is printed
+(--json: a \"canary\" object beside the summary) and sets the exit code.
+
 Exit codes:
   0    done: the DLQ is empty, or the limit, canary or filter asked for stopped the run
   1    failed (bad input, AWS refused, a delete refused, the journal cannot be written;
@@ -32,4 +39,8 @@ Exit codes:
   3    refused: squall is read-only here; nothing was changed
   4    incomplete: messages are left in the DLQ (not moved, or still hidden there)
   5    refused: --yes was not given (the plan is printed; nothing was changed)
+  6    canary not safe: a moved message came back to the DLQ, the consumers reported
+       errors, or their logs error signatures during the watch; do not move the rest
+  7    canary unknown: the watch could check nothing (the DLQ not read, no metrics);
+       judge by hand (never 0, so that a script does not take it for safe)
   130  cancelled (Ctrl-C): in-flight batches finished; the summary says what moved";

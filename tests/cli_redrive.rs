@@ -1,5 +1,6 @@
 //! `squall redrive` as a user meets it on the simulated world (`--demo`): the plan first,
-//! nothing without `--yes`, read-only refusing, a canary that prints how to go on, a
+//! nothing without `--yes`, read-only refusing, a canary that prints how to go on (and one
+//! watched for its verdict), a
 //! journal read back, and bad input refused before anything is asked.
 
 use assert_cmd::Command;
@@ -96,6 +97,7 @@ fn a_canary_moves_n_then_prints_the_command_for_the_rest() {
             "payments-dlq.fifo",
             "--canary",
             "5",
+            "--no-watch",
             "--yes",
             "--json",
         ])
@@ -129,6 +131,46 @@ fn a_canary_moves_n_then_prints_the_command_for_the_rest() {
     assert_eq!(report["runs_ended"], 1);
     assert_eq!(report["finished"], true);
     assert_eq!(report["sent_not_deleted"], 0);
+}
+
+/// A canary of an SNS subscription's DLQ back to its queue, whose consumer is healthy:
+/// watched for three seconds it is safe, exit 0, the JSON carries the verdict beside the
+/// summary, stderr the watch and the command for the rest.
+#[test]
+fn a_watched_canary_into_a_healthy_consumer_is_safe_exit_0() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let assert = squall(&home)
+        .args([
+            "--demo",
+            "redrive",
+            "order-events-email-sub-dlq",
+            "--canary",
+            "2",
+            "--watch",
+            "3s",
+            "--yes",
+            "--json",
+        ])
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("watching the canary").and(predicate::str::contains(
+                "squall redrive order-events-email-sub-dlq --yes",
+            )),
+        );
+    let out: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).expect("json");
+    assert_eq!(out["moved"], 2, "the summary is there: {out}");
+    let canary = &out["canary"];
+    assert_eq!(canary["verdict"], "safe", "{canary}");
+    assert_eq!(canary["moved"], 2);
+    assert_eq!(canary["back_in_dlq"], 0);
+    assert_eq!(canary["errors"], 0);
+    assert_eq!(canary["watch_length_s"], 3);
+    assert_eq!(canary["consumers"][0], "email-sender");
+    assert_eq!(
+        canary["line"],
+        "canary: 2 moved, 0 back in the DLQ, consumer errors 0 in 3s → safe to continue"
+    );
 }
 
 #[test]
@@ -176,6 +218,31 @@ fn bad_input_is_refused_before_anything_is_asked() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("--mode native cannot"));
+    squall(&home)
+        .args([
+            "--demo",
+            "redrive",
+            "webhooks-outbound-dlq",
+            "--canary",
+            "3",
+            "--watch",
+            "soon",
+            "--yes",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--watch soon"));
+    squall(&home)
+        .args([
+            "--demo",
+            "redrive",
+            "webhooks-outbound-dlq",
+            "--watch",
+            "5s",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--canary"));
     squall(&home)
         .args(["redrive", "--journal", "/nonexistent/journal.jsonl"])
         .assert()

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use ratatui::crossterm::event::KeyCode;
 use squall::app::App;
 use squall::app::modals::Modal;
+use squall::app::redrive::view::RedriveView;
 use squall::app::views::charts::ChartsView;
 use squall::app::views::health::HealthView;
 use squall::app::views::viewer::MessagesView;
@@ -191,11 +192,24 @@ fn the_board_names_the_burning_dlq_a_canary_then_the_rest_drains_it_and_its_row_
 
         driver.redrive_with_canary(CANARY).await;
         driver.until("the canary", redrive_ended).await;
+        // Then its watch (minutes, in the paused clock's time) and the verdict: nothing came
+        // back to the DLQ.
+        driver
+            .until("the canary's verdict", |app| {
+                app.view_as::<RedriveView>().is_some_and(|v| {
+                    v.layout
+                        .canary
+                        .iter()
+                        .any(|(_, l)| l.starts_with("canary:"))
+                })
+            })
+            .await;
         let progress = render(&mut driver.app, WIDTH, HEIGHT, false);
         assert!(
-            progress.contains(&format!("Canary moved {CANARY}; watch the consumer")),
+            progress.contains(&format!("canary: {CANARY} moved, 0 back in the DLQ")),
             "{progress}"
         );
+        assert!(progress.contains("safe to continue (c)"), "{progress}");
         assert_eq!(held(&backend, QUEUE).await, CANARY, "the canary went home");
         assert_eq!(held(&backend, DLQ).await, MESSAGES - CANARY);
         driver.until("the reload", |app| !app.loading()).await;

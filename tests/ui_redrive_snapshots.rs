@@ -1,7 +1,8 @@
 //! Snapshot tests of redrive in the TUI over the demo world on a frozen clock: the dialog
 //! with its plan (computed here by the engine, as the plan job does), with settings and an
-//! inline filter error, the confirmation, the progress view and a canary's summary. The
-//! progress is made up (the journey on a running world is tests/ui_redrive_journey.rs).
+//! inline filter error, the confirmation, the progress view and a canary's summary, its
+//! watch and verdict, and the live charts fed by the world's metrics. The progress is made
+//! up (the journey on a running world is tests/ui_redrive_journey.rs).
 
 mod support;
 
@@ -13,6 +14,7 @@ use squall::app::modals::confirm::DangerousOp;
 use squall::app::redrive::{RedriveSettings, RedriveSnapshot};
 use squall::app::{Action, App, Effect, update};
 use squall::aws::Backend;
+use squall::redrive::canary::{Outcome, SignatureSeen, Verdict, WatchStatus};
 use squall::redrive::{Mode, Summary};
 use support::sim_app::*;
 
@@ -174,8 +176,16 @@ fn redrive_canary_summary_80x24() {
     let backend = backend();
     let mut app = dialog(&backend);
     let id = confirmed_canary(&mut app, &backend);
-    progress(&mut app, id, 0, 0);
-    progress(&mut app, id, 1500, 10);
+    canary_ended(&mut app, id);
+    let screen = render(&mut app, 80, 24, false);
+    assert!(screen.contains("press c to continue"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// The canary of 10 moved and ended, as its job reports it.
+fn canary_ended(app: &mut App, id: JobId) {
+    progress(app, id, 0, 0);
+    progress(app, id, 1500, 10);
     let summary = Summary {
         mode: Mode::Manual,
         end: "limit_reached".into(),
@@ -198,20 +208,113 @@ fn redrive_canary_summary_80x24() {
         kept: Default::default(),
     };
     let _ = update(
-        &mut app,
+        app,
         Action::RedriveFinished {
             id,
             result: Ok(Box::new(summary)),
+        },
+    );
+}
+
+fn watch_status(elapsed_s: u64, count: u64, back: u64) -> Box<WatchStatus> {
+    Box::new(WatchStatus {
+        elapsed_s,
+        length_s: 150,
+        doing: "counting the DLQ".into(),
+        dlq_count: Some(count),
+        dlq_count_at_start: Some(1_279),
+        back: Some(back),
+        consumers: vec!["webhooks-sender".into()],
+    })
+}
+
+fn not_safe() -> Box<Verdict> {
+    Box::new(Verdict {
+        verdict: Outcome::NotSafe,
+        moved: 10,
+        back_in_dlq: Some(3),
+        dlq_check: "read 1,000 messages in the DLQ (all made visible again)".into(),
+        dlq_change: Some(3),
+        watched_s: 95,
+        watch_length_s: 150,
+        ended_early: true,
+        cancelled: false,
+        consumers: vec!["webhooks-sender".into()],
+        errors: Some(3),
+        throttles: Some(0),
+        metrics_note: None,
+        signatures: vec![SignatureSeen {
+            signature: "TypeError: Cannot read properties of undefined (reading '<*>')".into(),
+            count: 3,
+            functions: vec!["webhooks-sender".into()],
+        }],
+        logs_note: None,
+        line: "canary: 3 of 10 back in the DLQ, consumer errors 3 in 1m 35s; TypeError: \
+               Cannot read properties of undefined (reading '<*>') ×3 → do not continue"
+            .into(),
+    })
+}
+
+#[test]
+fn redrive_canary_watching_80x24() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    let id = confirmed_canary(&mut app, &backend);
+    canary_ended(&mut app, id);
+    let _ = tick(&mut app, &backend, t(20));
+    let _ = update(
+        &mut app,
+        Action::CanaryWatch {
+            id,
+            status: watch_status(35, 1_280, 0),
+        },
+    );
+    let screen = render(&mut app, 80, 24, false);
+    assert!(
+        screen.contains("Watching the canary: 1m 55s left"),
+        "{screen}"
+    );
+    assert!(screen.contains("[watching]"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn redrive_canary_not_safe_80x24_and_live_120x40() {
+    let backend = backend();
+    let mut app = dialog(&backend);
+    let id = confirmed_canary(&mut app, &backend);
+    canary_ended(&mut app, id);
+    let _ = tick(&mut app, &backend, t(20));
+    for (s, count, back) in [(10, 1_279, 0), (30, 1_281, 0), (60, 1_282, 3)] {
+        app.now = t(20 + s);
+        let _ = update(
+            &mut app,
+            Action::CanaryWatch {
+                id,
+                status: watch_status(s, count, back),
+            },
+        );
+    }
+    let _ = update(
+        &mut app,
+        Action::CanaryVerdict {
+            id,
+            verdict: not_safe(),
         },
     );
     let _ = update(
         &mut app,
         Action::JobEnded {
             id,
-            end: JobEnd::Done(Some("moved 10, failed 0".into())),
+            end: JobEnd::Done(Some("canary: 3 of 10 back in the DLQ".into())),
         },
     );
     let screen = render(&mut app, 80, 24, false);
-    assert!(screen.contains("press c to continue"), "{screen}");
-    insta::assert_snapshot!(screen);
+    assert!(screen.contains("3 of 10 back in the DLQ"), "{screen}");
+    assert!(screen.contains("c continue anyway (asks)"), "{screen}");
+    insta::assert_snapshot!("redrive_canary_not_safe_80x24", screen);
+    let screen = render(&mut app, 120, 40, false);
+    assert!(screen.contains("live, last 15 min"), "{screen}");
+    assert!(screen.contains("new in the DLQ"), "{screen}");
+    insta::assert_snapshot!("redrive_canary_not_safe_live_120x40", screen);
 }

@@ -124,6 +124,16 @@ pub enum Action {
         id: JobId,
         snapshot: Box<super::redrive::RedriveSnapshot>,
     },
+    /// A canary's watch, read a second at a time while it runs (after `RedriveFinished`).
+    CanaryWatch {
+        id: JobId,
+        status: Box<crate::redrive::canary::WatchStatus>,
+    },
+    /// A canary's verdict, sent before the job's `JobEnded`.
+    CanaryVerdict {
+        id: JobId,
+        verdict: Box<crate::redrive::canary::Verdict>,
+    },
     /// A redrive job's end, sent before its `JobEnded` (also when it was cancelled).
     RedriveFinished {
         id: JobId,

@@ -186,6 +186,11 @@ fn job_result(app: &mut App, action: Action) {
         } => {
             super::logs::read(app, job, to, generation, *answer);
         }
+        Action::CanaryWatch { id, status } => {
+            let now = super::metric_refresh::epoch_ms(app.now);
+            app.redrives.watching(id, *status, now);
+        }
+        Action::CanaryVerdict { id, verdict } => app.redrives.judged(id, *verdict),
         // The router handles every other action itself.
         _ => {}
     }

@@ -16,6 +16,12 @@ pub const READ_ONLY: u8 = 3;
 pub const INCOMPLETE: u8 = 4;
 /// Refused because the risk needs `--yes` (peek of a queue with a redrive policy, purge).
 pub const NEEDS_YES: u8 = 5;
+/// A canary's watch saw the fix not holding: a moved message came back to the DLQ, the
+/// consumers reported errors, or their logs error signatures. Do not move the rest.
+pub const CANARY_NOT_SAFE: u8 = 6;
+/// A canary's watch could check nothing (the DLQ could not be read and the consumers'
+/// metrics did not answer): not 0, so that a script never takes it for safe.
+pub const CANARY_UNKNOWN: u8 = 7;
 /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
 pub const CANCELLED: u8 = 130;
 

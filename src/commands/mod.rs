@@ -22,6 +22,7 @@ pub mod peek;
 pub mod publish;
 pub mod purge;
 pub mod redrive;
+pub mod redrive_canary;
 pub mod redrive_journals;
 pub mod send;
 pub mod whoami;

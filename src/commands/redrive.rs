@@ -18,6 +18,7 @@ use crate::aws::resolve;
 use crate::cli::{RedriveArgs, RedriveMode};
 use crate::domain::Queue;
 use crate::gate::{ProgressLine, Shown};
+use crate::redrive::canary::WatchClock;
 use crate::redrive::journal::{self, JournalState};
 use crate::redrive::{
     Filter, ModeChoice, MoveOptions, Plan, PlanRequest, RunOptions, RunProgress, Summary,
@@ -37,6 +38,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         return cancel_task(backend, &given).await;
     }
     let moves = move_options(&args)?;
+    super::redrive_canary::watch_length(&args)?;
     let what = format!("redrive {}", one_line(&given));
     if !args.dry_run
         && let Err(refused) = backend.writers(&what)
@@ -90,7 +92,16 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
     for warning in &plan.warnings {
         crate::gate::say(&format!("warning: {}", one_line(warning)));
     }
+    let clock = WatchClock::start();
+    let started_ms = clock.now_ms();
     let summary = execute(backend, &plan, moves, args.resume.clone()).await?;
+    let run_exit = exit_code(&summary, chose(&args));
+    if super::redrive_canary::wanted(&args, &summary, run_exit) {
+        return super::redrive_canary::watch_and_finish(
+            backend, &args, &plan, &summary, clock, started_ms,
+        )
+        .await;
+    }
     finish(&args, &plan, &summary)
 }
 
@@ -253,12 +264,16 @@ fn finish(args: &RedriveArgs, plan: &Plan, summary: &Summary) -> Result<ExitCode
         && summary.end == "limit_reached"
     {
         crate::gate::say(&format!(
-            "the canary of {canary} moved; watch the consumer, then move the rest with:\n  {}",
+            "the canary of {canary} moved (not watched); watch the consumer, then move the rest with:\n  {}",
             output::continue_command(args)
         ));
     }
-    let chose = args.filter.is_some() || args.older_than.is_some() || args.newer_than.is_some();
-    Ok(ExitCode::from(exit_code(summary, chose)))
+    Ok(ExitCode::from(exit_code(summary, chose(args))))
+}
+
+/// Whether a filter or an age bound chose the messages (the rest stays on purpose).
+fn chose(args: &RedriveArgs) -> bool {
+    args.filter.is_some() || args.older_than.is_some() || args.newer_than.is_some()
 }
 
 /// 0 only when the DLQ is empty, or what the user asked for stopped the run (a limit or

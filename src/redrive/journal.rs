@@ -37,6 +37,11 @@ pub enum Entry {
         body_md5: String,
         receipt: String,
         destination: String,
+        /// SQS's MD5OfMessageAttributes of the message: with the body's MD5 it lets a
+        /// canary's watch recognise a moved message that came back to the DLQ under a new
+        /// id. Journals of older runs have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes_md5: Option<String>,
     },
     Sending {
         dlq_id: String,

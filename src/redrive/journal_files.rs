@@ -137,6 +137,7 @@ mod tests {
             body_md5: "h".into(),
             receipt: format!("r-{id}"),
             destination: "d".into(),
+            attributes_md5: None,
         }
     }
 

@@ -8,6 +8,8 @@ use super::journal::Entry;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageState {
     pub body_md5: String,
+    /// MD5 of the message attributes (SQS's algorithm), when the journal recorded it.
+    pub attributes_md5: Option<String>,
     pub receipt: String,
     pub destination: String,
     /// The last attempt went out and no answer is recorded (the run was killed meanwhile).
@@ -63,6 +65,7 @@ impl MessageState {
         let received_again = !later.body_md5.is_empty();
         if received_again {
             self.body_md5.clone_from(&later.body_md5);
+            self.attributes_md5.clone_from(&later.attributes_md5);
             self.receipt.clone_from(&later.receipt);
             self.destination.clone_from(&later.destination);
         }
@@ -95,9 +98,11 @@ impl MessageState {
                 body_md5,
                 receipt,
                 destination,
+                attributes_md5,
                 ..
             } => {
                 self.body_md5.clone_from(body_md5);
+                self.attributes_md5.clone_from(attributes_md5);
                 self.receipt.clone_from(receipt);
                 self.destination.clone_from(destination);
             }

@@ -5,6 +5,7 @@
 //! redrive` and the TUI call the same functions.
 
 pub mod build;
+pub mod canary;
 pub mod filter;
 mod invoke;
 pub mod journal;

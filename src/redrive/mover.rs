@@ -24,7 +24,7 @@ use super::plan::{Destination, Route, Routes};
 use super::rate::RateLimiter;
 use super::shared::Shared;
 use crate::aws::{FunctionInvoker, MessageReader, QueueDirectory, QueueWriter};
-use crate::domain::md5::md5_hex;
+use crate::domain::md5::{md5_hex, message_attributes_md5};
 use crate::domain::message::{ReceiveRequest, ReceivedMessage};
 use crate::messages::held::Held;
 
@@ -471,6 +471,7 @@ fn received_entry(message: &ReceivedMessage, destination: &str) -> Entry {
         body_md5: md5_hex(message.body.as_bytes()),
         receipt: message.receipt_handle.clone(),
         destination: destination.to_string(),
+        attributes_md5: Some(message_attributes_md5(&message.message_attributes)),
     }
 }
 

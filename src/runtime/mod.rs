@@ -9,6 +9,7 @@ pub mod logs;
 mod peek;
 mod quiet_frames;
 mod redrive;
+mod redrive_canary;
 pub mod supervisor;
 mod work;
 

@@ -3,7 +3,7 @@
 //! Cancelling asks the engine to stop; the supervisor gives it `REDRIVE_CANCEL_GRACE` to
 //! finish the batches in flight (send, then delete) and close the journal.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -13,6 +13,7 @@ use crate::app::Action;
 use crate::app::jobs::{JobEnd, Progress};
 use crate::app::redrive::{PlanJob, RedriveOp, RedriveSettings, RedriveSnapshot};
 use crate::aws::Backend;
+use crate::redrive::canary::{CanaryRun, WatchClock};
 use crate::redrive::{
     Filter, Mode, MoveOptions, Plan, RunOptions, RunProgress, Summary, execute, journal, plan,
 };
@@ -109,22 +110,48 @@ fn journal_dir() -> Result<(PathBuf, Option<String>), String> {
     Ok((dir, note))
 }
 
-/// One redrive run, confirmed.
+/// One redrive run, confirmed; a canary then watched for its verdict (`x` stops the watch).
 pub async fn run(op: RedriveOp, job: JobContext) -> JobEnd {
-    let result = run_to_end(&op, &job).await;
+    let clock = WatchClock::start();
+    let started_ms = clock.now_ms();
+    let plan = match &op.plan {
+        Some(plan) => Ok((**plan).clone()),
+        None => plan_for(&job.backend, &op.dlq_url, &op.settings, None).await,
+    };
+    let result = match &plan {
+        Ok(plan) => run_to_end(&op, plan, &job).await,
+        Err(error) => Err(error.clone()),
+    };
     let end = job_end(&result);
+    let watch = match (&plan, &result) {
+        (Ok(plan), Ok(summary)) if canary_to_watch(&op, summary) => CanaryRun::from_journal(
+            plan,
+            summary.journal.as_deref().unwrap_or(Path::new("")),
+            started_ms,
+        )
+        .ok(),
+        _ => None,
+    };
     let _ = job.tx.send(Action::RedriveFinished {
         id: job.id,
         result: result.map(Box::new),
     });
-    end
+    match watch {
+        Some(canary) => super::redrive_canary::watch_canary(&canary, &job, &clock, end).await,
+        None => end,
+    }
 }
 
-async fn run_to_end(op: &RedriveOp, job: &JobContext) -> Result<Summary, String> {
-    let plan = match &op.plan {
-        Some(plan) => (**plan).clone(),
-        None => plan_for(&job.backend, &op.dlq_url, &op.settings, None).await?,
-    };
+/// A canary that moved something and stopped as a canary does: its messages are watched.
+fn canary_to_watch(op: &RedriveOp, summary: &Summary) -> bool {
+    op.settings.canary.is_some()
+        && summary.moved > 0
+        && matches!(summary.end.as_str(), "limit_reached" | "drained")
+        && summary.journal.is_some()
+}
+
+async fn run_to_end(op: &RedriveOp, plan: &Plan, job: &JobContext) -> Result<Summary, String> {
+    let plan = plan.clone();
     let filter = match &op.settings.filter {
         Some(expr) => Some(Filter::parse(expr).map_err(|e| e.to_string())?),
         None => None,

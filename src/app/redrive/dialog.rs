@@ -53,7 +53,7 @@ impl Field {
             Field::Rate => "no limit (native: AWS's pace)",
             Field::Limit => "every message",
             Field::Filter => "none  (text, /regex/, attr.NAME == \"v\", .json.path == \"v\")",
-            Field::Canary => "none  (move N, then wait for c)",
+            Field::Canary => "none  (move N, watch them for a verdict, then c)",
         }
     }
 

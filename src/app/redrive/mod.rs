@@ -4,6 +4,7 @@
 //! (`view.rs`) can be left and found again while the job goes on.
 
 pub mod dialog;
+pub mod live;
 mod plan_text;
 mod registry;
 pub mod view;

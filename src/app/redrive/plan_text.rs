@@ -109,7 +109,8 @@ pub fn pending(plan: &Plan, op: RedriveOp, threshold: u64) -> PendingOp {
     }
     if let Some(canary) = settings.canary {
         effects.push(format!(
-            "Canary: moves {canary} first, then waits; c in the progress view moves the rest."
+            "Canary: moves {canary} first, then watches them for a verdict; c in the progress \
+             view moves the rest (at once when the verdict is safe, else it asks)."
         ));
     }
     let mut risks: Vec<String> = plan.warnings.iter().map(|w| e(w)).collect();

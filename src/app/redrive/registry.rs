@@ -7,6 +7,7 @@ use super::{RedriveOp, RedriveSnapshot};
 use crate::app::jobs::JobId;
 use crate::app::modals::confirm::{ConfirmedOp, DangerousOp};
 use crate::redrive::Summary;
+use crate::redrive::canary::{Verdict, WatchStatus};
 
 /// The rate is measured over this much of the recent past.
 const RATE_WINDOW_MS: u64 = 10_000;
@@ -23,6 +24,12 @@ pub struct RedriveRun {
     pub summary: Option<Result<Summary, String>>,
     /// A later run of the same DLQ started (a canary's rest): `c` does nothing more here.
     pub continued: bool,
+    /// A canary's watch, while it runs (its last status stays after the verdict).
+    pub watch: Option<WatchStatus>,
+    /// The DLQ's count at each watch status, (ms since the epoch, count): the chart of what
+    /// comes back.
+    pub watch_counts: Vec<(i64, u64)>,
+    pub verdict: Option<Verdict>,
 }
 
 impl RedriveRun {
@@ -87,6 +94,9 @@ impl Redrives {
             samples: VecDeque::new(),
             summary: None,
             continued: false,
+            watch: None,
+            watch_counts: Vec::new(),
+            verdict: None,
         });
         if self.runs.len() > KEEP {
             self.runs.remove(0);
@@ -120,6 +130,29 @@ impl Redrives {
         }
         run.latest = Some(snapshot);
         self.revision += 1;
+    }
+
+    /// A canary's watch says where it stands.
+    pub fn watching(&mut self, job: JobId, status: WatchStatus, now_ms: i64) {
+        if let Some(run) = self.runs.iter_mut().find(|r| r.job == job) {
+            if let Some(count) = status.dlq_count {
+                run.watch_counts.push((now_ms, count));
+                // 15 minutes at most, at a status a second.
+                if run.watch_counts.len() > 1000 {
+                    run.watch_counts.remove(0);
+                }
+            }
+            run.watch = Some(status);
+            self.revision += 1;
+        }
+    }
+
+    /// A canary's watch ended with its verdict.
+    pub fn judged(&mut self, job: JobId, verdict: Verdict) {
+        if let Some(run) = self.runs.iter_mut().find(|r| r.job == job) {
+            run.verdict = Some(verdict);
+            self.revision += 1;
+        }
     }
 
     pub fn finished(&mut self, job: JobId, result: Result<Summary, String>) {

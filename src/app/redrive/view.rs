@@ -39,6 +39,10 @@ pub struct ProgressLayout {
     pub running: bool,
     /// A canary's rest waits for `c`.
     pub can_continue: bool,
+    /// A canary's watch, then its verdict.
+    pub canary: Vec<(Tone, String)>,
+    /// The live charts, on one time axis.
+    pub charts: Vec<super::live::ChartRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +52,8 @@ pub struct RedriveView {
     pub pinned: Option<JobId>,
     pub layout: ProgressLayout,
     destinations: Vec<String>,
+    /// What the metrics engine is asked for while the view shows.
+    charted: Vec<crate::metrics::Resource>,
 }
 
 impl RedriveView {
@@ -57,6 +63,7 @@ impl RedriveView {
             pinned: None,
             layout: ProgressLayout::default(),
             destinations: Vec::new(),
+            charted: Vec::new(),
         }
     }
 
@@ -97,10 +104,10 @@ impl View for RedriveView {
                 ),
                 _ => Outcome::Message(Level::Info, "this redrive has already ended".into()),
             },
-            KeyAction::ContinueRedrive => match run.rest() {
-                Some(rest) => {
+            KeyAction::ContinueRedrive => match super::live::continue_rest(run) {
+                Some(outcome) => {
                     self.pinned = None;
-                    Outcome::Start(rest)
+                    outcome
                 }
                 None => Outcome::Message(
                     Level::Info,
@@ -116,6 +123,7 @@ impl View for RedriveView {
             .revision
             .wrapping_add(ctx.jobs.revision)
             .wrapping_add(ctx.inventory.revision)
+            .wrapping_add(ctx.metrics.revision())
     }
 
     fn sync(&mut self, ctx: &Ctx) {
@@ -134,7 +142,16 @@ impl View for RedriveView {
             .and_then(|r| r.plan.as_ref())
             .map(|p| p.destinations.iter().map(|d| d.url.clone()).collect())
             .unwrap_or_default();
+        let charted = super::live::Charted::of(run, ctx);
+        self.charted = charted.resources();
         self.layout = layout(run, ctx);
+        let now_ms = crate::app::metric_refresh::epoch_ms(ctx.now);
+        self.layout.charts = charted.rows(run, ctx, now_ms);
+        self.layout.canary = super::live::canary_lines(run);
+    }
+
+    fn metric_resources(&self, _ctx: &Ctx) -> Vec<crate::metrics::Resource> {
+        self.charted.clone()
     }
 
     fn selected_target(&self) -> Option<Target> {
@@ -170,6 +187,7 @@ fn layout(run: &RedriveRun, ctx: &Ctx) -> ProgressLayout {
     let op = run.redrive();
     let dlq_name = op.map_or(String::new(), |o| e(&o.dlq_name));
     let state = match ctx.jobs.get(run.job).map(|j| &j.state) {
+        Some(JobState::Running) if run.summary.is_some() => "watching".to_string(),
         Some(JobState::Running) => "running".to_string(),
         Some(JobState::Cancelling) => "cancelling".to_string(),
         Some(JobState::Ended(_)) | None => match &run.summary {
@@ -202,9 +220,16 @@ fn layout(run: &RedriveRun, ctx: &Ctx) -> ProgressLayout {
         None => format!("{} moved", group_thousands(moved)),
     };
     let can_continue = run.rest().is_some();
+    let watching = run.watch.is_some() && run.verdict.is_none();
+    let safe = run
+        .verdict
+        .as_ref()
+        .is_some_and(|v| v.verdict == crate::redrive::canary::Outcome::Safe && !v.cancelled);
     let hint = match &run.summary {
         None => "x cancel (batches in flight finish first)   Esc back: the job goes on (:jobs)",
-        Some(_) if can_continue => "c continue with the rest   Esc back",
+        Some(_) if watching => "x stop the watch   c continue anyway (asks)   Esc back",
+        Some(_) if can_continue && safe => "c continue with the rest   Esc back",
+        Some(_) if can_continue => "c continue anyway (asks)   Esc back",
         Some(_) => "Esc back",
     };
     let lines = match &run.summary {
@@ -220,6 +245,8 @@ fn layout(run: &RedriveRun, ctx: &Ctx) -> ProgressLayout {
         lines,
         hint: hint.to_string(),
         can_continue,
+        canary: Vec::new(),
+        charts: Vec::new(),
     }
 }
 
@@ -327,7 +354,7 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
         lines.push((Tone::Error, e(error)));
     }
     lines.extend(journal_lines(summary.journal.as_deref()));
-    if run.rest().is_some() {
+    if run.rest().is_some() && run.watch.is_none() && run.verdict.is_none() {
         lines.push((
             Tone::Warning,
             format!(

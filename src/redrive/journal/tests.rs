@@ -29,12 +29,14 @@ fn reads_back_what_was_recorded_and_survives_a_cut_last_line() {
                 body_md5: "h".into(),
                 receipt: "r1".into(),
                 destination: "d".into(),
+                attributes_md5: None,
             },
             Entry::Received {
                 dlq_id: "m2".into(),
                 body_md5: "h2".into(),
                 receipt: "r2".into(),
                 destination: "d".into(),
+                attributes_md5: None,
             },
             Entry::Sending {
                 dlq_id: "m1".into(),
@@ -146,6 +148,7 @@ fn lost_answers_add_up_across_journals_and_a_message_received_again_is_not_delet
             body_md5: "h".into(),
             receipt: "r1".into(),
             destination: "d".into(),
+            attributes_md5: None,
         },
         Entry::Sending { dlq_id: "m".into() },
         Entry::Unanswered { dlq_id: "m".into() },
@@ -173,6 +176,7 @@ fn lost_answers_add_up_across_journals_and_a_message_received_again_is_not_delet
         body_md5: "h".into(),
         receipt: "r2".into(),
         destination: "d".into(),
+        attributes_md5: None,
     });
     first.merge(&again);
     assert!(!first.deleted);

@@ -120,6 +120,7 @@ async fn killed_run(
             body_md5: md5_hex(m.body.as_bytes()),
             receipt: m.receipt_handle.clone(),
             destination: destination.url.clone(),
+            attributes_md5: None,
         });
         lines.push(Entry::Sending {
             dlq_id: m.message_id.clone(),

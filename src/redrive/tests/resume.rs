@@ -28,6 +28,7 @@ async fn killed_run(backend: &Backend, plan: &Plan, dir: &std::path::Path) -> Pa
             body_md5: md5_hex(m.body.as_bytes()),
             receipt: m.receipt_handle.clone(),
             destination: source.url.clone(),
+            attributes_md5: None,
         });
     }
     let writers = backend.writers("test").expect("writers");

@@ -172,3 +172,101 @@ async fn a_run_whose_plan_fails_says_why_in_its_summary_and_its_end() {
     });
     assert!(matches!(finished, Some(Err(_))));
 }
+
+/// After a canary the job watches (reporting its status), sends the verdict and ends with
+/// its line. Here a "consumer" fails every message it gets (receives it twice:
+/// maxReceiveCount 1), so the moved messages come back and it is not safe. The canary runs
+/// through the engine with a journal folder of the test's own.
+#[tokio::test(start_paused = true)]
+async fn a_canary_job_watches_and_ends_with_its_verdict() {
+    use crate::redrive::canary::{CanaryRun, Outcome, WatchClock};
+    let backend = world();
+    let (source, dlq) = dead_letters(&backend, 8).await;
+    let failing = backend.clone();
+    let source_url = source.clone();
+    tokio::spawn(async move {
+        let request = ReceiveRequest {
+            max_messages: 10,
+            wait_seconds: 0,
+            visibility_timeout_seconds: Some(0),
+        };
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            let _ = failing
+                .messages
+                .receive_messages(&source_url, request)
+                .await;
+        }
+    });
+    let settings = RedriveSettings {
+        canary: Some(3),
+        ..RedriveSettings::default()
+    };
+    let plan = plan_for(&backend, &dlq, &settings, None)
+        .await
+        .expect("plan");
+    let clock = WatchClock::start();
+    let started_ms = clock.now_ms();
+    let dir = std::env::temp_dir().join(format!("squall-canary-job-{}", std::process::id()));
+    let options = RunOptions {
+        moves: MoveOptions {
+            limit: settings.run_limit(),
+            ..MoveOptions::default()
+        },
+        journal_dir: dir.clone(),
+        resume: None,
+    };
+    let summary = execute(
+        &backend,
+        &plan,
+        &options,
+        &RunProgress::default(),
+        &CancellationToken::new(),
+    )
+    .await
+    .expect("the canary");
+    let op = RedriveOp {
+        dlq_url: dlq,
+        dlq_name: "a-dlq".into(),
+        settings,
+        plan: None,
+    };
+    assert!(canary_to_watch(&op, &summary), "{summary:?}");
+    let canary = CanaryRun::from_journal(
+        &plan,
+        summary.journal.as_deref().expect("journal"),
+        started_ms,
+    )
+    .expect("canary");
+    let (job, mut rx) = context(&backend);
+    let end =
+        super::super::redrive_canary::watch_canary(&canary, &job, &clock, JobEnd::Done(None)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        matches!(&end, JobEnd::Done(Some(line)) if line.ends_with("→ do not continue")),
+        "{end:?}"
+    );
+    let (mut watched, mut verdict) = (0, None);
+    while let Ok(action) = rx.try_recv() {
+        match action {
+            Action::CanaryWatch { status, .. } => {
+                watched += 1;
+                assert_eq!(
+                    status.length_s, 120,
+                    "maxReceiveCount 1 × 30 s, at least 2 minutes"
+                );
+            }
+            Action::CanaryVerdict { verdict: v, .. } => verdict = Some(*v),
+            _ => {}
+        }
+    }
+    assert!(watched > 0, "the watch is reported");
+    let verdict = verdict.expect("a verdict");
+    assert_eq!(verdict.verdict, Outcome::NotSafe);
+    assert!(verdict.back_in_dlq.is_some_and(|b| b > 0), "{verdict:?}");
+    let native = RedriveOp {
+        settings: RedriveSettings::default(),
+        ..op
+    };
+    assert!(!canary_to_watch(&native, &summary), "no canary, no watch");
+}

@@ -1,5 +1,6 @@
-//! A redrive's progress view: a gauge with moved / total, the counts, then the summary.
-//! Everything drawn was laid out by the view's sync.
+//! A redrive's progress view: a gauge with moved / total, a canary's watch and verdict, the
+//! counts, then the summary; below, live charts of the DLQ, the destinations, the consumers'
+//! errors and what comes back. Everything drawn was laid out by the view's sync.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,9 +44,19 @@ impl Draw for RedriveView {
         if inner.height == 0 {
             return;
         }
-        let [gauge_area, _, body_area, hint_area] = Layout::vertical([
+        // The lines first (as they wrap); the charts take what they leave.
+        let width = usize::from(inner.width.max(1));
+        let text_rows: usize = layout
+            .canary
+            .iter()
+            .chain(&layout.lines)
+            .map(|(_, text)| text.chars().count().div_ceil(width).max(1))
+            .sum();
+        let text_rows = u16::try_from(text_rows).unwrap_or(u16::MAX);
+        let [gauge_area, _, body_area, charts_area, hint_area] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(text_rows.min(inner.height.saturating_sub(3))),
             Constraint::Min(0),
             Constraint::Length(1),
         ])
@@ -63,11 +74,13 @@ impl Draw for RedriveView {
             .unfilled_style(theme.dim());
         frame.render_widget(gauge, gauge_area);
         let lines: Vec<Line> = layout
-            .lines
+            .canary
             .iter()
+            .chain(&layout.lines)
             .map(|(tone, text)| Line::from(Span::styled(text.as_str(), tone_style(*tone, theme))))
             .collect();
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body_area);
+        super::live::draw_charts(frame, charts_area, &layout.charts, theme);
         frame.render_widget(
             Paragraph::new(Span::styled(layout.hint.as_str(), theme.dim())),
             hint_area,

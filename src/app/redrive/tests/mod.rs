@@ -426,4 +426,5 @@ fn enter_before_the_plan_arrives_waits_for_it() {
     assert_eq!(app.modal, None);
 }
 
+mod canary;
 mod progress;

@@ -3,13 +3,13 @@
 
 use super::*;
 
-fn layout(app: &App) -> crate::app::redrive::view::ProgressLayout {
+pub(super) fn layout(app: &App) -> crate::app::redrive::view::ProgressLayout {
     app.view_as::<RedriveView>()
         .map(|v| v.layout.clone())
         .unwrap_or_else(|| panic!("expected the progress view, got {:?}", app.view()))
 }
 
-fn text_of(app: &App) -> String {
+pub(super) fn text_of(app: &App) -> String {
     let layout = layout(app);
     let mut text = format!("{} {} {}\n", layout.state, layout.gauge_label, layout.hint);
     for (_, line) in layout.lines {
@@ -19,7 +19,7 @@ fn text_of(app: &App) -> String {
     text
 }
 
-fn summary(end: &str, moved: u64) -> Summary {
+pub(super) fn summary(end: &str, moved: u64) -> Summary {
     Summary {
         mode: Mode::Manual,
         end: end.into(),
@@ -90,7 +90,7 @@ fn progress_shows_rate_and_eta_and_the_view_can_be_left_and_found_again() {
 }
 
 /// The dialog on a DLQ of 9 with a limit of 8 and a canary of 3, planned.
-fn canary_of_three() -> App {
+pub(super) fn canary_of_three() -> App {
     let mut app = opened(9, Mode::Native);
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
@@ -152,6 +152,7 @@ fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
         text.contains("Canary moved 3; watch the consumer, then press c"),
         "{text}"
     );
+    super::canary::judge(&mut app, id, crate::redrive::canary::Outcome::Safe);
     let (rest_id, rest) = started_redrive(&press(&mut app, KeyCode::Char('c')));
     assert_ne!(rest_id, id);
     assert_eq!(rest.settings.canary, None);
