@@ -124,6 +124,12 @@ pub enum Action {
         id: JobId,
         snapshot: Box<super::redrive::RedriveSnapshot>,
     },
+    /// An answer of a job of fleet context `context` (the runtime wraps them when more
+    /// than one context is loaded): applied with that context active.
+    InContext {
+        context: usize,
+        action: Box<Action>,
+    },
     /// A redrive job's end, sent before its `JobEnded` (also when it was cancelled).
     RedriveFinished {
         id: JobId,

@@ -135,6 +135,9 @@ pub fn charts_command(app: &mut App) {
 /// `[` / `]` / `:window`: a new window, asked at once.
 pub fn set_window(app: &mut App, window: Window) -> Vec<Effect> {
     app.metrics.engine.set_window(window);
+    for context in &mut app.fleet.parked {
+        context.metrics.set_window(window);
+    }
     due(app)
 }
 

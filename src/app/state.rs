@@ -50,6 +50,7 @@ macro_rules! ctx_of {
             metrics: &$app.metrics.engine,
             redrives: &$app.redrives,
             whoami: &$app.whoami,
+            fleet: &$app.fleet,
         }
     };
 }
@@ -96,6 +97,9 @@ pub struct App {
     pub redrive_confirm_typed_above: u64,
     /// `:whoami`'s probe and its answer.
     pub whoami: super::whoami::WhoamiState,
+    /// The contexts loaded (one unless a fleet was asked for) and the parked state of
+    /// those not active (`app/fleet.rs`).
+    pub fleet: super::fleet::Fleet,
 }
 
 impl App {
@@ -110,7 +114,9 @@ impl App {
         let inventory = Inventory::default();
         let jobs = Jobs::default();
         let loads = Loads::default();
+        let fleet = super::fleet::Fleet::single(&info);
         let mut app = App {
+            fleet,
             info,
             read_only,
             keymap,

@@ -40,6 +40,8 @@ pub enum Kind {
     Function,
     Topic,
     EventSourceMapping,
+    /// A whole fleet context (a profile in a region) that could not be read.
+    Context,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Topic => "topic",
             Kind::EventSourceMapping => "mapping",
+            Kind::Context => "context",
         }
     }
 }
@@ -84,19 +87,25 @@ pub struct Problem {
 /// Worst first: severity, then DLQs before queues before consumers, then the larger value,
 /// then by name so that the order is stable between refreshes.
 pub fn worst_first(problems: &mut [Problem]) {
-    problems.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))
-            .then_with(|| b.value.total_cmp(&a.value))
-            .then_with(|| a.resource.name.cmp(&b.resource.name))
-            .then_with(|| a.what.cmp(&b.what))
-    });
+    problems.sort_by(worse);
 }
 
-/// Within a severity, messages already lost to a DLQ come before their causes.
+/// The order of [`worst_first`], for lists that carry more than the problem (the fleet
+/// board ranks the problems of every context together).
+pub fn worse(a: &Problem, b: &Problem) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))
+        .then_with(|| b.value.total_cmp(&a.value))
+        .then_with(|| a.resource.name.cmp(&b.resource.name))
+        .then_with(|| a.what.cmp(&b.what))
+}
+
+/// Within a severity, messages already lost to a DLQ come before their causes; a context
+/// that could not be read at all hides all of its problems, so it comes first.
 fn kind_rank(kind: Kind) -> u8 {
     match kind {
+        Kind::Context => 0,
         Kind::Dlq => 0,
         Kind::Queue => 1,
         Kind::EventSourceMapping => 2,

@@ -52,7 +52,7 @@ impl World {
             let _ = self.send_one(dlq, message);
         }
         if let Some(destination) = spec.on_failure.as_deref().and_then(|q| self.queue_index(q)) {
-            let arn = function_arn(&spec.name);
+            let arn = function_arn(self.region(), &spec.name);
             let record = invocation_record(
                 &event,
                 &FailedInvoke {

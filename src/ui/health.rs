@@ -131,14 +131,15 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
     );
 }
 
-/// The signals the last read could not get, as the title names them.
+/// The signals the last read could not get (in any context), as the title names them.
 fn unread_signals(ctx: &Ctx) -> Vec<&'static str> {
-    let signals = ctx.inventory.signals();
+    let contexts = ctx.contexts();
+    let signals = || contexts.iter().map(|c| c.inventory.signals());
     let mut unread = Vec::new();
-    if signals.alarms_error().is_some() {
+    if signals().any(|s| s.alarms_error().is_some()) {
         unread.push("alarms");
     }
-    if !signals.move_task_errors().is_empty() {
+    if signals().any(|s| !s.move_task_errors().is_empty()) {
         unread.push("move tasks");
     }
     unread
@@ -159,13 +160,19 @@ fn problems_title<'a>(view: &HealthView, ctx: &Ctx, theme: &Theme) -> Line<'a> {
         ),
     ];
     // A listing of thousands of queues takes a while: say how far it got.
-    let queues = ctx.loads.get(crate::inventory::Source::Queues);
-    if queues.in_flight {
+    let loading: Vec<_> = ctx
+        .contexts()
+        .iter()
+        .map(|c| c.loads.get(crate::inventory::Source::Queues))
+        .filter(|l| l.in_flight)
+        .collect();
+    if !loading.is_empty() {
+        let received: usize = loading.iter().map(|l| l.received).sum();
         title.push(Span::styled(
             format!(
                 "{} loading {} queues ",
                 theme.spinner(ctx.spinner_frame),
-                group_thousands(queues.received as u64)
+                group_thousands(received as u64)
             ),
             theme.ok(),
         ));
@@ -216,9 +223,10 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
     let wide = inner.width >= WIDE;
     let spark = if wide { SPARK } else { 0 };
     let resource_width: u16 = if wide { 34 } else { 22 };
+    let context_width = context_width(view, ctx);
     let what_width = inner
         .width
-        .saturating_sub(9 + resource_width + 8 + spark + 4)
+        .saturating_sub(9 + resource_width + 8 + spark + 4 + context_width)
         .max(10) as usize;
     let rows_fit = inner.height.saturating_sub(1) as usize;
     let rows = view
@@ -249,6 +257,11 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                 Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
                 Cell::from(since),
             ];
+            if context_width > 0 {
+                let label = view.context_labels.get(index).map_or("", String::as_str);
+                let label = truncate(&escape(label), context_width as usize, theme.ellipsis());
+                cells.insert(1, Cell::from(label));
+            }
             if wide {
                 cells.push(Cell::from(sparkline(p, ctx, SPARK as usize, theme.ascii)));
             }
@@ -265,11 +278,32 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         header.push("TREND");
         widths.push(Constraint::Length(SPARK));
     }
+    if context_width > 0 {
+        header.insert(1, "CONTEXT");
+        widths.insert(1, Constraint::Length(context_width));
+    }
     frame.render_widget(
         Table::new(rows, widths).header(Row::new(header).style(theme.header())),
         inner,
     );
 }
+
+/// The CONTEXT column's width: the longest label, within bounds; none with one context.
+fn context_width(view: &HealthView, ctx: &Ctx) -> u16 {
+    if !ctx.is_fleet() {
+        return 0;
+    }
+    let longest = view
+        .context_labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.clamp("CONTEXT".len(), CONTEXT_MAX) as u16
+}
+
+/// The widest a CONTEXT cell gets (`prod-ops/eu-west-1` fits).
+const CONTEXT_MAX: usize = 20;
 
 #[cfg(test)]
 mod tests {

@@ -57,6 +57,9 @@ fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
         .unwrap_or_else(|| "default".to_string());
     spans.extend([label("profile "), Span::raw(profile), separator()]);
     spans.extend([label("region "), Span::raw(app.info.region.clone())]);
+    if app.fleet.is_fleet() {
+        spans.extend([separator(), fleet_summary(app, theme)]);
+    }
     if let Some(endpoint) = &app.info.endpoint {
         spans.extend([
             separator(),
@@ -65,4 +68,21 @@ fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
         ]);
     }
     Line::from(spans)
+}
+
+/// "fleet 3 contexts" and, in the warning colour, which could not be read.
+fn fleet_summary(app: &App, theme: &Theme) -> Span<'static> {
+    let count = app.fleet.entries.len();
+    let failed: Vec<&str> = app.fleet.failed().map(|(label, _)| label).collect();
+    if failed.is_empty() {
+        return Span::raw(format!("fleet {count} contexts"));
+    }
+    Span::styled(
+        format!(
+            "fleet {count} contexts, {} failed: {}",
+            failed.len(),
+            crate::domain::untrusted::escape(&failed.join(", "))
+        ),
+        theme.warning(),
+    )
 }

@@ -131,6 +131,7 @@ mod tests {
             metrics: &crate::metrics::MetricsEngine::default(),
             redrives: &crate::app::redrive::Redrives::default(),
             whoami: &crate::app::whoami::WhoamiState::default(),
+            fleet: &crate::app::fleet::Fleet::default(),
         };
         let mut view = JobsView::new();
         view.sync(&ctx);

@@ -46,7 +46,7 @@ fn shipped(id: &str) -> OutgoingNotification {
 #[tokio::test]
 async fn a_failing_async_function_fills_its_dlq_and_destination_then_stops() {
     let (fleet, clock) = world(failing_world());
-    let topic = topic_arn("shipments");
+    let topic = topic_arn(super::super::world::REGION, "shipments");
     fleet
         .publish(&topic, &shipped("s-1"))
         .await

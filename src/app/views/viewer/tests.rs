@@ -57,6 +57,7 @@ fn with_ctx<T>(rows: usize, f: impl FnOnce(&Ctx) -> T) -> T {
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     f(&ctx)
 }
@@ -223,6 +224,7 @@ fn the_view_never_resyncs_from_the_inventory() {
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     assert_eq!(view.revision(&ctx), before);
 }

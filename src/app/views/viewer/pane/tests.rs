@@ -61,6 +61,7 @@ fn with_ctx<T>(f: impl FnOnce(&Ctx) -> T) -> T {
         metrics: &crate::metrics::MetricsEngine::default(),
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     f(&ctx)
 }
