@@ -34,6 +34,16 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
+    /// Several profiles at once (comma-separated): each with every region of --regions, or
+    /// with --region / its own region (the fleet)
+    #[arg(long, global = true, value_name = "P1,P2", value_delimiter = ',')]
+    pub profiles: Vec<String>,
+
+    /// Several regions at once (comma-separated): each with every profile of --profiles,
+    /// or with --profile / the default profile (the fleet)
+    #[arg(long, global = true, value_name = "R1,R2", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
     /// Send every AWS call to this endpoint (LocalStack, moto, a VPC endpoint)
     // Its value stays out of --help: it can carry a password.
     #[arg(long, global = true, env = "AWS_ENDPOINT_URL", hide_env_values = true)]

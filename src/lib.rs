@@ -13,6 +13,7 @@ pub mod completions;
 pub mod config;
 pub mod doctor;
 pub mod domain;
+pub mod fleet;
 pub mod gate;
 pub mod health;
 pub mod incomplete;

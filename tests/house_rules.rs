@@ -33,6 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "whoami",
             "config",
             "theme",
+            "fleet",
         ],
     ),
     ("app", &["app"]),

@@ -8,6 +8,7 @@
 pub mod doctor;
 pub mod exit;
 pub mod export;
+pub mod fleet;
 pub mod health;
 pub mod iam_policy;
 pub mod logs;

@@ -27,6 +27,14 @@ pub(super) struct FileConfig {
     pub health: Option<crate::health::thresholds::HealthSection>,
     pub redrive: Option<RedriveSection>,
     pub logs: Option<LogsSection>,
+    pub fleet: Option<FleetSection>,
+}
+
+/// `[fleet]`: the contexts squall loads together when no `--profiles`/`--regions` is given.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FleetSection {
+    pub contexts: Spanned<Vec<Spanned<crate::fleet::FleetEntry>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +196,29 @@ impl Check<'_> {
         }
         for (role, value) in file.theme.iter().flatten() {
             self.colour(role, value)?;
+        }
+        if let Some(fleet) = &file.fleet {
+            self.fleet(fleet)?;
+        }
+        Ok(())
+    }
+
+    /// Each `[fleet]` context against the ones before it; an empty list is a mistake, not
+    /// "no fleet" (leaving the section out is that).
+    fn fleet(&self, fleet: &FleetSection) -> Result<(), ConfigError> {
+        let contexts = fleet.contexts.get_ref();
+        if contexts.is_empty() {
+            let message = "fleet.contexts is empty: name at least one context \
+                           ({ profile = \"prod\", region = \"us-east-1\" }) or leave [fleet] out";
+            return Err(self.error_at(fleet.contexts.span().start, message.to_string()));
+        }
+        let mut before: Vec<crate::fleet::FleetEntry> = Vec::new();
+        for (i, entry) in contexts.iter().enumerate() {
+            if let Some(problem) = crate::fleet::entry_problem(entry.get_ref(), &before) {
+                let message = format!("fleet.contexts[{i}]: {problem}");
+                return Err(self.error_at(entry.span().start, message));
+            }
+            before.push(entry.get_ref().clone());
         }
         Ok(())
     }

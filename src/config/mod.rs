@@ -59,6 +59,8 @@ pub struct Config {
     /// A logs search that may scan more than this many MB is asked about first
     /// (`logs.max_scan_mb`; the CLI refuses it without --yes).
     pub logs_max_scan_mb: u64,
+    /// The contexts of `[fleet]`, in the file's order (empty: no fleet section).
+    pub fleet: Vec<crate::fleet::FleetEntry>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -212,6 +214,12 @@ fn build(path: &Path, merged: toml::Table) -> Result<Config, ConfigError> {
             .and_then(|l| l.max_scan_mb)
             .unwrap_or(DEFAULT_LOGS_MAX_SCAN_MB),
         keymap: keymap(file.keys.unwrap_or_default()).map_err(error)?,
+        fleet: file
+            .fleet
+            .map(|f| f.contexts.into_inner().into_iter().map(|e| e.into_inner()))
+            .into_iter()
+            .flatten()
+            .collect(),
         colors: ThemeColors::from_roles(&file.theme.unwrap_or_default()),
     })
 }

@@ -147,3 +147,39 @@ fn overriding_one_action_leaves_every_other_at_its_default() {
         ("Mine", "Help me")
     );
 }
+
+#[test]
+fn a_fleet_section_names_contexts_in_order() {
+    let config = load(
+        "[fleet]\ncontexts = [\n  { profile = \"prod\", region = \"us-east-1\", label = \"prod-us\" },\n  { profile = \"prod\", region = \"eu-west-1\", read_only = true },\n]\n",
+    )
+    .expect("config");
+    assert_eq!(config.fleet.len(), 2);
+    assert_eq!(config.fleet[0].label.as_deref(), Some("prod-us"));
+    assert_eq!(config.fleet[1].region, "eu-west-1");
+    assert_eq!(config.fleet[1].read_only, Some(true));
+    assert!(
+        load("").expect("config").fleet.is_empty(),
+        "no section, no fleet"
+    );
+}
+
+#[test]
+fn a_bad_fleet_section_is_refused_at_its_line() {
+    let error = load("[fleet]\ncontexts = []\n").expect_err("empty");
+    assert_eq!(error.line, Some(2));
+    assert!(error.message.contains("fleet.contexts is empty"), "{error}");
+    let twice = "[fleet]\ncontexts = [\n  { profile = \"a\", region = \"us-east-1\" },\n  { profile = \"a\", region = \"us-east-1\" },\n]\n";
+    let error = load(twice).expect_err("duplicate");
+    assert_eq!(error.line, Some(4));
+    assert!(
+        error.message.contains("a/us-east-1 is listed twice"),
+        "{error}"
+    );
+    let error = load("[fleet]\ncontexts = [{ profile = \"a\" }]\n").expect_err("no region");
+    assert!(error.message.contains("region"), "{error}");
+    let error =
+        load("[fleet]\ncontexts = [{ profile = \"a\", region = \"us-east-1\", lable = \"x\" }]\n")
+            .expect_err("typo");
+    assert!(error.message.contains("lable"), "{error}");
+}
