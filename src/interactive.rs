@@ -13,6 +13,7 @@ use crate::app::effect::ContextRequest;
 use crate::aws::connect::{ConnectError, ConnectOptions, connect};
 use crate::aws::{Backend, ConnectionInfo};
 use crate::config::Config;
+use crate::fleet::Member;
 use crate::runtime::Connector;
 use crate::theme::Theme;
 
@@ -23,8 +24,74 @@ pub async fn run(
     cli_read_only: bool,
     endpoint_url: Option<String>,
 ) -> Result<ExitCode> {
+    let app = new_app(backend.info.clone(), read_only, config);
+    let connector = connector(config.clone(), cli_read_only, endpoint_url);
+    crate::runtime::run(app, backend, theme(config), config.concurrency, connector)
+        .await
+        .wrap_err("terminal error")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The TUI over a fleet: one context per member, in order; the first reachable one is the
+/// one squall starts in, and a member that could not connect is a board row saying why.
+pub async fn run_fleet(
+    members: Vec<Member>,
+    config: &Config,
+    cli_read_only: bool,
+    endpoint_url: Option<String>,
+) -> Result<ExitCode> {
+    let (app, backends) = fleet_app(members, config)?;
+    let connector = connector(config.clone(), cli_read_only, endpoint_url);
+    crate::runtime::run_fleet(app, backends, theme(config), config.concurrency, connector)
+        .await
+        .wrap_err("terminal error")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The app over `members` and each reachable one's backend under its context id.
+pub fn fleet_app(members: Vec<Member>, config: &Config) -> Result<(App, Vec<(usize, Backend)>)> {
+    let mut failed = Vec::new();
+    let mut app: Option<App> = None;
+    let mut backends = Vec::new();
+    for member in members {
+        let name = member.name();
+        let read_only = member.context.read_only;
+        match member.backend {
+            Err(why) => failed.push((name, why)),
+            Ok(backend) => match app.as_mut() {
+                None => {
+                    let mut first = new_app(backend.info.clone(), read_only, config);
+                    first.set_label(0, name);
+                    backends.push((0, backend));
+                    app = Some(first);
+                }
+                Some(app) => {
+                    let id = app.add_context(backend.info.clone(), Some(name), read_only);
+                    backends.push((id, backend));
+                }
+            },
+        }
+    }
+    let Some(mut app) = app else {
+        let reasons: Vec<String> = failed
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect();
+        return Err(color_eyre::eyre::eyre!(
+            "no context of the fleet could be reached ({})",
+            reasons.join("; ")
+        ));
+    };
+    for (name, why) in failed {
+        app.add_failed_context(name, why);
+    }
+    Ok((app, backends))
+}
+
+/// The app on `info` with the config's settings.
+fn new_app(info: ConnectionInfo, read_only: bool, config: &Config) -> App {
     let mut app = App::new(
-        backend.info.clone(),
+        info,
         read_only,
         config.keymap.clone(),
         config.counts_refresh,
@@ -50,16 +117,33 @@ pub async fn run(
     {
         app.set_message(crate::app::state::Level::Warning, told);
     }
+    app
+}
+
+fn theme(config: &Config) -> Theme {
     let theme = Theme::from_env(config.colors);
-    let theme = Theme {
+    Theme {
         ascii: theme.ascii || config.ascii,
         ..theme
+    }
+}
+
+/// The demo's fleet: the shop in us-east-1 (`backend`, as `--demo` always had it) and the
+/// checkout fleet in eu-west-1 on the same seed.
+pub fn demo_members(backend: Backend, seed: u64, read_only: bool) -> Vec<Member> {
+    let context = |region: &str| crate::fleet::Context {
+        profile: None,
+        region: Some(region.to_string()),
+        label: Some(region.to_string()),
+        read_only,
     };
-    let connector = connector(config.clone(), cli_read_only, endpoint_url);
-    crate::runtime::run(app, backend, theme, config.concurrency, connector)
-        .await
-        .wrap_err("terminal error")?;
-    Ok(ExitCode::SUCCESS)
+    vec![
+        Member::ready(context(&backend.info.region.clone()), backend),
+        Member::ready(
+            context(crate::sim::EU_REGION),
+            crate::sim::demo_eu_backend(seed),
+        ),
+    ]
 }
 
 /// Connects like the command line does: a profile's own region unless the switch names

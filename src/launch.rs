@@ -95,6 +95,12 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Health(args)) => crate::commands::health::run(&backend, &config, args).await,
         Some(Command::Doctor(args)) => crate::commands::doctor::run(&backend, &config, args).await,
         Some(Command::Whoami(args)) => crate::commands::whoami::run(&backend, &args).await,
+        // The demo's console shows a fleet: the shop in us-east-1 and a second region.
+        None if cli.demo => {
+            let seed = cli.seed.unwrap_or(crate::sim::DEFAULT_SEED);
+            let members = crate::interactive::demo_members(backend, seed, read_only);
+            crate::interactive::run_fleet(members, &config, cli.read_only, None).await
+        }
         None => {
             crate::interactive::run(
                 backend,
