@@ -45,7 +45,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 fn route(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
-        Action::Key(key) => handle_key(app, key),
+        Action::Key(key) => {
+            let effects = handle_key(app, key);
+            // The status bar names the selected row's context as the selection moves.
+            app.sync_top();
+            if app.modal.is_none()
+                && let Some(context) = app.view().selected_context()
+            {
+                fleet::focus(app, context);
+            }
+            effects
+        }
         Action::Tick(now) => {
             app.now = now;
             app.spinner_frame = app.spinner_frame.wrapping_add(1);

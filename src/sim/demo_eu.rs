@@ -44,7 +44,10 @@ fn eu_spec() -> FleetSpec {
     let sub = SubscriptionSpec::new;
     let f = FunctionSpec::new;
     let basket = MessageTemplate::new("basket")
-        .one_of("type", &["checkout_started", "checkout_paid", "checkout_paid"])
+        .one_of(
+            "type",
+            &["checkout_started", "checkout_paid", "checkout_paid"],
+        )
         .one_of("market", &["de", "fr", "ie", "nl"]);
     let consumer = |function: &str, queue: &str, per_minute: f64| ConsumerProfile {
         duration_ms: 3_000,
@@ -136,10 +139,7 @@ mod tests {
         let fleet = SimFleet::demo_eu(7, Arc::new(ManualClock::at_ms(1_800_000_000_000)));
         assert_eq!(fleet.region(), EU_REGION);
         let urls = fleet.list_queues(None, None).await.expect("listed").items;
-        assert!(
-            urls.iter().all(|u| u.contains(".eu-west-1.")),
-            "{urls:?}"
-        );
+        assert!(urls.iter().all(|u| u.contains(".eu-west-1.")), "{urls:?}");
         let dlq = urls
             .iter()
             .find(|u| u.ends_with("/checkout-dlq"))

@@ -77,6 +77,21 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The sum of every context's inventory revision: it moves when any listing or count
+    /// changes.
+    pub fn inventories_revision(&self) -> u64 {
+        self.contexts()
+            .iter()
+            .fold(0u64, |sum, c| sum.wrapping_add(c.inventory.revision))
+    }
+
+    /// The sum of every context's configuration revision (listings, not counts).
+    pub fn config_revision(&self) -> u64 {
+        self.contexts()
+            .iter()
+            .fold(0u64, |sum, c| sum.wrapping_add(c.inventory.config_revision))
+    }
+
     /// The sum of every context's inventory revision: it moves when any of them changes.
     pub fn fleet_revision(&self) -> u64 {
         self.contexts().iter().fold(0u64, |sum, c| {
