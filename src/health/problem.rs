@@ -106,10 +106,10 @@ pub fn worse(a: &Problem, b: &Problem) -> std::cmp::Ordering {
 fn kind_rank(kind: Kind) -> u8 {
     match kind {
         Kind::Context => 0,
-        Kind::Dlq => 0,
-        Kind::Queue => 1,
-        Kind::EventSourceMapping => 2,
-        Kind::Function => 3,
-        Kind::Topic => 4,
+        Kind::Dlq => 1,
+        Kind::Queue => 2,
+        Kind::EventSourceMapping => 3,
+        Kind::Function => 4,
+        Kind::Topic => 5,
     }
 }

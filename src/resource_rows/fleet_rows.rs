@@ -5,8 +5,10 @@
 
 use super::{Column, ColumnWidth, RowSource, text};
 
-/// The CONTEXT column: the label, cut at this width.
-pub const CONTEXT_COLUMN: Column = text("CONTEXT", ColumnWidth::Fixed(18));
+/// The widest the CONTEXT column gets (`prod-ops/eu-west-1` fits).
+const CONTEXT_MAX_WIDTH: u16 = 18;
+/// The CONTEXT column: the label, cut at its width.
+pub const CONTEXT_COLUMN: Column = text("CONTEXT", ColumnWidth::Fixed(CONTEXT_MAX_WIDTH));
 
 impl<'a> RowSource<'a> {
     /// The columns shown: the kind's, and CONTEXT last over a fleet.
@@ -14,16 +16,14 @@ impl<'a> RowSource<'a> {
         let mut columns = self.kind.columns().to_vec();
         if !self.fleet.is_empty() {
             // As wide as the longest label, within CONTEXT_COLUMN's width.
-            let ColumnWidth::Fixed(most) = CONTEXT_COLUMN.width else {
-                unreachable!("CONTEXT_COLUMN is fixed")
-            };
             let longest = self
                 .fleet
                 .iter()
                 .map(|(label, _)| label.chars().count())
                 .max()
                 .unwrap_or(0);
-            let width = longest.clamp(CONTEXT_COLUMN.title.len(), most as usize) as u16;
+            let width =
+                longest.clamp(CONTEXT_COLUMN.title.len(), CONTEXT_MAX_WIDTH as usize) as u16;
             columns.push(Column {
                 width: ColumnWidth::Fixed(width),
                 ..CONTEXT_COLUMN

@@ -1,5 +1,5 @@
 //! The demo's second region: a small eu-west-1 checkout fleet with trouble of its own, so
-//! `squall --demo` shows a fleet. Its checkout consumer fails a third of its batches, so
+//! `squall --demo` shows a fleet. Its checkout consumer fails every malformed basket, so
 //! checkout's DLQ fills; the loyalty consumer is throttled (its concurrency is capped), so
 //! its queue backs up. A world of its own beside us-east-1's, which it leaves as it was.
 
@@ -48,7 +48,8 @@ fn eu_spec() -> FleetSpec {
             "type",
             &["checkout_started", "checkout_paid", "checkout_paid"],
         )
-        .one_of("market", &["de", "fr", "ie", "nl"]);
+        .one_of("market", &["de", "fr", "ie", "nl"])
+        .poison(0.06);
     let consumer = |function: &str, queue: &str, per_minute: f64| ConsumerProfile {
         duration_ms: 3_000,
         ..ConsumerProfile::new(function, queue, per_minute)
@@ -77,8 +78,10 @@ fn eu_spec() -> FleetSpec {
                 ),
             ],
             consumers: vec![
+                // A bad release: every malformed basket fails, and is dead-lettered.
                 ConsumerProfile {
-                    failure_probability: 0.35,
+                    poison_fails: true,
+                    failure_probability: 0.05,
                     ..consumer("checkout-worker", "checkout", 12.0)
                 },
                 ConsumerProfile {

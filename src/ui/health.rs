@@ -222,8 +222,13 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
     }
     let wide = inner.width >= WIDE;
     let spark = if wide { SPARK } else { 0 };
-    let resource_width: u16 = if wide { 34 } else { 22 };
-    let context_width = context_width(view, ctx);
+    let context_width = context_width(view, ctx, wide);
+    // A narrow board gives the CONTEXT column some of the resource's room.
+    let resource_width: u16 = match (wide, context_width) {
+        (true, _) => 34,
+        (false, 0) => 22,
+        (false, _) => 20,
+    };
     let what_width = inner
         .width
         .saturating_sub(9 + resource_width + 8 + spark + 4 + context_width)
@@ -289,21 +294,28 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
 }
 
 /// The CONTEXT column's width: the longest label, within bounds; none with one context.
-fn context_width(view: &HealthView, ctx: &Ctx) -> u16 {
+fn context_width(view: &HealthView, ctx: &Ctx, wide: bool) -> u16 {
     if !ctx.is_fleet() {
         return 0;
     }
+    let most = if wide {
+        CONTEXT_MAX
+    } else {
+        CONTEXT_MAX_NARROW
+    };
     let longest = view
         .context_labels
         .iter()
         .map(|l| l.chars().count())
         .max()
         .unwrap_or(0);
-    longest.clamp("CONTEXT".len(), CONTEXT_MAX) as u16
+    longest.clamp("CONTEXT".len(), most) as u16
 }
 
 /// The widest a CONTEXT cell gets (`prod-ops/eu-west-1` fits).
 const CONTEXT_MAX: usize = 20;
+/// Below 120 columns: `prod-ops/eu-we…` still tells the regions apart.
+const CONTEXT_MAX_NARROW: usize = 15;
 
 #[cfg(test)]
 mod tests {
