@@ -37,10 +37,10 @@ fn board(app: &App) -> &HealthView {
 }
 
 #[test]
-fn fleet_board_120x40() {
+fn fleet_board_160x40() {
     let backends = demo_fleet();
     let mut app = fleet_board(&backends);
-    let screen = render(&mut app, 120, 40, false);
+    let screen = render(&mut app, 160, 40, false);
     for expected in [
         "CONTEXT",
         "prod-ops/eu-west-1",

@@ -20,11 +20,17 @@ use crate::resource_rows::group_thousands;
 const SPARK: u16 = 20;
 const WIDE: u16 = 120;
 
-fn sparkline(problem: &Problem, ctx: &Ctx, width: usize, ascii: bool) -> String {
+/// The row's series, from the metrics of the row's own context.
+fn sparkline(
+    problem: &Problem,
+    engine: &crate::metrics::MetricsEngine,
+    ctx: &Ctx,
+    width: usize,
+    ascii: bool,
+) -> String {
     let Some((resource, key)) = &problem.sparkline else {
         return String::new();
     };
-    let engine = ctx.metrics;
     let now = crate::app::metric_refresh::epoch_ms(ctx.now);
     let span = engine.window().span_ms();
     let bucket = span / width.max(1) as i64;
@@ -234,6 +240,7 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         .saturating_sub(9 + resource_width + 8 + spark + 4 + context_width)
         .max(10) as usize;
     let rows_fit = inner.height.saturating_sub(1) as usize;
+    let contexts = ctx.contexts();
     let rows = view
         .problems
         .iter()
@@ -268,7 +275,13 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
                 cells.insert(1, Cell::from(label));
             }
             if wide {
-                cells.push(Cell::from(sparkline(p, ctx, SPARK as usize, theme.ascii)));
+                let context = view.contexts.get(index).copied();
+                let engine = contexts
+                    .iter()
+                    .find(|c| Some(c.id) == context)
+                    .map_or(ctx.metrics, |c| c.metrics);
+                let line = sparkline(p, engine, ctx, SPARK as usize, theme.ascii);
+                cells.push(Cell::from(line));
             }
             Row::new(cells).style(style)
         });
