@@ -86,7 +86,6 @@ impl<'a> RowSource<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::inventory::Inventory;
     use crate::inventory::model::tests::queue;
     use crate::resource_rows::TableKind;
