@@ -128,24 +128,6 @@ fn theme(config: &Config) -> Theme {
     }
 }
 
-/// The demo's fleet: the shop in us-east-1 (`backend`, as `--demo` always had it) and the
-/// checkout fleet in eu-west-1 on the same seed.
-pub fn demo_members(backend: Backend, seed: u64, read_only: bool) -> Vec<Member> {
-    let context = |region: &str| crate::fleet::Context {
-        profile: None,
-        region: Some(region.to_string()),
-        label: Some(region.to_string()),
-        read_only,
-    };
-    vec![
-        Member::ready(context(&backend.info.region.clone()), backend),
-        Member::ready(
-            context(crate::sim::EU_REGION),
-            crate::sim::demo_eu_backend(seed),
-        ),
-    ]
-}
-
 /// Connects like the command line does: a profile's own region unless the switch names
 /// one (falling back to the current region when the profile has none), the same
 /// endpoint, and the profile's read-only setting.

@@ -141,7 +141,11 @@ mod tests {
     async fn the_second_region_names_its_own_region_and_its_dlq_fills() {
         let fleet = SimFleet::demo_eu(7, Arc::new(ManualClock::at_ms(1_800_000_000_000)));
         assert_eq!(fleet.region(), EU_REGION);
-        let urls = fleet.list_queue_urls(None, None).await.expect("listed").items;
+        let urls = fleet
+            .list_queue_urls(None, None)
+            .await
+            .expect("listed")
+            .items;
         assert!(urls.iter().all(|u| u.contains(".eu-west-1.")), "{urls:?}");
         let dlq = urls
             .iter()

@@ -240,6 +240,12 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         .saturating_sub(9 + resource_width + 8 + spark + 4 + context_width)
         .max(10) as usize;
     let rows_fit = inner.height.saturating_sub(1) as usize;
+    let widths = Widths {
+        resource: resource_width,
+        what: what_width,
+        context: context_width,
+        wide,
+    };
     let contexts = ctx.contexts();
     let rows = view
         .problems
@@ -247,44 +253,7 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         .enumerate()
         .skip(view.offset)
         .take(rows_fit)
-        .map(|(index, p)| {
-            let style = if index == view.selected {
-                theme.selected()
-            } else {
-                match p.severity {
-                    Severity::Critical => theme.error(),
-                    Severity::Warning => theme.warning(),
-                    Severity::Info => theme.header(),
-                }
-            };
-            let since = since(p, ctx, theme);
-            let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
-            let mut cells = vec![
-                Cell::from(p.severity.label()),
-                Cell::from(truncate(
-                    &resource,
-                    resource_width as usize,
-                    theme.ellipsis(),
-                )),
-                Cell::from(truncate(&escape(&p.what), what_width, theme.ellipsis())),
-                Cell::from(since),
-            ];
-            if context_width > 0 {
-                let label = view.context_labels.get(index).map_or("", String::as_str);
-                let label = truncate(&escape(label), context_width as usize, theme.ellipsis());
-                cells.insert(1, Cell::from(label));
-            }
-            if wide {
-                let context = view.contexts.get(index).copied();
-                let engine = contexts
-                    .iter()
-                    .find(|c| Some(c.id) == context)
-                    .map_or(ctx.metrics, |c| c.metrics);
-                let line = sparkline(p, engine, ctx, SPARK as usize, theme.ascii);
-                cells.push(Cell::from(line));
-            }
-            Row::new(cells).style(style)
-        });
+        .map(|(index, p)| problem_row(view, index, p, ctx, &contexts, &widths, theme));
     let mut header = vec!["SEVERITY", "RESOURCE", "PROBLEM", "SINCE"];
     let mut widths = vec![
         Constraint::Length(9),
@@ -304,6 +273,65 @@ fn draw_problems(view: &HealthView, frame: &mut Frame, area: Rect, ctx: &Ctx, th
         Table::new(rows, widths).header(Row::new(header).style(theme.header())),
         inner,
     );
+}
+
+/// The widths of a board row's cells.
+struct Widths {
+    resource: u16,
+    what: usize,
+    /// 0: no CONTEXT column.
+    context: u16,
+    /// Room for the trend.
+    wide: bool,
+}
+
+/// One problem's row: its cells, the CONTEXT one with a fleet, the trend when wide (drawn
+/// from the row's own context's series).
+fn problem_row(
+    view: &HealthView,
+    index: usize,
+    p: &Problem,
+    ctx: &Ctx,
+    contexts: &[crate::app::fleet::ContextRef],
+    widths: &Widths,
+    theme: &Theme,
+) -> Row<'static> {
+    let style = if index == view.selected {
+        theme.selected()
+    } else {
+        match p.severity {
+            Severity::Critical => theme.error(),
+            Severity::Warning => theme.warning(),
+            Severity::Info => theme.header(),
+        }
+    };
+    let since = since(p, ctx, theme);
+    let resource = format!("{} {}", p.resource.kind.label(), escape(&p.resource.name));
+    let mut cells = vec![
+        Cell::from(p.severity.label()),
+        Cell::from(truncate(
+            &resource,
+            widths.resource as usize,
+            theme.ellipsis(),
+        )),
+        Cell::from(truncate(&escape(&p.what), widths.what, theme.ellipsis())),
+        Cell::from(since),
+    ];
+    if widths.context > 0 {
+        let label = view.context_labels.get(index).map_or("", String::as_str);
+        let label = truncate(&escape(label), widths.context as usize, theme.ellipsis());
+        cells.insert(1, Cell::from(label));
+    }
+    if widths.wide {
+        let context = view.contexts.get(index).copied();
+        let engine = contexts
+            .iter()
+            .find(|c| Some(c.id) == context)
+            .map_or(ctx.metrics, |c| c.metrics);
+        let line = sparkline(p, engine, ctx, SPARK as usize, theme.ascii);
+        cells.push(Cell::from(line));
+    }
+    Row::new(cells).style(style)
 }
 
 /// The CONTEXT column's width: the longest label, within bounds; none with one context.
