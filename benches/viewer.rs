@@ -106,6 +106,7 @@ fn measure(name: &str, body: String) {
     let metrics = squall::metrics::MetricsEngine::default();
     let redrives = squall::app::redrive::Redrives::default();
     let whoami = squall::app::whoami::WhoamiState::default();
+    let fleet = squall::app::fleet::Fleet::default();
     let ctx = Ctx {
         inventory: &inventory,
         loads: &loads,
@@ -114,6 +115,7 @@ fn measure(name: &str, body: String) {
         metrics: &metrics,
         redrives: &redrives,
         whoami: &whoami,
+        fleet: &fleet,
         now: SystemTime::UNIX_EPOCH,
         rows: 38,
         read_only: false,

@@ -297,7 +297,7 @@ impl Runner {
             Ok(Ok((backend, read_only))) => {
                 let info = backend.info.clone();
                 self.supervisor
-                    .replace_backend(self.switching_context, backend);
+                    .replace_backend_in(self.switching_context, backend);
                 Action::ContextSwitched { info, read_only }
             }
             Ok(Err(error)) => Action::ContextFailed { error },

@@ -55,9 +55,16 @@ impl Supervisor {
         self.backends.insert(context, backend);
     }
 
+    /// Jobs started from now on use `backend` (after `:profile` / `:region` with one
+    /// context).
+    pub fn replace_backend(&mut self, backend: Backend) {
+        let first = self.backends.keys().next().copied().unwrap_or_default();
+        self.replace_backend_in(first, backend);
+    }
+
     /// Jobs started from now on use `backend`, as context `context`, the only one (after
     /// `:profile` / `:region`, which narrow a fleet to one context).
-    pub fn replace_backend(&mut self, context: usize, backend: Backend) {
+    pub fn replace_backend_in(&mut self, context: usize, backend: Backend) {
         self.backends = BTreeMap::from([(context, backend)]);
     }
 
