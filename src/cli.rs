@@ -12,7 +12,9 @@ Exit codes:
   2  usage error (unknown flag or value)
   3  refused: squall is read-only here and the command would change something
   4  incomplete: printed what could be read; something could not be read even after
-     retries, and stderr names each missing item (JSON lines with --json)";
+     retries, and stderr names each missing item (JSON lines with --json)
+With several contexts (--profiles, --regions, [fleet]): the worst of the contexts, a
+context that could not be read counting as 4.";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -11,8 +11,7 @@ use crate::cli::{Cli, Command, ListKind};
 use crate::commands::exit as exit_code;
 use crate::config::Config;
 use crate::gate::Shown;
-use crate::inventory::{Source, collect_inventory};
-use crate::resource_rows::TableKind;
+use crate::inventory::collect_inventory;
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -54,6 +53,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
+    let contexts = if cli.demo {
+        Vec::new()
+    } else {
+        crate::commands::fleet::contexts(&cli, &config).map_err(|e| eyre!("{e}"))?
+    };
+    if contexts.len() > 1 {
+        return run_fleet(cli, config, contexts).await;
+    }
     let backend = if cli.demo {
         let defaults = crate::sim::DemoOptions::default();
         crate::sim::demo_backend_with(
@@ -67,11 +74,14 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
             },
         )
     } else {
-        sdk_backend(&cli, &config).await?
+        sdk_backend(&cli, &config, contexts.first()).await?
     };
     // Read-only by construction: the writing capabilities are dropped here, once, so no
     // later code path can reach them.
-    let read_only = cli.read_only || config.read_only_for(backend.info.profile.as_deref());
+    let read_only = match contexts.first() {
+        Some(context) => context.read_only,
+        None => cli.read_only || config.read_only_for(backend.info.profile.as_deref()),
+    };
     let backend = if read_only {
         backend.read_only()
     } else {
@@ -114,10 +124,78 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     }
 }
 
-async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
+/// More than one context: the verbs that read (`ls`, `health`, `doctor`) look at all of
+/// them; every other verb acts in one context and refuses.
+async fn run_fleet(
+    cli: Cli,
+    config: Config,
+    contexts: Vec<crate::fleet::Context>,
+) -> Result<ExitCode> {
+    let one_context_verb = match &cli.command {
+        Some(Command::Peek(_)) => Some("peek"),
+        Some(Command::Export(_)) => Some("export"),
+        Some(Command::Send(_)) => Some("send"),
+        Some(Command::Publish(_)) => Some("publish"),
+        Some(Command::Purge(_)) => Some("purge"),
+        Some(Command::Redrive(_)) => Some("redrive"),
+        Some(Command::Logs(_)) => Some("logs"),
+        Some(Command::Metrics(_)) => Some("metrics"),
+        Some(Command::Whoami(_)) => Some("whoami"),
+        Some(Command::Completions { .. } | Command::IamPolicy(_)) => {
+            return Ok(ExitCode::from(exit_code::OK));
+        }
+        Some(Command::Ls { .. } | Command::Health(_) | Command::Doctor(_)) | None => None,
+    };
+    if let Some(verb) = one_context_verb {
+        let refused = crate::commands::fleet::refuse_many(verb, &contexts);
+        return Ok(refused.unwrap_or(ExitCode::from(exit_code::FAILED)));
+    }
+    let members = fleet_members(&cli, &config, contexts).await;
+    match cli.command {
+        Some(Command::Ls { what, json }) => {
+            crate::commands::fleet_ls::run(&members, &config, what, json).await
+        }
+        Some(Command::Health(args)) => {
+            crate::commands::fleet_health::run(&members, &config, args).await
+        }
+        Some(Command::Doctor(args)) => {
+            crate::commands::fleet_doctor::run(&members, &config, args).await
+        }
+        // The console over the fleet: one board, every context's tables.
+        None => {
+            crate::interactive::run_fleet(members, &config, cli.read_only, cli.endpoint_url).await
+        }
+        _ => Err(eyre!(
+            "squall: this command takes one context: pass one --profile/--region"
+        )),
+    }
+}
+
+/// Every context connected, each to a backend of its own sharing one budget of
+/// `aws.concurrency` calls; a context that cannot connect is a member holding its error.
+pub async fn fleet_members(
+    cli: &Cli,
+    config: &Config,
+    contexts: Vec<crate::fleet::Context>,
+) -> Vec<crate::fleet::Member> {
+    crate::fleet::connect_all(
+        contexts,
+        cli.endpoint_url.clone(),
+        config.max_attempts,
+        config.concurrency,
+    )
+    .await
+}
+
+/// The one context's backend: the flags', or the one `[fleet]` entry's profile and region.
+async fn sdk_backend(
+    cli: &Cli,
+    config: &Config,
+    context: Option<&crate::fleet::Context>,
+) -> Result<Backend> {
     let options = ConnectOptions {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
+        profile: context.map_or(cli.profile.clone(), |c| c.profile.clone()),
+        region: context.map_or(cli.region.clone(), |c| c.region.clone()),
         endpoint_url: cli.endpoint_url.clone(),
         max_attempts: config.max_attempts,
     };
@@ -130,30 +208,7 @@ async fn sdk_backend(cli: &Cli, config: &Config) -> Result<Backend> {
 /// `ls topology`) is named on stderr, one line each (JSON lines with `--json`), the rest
 /// prints, and the exit status is 4 (incomplete).
 async fn list(backend: Backend, config: &Config, what: ListKind, json: bool) -> Result<ExitCode> {
-    let (kind, sources): (Option<TableKind>, &[Source]) = match what {
-        // Subscriptions too: a subscription's own DLQ is a DLQ (`is_dlq`, `ls dlq`).
-        ListKind::Queues => (
-            Some(TableKind::Queues),
-            &[Source::Queues, Source::Subscriptions],
-        ),
-        ListKind::Dlq => (
-            Some(TableKind::Dlqs),
-            &[Source::Queues, Source::Subscriptions],
-        ),
-        ListKind::Topics => (
-            Some(TableKind::Topics),
-            &[Source::Topics, Source::Subscriptions],
-        ),
-        ListKind::Subscriptions => (
-            Some(TableKind::Subscriptions),
-            &[Source::Subscriptions, Source::Queues],
-        ),
-        ListKind::Lambdas => (
-            Some(TableKind::Lambdas),
-            &[Source::Functions, Source::EventSourceMappings],
-        ),
-        ListKind::Topology => (None, &Source::ALL),
-    };
+    let (kind, sources) = crate::commands::fleet_ls::listing(what);
     let collected = collect_inventory(&backend, config.concurrency, sources).await;
     let primary = sources[0];
     if let Some((source, error)) = collected.failed_sources.iter().find(|(s, _)| *s == primary) {

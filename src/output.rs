@@ -182,8 +182,16 @@ pub fn table(kind: TableKind, inventory: &Inventory) -> String {
         .map(|i| source.row(i).cells.into_iter().map(escape_owned).collect())
         .collect();
     let columns = kind.columns();
-    let mut widths: Vec<usize> = columns.iter().map(|c| c.title.chars().count()).collect();
-    for row in &rows {
+    let titles: Vec<&str> = columns.iter().map(|c| c.title).collect();
+    let numeric: Vec<bool> = columns.iter().map(|c| c.numeric).collect();
+    aligned(&titles, &numeric, &rows)
+}
+
+/// Rows under their titles, each column as wide as its widest cell (numbers to the right).
+/// The cells are escaped already.
+pub fn aligned(titles: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = titles.iter().map(|t| t.chars().count()).collect();
+    for row in rows {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
         }
@@ -196,7 +204,7 @@ pub fn table(kind: TableKind, inventory: &Inventory) -> String {
             if i > 0 {
                 line.push_str("  ");
             }
-            if columns[i].numeric {
+            if numeric[i] {
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             } else {
@@ -207,8 +215,8 @@ pub fn table(kind: TableKind, inventory: &Inventory) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     };
-    push_row(columns.iter().map(|c| c.title).collect());
-    for row in &rows {
+    push_row(titles.to_vec());
+    for row in rows {
         push_row(row.iter().map(String::as_str).collect());
     }
     out

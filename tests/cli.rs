@@ -364,6 +364,8 @@ fn every_subcommand_lists_the_global_options_under_their_own_heading() {
         for flag in [
             "--profile",
             "--region",
+            "--profiles",
+            "--regions",
             "--endpoint-url",
             "--read-only",
             "--demo",

@@ -36,6 +36,9 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     assert_eq!(plan["mode"], "native");
     assert_eq!(plan["sources"][0], "webhooks-outbound");
     assert_eq!(plan["visible"], 1289);
+    // The plan names the one context it runs in.
+    assert_eq!(plan["context"]["region"], "us-east-1", "{plan}");
+    assert!(plan["context"]["account"].is_string(), "{plan}");
     assert!(
         plan["warnings"]
             .as_array()
@@ -60,6 +63,9 @@ fn without_yes_the_plan_goes_to_stderr_and_nothing_moves() {
         .stdout("")
         .stderr(
             predicate::str::contains("redrive plan for webhooks-outbound-dlq")
+                .and(predicate::str::contains(
+                    "\n  context    default/us-east-1 (account ",
+                ))
                 .and(predicate::str::contains("without --yes")),
         );
 }

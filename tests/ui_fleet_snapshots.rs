@@ -70,7 +70,7 @@ fn the_board_ranks_every_contexts_problems_together_worst_first() {
     assert_eq!(view.problems.len(), view.contexts.len());
     for pair in view.problems.windows(2) {
         assert_ne!(
-            squall::health::problem::worse(&pair[0], &pair[1]),
+            squall::health::problem::worse_first(&pair[0], &pair[1]),
             std::cmp::Ordering::Greater,
             "{pair:?}"
         );

@@ -129,9 +129,12 @@ async fn redrive_plan_json_and_text_carry_queue_names_safely() {
         .await
         .expect("a plan");
     let moves = crate::redrive::MoveOptions::default();
-    let json = super::redrive_output::plan_text(&plan, &moves, None, true).expect("json");
+    let json =
+        super::redrive_output::plan_text(&backend.info, &plan, &moves, None, true).expect("json");
     assert_json_carries(&json, HOSTILE);
-    assert_safe(&super::redrive_output::plan_text(&plan, &moves, None, false).expect("text"));
+    assert_safe(
+        &super::redrive_output::plan_text(&backend.info, &plan, &moves, None, false).expect("text"),
+    );
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::gate::Shown;
 use crate::health::observe::{read_move_tasks, unavailable};
 use crate::health::{Problem, assess, facts, wanted};
-use crate::inventory::{Source, collect_inventory};
+use crate::inventory::{Collected, Source, collect_inventory};
 use crate::messages::record::rfc3339_ms;
 use crate::metrics::{MetricsEngine, Window};
 
@@ -101,7 +101,12 @@ fn now_ms() -> i64 {
 
 /// Loads the inventory, fetches only the series the rules read, and judges.
 pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>, Vec<String>) {
-    let collected = collect_inventory(
+    judge(backend, config, collect(backend, config).await).await
+}
+
+/// The listings the health rules read.
+pub async fn collect(backend: &Backend, config: &Config) -> Collected {
+    collect_inventory(
         backend,
         config.concurrency,
         &[
@@ -111,7 +116,16 @@ pub async fn live_problems(backend: &Backend, config: &Config) -> (Vec<Problem>,
             Source::EventSourceMappings,
         ],
     )
-    .await;
+    .await
+}
+
+/// The problems of what `collect` read, with the series and alarms the rules need, and
+/// everything that could not be read.
+pub async fn judge(
+    backend: &Backend,
+    config: &Config,
+    collected: Collected,
+) -> (Vec<Problem>, Vec<String>) {
     let mut missing: Vec<String> = collected
         .failed_sources
         .iter()

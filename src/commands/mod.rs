@@ -9,6 +9,9 @@ pub mod doctor;
 pub mod exit;
 pub mod export;
 pub mod fleet;
+pub mod fleet_doctor;
+pub mod fleet_health;
+pub mod fleet_ls;
 pub mod health;
 pub mod iam_policy;
 pub mod logs;
@@ -52,5 +55,7 @@ fn print(text: &crate::gate::Shown) -> color_eyre::eyre::Result<()> {
         .map_err(|e| color_eyre::eyre::eyre!("squall: cannot write the output: {e}"))
 }
 
+#[cfg(test)]
+mod fleet_tests;
 #[cfg(test)]
 mod gate_tests;

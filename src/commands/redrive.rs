@@ -70,7 +70,13 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
         return dry_run(backend, &args, &dlq, &plan, &moves).await;
     }
     if !args.yes {
-        crate::gate::err(&output::plan_text(&plan, &moves, None, false)?);
+        crate::gate::err(&output::plan_text(
+            &backend.info,
+            &plan,
+            &moves,
+            None,
+            false,
+        )?);
         return Ok(exit::refuse(
             exit::NEEDS_YES,
             &[
@@ -115,7 +121,13 @@ async fn dry_run(
         Some(_) => Some(output::sample_matches(backend, dlq, moves).await),
         None => None,
     };
-    super::print(&output::plan_text(plan, moves, sample.as_ref(), args.json)?)?;
+    super::print(&output::plan_text(
+        &backend.info,
+        plan,
+        moves,
+        sample.as_ref(),
+        args.json,
+    )?)?;
     Ok(ExitCode::SUCCESS)
 }
 

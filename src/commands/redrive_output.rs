@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::human::one_line;
 use crate::aws::Backend;
+use crate::aws::ConnectionInfo;
 use crate::cli::RedriveArgs;
 use crate::domain::Queue;
 use crate::gate::Shown;
@@ -58,21 +59,31 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 /// The plan, as text or as JSON (the plan's fields, and `filter_sample` when sampled).
+/// `context` is where the plan runs (the one context a redrive may act in), named in the
+/// text (`context`) and the JSON (`context`: profile, region, account).
 pub fn plan_text(
+    context: &ConnectionInfo,
     plan: &Plan,
     moves: &MoveOptions,
     sample: Option<&SampleMatch>,
     json: bool,
 ) -> Result<Shown> {
+    let account = crate::domain::arn::account(&plan.dlq_arn);
     if json {
-        let mut value = serde_json::to_value(plan)?;
-        if let (Some(object), Some(sample)) = (value.as_object_mut(), sample) {
-            object.insert("filter_sample".into(), serde_json::to_value(sample)?);
-        }
-        return Ok(Shown::json(&value)?);
+        return plan_json(context, plan, sample);
     }
     let mut out = String::new();
     let _ = writeln!(out, "redrive plan for {}", one_line(&plan.dlq));
+    let profile = context.profile.as_deref().unwrap_or("default");
+    let account = account
+        .map(|a| format!(" (account {a})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  context    {}/{}{account}",
+        one_line(profile),
+        one_line(&context.region)
+    );
     let _ = writeln!(
         out,
         "  holds      ~{} visible, {} in flight, {} delayed",
@@ -119,6 +130,23 @@ pub fn plan_text(
         let _ = writeln!(out, "  warning    {}", one_line(warning));
     }
     Ok(Shown::text(&out))
+}
+
+/// The plan's fields, its `context` (profile, region, account) and `filter_sample`.
+fn plan_json(context: &ConnectionInfo, plan: &Plan, sample: Option<&SampleMatch>) -> Result<Shown> {
+    let mut value = serde_json::to_value(plan)?;
+    if let Some(object) = value.as_object_mut() {
+        let place = serde_json::json!({
+            "profile": context.profile,
+            "region": context.region,
+            "account": crate::domain::arn::account(&plan.dlq_arn),
+        });
+        object.insert("context".into(), place);
+        if let Some(sample) = sample {
+            object.insert("filter_sample".into(), serde_json::to_value(sample)?);
+        }
+    }
+    Ok(Shown::json(&value)?)
 }
 
 /// What the run will move, at what rate, and what a `--filter` sample found.

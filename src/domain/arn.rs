@@ -31,6 +31,15 @@ pub fn queue_arn_from_url(url: &str, region: &str) -> Option<String> {
     Some(format!("arn:aws:sqs:{region}:{account}:{name}"))
 }
 
+/// The account in an ARN (`arn:aws:sqs:us-east-1:123456789012:orders` → `123456789012`),
+/// when it has one: S3 ARNs and the like leave it empty.
+pub fn account(arn: &str) -> Option<&str> {
+    if !arn.starts_with("arn:") {
+        return None;
+    }
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +73,15 @@ mod tests {
             queue_arn_from_url("http://localhost/orders", "us-east-1"),
             None
         );
+    }
+
+    #[test]
+    fn account_of_an_arn() {
+        assert_eq!(
+            account("arn:aws:sqs:us-east-1:123456789012:orders"),
+            Some("123456789012")
+        );
+        assert_eq!(account("arn:aws:s3:::bucket"), None);
+        assert_eq!(account("https://sqs.us-east-1.amazonaws.com/1/q"), None);
     }
 }

@@ -107,6 +107,10 @@ async fn account_of(member: &Member) -> Option<String> {
 /// The connection error's first line, without the `squall:` prefix (the rest of the text
 /// is advice for a single context: `--profile`, `--demo`).
 fn failure_line(error: &ConnectError) -> String {
+    // The flag it names would be wrong: the profile came from --profiles or [fleet].
+    if let ConnectError::BadProfile { value, problem, .. } = error {
+        return format!("profile {value:?} is not usable: {problem}");
+    }
     let text = error.to_string();
     let first = text.lines().next().unwrap_or_default();
     let first = first.strip_prefix("squall: ").unwrap_or(first);

@@ -14,6 +14,19 @@ mod tests;
 pub use budget::Budget;
 pub use connect::{Member, connect_all, connect_one};
 
+/// The problems of every context in one list, worst first across contexts (the health
+/// board's order; ties keep the contexts' order): `(context index, problem)`.
+pub fn rank_problems(
+    per_context: Vec<(usize, Vec<crate::health::Problem>)>,
+) -> Vec<(usize, crate::health::Problem)> {
+    let mut ranked: Vec<(usize, crate::health::Problem)> = per_context
+        .into_iter()
+        .flat_map(|(context, problems)| problems.into_iter().map(move |p| (context, p)))
+        .collect();
+    ranked.sort_by(|a, b| crate::health::worse_first(&a.1, &b.1).then(a.0.cmp(&b.0)));
+    ranked
+}
+
 /// One AWS context: whose credentials, which region, how it is shown, and whether it may
 /// change anything.
 #[derive(Debug, Clone, PartialEq, Eq)]

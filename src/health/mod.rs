@@ -11,7 +11,7 @@ pub mod thresholds;
 pub mod trend;
 
 pub use assess::{Facts, QueueFacts, TopicFacts, assess, facts, wanted};
-pub use problem::{Affected, Kind, Problem, Severity, worst_first};
+pub use problem::{Affected, Kind, Problem, Severity, worse_first, worst_first};
 pub use thresholds::Thresholds;
 
 #[cfg(test)]

@@ -87,12 +87,12 @@ pub struct Problem {
 /// Worst first: severity, then DLQs before queues before consumers, then the larger value,
 /// then by name so that the order is stable between refreshes.
 pub fn worst_first(problems: &mut [Problem]) {
-    problems.sort_by(worse);
+    problems.sort_by(worse_first);
 }
 
-/// The order of [`worst_first`], for lists that carry more than the problem (the fleet
-/// board ranks the problems of every context together).
-pub fn worse(a: &Problem, b: &Problem) -> std::cmp::Ordering {
+/// The order of `worst_first` for two problems, for lists that hold more than problems
+/// (a fleet's, each with its context).
+pub fn worse_first(a: &Problem, b: &Problem) -> std::cmp::Ordering {
     b.severity
         .cmp(&a.severity)
         .then_with(|| kind_rank(a.resource.kind).cmp(&kind_rank(b.resource.kind)))

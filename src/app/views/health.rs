@@ -123,7 +123,7 @@ impl HealthView {
             let why = entry.failed.clone().unwrap_or_default();
             ranked.push((entry.id, context_down(&entry.label, why)));
         }
-        ranked.sort_by(|(_, a), (_, b)| crate::health::problem::worse(a, b));
+        ranked.sort_by(|(_, a), (_, b)| crate::health::problem::worse_first(a, b));
         ranked
     }
 }
