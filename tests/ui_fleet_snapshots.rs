@@ -143,3 +143,26 @@ fn counts_and_metrics_of_the_rows_on_screen_are_asked_in_their_own_context() {
     );
     let _ = fleet_tick(&mut app, &backends, t(20));
 }
+
+#[test]
+fn r_on_a_table_row_plans_in_the_rows_context() {
+    let backends = demo_fleet();
+    let mut app = fleet_app(&backends, &[]);
+    command(&mut app, "dlq");
+    press(&mut app, KeyCode::Char('/'));
+    type_keys(&mut app, "ctx:eu checkout");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.info.region, "eu-west-1", "the selected row's context");
+    press(&mut app, KeyCode::Char('R'));
+    let Some(squall::app::modals::Modal::Redrive(dialog)) = &app.modal else {
+        panic!("the redrive dialog, got {:?}", app.modal)
+    };
+    assert_eq!(dialog.context.as_deref(), Some("prod-ops/eu-west-1"));
+    assert!(dialog.dlq_url.contains("sqs.eu-west-1."), "{}", dialog.dlq_url);
+    let plan_job = app
+        .jobs
+        .running()
+        .find(|j| j.label.contains("redrive"))
+        .map(|j| j.context);
+    assert_eq!(plan_job, Some(1), "the plan is asked of eu-west-1's backend");
+}
