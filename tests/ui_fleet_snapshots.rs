@@ -158,11 +158,19 @@ fn r_on_a_table_row_plans_in_the_rows_context() {
         panic!("the redrive dialog, got {:?}", app.modal)
     };
     assert_eq!(dialog.context.as_deref(), Some("prod-ops/eu-west-1"));
-    assert!(dialog.dlq_url.contains("sqs.eu-west-1."), "{}", dialog.dlq_url);
+    assert!(
+        dialog.dlq_url.contains("sqs.eu-west-1."),
+        "{}",
+        dialog.dlq_url
+    );
     let plan_job = app
         .jobs
         .running()
         .find(|j| j.label.contains("redrive"))
         .map(|j| j.context);
-    assert_eq!(plan_job, Some(1), "the plan is asked of eu-west-1's backend");
+    assert_eq!(
+        plan_job,
+        Some(1),
+        "the plan is asked of eu-west-1's backend"
+    );
 }
