@@ -73,7 +73,24 @@ fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
 /// "fleet 3 contexts" and, in the warning colour, which could not be read.
 fn fleet_summary(app: &App, theme: &Theme) -> Span<'static> {
     let count = app.fleet.entries.len();
-    let failed: Vec<&str> = app.fleet.failed().map(|(label, _)| label).collect();
+    // Not reached at all, or reached but its queues could not be listed.
+    let queues_failed = |inventory: &crate::inventory::Inventory| {
+        inventory
+            .status(crate::inventory::Source::Queues)
+            .error
+            .is_some()
+    };
+    let mut failed: Vec<&str> = app.fleet.failed().map(|(label, _)| label).collect();
+    if queues_failed(&app.inventory) {
+        failed.push(app.fleet.label(app.fleet.active));
+    }
+    failed.extend(
+        app.fleet
+            .parked
+            .iter()
+            .filter(|c| queues_failed(&c.inventory))
+            .map(|c| app.fleet.label(c.id)),
+    );
     if failed.is_empty() {
         return Span::raw(format!("fleet {count} contexts"));
     }
