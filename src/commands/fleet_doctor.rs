@@ -101,7 +101,7 @@ pub async fn run(members: &[Member], config: &Config, args: DoctorArgs) -> Resul
 
 /// The findings with their context's name before each message (`[prod/eu-west-1] ...`),
 /// for the human report, which groups them by severity and rule across contexts.
-fn named(members: &[Member], findings: &[(usize, Finding)]) -> Vec<Finding> {
+pub fn named(members: &[Member], findings: &[(usize, Finding)]) -> Vec<Finding> {
     findings
         .iter()
         .map(|(i, finding)| {

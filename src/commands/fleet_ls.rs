@@ -187,7 +187,7 @@ pub fn table(kind: TableKind, inventories: &[(&Member, &Inventory)]) -> String {
 }
 
 /// `ls topology` over a fleet: each context's tree under its name.
-fn topology_text(inventories: &[(&Member, &Inventory)], config: &Config) -> String {
+pub fn topology_text(inventories: &[(&Member, &Inventory)], config: &Config) -> String {
     let ascii = crate::theme::Theme::from_env(config.colors).ascii;
     let mut out = String::new();
     for (i, (member, inventory)) in inventories.iter().enumerate() {

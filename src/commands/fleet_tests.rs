@@ -162,3 +162,42 @@ fn the_closing_line_counts_unread_contexts_and_other_items() {
          (exit code 4)"
     );
 }
+
+#[tokio::test]
+async fn doctor_findings_of_every_context_name_it_worst_first() {
+    let members = members();
+    let config = Config::defaults().expect("defaults");
+    let args = crate::cli::DoctorArgs {
+        json: false,
+        severity: crate::cli::SeverityArg::Info,
+    };
+    let (findings, missing) = super::fleet_doctor::fleet_findings(&members, &config, &args).await;
+    assert_eq!(missing.len(), 1, "the unconnected context: {missing:?}");
+    assert!(findings.iter().any(|(i, _)| *i == 0) && findings.iter().any(|(i, _)| *i == 1));
+    let severities: Vec<_> = findings.iter().map(|(_, f)| f.severity).collect();
+    assert!(severities.windows(2).all(|w| w[0] >= w[1]), "worst first");
+    let text = super::doctor::human(&super::fleet_doctor::named(&members, &findings));
+    assert!(text.contains("* [alpha/us-east-1] "), "{text}");
+    assert!(text.contains("* [beta/eu-west-1] "), "{text}");
+}
+
+#[tokio::test]
+async fn topology_shows_each_contexts_tree_under_its_name() {
+    let members = members();
+    let mut read = Vec::new();
+    for member in &members[..2] {
+        let backend = member.backend.as_ref().expect("connected");
+        read.push(collect_inventory(backend, 4, &Source::ALL).await.inventory);
+    }
+    let inventories: Vec<_> = members.iter().zip(&read).collect();
+    let config = Config::defaults().expect("defaults");
+    let text = fleet_ls::topology_text(&inventories, &config);
+    let single = crate::output::topology_text(&read[0], true);
+    assert!(text.starts_with("alpha/us-east-1\n"), "{text}");
+    assert!(text.contains("\n\nbeta/eu-west-1\n"), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        2 * single.lines().count() + 3,
+        "{text}"
+    );
+}

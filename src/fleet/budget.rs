@@ -1,5 +1,6 @@
-//! One budget of concurrent AWS calls for the whole fleet: each reading call of every
-//! context's backend (listings, describes, metrics, alarms) holds a permit while it runs,
+//! One budget of concurrent AWS calls for the whole fleet: each discovery call of every
+//! context's backend (listings, describes, metrics, alarms, move tasks) holds a permit while
+//! it runs (a receive of a peek does not: it acts on one queue, and may wait 20 s),
 //! so N contexts together make no more calls at once than one context does alone
 //! (`aws.concurrency`). A permit is held for one call only, never while waiting for
 //! another, so no context can starve the others for longer than a call.
@@ -13,7 +14,12 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use crate::aws::alarms::AlarmSource;
 use crate::aws::cloudwatch::{MetricQuery, MetricSeries, MetricSource};
 use crate::aws::metric_math::MathSupport;
-use crate::aws::{ApiError, Backend, LambdaDirectory, Page, QueueDirectory, TopicDirectory};
+use crate::aws::{
+    ApiError, Backend, LambdaDirectory, MessageReader, Page, QueueDirectory, TopicDirectory,
+};
+use crate::domain::message::{
+    BatchOutcome, HandleEntry, MoveTask, ReceiveRequest, ReceivedMessage,
+};
 use crate::domain::{
     Alarm, EventInvokeConfig, EventSourceMapping, LambdaFunction, Queue, Subscription, Topic,
 };
@@ -53,6 +59,10 @@ impl Budget {
         backend.alarms = Arc::new(Budgeted {
             budget: self.clone(),
             inner: backend.alarms.clone(),
+        });
+        backend.messages = Arc::new(Budgeted {
+            budget: self.clone(),
+            inner: backend.messages.clone(),
         });
         backend
     }
@@ -197,5 +207,33 @@ impl AlarmSource for Budgeted<dyn AlarmSource> {
     async fn alarms_in_alarm(&self) -> Result<Vec<Alarm>, ApiError> {
         let _permit = self.budget.permit().await;
         self.inner.alarms_in_alarm().await
+    }
+}
+
+/// Only the move tasks are discovery (the health board reads them for every DLQ).
+#[async_trait]
+impl MessageReader for Budgeted<dyn MessageReader> {
+    async fn receive_messages(
+        &self,
+        queue_url: &str,
+        request: ReceiveRequest,
+    ) -> Result<Vec<ReceivedMessage>, ApiError> {
+        self.inner.receive_messages(queue_url, request).await
+    }
+
+    async fn change_visibility(
+        &self,
+        queue_url: &str,
+        entries: &[HandleEntry],
+        timeout_seconds: u32,
+    ) -> Result<BatchOutcome, ApiError> {
+        self.inner
+            .change_visibility(queue_url, entries, timeout_seconds)
+            .await
+    }
+
+    async fn list_move_tasks(&self, source_arn: &str) -> Result<Vec<MoveTask>, ApiError> {
+        let _permit = self.budget.permit().await;
+        self.inner.list_move_tasks(source_arn).await
     }
 }

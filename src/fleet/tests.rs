@@ -215,3 +215,24 @@ fn a_context_is_named_by_its_label_or_profile_and_region_and_matched_in_part() {
     assert!(labelled.matches("payments"));
     assert!(labelled.matches("eu-west-1"), "its region still matches");
 }
+
+#[test]
+fn a_read_only_context_connects_without_its_writers() {
+    let world = || crate::sim::backend(crate::sim::SimFleet::demo());
+    let mut locked = Context {
+        profile: Some("prod".into()),
+        region: Some("us-east-1".into()),
+        label: None,
+        read_only: true,
+    };
+    let member = Member::ready(locked.clone(), world());
+    let backend = member.backend.as_ref().expect("connected");
+    assert!(
+        backend.writers("purge").is_err(),
+        "read-only by construction"
+    );
+    locked.read_only = false;
+    let open = Member::ready(locked, world());
+    assert!(open.backend.as_ref().is_ok_and(|b| !b.is_read_only()));
+    assert_eq!(open.error(), None);
+}
