@@ -60,7 +60,8 @@ impl Draw for HealthView {
                 .areas(area);
         draw_problems(self, frame, burning, ctx, theme);
         if findings_height > 0 {
-            draw_findings(&self.findings, frame, will_burn, theme);
+            let labels = ctx.is_fleet().then_some(self.finding_labels.as_slice());
+            draw_findings(&self.findings, labels, frame, will_burn, theme);
         }
     }
 }
@@ -71,7 +72,13 @@ fn short_name(arn: &str) -> &str {
 }
 
 /// "Will burn": the doctor's findings, worst first (`squall doctor` prints the fixes).
-fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Theme) {
+fn draw_findings(
+    findings: &[Finding],
+    labels: Option<&[String]>,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let title = Line::from(vec![
         Span::styled(" Will burn ", theme.title()),
         Span::styled(
@@ -88,39 +95,53 @@ fn draw_findings(findings: &[Finding], frame: &mut Frame, area: Rect, theme: &Th
     // The rule id only on a wide terminal: at 80 columns the finding itself matters more.
     let wide = inner.width >= WIDE;
     let rule_width: u16 = if wide { 28 } else { 0 };
-    let resource_width: u16 = if wide { 34 } else { 20 };
+    let context_room: u16 = match (labels.is_some(), wide) {
+        (false, _) => 0,
+        (true, true) => 20,
+        (true, false) => 8,
+    };
+    let resource_width: u16 = if wide { 34 } else { 20 } + context_room;
     let message_width = inner
         .width
         .saturating_sub(9 + rule_width + resource_width + 3)
         .max(10) as usize;
     // Only the rows that fit are laid out: a fleet may have thousands of findings.
-    let rows = findings.iter().take(inner.height as usize).map(|f| {
-        let resource = f.resources.first().map(|r| short_name(r)).unwrap_or("");
-        let style = match f.severity {
-            FindingSeverity::Error => theme.error(),
-            FindingSeverity::Warning => theme.warning(),
-            FindingSeverity::Info => theme.header(),
-        };
-        let mut cells = vec![Cell::from(f.severity.label())];
-        if wide {
+    let rows = findings
+        .iter()
+        .enumerate()
+        .take(inner.height as usize)
+        .map(|(i, f)| {
+            let resource = f.resources.first().map(|r| short_name(r)).unwrap_or("");
+            // In a fleet, the resource cell starts with its context.
+            let resource = match labels.and_then(|l| l.get(i)) {
+                Some(label) => format!("{label} {resource}"),
+                None => resource.to_string(),
+            };
+            let style = match f.severity {
+                FindingSeverity::Error => theme.error(),
+                FindingSeverity::Warning => theme.warning(),
+                FindingSeverity::Info => theme.header(),
+            };
+            let mut cells = vec![Cell::from(f.severity.label())];
+            if wide {
+                cells.push(Cell::from(truncate(
+                    f.rule,
+                    rule_width as usize,
+                    theme.ellipsis(),
+                )));
+            }
             cells.push(Cell::from(truncate(
-                f.rule,
-                rule_width as usize,
+                &escape(&resource),
+                resource_width as usize,
                 theme.ellipsis(),
             )));
-        }
-        cells.push(Cell::from(truncate(
-            &escape(resource),
-            resource_width as usize,
-            theme.ellipsis(),
-        )));
-        cells.push(Cell::from(truncate(
-            &escape(&f.message),
-            message_width,
-            theme.ellipsis(),
-        )));
-        Row::new(cells).style(style)
-    });
+            cells.push(Cell::from(truncate(
+                &escape(&f.message),
+                message_width,
+                theme.ellipsis(),
+            )));
+            Row::new(cells).style(style)
+        });
     let mut header = vec!["SEVERITY", "RESOURCE", "FINDING"];
     let mut widths = vec![
         Constraint::Length(9),

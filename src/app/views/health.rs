@@ -28,6 +28,8 @@ pub struct HealthView {
     pub offset: usize,
     /// The doctor's findings, worst first: what is wired to burn next.
     pub findings: Vec<Finding>,
+    /// Each finding's context label (as `findings`), shown when a fleet is loaded.
+    pub finding_labels: Vec<String>,
     /// What the rules read from each context's metrics engine, worked out in `sync` (when
     /// an inventory or the series change), not on every tick.
     wanted: Vec<(ContextId, Resource)>,
@@ -84,10 +86,17 @@ impl HealthView {
         if self.findings_revision == Some(revision) || listing {
             return;
         }
-        self.findings = contexts
+        let mut findings: Vec<(String, Finding)> = contexts
             .iter()
-            .flat_map(|c| crate::doctor::diagnose(c.inventory))
+            .flat_map(|c| {
+                crate::doctor::diagnose(c.inventory)
+                    .into_iter()
+                    .map(|f| (c.label.to_string(), f))
+            })
             .collect();
+        // Worst first across contexts; each context's own order kept within a severity.
+        findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+        (self.finding_labels, self.findings) = findings.into_iter().unzip();
         self.findings_revision = Some(revision);
     }
 
