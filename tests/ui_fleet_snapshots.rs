@@ -174,3 +174,19 @@ fn r_on_a_table_row_plans_in_the_rows_context() {
         "the plan is asked of eu-west-1's backend"
     );
 }
+
+#[test]
+fn jobs_name_their_context() {
+    let backends = demo_fleet();
+    let mut app = fleet_app(&backends, &[]);
+    command(&mut app, "jobs");
+    let screen = render(&mut app, 120, 30, false);
+    assert!(
+        screen.contains("[prod-ops/eu-west-1] load queues"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[prod-ops/us-east-1] load queues"),
+        "{screen}"
+    );
+}
