@@ -48,6 +48,8 @@ pub struct Fleet {
     pub active: ContextId,
     /// The other reachable contexts' state, in id order.
     pub parked: Vec<ContextState>,
+    /// The context a `:profile` / `:region` switch in progress replaces.
+    pub switching_from: Option<ContextId>,
 }
 
 /// What a fleet view reads of one reachable context.
@@ -79,6 +81,7 @@ impl Fleet {
             }],
             active: 0,
             parked: Vec::new(),
+            switching_from: None,
         }
     }
 
@@ -258,6 +261,10 @@ pub fn in_context<R>(app: &mut App, id: ContextId, f: impl FnOnce(&mut App) -> R
 /// context (the active one, its id kept), the others are dropped with their state.
 /// Returns the running jobs of the dropped contexts, to cancel.
 pub fn narrow_to_active(app: &mut App) -> Vec<super::jobs::JobId> {
+    // The context the switch was asked from, which the runtime gave the new backend to.
+    if let Some(from) = app.fleet.switching_from.take() {
+        activate(app, from);
+    }
     let active = app.fleet.active;
     let dropped: Vec<super::jobs::JobId> = app
         .fleet

@@ -106,6 +106,10 @@ fn a_failing_context_says_so_and_the_rest_goes_on() {
 #[test]
 fn answers_of_a_context_dropped_by_a_switch_are_dropped() {
     let (mut app, _) = two_regions();
+    // Asked from eu-west-1; the selection moved to us-east-1 while it connected.
+    focus(&mut app, 1);
+    app.fleet.switching_from = Some(1);
+    focus(&mut app, 0);
     let effects = crate::app::context::switched(
         &mut app,
         ConnectionInfo {
@@ -115,7 +119,8 @@ fn answers_of_a_context_dropped_by_a_switch_are_dropped() {
         false,
     );
     assert!(!app.fleet.is_fleet());
-    assert_eq!(app.fleet.label(0), "ap-south-1");
+    assert_eq!(app.fleet.active, 1, "the context the switch replaced");
+    assert_eq!(app.fleet.label(1), "ap-south-1");
     let cancelled = effects
         .iter()
         .filter(|e| matches!(e, Effect::Cancel(_)))
@@ -128,12 +133,12 @@ fn answers_of_a_context_dropped_by_a_switch_are_dropped() {
     let _ = update(
         &mut app,
         Action::InContext {
-            context: 1,
+            context: 0,
             action: Box::new(Action::QueuesLoaded {
                 generation: 1,
-                queues: vec![queue("eu-payments", 3, None)],
+                queues: vec![queue("orders", 3, None)],
             }),
         },
     );
-    assert!(app.inventory.queues().is_empty());
+    assert!(app.inventory.queues().is_empty(), "us-east-1 is gone");
 }
