@@ -79,17 +79,8 @@ fn draw_findings(
     area: Rect,
     theme: &Theme,
 ) {
-    let title = Line::from(vec![
-        Span::styled(" Will burn ", theme.title()),
-        Span::styled(
-            format!(
-                "[{} findings; squall doctor for the fixes] ",
-                findings.len()
-            ),
-            theme.header(),
-        ),
-    ]);
-    let block = crate::ui::frame::panel(title, theme.border(), theme);
+    let block =
+        crate::ui::frame::panel(findings_title(findings.len(), theme), theme.border(), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // The rule id only on a wide terminal: at 80 columns the finding itself matters more.
@@ -156,6 +147,17 @@ fn draw_findings(
         Table::new(rows, widths).header(Row::new(header).style(theme.header())),
         inner,
     );
+}
+
+/// "Will burn [N findings; …]".
+fn findings_title(count: usize, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" Will burn ", theme.title()),
+        Span::styled(
+            format!("[{count} findings; squall doctor for the fixes] "),
+            theme.header(),
+        ),
+    ])
 }
 
 /// The signals the last read could not get (in any context), as the title names them.
