@@ -97,10 +97,15 @@ pub async fn connect_all(
     futures::future::join_all(connecting).await
 }
 
-/// The account of the member's credentials, if STS answers.
-async fn account_of(member: &Member) -> Option<String> {
+/// How long the account may take: it is a nicety (rows fall back to their ARN's account),
+/// and an endpoint that does not answer must not hold the whole fleet's output back.
+pub(crate) const ACCOUNT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The account of the member's credentials, if STS answers in time.
+pub(crate) async fn account_of(member: &Member) -> Option<String> {
     let backend = member.backend.as_ref().ok()?;
-    let identity = backend.identity.caller_identity().await.ok()?;
+    let asked = backend.identity.caller_identity();
+    let identity = tokio::time::timeout(ACCOUNT_WAIT, asked).await.ok()?.ok()?;
     Some(identity.account).filter(|a| !a.is_empty())
 }
 

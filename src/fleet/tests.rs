@@ -236,3 +236,34 @@ fn a_read_only_context_connects_without_its_writers() {
     assert!(open.backend.as_ref().is_ok_and(|b| !b.is_read_only()));
     assert_eq!(open.error(), None);
 }
+
+/// STS that never answers (an endpoint that swallows requests).
+struct Silent;
+
+#[async_trait::async_trait]
+impl crate::aws::identity::IdentitySource for Silent {
+    async fn caller_identity(
+        &self,
+    ) -> Result<crate::aws::identity::CallerIdentity, crate::aws::ApiError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_account_is_asked_but_not_waited_for_long() {
+    let context = Context {
+        profile: Some("prod".into()),
+        region: Some("us-east-1".into()),
+        label: None,
+        read_only: false,
+    };
+    let world = || crate::sim::backend(crate::sim::SimFleet::demo());
+    let answering = Member::ready(context.clone(), world());
+    let account = connect::account_of(&answering).await;
+    assert!(account.is_some_and(|a| a.chars().all(|c| c.is_ascii_digit())));
+    let silent = world().with_identity(std::sync::Arc::new(Silent));
+    let silent = Member::ready(context, silent);
+    let started = tokio::time::Instant::now();
+    assert_eq!(connect::account_of(&silent).await, None);
+    assert_eq!(started.elapsed(), connect::ACCOUNT_WAIT);
+}
