@@ -50,6 +50,14 @@ pub async fn run_fleet(
 
 /// The app over `members` and each reachable one's backend under its context id.
 pub fn fleet_app(members: Vec<Member>, config: &Config) -> Result<(App, Vec<(usize, Backend)>)> {
+    fleet_app_with(members, |info, read_only| new_app(info, read_only, config))
+}
+
+/// [`fleet_app`], the first reachable context's app made by `new_app`.
+fn fleet_app_with(
+    members: Vec<Member>,
+    new_app: impl Fn(ConnectionInfo, bool) -> App,
+) -> Result<(App, Vec<(usize, Backend)>)> {
     let mut failed = Vec::new();
     let mut app: Option<App> = None;
     let mut backends = Vec::new();
@@ -60,7 +68,7 @@ pub fn fleet_app(members: Vec<Member>, config: &Config) -> Result<(App, Vec<(usi
             Err(why) => failed.push((name, why)),
             Ok(backend) => match app.as_mut() {
                 None => {
-                    let mut first = new_app(backend.info.clone(), read_only, config);
+                    let mut first = new_app(backend.info.clone(), read_only);
                     first.set_label(0, name);
                     backends.push((0, backend));
                     app = Some(first);
@@ -172,4 +180,78 @@ pub fn connector(config: Config, cli_read_only: bool, endpoint_url: Option<Strin
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or(text);
     line.strip_prefix("squall: ").unwrap_or(line).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::Context;
+
+    fn context(region: &str, read_only: bool) -> Context {
+        Context {
+            profile: Some("prod".into()),
+            region: Some(region.into()),
+            label: None,
+            read_only,
+        }
+    }
+
+    fn plain_app(info: ConnectionInfo, read_only: bool) -> App {
+        let config = Config::defaults().expect("defaults");
+        App::new(info, read_only, config.keymap, None, SystemTime::UNIX_EPOCH)
+    }
+
+    fn sim(region: &str) -> Backend {
+        let mut backend = crate::sim::backend(crate::sim::SimFleet::demo());
+        backend.info.region = region.into();
+        backend.info.profile = Some("prod".into());
+        backend
+    }
+
+    #[test]
+    fn the_first_reachable_member_starts_and_an_unreachable_one_is_a_failed_context() {
+        let members = vec![
+            Member {
+                context: context("us-west-2", false),
+                backend: Err("the SSO session has expired".into()),
+                account: None,
+            },
+            Member::ready(context("us-east-1", false), sim("us-east-1")),
+            Member::ready(context("eu-west-1", true), sim("eu-west-1")),
+        ];
+        let (app, backends) = fleet_app_with(members, plain_app).expect("a fleet");
+        assert_eq!(app.info.region, "us-east-1");
+        let ids: Vec<usize> = backends.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, [0, 1]);
+        assert_eq!(app.fleet.label(0), "prod/us-east-1");
+        assert_eq!(app.fleet.label(1), "prod/eu-west-1");
+        let failed: Vec<(&str, &str)> = app.fleet.failed().collect();
+        assert_eq!(failed, [("prod/us-west-2", "the SSO session has expired")]);
+        let eu = &app.fleet.parked[0];
+        assert!(eu.read_only, "eu-west-1's read-only setting is its own");
+        assert!(!app.read_only);
+        assert!(
+            backends[1].1.writers("purge").is_err(),
+            "its backend cannot write"
+        );
+    }
+
+    #[test]
+    fn no_reachable_member_is_an_error_naming_each() {
+        let member = |region: &str| Member {
+            context: context(region, false),
+            backend: Err(format!("no credentials for {region}")),
+            account: None,
+        };
+        let Err(error) = fleet_app_with(vec![member("us-east-1"), member("eu-west-1")], plain_app)
+        else {
+            panic!("no app without a context")
+        };
+        let text = error.to_string();
+        assert!(
+            text.contains("prod/us-east-1: no credentials for us-east-1"),
+            "{text}"
+        );
+        assert!(text.contains("prod/eu-west-1"), "{text}");
+    }
 }
