@@ -142,3 +142,37 @@ fn answers_of_a_context_dropped_by_a_switch_are_dropped() {
     );
     assert!(app.inventory.queues().is_empty(), "us-east-1 is gone");
 }
+
+#[test]
+fn cost_counts_every_contexts_calls() {
+    let (mut app, _) = two_regions();
+    let window = app.metrics.engine.window();
+    let resources = vec![crate::metrics::Resource::Depth("checkout".into())];
+    let now = crate::app::metric_refresh::epoch_ms(app.now);
+    let parked = &mut app.fleet.parked[0].metrics;
+    assert_eq!(parked.window(), window);
+    let batch = parked
+        .plan(&resources, now)
+        .pop()
+        .expect("a call planned in eu-west-1");
+    let outcome = crate::metrics::FetchOutcome {
+        batch,
+        result: Ok(Vec::new()),
+        math_refused: None,
+        calls: 1,
+    };
+    let _ = update(
+        &mut app,
+        Action::InContext {
+            context: 1,
+            action: Box::new(Action::MetricsFetched(Box::new(outcome))),
+        },
+    );
+    assert_eq!(app.fleet.active, 0);
+    crate::app::metric_refresh::cost_command(&mut app);
+    let text = app.message.clone().expect("a message").text;
+    assert!(
+        text.starts_with("CloudWatch: 1 GetMetricData calls"),
+        "{text}"
+    );
+}
