@@ -101,6 +101,7 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             super::context::switched(app, info, read_only)
         }
         Action::ContextFailed { error } => {
+            app.fleet.switching_from = None;
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
         }
