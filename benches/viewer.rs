@@ -107,6 +107,7 @@ fn measure(name: &str, body: String) {
     let redrives = squall::app::redrive::Redrives::default();
     let whoami = squall::app::whoami::WhoamiState::default();
     let logs = squall::app::logs::LogsState::default();
+    let fleet = squall::app::fleet::Fleet::default();
     let ctx = Ctx {
         inventory: &inventory,
         loads: &loads,
@@ -116,6 +117,7 @@ fn measure(name: &str, body: String) {
         redrives: &redrives,
         whoami: &whoami,
         logs: &logs,
+        fleet: &fleet,
         now: SystemTime::UNIX_EPOCH,
         rows: 38,
         read_only: false,

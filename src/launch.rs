@@ -105,6 +105,12 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Health(args)) => crate::commands::health::run(&backend, &config, args).await,
         Some(Command::Doctor(args)) => crate::commands::doctor::run(&backend, &config, args).await,
         Some(Command::Whoami(args)) => crate::commands::whoami::run(&backend, &args).await,
+        // The demo's console shows a fleet: the shop in us-east-1 and a second region.
+        None if cli.demo => {
+            let seed = cli.seed.unwrap_or(crate::sim::DEFAULT_SEED);
+            let members = demo_members(backend, seed, read_only);
+            crate::interactive::run_fleet(members, &config, cli.read_only, None).await
+        }
         None => {
             crate::interactive::run(
                 backend,
@@ -155,8 +161,12 @@ async fn run_fleet(
         Some(Command::Doctor(args)) => {
             crate::commands::fleet_doctor::run(&members, &config, args).await
         }
+        // The console over the fleet: one board, every context's tables.
+        None => {
+            crate::interactive::run_fleet(members, &config, cli.read_only, cli.endpoint_url).await
+        }
         _ => Err(eyre!(
-            "squall: the console shows one context for now: pass one --profile/--region"
+            "squall: this command takes one context: pass one --profile/--region"
         )),
     }
 }
@@ -235,4 +245,22 @@ fn print_output(text: &Shown) -> Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(err) => Err(eyre!("squall: cannot write the output: {err}")),
     }
+}
+
+/// The demo's fleet: the shop in us-east-1 (`backend`, as `--demo` always had it) and the
+/// checkout fleet in eu-west-1 on the same seed.
+pub fn demo_members(backend: Backend, seed: u64, read_only: bool) -> Vec<crate::fleet::Member> {
+    let context = |region: &str| crate::fleet::Context {
+        profile: None,
+        region: Some(region.to_string()),
+        label: Some(region.to_string()),
+        read_only,
+    };
+    vec![
+        crate::fleet::Member::ready(context(&backend.info.region.clone()), backend),
+        crate::fleet::Member::ready(
+            context(crate::sim::EU_REGION),
+            crate::sim::demo_eu_backend(seed),
+        ),
+    ]
 }

@@ -108,10 +108,15 @@ select_queue() {
 
 wait_for 'Health \[' 10
 wait_for 'refreshed'
+# The demo is a fleet: the board ranks every context's problems together (CONTEXT).
+wait_for 'CONTEXT'
 shot health
 keys Escape;                          wait_for 'Queues';       shot queues
 select_queue "$CHART"; keys Enter;    wait_for "$CHART depth"; shot queue-charts
 cmd dlq;                          wait_for 'Dead-letter';  shot dlq
+# The demo is a fleet: eu-west-1's DLQs alone, by the CONTEXT column (`/ctx:`).
+keys '/'; text 'ctx:eu-west-1'; keys Enter; wait_for 'ctx:eu-west-1'; shot fleet-dlq
+keys Escape
 cmd topology;                     wait_for 'Topology';     shot topology
 cmd topics; wait_for 'Topics'; keys Enter; wait_for 'Subscriptions'; shot topic-subscriptions
 select_queue "$CHART"; keys 'd';      wait_for 'MessageRetentionPeriod'; shot describe

@@ -134,6 +134,12 @@ pub enum Action {
         id: JobId,
         verdict: Box<crate::redrive::canary::Verdict>,
     },
+    /// An answer of a job of fleet context `context` (the runtime wraps them when more
+    /// than one context is loaded): applied with that context active.
+    InContext {
+        context: usize,
+        action: Box<Action>,
+    },
     /// A redrive job's end, sent before its `JobEnded` (also when it was cancelled).
     RedriveFinished {
         id: JobId,

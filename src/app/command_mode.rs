@@ -334,7 +334,8 @@ fn switch(app: &mut App, profile: Option<String>, region: Option<String>) -> Vec
     if app.info.demo {
         app.set_message(
             Level::Error,
-            "the demo fleet has one region and no profiles".to_string(),
+            "the demo's regions are fixed: there is no other region or profile to switch to"
+                .to_string(),
         );
         return Vec::new();
     }
@@ -357,6 +358,9 @@ fn switch(app: &mut App, profile: Option<String>, region: Option<String>) -> Vec
         _ => String::new(),
     };
     app.set_message(Level::Info, format!("switching to {target}…"));
+    // With a fleet, the switch replaces this context (the selected row's), whichever the
+    // selection is on when it connects.
+    app.fleet.switching_from = Some(app.fleet.active);
     vec![Effect::SwitchContext(ContextRequest { profile, region })]
 }
 

@@ -11,10 +11,13 @@ use crate::inventory::Inventory;
 pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Effect> {
     super::whoami::forget(app);
     super::logs::forget(app);
+    // A fleet narrows to the one context switched (documented in the README).
+    let dropped = super::fleet::narrow_to_active(app);
     let mut effects: Vec<Effect> = app
         .loads
         .running_jobs()
         .into_iter()
+        .chain(dropped)
         .map(Effect::Cancel)
         .collect();
     for effect in &effects {
@@ -34,6 +37,8 @@ pub fn switched(app: &mut App, info: ConnectionInfo, read_only: bool) -> Vec<Eff
         info.region,
         if read_only { " (read-only)" } else { "" }
     );
+    let label = super::fleet::default_label(&info);
+    app.set_label(app.fleet.active, label);
     app.info = info;
     app.message = None;
     app.set_message(Level::Info, place);

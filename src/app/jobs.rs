@@ -50,6 +50,8 @@ pub struct Job {
     /// Whether the job changes state in AWS (a purge): what it changed is reloaded when it
     /// ends. A peek only reads, so its end reloads nothing.
     pub changes_state: bool,
+    /// The fleet context it runs in (its backend, and where its answers go).
+    pub context: usize,
 }
 
 impl Job {
@@ -65,6 +67,8 @@ pub struct Jobs {
     list: VecDeque<Job>,
     /// Bumped on every change, so the jobs view refreshes only when something happened.
     pub revision: u64,
+    /// The fleet context jobs started now run in: the active one (`app::fleet`).
+    pub context: usize,
 }
 
 impl Jobs {
@@ -87,9 +91,15 @@ impl Jobs {
             state: JobState::Running,
             progress: None,
             changes_state: false,
+            context: self.context,
         });
         self.revision += 1;
         id
+    }
+
+    /// The fleet context job `id` runs in (the first one for a job not known).
+    pub fn context_of(&self, id: JobId) -> Option<usize> {
+        self.get(id).map(|j| j.context)
     }
 
     pub fn get(&self, id: JobId) -> Option<&Job> {

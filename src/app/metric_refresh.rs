@@ -104,15 +104,24 @@ pub fn window_command(app: &mut App, text: &str) -> Vec<Effect> {
     }
 }
 
-/// `:cost`: what the charts asked CloudWatch for in the last hour.
+/// `:cost`: what the charts asked CloudWatch for in the last hour (every context's, in a
+/// fleet).
 pub fn cost_command(app: &mut App) {
     let now = epoch_ms(app.now);
-    let cost = app.metrics.engine.cost();
+    let engines: Vec<&MetricsEngine> = std::iter::once(&app.metrics.engine)
+        .chain(app.fleet.parked.iter().map(|c| &c.metrics))
+        .collect();
+    let calls: u64 = engines
+        .iter()
+        .map(|e| e.cost().calls_last_hour(now) as u64)
+        .sum();
+    let metrics: u64 = engines
+        .iter()
+        .map(|e| e.cost().metrics_last_hour(now))
+        .sum();
+    let usd: f64 = engines.iter().map(|e| e.cost().usd_last_hour(now)).sum();
     let text = format!(
-        "CloudWatch: {} GetMetricData calls, {} metrics requested in the last hour ≈ ${:.4} (≈ $0.01 per 1,000 metrics)",
-        cost.calls_last_hour(now),
-        cost.metrics_last_hour(now),
-        cost.usd_last_hour(now)
+        "CloudWatch: {calls} GetMetricData calls, {metrics} metrics requested in the last hour ≈ ${usd:.4} (≈ $0.01 per 1,000 metrics)"
     );
     let text = format!("{text}; {}", super::logs::cost_text(&app.logs));
     app.set_message(Level::Info, text);
@@ -136,6 +145,9 @@ pub fn charts_command(app: &mut App) {
 /// `[` / `]` / `:window`: a new window, asked at once.
 pub fn set_window(app: &mut App, window: Window) -> Vec<Effect> {
     app.metrics.engine.set_window(window);
+    for context in &mut app.fleet.parked {
+        context.metrics.set_window(window);
+    }
     due(app)
 }
 

@@ -9,6 +9,7 @@ pub mod context;
 pub mod editor;
 pub mod effect;
 pub mod findings;
+pub mod fleet;
 pub mod help;
 pub mod jobs;
 pub mod loads;

@@ -51,6 +51,7 @@ macro_rules! ctx_of {
             redrives: &$app.redrives,
             whoami: &$app.whoami,
             logs: &$app.logs,
+            fleet: &$app.fleet,
         }
     };
 }
@@ -99,6 +100,9 @@ pub struct App {
     pub whoami: super::whoami::WhoamiState,
     /// The consumers' logs: the shared budget, the logs views' feeds, board signatures.
     pub logs: super::logs::LogsState,
+    /// The contexts loaded (one unless a fleet was asked for) and the parked state of
+    /// those not active (`app/fleet.rs`).
+    pub fleet: super::fleet::Fleet,
 }
 
 impl App {
@@ -113,7 +117,9 @@ impl App {
         let inventory = Inventory::default();
         let jobs = Jobs::default();
         let loads = Loads::default();
+        let fleet = super::fleet::Fleet::single(&info);
         let mut app = App {
+            fleet,
             info,
             read_only,
             keymap,

@@ -181,7 +181,7 @@ impl TableState {
             if self
                 .filter
                 .as_ref()
-                .is_none_or(|f| f.matches(&source.filter_text(i)))
+                .is_none_or(|f| f.matches_row(&source.filter_text(i), source.context_label(i)))
             {
                 order.push(i);
             }

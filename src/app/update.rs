@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 use super::effect::Effect;
+use super::fleet;
 use super::jobs::JobEnd;
 use super::keymap::KeyAction;
 use super::loads;
@@ -21,7 +22,17 @@ use crate::inventory::Source;
 /// Effects to run when the app starts: load everything.
 #[must_use]
 pub fn start(app: &mut App) -> Vec<Effect> {
-    loads::start_all(app)
+    every_context(app, loads::start_all)
+}
+
+/// `f` run in each reachable context, its effects together.
+fn every_context(app: &mut App, f: fn(&mut App) -> Vec<Effect>) -> Vec<Effect> {
+    app.fleet
+        .live_ids()
+        .into_iter()
+        .filter_map(|id| fleet::in_context(app, id, f))
+        .flatten()
+        .collect()
 }
 
 #[must_use]
@@ -34,16 +45,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 fn route(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
-        Action::Key(key) => handle_key(app, key),
-        Action::Tick(now) => {
-            app.now = now;
-            app.spinner_frame = app.spinner_frame.wrapping_add(1);
-            let on_screen = app.view().on_screen_queues(app.table_rows);
-            let mut effects = loads::due_refreshes(app, on_screen);
-            effects.extend(super::metric_refresh::due(app));
-            effects.extend(super::signal_refresh::due(app));
-            effects.extend(super::logs::due(app));
+        Action::Key(key) => {
+            let effects = handle_key(app, key);
+            // The status bar names the selected row's context as the selection moves.
+            app.sync_top();
+            if app.modal.is_none()
+                && let Some(context) = app.view().selected_context()
+            {
+                fleet::focus(app, context);
+            }
             effects
+        }
+        Action::Tick(now) => tick(app, now),
+        Action::InContext { context, action } => {
+            fleet::in_context(app, context, |app| route(app, *action)).unwrap_or_default()
         }
         Action::Resize {
             table_rows,
@@ -57,11 +72,22 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::JobEnded { id, end } => job_ended(app, id, end),
+        Action::JobEnded { id, end } => {
+            let context = app.jobs.context_of(id).unwrap_or(app.fleet.active);
+            match fleet::in_context(app, context, |app| job_ended(app, id, end.clone())) {
+                Some(effects) => effects,
+                // Its context was dropped (a switch narrowed the fleet): only `:jobs` hears.
+                None => {
+                    app.jobs.end(id, end, app.now);
+                    Vec::new()
+                }
+            }
+        }
         Action::ContextSwitched { info, read_only } => {
             super::context::switched(app, info, read_only)
         }
         Action::ContextFailed { error } => {
+            app.fleet.switching_from = None;
             app.set_message(Level::Error, format!("switch failed, still here: {error}"));
             Vec::new()
         }
@@ -82,6 +108,35 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The refreshes due now in the active context: listings, counts of the rows on screen,
+/// metrics and signals of what the top view shows.
+fn due_refreshes(app: &mut App) -> Vec<Effect> {
+    let on_screen = app.view().on_screen_queues_in(app.table_rows, &app.ctx());
+    let mut effects = loads::due_refreshes(app, on_screen);
+    effects.extend(super::metric_refresh::due(app));
+    effects.extend(super::signal_refresh::due(app));
+    effects
+}
+
+/// A second passed: every context a fleet view shows refreshes what it has on screen; the
+/// logs (the active context's: its logs views and board signatures) once.
+fn tick(app: &mut App, now: std::time::SystemTime) -> Vec<Effect> {
+    app.now = now;
+    app.spinner_frame = app.spinner_frame.wrapping_add(1);
+    let contexts = if app.view().fleet_wide() {
+        app.fleet.live_ids()
+    } else {
+        vec![app.fleet.active]
+    };
+    let mut effects: Vec<Effect> = contexts
+        .into_iter()
+        .filter_map(|id| fleet::in_context(app, id, due_refreshes))
+        .flatten()
+        .collect();
+    effects.extend(super::logs::due(app));
+    effects
 }
 
 /// A listing's answer: rows, a failure, the end of a listing, fresh counts.
@@ -281,6 +336,10 @@ fn handle_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = app.keymap.action_for(&key) else {
         return Vec::new();
     };
+    // On a fleet view a key acts in the selected row's context, and nowhere else.
+    if let Some(context) = app.view().selected_context() {
+        fleet::focus(app, context);
+    }
     if action.is_dangerous() && app.read_only {
         app.set_message(
             Level::Error,
@@ -401,7 +460,12 @@ fn global_key(app: &mut App, action: KeyAction) -> Vec<Effect> {
         }
         KeyAction::Refresh => {
             // Listings still running are not started twice; say so only if nothing started.
-            let effects = loads::start_all(app);
+            // A fleet view refreshes every context it shows.
+            let effects = if app.view().fleet_wide() {
+                every_context(app, loads::start_all)
+            } else {
+                loads::start_all(app)
+            };
             if effects.is_empty() {
                 app.set_message(Level::Info, "a refresh is already running".to_string());
             }

@@ -40,6 +40,8 @@ pub enum Kind {
     Function,
     Topic,
     EventSourceMapping,
+    /// A whole fleet context (a profile in a region) that could not be read.
+    Context,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Topic => "topic",
             Kind::EventSourceMapping => "mapping",
+            Kind::Context => "context",
         }
     }
 }
@@ -98,13 +101,15 @@ pub fn worse_first(a: &Problem, b: &Problem) -> std::cmp::Ordering {
         .then_with(|| a.what.cmp(&b.what))
 }
 
-/// Within a severity, messages already lost to a DLQ come before their causes.
+/// Within a severity, messages already lost to a DLQ come before their causes; a context
+/// that could not be read at all hides all of its problems, so it comes first.
 fn kind_rank(kind: Kind) -> u8 {
     match kind {
-        Kind::Dlq => 0,
-        Kind::Queue => 1,
-        Kind::EventSourceMapping => 2,
-        Kind::Function => 3,
-        Kind::Topic => 4,
+        Kind::Context => 0,
+        Kind::Dlq => 1,
+        Kind::Queue => 2,
+        Kind::EventSourceMapping => 3,
+        Kind::Function => 4,
+        Kind::Topic => 5,
     }
 }

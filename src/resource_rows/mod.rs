@@ -7,6 +7,8 @@
 //! untrusted-text rule to what will be drawn.
 
 pub mod dlqs;
+mod fleet_rows;
+pub use fleet_rows::CONTEXT_COLUMN;
 pub mod lambdas;
 pub mod order;
 pub mod queues;
@@ -145,6 +147,23 @@ impl TableKind {
             kind: self,
             inventory,
             scope,
+            fleet: &[],
+        }
+    }
+
+    /// This kind's rows over several contexts' inventories, each with its label, in order:
+    /// a CONTEXT column comes last (see `fleet_rows.rs`).
+    pub fn fleet_source<'a>(
+        self,
+        parts: &'a [(&'a str, &'a Inventory)],
+        scope: Option<&'a str>,
+    ) -> RowSource<'a> {
+        let empty: &'a Inventory = parts.first().map_or(&EMPTY_INVENTORY, |(_, i)| *i);
+        RowSource {
+            kind: self,
+            inventory: empty,
+            scope,
+            fleet: parts,
         }
     }
 
@@ -164,11 +183,21 @@ pub struct RowSource<'a> {
     pub kind: TableKind,
     inventory: &'a Inventory,
     scope: Option<&'a str>,
+    /// In a fleet, every context's inventory and label: positions run through them in
+    /// order, and `inventory` is not read.
+    fleet: &'a [(&'a str, &'a Inventory)],
 }
+
+/// What a fleet source with no context reads.
+static EMPTY_INVENTORY: std::sync::LazyLock<Inventory> =
+    std::sync::LazyLock::new(Inventory::default);
 
 impl<'a> RowSource<'a> {
     /// How many positions there are (shown or not).
     pub fn len(&self) -> usize {
+        if !self.fleet.is_empty() {
+            return self.fleet_len();
+        }
         match self.kind {
             TableKind::Queues | TableKind::Dlqs => self.inventory.queues().len(),
             TableKind::Topics => self.inventory.topics().len(),
@@ -183,6 +212,9 @@ impl<'a> RowSource<'a> {
 
     /// Whether this kind shows the resource at position `i`.
     pub fn includes(&self, i: usize) -> bool {
+        if let Some((part, i, _)) = self.part(i) {
+            return part.includes(i);
+        }
         match self.kind {
             TableKind::Dlqs => dlqs::includes(self.inventory, i),
             TableKind::Subscriptions => subscriptions::includes(self.inventory, i, self.scope),
@@ -197,6 +229,9 @@ impl<'a> RowSource<'a> {
 
     /// The row's identity ([`TableRow::key`]) without building the row.
     pub fn key(&self, i: usize) -> Cow<'a, str> {
+        if let Some((part, i, label)) = self.part(i) {
+            return Cow::Owned(format!("{}|{label}", part.key(i)));
+        }
         match self.kind {
             TableKind::Queues | TableKind::Dlqs => queues::key(self.inventory, i),
             TableKind::Topics => topics::key(self.inventory, i),
@@ -207,6 +242,9 @@ impl<'a> RowSource<'a> {
 
     /// The text the `/` filter matches: what is shown, escaped as it is shown.
     pub fn filter_text(&self, i: usize) -> Cow<'a, str> {
+        if let Some((part, i, _)) = self.part(i) {
+            return part.filter_text(i);
+        }
         let text = match self.kind {
             TableKind::Queues => queues::filter_text(self.inventory, i),
             TableKind::Dlqs => dlqs::filter_text(self.inventory, i),
@@ -223,6 +261,12 @@ impl<'a> RowSource<'a> {
     /// What column `column` of the row sorts by, read from the inventory without building
     /// the row (no allocation for the queue and DLQ tables' names and counts).
     pub fn sort_key(&self, i: usize, column: usize) -> SortKey<'a> {
+        if let Some((part, i, label)) = self.part(i) {
+            return match column == self.kind.columns().len() {
+                true => SortKey::text(label),
+                false => part.sort_key(i, column),
+            };
+        }
         match self.kind {
             TableKind::Queues => queues::sort_key(self.inventory, i, column),
             TableKind::Dlqs => dlqs::sort_key(self.inventory, i, column),
@@ -235,6 +279,12 @@ impl<'a> RowSource<'a> {
     /// The row at position `i`. Cells hold AWS text (names, policies, states, error
     /// messages), so each is escaped here, for the TUI and `ls` alike.
     pub fn row(&self, i: usize) -> TableRow {
+        if let Some((part, i, label)) = self.part(i) {
+            let mut row = part.row(i);
+            row.cells.push(escape(label).into_owned());
+            row.key = format!("{}|{label}", row.key);
+            return row;
+        }
         let mut row = match self.kind {
             TableKind::Queues => queues::row(self.inventory, i),
             TableKind::Dlqs => dlqs::row(self.inventory, i),

@@ -41,12 +41,15 @@ impl Default for Held {
 
 impl Held {
     /// Whether `action` is a streamed result that may wait: a batch of queues, or a job's
-    /// progress count.
+    /// progress count (of any fleet context).
     pub fn holds(action: &Action) -> bool {
-        matches!(
-            action,
-            Action::QueuesLoaded { .. } | Action::JobProgress { .. }
-        )
+        match action {
+            Action::InContext { action, .. } => Held::holds(action),
+            _ => matches!(
+                action,
+                Action::QueuesLoaded { .. } | Action::JobProgress { .. }
+            ),
+        }
     }
 
     pub fn hold(&mut self, action: Action, now: Instant) {
@@ -97,27 +100,49 @@ pub fn coalesce(actions: Vec<Action>) -> Vec<Action> {
         }
         let same = merged[run_start..]
             .iter_mut()
-            .find(|earlier| match (&**earlier, &action) {
-                (
-                    Action::QueuesLoaded { generation: a, .. },
-                    Action::QueuesLoaded { generation: b, .. },
-                ) => a == b,
-                (Action::JobProgress { id: a, .. }, Action::JobProgress { id: b, .. }) => a == b,
-                _ => false,
-            });
-        match (same, action) {
-            (
-                Some(Action::QueuesLoaded { queues: into, .. }),
-                Action::QueuesLoaded { queues, .. },
-            ) => into.extend(queues),
-            (
-                Some(Action::JobProgress { progress: into, .. }),
-                Action::JobProgress { progress, .. },
-            ) => *into = progress,
-            (_, action) => merged.push(action),
+            .find(|earlier| mergeable(earlier, &action));
+        match same {
+            Some(into) => merge(into, action),
+            None => merged.push(action),
         }
     }
     merged
+}
+
+/// Whether `action` merges into `earlier`: batches of the same load, progress of the same
+/// job, in the same fleet context.
+fn mergeable(earlier: &Action, action: &Action) -> bool {
+    match (earlier, action) {
+        (
+            Action::InContext {
+                context: a,
+                action: earlier,
+            },
+            Action::InContext { context: b, action },
+        ) => a == b && mergeable(earlier, action),
+        (
+            Action::QueuesLoaded { generation: a, .. },
+            Action::QueuesLoaded { generation: b, .. },
+        ) => a == b,
+        (Action::JobProgress { id: a, .. }, Action::JobProgress { id: b, .. }) => a == b,
+        _ => false,
+    }
+}
+
+/// Merges `action` into `into` (see [`mergeable`]).
+fn merge(into: &mut Action, action: Action) {
+    match (into, action) {
+        (Action::InContext { action: into, .. }, Action::InContext { action, .. }) => {
+            merge(into, *action);
+        }
+        (Action::QueuesLoaded { queues: into, .. }, Action::QueuesLoaded { queues, .. }) => {
+            into.extend(queues);
+        }
+        (Action::JobProgress { progress: into, .. }, Action::JobProgress { progress, .. }) => {
+            *into = progress;
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +156,33 @@ mod tests {
             id: JobId(id),
             progress: Progress { done, total: None },
         }
+    }
+
+    fn in_context(context: usize, action: Action) -> Action {
+        Action::InContext {
+            context,
+            action: Box::new(action),
+        }
+    }
+
+    #[test]
+    fn a_fleets_batches_merge_within_their_context_only() {
+        let merged = coalesce(vec![
+            in_context(0, batch(1, &["a"])),
+            in_context(1, batch(1, &["x"])),
+            in_context(0, batch(1, &["b"])),
+            in_context(1, progress(7, 1)),
+            in_context(1, batch(1, &["y"])),
+            in_context(1, progress(7, 2)),
+        ]);
+        assert_eq!(
+            merged,
+            vec![
+                in_context(0, batch(1, &["a", "b"])),
+                in_context(1, batch(1, &["x", "y"])),
+                in_context(1, progress(7, 2)),
+            ]
+        );
     }
 
     #[test]

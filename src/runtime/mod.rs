@@ -72,9 +72,30 @@ pub async fn run(
     concurrency: usize,
     connector: Connector,
 ) -> std::io::Result<()> {
+    run_fleet(app, vec![(0, backend)], theme, concurrency, connector).await
+}
+
+/// [`run`] over a fleet: each context's backend under the id `App::add_context` gave it
+/// (the context squall started in is 0, and comes first).
+pub async fn run_fleet(
+    app: App,
+    backends: Vec<(usize, Backend)>,
+    theme: Theme,
+    concurrency: usize,
+    connector: Connector,
+) -> std::io::Result<()> {
+    let mut backends = backends.into_iter();
+    let Some((_, first)) = backends.next() else {
+        return Err(std::io::Error::other("no context to connect to"));
+    };
     let mut terminal = take_terminal()?;
     install_panic_hook();
-    let result = event_loop(&mut terminal, app, backend, theme, concurrency, connector).await;
+    let (tx, rx) = mpsc::unbounded_channel::<Action>();
+    let mut supervisor = Supervisor::new(first, tx, concurrency);
+    for (context, backend) in backends {
+        supervisor.add_backend(context, backend);
+    }
+    let result = event_loop(&mut terminal, app, supervisor, rx, theme, connector).await;
     ratatui::restore();
     let mut supervisor = result?;
     // Every job was cancelled on quit. A redrive finishes the batches it has in flight
@@ -121,16 +142,16 @@ fn install_panic_hook() {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    backend: Backend,
+    supervisor: Supervisor,
+    mut rx: mpsc::UnboundedReceiver<Action>,
     theme: Theme,
-    concurrency: usize,
     connector: Connector,
 ) -> std::io::Result<Supervisor> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut runner = Runner {
-        supervisor: Supervisor::new(backend, tx, concurrency),
+        supervisor,
         connector,
         switching: None,
+        switching_context: 0,
     };
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
@@ -237,6 +258,9 @@ struct Runner {
     connector: Connector,
     /// A switch in progress.
     switching: Option<JoinHandle<Result<(Backend, bool), String>>>,
+    /// The context the switch replaces (the one active when it was asked): a fleet narrows
+    /// to it.
+    switching_context: usize,
 }
 
 impl Runner {
@@ -250,7 +274,10 @@ impl Runner {
                     quit = true;
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
-                Effect::Start { id, work } => self.supervisor.start(id, work),
+                Effect::Start { id, work } => {
+                    let context = app.jobs.context_of(id).unwrap_or(app.fleet.active);
+                    self.supervisor.start_in(context, id, work);
+                }
                 Effect::Cancel(id) => self.supervisor.cancel(id),
                 Effect::SwitchContext(request) => {
                     if let Some(previous) = self.switching.take() {
@@ -258,6 +285,7 @@ impl Runner {
                     }
                     let connect = (self.connector)(app.info.clone(), request);
                     self.switching = Some(tokio::spawn(connect));
+                    self.switching_context = app.fleet.active;
                 }
             }
         }
@@ -270,7 +298,8 @@ impl Runner {
         match result {
             Ok(Ok((backend, read_only))) => {
                 let info = backend.info.clone();
-                self.supervisor.replace_backend(backend);
+                self.supervisor
+                    .replace_backend_in(self.switching_context, backend);
                 Action::ContextSwitched { info, read_only }
             }
             Ok(Err(error)) => Action::ContextFailed { error },

@@ -105,7 +105,7 @@ mod tests {
         let job = JobContext {
             id: crate::app::jobs::JobId(1),
             backend,
-            tx,
+            tx: tx.into(),
             cancel: tokio_util::sync::CancellationToken::new(),
             concurrency: 1,
         };

@@ -2,7 +2,7 @@
 //! and a handle in one `JoinSet`. Whatever way a task ends (done, cancelled, failed, or
 //! panicked) the supervisor reports `JobEnded`, so nothing stays "in flight" for good.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -15,7 +15,8 @@ use crate::app::jobs::{JobEnd, JobId};
 use crate::aws::Backend;
 
 pub struct Supervisor {
-    backend: Backend,
+    /// Each fleet context's backend, by context id (one unless a fleet was asked for).
+    backends: BTreeMap<usize, Backend>,
     tx: mpsc::UnboundedSender<Action>,
     concurrency: usize,
     root: CancellationToken,
@@ -31,7 +32,7 @@ impl Supervisor {
         concurrency: usize,
     ) -> Supervisor {
         Supervisor {
-            backend,
+            backends: BTreeMap::from([(0, backend)]),
             tx,
             concurrency,
             root: CancellationToken::new(),
@@ -41,23 +42,58 @@ impl Supervisor {
         }
     }
 
+    /// The first context's backend.
     pub fn backend(&self) -> &Backend {
-        &self.backend
+        self.backends
+            .values()
+            .next()
+            .unwrap_or_else(|| unreachable!("the supervisor always holds a backend"))
     }
 
-    /// Jobs started from now on use `backend` (after `:profile` / `:region`).
+    /// Fleet context `context` runs its jobs on `backend`.
+    pub fn add_backend(&mut self, context: usize, backend: Backend) {
+        self.backends.insert(context, backend);
+    }
+
+    /// Jobs started from now on use `backend` (after `:profile` / `:region` with one
+    /// context).
     pub fn replace_backend(&mut self, backend: Backend) {
-        self.backend = backend;
+        let first = self.backends.keys().next().copied().unwrap_or_default();
+        self.replace_backend_in(first, backend);
     }
 
+    /// Jobs started from now on use `backend`, as context `context`, the only one (after
+    /// `:profile` / `:region`, which narrow a fleet to one context).
+    pub fn replace_backend_in(&mut self, context: usize, backend: Backend) {
+        self.backends = BTreeMap::from([(context, backend)]);
+    }
+
+    /// Starts job `id` in the first context (see [`Supervisor::start_in`]).
     pub fn start(&mut self, id: JobId, work: Work) {
+        let first = self.backends.keys().next().copied().unwrap_or_default();
+        self.start_in(first, id, work);
+    }
+
+    /// Starts job `id` on the backend of fleet context `context`. With several contexts
+    /// its answers say which one they are of. A context without a backend (dropped by a
+    /// switch meanwhile) fails the job.
+    pub fn start_in(&mut self, context: usize, id: JobId, work: Work) {
         let token = self.root.child_token();
+        let Some(backend) = self.backends.get(&context).cloned() else {
+            let handle = self
+                .tasks
+                .spawn(async { JobEnd::Failed("its context is no longer loaded".to_string()) });
+            self.job_of_task.insert(handle.id(), id);
+            self.tokens.insert(id, token);
+            return;
+        };
+        let tag = (self.backends.len() > 1).then_some(context);
         let work::Started { mut future, grace } = work::start(
             work,
             work::JobContext {
                 id,
-                backend: self.backend.clone(),
-                tx: self.tx.clone(),
+                backend,
+                tx: work::ActionSender::new(self.tx.clone(), tag),
                 cancel: token.clone(),
                 concurrency: self.concurrency,
             },

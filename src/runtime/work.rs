@@ -15,12 +15,43 @@ use crate::inventory::{QueueLoadEvent, Source, lambdas, load_queues, topics};
 
 pub type JobFuture = Pin<Box<dyn Future<Output = JobEnd> + Send>>;
 
+/// The way back to the app for one job. In a fleet its answers are wrapped in
+/// `Action::InContext`, so the app applies them to the context whose backend read them.
+#[derive(Debug, Clone)]
+pub struct ActionSender {
+    tx: mpsc::UnboundedSender<Action>,
+    context: Option<usize>,
+}
+
+impl ActionSender {
+    pub fn new(tx: mpsc::UnboundedSender<Action>, context: Option<usize>) -> ActionSender {
+        ActionSender { tx, context }
+    }
+
+    pub fn send(&self, action: Action) -> Result<(), mpsc::error::SendError<Action>> {
+        let action = match self.context {
+            Some(context) => Action::InContext {
+                context,
+                action: Box::new(action),
+            },
+            None => action,
+        };
+        self.tx.send(action)
+    }
+}
+
+impl From<mpsc::UnboundedSender<Action>> for ActionSender {
+    fn from(tx: mpsc::UnboundedSender<Action>) -> ActionSender {
+        ActionSender::new(tx, None)
+    }
+}
+
 /// What every job gets: its id, the backend, the way back to the app, its own
 /// cancellation token, and how many AWS calls it may have in flight.
 pub struct JobContext {
     pub id: JobId,
     pub backend: Backend,
-    pub tx: mpsc::UnboundedSender<Action>,
+    pub tx: ActionSender,
     pub cancel: CancellationToken,
     pub concurrency: usize,
 }
@@ -166,12 +197,7 @@ async fn load_all_queues(generation: u64, job: JobContext) -> JobEnd {
 }
 
 /// Reports a failed listing to the app; the job fails with it.
-fn listing_failed(
-    tx: &mpsc::UnboundedSender<Action>,
-    source: Source,
-    generation: u64,
-    error: ApiError,
-) -> JobEnd {
+fn listing_failed(tx: &ActionSender, source: Source, generation: u64, error: ApiError) -> JobEnd {
     let text = error.to_string();
     // The loop has ended when the receiver is gone; nothing to report to.
     let _ = tx.send(Action::SourceFailed {

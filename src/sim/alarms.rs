@@ -6,18 +6,18 @@ use async_trait::async_trait;
 
 use super::fleet::SimFleet;
 use super::spec::AlarmSpec;
-use super::world::{ACCOUNT, MINUTE_MS, REGION};
+use super::world::{ACCOUNT, MINUTE_MS};
 use crate::aws::ApiError;
 use crate::aws::alarms::AlarmSource;
 use crate::domain::{Alarm, AlarmMetric};
 
 /// The alarm as `DescribeAlarms` reports it, in ALARM since `since_minutes` before
 /// `start_ms` (the world's start).
-pub(super) fn alarm(spec: &AlarmSpec, start_ms: i64) -> Alarm {
+pub(super) fn alarm(spec: &AlarmSpec, start_ms: i64, region: &str) -> Alarm {
     let (dimension, value) = &spec.dimension;
     Alarm {
         name: spec.name.clone(),
-        arn: format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{}", spec.name),
+        arn: format!("arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{}", spec.name),
         metrics: vec![AlarmMetric {
             namespace: spec.namespace.clone(),
             name: spec.metric.clone(),

@@ -64,7 +64,7 @@ impl World {
             }
         }
         if let Some(destination) = spec.on_failure.as_deref() {
-            let arn = function_arn(&spec.name);
+            let arn = function_arn(self.region(), &spec.name);
             let record = invocation_record(
                 event,
                 &FailedInvoke {
@@ -115,7 +115,7 @@ impl World {
         let Some(function) = self.function_index(name) else {
             return Err(ApiError::not_found(
                 "Invoke",
-                format!("Function not found: {}", function_arn(name)),
+                format!("Function not found: {}", function_arn(self.region(), name)),
             )
             .with_code("ResourceNotFoundException")
             .with_status(404));

@@ -137,13 +137,14 @@ fn recipe(world: &World, feed: &Feed) -> Recipe {
         .subscription
         .map(|index| (index, world.subscriptions[index].clone()));
     let failed_delivery = feed.subscription_dlq;
+    let region = world.region();
     Arc::new(move |rng: &mut SplitMix64, at_ms: i64| {
         let policy = subscription
             .as_ref()
             .and_then(|(_, sub)| sub.filter_policy.as_deref());
         let draft = draft_for(rng, &template, policy, at_ms);
         let (body, mut message_attributes) = match &subscription {
-            Some((index, sub)) => delivered_form(rng, *index, sub, &draft, at_ms),
+            Some((index, sub)) => delivered_form(region, rng, *index, sub, &draft, at_ms),
             None => (draft.body.clone(), draft.attributes.clone()),
         };
         if failed_delivery {

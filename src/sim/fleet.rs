@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use super::clock::{Clock, ManualClock, SystemClock};
 use super::metrics::{FunctionPoint, QueuePoint, TopicPoint};
 use super::spec::{FleetSpec, QueueSpec, Traffic};
-use super::world::{REGION, World, WorldSettings, queue_arn, queue_url};
+use super::world::{World, WorldSettings, queue_arn, queue_url};
 use crate::aws::{ApiError, Page, QueueDirectory};
 use crate::domain::Queue;
 
@@ -78,7 +78,7 @@ impl SimFleet {
     }
 
     pub fn region(&self) -> &str {
-        REGION
+        self.lock().region()
     }
 
     /// The world as it is, not advanced (to lay out a starting state).
@@ -140,7 +140,7 @@ impl SimFleet {
         let mut put = |k: &str, v: String| {
             attributes.insert(k.to_string(), v);
         };
-        put("QueueArn", queue_arn(&spec.name));
+        put("QueueArn", queue_arn(world.region(), &spec.name));
         put("ApproximateNumberOfMessages", gauges.visible.to_string());
         put(
             "ApproximateNumberOfMessagesNotVisible",
@@ -173,11 +173,15 @@ impl SimFleet {
                 "RedrivePolicy",
                 format!(
                     r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":{max_receive}}}"#,
-                    queue_arn(dlq)
+                    queue_arn(world.region(), dlq)
                 ),
             );
         }
-        Queue::from_attributes(&queue_url(&spec.name), attributes, REGION)
+        Queue::from_attributes(
+            &queue_url(world.region(), &spec.name),
+            attributes,
+            world.region(),
+        )
     }
 }
 
@@ -204,7 +208,7 @@ impl QueueDirectory for SimFleet {
         let end = (start + self.page_size).min(matching.len());
         let items = matching[start.min(end)..end]
             .iter()
-            .map(|name| queue_url(name))
+            .map(|name| queue_url(world.region(), name))
             .collect();
         let more = end < matching.len();
         let next_token = (more && self.gives_next_token).then(|| end.to_string());
@@ -223,7 +227,7 @@ impl QueueDirectory for SimFleet {
             .queues
             .iter()
             .filter(|q| q.spec.dlq.as_ref().is_some_and(|(d, _)| d == dlq_name))
-            .map(|q| queue_url(&q.spec.name))
+            .map(|q| queue_url(world.region(), &q.spec.name))
             .collect();
         Ok(Page {
             items,

@@ -12,6 +12,7 @@ mod cloudwatch;
 mod consumer_logs;
 mod consumers;
 mod demo;
+mod demo_eu;
 mod demo_seed;
 mod demo_story;
 mod filter;
@@ -43,6 +44,7 @@ pub use async_invoke::Invoked;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use cloudwatch::SimMetrics;
 pub use demo::DEFAULT_SEED;
+pub use demo_eu::{EU_CHECKOUT_DLQ, EU_REGION};
 pub use demo_story::{DemoOptions, SHIPPING_DLQ, SHIPPING_FUNCTION, SHIPPING_QUEUE};
 pub use fleet::SimFleet;
 pub use metrics::{FunctionPoint, QueuePoint, TopicPoint};
@@ -100,6 +102,11 @@ pub fn shared_backend(fleet: Arc<SimFleet>) -> Backend {
 /// A backend over the demo world on wall time, seeded with `seed`.
 pub fn demo_backend(seed: u64) -> Backend {
     demo_backend_with(seed, DemoOptions::default())
+}
+
+/// A backend over the demo's second region (eu-west-1) on wall time.
+pub fn demo_eu_backend(seed: u64) -> Backend {
+    backend(SimFleet::demo_eu(seed, Arc::new(SystemClock)))
 }
 
 /// A backend over the demo world on wall time, its incident timed by `options`.

@@ -15,7 +15,7 @@ pub(super) fn sns_policy(world: &World, queue: &str) -> Option<String> {
         .subscriptions
         .iter()
         .filter(|s| (s.protocol == "sqs" && s.endpoint == queue) || s.dlq.as_deref() == Some(queue))
-        .map(|s| format!("\"{}\"", topic_arn(&s.topic)))
+        .map(|s| format!("\"{}\"", topic_arn(world.region(), &s.topic)))
         .collect();
     topics.sort();
     topics.dedup();
@@ -24,7 +24,7 @@ pub(super) fn sns_policy(world: &World, queue: &str) -> Option<String> {
     }
     Some(format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"topics-send","Effect":"Allow","Principal":{{"Service":"sns.amazonaws.com"}},"Action":"sqs:SendMessage","Resource":"{}","Condition":{{"ArnEquals":{{"aws:SourceArn":[{}]}}}}}}]}}"#,
-        queue_arn(queue),
+        queue_arn(world.region(), queue),
         topics.join(",")
     ))
 }

@@ -30,7 +30,7 @@ impl RolePolicies for SimFleet {
             .dlq
             .iter()
             .chain(spec.on_failure.iter())
-            .map(|q| queue_arn(q))
+            .map(|q| queue_arn(world.region(), q))
             .collect();
         // A role that may not write there still reads from them: the usual slip.
         let action = if spec.role_denies_targets {

@@ -14,10 +14,10 @@ use crate::domain::{
     EventInvokeConfig, EventSourceMapping, InvokeConfigReading, LambdaFunction, Subscription, Topic,
 };
 
-fn subscription_endpoint(sub: &SubscriptionSpec) -> String {
+fn subscription_endpoint(region: &str, sub: &SubscriptionSpec) -> String {
     match sub.protocol.as_str() {
-        "sqs" => queue_arn(&sub.endpoint),
-        "lambda" => function_arn(&sub.endpoint),
+        "sqs" => queue_arn(region, &sub.endpoint),
+        "lambda" => function_arn(region, &sub.endpoint),
         _ => sub.endpoint.clone(),
     }
 }
@@ -64,10 +64,10 @@ impl TopicDirectory for SimFleet {
             .enumerate()
             .map(|(i, sub)| {
                 Subscription::listed(
-                    &subscription_arn(i, sub),
-                    &topic_arn(&sub.topic),
+                    &subscription_arn(world.region(), i, sub),
+                    &topic_arn(world.region(), &sub.topic),
                     &sub.protocol,
-                    &subscription_endpoint(sub),
+                    &subscription_endpoint(world.region(), sub),
                     Some(ACCOUNT),
                 )
             })
@@ -87,7 +87,7 @@ impl TopicDirectory for SimFleet {
             .subscriptions
             .iter()
             .enumerate()
-            .find(|(i, s)| !s.pending && subscription_arn(*i, s) == arn)
+            .find(|(i, s)| !s.pending && subscription_arn(world.region(), *i, s) == arn)
             .ok_or_else(|| {
                 ApiError::not_found(
                     "GetSubscriptionAttributes",
@@ -98,10 +98,13 @@ impl TopicDirectory for SimFleet {
         let mut put = |k: &str, v: String| {
             attributes.insert(k.to_string(), v);
         };
-        put("SubscriptionArn", subscription_arn(index, sub));
-        put("TopicArn", topic_arn(&sub.topic));
+        put(
+            "SubscriptionArn",
+            subscription_arn(world.region(), index, sub),
+        );
+        put("TopicArn", topic_arn(world.region(), &sub.topic));
         put("Protocol", sub.protocol.clone());
-        put("Endpoint", subscription_endpoint(sub));
+        put("Endpoint", subscription_endpoint(world.region(), sub));
         put("RawMessageDelivery", sub.raw.to_string());
         put("PendingConfirmation", "false".to_string());
         put("ConfirmationWasAuthenticated", "true".to_string());
@@ -117,7 +120,10 @@ impl TopicDirectory for SimFleet {
         if let Some(dlq) = &sub.dlq {
             put(
                 "RedrivePolicy",
-                format!(r#"{{"deadLetterTargetArn":"{}"}}"#, queue_arn(dlq)),
+                format!(
+                    r#"{{"deadLetterTargetArn":"{}"}}"#,
+                    queue_arn(world.region(), dlq)
+                ),
             );
         }
         Ok(attributes)
@@ -137,7 +143,7 @@ impl LambdaDirectory for SimFleet {
                 items.push(EventSourceMapping {
                     uuid: format!("{}-{i}", function.spec.name),
                     function_arn: function.arn.clone(),
-                    event_source_arn: queue_arn(&mapping.queue),
+                    event_source_arn: queue_arn(world.region(), &mapping.queue),
                     state: mapping.state.clone(),
                     batch_size: i32::try_from(mapping.batch_size).ok(),
                     // The consumer's behaviour is the mapping's setting, one source of truth.
@@ -176,7 +182,7 @@ impl LambdaDirectory for SimFleet {
                 memory_mb: i32::try_from(f.spec.memory_mb).ok(),
                 timeout_seconds: i32::try_from(f.spec.timeout_s).ok(),
                 last_modified: Some("2026-11-01T09:30:00.000+0000".to_string()),
-                dlq_arn: f.spec.dlq.as_ref().map(|q| queue_arn(q)),
+                dlq_arn: f.spec.dlq.as_ref().map(|q| queue_arn(world.region(), q)),
                 logging: crate::domain::LoggingConfig {
                     log_group: f.spec.log_group.clone(),
                     log_format: Some(if f.spec.json_logs { "JSON" } else { "Text" }.to_string()),
@@ -215,7 +221,10 @@ impl LambdaDirectory for SimFleet {
         Ok(Some(EventInvokeConfig {
             maximum_retry_attempts: spec.max_retry_attempts.and_then(|n| i32::try_from(n).ok()),
             maximum_event_age_seconds: spec.max_event_age_s.and_then(|n| i32::try_from(n).ok()),
-            on_failure: spec.on_failure.as_deref().map(queue_arn),
+            on_failure: spec
+                .on_failure
+                .as_deref()
+                .map(|q| queue_arn(world.region(), q)),
             on_success: None,
         }))
     }

@@ -12,7 +12,7 @@ use super::rng::SplitMix64;
 use super::spec::SubscriptionSpec;
 use super::stored::Incoming;
 use super::traffic::Draft;
-use super::world::{REGION, World, aws_error, topic_arn};
+use super::world::{World, aws_error, topic_arn};
 use crate::aws::ApiError;
 use crate::domain::message::{AttributeValue, OutgoingNotification};
 use base64::Engine;
@@ -21,11 +21,11 @@ use base64::engine::general_purpose::STANDARD;
 const DEDUP_WINDOW_MS: i64 = 5 * 60 * 1000;
 
 /// A subscription's ARN in the simulated account ("PendingConfirmation" until confirmed).
-pub(super) fn subscription_arn(index: usize, sub: &SubscriptionSpec) -> String {
+pub(super) fn subscription_arn(region: &str, index: usize, sub: &SubscriptionSpec) -> String {
     if sub.pending {
         "PendingConfirmation".to_string()
     } else {
-        format!("{}:{:08x}-sim", topic_arn(&sub.topic), index)
+        format!("{}:{:08x}-sim", topic_arn(region, &sub.topic), index)
     }
 }
 
@@ -74,6 +74,7 @@ fn subscription_body(
 /// What subscription `index` would have delivered for `draft`, published at `at_ms` (to
 /// lay out a world's starting state: messages that arrived before it began).
 pub(super) fn delivered_form(
+    region: &str,
     rng: &mut SplitMix64,
     index: usize,
     sub: &SubscriptionSpec,
@@ -83,7 +84,7 @@ pub(super) fn delivered_form(
     let fifo = sub.topic.ends_with(".fifo");
     let published = draft.notification(fifo);
     let message_id = rng.uuid();
-    let topic_arn = topic_arn(&sub.topic);
+    let topic_arn = topic_arn(region, &sub.topic);
     let sequence_number =
         fifo.then(|| format!("{}", 10u128.pow(19) + u128::from(rng.below(1 << 40))));
     let notification = Notification {
@@ -109,6 +110,8 @@ fn envelope(
     for _ in 0..32 {
         signature.extend_from_slice(&rng.next_u64().to_be_bytes());
     }
+    // The region the topic is in, as its ARN names it.
+    let region = n.topic_arn.split(':').nth(3).unwrap_or_default();
     let mut envelope = ObjectWriter::sns_style();
     envelope
         .plain("Type", "Notification")
@@ -128,14 +131,14 @@ fn envelope(
         .plain(
             "SigningCertURL",
             &format!(
-                "https://sns.{REGION}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem"
+                "https://sns.{region}.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem"
             ),
         )
         .plain(
             "UnsubscribeURL",
             &format!(
-                "https://sns.{REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={}",
-                subscription_arn(index, sub)
+                "https://sns.{region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={}",
+                subscription_arn(region, index, sub)
             ),
         );
     let attributes = &n.published.message_attributes;
@@ -265,7 +268,7 @@ impl World {
                             ^ id_seed(notification.message_id);
                         let mut rng = SplitMix64::new(seed);
                         let envelope = envelope(&mut rng, index, &sub, notification, self.now_ms);
-                        let arn = subscription_arn(index, &sub);
+                        let arn = subscription_arn(self.region(), index, &sub);
                         self.dead_letter_async(function, &arn, &envelope, rng.next_u64());
                     }
                     Ok(())

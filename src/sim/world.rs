@@ -16,23 +16,24 @@ use super::timeline::Timeline;
 use crate::aws::{ApiError, error::classify};
 
 pub(super) const ACCOUNT: &str = "123456789012";
+/// The region a world is in unless its settings name another (the demo's first region).
 pub(super) const REGION: &str = "us-east-1";
 pub(super) const MINUTE_MS: i64 = 60_000;
 
-pub(super) fn queue_url(name: &str) -> String {
-    format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")
+pub(super) fn queue_url(region: &str, name: &str) -> String {
+    format!("https://sqs.{region}.amazonaws.com/{ACCOUNT}/{name}")
 }
 
-pub(super) fn queue_arn(name: &str) -> String {
-    format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+pub(super) fn queue_arn(region: &str, name: &str) -> String {
+    format!("arn:aws:sqs:{region}:{ACCOUNT}:{name}")
 }
 
-pub(super) fn topic_arn(name: &str) -> String {
-    format!("arn:aws:sns:{REGION}:{ACCOUNT}:{name}")
+pub(super) fn topic_arn(region: &str, name: &str) -> String {
+    format!("arn:aws:sns:{region}:{ACCOUNT}:{name}")
 }
 
-pub(super) fn function_arn(name: &str) -> String {
-    format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
+pub(super) fn function_arn(region: &str, name: &str) -> String {
+    format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}")
 }
 
 /// Every simulated function runs as a role of its own.
@@ -60,6 +61,8 @@ pub struct WorldSettings {
     pub max_catch_up_ms: i64,
     /// One-minute points kept per series.
     pub metric_capacity: usize,
+    /// The region its URLs and ARNs name (the demo's second region is a world of its own).
+    pub region: &'static str,
 }
 
 impl Default for WorldSettings {
@@ -68,6 +71,7 @@ impl Default for WorldSettings {
             step_ms: 1_000,
             max_catch_up_ms: 10 * MINUTE_MS,
             metric_capacity: 24 * 60,
+            region: REGION,
         }
     }
 }
@@ -130,13 +134,18 @@ pub(super) struct World {
 }
 
 impl World {
+    /// The region its URLs and ARNs name.
+    pub(super) fn region(&self) -> &'static str {
+        self.settings.region
+    }
+
     pub fn new(spec: FleetSpec, seed: u64, start_ms: i64, settings: WorldSettings) -> World {
         let capacity = settings.metric_capacity;
         let queues: Vec<SimQueue> = spec
             .queues
             .into_iter()
             .map(|q| {
-                let arn = queue_arn(&q.name);
+                let arn = queue_arn(settings.region, &q.name);
                 SimQueue::new(q, arn, capacity)
             })
             .collect();
@@ -149,7 +158,7 @@ impl World {
             .topics
             .into_iter()
             .map(|name| SimTopic {
-                arn: topic_arn(&name),
+                arn: topic_arn(settings.region, &name),
                 fifo: name.ends_with(".fifo"),
                 name,
                 dedup: HashMap::new(),
@@ -161,7 +170,7 @@ impl World {
             .functions
             .into_iter()
             .map(|f| SimFunction {
-                arn: function_arn(&f.name),
+                arn: function_arn(settings.region, &f.name),
                 spec: f,
                 metrics: FunctionMetrics::new(capacity),
             })
@@ -169,7 +178,7 @@ impl World {
         let alarms = spec
             .alarms
             .iter()
-            .map(|a| super::alarms::alarm(a, start_ms))
+            .map(|a| super::alarms::alarm(a, start_ms, settings.region))
             .collect();
         let step = settings.step_ms.max(1);
         World {

@@ -63,8 +63,10 @@ impl Draw for JobsView {
             return;
         }
         let rows_fit = inner.height.saturating_sub(1) as usize;
+        // A fleet's jobs name their context first: the column is wider.
+        let job_width: u16 = if ctx.is_fleet() { 40 } else { 28 };
         let state_width = (inner.width as usize)
-            .saturating_sub(6 + 28 + 12 + 8)
+            .saturating_sub(6 + job_width as usize + 12 + 8)
             .max(10);
         let rows = self
             .ids
@@ -96,9 +98,14 @@ impl Draw for JobsView {
                     JobState::Ended(_) => theme.dim(),
                     _ => theme.ok(),
                 };
+                // In a fleet, a job says which context it runs in.
+                let label = match ctx.is_fleet() {
+                    true => format!("[{}] {}", ctx.fleet.label(job.context), job.label),
+                    false => job.label.clone(),
+                };
                 Row::new(vec![
                     Cell::from(id_text(job)),
-                    Cell::from(truncate(&job.label, 28, theme.ellipsis())),
+                    Cell::from(truncate(&label, job_width as usize, theme.ellipsis())),
                     Cell::from(gauge(job, 12, theme.ascii)),
                     Cell::from(truncate(&state_text(job), state_width, theme.ellipsis())),
                     Cell::from(age),
@@ -108,7 +115,7 @@ impl Draw for JobsView {
         let header = Row::new(vec!["ID", "JOB", "PROGRESS", "STATE", "AGE"]).style(theme.header());
         let widths = [
             Constraint::Length(5),
-            Constraint::Length(28),
+            Constraint::Length(job_width),
             Constraint::Length(12),
             Constraint::Fill(1),
             Constraint::Length(8),

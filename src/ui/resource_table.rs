@@ -13,7 +13,7 @@ use crate::app::views::resource_table::TableView;
 use crate::app::views::{Ctx, Draw};
 use crate::domain::untrusted::escape;
 use crate::inventory::{Inventory, Source};
-use crate::resource_rows::{Column, ColumnWidth, RowStyle, TableKind, TableRow};
+use crate::resource_rows::{CONTEXT_COLUMN, Column, ColumnWidth, RowStyle, TableKind, TableRow};
 
 pub fn row_style(style: RowStyle, theme: &Theme) -> Style {
     match style {
@@ -56,7 +56,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
     let (inner, sparkline_area) = super::sparkline_column::split(view, inner);
     super::sparkline_column::draw(frame, sparkline_area, app, theme, view);
 
-    let fitted = Fitted::new(view.kind.columns(), inner);
+    let parts = crate::app::views::resource_table::fleet_parts(app);
+    let fitted = Fitted::new(&view.source(app, &parts).columns(), inner);
     let header = header_row(&fitted, view, theme);
     let fixed: Vec<Constraint> = fitted
         .widths
@@ -92,6 +93,14 @@ fn draw(frame: &mut Frame, area: Rect, app: &Ctx, theme: &Theme, view: &TableVie
 
 const COLUMN_SPACING: u16 = 1;
 
+/// A fixed column's width (a filling one's least worth showing).
+fn fixed_width(column: &Column) -> u16 {
+    match column.width {
+        ColumnWidth::Fixed(n) => n,
+        ColumnWidth::Fill(_) => FILL_MIN_WIDTH,
+    }
+}
+
 /// The columns that fit the table's width (by index into all the kind's columns) and the
 /// width each gets.
 struct Fitted {
@@ -103,8 +112,19 @@ struct Fitted {
 impl Fitted {
     fn new(all_columns: &[Column], inner: Rect) -> Self {
         // The first column (the name) matters most: narrow screens drop columns from the
-        // right instead of squeezing the name to an ellipsis.
-        let kept = kept_columns(all_columns, inner.width);
+        // right instead of squeezing the name to an ellipsis. In a fleet, the CONTEXT
+        // column (the last) comes right after the name, and stays.
+        let kept = match all_columns.split_last() {
+            Some((last, rest)) if last.title == CONTEXT_COLUMN.title => {
+                let room = inner
+                    .width
+                    .saturating_sub(fixed_width(last) + COLUMN_SPACING);
+                let mut kept = kept_columns(rest, room);
+                kept.insert(1.min(kept.len()), rest.len());
+                kept
+            }
+            _ => kept_columns(all_columns, inner.width),
+        };
         let columns: Vec<Column> = kept.iter().map(|&i| all_columns[i]).collect();
         let constraints = columns.iter().map(|c| match c.width {
             ColumnWidth::Fill(n) => Constraint::Fill(n),

@@ -61,7 +61,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme, view: &Tabl
             continue;
         };
         let resource = Resource::Depth(arn::queue_name_from_url(url).to_string());
-        let text = match engine.series(&resource, "visible") {
+        // In a fleet, each row's series are its own context's.
+        let text = match view.metrics_at(ctx, index).series(&resource, "visible") {
             Some(series) => {
                 units::sparkline(&series.bucketed(now - span, bucket, width), theme.ascii)
             }

@@ -57,6 +57,9 @@ fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
         .unwrap_or_else(|| "default".to_string());
     spans.extend([label("profile "), Span::raw(profile), separator()]);
     spans.extend([label("region "), Span::raw(app.info.region.clone())]);
+    if app.fleet.is_fleet() {
+        spans.extend([separator(), fleet_summary(app, theme)]);
+    }
     if let Some(endpoint) = &app.info.endpoint {
         spans.extend([
             separator(),
@@ -65,4 +68,38 @@ fn connection_line(app: &App, theme: &Theme, labelled: bool) -> Line<'static> {
         ]);
     }
     Line::from(spans)
+}
+
+/// "fleet 3 contexts" and, in the warning colour, which could not be read.
+fn fleet_summary(app: &App, theme: &Theme) -> Span<'static> {
+    let count = app.fleet.entries.len();
+    // Not reached at all, or reached but its queues could not be listed.
+    let queues_failed = |inventory: &crate::inventory::Inventory| {
+        inventory
+            .status(crate::inventory::Source::Queues)
+            .error
+            .is_some()
+    };
+    let mut failed: Vec<&str> = app.fleet.failed().map(|(label, _)| label).collect();
+    if queues_failed(&app.inventory) {
+        failed.push(app.fleet.label(app.fleet.active));
+    }
+    failed.extend(
+        app.fleet
+            .parked
+            .iter()
+            .filter(|c| queues_failed(&c.inventory))
+            .map(|c| app.fleet.label(c.id)),
+    );
+    if failed.is_empty() {
+        return Span::raw(format!("fleet {count} contexts"));
+    }
+    Span::styled(
+        format!(
+            "fleet {count} contexts, {} failed: {}",
+            failed.len(),
+            crate::domain::untrusted::escape(&failed.join(", "))
+        ),
+        theme.warning(),
+    )
 }

@@ -18,6 +18,7 @@ pub mod moto;
 pub mod process;
 pub mod sim_app;
 pub mod sim_driver;
+pub mod sim_fleet;
 pub mod sqs;
 pub mod sqs_wire;
 pub mod squall_cli;

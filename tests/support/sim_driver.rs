@@ -88,10 +88,44 @@ impl Driver {
         driver
     }
 
+    /// An app over a fleet: `members` (label, backend) are its contexts in order, the
+    /// first the one it starts in; `failed` (label, why) could not be reached.
+    pub fn start_fleet(
+        members: &[(&str, Backend)],
+        failed: &[(&str, &str)],
+        now: SystemTime,
+    ) -> Driver {
+        let config = Config::defaults().expect("defaults");
+        let (first_label, first) = &members[0];
+        let mut app = App::new(first.info.clone(), false, config.keymap, None, now);
+        app.set_label(0, first_label.to_string());
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut supervisor = Supervisor::new(first.clone(), tx, 4);
+        for (label, backend) in &members[1..] {
+            let id = app.add_context(backend.info.clone(), Some(label.to_string()), false);
+            supervisor.add_backend(id, backend.clone());
+        }
+        for (label, why) in failed {
+            app.add_failed_context(label.to_string(), why.to_string());
+        }
+        let mut driver = Driver {
+            app,
+            supervisor,
+            rx,
+        };
+        let effects = squall::app::update::start(&mut driver.app);
+        driver.run(effects);
+        driver
+    }
+
     pub fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Start { id, work } => self.supervisor.start(id, work),
+                // Each job on the backend of its fleet context, as the runtime runs it.
+                Effect::Start { id, work } => {
+                    let context = self.app.jobs.context_of(id).unwrap_or_default();
+                    self.supervisor.start_in(context, id, work);
+                }
                 Effect::Cancel(id) => self.supervisor.cancel(id),
                 _ => {}
             }

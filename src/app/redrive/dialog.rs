@@ -122,6 +122,9 @@ pub struct RedriveDialog {
     settings: Option<RedriveSettings>,
     /// What the plan shown, or the one being computed, was asked with.
     planned_for: Option<PlanInputs>,
+    /// The fleet context the DLQ is in, named in the title and the confirmation when
+    /// more than one is loaded (a redrive never leaves it).
+    pub context: Option<String>,
 }
 
 /// What a key did.
@@ -149,6 +152,7 @@ impl RedriveDialog {
             notice: None,
             settings: Some(RedriveSettings::default()),
             planned_for: None,
+            context: None,
         }
     }
 
@@ -353,7 +357,16 @@ impl RedriveDialog {
             settings,
             plan: Some(plan.clone()),
         };
-        Step::Confirm(Box::new(pending(&plan, op, threshold)))
+        let mut confirm = pending(&plan, op, threshold);
+        if let Some(context) = &self.context {
+            let context = crate::domain::untrusted::escape(context);
+            confirm.title = format!("{} in {context}", confirm.title);
+            confirm.effects.insert(
+                0,
+                format!("In context {context} only: its DLQ, its sources, its account and region."),
+            );
+        }
+        Step::Confirm(Box::new(confirm))
     }
 }
 

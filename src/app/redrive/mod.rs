@@ -179,7 +179,10 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let dialog = RedriveDialog::new(queue.url.clone(), queue.name.clone());
+    let mut dialog = RedriveDialog::new(queue.url.clone(), queue.name.clone());
+    if app.fleet.is_fleet() {
+        dialog.context = Some(app.fleet.label(app.fleet.active).to_string());
+    }
     plan_again(app, dialog)
 }
 

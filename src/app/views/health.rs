@@ -5,30 +5,38 @@
 //! problems, "will burn" lists the doctor's configuration findings for the same inventory.
 
 use super::{Ctx, Outcome, View};
+use crate::app::fleet::{ContextId, ContextRef};
 use crate::app::keymap::KeyAction;
 use crate::app::table_state::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
 use crate::domain::Queue;
-use crate::health::{Kind, Problem, Thresholds, assess, facts, wanted};
-use crate::inventory::Source;
+use crate::health::{Affected, Kind, Problem, Severity, Thresholds, assess, facts, wanted};
+use crate::inventory::{Inventory, Source};
 use crate::metrics::Resource;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HealthView {
     pub thresholds: Thresholds,
+    /// The problems of every context, ranked together, worst first.
     pub problems: Vec<Problem>,
+    /// Each problem's context (as `problems`, row by row).
+    pub contexts: Vec<ContextId>,
+    /// Each row's context label, shown in the CONTEXT column when a fleet is loaded.
+    pub context_labels: Vec<String>,
     pub selected: usize,
     pub offset: usize,
     /// The doctor's findings, worst first: what is wired to burn next.
     pub findings: Vec<Finding>,
-    /// What the rules read from the metrics engine, worked out in `sync` (when the
-    /// inventory or the series change), not on every tick.
-    wanted: Vec<Resource>,
-    /// The DLQs whose move tasks the board shows (worked out in `sync`, like `wanted`).
-    move_task_sources: Vec<String>,
-    /// The inventory's configuration revision the findings were computed for (metrics
-    /// and counts do not change the configuration, so they do not recompute them).
+    /// Each finding's context label (as `findings`), shown when a fleet is loaded.
+    pub finding_labels: Vec<String>,
+    /// What the rules read from each context's metrics engine, worked out in `sync` (when
+    /// an inventory or the series change), not on every tick.
+    wanted: Vec<(ContextId, Resource)>,
+    /// The DLQs whose move tasks the board shows, by context (worked out in `sync`).
+    move_task_sources: Vec<(ContextId, String)>,
+    /// The configuration revisions the findings were computed for (metrics and counts do
+    /// not change the configuration, so they do not recompute them).
     findings_revision: Option<u64>,
     /// Each row's resource as the rest of the app names it, and whether it is a DLQ
     /// (worked out in `sync`: the global keys, `R` and `y`, read them without a `Ctx`).
@@ -51,9 +59,12 @@ impl HealthView {
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
 
-    /// The resource of the selected row as the rest of the app names it.
+    /// The resource of the selected row as the rest of the app names it. The router made
+    /// the row's context the active one before the key came here.
     fn target(&self, ctx: &Ctx) -> Option<Target> {
-        self.row_target(self.selected, ctx)
+        self.problems
+            .get(self.selected)
+            .and_then(|p| row_target(p, ctx.inventory))
     }
 
     /// Whether the selected row is on a DLQ (`R` redrives it).
@@ -61,40 +72,107 @@ impl HealthView {
         self.rows.get(self.selected).is_some_and(|(_, dlq)| *dlq)
     }
 
-    fn row_target(&self, row: usize, ctx: &Ctx) -> Option<Target> {
-        let problem = self.problems.get(row)?;
-        let (resource, _) = problem.sparkline.as_ref()?;
-        match resource {
-            Resource::Queue(name)
-            | Resource::FifoQueue(name)
-            | Resource::Dlq(name)
-            | Resource::Depth(name) => queue_named(ctx, name, &problem.resource.address)
-                .map(|q| Target::Queue(q.url.clone())),
-            Resource::Function(name) | Resource::AsyncDelivery(name) => {
-                Some(Target::Function(name.clone()))
-            }
-            Resource::Topic(_) => Some(Target::Topic(problem.resource.address.clone())),
-        }
-    }
-
-    /// The doctor's findings, worked out again only when the configuration changed, and
-    /// not while the queues are being listed: a listing half done would show every queue
-    /// whose DLQ has not come in yet as pointing at a missing one. Until it ends, the board
-    /// keeps the findings of the last whole listing.
-    fn refresh_findings(&mut self, ctx: &Ctx) {
-        let revision = ctx.inventory.config_revision;
-        if self.findings_revision == Some(revision) || ctx.loads.get(Source::Queues).in_flight {
+    /// The doctor's findings of every context, worked out again only when a configuration
+    /// changed, and not while queues are being listed: a listing half done would show every
+    /// queue whose DLQ has not come in yet as pointing at a missing one. Until it ends, the
+    /// board keeps the findings of the last whole listing.
+    fn refresh_findings(&mut self, contexts: &[ContextRef]) {
+        let revision = contexts
+            .iter()
+            .fold(0u64, |sum, c| sum.wrapping_add(c.inventory.config_revision));
+        let listing = contexts
+            .iter()
+            .any(|c| c.loads.get(Source::Queues).in_flight);
+        if self.findings_revision == Some(revision) || listing {
             return;
         }
-        self.findings = crate::doctor::diagnose(ctx.inventory);
+        let mut findings: Vec<(String, Finding)> = contexts
+            .iter()
+            .flat_map(|c| {
+                crate::doctor::diagnose(c.inventory)
+                    .into_iter()
+                    .map(|f| (c.label.to_string(), f))
+            })
+            .collect();
+        // Worst first across contexts; each context's own order kept within a severity.
+        findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+        (self.finding_labels, self.findings) = findings.into_iter().unzip();
         self.findings_revision = Some(revision);
+    }
+
+    /// Every context's problems, and a row for each context that could not be read, ranked
+    /// together; with what each context's rules read.
+    fn assess_all(&mut self, ctx: &Ctx, contexts: &[ContextRef]) -> Vec<(ContextId, Problem)> {
+        let now = crate::app::metric_refresh::epoch_ms(ctx.now);
+        let mut ranked = Vec::new();
+        self.wanted.clear();
+        self.move_task_sources.clear();
+        for context in contexts {
+            let facts = facts(context.inventory);
+            let problems = assess(&facts, context.metrics, &self.thresholds, now);
+            ranked.extend(problems.into_iter().map(|p| (context.id, p)));
+            self.wanted
+                .extend(wanted(&facts).into_iter().map(|r| (context.id, r)));
+            self.move_task_sources.extend(
+                facts
+                    .move_task_sources()
+                    .into_iter()
+                    .map(|arn| (context.id, arn)),
+            );
+            if ctx.is_fleet()
+                && let Some(error) = &context.inventory.status(Source::Queues).error
+            {
+                ranked.push((
+                    context.id,
+                    context_down(context.label, format!("cannot list queues: {error}")),
+                ));
+            }
+        }
+        for entry in ctx.fleet.entries.iter().filter(|e| e.failed.is_some()) {
+            let why = entry.failed.clone().unwrap_or_default();
+            ranked.push((entry.id, context_down(&entry.label, why)));
+        }
+        ranked.sort_by(|(_, a), (_, b)| crate::health::problem::worse_first(a, b));
+        ranked
+    }
+}
+
+/// A board row for a context that could not be read: the rest of the fleet goes on.
+fn context_down(label: &str, why: String) -> Problem {
+    Problem {
+        severity: Severity::Critical,
+        resource: Affected {
+            kind: Kind::Context,
+            name: label.to_string(),
+            address: label.to_string(),
+        },
+        what: why,
+        since_ms: None,
+        since_lower_bound: false,
+        value: 0.0,
+        sparkline: None,
+    }
+}
+
+/// The resource a board row is about, in its context's inventory.
+fn row_target(problem: &Problem, inventory: &Inventory) -> Option<Target> {
+    let (resource, _) = problem.sparkline.as_ref()?;
+    match resource {
+        Resource::Queue(name)
+        | Resource::FifoQueue(name)
+        | Resource::Dlq(name)
+        | Resource::Depth(name) => queue_named(inventory, name, &problem.resource.address)
+            .map(|q| Target::Queue(q.url.clone())),
+        Resource::Function(name) | Resource::AsyncDelivery(name) => {
+            Some(Target::Function(name.clone()))
+        }
+        Resource::Topic(_) => Some(Target::Topic(problem.resource.address.clone())),
     }
 }
 
 /// The queue a board row names: by its address (the ARN, or the URL when the ARN is not
 /// known), which is indexed, else by name.
-fn queue_named<'a>(ctx: &Ctx<'a>, name: &str, address: &str) -> Option<&'a Queue> {
-    let inventory = ctx.inventory;
+fn queue_named<'a>(inventory: &'a Inventory, name: &str, address: &str) -> Option<&'a Queue> {
     inventory
         .queue_by_arn(address)
         .or_else(|| inventory.queue_by_url(address))
@@ -129,48 +207,55 @@ impl View for HealthView {
     }
 
     fn revision(&self, ctx: &Ctx) -> u64 {
-        ctx.inventory
-            .revision
-            .wrapping_mul(1_000_003)
-            .wrapping_add(ctx.metrics.revision())
+        ctx.fleet_revision()
     }
 
     fn sync(&mut self, ctx: &Ctx) {
-        let facts = facts(ctx.inventory);
-        let now = crate::app::metric_refresh::epoch_ms(ctx.now);
+        let contexts = ctx.contexts();
         let selected = self.problems.get(self.selected).cloned();
-        self.problems = assess(&facts, ctx.metrics, &self.thresholds, now);
-        self.wanted = wanted(&facts);
-        self.move_task_sources = facts.move_task_sources();
-        self.rows = (0..self.problems.len())
-            .map(|i| {
-                let target = self.row_target(i, ctx);
+        let selected_context = self.contexts.get(self.selected).copied();
+        let ranked = self.assess_all(ctx, &contexts);
+        let inventory_of =
+            |id: ContextId| contexts.iter().find(|c| c.id == id).map(|c| c.inventory);
+        self.rows = ranked
+            .iter()
+            .map(|(id, p)| {
+                let Some(inventory) = inventory_of(*id) else {
+                    return (None, false);
+                };
+                let target = row_target(p, inventory);
                 let dlq = match &target {
-                    Some(Target::Queue(url)) => ctx
-                        .inventory
+                    Some(Target::Queue(url)) => inventory
                         .queue_by_url(url)
-                        .is_some_and(|q| ctx.inventory.is_dlq(&q.arn)),
+                        .is_some_and(|q| inventory.is_dlq(&q.arn)),
                     _ => false,
                 };
                 (target, dlq)
             })
             .collect();
-        self.row_queues = self
-            .problems
+        self.row_queues = ranked
             .iter()
-            .map(|p| match p.resource.kind {
-                Kind::Queue | Kind::Dlq => {
-                    queue_named(ctx, &p.resource.name, &p.resource.address).map(|q| q.url.clone())
+            .map(|(id, p)| match (p.resource.kind, inventory_of(*id)) {
+                (Kind::Queue | Kind::Dlq, Some(inventory)) => {
+                    queue_named(inventory, &p.resource.name, &p.resource.address)
+                        .map(|q| q.url.clone())
                 }
                 _ => None,
             })
             .collect();
-        self.refresh_findings(ctx);
+        self.context_labels = ranked
+            .iter()
+            .map(|(id, _)| ctx.fleet.label(*id).to_string())
+            .collect();
+        (self.contexts, self.problems) = ranked.into_iter().unzip();
+        self.refresh_findings(&contexts);
         self.selected = selected
             .and_then(|s| {
-                self.problems
-                    .iter()
-                    .position(|p| p.resource == s.resource && p.sparkline == s.sparkline)
+                self.problems.iter().zip(&self.contexts).position(|(p, c)| {
+                    p.resource == s.resource
+                        && p.sparkline == s.sparkline
+                        && Some(*c) == selected_context
+                })
             })
             .unwrap_or(0);
         self.offset = scrolled_offset(self.selected, self.offset, ctx.rows, self.problems.len());
@@ -180,14 +265,33 @@ impl View for HealthView {
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
 
-    fn metric_resources(&self, _ctx: &Ctx) -> Vec<Resource> {
-        self.wanted.clone()
+    fn fleet_wide(&self) -> bool {
+        true
     }
 
-    fn signals_shown(&self, _ctx: &Ctx) -> crate::app::signal_refresh::SignalsWanted {
+    fn selected_context(&self) -> Option<ContextId> {
+        self.contexts.get(self.selected).copied()
+    }
+
+    fn metric_resources(&self, ctx: &Ctx) -> Vec<Resource> {
+        let active = ctx.context();
+        self.wanted
+            .iter()
+            .filter(|(id, _)| *id == active)
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    fn signals_shown(&self, ctx: &Ctx) -> crate::app::signal_refresh::SignalsWanted {
+        let active = ctx.context();
         crate::app::signal_refresh::SignalsWanted {
             alarms: true,
-            move_task_sources: self.move_task_sources.clone(),
+            move_task_sources: self
+                .move_task_sources
+                .iter()
+                .filter(|(id, _)| *id == active)
+                .map(|(_, arn)| arn.clone())
+                .collect(),
         }
     }
 
@@ -199,17 +303,11 @@ impl View for HealthView {
     /// The queues of the rows on screen: their counts refresh every few seconds, so a DLQ
     /// that fills shows it on the board between CloudWatch's one-minute points.
     fn on_screen_queues(&self, rows: usize) -> Vec<String> {
-        let mut urls: Vec<String> = self
-            .row_queues
-            .iter()
-            .skip(self.offset)
-            .take(rows)
-            .flatten()
-            .cloned()
-            .collect();
-        urls.sort();
-        urls.dedup();
-        urls
+        self.queues_on_screen(rows, None)
+    }
+
+    fn on_screen_queues_in(&self, rows: usize, ctx: &Ctx) -> Vec<String> {
+        self.queues_on_screen(rows, Some(ctx.context()))
     }
 
     fn hints(&self) -> Vec<(KeyAction, &'static str)> {
@@ -226,6 +324,24 @@ impl View for HealthView {
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+impl HealthView {
+    /// The queues of the rows on screen, of one context or of all.
+    fn queues_on_screen(&self, rows: usize, context: Option<ContextId>) -> Vec<String> {
+        let mut urls: Vec<String> = self
+            .row_queues
+            .iter()
+            .zip(&self.contexts)
+            .skip(self.offset)
+            .take(rows)
+            .filter(|(_, id)| context.is_none_or(|c| c == **id))
+            .filter_map(|(url, _)| url.clone())
+            .collect();
+        urls.sort();
+        urls.dedup();
+        urls
     }
 }
 

@@ -132,6 +132,7 @@ mod tests {
             redrives: &crate::app::redrive::Redrives::default(),
             whoami: &crate::app::whoami::WhoamiState::default(),
             logs: &crate::app::logs::LogsState::default(),
+            fleet: &crate::app::fleet::Fleet::default(),
         };
         let mut view = JobsView::new();
         view.sync(&ctx);

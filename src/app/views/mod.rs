@@ -53,6 +53,55 @@ pub struct Ctx<'a> {
     pub whoami: &'a super::whoami::WhoamiState,
     /// The logs views' feeds and the board's error signatures.
     pub logs: &'a super::logs::LogsState,
+    /// The fleet's contexts: fleet views (the board, the tables) read them all.
+    pub fleet: &'a super::fleet::Fleet,
+}
+
+impl<'a> Ctx<'a> {
+    /// The active context (the one `inventory`, `loads` and `metrics` are of).
+    pub fn context(&self) -> super::fleet::ContextId {
+        self.fleet.active
+    }
+
+    /// More than one context is loaded.
+    pub fn is_fleet(&self) -> bool {
+        self.fleet.is_fleet()
+    }
+
+    /// Every reachable context, in id order, the active one included.
+    pub fn contexts(&self) -> Vec<super::fleet::ContextRef<'a>> {
+        let fleet: &'a super::fleet::Fleet = self.fleet;
+        fleet.contexts(super::fleet::ContextRef {
+            id: fleet.active,
+            label: fleet.label(fleet.active),
+            inventory: self.inventory,
+            loads: self.loads,
+            metrics: self.metrics,
+        })
+    }
+
+    /// The sum of every context's inventory revision: it moves when any listing or count
+    /// changes.
+    pub fn inventories_revision(&self) -> u64 {
+        self.contexts()
+            .iter()
+            .fold(0u64, |sum, c| sum.wrapping_add(c.inventory.revision))
+    }
+
+    /// The sum of every context's configuration revision (listings, not counts).
+    pub fn config_revision(&self) -> u64 {
+        self.contexts()
+            .iter()
+            .fold(0u64, |sum, c| sum.wrapping_add(c.inventory.config_revision))
+    }
+
+    /// The sum of every context's inventory revision: it moves when any of them changes.
+    pub fn fleet_revision(&self) -> u64 {
+        self.contexts().iter().fold(0u64, |sum, c| {
+            sum.wrapping_add(c.inventory.revision)
+                .wrapping_add(c.metrics.revision().wrapping_mul(1_000_003))
+        })
+    }
 }
 
 /// What a view did with a key.
@@ -137,6 +186,23 @@ pub trait View: Draw + std::fmt::Debug + Send {
 
     /// Keeps the selection on screen after the screen size changed.
     fn fit(&mut self, _rows: usize) {}
+
+    /// Whether the view shows every context (the board, the tables): the refreshes it
+    /// asks for run in each, and a key on a row acts in the row's context.
+    fn fleet_wide(&self) -> bool {
+        false
+    }
+
+    /// The context of the selected row, in a fleet view.
+    fn selected_context(&self) -> Option<super::fleet::ContextId> {
+        None
+    }
+
+    /// The queues on screen that are in the active context (`ctx`); a fleet view leaves
+    /// out the others' (their counts are asked in their own context).
+    fn on_screen_queues_in(&self, rows: usize, _ctx: &Ctx) -> Vec<String> {
+        self.on_screen_queues(rows)
+    }
 
     /// URLs of the queues whose rows are on screen (`rows` high), for the frequent
     /// counts refresh.

@@ -8,12 +8,14 @@ use std::borrow::Cow;
 use super::describe::DescribeView;
 use super::topology::TopologyView;
 use super::{Ctx, Outcome, View};
+use crate::app::fleet::ContextId;
 use crate::app::keymap::KeyAction;
 use crate::app::modals::confirm::{DangerousOp, PendingOp};
 use crate::app::row_filter::RowFilter;
 use crate::app::table_state::TableState;
 use crate::app::target::Target;
-use crate::resource_rows::{TableKind, TableRow, group_thousands};
+use crate::inventory::Inventory;
+use crate::resource_rows::{RowSource, TableKind, TableRow, group_thousands};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableView {
@@ -27,6 +29,33 @@ pub struct TableView {
     /// Rows that fit on screen, as the last `fit` said: part of the revision, since the
     /// rows on screen are built at the sync.
     screen_rows: usize,
+    /// The context of the selected row (a fleet is loaded), worked out when the selection
+    /// or the rows change: the router reads it without a `Ctx`.
+    selected_context: Option<ContextId>,
+}
+
+/// The rows a table of `kind` shows: the active context's, or every context's (with a
+/// CONTEXT column) when a fleet is loaded.
+pub fn source_of<'s>(
+    kind: TableKind,
+    scope: Option<&'s str>,
+    ctx: &Ctx<'s>,
+    parts: &'s [(&'s str, &'s Inventory)],
+) -> RowSource<'s> {
+    if ctx.is_fleet() {
+        kind.fleet_source(parts, scope)
+    } else {
+        kind.source(ctx.inventory, scope)
+    }
+}
+
+/// Each reachable context's label and inventory, in context order: what a fleet table's
+/// rows come from.
+pub fn fleet_parts<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, &'a Inventory)> {
+    ctx.contexts()
+        .into_iter()
+        .map(|c| (c.label, c.inventory))
+        .collect()
 }
 
 impl TableView {
@@ -38,7 +67,59 @@ impl TableView {
             state: TableState::new(column, descending),
             members_revision: None,
             screen_rows: 0,
+            selected_context: None,
         }
+    }
+
+    /// The rows this table shows (see [`source_of`]).
+    pub fn source<'s>(
+        &'s self,
+        ctx: &Ctx<'s>,
+        parts: &'s [(&'s str, &'s Inventory)],
+    ) -> RowSource<'s> {
+        source_of(self.kind, self.scope.as_deref(), ctx, parts)
+    }
+
+    /// The context of the row shown at `index`; the active one outside a fleet.
+    pub fn context_at(&self, ctx: &Ctx, index: usize) -> ContextId {
+        if !ctx.is_fleet() {
+            return ctx.context();
+        }
+        let contexts = ctx.contexts();
+        let parts: Vec<(&str, &Inventory)> =
+            contexts.iter().map(|c| (c.label, c.inventory)).collect();
+        let source = self.kind.fleet_source(&parts, self.scope.as_deref());
+        self.state
+            .position(index)
+            .and_then(|p| source.context_index(p))
+            .and_then(|i| contexts.get(i))
+            .map_or(ctx.context(), |c| c.id)
+    }
+
+    /// The metric series of the row shown at `index` (its own context's).
+    pub fn metrics_at<'a>(&self, ctx: &Ctx<'a>, index: usize) -> &'a crate::metrics::MetricsEngine {
+        let id = self.context_at(ctx, index);
+        ctx.contexts()
+            .into_iter()
+            .find(|c| c.id == id)
+            .map_or(ctx.metrics, |c| c.metrics)
+    }
+
+    fn remember_context(&mut self, ctx: &Ctx) {
+        self.selected_context = ctx
+            .is_fleet()
+            .then(|| self.context_at(ctx, self.state.selected));
+    }
+
+    /// The queues on screen, and the context of each.
+    fn queues_on_screen(&self, ctx: &Ctx) -> Vec<(ContextId, String)> {
+        let start = self.state.offset;
+        (start..start + ctx.rows)
+            .filter_map(|index| match &self.state.row_on_screen(index)?.target {
+                Target::Queue(url) => Some((self.context_at(ctx, index), url.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The rows shown at `indices`, with their index. They were built at the last
@@ -49,7 +130,8 @@ impl TableView {
         ctx: &Ctx,
         indices: std::ops::Range<usize>,
     ) -> Vec<(usize, Cow<'a, TableRow>)> {
-        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        let parts = fleet_parts(ctx);
+        let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
         indices
             .filter_map(|index| match self.state.row_on_screen(index) {
                 Some(row) => Some((index, Cow::Borrowed(row))),
@@ -75,10 +157,11 @@ impl TableView {
     }
 
     fn shift_sort(&mut self, step: isize, ctx: &Ctx) {
-        let columns = self.kind.columns();
+        let parts = fleet_parts(ctx);
+        let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
+        let columns = source.columns();
         let next =
             (self.state.sort_column as isize + step).rem_euclid(columns.len() as isize) as usize;
-        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
         self.state
             .sort_by(next, columns[next].numeric, &source, ctx.rows);
     }
@@ -139,17 +222,12 @@ impl TableView {
     }
 }
 
-impl View for TableView {
-    fn crumb(&self) -> String {
-        match &self.scope {
-            Some(scope) => crate::domain::arn::resource_name(scope).to_string(),
-            None => self.kind.command_name().to_string(),
-        }
-    }
-
-    fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
+impl TableView {
+    /// A key of the normal mode (the selection's context is noted after it).
+    fn handle_key(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
         if let Some(delta) = super::navigation_delta(key, ctx.rows) {
-            let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+            let parts = fleet_parts(ctx);
+            let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
             self.state.move_selection(delta, &source, ctx.rows);
             return Outcome::Handled;
         }
@@ -157,7 +235,8 @@ impl View for TableView {
             KeyAction::SortNext => self.shift_sort(1, ctx),
             KeyAction::SortPrevious => self.shift_sort(-1, ctx),
             KeyAction::SortReverse => {
-                let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+                let parts = fleet_parts(ctx);
+                let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
                 self.state.reverse_sort(&source, ctx.rows);
             }
             KeyAction::Open => {
@@ -201,13 +280,47 @@ impl View for TableView {
         }
         Outcome::Handled
     }
+}
+
+impl View for TableView {
+    fn crumb(&self) -> String {
+        match &self.scope {
+            Some(scope) => crate::domain::arn::resource_name(scope).to_string(),
+            None => self.kind.command_name().to_string(),
+        }
+    }
+
+    fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
+        let outcome = self.handle_key(key, ctx);
+        self.remember_context(ctx);
+        outcome
+    }
 
     fn sync(&mut self, ctx: &Ctx) {
-        let revision = ctx.inventory.config_revision;
+        let revision = ctx.config_revision();
         let members_changed = self.members_revision != Some(revision);
         self.members_revision = Some(revision);
-        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        let parts = fleet_parts(ctx);
+        let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
         self.state.refresh(&source, members_changed, ctx.rows);
+        self.remember_context(ctx);
+    }
+
+    fn fleet_wide(&self) -> bool {
+        true
+    }
+
+    fn selected_context(&self) -> Option<ContextId> {
+        self.selected_context
+    }
+
+    fn on_screen_queues_in(&self, _rows: usize, ctx: &Ctx) -> Vec<String> {
+        let active = ctx.context();
+        self.queues_on_screen(ctx)
+            .into_iter()
+            .filter(|(id, _)| *id == active)
+            .map(|(_, url)| url)
+            .collect()
     }
 
     fn selected_target(&self) -> Option<Target> {
@@ -225,8 +338,10 @@ impl View for TableView {
     }
 
     fn set_filter(&mut self, filter: Option<RowFilter>, ctx: &Ctx) {
-        let source = self.kind.source(ctx.inventory, self.scope.as_deref());
+        let parts = fleet_parts(ctx);
+        let source = source_of(self.kind, self.scope.as_deref(), ctx, &parts);
         self.state.set_filter(filter, &source, ctx.rows);
+        self.remember_context(ctx);
     }
 
     /// A new height: the rows on screen are built again at the next sync, which has the
@@ -237,8 +352,7 @@ impl View for TableView {
     }
 
     fn revision(&self, ctx: &Ctx) -> u64 {
-        ctx.inventory
-            .revision
+        ctx.inventories_revision()
             .wrapping_add((self.screen_rows as u64) << 40)
     }
 
@@ -261,7 +375,7 @@ impl View for TableView {
             return crate::app::signal_refresh::SignalsWanted::default();
         }
         let move_task_sources = self
-            .on_screen_queues(ctx.rows)
+            .on_screen_queues_in(ctx.rows, ctx)
             .iter()
             .filter_map(|url| ctx.inventory.queue_by_url(url))
             .filter(|q| !ctx.inventory.dlq_sources(&q.arn).is_empty())
@@ -278,7 +392,7 @@ impl View for TableView {
         if !matches!(self.kind, TableKind::Queues | TableKind::Dlqs) {
             return Vec::new();
         }
-        self.on_screen_queues(ctx.rows)
+        self.on_screen_queues_in(ctx.rows, ctx)
             .iter()
             .map(|url| {
                 let name = crate::domain::arn::queue_name_from_url(url);

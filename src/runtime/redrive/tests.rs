@@ -70,7 +70,7 @@ fn context(backend: &Backend) -> (JobContext, mpsc::UnboundedReceiver<Action>) {
     let job = JobContext {
         id: JobId(7),
         backend: backend.clone(),
-        tx,
+        tx: tx.into(),
         cancel: CancellationToken::new(),
         concurrency: 4,
     };

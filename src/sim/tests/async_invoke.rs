@@ -46,7 +46,7 @@ fn shipped(id: &str) -> OutgoingNotification {
 #[tokio::test]
 async fn a_failing_async_function_fills_its_dlq_and_destination_then_stops() {
     let (fleet, clock) = world(failing_world());
-    let topic = topic_arn("shipments");
+    let topic = topic_arn(super::super::world::REGION, "shipments");
     fleet
         .publish(&topic, &shipped("s-1"))
         .await
@@ -202,7 +202,7 @@ async fn undeliverable_failed_events_count_as_dead_letter_errors_and_destination
     spec.functions[0] = spec.functions[0].clone().role_cannot_write_targets();
     let (fleet, clock) = world(spec);
     let fleet = Arc::new(fleet);
-    let topic = topic_arn("shipments");
+    let topic = topic_arn(super::super::world::REGION, "shipments");
     for id in ["s-1", "s-2", "s-3"] {
         fleet.publish(&topic, &shipped(id)).await.expect("publish");
     }

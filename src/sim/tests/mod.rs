@@ -41,11 +41,11 @@ pub(super) fn seconds(clock: &ManualClock, s: u64) {
 }
 
 pub(super) fn url(name: &str) -> String {
-    queue_url(name)
+    queue_url(super::world::REGION, name)
 }
 
 pub(super) fn arn(name: &str) -> String {
-    queue_arn(name)
+    queue_arn(super::world::REGION, name)
 }
 
 pub(super) fn message(id: &str, body: &str) -> OutgoingMessage {

@@ -40,7 +40,10 @@ async fn raw_delivery_keeps_the_body_and_the_attributes() {
     let body = "{\"id\": 7, \"note\": \"héllo\"}";
     let published = notification(body, &[("type", string_attribute("a"))]);
     fleet
-        .publish(&topic_arn("events"), &published)
+        .publish(
+            &topic_arn(super::super::world::REGION, "events"),
+            &published,
+        )
         .await
         .expect("publish");
     let got = receive(&fleet, "raw", 10, None).await;
@@ -66,7 +69,10 @@ async fn the_envelope_wraps_the_message_as_sns_writes_it() {
         )
     };
     let id = fleet
-        .publish(&topic_arn("events"), &published)
+        .publish(
+            &topic_arn(super::super::world::REGION, "events"),
+            &published,
+        )
         .await
         .expect("publish");
     let got = receive(&fleet, "wrapped", 10, None).await;
@@ -77,7 +83,10 @@ async fn the_envelope_wraps_the_message_as_sns_writes_it() {
     let envelope: Value = serde_json::from_str(&got[0].body).expect("json envelope");
     assert_eq!(envelope["Type"], "Notification");
     assert_eq!(envelope["MessageId"], id.as_str());
-    assert_eq!(envelope["TopicArn"], topic_arn("events").as_str());
+    assert_eq!(
+        envelope["TopicArn"],
+        topic_arn(super::super::world::REGION, "events").as_str()
+    );
     assert_eq!(envelope["Subject"], "Order update");
     assert_eq!(envelope["Message"], "line one\nline \"two\"");
     assert_eq!(envelope["Timestamp"], "2027-01-15T08:00:00.000Z");
@@ -124,7 +133,7 @@ async fn filter_policies_decide_who_receives_and_are_counted() {
         ],
         &["placed", "big", "all"],
     ));
-    let topic = topic_arn("events");
+    let topic = topic_arn(super::super::world::REGION, "events");
     let cases = [
         ("order_placed", "5"),
         ("order_placed", "5000"),
@@ -163,7 +172,10 @@ async fn a_delivery_to_a_missing_queue_goes_to_the_subscription_dlq() {
         &["sub-dlq"],
     ));
     fleet
-        .publish(&topic_arn("events"), &notification("lost?", &[]))
+        .publish(
+            &topic_arn(super::super::world::REGION, "events"),
+            &notification("lost?", &[]),
+        )
         .await
         .expect("publish");
     let dead = receive(&fleet, "sub-dlq", 10, None).await;
@@ -194,7 +206,7 @@ async fn a_fifo_topic_passes_group_and_deduplication_to_fifo_queues() {
         vec![SubscriptionSpec::new("events.fifo", "sqs", "jobs.fifo").raw()],
         &["jobs.fifo"],
     ));
-    let topic = topic_arn("events.fifo");
+    let topic = topic_arn(super::super::world::REGION, "events.fifo");
     let missing_group = fleet.publish(&topic, &notification("x", &[])).await;
     assert_eq!(
         missing_group.expect_err("group required").kind,
@@ -216,7 +228,10 @@ async fn a_fifo_topic_passes_group_and_deduplication_to_fifo_queues() {
     assert_eq!(got[0].group_id(), Some("customer-1"));
     assert_eq!(got[0].deduplication_id(), Some("evt-1"));
     let unknown = fleet
-        .publish(&topic_arn("nope"), &notification("x", &[]))
+        .publish(
+            &topic_arn(super::super::world::REGION, "nope"),
+            &notification("x", &[]),
+        )
         .await;
     assert_eq!(unknown.expect_err("no topic").kind, ErrorKind::NotFound);
 }

@@ -130,13 +130,18 @@ pub fn draw(frame: &mut Frame, area: Rect, dialog: &RedriveDialog, theme: &Theme
     let fixed = fields.len() as u16 + 2 + 2;
     let height = (plan_rows + fixed + 1).min(area.height);
     let dialog_area = crate::ui::frame::centred(area, width, height);
+    let context = dialog
+        .context
+        .as_deref()
+        .map(|c| format!("in {} ", truncate(c, 24, theme.ellipsis())))
+        .unwrap_or_default();
     let block = crate::ui::frame::panel(
         Span::styled(
             format!(
-                " Redrive {} ",
+                " Redrive {} {context}",
                 truncate(
                     &dialog.dlq_name,
-                    inner_width.saturating_sub(10),
+                    inner_width.saturating_sub(10 + context.len()),
                     theme.ellipsis()
                 )
             ),

@@ -58,6 +58,7 @@ fn with_ctx<T>(rows: usize, f: impl FnOnce(&Ctx) -> T) -> T {
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
         logs: &crate::app::logs::LogsState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     f(&ctx)
 }
@@ -225,6 +226,7 @@ fn the_view_never_resyncs_from_the_inventory() {
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
         logs: &crate::app::logs::LogsState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     assert_eq!(view.revision(&ctx), before);
 }

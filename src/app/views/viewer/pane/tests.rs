@@ -62,6 +62,7 @@ fn with_ctx<T>(f: impl FnOnce(&Ctx) -> T) -> T {
         redrives: &crate::app::redrive::Redrives::default(),
         whoami: &crate::app::whoami::WhoamiState::default(),
         logs: &crate::app::logs::LogsState::default(),
+        fleet: &crate::app::fleet::Fleet::default(),
     };
     f(&ctx)
 }
