@@ -77,6 +77,8 @@ fn demo_canary(home: &Path, log: &Path) -> PathBuf {
         "payments-dlq.fifo",
         "--canary",
         "2",
+        // The run's files are the point here, not the canary's verdict.
+        "--no-watch",
         "--yes",
         "--json",
     ];
