@@ -95,9 +95,25 @@ fn from_dlq_a_canary_then_the_rest_empties_the_dlq_into_its_source() {
             "a manual run keeps a journal: {text}"
         );
         assert_eq!(held(&backend, "orders").await, 5);
-        // The job's end reloads the counts; then the rest.
+        // Then the canary's watch (minutes of the paused clock) and its verdict.
+        driver
+            .until("the canary's verdict", |app| {
+                app.view_as::<squall::app::redrive::view::RedriveView>()
+                    .is_some_and(|v| {
+                        v.layout
+                            .canary
+                            .iter()
+                            .any(|(_, l)| l.starts_with("canary:"))
+                    })
+            })
+            .await;
+        // The job's end reloads the counts; then the rest (confirmed when the verdict
+        // was not "safe": this world has no consumer to judge).
         driver.until("the reload", |app| !app.loading()).await;
         driver.press(ratatui::crossterm::event::KeyCode::Char('c'));
+        if driver.app.modal.is_some() {
+            driver.press(ratatui::crossterm::event::KeyCode::Char('y'));
+        }
         driver.until("the rest", redrive_ended).await;
         let text = redrive_text(&driver.app);
         assert!(text.contains("left in DLQ 0"), "{text}");
@@ -107,15 +123,19 @@ fn from_dlq_a_canary_then_the_rest_empties_the_dlq_into_its_source() {
             MESSAGES as u64,
             "its source holds every message"
         );
-        driver.until("the reload", |app| !app.loading()).await;
-        let dlq = driver
-            .app
-            .inventory
-            .queues()
-            .iter()
-            .find(|q| q.name == "orders-dlq")
-            .map(|q| q.counts.visible);
-        assert_eq!(dlq, Some(0), "the inventory shows it too");
+        // The job's end reloads the counts: the inventory shows the empty DLQ too.
+        let dlq_visible = |app: &squall::app::App| {
+            app.inventory
+                .queues()
+                .iter()
+                .find(|q| q.name == "orders-dlq")
+                .map(|q| q.counts.visible)
+        };
+        driver
+            .until("the inventory to show the empty DLQ", |app| {
+                dlq_visible(app) == Some(0)
+            })
+            .await;
     });
     let _ = std::fs::remove_dir_all(&journals);
 }
