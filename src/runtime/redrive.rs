@@ -174,6 +174,11 @@ async fn run_to_end(op: &RedriveOp, plan: &Plan, job: &JobContext) -> Result<Sum
         .map_or(dlq_count, |l| l.min(dlq_count));
     let progress = RunProgress::default();
     let started = Instant::now();
+    let invoked = plan.invoke.as_ref().map(|t| t.function.clone());
+    let snapshot = |note| RedriveSnapshot {
+        invoked: invoked.clone(),
+        ..snapshot(&progress, started, expected, note)
+    };
     let mut reporter = Reporter::default();
     let running = execute(&job.backend, &plan, &options, &progress, &job.cancel);
     tokio::pin!(running);
@@ -183,13 +188,12 @@ async fn run_to_end(op: &RedriveOp, plan: &Plan, job: &JobContext) -> Result<Sum
         tokio::select! {
             result = &mut running => break result,
             _ = every.tick() => {
-                let snapshot = snapshot(&progress, started, expected, note.clone());
-                reporter.report(job, snapshot);
+                reporter.report(job, snapshot(note.clone()));
             }
         }
     };
     // The last counts, so the gauge ends where the run did.
-    reporter.report(job, snapshot(&progress, started, expected, note));
+    reporter.report(job, snapshot(note));
     result.map_err(|e| e.to_string())
 }
 
@@ -222,6 +226,7 @@ fn snapshot(
         status: task.filter(|_| native).map(|t| t.status),
         journal: progress.journal(),
         note,
+        invoked: None,
     }
 }
 

@@ -142,6 +142,9 @@ pub struct RedriveSnapshot {
     pub journal: Option<PathBuf>,
     /// Said once: where the journal went when there is no data directory.
     pub note: Option<String>,
+    /// The function the run invokes, from the plan it follows: a canary's rest plans
+    /// again, and only its run knows the route.
+    pub invoked: Option<String>,
 }
 
 /// `R`: the dialog for the selected DLQ, or the progress of the redrive running on it.
