@@ -435,7 +435,7 @@ async fn sort_one(
         .as_ref()
         .map_or_else(Vec::new, MessageState::copy_times);
     let stays = match routes.route(message.dead_letter_source_arn()) {
-        None => "no destination for its DeadLetterQueueSourceArn".to_string(),
+        None => routes.unrouted(message.dead_letter_source_arn()),
         Some(Route::Queue(destination)) => {
             sorted
                 .lines

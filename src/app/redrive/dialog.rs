@@ -194,6 +194,7 @@ impl RedriveDialog {
             dlq_name: self.dlq_name.clone(),
             settings: settings.clone(),
             subscriptions: None,
+            functions: None,
         })
     }
 
