@@ -50,6 +50,13 @@ impl Charted {
             .flat_map(|d| ctx.inventory.consumers_of(&d.arn))
             .map(|m| crate::domain::arn::resource_name(&m.function_arn).to_string())
             .collect();
+        // On the invoke route the function invoked is the consumer to watch.
+        consumers.extend(
+            op.and_then(|o| o.plan.as_ref())
+                .and_then(|p| p.invoke.as_ref())
+                .map(|t| t.function.clone())
+                .or_else(|| run.latest.as_ref().and_then(|s| s.invoked.clone())),
+        );
         consumers.sort();
         consumers.dedup();
         consumers.truncate(MOST);

@@ -207,6 +207,8 @@ fn a_run_on_the_invoke_route_names_the_function_it_invokes() {
     let effects = press(&mut app, KeyCode::Char('R'));
     let (job, _) = plan_job(&effects).expect("a plan job");
     answer(&mut app, job, invoking_plan());
+    let empty_to = open_dialog(&app).placeholder(crate::app::redrive::Field::Destination);
+    assert!(empty_to.starts_with("orders-notify, invoked"), "{empty_to}");
     let _ = started_redrive(&confirm_effects(&mut app));
     let text = text_of(&app);
     assert!(text.contains(INVOKING), "{text}");
