@@ -74,6 +74,7 @@ pub async fn run(
         stopped_groups: Mutex::new(BTreeMap::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
+        invoked_events: Mutex::default(),
     };
     let budget = Budget {
         left: options.limit.map(AtomicU64::new),
@@ -449,6 +450,10 @@ async fn sort_one(
             return;
         }
         Some(Route::Invoke(target)) => match target.event(&message.body) {
+            Ok(event) if shared.invoked_before(&event) => format!(
+                "this run invoked the same event already: it came back ({} still fails it)",
+                target.function
+            ),
             Ok(event) => {
                 let destination = target.journal_destination();
                 sorted.lines.push(received_entry(&message, &destination));
