@@ -252,23 +252,45 @@ fn the_summary_says_what_stayed_in_the_dlq_and_why_and_what_may_have_run() {
     );
 }
 
-#[test]
-fn a_canarys_rest_on_the_invoke_route_names_the_function_its_run_invokes() {
-    let mut app = opened(9, Mode::Native);
+/// A canary of 3 on the invoke route, ended: its job.
+fn invoking_canary_ended(app: &mut App) -> JobId {
     for _ in 0..5 {
-        press(&mut app, KeyCode::Down);
+        press(app, KeyCode::Down);
     }
-    let effects = press(&mut app, KeyCode::Char('3')); // canary 3
+    let effects = press(app, KeyCode::Char('3')); // canary 3
     let (job, _) = plan_job(&effects).expect("a canary plans again: it chooses");
-    answer(&mut app, job, invoking_plan());
-    let (id, _) = started_redrive(&confirm_effects(&mut app));
+    answer(app, job, invoking_plan());
+    let (id, _) = started_redrive(&confirm_effects(app));
     let _ = update(
-        &mut app,
+        app,
         Action::RedriveFinished {
             id,
             result: Ok(Box::new(summary("limit_reached", 3))),
         },
     );
+    id
+}
+
+#[test]
+fn continuing_after_an_unsafe_canary_on_the_invoke_route_says_it_invokes() {
+    let mut app = opened(9, Mode::Native);
+    let id = invoking_canary_ended(&mut app);
+    super::canary::judge(&mut app, id, crate::redrive::canary::Outcome::NotSafe);
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty(), "it asks");
+    let said = match &app.modal {
+        Some(Modal::Confirm(c)) => c.pending.effects.join("\n"),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        said.contains("Invokes orders-notify asynchronously with the rest of orders-dlq"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_canarys_rest_on_the_invoke_route_names_the_function_its_run_invokes() {
+    let mut app = opened(9, Mode::Native);
+    let id = invoking_canary_ended(&mut app);
     assert!(text_of(&app).contains(INVOKING), "{}", text_of(&app));
     super::canary::judge(&mut app, id, crate::redrive::canary::Outcome::Safe);
     let (rest_id, rest) = started_redrive(&press(&mut app, KeyCode::Char('c')));
