@@ -451,7 +451,8 @@ async fn sort_one(
         }
         Some(Route::Invoke(target)) => match target.event(&message.body) {
             Ok(event) if shared.invoked_before(&event) => format!(
-                "this run invoked the same event already: it came back ({} still fails it)",
+                "this run invoked the same event already (a copy, or it came back: {} may \
+                 still fail it); not invoked twice",
                 target.function
             ),
             Ok(event) => {
