@@ -82,7 +82,8 @@ pub async fn feeding(
             Err(e) => {
                 warnings.push(format!(
                     "Lambda functions could not be listed ({e}): if a function's failed \
-                     invokes land here, its messages have no destination"
+                     invokes land here, they are not known (a message without \
+                     DeadLetterQueueSourceArn may be one)"
                 ));
                 Vec::new()
             }
@@ -190,6 +191,26 @@ pub fn warnings(target: &InvokeTarget) -> Vec<String> {
         LambdaDeadLetterKind::FunctionDlq => {}
     }
     warnings
+}
+
+/// The plan's warning for a DLQ that source queues and functions both feed.
+pub fn beside_queues_warning(dlq: &crate::domain::Queue, found: &[LambdaDeadLetter]) -> String {
+    format!(
+        "{} also collects the failed asynchronous invokes of {}: a message without \
+         DeadLetterQueueSourceArn may be one of those or a source queue's, so it stays in the \
+         DLQ (kept, counted and reported); --to QUEUE sends every message to one queue",
+        dlq.name,
+        describe_all(found)
+    )
+}
+
+/// Why a move task cannot serve a DLQ that functions feed beside its source queues.
+pub fn beside_queues_native(found: &[LambdaDeadLetter]) -> String {
+    format!(
+        "it also holds failed asynchronous invokes of {}, which carry no \
+         DeadLetterQueueSourceArn for a move task to follow",
+        describe_all(found)
+    )
 }
 
 /// "orders-notify (function DLQ), audit (on-failure destination)": several feeders.

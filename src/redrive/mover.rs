@@ -74,6 +74,7 @@ pub async fn run(
         stopped_groups: Mutex::new(BTreeMap::new()),
         left: tokio::sync::Mutex::new(Held::default()),
         taken: Mutex::new(BTreeMap::new()),
+        invoked_events: Mutex::default(),
     };
     let budget = Budget {
         left: options.limit.map(AtomicU64::new),
@@ -435,7 +436,7 @@ async fn sort_one(
         .as_ref()
         .map_or_else(Vec::new, MessageState::copy_times);
     let stays = match routes.route(message.dead_letter_source_arn()) {
-        None => "no destination for its DeadLetterQueueSourceArn".to_string(),
+        None => routes.unrouted(message.dead_letter_source_arn()),
         Some(Route::Queue(destination)) => {
             sorted
                 .lines
@@ -449,6 +450,11 @@ async fn sort_one(
             return;
         }
         Some(Route::Invoke(target)) => match target.event(&message.body) {
+            Ok(event) if shared.invoked_before(&event) => format!(
+                "this run invoked the same event already (a copy, or it came back: {} may \
+                 still fail it); not invoked twice",
+                target.function
+            ),
             Ok(event) => {
                 let destination = target.journal_destination();
                 sorted.lines.push(received_entry(&message, &destination));

@@ -52,6 +52,9 @@ pub struct Routes {
     pub by_source_arn: BTreeMap<String, Destination>,
     pub fallback: Option<Destination>,
     pub invoke: Option<InvokeTarget>,
+    /// The functions that also feed the DLQ (described), when a message without
+    /// `DeadLetterQueueSourceArn` cannot be told apart from a queue's: it stays.
+    pub ambiguous: Option<String>,
 }
 
 /// Where one message goes: sent to a queue, or its event invoked on a function.
@@ -73,6 +76,17 @@ impl Routes {
                 .as_ref()
                 .map(Route::Queue)
                 .or(self.invoke.as_ref().map(Route::Invoke)),
+        }
+    }
+
+    /// Why a message the routes have no place for stays in the DLQ.
+    pub fn unrouted(&self, source_arn: Option<&str>) -> String {
+        match (source_arn, &self.ambiguous) {
+            (None, Some(functions)) => format!(
+                "no DeadLetterQueueSourceArn, and the DLQ collects failed invokes of \
+                 {functions} too: it may be either (--to QUEUE says where)"
+            ),
+            _ => "no destination for its DeadLetterQueueSourceArn".to_string(),
         }
     }
 }
@@ -200,6 +214,7 @@ pub async fn plan(
         fallback: fallback(&found),
         by_source_arn: found.queues.clone(),
         invoke: invoke.clone(),
+        ambiguous: (!found.lambda.is_empty()).then(|| lambda_route::describe_all(&found.lambda)),
     };
     let destinations: Vec<Destination> = match &routes.to {
         Some(to) => vec![to.clone()],
@@ -278,7 +293,8 @@ fn choose_mode(
 
 /// The invoke route, when the DLQ is no queue's and no queue subscription's but one
 /// function's (its DLQ, its on-failure destination, or its SNS subscription's DLQ), and no
-/// `--to` was given. Several functions (or routes) into one DLQ cannot be told apart.
+/// `--to` was given. Several functions (or routes) into one DLQ cannot be told apart; the
+/// functions feeding a queue's DLQ go to `found.lambda` (their messages stay).
 async fn invoke_route(
     backend: &Backend,
     dlq: &Queue,
@@ -286,7 +302,7 @@ async fn invoke_route(
     subscriptions: &[crate::domain::Subscription],
     found: &mut Sources,
 ) -> Result<Option<InvokeTarget>, PlanError> {
-    if request.to.is_some() || !found.queues.is_empty() {
+    if request.to.is_some() {
         return Ok(None);
     }
     let feeding = lambda_route::feeding(
@@ -298,6 +314,12 @@ async fn invoke_route(
         &mut found.warnings,
     )
     .await;
+    if !found.queues.is_empty() {
+        // Source queues route their messages by source ARN; the functions make a message
+        // without one ambiguous.
+        found.lambda = feeding;
+        return Ok(None);
+    }
     match (feeding.as_slice(), found.subscription_queues.is_empty()) {
         ([], _) => Ok(None),
         ([only], true) => Ok(Some(InvokeTarget::of(only))),
@@ -317,6 +339,9 @@ async fn invoke_route(
 /// Where a message without `DeadLetterQueueSourceArn` goes: the subscribed queue when one
 /// subscription dead-letters here (SNS sets no such attribute), else the only source queue.
 fn fallback(found: &Sources) -> Option<Destination> {
+    if !found.lambda.is_empty() {
+        return None;
+    }
     let subscribed: Vec<&Destination> = found.subscription_queues.values().collect();
     match (subscribed.as_slice(), found.queues.len()) {
         ([only], _) => Some((*only).clone()),
@@ -345,6 +370,9 @@ fn native_unavailable(dlq: &Queue, found: &Sources, request: &PlanRequest<'_>) -
              DeadLetterQueueSourceArn for a move task to follow"
                 .into(),
         );
+    }
+    if !found.lambda.is_empty() && request.to.is_none() {
+        return Some(lambda_route::beside_queues_native(&found.lambda));
     }
     if request.rate.is_some_and(|r| r > NATIVE_MAX_RATE) {
         return Some(format!(
@@ -382,6 +410,9 @@ fn destination_warnings(
                 destination.name
             ));
         }
+    }
+    if routes.to.is_none() && !found.lambda.is_empty() {
+        warnings.push(lambda_route::beside_queues_warning(dlq, &found.lambda));
     }
     let candidates = found.queues.len() + found.subscription_queues.len();
     if routes.to.is_none() && candidates > 1 {

@@ -44,6 +44,9 @@ pub(super) struct Shared<'a> {
     /// now, or deleted. A message handed out again (SQS is at-least-once; an emulator may
     /// hand one message to two concurrent receives) is then not sent a second time.
     pub(super) taken: Mutex<BTreeMap<String, Taken>>,
+    /// The MD5 of each event this run handed to a function: an event seen again has come
+    /// back (the function still fails it) and is not invoked again and again.
+    pub(super) invoked_events: Mutex<BTreeSet<String>>,
 }
 
 /// How far this run got with a message.
@@ -65,6 +68,14 @@ impl Shared<'_> {
             .map(|t| t.values().filter(|&&t| t == Taken::Working).count())
             .unwrap_or(0);
         (self.left.lock().await.len() + working) as u64
+    }
+
+    /// True when this run handed `event` to a function already; notes it otherwise.
+    pub(super) fn invoked_before(&self, event: &str) -> bool {
+        let md5 = crate::domain::md5::md5_hex(event.as_bytes());
+        self.invoked_events
+            .lock()
+            .is_ok_and(|mut seen| !seen.insert(md5))
     }
 
     pub(super) fn taken(&self, id: &str) -> Option<Taken> {

@@ -28,6 +28,9 @@ pub struct Sources {
     pub subscriptions: Vec<SubscriptionSource>,
     /// The subscribed queues of `subscriptions`, by ARN, where they exist.
     pub subscription_queues: BTreeMap<String, Destination>,
+    /// Functions whose failed asynchronous invokes land here too, beside source queues:
+    /// a message without `DeadLetterQueueSourceArn` may then be theirs or a queue's.
+    pub lambda: Vec<crate::domain::LambdaDeadLetter>,
     pub warnings: Vec<String>,
 }
 

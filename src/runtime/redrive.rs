@@ -31,6 +31,7 @@ pub async fn plan_job(request: PlanJob, job: JobContext) -> JobEnd {
         &request.dlq_url,
         &request.settings,
         request.subscriptions.as_deref(),
+        request.functions.as_deref(),
     )
     .await;
     let end = match &result {
@@ -57,12 +58,13 @@ fn mode_text(mode: Mode) -> &'static str {
 }
 
 /// Plans with fresh counts: the DLQ (and the destination) described again; the
-/// subscriptions from the inventory when it gave them.
+/// subscriptions and functions from the inventory when it gave them.
 async fn plan_for(
     backend: &Backend,
     dlq_url: &str,
     settings: &RedriveSettings,
     subscriptions: Option<&[crate::domain::Subscription]>,
+    functions: Option<&[crate::domain::LambdaFunction]>,
 ) -> Result<Plan, String> {
     let dlq = backend
         .queues
@@ -79,7 +81,10 @@ async fn plan_for(
         ),
         None => None,
     };
-    let request = settings.plan_request(to.as_ref(), subscriptions);
+    let request = crate::redrive::PlanRequest {
+        functions,
+        ..settings.plan_request(to.as_ref(), subscriptions)
+    };
     plan(backend, &dlq, request)
         .await
         .map_err(|e| e.to_string())
@@ -116,7 +121,7 @@ pub async fn run(op: RedriveOp, job: JobContext) -> JobEnd {
     let started_ms = clock.now_ms();
     let plan = match &op.plan {
         Some(plan) => Ok((**plan).clone()),
-        None => plan_for(&job.backend, &op.dlq_url, &op.settings, None).await,
+        None => plan_for(&job.backend, &op.dlq_url, &op.settings, None, None).await,
     };
     let result = match &plan {
         Ok(plan) => run_to_end(&op, plan, &job).await,
@@ -174,6 +179,11 @@ async fn run_to_end(op: &RedriveOp, plan: &Plan, job: &JobContext) -> Result<Sum
         .map_or(dlq_count, |l| l.min(dlq_count));
     let progress = RunProgress::default();
     let started = Instant::now();
+    let invoked = plan.invoke.as_ref().map(|t| t.function.clone());
+    let snapshot = |note| RedriveSnapshot {
+        invoked: invoked.clone(),
+        ..snapshot(&progress, started, expected, note)
+    };
     let mut reporter = Reporter::default();
     let running = execute(&job.backend, &plan, &options, &progress, &job.cancel);
     tokio::pin!(running);
@@ -183,13 +193,12 @@ async fn run_to_end(op: &RedriveOp, plan: &Plan, job: &JobContext) -> Result<Sum
         tokio::select! {
             result = &mut running => break result,
             _ = every.tick() => {
-                let snapshot = snapshot(&progress, started, expected, note.clone());
-                reporter.report(job, snapshot);
+                reporter.report(job, snapshot(note.clone()));
             }
         }
     };
     // The last counts, so the gauge ends where the run did.
-    reporter.report(job, snapshot(&progress, started, expected, note));
+    reporter.report(job, snapshot(note));
     result.map_err(|e| e.to_string())
 }
 
@@ -222,6 +231,7 @@ fn snapshot(
         status: task.filter(|_| native).map(|t| t.status),
         journal: progress.journal(),
         note,
+        invoked: None,
     }
 }
 

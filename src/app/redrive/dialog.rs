@@ -167,6 +167,20 @@ impl RedriveDialog {
         }
     }
 
+    /// What an empty field means here: on the invoke route, an empty `to` is the function.
+    pub fn placeholder(&self, field: Field) -> String {
+        match (&self.plan, field) {
+            (PlanState::Ready(plan), Field::Destination) => match &plan.invoke {
+                Some(target) => format!(
+                    "{}, invoked (Tab completes a queue name)",
+                    crate::domain::untrusted::escape_owned(target.function.clone())
+                ),
+                None => field.placeholder().to_string(),
+            },
+            _ => field.placeholder().to_string(),
+        }
+    }
+
     fn prompt_mut(&mut self, field: Field) -> Option<&mut Prompt> {
         match field {
             Field::Mode => None,
@@ -194,6 +208,7 @@ impl RedriveDialog {
             dlq_name: self.dlq_name.clone(),
             settings: settings.clone(),
             subscriptions: None,
+            functions: None,
         })
     }
 

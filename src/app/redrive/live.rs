@@ -50,6 +50,13 @@ impl Charted {
             .flat_map(|d| ctx.inventory.consumers_of(&d.arn))
             .map(|m| crate::domain::arn::resource_name(&m.function_arn).to_string())
             .collect();
+        // On the invoke route the function invoked is the consumer to watch.
+        consumers.extend(
+            op.and_then(|o| o.plan.as_ref())
+                .and_then(|p| p.invoke.as_ref())
+                .map(|t| t.function.clone())
+                .or_else(|| run.latest.as_ref().and_then(|s| s.invoked.clone())),
+        );
         consumers.sort();
         consumers.dedup();
         consumers.truncate(MOST);
@@ -269,11 +276,21 @@ pub fn continue_rest(run: &RedriveRun) -> Option<Outcome> {
         .as_ref()
         .is_some_and(|v| v.verdict == Verdict::NotSafe);
     let name = escape_owned(rest.dlq_name.clone());
+    let invoked = run
+        .redrive()
+        .and_then(|o| o.plan.as_ref())
+        .and_then(|p| p.invoke.as_ref())
+        .filter(|_| rest.settings.to.is_none());
+    let effect = match invoked {
+        Some(target) => format!(
+            "Invokes {} asynchronously with the rest of {name}, with the canary's settings.",
+            escape_owned(target.function.clone())
+        ),
+        None => format!("Moves the rest of {name} with the canary's settings."),
+    };
     Some(Outcome::Confirm(PendingOp {
         title: format!("Move the rest of {name} anyway?"),
-        effects: vec![format!(
-            "Moves the rest of {name} with the canary's settings."
-        )],
+        effects: vec![effect],
         risks: vec![
             why,
             "Messages may fail again and come back to the DLQ.".to_string(),

@@ -84,6 +84,9 @@ pub struct PlanJob {
     /// read, when its subscriptions are loaded: the plan then does not list them again
     /// (one call per subscription on a large account).
     pub subscriptions: Option<Vec<crate::domain::Subscription>>,
+    /// The inventory's functions with their invoke settings, when it has them all: the
+    /// plan then does not read each function's settings again.
+    pub functions: Option<Vec<crate::domain::LambdaFunction>>,
 }
 
 /// A redrive as confirmed: the DLQ, the settings, and the plan the dialog showed.
@@ -142,6 +145,9 @@ pub struct RedriveSnapshot {
     pub journal: Option<PathBuf>,
     /// Said once: where the journal went when there is no data directory.
     pub note: Option<String>,
+    /// The function the run invokes, from the plan it follows: a canary's rest plans
+    /// again, and only its run knows the route.
+    pub invoked: Option<String>,
 }
 
 /// `R`: the dialog for the selected DLQ, or the progress of the redrive running on it.
@@ -208,11 +214,18 @@ fn known_subscriptions(app: &App, dlq_url: &str) -> Option<Vec<crate::domain::Su
     )
 }
 
+/// The inventory's functions, if it listed them all.
+fn known_functions(app: &App) -> Option<Vec<crate::domain::LambdaFunction>> {
+    let status = app.inventory.status(crate::inventory::Source::Functions);
+    (status.loaded && status.error.is_none()).then(|| app.inventory.functions().to_vec())
+}
+
 /// Opens `dialog` and starts the plan job its settings need, if any.
 fn plan_again(app: &mut App, mut dialog: RedriveDialog) -> Vec<Effect> {
     let mut effects = Vec::new();
     if let Some(mut job) = dialog.plan_needed() {
         job.subscriptions = known_subscriptions(app, &job.dlq_url);
+        job.functions = known_functions(app);
         let id = app
             .jobs
             .start(format!("plan redrive {}", job.dlq_name), app.now);

@@ -338,6 +338,7 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
             ),
         ));
     }
+    lines.extend(kept_lines(summary));
     if summary.finished_from_earlier > 0 {
         lines.push((
             Tone::Plain,
@@ -366,15 +367,46 @@ fn summary_lines(run: &RedriveRun, summary: &Result<Summary, String>) -> Vec<(To
     lines
 }
 
+/// What stayed in the DLQ and why (those messages are counted in `failed`), and the
+/// invokes whose answer was lost: the function may have run those already.
+fn kept_lines(summary: &Summary) -> Vec<(Tone, String)> {
+    let mut lines = Vec::new();
+    if summary.possibly_invoked > 0 {
+        lines.push((
+            Tone::Warning,
+            format!(
+                "possibly invoked {} (kept in the DLQ: every invoke's answer was lost, the \
+                 function may have run them)",
+                group_thousands(summary.possibly_invoked)
+            ),
+        ));
+    }
+    for (why, n) in &summary.kept {
+        lines.push((
+            Tone::Warning,
+            format!(
+                "kept in the DLQ {}: {}",
+                group_thousands(*n),
+                escape_owned(why.clone())
+            ),
+        ));
+    }
+    lines
+}
+
 /// "mode manual (...)   to X".
 fn mode_line(run: &RedriveRun, mode: Option<Mode>) -> (Tone, String) {
     let op = run.redrive();
     let plan = op.and_then(|o| o.plan.as_ref());
-    // The invoke route: no queue named, and the plan hands each event to its function.
+    // The invoke route: no queue named, and the plan hands each event to its function (the
+    // confirmed plan's, or for a canary's rest, which plans again, its run's).
     let invoke = plan
         .and_then(|p| p.invoke.as_ref())
+        .map(|t| t.function.clone())
+        .or_else(|| run.latest.as_ref().and_then(|s| s.invoked.clone()))
         .filter(|_| op.is_some_and(|o| o.settings.to.is_none()));
-    let mode = match (mode.or_else(|| plan.map(|p| p.mode)), invoke) {
+    let mode = mode.or_else(|| plan.map(|p| p.mode));
+    let how = match (mode, &invoke) {
         (Some(Mode::Native), _) => "native (SQS move task)",
         (Some(Mode::Manual), Some(_)) => "manual (receive, invoke asynchronously, delete)",
         (Some(Mode::Manual), None) => "manual (receive, send, delete)",
@@ -382,10 +414,12 @@ fn mode_line(run: &RedriveRun, mode: Option<Mode>) -> (Tone, String) {
     };
     let to = match (op.and_then(|o| o.settings.to.as_ref()), invoke) {
         (Some(to), _) => escape_owned(to.name.clone()),
-        (None, Some(target)) => format!("{} (invoked)", escape_owned(target.function.clone())),
+        (None, Some(function)) => format!("{} (invoked)", escape_owned(function)),
+        // Planning again (a canary's rest): where its messages go is not known yet.
+        (None, None) if mode.is_none() => return (Tone::Plain, "mode planning".to_string()),
         (None, None) => "each message's own source".to_string(),
     };
-    (Tone::Plain, format!("mode {mode}   to {to}"))
+    (Tone::Plain, format!("mode {how}   to {to}"))
 }
 
 /// The journal's folder and file on lines of their own: a path is one long word, which

@@ -39,6 +39,8 @@ pub struct CanaryRun {
     pub dlq_url: String,
     pub dlq_name: String,
     pub destinations: Vec<Destination>,
+    /// The invoke route's function: the consumer of what the canary moved.
+    pub invoked: Option<String>,
     pub moved: Vec<Fingerprint>,
     /// When the canary started (ms since the epoch, on the watch's clock): messages sent
     /// before it are not the canary's, and metrics and logs are read from then.
@@ -67,6 +69,11 @@ impl CanaryRun {
             dlq_url: plan.dlq_url.clone(),
             dlq_name: plan.dlq.clone(),
             destinations: plan.destinations.clone(),
+            invoked: plan
+                .invoke
+                .as_ref()
+                .filter(|_| plan.routes.to.is_none())
+                .map(|t| t.function.clone()),
             moved,
             started_ms,
         })

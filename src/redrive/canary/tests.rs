@@ -293,3 +293,60 @@ async fn a_dlq_with_its_own_redrive_policy_is_only_counted_and_the_verdict_is_un
         "every message of a-dlq still there, none received by the watch"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_canary_invoked_into_the_still_failing_notifier_comes_back_and_is_not_safe() {
+    let backend = demo(DemoOptions {
+        skip_s: 300,
+        ..DemoOptions::default()
+    });
+    let clock = WatchClock::start();
+    let dlq = crate::aws::resolve::queue(&backend, "shipping-notifier-dlq")
+        .await
+        .expect("dlq");
+    assert!(dlq.counts.visible >= 1, "the DLQ holds {:?}", dlq.counts);
+    let request = PlanRequest {
+        selective: true,
+        ..PlanRequest::default()
+    };
+    let plan = plan(&backend, &dlq, request).await.expect("plan");
+    let options = RunOptions {
+        moves: MoveOptions {
+            limit: Some(1),
+            wait_s: 0,
+            ..MoveOptions::default()
+        },
+        journal_dir: journal_dir("notifier"),
+        resume: None,
+    };
+    let started_ms = clock.now_ms();
+    let progress = RunProgress::default();
+    let summary = execute(
+        &backend,
+        &plan,
+        &options,
+        &progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect("run");
+    assert_eq!(summary.moved, 1, "{summary:?}");
+    let journal = summary.journal.expect("journal");
+    let run = CanaryRun::from_journal(&plan, &journal, started_ms).expect("canary");
+    assert_eq!(run.invoked.as_deref(), Some("shipping-notifier"));
+    let watched_functions: Vec<String> = super::checks::consumers(&backend, &run)
+        .await
+        .expect("consumers")
+        .into_iter()
+        .map(|t| t.function)
+        .collect();
+    assert_eq!(
+        watched_functions,
+        ["shipping-notifier"],
+        "the function invoked"
+    );
+    let verdict = watched(&backend, &run, &clock, Some(120)).await;
+    // Back with Lambda's new RequestID and error attributes: the body recognises it.
+    assert_eq!(verdict.back_in_dlq, Some(1), "{verdict:#?}");
+    assert_eq!(verdict.verdict, Outcome::NotSafe, "{verdict:#?}");
+}

@@ -427,3 +427,18 @@ async fn a_dlq_fed_two_ways_cannot_be_told_apart_and_asks_for_to() {
     );
     assert!(text.contains("--to QUEUE"), "{text}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_event_that_comes_back_during_the_run_is_kept_not_invoked_again_and_again() {
+    let (fleet, backend) = notify_world();
+    fail_shipments(&backend, 2).await;
+    let plan = plan_for(&backend, "notify-dlq", manual()).await;
+    let summary = run(&backend, &plan, options(journal_dir("loop"), moves())).await;
+    // Each event invoked once; Lambda failed it back into the DLQ, where it stays.
+    assert_eq!(fleet.invoked("notify").count, 2, "{summary:?}");
+    assert_eq!((summary.moved, summary.failed), (2, 2), "{summary:?}");
+    let (why, n) = summary.kept.iter().next().expect("a reason");
+    assert!(why.contains("invoked the same event already"), "{why}");
+    assert_eq!(*n, 2);
+    assert_eq!(depth(&backend, "notify-dlq").await, 2);
+}

@@ -11,6 +11,7 @@ mod manual;
 mod native;
 mod resend;
 mod resume;
+mod shared_dlq;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

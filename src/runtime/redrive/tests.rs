@@ -202,7 +202,7 @@ async fn a_canary_job_watches_and_ends_with_its_verdict() {
         canary: Some(3),
         ..RedriveSettings::default()
     };
-    let plan = plan_for(&backend, &dlq, &settings, None)
+    let plan = plan_for(&backend, &dlq, &settings, None, None)
         .await
         .expect("plan");
     let clock = WatchClock::start();

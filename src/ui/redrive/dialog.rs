@@ -76,7 +76,7 @@ fn field_lines<'a>(
             label,
             Span::raw(" "),
             Span::styled(
-                truncate(field.placeholder(), room, theme.ellipsis()),
+                truncate(&dialog.placeholder(field), room, theme.ellipsis()),
                 theme.dim(),
             ),
         ])),

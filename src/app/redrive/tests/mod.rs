@@ -180,6 +180,12 @@ fn the_plan_job_takes_the_inventorys_subscriptions_instead_of_listing_them_again
     // The one subscription loaded (to orders) neither dead-letters into orders-dlq nor
     // failed to read: none matters, and the plan is told so rather than listing them.
     assert_eq!(request.subscriptions, Some(Vec::new()));
+    // Its functions (with their invoke settings): a plan needs them to know whether a
+    // function's failed invokes land in the DLQ too.
+    assert_eq!(
+        request.functions.as_deref(),
+        Some(app.inventory.functions())
+    );
 }
 
 #[test]

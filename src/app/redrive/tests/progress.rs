@@ -181,13 +181,9 @@ fn a_canary_ends_with_a_summary_and_c_moves_the_rest_once() {
     );
 }
 
-#[test]
-fn a_run_on_the_invoke_route_names_the_function_it_invokes() {
+/// A plan of 9 on the invoke route: orders-dlq is orders-notify's function DLQ.
+fn invoking_plan() -> Plan {
     use crate::domain::{LambdaDeadLetter, LambdaDeadLetterKind};
-    let mut app = loaded_app();
-    dlq_view(&mut app);
-    let effects = press(&mut app, KeyCode::Char('R'));
-    let (job, _) = plan_job(&effects).expect("a plan job");
     let target = crate::redrive::InvokeTarget::of(&LambdaDeadLetter {
         kind: LambdaDeadLetterKind::FunctionDlq,
         target_arn: "arn:aws:sqs:us-east-1:1:orders-dlq".into(),
@@ -198,13 +194,130 @@ fn a_run_on_the_invoke_route_names_the_function_it_invokes() {
     invoking.destinations.clear();
     invoking.invoke = Some(target.clone());
     invoking.routes.invoke = Some(target);
-    answer(&mut app, job, invoking);
+    invoking
+}
+
+const INVOKING: &str =
+    "mode manual (receive, invoke asynchronously, delete)   to orders-notify (invoked)";
+
+#[test]
+fn a_run_on_the_invoke_route_names_the_function_it_invokes() {
+    let mut app = loaded_app();
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (job, _) = plan_job(&effects).expect("a plan job");
+    answer(&mut app, job, invoking_plan());
+    let empty_to = open_dialog(&app).placeholder(crate::app::redrive::Field::Destination);
+    assert!(empty_to.starts_with("orders-notify, invoked"), "{empty_to}");
     let _ = started_redrive(&confirm_effects(&mut app));
     let text = text_of(&app);
-    assert!(
-        text.contains(
-            "mode manual (receive, invoke asynchronously, delete)   to orders-notify (invoked)"
+    assert!(text.contains(INVOKING), "{text}");
+}
+
+#[test]
+fn the_summary_says_what_stayed_in_the_dlq_and_why_and_what_may_have_run() {
+    let mut app = opened(9, Mode::Native);
+    let (id, _) = started_redrive(&confirm_effects(&mut app));
+    let mut ended = summary("drained", 6);
+    ended.failed = 3;
+    ended.possibly_invoked = 1;
+    ended.kept = [
+        ("the invoke was refused: TooManyRequests".to_string(), 2),
+        (
+            "invoke still failing after retries; 1 of its answers were lost".into(),
+            1,
         ),
+    ]
+    .into();
+    let _ = update(
+        &mut app,
+        Action::RedriveFinished {
+            id,
+            result: Ok(Box::new(ended)),
+        },
+    );
+    let text = text_of(&app);
+    assert!(text.contains("Ended drained: moved 6, failed 3"), "{text}");
+    assert!(
+        text.contains("possibly invoked 1 (kept in the DLQ: every invoke's answer was lost"),
         "{text}"
     );
+    assert!(
+        text.contains("kept in the DLQ 2: the invoke was refused: TooManyRequests"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kept in the DLQ 1: invoke still failing after retries; 1 of its"),
+        "{text}"
+    );
+}
+
+/// A canary of 3 on the invoke route, ended: its job.
+fn invoking_canary_ended(app: &mut App) -> JobId {
+    for _ in 0..5 {
+        press(app, KeyCode::Down);
+    }
+    let effects = press(app, KeyCode::Char('3')); // canary 3
+    let (job, _) = plan_job(&effects).expect("a canary plans again: it chooses");
+    answer(app, job, invoking_plan());
+    let (id, _) = started_redrive(&confirm_effects(app));
+    let _ = update(
+        app,
+        Action::RedriveFinished {
+            id,
+            result: Ok(Box::new(summary("limit_reached", 3))),
+        },
+    );
+    id
+}
+
+#[test]
+fn continuing_after_an_unsafe_canary_on_the_invoke_route_says_it_invokes() {
+    let mut app = opened(9, Mode::Native);
+    let id = invoking_canary_ended(&mut app);
+    super::canary::judge(&mut app, id, crate::redrive::canary::Outcome::NotSafe);
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty(), "it asks");
+    let said = match &app.modal {
+        Some(Modal::Confirm(c)) => c.pending.effects.join("\n"),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        said.contains("Invokes orders-notify asynchronously with the rest of orders-dlq"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_canarys_rest_on_the_invoke_route_names_the_function_its_run_invokes() {
+    let mut app = opened(9, Mode::Native);
+    let id = invoking_canary_ended(&mut app);
+    assert!(text_of(&app).contains(INVOKING), "{}", text_of(&app));
+    super::canary::judge(&mut app, id, crate::redrive::canary::Outcome::Safe);
+    let (rest_id, rest) = started_redrive(&press(&mut app, KeyCode::Char('c')));
+    assert_eq!(rest.plan, None, "the rest plans again");
+    let text = text_of(&app);
+    assert!(text.contains("mode planning\n"), "not yet known: {text}");
+    assert!(!text.contains("own source"), "{text}");
+    let _ = update(
+        &mut app,
+        Action::RedriveProgress {
+            id: rest_id,
+            snapshot: Box::new(RedriveSnapshot {
+                mode: Some(Mode::Manual),
+                moved: 2,
+                expected: Some(6),
+                invoked: Some("orders-notify".into()),
+                ..RedriveSnapshot::default()
+            }),
+        },
+    );
+    assert!(text_of(&app).contains(INVOKING), "{}", text_of(&app));
+    let _ = update(
+        &mut app,
+        Action::RedriveFinished {
+            id: rest_id,
+            result: Ok(Box::new(summary("drained", 6))),
+        },
+    );
+    assert!(text_of(&app).contains(INVOKING), "{}", text_of(&app));
 }
