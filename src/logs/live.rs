@@ -46,6 +46,13 @@ pub fn tries_live_tail(known: Option<bool>, groups: usize) -> bool {
     known != Some(false) && (1..=MAX_LIVE_TAIL_GROUPS).contains(&groups)
 }
 
+/// The wall clock in milliseconds (a follow's `now_ms`).
+pub fn wall_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 struct Session {
     tail: Box<dyn LiveTail>,
     opened: Instant,
