@@ -112,6 +112,11 @@ fn new_app(info: ConnectionInfo, read_only: bool, config: &Config) -> App {
     // `e` in the viewer offers a file here; read now, since update does no I/O.
     app.export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     app.redrive_confirm_typed_above = config.redrive_confirm_typed_above;
+    app.canary_watch = crate::redrive::canary::WatchOptions::configured(
+        config.redrive_canary_watch,
+        config.sweep_cap,
+        config.logs_max_scan_mb,
+    );
     if config.start_on_health {
         // Over the queues table, so that Esc goes straight to it.
         app.push(Box::new(crate::app::views::health::HealthView::new(

@@ -94,7 +94,9 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
         Some(Command::Send(args)) => crate::commands::send::run(&backend, args).await,
         Some(Command::Publish(args)) => crate::commands::publish::run(&backend, args).await,
         Some(Command::Purge(args)) => crate::commands::purge::run(&backend, args).await,
-        Some(Command::Redrive(args)) => crate::commands::redrive::run(&backend, args).await,
+        Some(Command::Redrive(args)) => {
+            crate::commands::redrive::run(&backend, &config, args).await
+        }
         Some(Command::Logs(args)) => crate::commands::logs::run(&backend, &config, args).await,
         Some(Command::Metrics(args)) => {
             crate::commands::metrics::run(&backend, &config, args).await

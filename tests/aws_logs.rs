@@ -16,3 +16,15 @@ async fn localstack_serves_lines_invocations_signatures_and_pages() {
     logs_suite::pages_follow_the_token(localstack(), &seeded, logs_suite::PatternSupport::Ignored)
         .await;
 }
+
+/// LocalStack answers StartLiveTail "not implemented": `--follow` and the view poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn localstack_follows_by_polling() {
+    let seeded = logs_suite::seed(localstack(), LAMBDA_ROLE).await;
+    logs_suite::follow::following_falls_back_to_polling(
+        localstack(),
+        &seeded,
+        squall::logs::live::FollowMode::Polling,
+    )
+    .await;
+}

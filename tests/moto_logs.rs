@@ -17,6 +17,20 @@ async fn moto_serves_lines_invocations_signatures_and_pages() {
         .await;
 }
 
+/// moto opens a Live Tail session, answers the events it holds and closes it at once: the
+/// line put before the session comes by Live Tail, the next by polling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_follows_by_live_tail_then_polling() {
+    let role = moto().create_role(&unique_name("logs-follow-role"));
+    let seeded = logs_suite::seed(moto(), &role).await;
+    logs_suite::follow::following_falls_back_to_polling(
+        moto(),
+        &seeded,
+        squall::logs::live::FollowMode::LiveTail,
+    )
+    .await;
+}
+
 /// The console's logs jobs (what `:logs` and `L` run) on moto: a view's search, its size
 /// asked first (DescribeLogGroups), the join of a message to its invocation, a board
 /// signature; a group that does not exist is said missing, not an error.

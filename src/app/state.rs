@@ -96,6 +96,8 @@ pub struct App {
     pub redrives: super::redrive::Redrives,
     /// A redrive that may move more than this asks for the DLQ's name to be typed.
     pub redrive_confirm_typed_above: u64,
+    /// How a canary is watched (from the config).
+    pub canary_watch: crate::redrive::canary::WatchOptions,
     /// `:whoami`'s probe and its answer.
     pub whoami: super::whoami::WhoamiState,
     /// The consumers' logs: the shared budget, the logs views' feeds, board signatures.
@@ -149,6 +151,7 @@ impl App {
             logs: super::logs::LogsState::default(),
             redrives: super::redrive::Redrives::default(),
             redrive_confirm_typed_above: crate::config::DEFAULT_REDRIVE_CONFIRM_TYPED_ABOVE,
+            canary_watch: crate::redrive::canary::WatchOptions::default(),
         };
         app.reset_stack(Box::new(TableView::new(
             crate::resource_rows::TableKind::Queues,

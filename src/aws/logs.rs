@@ -1,11 +1,14 @@
 //! Reading CloudWatch Logs: `FilterLogEvents`, one page per call (the logs engine turns the
 //! pages, so that it can stop at its time, byte and request budget), and `DescribeLogGroups`
 //! for a group's stored bytes, from which the engine estimates a search's size before it
-//! starts. Nothing here writes a log, runs a Logs Insights query (billed per GB scanned) or
-//! opens a Live Tail session (billed per minute): following is polling.
+//! starts. Nothing here writes a log or runs a Logs Insights query (billed per GB scanned);
+//! `StartLiveTail` (`tail`, billed per minute of session) is for following only, and
+//! lives as long as its session handle.
 
 use async_trait::async_trait;
 use aws_sdk_cloudwatchlogs::Client;
+
+mod tail;
 
 use super::ApiError;
 use super::permissions::{Access, Capability, Permission};
@@ -27,6 +30,13 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission::new(
         DESCRIBE,
         "logs:DescribeLogGroups",
+        Capability::Logs,
+        Access::Read,
+        false,
+    ),
+    Permission::new(
+        tail::START,
+        "logs:StartLiveTail",
         Capability::Logs,
         Access::Read,
         false,
@@ -73,9 +83,37 @@ pub struct LogGroupInfo {
     pub retention_days: Option<i32>,
 }
 
+/// An event of a Live Tail session, under the name of the group it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailEvent {
+    pub log_group: String,
+    pub event: LogEvent,
+}
+
+/// An open Live Tail session: billed per minute while it lives; dropping it ends it.
+#[async_trait]
+pub trait LiveTail: Send {
+    /// The next batch of new events (the service sends one about every second, often
+    /// empty); `None` once the session is over (the service ends one after three hours).
+    async fn next(&mut self) -> Result<Option<Vec<TailEvent>>, ApiError>;
+}
+
 /// The capability: reading a log group's events, and its size.
 #[async_trait]
 pub trait LogSource: Send + Sync {
+    /// Opens a Live Tail session on the groups named, matching `pattern`. An endpoint
+    /// without it (and the simulated world, which polls) answers "unavailable".
+    async fn start_live_tail(
+        &self,
+        _groups: &[String],
+        _pattern: Option<&str>,
+    ) -> Result<Box<dyn LiveTail>, ApiError> {
+        Err(ApiError::unavailable(
+            tail::START,
+            "no Live Tail on this connection",
+        ))
+    }
+
     /// One page of `FilterLogEvents`.
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogPage, ApiError>;
 
@@ -152,16 +190,53 @@ impl LogSource for NoLogs {
 /// CloudWatch Logs over the AWS SDK (or an emulator that speaks its protocol).
 pub struct SdkLogs {
     client: Client,
+    endpoint_url_given: bool,
 }
 
 impl SdkLogs {
     pub fn new(client: Client) -> SdkLogs {
-        SdkLogs { client }
+        SdkLogs {
+            client,
+            endpoint_url_given: false,
+        }
+    }
+
+    /// An endpoint given by URL (an emulator, a proxy): Live Tail goes to it as it is,
+    /// not to its `stream-` host.
+    pub fn with_endpoint_url(mut self, given: bool) -> SdkLogs {
+        self.endpoint_url_given = given;
+        self
     }
 }
 
 #[async_trait]
 impl LogSource for SdkLogs {
+    async fn start_live_tail(
+        &self,
+        groups: &[String],
+        pattern: Option<&str>,
+    ) -> Result<Box<dyn LiveTail>, ApiError> {
+        // Live Tail names groups by ARN; DescribeLogGroups has it (a name where it lacks it).
+        let mut named = Vec::new();
+        for name in groups {
+            let arn = self
+                .client
+                .describe_log_groups()
+                .log_group_name_prefix(name)
+                .limit(50)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.log_groups)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|g| g.log_group_name.as_deref() == Some(name.as_str()))
+                .and_then(|g| g.log_group_arn);
+            named.push((arn.unwrap_or_else(|| name.clone()), name.clone()));
+        }
+        tail::start(&self.client, self.endpoint_url_given, named, pattern).await
+    }
+
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogPage, ApiError> {
         let output = self
             .client

@@ -275,9 +275,10 @@ pub fn sdk_backend(config: &aws_config::SdkConfig, info: ConnectionInfo) -> Back
     .with_identity(Arc::new(identity::SdkIdentity::new(
         aws_sdk_sts::Client::new(config),
     )))
-    .with_logs(Arc::new(logs::SdkLogs::new(
-        aws_sdk_cloudwatchlogs::Client::new(config),
-    )))
+    .with_logs(Arc::new(
+        logs::SdkLogs::new(aws_sdk_cloudwatchlogs::Client::new(config))
+            .with_endpoint_url(config.endpoint_url().is_some()),
+    ))
     .with_roles(Arc::new(roles::SdkRoles::new(aws_sdk_iam::Client::new(
         config,
     ))))

@@ -16,7 +16,7 @@ use crate::aws::resolve::{self, ResolveError};
 use crate::aws::{ApiError, Backend};
 use crate::config::Config;
 use crate::gate::Shown;
-use crate::logs::follow::{FOLLOW_EVERY, Follower};
+use crate::logs::live::Following;
 use crate::logs::search::{ScanEstimate, human_bytes};
 use crate::logs::targets::{Consumers, dlq_source_arns, of_topic};
 use crate::logs::{
@@ -61,7 +61,8 @@ pub struct LogsArgs {
     /// Print error signatures (counts, first and last seen) instead of lines
     #[arg(long, conflicts_with = "follow")]
     pub errors: bool,
-    /// Keep printing new lines (polls every 2 s) until Ctrl-C
+    /// Keep printing new lines until Ctrl-C: by Live Tail (billed per minute of session) where
+    /// the endpoint has it, else by polling every 2 s
     #[arg(long)]
     pub follow: bool,
     /// JSON lines: function, log_group, stream, timestamp, request_id, level, message
@@ -274,7 +275,7 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
             one_line(&args.target)
         ));
     }
-    let budget = RequestBudget::default();
+    let budget = std::sync::Arc::new(RequestBudget::default());
     let now = now_ms();
     let start_ms = now - i64::try_from(since.as_millis()).unwrap_or(i64::MAX / 2);
     if let Some(refused) =
@@ -309,7 +310,7 @@ pub async fn run(backend: &Backend, config: &Config, args: LogsArgs) -> Result<E
     if !args.follow {
         return Ok(report(&[&outcome], groups.len()));
     }
-    follow(backend, &budget, request, outcome, args.json).await
+    follow(backend, budget, request, outcome, args.json).await
 }
 
 /// `--message-id`: the invocations whose lines name `id` in the window.
@@ -369,22 +370,39 @@ async fn error_signatures(
     Ok(report(&[&outcome], groups))
 }
 
-/// Polls every 2 s (the engine's `Follower`), printing lines not printed yet, until Ctrl-C.
+/// Prints lines not printed yet as a Live Tail session brings them, or as polls every 2 s
+/// do where the endpoint has no Live Tail (stderr says which), until Ctrl-C ends it.
 async fn follow(
     backend: &Backend,
-    budget: &RequestBudget,
+    budget: std::sync::Arc<RequestBudget>,
     request: SearchRequest,
     first: SearchOutcome,
     as_json: bool,
 ) -> Result<ExitCode> {
     let cancel = super::cancel_on_ctrl_c();
-    let mut follower = Follower::new(request, &first.lines);
+    let source = backend.logs.as_ref();
+    let mut following = Following::start(source, budget.clone(), request, &first.lines).await;
+    let mut mode = following.mode();
+    crate::gate::say(mode.note());
     loop {
-        tokio::select! {
-            () = cancel.cancelled() => return Ok(ExitCode::from(exit::CANCELLED)),
-            () = tokio::time::sleep(FOLLOW_EVERY) => {}
+        let outcome = tokio::select! {
+            () = cancel.cancelled() => {
+                drop(following);
+                let tailed = budget.live_tail_time();
+                if !tailed.is_zero() {
+                    crate::gate::say(&format!(
+                        "Live Tail ran {}s (billed per minute of session)",
+                        tailed.as_secs()
+                    ));
+                }
+                return Ok(ExitCode::from(exit::CANCELLED));
+            }
+            outcome = following.next(source, now_ms) => outcome,
+        };
+        if following.mode() != mode {
+            mode = following.mode();
+            crate::gate::say(mode.note());
         }
-        let outcome = follower.poll(backend.logs.as_ref(), budget, now_ms()).await;
         print(&output::lines(&outcome.lines, as_json), as_json)?;
         for (group, error) in &outcome.failures {
             crate::gate::say(&format!("{}: {error}", one_line(group)));

@@ -24,7 +24,11 @@ use crate::redrive::{
     Filter, ModeChoice, MoveOptions, Plan, PlanRequest, RunOptions, RunProgress, Summary,
 };
 
-pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
+pub async fn run(
+    backend: &Backend,
+    config: &crate::config::Config,
+    args: RedriveArgs,
+) -> Result<ExitCode> {
     let resumed = match &args.resume {
         Some(path) => Some(JournalState::read(path).map_err(|e| eyre!("squall: {e}"))?),
         None => None,
@@ -98,7 +102,7 @@ pub async fn run(backend: &Backend, args: RedriveArgs) -> Result<ExitCode> {
     let run_exit = exit_code(&summary, chose(&args));
     if super::redrive_canary::wanted(&args, &summary, run_exit) {
         return super::redrive_canary::watch_and_finish(
-            backend, &args, &plan, &summary, clock, started_ms,
+            backend, &args, &plan, &summary, clock, started_ms, config,
         )
         .await;
     }

@@ -65,6 +65,7 @@ pub async fn watch_and_finish(
     summary: &Summary,
     clock: WatchClock,
     started_ms: i64,
+    config: &crate::config::Config,
 ) -> Result<ExitCode> {
     let journal = summary
         .journal
@@ -72,10 +73,11 @@ pub async fn watch_and_finish(
         .ok_or_else(|| eyre!("squall: the canary left no journal to watch by"))?;
     let canary =
         CanaryRun::from_journal(plan, journal, started_ms).map_err(|e| eyre!("squall: {e}"))?;
-    let options = WatchOptions {
-        length: watch_length(args)?,
-        ..WatchOptions::default()
-    };
+    let options = WatchOptions::configured(
+        watch_length(args)?.or(config.redrive_canary_watch),
+        config.sweep_cap,
+        config.logs_max_scan_mb,
+    );
     let progress = WatchProgress::default();
     let cancel = super::cancel_on_ctrl_c();
     let watching = watch(backend, &canary, &options, &clock, &progress, &cancel);

@@ -47,6 +47,7 @@ pub(super) struct LogsSection {
 #[serde(deny_unknown_fields)]
 pub(super) struct RedriveSection {
     pub confirm_typed_above: Option<u64>,
+    pub canary_watch: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +188,10 @@ impl Check<'_> {
             self.within(aws.concurrency.as_ref(), 1..=256, concurrency)?;
             let attempts = "aws.max_attempts must be between 1 and 20";
             self.within(aws.max_attempts.as_ref(), 1..=20, attempts)?;
+        }
+        if let Some(watch) = file.redrive.as_ref().and_then(|r| r.canary_watch.as_ref()) {
+            super::canary_watch(watch.get_ref())
+                .map_err(|why| self.error_at(watch.span().start, why))?;
         }
         let sweep_cap = file.messages.as_ref().and_then(|m| m.sweep_cap.as_ref());
         let message = "messages.sweep_cap must be between 10 and 100000";

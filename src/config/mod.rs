@@ -56,6 +56,9 @@ pub struct Config {
     /// A TUI redrive that may move more messages than this asks for the DLQ's name to be
     /// typed (`redrive.confirm_typed_above`).
     pub redrive_confirm_typed_above: u64,
+    /// How long the TUI watches a canary for its verdict (`redrive.canary_watch`); `None`:
+    /// long enough for maxReceiveCount receives at the visibility timeout, 2 to 15 minutes.
+    pub redrive_canary_watch: Option<Duration>,
     /// A logs search that may scan more than this many MB is asked about first
     /// (`logs.max_scan_mb`; the CLI refuses it without --yes).
     pub logs_max_scan_mb: u64,
@@ -205,6 +208,11 @@ fn build(path: &Path, merged: toml::Table) -> Result<Config, ConfigError> {
             .map_or(crate::messages::peek::DEFAULT_SWEEP_CAP, |c| c.into_inner()),
         fold_depth: messages.fold_depth.unwrap_or(DEFAULT_FOLD_DEPTH),
         health,
+        redrive_canary_watch: file
+            .redrive
+            .as_ref()
+            .and_then(|r| r.canary_watch.as_ref())
+            .and_then(|w| canary_watch(w.get_ref()).ok()),
         redrive_confirm_typed_above: file
             .redrive
             .and_then(|r| r.confirm_typed_above)
@@ -222,6 +230,16 @@ fn build(path: &Path, merged: toml::Table) -> Result<Config, ConfigError> {
             .collect(),
         colors: ThemeColors::from_roles(&file.theme.unwrap_or_default()),
     })
+}
+
+/// `redrive.canary_watch`: a duration like the CLI's `--watch`, 1s to 1h.
+fn canary_watch(text: &str) -> Result<Duration, String> {
+    let length = humantime::parse_duration(text)
+        .map_err(|e| format!("redrive.canary_watch {text:?}: {e} (say 90s, 3m or 10m)"))?;
+    if length < Duration::from_secs(1) || length > Duration::from_secs(3600) {
+        return Err(format!("redrive.canary_watch {text:?}: between 1s and 1h"));
+    }
+    Ok(length)
 }
 
 /// The built-in bindings with the user's `[keys]` laid over them, action by action: an entry

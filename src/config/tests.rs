@@ -183,3 +183,21 @@ fn a_bad_fleet_section_is_refused_at_its_line() {
             .expect_err("typo");
     assert!(error.message.contains("lable"), "{error}");
 }
+
+#[test]
+fn the_canary_watch_is_a_duration_checked_at_load() {
+    assert_eq!(
+        Config::defaults().expect("defaults").redrive_canary_watch,
+        None
+    );
+    let config = load("[redrive]\ncanary_watch = \"5m\"\n").expect("config");
+    assert_eq!(
+        config.redrive_canary_watch,
+        Some(std::time::Duration::from_secs(300))
+    );
+    let err = load("[redrive]\ncanary_watch = \"soon\"\n").expect_err("not a duration");
+    assert!(err.message.contains("redrive.canary_watch"), "{err}");
+    assert_eq!(err.line, Some(2));
+    let err = load("[redrive]\ncanary_watch = \"2h\"\n").expect_err("too long");
+    assert!(err.message.contains("between 1s and 1h"), "{err}");
+}

@@ -1,10 +1,12 @@
 //! One request budget for every CloudWatch Logs call of a search, a join or a follow:
 //! `FilterLogEvents` is throttled per account and region (a few requests a second), so calls
 //! are spaced, a throttled call waits and tries again (doubling the wait), and the budget
-//! counts what was asked and what came back.
+//! counts what was asked and what came back. It is the session's logs ledger too: whether
+//! this endpoint answers Live Tail (asked once) and how long Live Tail sessions ran (billed
+//! per minute).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -26,6 +28,9 @@ pub struct RequestBudget {
     requests: AtomicU64,
     throttled: AtomicU64,
     bytes: AtomicU64,
+    /// 0: not asked yet; 1: Live Tail works here; 2: it does not (poll).
+    live_tail: AtomicU8,
+    live_tail_ms: AtomicU64,
 }
 
 impl Default for RequestBudget {
@@ -44,6 +49,8 @@ impl RequestBudget {
             requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            live_tail: AtomicU8::new(0),
+            live_tail_ms: AtomicU64::new(0),
         }
     }
 
@@ -97,6 +104,35 @@ impl RequestBudget {
 
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Whether Live Tail works on this endpoint, once a follow found out.
+    pub fn live_tail_works(&self) -> Option<bool> {
+        match self.live_tail.load(Ordering::Relaxed) {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        }
+    }
+
+    /// What a follow found out; "it does not" is never asked again this session.
+    pub fn remember_live_tail(&self, works: bool) {
+        let known = if works { 1 } else { 2 };
+        let _ = self
+            .live_tail
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |was| {
+                (was != 2).then_some(known)
+            });
+    }
+
+    /// A Live Tail session ran this long (billed per minute, rounded up by the service).
+    pub fn add_live_tail(&self, ran: Duration) {
+        let ms = u64::try_from(ran.as_millis()).unwrap_or(u64::MAX);
+        self.live_tail_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    pub fn live_tail_time(&self) -> Duration {
+        Duration::from_millis(self.live_tail_ms.load(Ordering::Relaxed))
     }
 }
 

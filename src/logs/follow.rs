@@ -1,7 +1,7 @@
-//! Following log groups by polling (Live Tail bills per minute; a poll every 2 s through the
-//! shared budget costs nothing): each poll asks from a little before the newest line seen,
-//! since events can arrive after their timestamp, and returns only lines not seen yet. The
-//! CLI's `--follow` and the console's live tail poll the same `Follower`.
+//! Following log groups by polling (a poll every 2 s through the shared budget costs
+//! nothing): each poll asks from a little before the newest line seen, since events can
+//! arrive after their timestamp, and returns only lines not seen yet. The CLI's `--follow` and the console's follow poll the same `Follower` where the endpoint has
+//! no Live Tail (`live`).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use super::{LogLine, RequestBudget};
 /// How often a follower is meant to be polled.
 pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// A poll asks again this far back.
-const OVERLAP_MS: i64 = 10_000;
+pub(super) const OVERLAP_MS: i64 = 10_000;
 
 pub struct Follower {
     request: SearchRequest,
@@ -53,7 +53,7 @@ impl Follower {
     }
 
     /// The lines not seen before; forgets what is older than the overlap.
-    fn fresh(&mut self, lines: &[LogLine]) -> Vec<LogLine> {
+    pub(super) fn fresh(&mut self, lines: &[LogLine]) -> Vec<LogLine> {
         let mut fresh = Vec::new();
         for line in lines {
             let key = (

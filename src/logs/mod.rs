@@ -7,6 +7,7 @@
 pub mod budget;
 pub mod follow;
 pub mod join;
+pub mod live;
 pub mod parse;
 pub mod pattern;
 pub mod search;

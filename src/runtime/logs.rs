@@ -8,10 +8,14 @@ use crate::app::Action;
 use crate::app::jobs::JobEnd;
 use crate::app::logs::{LogsAnswer, LogsJob, LogsQuery, Scanned};
 use crate::aws::Backend;
+use crate::logs::live::{FollowMode, Following};
 use crate::logs::search::human_bytes;
-use crate::logs::{error_signatures_of, estimate_scan, find_message, search};
+use crate::logs::{SearchRequest, error_signatures_of, estimate_scan, find_message, search};
 
 pub async fn run(logs: LogsJob, job: JobContext) -> JobEnd {
+    if let LogsQuery::Tail { request } = &logs.query {
+        return tail(request.clone(), &logs, &job).await;
+    }
     let answer = answer(&logs, &job.backend).await;
     let end = match &answer {
         LogsAnswer::Failed(error) => JobEnd::Failed(error.clone()),
@@ -22,6 +26,7 @@ pub async fn run(logs: LogsJob, job: JobContext) -> JobEnd {
             human_bytes(scanned.bytes),
             scanned.requests
         ))),
+        LogsAnswer::Tailed { .. } => JobEnd::Done(None),
         LogsAnswer::TooLarge { estimate_bytes } => JobEnd::Done(Some(format!(
             "may scan about {}: waiting for a yes",
             human_bytes(*estimate_bytes)
@@ -34,6 +39,39 @@ pub async fn run(logs: LogsJob, job: JobContext) -> JobEnd {
         answer: Box::new(answer),
     });
     end
+}
+
+/// A follow by Live Tail: each batch of the session goes back as it comes, until the job
+/// is cancelled (dropping the session ends it) or the follow turns to polling, which the
+/// app then does every 2 s.
+async fn tail(request: SearchRequest, logs: &LogsJob, job: &JobContext) -> JobEnd {
+    let source = job.backend.logs.as_ref();
+    let mut following = Following::start(source, logs.budget.0.clone(), request, &[]).await;
+    let send = |answer: LogsAnswer| {
+        job.tx.send(Action::LogsRead {
+            job: job.id,
+            to: logs.to.clone(),
+            generation: logs.generation,
+            answer: Box::new(answer),
+        })
+    };
+    loop {
+        let mode = following.mode();
+        if mode == FollowMode::Polling {
+            let _ = send(LogsAnswer::Tailed {
+                lines: Vec::new(),
+                bytes: 0,
+                mode,
+            });
+            return JobEnd::Done(Some(mode.note().to_string()));
+        }
+        let outcome = following.next(source, crate::logs::live::wall_ms).await;
+        let _ = send(LogsAnswer::Tailed {
+            lines: outcome.lines,
+            bytes: outcome.bytes_read,
+            mode: FollowMode::LiveTail,
+        });
+    }
 }
 
 /// What `logs` finds on `backend` (the job's work; tests run it as the runtime does).
@@ -88,6 +126,7 @@ pub async fn answer(logs: &LogsJob, backend: &Backend) -> LogsAnswer {
             }
             Err(error) => LogsAnswer::Failed(error),
         },
+        LogsQuery::Tail { .. } => LogsAnswer::Failed("a follow is not a search".to_string()),
         LogsQuery::Signatures { request } => {
             let (found, outcome) = error_signatures_of(source, budget, request.clone()).await;
             LogsAnswer::Signatures {
@@ -95,5 +134,68 @@ pub async fn answer(logs: &LogsJob, backend: &Backend) -> LogsAnswer {
                 scanned: Scanned::of(&[&outcome]),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::jobs::JobId;
+    use crate::app::logs::{Destination, LogsBudget};
+    use crate::logs::GroupTarget;
+
+    /// The simulated world has no Live Tail: the tail job says "polling" and ends, and the
+    /// session's budget remembers it.
+    #[tokio::test]
+    async fn a_tail_job_without_live_tail_turns_to_polling() {
+        let backend = crate::sim::backend(crate::sim::SimFleet::demo().frozen());
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let budget = LogsBudget::default();
+        let logs = LogsJob {
+            to: Destination::Feed(1),
+            generation: 1,
+            query: LogsQuery::Tail {
+                request: SearchRequest {
+                    groups: vec![GroupTarget {
+                        function: "orders-worker".into(),
+                        log_group: "/aws/lambda/orders-worker".into(),
+                    }],
+                    start_ms: 0,
+                    end_ms: 0,
+                    pattern: None,
+                    max_bytes: u64::MAX,
+                    max_lines: 10,
+                },
+            },
+            budget: budget.clone(),
+            now_ms: 0,
+            label: "tail".into(),
+        };
+        let job = JobContext {
+            id: JobId(7),
+            backend,
+            tx: tx.into(),
+            cancel: tokio_util::sync::CancellationToken::new(),
+            concurrency: 1,
+        };
+        let end = run(logs, job).await;
+        assert_eq!(
+            end,
+            JobEnd::Done(Some(FollowMode::Polling.note().to_string()))
+        );
+        let Some(Action::LogsRead { answer, .. }) = rx.recv().await else {
+            panic!("an answer");
+        };
+        assert!(
+            matches!(
+                *answer,
+                LogsAnswer::Tailed {
+                    mode: FollowMode::Polling,
+                    ..
+                }
+            ),
+            "{answer:?}"
+        );
+        assert_eq!(budget.0.live_tail_works(), Some(false));
     }
 }

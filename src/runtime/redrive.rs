@@ -142,7 +142,10 @@ pub async fn run(op: RedriveOp, job: JobContext) -> JobEnd {
         result: result.map(Box::new),
     });
     match watch {
-        Some(canary) => super::redrive_canary::watch_canary(&canary, &job, &clock, end).await,
+        Some(canary) => {
+            super::redrive_canary::watch_canary(&canary, &job, &clock, end, &op.settings.watch)
+                .await
+        }
         None => end,
     }
 }

@@ -20,17 +20,10 @@ pub async fn watch_canary(
     job: &JobContext,
     clock: &WatchClock,
     run_end: JobEnd,
+    options: &WatchOptions,
 ) -> JobEnd {
     let progress = WatchProgress::default();
-    let options = WatchOptions::default();
-    let watching = watch(
-        &job.backend,
-        canary,
-        &options,
-        clock,
-        &progress,
-        &job.cancel,
-    );
+    let watching = watch(&job.backend, canary, options, clock, &progress, &job.cancel);
     tokio::pin!(watching);
     let mut every = tokio::time::interval(REPORT_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -38,7 +38,8 @@ fn title<'a>(view: &LogsView, feed: &Feed, ctx: &Ctx, theme: &Theme) -> Line<'a>
     });
     if feed.follows() {
         facts.push(if view.following {
-            format!("following {}", theme.spinner(ctx.spinner_frame))
+            let how = feed.mode.map_or("following", |m| m.note());
+            format!("{how} {}", theme.spinner(ctx.spinner_frame))
         } else {
             "paused".to_string()
         });

@@ -6,6 +6,8 @@
 //! pattern; moto matches terms but answers every event to `?` alternatives; the engine
 //! checks what comes back, so `squall logs` prints the same on both.
 
+pub mod follow;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;

@@ -122,6 +122,10 @@ pub struct Feed {
     pub newest_ms: Option<i64>,
     /// When the last search or poll asked up to (a poll with no line yet starts there).
     pub searched_to_ms: i64,
+    /// The job holding the feed's Live Tail session (billed per minute while it runs).
+    pub tail: Option<JobId>,
+    /// How the feed is followed, once known (the view's title says it).
+    pub mode: Option<crate::logs::live::FollowMode>,
     seen: HashSet<(String, String, i64, String)>,
 }
 
@@ -142,6 +146,8 @@ impl Feed {
             ended: None,
             newest_ms: None,
             searched_to_ms: 0,
+            tail: None,
+            mode: None,
             seen: HashSet::new(),
         }
     }

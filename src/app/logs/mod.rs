@@ -7,6 +7,7 @@
 pub mod board;
 pub mod feed;
 pub mod open;
+pub mod tail;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -70,6 +71,9 @@ pub enum LogsQuery {
     },
     /// The error signatures of a window (the board).
     Signatures { request: SearchRequest },
+    /// A follow by Live Tail from the end of `request`'s window, until cancelled or the
+    /// endpoint turns out to have none (`tail`).
+    Tail { request: SearchRequest },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +107,12 @@ pub enum LogsAnswer {
         scanned: Scanned,
     },
     Failed(String),
+    /// New lines of a Live Tail session; `mode` polling: the session is over, poll.
+    Tailed {
+        lines: Vec<LogLine>,
+        bytes: u64,
+        mode: crate::logs::live::FollowMode,
+    },
 }
 
 #[derive(Debug)]
@@ -147,11 +157,14 @@ impl LogsState {
 /// What `:cost` says of the logs: the calls and bytes of this session's searches.
 pub fn cost_text(logs: &LogsState) -> String {
     let budget = &logs.budget.0;
+    let tailed = budget.live_tail_time().as_secs();
     format!(
-        "CloudWatch Logs: {} calls, {} read this session (not billed per call; throttled {} times)",
+        "CloudWatch Logs: {} calls, {} read this session (not billed per call; throttled {} times); Live Tail {}m {}s of session (billed per minute)",
         budget.requests(),
         crate::logs::search::human_bytes(budget.bytes()),
-        budget.throttled()
+        budget.throttled(),
+        tailed / 60,
+        tailed % 60
     )
 }
 
@@ -213,6 +226,10 @@ pub fn read(app: &mut App, job: JobId, to: Destination, generation: u64, answer:
         Destination::Feed(id) => id,
     };
     let now_ms = epoch_ms(app.now);
+    if matches!(answer, LogsAnswer::Tailed { .. }) {
+        tail::read(app, job, id, answer);
+        return;
+    }
     let Some(feed) = app.logs.feeds.get_mut(&id) else {
         return;
     };
@@ -240,7 +257,7 @@ pub fn read(app: &mut App, job: JobId, to: Destination, generation: u64, answer:
             feed.invocations = invocations;
             feed.scanned(scanned);
         }
-        LogsAnswer::Signatures { .. } => feed.state = FeedState::Ready,
+        LogsAnswer::Signatures { .. } | LogsAnswer::Tailed { .. } => feed.state = FeedState::Ready,
         LogsAnswer::Failed(error) => feed.state = FeedState::Failed(error),
     }
 }
@@ -250,6 +267,9 @@ pub fn read(app: &mut App, job: JobId, to: Destination, generation: u64, answer:
 pub fn job_ended(app: &mut App, id: JobId, end: &JobEnd) -> bool {
     if app.logs.board.job_ended(id, app.now) {
         app.logs.revision += 1;
+        return true;
+    }
+    if tail::ended(app, id) {
         return true;
     }
     let Some(feed) = app.logs.feeds.values_mut().find(|f| f.last_job == Some(id)) else {
@@ -271,11 +291,13 @@ pub fn job_ended(app: &mut App, id: JobId, end: &JobEnd) -> bool {
     true
 }
 
-/// On a tick: the follow poll of the logs view on top (every two seconds, one at a time),
+/// On a tick: the follow of the logs view on top (a Live Tail session where the endpoint
+/// has one, else a poll every two seconds, one at a time),
 /// the board's signatures when the board is on top; feeds no view shows are forgotten.
 pub fn due(app: &mut App) -> Vec<Effect> {
+    let mut effects = tail::stop_unwatched(app);
     forget_unshown(app);
-    let mut effects = board::due(app);
+    effects.extend(board::due(app));
     let Some(view) = app.view_as::<LogsView>() else {
         return effects;
     };
@@ -293,6 +315,13 @@ pub fn due(app: &mut App) -> Vec<Effect> {
     if !matches!(feed.state, FeedState::Ready) {
         return effects;
     }
+    if let Some(opened) = tail::open(app, id) {
+        effects.extend(opened);
+        return effects;
+    }
+    let Some(feed) = app.logs.feeds.get(&id) else {
+        return effects;
+    };
     let start_ms = feed
         .newest_ms
         .map_or(feed.searched_to_ms, |n| n - POLL_OVERLAP_MS);
@@ -328,5 +357,7 @@ fn forget_unshown(app: &mut App) {
         .retain(|id, feed| shown.contains(id) || feed.in_flight());
 }
 
+#[cfg(test)]
+mod tail_tests;
 #[cfg(test)]
 mod tests;

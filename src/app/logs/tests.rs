@@ -5,7 +5,7 @@ use crate::app::test_app::*;
 use crate::logs::LineKind;
 use feed::MAX_FEED_LINES;
 
-fn line(at_s: u64, message: &str, level: &str) -> LogLine {
+pub(super) fn line(at_s: u64, message: &str, level: &str) -> LogLine {
     LogLine {
         function: "worker".into(),
         log_group: "/aws/lambda/worker".into(),
@@ -21,7 +21,7 @@ fn line(at_s: u64, message: &str, level: &str) -> LogLine {
 }
 
 /// The logs jobs among `effects`: (job, what it asks).
-fn logs_jobs(effects: &[Effect]) -> Vec<(JobId, LogsJob)> {
+pub(super) fn logs_jobs(effects: &[Effect]) -> Vec<(JobId, LogsJob)> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -34,7 +34,7 @@ fn logs_jobs(effects: &[Effect]) -> Vec<(JobId, LogsJob)> {
         .collect()
 }
 
-fn answer(app: &mut App, (id, job): &(JobId, LogsJob), lines: Vec<LogLine>) {
+pub(super) fn answer(app: &mut App, (id, job): &(JobId, LogsJob), lines: Vec<LogLine>) {
     let scanned = Scanned {
         bytes: 100,
         requests: 1,
@@ -65,7 +65,7 @@ fn feed(app: &App) -> &Feed {
 }
 
 /// `:logs orders-dlq` on the test fleet: the view, and its first search's job.
-fn opened() -> (App, (JobId, LogsJob)) {
+pub(super) fn opened() -> (App, (JobId, LogsJob)) {
     let mut app = loaded_app();
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "logs orders-dlq");
@@ -102,6 +102,7 @@ fn a_dlq_leads_to_its_sources_consumers_and_the_search_is_sized_first() {
 #[test]
 fn answers_merge_each_line_once_in_time_order_and_stale_ones_are_dropped() {
     let (mut app, first) = opened();
+    app.logs.budget.0.remember_live_tail(false);
     answer(
         &mut app,
         &first,
@@ -158,6 +159,7 @@ fn a_feed_keeps_its_newest_lines_only() {
 #[test]
 fn following_polls_every_two_seconds_on_top_only_and_f_stops_it() {
     let (mut app, first) = opened();
+    app.logs.budget.0.remember_live_tail(false);
     answer(&mut app, &first, vec![line(0, "a", "INFO")]);
     assert!(
         logs_jobs(&update(&mut app, Action::Tick(t(1)))).is_empty(),

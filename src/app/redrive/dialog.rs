@@ -125,6 +125,8 @@ pub struct RedriveDialog {
     /// The fleet context the DLQ is in, named in the title and the confirmation when
     /// more than one is loaded (a redrive never leaves it).
     pub context: Option<String>,
+    /// How a canary is watched: the configured length shows on the canary line.
+    pub watch: crate::redrive::canary::WatchOptions,
 }
 
 /// What a key did.
@@ -153,6 +155,19 @@ impl RedriveDialog {
             settings: Some(RedriveSettings::default()),
             planned_for: None,
             context: None,
+            watch: crate::redrive::canary::WatchOptions::default(),
+        }
+    }
+
+    /// How long a canary is watched, as the canary line says it (`redrive.canary_watch`).
+    pub fn canary_watch_text(&self) -> String {
+        match self.watch.length {
+            Some(length) => format!(
+                "watched {}",
+                crate::redrive::canary::duration_text(length.as_secs())
+            ),
+            // The computed default: maxReceiveCount × the visibility timeout, 2 to 15 minutes.
+            None => "watched 2–15m".to_string(),
         }
     }
 
@@ -290,6 +305,7 @@ impl RedriveDialog {
                 limit,
                 filter,
                 canary,
+                watch: self.watch.clone(),
             }),
             _ => None,
         };

@@ -42,6 +42,9 @@ pub struct RedriveSettings {
     pub filter: Option<String>,
     /// Move this many first, then wait for `c`.
     pub canary: Option<u64>,
+    /// How a canary is watched (`redrive.canary_watch`, `messages.sweep_cap`,
+    /// `logs.max_scan_mb`).
+    pub watch: crate::redrive::canary::WatchOptions,
 }
 
 impl RedriveSettings {
@@ -186,6 +189,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let mut dialog = RedriveDialog::new(queue.url.clone(), queue.name.clone());
+    dialog.watch = app.canary_watch.clone();
     if app.fleet.is_fleet() {
         dialog.context = Some(app.fleet.label(app.fleet.active).to_string());
     }

@@ -21,8 +21,7 @@ use crate::messages::{PeekEnd, PeekOptions, PeekSink, peek};
 /// A DLQ message sent this long before the canary started is not one of its messages
 /// (SentTimestamp is AWS's clock, the start is this machine's: a margin for the skew).
 const CLOCK_MARGIN_MS: i64 = 60_000;
-/// The logs read for signatures at most.
-const LOG_BYTES: u64 = 20_000_000;
+/// The log lines read for signatures at most (the bytes: `WatchOptions::max_log_bytes`).
 const LOG_LINES: usize = 20_000;
 
 /// The functions consuming the canary's destinations (on the invoke route, the function
@@ -198,15 +197,15 @@ pub async fn errors_and_throttles(
 pub async fn signatures_since(
     backend: &Backend,
     consumers: &[GroupTarget],
-    start_ms: i64,
-    end_ms: i64,
+    (start_ms, end_ms): (i64, i64),
+    max_bytes: u64,
 ) -> (Vec<SignatureSeen>, Option<String>) {
     let request = SearchRequest {
         groups: consumers.to_vec(),
         start_ms,
         end_ms,
         pattern: None,
-        max_bytes: LOG_BYTES,
+        max_bytes,
         max_lines: LOG_LINES,
     };
     let budget = RequestBudget::default();

@@ -111,8 +111,34 @@ pub struct WatchOptions {
     pub length: Option<Duration>,
     /// How often the DLQ's counts are read (GetQueueAttributes: cheap).
     pub poll: Duration,
-    /// The most DLQ messages one look for returned messages reads.
+    /// The most DLQ messages one look for returned messages reads (`messages.sweep_cap`).
     pub sweep_cap: usize,
+    /// The most bytes of the consumers' logs read for error signatures.
+    pub max_log_bytes: u64,
+}
+
+/// The canary's log search reads at most this much, even under a larger `logs.max_scan_mb`:
+/// the watch cannot stop to ask as a search does, and its read comes at the end of the
+/// watch, where the verdict waits on it (20 MB is about 20 FilterLogEvents pages, seconds
+/// within the shared request budget).
+pub const MAX_LOG_BYTES: u64 = 20_000_000;
+
+impl WatchOptions {
+    /// The configured watch: `redrive.canary_watch` (`None`: the computed default),
+    /// `messages.sweep_cap`, and `logs.max_scan_mb` bounding the log read (at most
+    /// [`MAX_LOG_BYTES`]).
+    pub fn configured(
+        length: Option<Duration>,
+        sweep_cap: usize,
+        max_scan_mb: u64,
+    ) -> WatchOptions {
+        WatchOptions {
+            length,
+            sweep_cap,
+            max_log_bytes: max_scan_mb.saturating_mul(1_000_000).min(MAX_LOG_BYTES),
+            ..WatchOptions::default()
+        }
+    }
 }
 
 impl Default for WatchOptions {
@@ -121,6 +147,7 @@ impl Default for WatchOptions {
             length: None,
             poll: Duration::from_secs(5),
             sweep_cap: crate::messages::peek::DEFAULT_SWEEP_CAP,
+            max_log_bytes: MAX_LOG_BYTES,
         }
     }
 }

@@ -350,3 +350,52 @@ async fn a_canary_invoked_into_the_still_failing_notifier_comes_back_and_is_not_
     assert_eq!(verdict.back_in_dlq, Some(1), "{verdict:#?}");
     assert_eq!(verdict.verdict, Outcome::NotSafe, "{verdict:#?}");
 }
+
+#[test]
+fn the_configured_watch_takes_the_config_and_caps_the_log_read() {
+    let small = WatchOptions::configured(Some(Duration::from_secs(300)), 5000, 7);
+    assert_eq!(small.length, Some(Duration::from_secs(300)));
+    assert_eq!(small.sweep_cap, 5000, "messages.sweep_cap");
+    assert_eq!(small.max_log_bytes, 7_000_000, "logs.max_scan_mb");
+    let large = WatchOptions::configured(None, 1000, 500);
+    assert_eq!(large.length, None, "the computed default");
+    assert_eq!(
+        large.max_log_bytes, MAX_LOG_BYTES,
+        "never past the watch's own cap"
+    );
+}
+
+/// The sweep and the log read stop at what the options say (the config's values).
+#[tokio::test(start_paused = true)]
+async fn the_watch_reads_the_dlq_and_the_logs_within_its_options() {
+    let backend = demo(DemoOptions {
+        incident_after_s: 0,
+        incident_lasts_s: 3600,
+        skip_s: 600,
+    });
+    let clock = WatchClock::start();
+    let run = canary(&backend, 10, &clock, "limits").await;
+    let options = WatchOptions {
+        sweep_cap: 20,
+        max_log_bytes: 100,
+        ..WatchOptions::configured(Some(Duration::from_secs(15 * 60)), 20, 0)
+    };
+    let verdict = watch(
+        &backend,
+        &run,
+        &options,
+        &clock,
+        &WatchProgress::default(),
+        &CancellationToken::new(),
+    )
+    .await;
+    let note = verdict.logs_note.clone().unwrap_or_default();
+    assert!(note.contains("stopped after"), "{verdict:#?}");
+    let read: u64 = verdict
+        .dlq_check
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("read N messages");
+    assert!(read <= 20, "{}", verdict.dlq_check);
+}

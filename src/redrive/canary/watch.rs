@@ -114,7 +114,8 @@ pub async fn watch(
     }
     let now = clock.now_ms();
     progress.update(|s| s.doing = "reading the consumers' metrics and logs".into());
-    let consumer_seen = consumer_checks(backend, canary, &consumers, now).await;
+    let consumer_seen =
+        consumer_checks(backend, canary, &consumers, now, options.max_log_bytes).await;
     let (back_in_dlq, dlq_check) = dlq_outcome(&dlq_watch, canary, dlq.as_ref());
     progress.update(|s| s.doing = "done".into());
     judge(Seen {
@@ -152,6 +153,7 @@ async fn consumer_checks(
     canary: &CanaryRun,
     consumers: &Result<Vec<crate::logs::GroupTarget>, String>,
     now: i64,
+    max_log_bytes: u64,
 ) -> Seen {
     let (errors, throttles, metrics_note) = match consumers {
         Ok(c) if c.is_empty() => (
@@ -167,7 +169,7 @@ async fn consumer_checks(
     };
     let (signatures, logs_note) = match consumers {
         Ok(c) if !c.is_empty() => {
-            checks::signatures_since(backend, c, canary.started_ms, now).await
+            checks::signatures_since(backend, c, (canary.started_ms, now), max_log_bytes).await
         }
         _ => (
             Vec::new(),

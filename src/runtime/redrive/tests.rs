@@ -239,8 +239,14 @@ async fn a_canary_job_watches_and_ends_with_its_verdict() {
     )
     .expect("canary");
     let (job, mut rx) = context(&backend);
-    let end =
-        super::super::redrive_canary::watch_canary(&canary, &job, &clock, JobEnd::Done(None)).await;
+    let end = super::super::redrive_canary::watch_canary(
+        &canary,
+        &job,
+        &clock,
+        JobEnd::Done(None),
+        &crate::redrive::canary::WatchOptions::default(),
+    )
+    .await;
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         matches!(&end, JobEnd::Done(Some(line)) if line.ends_with("→ do not continue")),

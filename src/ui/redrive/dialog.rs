@@ -72,19 +72,33 @@ fn field_lines<'a>(
             }
             lines.push(Line::from(spans));
         }
-        Some(prompt) if prompt.text().is_empty() => lines.push(Line::from(vec![
-            label,
-            Span::raw(" "),
-            Span::styled(
-                truncate(&dialog.placeholder(field), room, theme.ellipsis()),
-                theme.dim(),
-            ),
-        ])),
-        Some(prompt) => lines.push(Line::from(vec![
-            label,
-            Span::raw(" "),
-            Span::raw(truncate(prompt.text(), room, theme.ellipsis())),
-        ])),
+        Some(prompt) if prompt.text().is_empty() => {
+            let placeholder = match field {
+                Field::Canary => format!(
+                    "none  (move N, {} for a verdict, then c)",
+                    dialog.canary_watch_text()
+                ),
+                _ => dialog.placeholder(field).to_string(),
+            };
+            lines.push(Line::from(vec![
+                label,
+                Span::raw(" "),
+                Span::styled(truncate(&placeholder, room, theme.ellipsis()), theme.dim()),
+            ]));
+        }
+        Some(prompt) => {
+            let mut spans = vec![
+                label,
+                Span::raw(" "),
+                Span::raw(truncate(prompt.text(), room, theme.ellipsis())),
+            ];
+            if field == Field::Canary {
+                let room = room.saturating_sub(prompt.text().chars().count() + 2);
+                let watch = truncate(&dialog.canary_watch_text(), room, theme.ellipsis());
+                spans.push(Span::styled(format!("  {watch}"), theme.dim()));
+            }
+            lines.push(Line::from(spans));
+        }
     }
     if let Some(error) = dialog.prompt(field).and_then(|p| p.error.as_deref()) {
         lines.push(Line::from(Span::styled(

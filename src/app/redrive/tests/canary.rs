@@ -167,3 +167,39 @@ fn safe_moves_the_rest_at_once() {
     assert_eq!(rest.settings.canary, None);
     assert_eq!(app.modal, None, "no second question");
 }
+
+/// `redrive.canary_watch` (and the sweep and log limits) reach the dialog, its canary line
+/// and the settings the run is started with.
+#[test]
+fn the_configured_canary_watch_is_shown_and_used() {
+    let dialog = RedriveDialog::new("url".into(), "orders-dlq".into());
+    assert_eq!(
+        dialog.canary_watch_text(),
+        "watched 2–15m",
+        "unset: the computed default"
+    );
+    let mut app = loaded_app();
+    app.canary_watch = crate::redrive::canary::WatchOptions::configured(
+        Some(std::time::Duration::from_secs(300)),
+        5000,
+        7,
+    );
+    dlq_view(&mut app);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (job, _) = plan_job(&effects).expect("a plan job");
+    answer(&mut app, job, plan(9, Mode::Manual));
+    assert_eq!(open_dialog(&app).canary_watch_text(), "watched 5m");
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    type_text(&mut app, "3");
+    let settings = open_dialog(&app)
+        .settings()
+        .cloned()
+        .expect("valid settings");
+    assert_eq!(settings.canary, Some(3));
+    assert_eq!(
+        settings.watch, app.canary_watch,
+        "the run is watched as configured"
+    );
+}
