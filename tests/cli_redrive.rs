@@ -230,8 +230,23 @@ fn bad_input_is_refused_before_anything_is_asked() {
             "--yes",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("--watch soon"));
+    // Zero is refused the same way: a usage error, exit 2, as the README's table says.
+    squall(&home)
+        .args([
+            "--demo",
+            "redrive",
+            "webhooks-outbound-dlq",
+            "--canary",
+            "3",
+            "--watch",
+            "0s",
+            "--yes",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("between 1s and 1h"));
     squall(&home)
         .args([
             "--demo",
