@@ -232,6 +232,7 @@ mod tests {
             ended_early: false,
             cancelled,
             consumers: vec!["f".into()],
+            not_polling: Vec::new(),
             errors: Some(0),
             throttles: Some(0),
             metrics_note: None,

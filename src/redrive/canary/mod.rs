@@ -39,6 +39,8 @@ pub struct CanaryRun {
     pub dlq_url: String,
     pub dlq_name: String,
     pub destinations: Vec<Destination>,
+    /// On the invoke route, the function invoked: it is the consumer the watch checks.
+    pub invoked: Option<String>,
     pub moved: Vec<Fingerprint>,
     /// When the canary started (ms since the epoch, on the watch's clock): messages sent
     /// before it are not the canary's, and metrics and logs are read from then.
@@ -67,6 +69,7 @@ impl CanaryRun {
             dlq_url: plan.dlq_url.clone(),
             dlq_name: plan.dlq.clone(),
             destinations: plan.destinations.clone(),
+            invoked: plan.invoke.as_ref().map(|t| t.function.clone()),
             moved,
             started_ms,
         })
