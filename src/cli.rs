@@ -384,7 +384,8 @@ pub struct RedriveArgs {
         long,
         value_name = "DURATION",
         requires = "canary",
-        conflicts_with = "no_watch"
+        conflicts_with = "no_watch",
+        value_parser = crate::commands::redrive_canary::watch_text
     )]
     pub watch: Option<String>,
     /// After the canary: stop at once, without watching for a verdict

@@ -133,11 +133,12 @@ fn a_canary_moves_n_then_prints_the_command_for_the_rest() {
     assert_eq!(report["sent_not_deleted"], 0);
 }
 
-/// A canary of an SNS subscription's DLQ back to its queue, whose consumer is healthy:
-/// watched for three seconds it is safe, exit 0, the JSON carries the verdict beside the
-/// summary, stderr the watch and the command for the rest.
+/// A canary of an SNS subscription's DLQ back to its queue, whose consumer is healthy,
+/// watched for three seconds: shorter than one CloudWatch period, so nothing seen is not yet
+/// safe: unknown, exit 7; the JSON carries the verdict beside the summary, stderr the watch
+/// and no command for the rest. (Safe after a full watch: `redrive::canary::tests`.)
 #[test]
-fn a_watched_canary_into_a_healthy_consumer_is_safe_exit_0() {
+fn a_canary_watched_shorter_than_one_metric_period_is_unknown_exit_7() {
     let home = tempfile::tempdir().expect("tempdir");
     let assert = squall(&home)
         .args([
@@ -152,16 +153,14 @@ fn a_watched_canary_into_a_healthy_consumer_is_safe_exit_0() {
             "--json",
         ])
         .assert()
-        .code(0)
-        .stderr(
-            predicate::str::contains("watching the canary").and(predicate::str::contains(
-                "squall redrive order-events-email-sub-dlq --yes",
-            )),
-        );
+        .code(7)
+        .stderr(predicate::str::contains("watching the canary").and(
+            predicate::str::contains("squall redrive order-events-email-sub-dlq --yes").not(),
+        ));
     let out: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).expect("json");
     assert_eq!(out["moved"], 2, "the summary is there: {out}");
     let canary = &out["canary"];
-    assert_eq!(canary["verdict"], "safe", "{canary}");
+    assert_eq!(canary["verdict"], "unknown", "{canary}");
     assert_eq!(canary["moved"], 2);
     assert_eq!(canary["back_in_dlq"], 0);
     assert_eq!(canary["errors"], 0);
@@ -169,7 +168,8 @@ fn a_watched_canary_into_a_healthy_consumer_is_safe_exit_0() {
     assert_eq!(canary["consumers"][0], "email-sender");
     assert_eq!(
         canary["line"],
-        "canary: 2 moved, 0 back in the DLQ, consumer errors 0 in 3s → safe to continue"
+        "canary: 2 moved, 0 back in the DLQ, consumer errors 0 in 3s → unknown: a 3s watch is \
+         shorter than one CloudWatch period (1m), its errors are not in yet"
     );
 }
 
@@ -230,8 +230,23 @@ fn bad_input_is_refused_before_anything_is_asked() {
             "--yes",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("--watch soon"));
+    // Zero is refused the same way: a usage error, exit 2, as the README's table says.
+    squall(&home)
+        .args([
+            "--demo",
+            "redrive",
+            "webhooks-outbound-dlq",
+            "--canary",
+            "3",
+            "--watch",
+            "0s",
+            "--yes",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("between 1s and 1h"));
     squall(&home)
         .args([
             "--demo",

@@ -240,6 +240,7 @@ fn not_safe() -> Box<Verdict> {
         ended_early: true,
         cancelled: false,
         consumers: vec!["webhooks-sender".into()],
+        not_polling: Vec::new(),
         errors: Some(3),
         throttles: Some(0),
         metrics_note: None,

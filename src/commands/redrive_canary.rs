@@ -23,24 +23,30 @@ use crate::redrive::canary::{
 };
 use crate::redrive::{Plan, Summary};
 
-/// `--watch`: from 1 second to an hour.
+/// `--watch`: from 1 second to an hour. Checked by clap too (see [`watch_text`]), so a bad
+/// value is a usage error (exit 2) before anything is read.
 pub fn watch_length(args: &RedriveArgs) -> Result<Option<Duration>> {
     let Some(text) = &args.watch else {
         return Ok(None);
     };
-    let length = humantime::parse_duration(text).map_err(|e| {
-        eyre!(
-            "squall: --watch {}: {e} (say 90s, 3m or 10m)",
-            one_line(text)
-        )
-    })?;
+    parse_watch(text)
+        .map(Some)
+        .map_err(|e| eyre!("squall: {e}"))
+}
+
+/// The length a `--watch` text gives, or why it is refused.
+pub fn parse_watch(text: &str) -> std::result::Result<Duration, String> {
+    let length = humantime::parse_duration(text)
+        .map_err(|e| format!("--watch {}: {e} (say 90s, 3m or 10m)", one_line(text)))?;
     if length < Duration::from_secs(1) || length > Duration::from_secs(3600) {
-        return Err(eyre!(
-            "squall: --watch {}: between 1s and 1h",
-            one_line(text)
-        ));
+        return Err(format!("--watch {}: between 1s and 1h", one_line(text)));
     }
-    Ok(Some(length))
+    Ok(length)
+}
+
+/// clap's check of `--watch`: the text itself when it is a length the watch takes.
+pub fn watch_text(text: &str) -> std::result::Result<String, String> {
+    parse_watch(text).map(|_| text.to_string())
 }
 
 /// Whether the run just ended is a canary to watch: asked for, not `--no-watch`, and it
@@ -228,6 +234,7 @@ mod tests {
             ended_early: false,
             cancelled,
             consumers: vec!["f".into()],
+            not_polling: Vec::new(),
             errors: Some(0),
             throttles: Some(0),
             metrics_note: None,

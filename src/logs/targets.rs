@@ -97,6 +97,22 @@ impl Consumers {
     }
 }
 
+impl Consumers {
+    /// "f is Disabled" for each mapping of `queue_arns` that is not Enabled (it does not poll).
+    pub fn not_polling<'a>(&self, queue_arns: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let arns: Vec<&str> = queue_arns.into_iter().collect();
+        let mut found: Vec<String> = self
+            .mappings
+            .iter()
+            .filter(|m| arns.contains(&m.event_source_arn.as_str()) && m.state != "Enabled")
+            .map(|m| format!("{} is {}", m.function_name(), m.state))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
 /// The ARNs of the queues whose redrive policy targets the DLQ at `dlq_url`.
 pub async fn dlq_source_arns(backend: &Backend, dlq_url: &str) -> Result<Vec<String>, ApiError> {
     let mut urls = Vec::new();

@@ -24,16 +24,35 @@ const CLOCK_MARGIN_MS: i64 = 60_000;
 /// The log lines read for signatures at most (the bytes: `WatchOptions::max_log_bytes`).
 const LOG_LINES: usize = 20_000;
 
+/// The functions consuming what the canary moved, and those of them that do not poll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub targets: Vec<GroupTarget>,
+    /// "webhooks-sender is Disabled": a mapping that is not Enabled never received them.
+    pub not_polling: Vec<String>,
+}
+
 /// The functions consuming the canary's destinations (on the invoke route, the function
 /// invoked), or why they are not known.
-pub async fn consumers(backend: &Backend, canary: &CanaryRun) -> Result<Vec<GroupTarget>, String> {
+pub async fn consumers(backend: &Backend, canary: &CanaryRun) -> Result<Found, String> {
     let all = Consumers::load(backend)
         .await
         .map_err(|e| format!("the consumers could not be listed: {e}"))?;
-    let mut found = all.of_queues(canary.destinations.iter().map(|d| d.arn.as_str()));
-    let invoked = canary.invoked.as_deref().and_then(|f| all.function(f));
-    found.extend(invoked.filter(|t| !found.contains(t)));
-    Ok(found)
+    if let Some(function) = &canary.invoked {
+        // An asynchronous invoke needs no mapping: the function runs whatever its state.
+        let target = all.function(function).ok_or_else(|| {
+            format!("the invoked function {function} was not found among the functions")
+        })?;
+        return Ok(Found {
+            targets: vec![target],
+            not_polling: Vec::new(),
+        });
+    }
+    let arns = || canary.destinations.iter().map(|d| d.arn.as_str());
+    Ok(Found {
+        targets: all.of_queues(arns()),
+        not_polling: all.not_polling(arns()),
+    })
 }
 
 /// The DLQ messages found so far that are moved messages come back, by DLQ message id.

@@ -3,10 +3,13 @@
 //!
 //! * **not safe**: a moved message came back to the DLQ, or the consumers reported errors
 //!   during the watch, or their logs showed error signatures since the canary started;
-//! * **safe**: none of that, and at least one of the two direct checks worked (the DLQ was
-//!   read for returned messages, or the consumers' Errors metric answered);
-//! * **unknown**: nothing moved, or neither direct check could be made (logs alone saying
-//!   nothing prove nothing: the function may not log).
+//! * **safe**: none of that, and the consumers were positively checked: their Errors metric
+//!   answered over a watch of at least one CloudWatch period, and every one of them polls;
+//! * **unknown**: nothing moved, the watch was stopped, no consumer was found or its metrics
+//!   did not answer (a DLQ read alone proves nothing: a consumer that never ran returns
+//!   nothing either), a consumer's event source mapping is not Enabled (it never received
+//!   the moved messages), or the watch was shorter than one period (60 s) so the metrics
+//!   could not have seen an error. Logs saying nothing prove nothing: the function may not log.
 //!
 //! Throttles alone do not make a canary unsafe (the code did not fail), but they are said:
 //! a throttled message is received again, and may reach the DLQ if it stays throttled.
@@ -32,6 +35,9 @@ pub struct SignatureSeen {
     pub functions: Vec<String>,
 }
 
+/// The shortest watch whose metrics can judge: CloudWatch sums Lambda's Errors by the minute.
+pub const METRIC_PERIOD_S: u64 = 60;
+
 /// What the watch saw, and what it makes of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
@@ -51,6 +57,8 @@ pub struct Verdict {
     pub cancelled: bool,
     /// The functions consuming the destinations.
     pub consumers: Vec<String>,
+    /// Consumers that did not poll during the watch: "webhooks-sender is Disabled".
+    pub not_polling: Vec<String>,
     /// Sum of their Errors over the watch; `None`: not read.
     pub errors: Option<u64>,
     pub throttles: Option<u64>,
@@ -75,6 +83,7 @@ pub struct Seen {
     pub ended_early: bool,
     pub cancelled: bool,
     pub consumers: Vec<String>,
+    pub not_polling: Vec<String>,
     pub errors: Option<u64>,
     pub throttles: Option<u64>,
     pub metrics_note: Option<String>,
@@ -88,10 +97,7 @@ pub fn judge(seen: Seen) -> Verdict {
     let errors = seen.errors.unwrap_or(0);
     let verdict = if back > 0 || errors > 0 || !seen.signatures.is_empty() {
         Outcome::NotSafe
-    } else if seen.moved == 0
-        || seen.cancelled
-        || (seen.back_in_dlq.is_none() && seen.errors.is_none())
-    {
+    } else if unknown_because(&seen).is_some() {
         Outcome::Unknown
     } else {
         Outcome::Safe
@@ -108,6 +114,7 @@ pub fn judge(seen: Seen) -> Verdict {
         ended_early: seen.ended_early,
         cancelled: seen.cancelled,
         consumers: seen.consumers,
+        not_polling: seen.not_polling,
         errors: seen.errors,
         throttles: seen.throttles,
         metrics_note: seen.metrics_note,
@@ -115,6 +122,36 @@ pub fn judge(seen: Seen) -> Verdict {
         logs_note: seen.logs_note,
         line,
     }
+}
+
+/// Why nothing positively seen can be called safe, if it cannot.
+fn unknown_because(seen: &Seen) -> Option<String> {
+    if seen.moved == 0 {
+        return Some("nothing moved to judge by".into());
+    }
+    if seen.cancelled {
+        return Some("the watch was stopped".into());
+    }
+    if !seen.not_polling.is_empty() {
+        return Some(format!(
+            "{} (the moved messages were not consumed), judge by hand",
+            seen.not_polling.join(", ")
+        ));
+    }
+    if seen.errors.is_none() {
+        let why = seen
+            .metrics_note
+            .clone()
+            .unwrap_or_else(|| "the consumers' errors could not be read".into());
+        return Some(format!("{why}, judge by hand"));
+    }
+    if seen.watched_s < METRIC_PERIOD_S {
+        return Some(format!(
+            "a {} watch is shorter than one CloudWatch period (1m), its errors are not in yet",
+            duration_text(seen.watched_s)
+        ));
+    }
+    None
 }
 
 /// "canary: 10 moved, 0 back in the DLQ, consumer errors 0 in 3m → safe to continue", or
@@ -142,11 +179,12 @@ fn verdict_line(verdict: Outcome, seen: &Seen) -> String {
         }
     }
     let end = match verdict {
-        Outcome::Safe => "safe to continue",
-        Outcome::NotSafe => "do not continue",
-        Outcome::Unknown if seen.moved == 0 => "unknown: nothing moved to judge by",
-        Outcome::Unknown if seen.cancelled => "unknown: the watch was stopped",
-        Outcome::Unknown => "unknown: nothing could be checked, judge by hand",
+        Outcome::Safe => "safe to continue".to_string(),
+        Outcome::NotSafe => "do not continue".to_string(),
+        Outcome::Unknown => format!(
+            "unknown: {}",
+            unknown_because(seen).unwrap_or_else(|| "judge by hand".into())
+        ),
     };
     format!("{line} → {end}")
 }
@@ -235,18 +273,12 @@ mod tests {
         assert!(
             unchecked
                 .line
-                .ends_with("unknown: nothing could be checked, judge by hand"),
+                .ends_with("unknown: the consumers' errors could not be read, judge by hand"),
             "{}",
             unchecked.line
         );
         let nothing = judge(Seen { moved: 0, ..seen() });
         assert_eq!(nothing.verdict, Outcome::Unknown);
-        // One direct check is enough.
-        let dlq_only = judge(Seen {
-            errors: None,
-            ..seen()
-        });
-        assert_eq!(dlq_only.verdict, Outcome::Safe);
         let stopped = judge(Seen {
             cancelled: true,
             ..seen()
@@ -256,5 +288,85 @@ mod tests {
             Outcome::Unknown,
             "a watch cut short proves little"
         );
+    }
+
+    #[test]
+    fn no_consumer_checked_is_unknown_even_when_the_dlq_was_read() {
+        let none_found = judge(Seen {
+            consumers: Vec::new(),
+            errors: None,
+            throttles: None,
+            metrics_note: Some("no Lambda consumer of the destinations".into()),
+            ..seen()
+        });
+        assert_eq!(none_found.verdict, Outcome::Unknown);
+        assert!(
+            none_found
+                .line
+                .ends_with("unknown: no Lambda consumer of the destinations, judge by hand"),
+            "{}",
+            none_found.line
+        );
+        let metrics_failed = judge(Seen {
+            errors: None,
+            metrics_note: Some("AccessDenied".into()),
+            ..seen()
+        });
+        assert_eq!(metrics_failed.verdict, Outcome::Unknown);
+    }
+
+    #[test]
+    fn a_consumer_that_does_not_poll_is_unknown() {
+        let verdict = judge(Seen {
+            not_polling: vec!["webhooks-sender is Disabled".into()],
+            ..seen()
+        });
+        assert_eq!(verdict.verdict, Outcome::Unknown);
+        assert!(
+            verdict
+                .line
+                .ends_with("unknown: webhooks-sender is Disabled (the moved messages were not consumed), judge by hand"),
+            "{}",
+            verdict.line
+        );
+        let back = judge(Seen {
+            not_polling: vec!["f is Disabled".into()],
+            back_in_dlq: Some(1),
+            ..seen()
+        });
+        assert_eq!(back.verdict, Outcome::NotSafe, "a message back still wins");
+    }
+
+    #[test]
+    fn a_watch_shorter_than_one_period_is_unknown_unless_something_was_seen() {
+        let short = judge(Seen {
+            watched_s: 10,
+            ..seen()
+        });
+        assert_eq!(short.verdict, Outcome::Unknown);
+        assert!(
+            short.line.ends_with(
+                "unknown: a 10s watch is shorter than one CloudWatch period (1m), its errors are not in yet"
+            ),
+            "{}",
+            short.line
+        );
+        let one_period = judge(Seen {
+            watched_s: 60,
+            ..seen()
+        });
+        assert_eq!(one_period.verdict, Outcome::Safe);
+        let back = judge(Seen {
+            watched_s: 10,
+            back_in_dlq: Some(2),
+            ..seen()
+        });
+        assert_eq!(back.verdict, Outcome::NotSafe);
+        let errors = judge(Seen {
+            watched_s: 10,
+            errors: Some(1),
+            ..seen()
+        });
+        assert_eq!(errors.verdict, Outcome::NotSafe);
     }
 }

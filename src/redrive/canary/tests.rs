@@ -35,7 +35,18 @@ fn journal_dir(name: &str) -> std::path::PathBuf {
 
 /// Moves `n` messages from the shipping DLQ back to its queue, as `--canary n` does.
 async fn canary(backend: &Backend, n: u64, clock: &WatchClock, name: &str) -> CanaryRun {
-    let dlq = crate::aws::resolve::queue(backend, SHIPPING_DLQ)
+    canary_of(backend, SHIPPING_DLQ, n, clock, name).await
+}
+
+/// Moves `n` messages from the DLQ `dlq_name` by its planned route, as `--canary n` does.
+async fn canary_of(
+    backend: &Backend,
+    dlq_name: &str,
+    n: u64,
+    clock: &WatchClock,
+    name: &str,
+) -> CanaryRun {
+    let dlq = crate::aws::resolve::queue(backend, dlq_name)
         .await
         .expect("dlq");
     assert!(dlq.counts.visible >= n, "the DLQ holds {:?}", dlq.counts);
@@ -280,7 +291,7 @@ async fn a_dlq_with_its_own_redrive_policy_is_only_counted_and_the_verdict_is_un
     assert!(
         verdict
             .line
-            .ends_with("unknown: nothing could be checked, judge by hand"),
+            .ends_with("unknown: no Lambda consumer of the destinations, judge by hand"),
         "{}",
         verdict.line
     );
@@ -337,6 +348,7 @@ async fn a_canary_invoked_into_the_still_failing_notifier_comes_back_and_is_not_
     let watched_functions: Vec<String> = super::checks::consumers(&backend, &run)
         .await
         .expect("consumers")
+        .targets
         .into_iter()
         .map(|t| t.function)
         .collect();
@@ -398,4 +410,45 @@ async fn the_watch_reads_the_dlq_and_the_logs_within_its_options() {
         .and_then(|n| n.parse().ok())
         .expect("read N messages");
     assert!(read <= 20, "{}", verdict.dlq_check);
+}
+
+/// The demo's shipping-notifier-dlq goes back by invoking the function: the function is the
+/// consumer the watch checks (it still fails: not safe), never "no consumer → safe".
+#[tokio::test(start_paused = true)]
+async fn on_the_invoke_route_the_invoked_function_is_the_consumer() {
+    let backend = demo(DemoOptions {
+        skip_s: 420,
+        ..DemoOptions::default()
+    });
+    let clock = WatchClock::start();
+    let run = canary_of(&backend, "shipping-notifier-dlq", 3, &clock, "invoke").await;
+    assert_eq!(run.invoked.as_deref(), Some("shipping-notifier"));
+    let verdict = watched(&backend, &run, &clock, Some(120)).await;
+    assert_eq!(verdict.consumers, vec!["shipping-notifier".to_string()]);
+    assert!(verdict.errors.is_some(), "{verdict:#?}");
+    assert_ne!(verdict.verdict, Outcome::Safe, "{verdict:#?}");
+    assert!(!verdict.line.contains("none found"), "{}", verdict.line);
+}
+
+/// webhooks-sender's event source mapping is Disabled: whatever the canary moved was never
+/// consumed, so a quiet watch proves nothing.
+#[tokio::test(start_paused = true)]
+async fn a_consumer_whose_mapping_is_disabled_makes_the_canary_unknown() {
+    let backend = demo(DemoOptions {
+        skip_s: 420,
+        ..DemoOptions::default()
+    });
+    let clock = WatchClock::start();
+    let run = canary_of(&backend, "webhooks-outbound-dlq", 3, &clock, "disabled").await;
+    let verdict = watched(&backend, &run, &clock, Some(120)).await;
+    assert_eq!(verdict.verdict, Outcome::Unknown, "{verdict:#?}");
+    assert_eq!(
+        verdict.not_polling,
+        vec!["webhooks-sender is Disabled".to_string()]
+    );
+    assert!(
+        verdict.line.contains("webhooks-sender is Disabled"),
+        "{}",
+        verdict.line
+    );
 }

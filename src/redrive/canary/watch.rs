@@ -81,7 +81,11 @@ pub async fn watch(
     let consumers = checks::consumers(backend, canary).await;
     let names: Vec<String> = consumers
         .as_ref()
-        .map(|c| c.iter().map(|g| g.function.clone()).collect())
+        .map(|c| c.targets.iter().map(|g| g.function.clone()).collect())
+        .unwrap_or_default();
+    let not_polling = consumers
+        .as_ref()
+        .map(|c| c.not_polling.clone())
         .unwrap_or_default();
     let mut dlq_watch = DlqWatch {
         readable: dlq.as_ref().is_some_and(|q| q.redrive.is_none()),
@@ -131,6 +135,7 @@ pub async fn watch(
         ended_early,
         cancelled: cancel.is_cancelled(),
         consumers: names,
+        not_polling,
         ..consumer_seen
     })
 }
@@ -151,10 +156,11 @@ async fn destinations(backend: &Backend, canary: &CanaryRun) -> Vec<Queue> {
 async fn consumer_checks(
     backend: &Backend,
     canary: &CanaryRun,
-    consumers: &Result<Vec<crate::logs::GroupTarget>, String>,
+    consumers: &Result<checks::Found, String>,
     now: i64,
     max_log_bytes: u64,
 ) -> Seen {
+    let consumers = consumers.as_ref().map(|c| &c.targets);
     let (errors, throttles, metrics_note) = match consumers {
         Ok(c) if c.is_empty() => (
             None,
@@ -165,7 +171,7 @@ async fn consumer_checks(
             Ok((e, t)) => (Some(e), Some(t), None),
             Err(why) => (None, None, Some(why)),
         },
-        Err(why) => (None, None, Some(why.clone())),
+        Err(why) => (None, None, Some((*why).clone())),
     };
     let (signatures, logs_note) = match consumers {
         Ok(c) if !c.is_empty() => {

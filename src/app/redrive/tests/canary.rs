@@ -62,6 +62,7 @@ pub(super) fn judge(app: &mut App, id: JobId, outcome: Outcome) {
         ended_early: false,
         cancelled: false,
         consumers: vec!["orders-worker".into()],
+        not_polling: Vec::new(),
         errors: Some(0),
         throttles: Some(0),
         metrics_note: None,
