@@ -121,3 +121,44 @@ fn a_running_redrive_is_an_info_row_and_the_dlq_table_shows_its_progress() {
     let table = render(&mut app, 100, 18, false);
     insta::assert_snapshot!(table);
 }
+
+/// Each row's identity: what it is about and which rule raised it (not its counts).
+fn row_identities(app: &App) -> Vec<String> {
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    view.problems
+        .iter()
+        .map(|p| {
+            let rule: String = p.what.chars().take_while(|c| !c.is_ascii_digit()).collect();
+            format!("{} {rule}", p.resource.name)
+        })
+        .collect()
+}
+
+#[test]
+fn rows_stay_while_the_metrics_they_read_are_due_again() {
+    // The board asks once a minute (here at 12 s past): until that ask is answered, the
+    // newest one-minute point it holds is over two minutes old from 0 s to 12 s past the
+    // minute, and the rows read from it must not vanish meanwhile.
+    let clock = std::sync::Arc::new(squall::sim::ManualClock::at_ms(
+        (START_S as i64 + 12) * 1000,
+    ));
+    let backend = squall::sim::backend(squall::sim::SimFleet::demo_with(
+        squall::sim::DEFAULT_SEED,
+        clock.clone(),
+    ));
+    let mut app = board(&backend);
+    let mut seen = Vec::new();
+    for second in (14..=130).step_by(2) {
+        clock.set_ms((START_S as i64 + second) * 1000);
+        tick(&mut app, &backend, t(second as u64));
+        seen.push((second, row_identities(&app)));
+    }
+    let rows_at = |s: i64| &seen.iter().find(|(at, _)| *at == s).expect("ticked").1;
+    assert!(rows_at(118).len() > 10, "{:?}", rows_at(118));
+    // No answer came between 74 s and 130 s (asked at 72 s, due again at 132 s).
+    for second in (74..=130).step_by(2) {
+        assert_eq!(rows_at(second), rows_at(74), "at {second} s");
+    }
+}
