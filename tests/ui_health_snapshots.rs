@@ -162,3 +162,44 @@ fn rows_stay_while_the_metrics_they_read_are_due_again() {
         assert_eq!(rows_at(second), rows_at(74), "at {second} s");
     }
 }
+
+/// Whether the selected row is drawn: a line holding its resource and the start of what.
+fn selected_row_drawn(app: &App, screen: &str) -> bool {
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    let problem = &view.problems[view.selected];
+    let what: String = problem.what.chars().take(8).collect();
+    let name: String = problem.resource.name.chars().take(12).collect();
+    screen
+        .lines()
+        .any(|line| line.contains(&name) && line.contains(&what))
+}
+
+#[test]
+fn the_cursor_starts_on_the_worst_row_and_stays_on_screen_to_the_last() {
+    let backend = backend();
+    let mut app = board(&backend);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    assert_eq!(view.selected, 0, "the top row, not the first one loaded");
+    let len = view.problems.len();
+    assert!(!view.findings.is_empty(), "the findings panel takes room");
+    for (width, height) in [(80, 24), (120, 40)] {
+        press(&mut app, KeyCode::Char('g'));
+        for step in 0..len - 1 {
+            press(&mut app, KeyCode::Char('j'));
+            let screen = render(&mut app, width, height, false);
+            assert!(
+                selected_row_drawn(&app, &screen),
+                "{width}x{height}, after {} j:\n{screen}",
+                step + 1
+            );
+        }
+        let view = app
+            .view_as::<squall::app::views::health::HealthView>()
+            .expect("the board on top");
+        assert_eq!(view.selected, len - 1);
+    }
+}
