@@ -203,3 +203,42 @@ fn the_cursor_starts_on_the_worst_row_and_stays_on_screen_to_the_last() {
         assert_eq!(view.selected, len - 1);
     }
 }
+
+#[test]
+fn slash_filters_the_board_and_keys_typed_into_it_do_not_run() {
+    let backend = backend();
+    let mut app = board(&backend);
+    let window = app.metrics.engine.window();
+    type_keys(&mut app, "/[abc");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.metrics.engine.window(),
+        window,
+        "'[' went to the filter"
+    );
+    assert!(
+        app.view_as::<squall::app::views::health::HealthView>()
+            .is_some()
+    );
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "/search-indexer");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&mut app, 160, 40, false);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    assert!(view.problems.len() >= 2, "{screen}");
+    assert!(
+        view.problems.iter().all(
+            |p| p.resource.name.contains("search-indexer") || p.what.contains("search-indexer")
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("/search-indexer"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("Esc clears the filter, the board stays");
+    assert!(view.filter.is_none());
+    assert!(view.problems.len() > 10);
+}

@@ -181,6 +181,9 @@ fn problems_title<'a>(view: &HealthView, ctx: &Ctx, theme: &Theme) -> Line<'a> {
             theme.header(),
         ),
     ];
+    if let Some(filter) = &view.filter {
+        title.push(Span::styled(format!("/{} ", filter.text), theme.header()));
+    }
     // A listing of thousands of queues takes a while: say how far it got.
     let loading: Vec<_> = ctx
         .contexts()

@@ -7,6 +7,7 @@
 use super::{Ctx, Outcome, View};
 use crate::app::fleet::{ContextId, ContextRef};
 use crate::app::keymap::KeyAction;
+use crate::app::row_filter::RowFilter;
 use crate::app::table_state::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
@@ -47,6 +48,8 @@ pub struct HealthView {
     /// The user moved the cursor: from then on it follows its problem as rows re-rank;
     /// until then it stays on the top (worst) row.
     cursor_moved: bool,
+    /// The `/` filter: the rows whose resource or text match (and `ctx:`'s context).
+    pub filter: Option<RowFilter>,
 }
 
 /// Rows of a table panel that hold no problem: two borders and the column header.
@@ -248,7 +251,14 @@ impl View for HealthView {
             .filter(|_| self.cursor_moved)
             .cloned();
         let selected_context = self.contexts.get(self.selected).copied();
-        let ranked = self.assess_all(ctx, &contexts);
+        let mut ranked = self.assess_all(ctx, &contexts);
+        if let Some(filter) = &self.filter {
+            let fleet = ctx.is_fleet();
+            ranked.retain(|(id, p)| {
+                let text = format!("{} {} {}", p.resource.name, p.resource.address, p.what);
+                filter.matches_row(&text, fleet.then(|| ctx.fleet.label(*id)))
+            });
+        }
         let inventory_of =
             |id: ContextId| contexts.iter().find(|c| c.id == id).map(|c| c.inventory);
         self.rows = ranked
@@ -294,6 +304,25 @@ impl View for HealthView {
             .unwrap_or(0);
         let rows = self.visible_rows(ctx.rows);
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
+    }
+
+    fn filter_text(&self) -> Option<String> {
+        Some(
+            self.filter
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The rules still read every context's metrics: a filter hides rows, it does not stop
+    /// the judging.
+    fn set_filter(&mut self, filter: Option<RowFilter>, ctx: &Ctx) {
+        self.filter = filter;
+        self.selected = 0;
+        self.offset = 0;
+        self.cursor_moved = false;
+        self.sync(ctx);
     }
 
     fn fit(&mut self, rows: usize) {
