@@ -121,3 +121,124 @@ fn a_running_redrive_is_an_info_row_and_the_dlq_table_shows_its_progress() {
     let table = render(&mut app, 100, 18, false);
     insta::assert_snapshot!(table);
 }
+
+/// Each row's identity: what it is about and which rule raised it (not its counts).
+fn row_identities(app: &App) -> Vec<String> {
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    view.problems
+        .iter()
+        .map(|p| {
+            let rule: String = p.what.chars().take_while(|c| !c.is_ascii_digit()).collect();
+            format!("{} {rule}", p.resource.name)
+        })
+        .collect()
+}
+
+#[test]
+fn rows_stay_while_the_metrics_they_read_are_due_again() {
+    // The board asks once a minute (here at 12 s past): until that ask is answered, the
+    // newest one-minute point it holds is over two minutes old from 0 s to 12 s past the
+    // minute, and the rows read from it must not vanish meanwhile.
+    let clock = std::sync::Arc::new(squall::sim::ManualClock::at_ms(
+        (START_S as i64 + 12) * 1000,
+    ));
+    let backend = squall::sim::backend(squall::sim::SimFleet::demo_with(
+        squall::sim::DEFAULT_SEED,
+        clock.clone(),
+    ));
+    let mut app = board(&backend);
+    let mut seen = Vec::new();
+    for second in (14..=130).step_by(2) {
+        clock.set_ms((START_S as i64 + second) * 1000);
+        tick(&mut app, &backend, t(second as u64));
+        seen.push((second, row_identities(&app)));
+    }
+    let rows_at = |s: i64| &seen.iter().find(|(at, _)| *at == s).expect("ticked").1;
+    assert!(rows_at(118).len() > 10, "{:?}", rows_at(118));
+    // No answer came between 74 s and 130 s (asked at 72 s, due again at 132 s).
+    for second in (74..=130).step_by(2) {
+        assert_eq!(rows_at(second), rows_at(74), "at {second} s");
+    }
+}
+
+/// Whether the selected row is drawn: a line holding its resource and the start of what.
+fn selected_row_drawn(app: &App, screen: &str) -> bool {
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    let problem = &view.problems[view.selected];
+    let what: String = problem.what.chars().take(8).collect();
+    let name: String = problem.resource.name.chars().take(12).collect();
+    screen
+        .lines()
+        .any(|line| line.contains(&name) && line.contains(&what))
+}
+
+#[test]
+fn the_cursor_starts_on_the_worst_row_and_stays_on_screen_to_the_last() {
+    let backend = backend();
+    let mut app = board(&backend);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    assert_eq!(view.selected, 0, "the top row, not the first one loaded");
+    let len = view.problems.len();
+    assert!(!view.findings.is_empty(), "the findings panel takes room");
+    for (width, height) in [(80, 24), (120, 40)] {
+        press(&mut app, KeyCode::Char('g'));
+        for step in 0..len - 1 {
+            press(&mut app, KeyCode::Char('j'));
+            let screen = render(&mut app, width, height, false);
+            assert!(
+                selected_row_drawn(&app, &screen),
+                "{width}x{height}, after {} j:\n{screen}",
+                step + 1
+            );
+        }
+        let view = app
+            .view_as::<squall::app::views::health::HealthView>()
+            .expect("the board on top");
+        assert_eq!(view.selected, len - 1);
+    }
+}
+
+#[test]
+fn slash_filters_the_board_and_keys_typed_into_it_do_not_run() {
+    let backend = backend();
+    let mut app = board(&backend);
+    let window = app.metrics.engine.window();
+    type_keys(&mut app, "/[abc");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.metrics.engine.window(),
+        window,
+        "'[' went to the filter"
+    );
+    assert!(
+        app.view_as::<squall::app::views::health::HealthView>()
+            .is_some()
+    );
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "/search-indexer");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&mut app, 160, 40, false);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("the board on top");
+    assert!(view.problems.len() >= 2, "{screen}");
+    assert!(
+        view.problems.iter().all(
+            |p| p.resource.name.contains("search-indexer") || p.what.contains("search-indexer")
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("/search-indexer"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    let view = app
+        .view_as::<squall::app::views::health::HealthView>()
+        .expect("Esc clears the filter, the board stays");
+    assert!(view.filter.is_none());
+    assert!(view.problems.len() > 10);
+}

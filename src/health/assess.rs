@@ -163,7 +163,7 @@ fn dlq_problems(queue: &QueueFacts, engine: &MetricsEngine, clock: Clock) -> Vec
         engine.series(&resource, "visible"),
         engine.series(&resource, "sent"),
         engine.series(&resource, "oldest"),
-        clock,
+        clock.for_resource(engine, &resource),
     )
     .into_iter()
     .collect();
@@ -196,7 +196,7 @@ fn queue_problems<'a>(
         engine.series(&resource, "oldest"),
         depth,
         thresholds,
-        clock,
+        clock.for_resource(engine, &resource),
     ));
     problems.extend(rules::not_draining(
         &affected,
@@ -232,7 +232,7 @@ fn queue_problems<'a>(
             engine.series(&resource, "error_rate"),
             engine.series(&resource, "throttles"),
             thresholds,
-            clock,
+            clock.for_resource(engine, &resource),
         ));
     }
     problems
@@ -278,7 +278,7 @@ pub fn assess(
             engine.series(&resource, "redriven"),
             engine.series(&resource, "redrive_failed"),
             thresholds,
-            clock,
+            clock.for_resource(engine, &resource),
         ));
     }
     for function in &facts.async_functions {
@@ -292,7 +292,7 @@ pub fn assess(
             &affected,
             engine.series(&resource, "dead_letter_errors"),
             engine.series(&resource, "destination_failures"),
-            clock,
+            clock.for_resource(engine, &resource),
         ));
     }
     problems.extend(signal_rules::alarm_problems(

@@ -16,6 +16,21 @@ pub struct Clock {
     pub now_ms: i64,
 }
 
+impl Clock {
+    /// The clock a resource's series are read with: the time of their last answer, so a
+    /// point stays recent until the refresh that would replace it has come back.
+    pub fn for_resource(
+        self,
+        engine: &crate::metrics::MetricsEngine,
+        resource: &Resource,
+    ) -> Clock {
+        Clock {
+            now_ms: engine.as_of(resource, self.now_ms),
+            ..self
+        }
+    }
+}
+
 /// A DLQ holding messages: always critical (those messages already failed); says whether
 /// it is still filling: arrivals per minute in the newest period, or else its depth rising
 /// (SQS does not count a message its redrive policy moves into a DLQ in that DLQ's

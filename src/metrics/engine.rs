@@ -420,6 +420,19 @@ impl MetricsEngine {
         }
     }
 
+    /// The moment a resource's series speak for: the end of its last answered call, or
+    /// `now_ms` when it has none. Between two refreshes (one a period, or the first after a
+    /// view hid it) the series hold what was true then; read against the clock, their newest
+    /// point would age past "recent" while its refresh is due or running, and the board
+    /// would drop and re-add rows every minute.
+    pub fn as_of(&self, resource: &Resource, now_ms: i64) -> i64 {
+        self.tracked
+            .get(resource)
+            .filter(|t| t.answered)
+            .and_then(|t| t.fetched_through_ms)
+            .map_or(now_ms, |through| through.min(now_ms))
+    }
+
     /// Why ratios are computed here rather than by CloudWatch metric math, if they are.
     pub fn math_refused(&self) -> Option<&ApiError> {
         self.math_refused.as_ref()

@@ -42,19 +42,12 @@ fn sparkline(
 
 impl Draw for HealthView {
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        // The live problems come first: they take what they need, and at least two thirds
-        // of the height when both lists are long; the findings take the rest.
-        let problems_need = (self.problems.len().max(1) as u16).saturating_add(3);
-        let findings_need = (self.findings.len() as u16).saturating_add(3);
-        let findings_height = if self.findings.is_empty() || area.height < 12 {
-            0
-        } else {
-            let problems_height = problems_need
-                .min((area.height * 2 / 3).max(area.height.saturating_sub(findings_need)));
-            area.height
-                .saturating_sub(problems_height)
-                .min(findings_need)
-        };
+        // The same split the board scrolls by: its cursor stays on screen.
+        let findings_height = crate::app::views::health::findings_height(
+            area.height,
+            self.problems.len(),
+            self.findings.len(),
+        );
         let [burning, will_burn] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(findings_height)])
                 .areas(area);
@@ -188,6 +181,9 @@ fn problems_title<'a>(view: &HealthView, ctx: &Ctx, theme: &Theme) -> Line<'a> {
             theme.header(),
         ),
     ];
+    if let Some(filter) = &view.filter {
+        title.push(Span::styled(format!("/{} ", filter.text), theme.header()));
+    }
     // A listing of thousands of queues takes a while: say how far it got.
     let loading: Vec<_> = ctx
         .contexts()

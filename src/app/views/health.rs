@@ -7,6 +7,7 @@
 use super::{Ctx, Outcome, View};
 use crate::app::fleet::{ContextId, ContextRef};
 use crate::app::keymap::KeyAction;
+use crate::app::row_filter::RowFilter;
 use crate::app::table_state::scrolled_offset;
 use crate::app::target::Target;
 use crate::doctor::Finding;
@@ -44,6 +45,28 @@ pub struct HealthView {
     /// Each row's queue URL when the row is about a queue or a DLQ (worked out in `sync`):
     /// the live counts of those on screen refresh every few seconds.
     row_queues: Vec<Option<String>>,
+    /// The user moved the cursor: from then on it follows its problem as rows re-rank;
+    /// until then it stays on the top (worst) row.
+    cursor_moved: bool,
+    /// The `/` filter: the rows whose resource or text match (and `ctx:`'s context).
+    pub filter: Option<RowFilter>,
+}
+
+/// Rows of a table panel that hold no problem: two borders and the column header.
+const PANEL_CHROME: u16 = 3;
+
+/// The height of the "will burn" panel in a board `height` rows high. The live problems
+/// come first: they take what they need, and at least two thirds of the height when both
+/// lists are long; the findings take the rest. The drawing and the scrolling share it.
+pub fn findings_height(height: u16, problems: usize, findings: usize) -> u16 {
+    if findings == 0 || height < 12 {
+        return 0;
+    }
+    let problems_need = (problems.max(1) as u16).saturating_add(PANEL_CHROME);
+    let findings_need = (findings as u16).saturating_add(PANEL_CHROME);
+    let problems_height =
+        problems_need.min((height * 2 / 3).max(height.saturating_sub(findings_need)));
+    height.saturating_sub(problems_height).min(findings_need)
 }
 
 impl HealthView {
@@ -54,7 +77,16 @@ impl HealthView {
         }
     }
 
+    /// How many problem rows the board shows when a full-height table would show
+    /// `table_rows`: the findings panel takes part of the height.
+    pub fn visible_rows(&self, table_rows: usize) -> usize {
+        let height = (table_rows as u16).saturating_add(PANEL_CHROME);
+        let findings = findings_height(height, self.problems.len(), self.findings.len());
+        table_rows.saturating_sub(findings as usize).max(1)
+    }
+
     fn move_selection(&mut self, delta: isize, rows: usize) {
+        self.cursor_moved = true;
         self.selected = super::moved(self.selected, delta, self.problems.len());
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
@@ -186,8 +218,9 @@ impl View for HealthView {
     }
 
     fn handle(&mut self, key: KeyAction, ctx: &Ctx) -> Outcome {
-        if let Some(delta) = super::navigation_delta(key, ctx.rows) {
-            self.move_selection(delta, ctx.rows);
+        let rows = self.visible_rows(ctx.rows);
+        if let Some(delta) = super::navigation_delta(key, rows) {
+            self.move_selection(delta, rows);
             return Outcome::Handled;
         }
         match key {
@@ -212,9 +245,20 @@ impl View for HealthView {
 
     fn sync(&mut self, ctx: &Ctx) {
         let contexts = ctx.contexts();
-        let selected = self.problems.get(self.selected).cloned();
+        let selected = self
+            .problems
+            .get(self.selected)
+            .filter(|_| self.cursor_moved)
+            .cloned();
         let selected_context = self.contexts.get(self.selected).copied();
-        let ranked = self.assess_all(ctx, &contexts);
+        let mut ranked = self.assess_all(ctx, &contexts);
+        if let Some(filter) = &self.filter {
+            let fleet = ctx.is_fleet();
+            ranked.retain(|(id, p)| {
+                let text = format!("{} {} {}", p.resource.name, p.resource.address, p.what);
+                filter.matches_row(&text, fleet.then(|| ctx.fleet.label(*id)))
+            });
+        }
         let inventory_of =
             |id: ContextId| contexts.iter().find(|c| c.id == id).map(|c| c.inventory);
         self.rows = ranked
@@ -258,10 +302,31 @@ impl View for HealthView {
                 })
             })
             .unwrap_or(0);
-        self.offset = scrolled_offset(self.selected, self.offset, ctx.rows, self.problems.len());
+        let rows = self.visible_rows(ctx.rows);
+        self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
+    }
+
+    fn filter_text(&self) -> Option<String> {
+        Some(
+            self.filter
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The rules still read every context's metrics: a filter hides rows, it does not stop
+    /// the judging.
+    fn set_filter(&mut self, filter: Option<RowFilter>, ctx: &Ctx) {
+        self.filter = filter;
+        self.selected = 0;
+        self.offset = 0;
+        self.cursor_moved = false;
+        self.sync(ctx);
     }
 
     fn fit(&mut self, rows: usize) {
+        let rows = self.visible_rows(rows);
         self.offset = scrolled_offset(self.selected, self.offset, rows, self.problems.len());
     }
 
@@ -335,7 +400,7 @@ impl HealthView {
             .iter()
             .zip(&self.contexts)
             .skip(self.offset)
-            .take(rows)
+            .take(self.visible_rows(rows))
             .filter(|(_, id)| context.is_none_or(|c| c == **id))
             .filter_map(|(url, _)| url.clone())
             .collect();
