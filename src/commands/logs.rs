@@ -26,8 +26,10 @@ use crate::logs::{
 
 pub const LOGS_HELP: &str = "\
 TARGET is a function (its log group: LoggingConfig.LogGroup, else /aws/lambda/NAME), a
-queue (the functions consuming it), a DLQ (the consumers of its source queues) or a topic
-(the functions subscribed to it, directly or through a queue). Searches use
+queue (the functions consuming it), a DLQ (the consumers of its source queues; for a
+function's DLQ or on-failure destination, or an SNS-to-Lambda subscription's DLQ, the
+function whose failures land there) or a topic (the functions subscribed to it,
+directly or through a queue). Searches use
 FilterLogEvents with filter patterns, so CloudWatch does the matching; calls share one
 budget of a few a second and wait out throttling. stderr says what was read. A search
 that may scan more than logs.max_scan_mb (estimated from the groups' stored bytes over
@@ -95,7 +97,11 @@ fn unavailable(error: &ApiError) -> color_eyre::Report {
     )
 }
 
-/// The consumers of a queue; for a DLQ, of its source queues too.
+/// The consumers of a queue; for a DLQ, of its source queues too. A queue no consumer
+/// leads to may be a Lambda-side DLQ or on-failure destination (or an SNS `lambda`
+/// subscription's DLQ): its messages are the failures of the function that feeds it, so its
+/// logs are that function's. Finding those costs a call per function and per subscription,
+/// so only a queue without consumers pays it.
 async fn queue_groups(
     backend: &Backend,
     consumers: &Consumers,
@@ -104,7 +110,51 @@ async fn queue_groups(
     let queue = resolve::queue(backend, given).await?;
     let mut arns = dlq_source_arns(backend, &queue.url).await?;
     arns.push(queue.arn.clone());
-    Ok(consumers.of_queues(arns.iter().map(String::as_str)))
+    let groups = consumers.of_queues(arns.iter().map(String::as_str));
+    if !groups.is_empty() {
+        return Ok(groups);
+    }
+    Ok(lambda_feeders(backend, consumers, &queue.arn).await)
+}
+
+/// The functions whose failed asynchronous invokes land in `queue_arn`.
+async fn lambda_feeders(
+    backend: &Backend,
+    consumers: &Consumers,
+    queue_arn: &str,
+) -> Vec<GroupTarget> {
+    let mut warnings = Vec::new();
+    let subscriptions =
+        match crate::inventory::topics::load_subscriptions(backend.topics.clone(), 4).await {
+            Ok(all) => all,
+            Err(error) => {
+                warnings.push(format!(
+                    "subscriptions could not be listed ({}): an SNS-to-Lambda subscription \
+                     whose DLQ this is would not be found",
+                    one_line(&error.to_string())
+                ));
+                Vec::new()
+            }
+        };
+    let feeding = crate::redrive::lambda_route::feeding(
+        backend,
+        queue_arn,
+        &subscriptions,
+        Some(consumers.functions()),
+        true,
+        &mut warnings,
+    )
+    .await;
+    for warning in &warnings {
+        crate::gate::say(warning);
+    }
+    let mut groups: Vec<GroupTarget> = feeding
+        .iter()
+        .map(|d| consumers.target(&d.function))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
 }
 
 /// TARGET's log groups, resolved as `squall metrics` resolves its NAME.
@@ -406,6 +456,82 @@ mod tests {
             follow: false,
             json: false,
             yes: false,
+        }
+    }
+
+    /// The demo `skip_s` into its story (shipping-notifier fails its first ten minutes).
+    fn demo_after(skip_s: u64) -> Backend {
+        let options = crate::sim::DemoOptions {
+            skip_s,
+            ..crate::sim::DemoOptions::default()
+        };
+        let clock = std::sync::Arc::new(crate::sim::ManualClock::default());
+        crate::sim::backend(crate::sim::SimFleet::demo_with_options(7, clock, options).frozen())
+    }
+
+    #[tokio::test]
+    async fn a_lambda_side_dlq_and_destination_lead_to_the_function_that_feeds_them() {
+        let backend = demo_after(0);
+        for dlq in ["shipping-notifier-dlq", "shipping-notifier-failures"] {
+            let groups = groups_of(&backend, dlq).await.expect("groups");
+            let names: Vec<&str> = groups.iter().map(|g| g.function.as_str()).collect();
+            assert_eq!(names, ["shipping-notifier"], "{dlq}");
+            assert_eq!(groups[0].log_group, "/aws/lambda/shipping-notifier");
+        }
+        let plain = groups_of(&backend, "audit-log-dlq").await.expect("groups");
+        assert!(plain.iter().all(|g| g.function != "shipping-notifier"));
+    }
+
+    #[tokio::test]
+    async fn the_demo_notifier_logs_its_failing_async_invokes() {
+        let backend = demo_after(300);
+        let groups = groups_of(&backend, "shipping-notifier-dlq")
+            .await
+            .expect("groups");
+        let request = SearchRequest {
+            groups,
+            start_ms: 0,
+            end_ms: i64::MAX / 2,
+            pattern: None,
+            max_bytes: 50_000_000,
+            max_lines: MAX_LINES,
+        };
+        let budget = RequestBudget::new(1000.0);
+        let outcome = search(backend.logs.as_ref(), &budget, &request).await;
+        assert!(outcome.missing_groups.is_empty(), "{outcome:?}");
+        let texts: Vec<&str> = outcome.lines.iter().map(|l| l.message.as_str()).collect();
+        for start in ["START RequestId", "END RequestId", "REPORT RequestId"] {
+            assert!(texts.iter().any(|t| t.starts_with(start)), "{start}");
+        }
+        let (found, _) = error_signatures_of(backend.logs.as_ref(), &budget, request).await;
+        let top = found.first().expect("an error signature");
+        assert!(
+            top.signature.contains("connect ETIMEDOUT"),
+            "the DLQ's ErrorMessage: {top:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn at_the_demo_start_the_consumers_have_logged_already() {
+        let backend = demo_after(0);
+        for function in ["shipping-dispatcher", "shipping-notifier", "orders-worker"] {
+            let groups = groups_of(&backend, function).await.expect("groups");
+            let request = SearchRequest {
+                groups,
+                start_ms: 0,
+                end_ms: i64::MAX / 2,
+                pattern: None,
+                max_bytes: 50_000_000,
+                max_lines: MAX_LINES,
+            };
+            let budget = RequestBudget::new(1000.0);
+            let outcome = search(backend.logs.as_ref(), &budget, &request).await;
+            assert!(outcome.missing_groups.is_empty(), "{function}: {outcome:?}");
+            assert!(
+                outcome.lines.len() > 20,
+                "{function}: {}",
+                outcome.lines.len()
+            );
         }
     }
 
