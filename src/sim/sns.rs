@@ -261,7 +261,7 @@ impl World {
                         .counters
                         .invoked(duration, failing);
                     let logged = [LoggedMessage {
-                        message_id: &notification.message_id,
+                        message_id: notification.message_id,
                         failed: failing,
                     }];
                     self.log_invocation(function, duration, &logged);
