@@ -15,6 +15,12 @@ use crate::inventory::collect_inventory;
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // A demo's journals are its own: never a real run's, nor another demo process's.
+    let _demo_data = if cli.demo {
+        crate::redrive::journal_files::enter_demo()
+    } else {
+        None
+    };
     // Completions need neither config nor AWS: a fresh bastion can install them first.
     if let Some(Command::Completions { shell }) = cli.command {
         let mut script = Vec::new();
