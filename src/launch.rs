@@ -15,6 +15,12 @@ use crate::inventory::collect_inventory;
 use crate::ui::Theme;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // A demo's journals are its own: never a real run's, nor another demo process's.
+    let _demo_data = if cli.demo {
+        crate::redrive::journal_files::enter_demo()
+    } else {
+        None
+    };
     // Completions need neither config nor AWS: a fresh bastion can install them first.
     if let Some(Command::Completions { shell }) = cli.command {
         let mut script = Vec::new();
@@ -53,6 +59,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
+    if cli.demo
+        && let Some(refused) = demo_refuses_fleet(&cli)?
+    {
+        return Ok(refused);
+    }
     let contexts = if cli.demo {
         Vec::new()
     } else {
@@ -126,6 +137,45 @@ async fn run_async(cli: Cli, config: Config) -> Result<ExitCode> {
     }
 }
 
+/// `--demo` checks `--profiles`/`--regions` as a real run does (a bad list is an error),
+/// and refuses more than one context: an acting verb as a fleet refuses it, the others
+/// because the demo's command line serves its one us-east-1 shop. A user's `[fleet]` is
+/// not the demo's.
+fn demo_refuses_fleet(cli: &Cli) -> Result<Option<ExitCode>> {
+    let flags = crate::commands::fleet::flags(cli);
+    let contexts = crate::fleet::contexts(&flags, &[], &|_| false).map_err(|e| eyre!("{e}"))?;
+    if contexts.len() < 2 {
+        return Ok(None);
+    }
+    if let Some(verb) = cli.command.as_ref().and_then(one_context_verb) {
+        return Ok(crate::commands::fleet::refuse_many(verb, &contexts));
+    }
+    Ok(Some(crate::commands::exit::refuse(
+        exit_code::FAILED,
+        &[
+            "--demo serves one context on the command line: its us-east-1 shop".to_string(),
+            "drop --profiles/--regions (the demo's console shows its second region beside it)"
+                .to_string(),
+        ],
+    )))
+}
+
+/// The verbs that act in one context (or read one resource) and refuse a fleet.
+fn one_context_verb(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Peek(_) => Some("peek"),
+        Command::Export(_) => Some("export"),
+        Command::Send(_) => Some("send"),
+        Command::Publish(_) => Some("publish"),
+        Command::Purge(_) => Some("purge"),
+        Command::Redrive(_) => Some("redrive"),
+        Command::Logs(_) => Some("logs"),
+        Command::Metrics(_) => Some("metrics"),
+        Command::Whoami(_) => Some("whoami"),
+        _ => None,
+    }
+}
+
 /// More than one context: the verbs that read (`ls`, `health`, `doctor`) look at all of
 /// them; every other verb acts in one context and refuses.
 async fn run_fleet(
@@ -133,21 +183,10 @@ async fn run_fleet(
     config: Config,
     contexts: Vec<crate::fleet::Context>,
 ) -> Result<ExitCode> {
-    let one_context_verb = match &cli.command {
-        Some(Command::Peek(_)) => Some("peek"),
-        Some(Command::Export(_)) => Some("export"),
-        Some(Command::Send(_)) => Some("send"),
-        Some(Command::Publish(_)) => Some("publish"),
-        Some(Command::Purge(_)) => Some("purge"),
-        Some(Command::Redrive(_)) => Some("redrive"),
-        Some(Command::Logs(_)) => Some("logs"),
-        Some(Command::Metrics(_)) => Some("metrics"),
-        Some(Command::Whoami(_)) => Some("whoami"),
-        Some(Command::Completions { .. } | Command::IamPolicy(_)) => {
-            return Ok(ExitCode::from(exit_code::OK));
-        }
-        Some(Command::Ls { .. } | Command::Health(_) | Command::Doctor(_)) | None => None,
-    };
+    if let Some(Command::Completions { .. } | Command::IamPolicy(_)) = &cli.command {
+        return Ok(ExitCode::from(exit_code::OK));
+    }
+    let one_context_verb = cli.command.as_ref().and_then(one_context_verb);
     if let Some(verb) = one_context_verb {
         let refused = crate::commands::fleet::refuse_many(verb, &contexts);
         return Ok(refused.unwrap_or(ExitCode::from(exit_code::FAILED)));

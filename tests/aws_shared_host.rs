@@ -87,6 +87,17 @@ fn demo_canary(home: &Path, log: &Path) -> PathBuf {
     PathBuf::from(summary["journal"].as_str().expect("a journal"))
 }
 
+/// A finished journal in the shared data dir, as a real run leaves it: the demo's canary
+/// journal (a demo keeps its journals in a folder of its own) moved there.
+fn shared_journal(home: &Path, log: &Path) -> PathBuf {
+    let journal = demo_canary(home, log);
+    let shared = home.join("data/redrive");
+    std::fs::create_dir_all(&shared).expect("mkdir");
+    let moved = shared.join(journal.file_name().expect("a file name"));
+    std::fs::rename(&journal, &moved).expect("move");
+    moved
+}
+
 #[test]
 fn every_file_and_folder_squall_writes_is_owner_only_under_umask_022() {
     let home = tempfile::tempdir().expect("tempdir");
@@ -115,12 +126,15 @@ fn every_file_and_folder_squall_writes_is_owner_only_under_umask_022() {
         "{}",
         journal.display()
     );
-    assert_eq!(mode(&home.join("data")), 0o700, "the data dir");
-    assert_eq!(
-        mode(&home.join("data/redrive")),
-        0o700,
-        "the journal folder"
+    assert!(
+        journal.starts_with(home.join("data/demo")),
+        "a demo's journals are its own: {}",
+        journal.display()
     );
+    assert_eq!(mode(&home.join("data")), 0o700, "the data dir");
+    assert_eq!(mode(&home.join("data/demo")), 0o700, "the demos' folder");
+    let folder = journal.parent().expect("its folder");
+    assert_eq!(mode(folder), 0o700, "the journal folder");
     assert_eq!(mode(&journal), 0o600, "the journal");
 
     // Under the same umask, a plain file is readable by all: the test can tell.
@@ -139,7 +153,7 @@ fn an_open_data_dir_and_log_are_tightened_once_and_said_so() {
     let home = tempfile::tempdir().expect("tempdir");
     let home = home.path();
     let log = home.join("squall.log");
-    let journal = demo_canary(home, &log);
+    let journal = shared_journal(home, &log);
     let data = home.join("data");
     for (path, open) in [(&data, 0o755), (&data.join("redrive"), 0o755)] {
         set_mode(path, open);
@@ -191,7 +205,7 @@ fn an_open_data_dir_and_log_are_tightened_once_and_said_so() {
 fn prune_journals_removes_finished_runs_only_and_only_with_yes() {
     let home = tempfile::tempdir().expect("tempdir");
     let home = home.path();
-    let finished = demo_canary(home, &home.join("squall.log"));
+    let finished = shared_journal(home, &home.join("squall.log"));
     // A run killed after it received a message: a re-run resumes from it.
     let unfinished = home.join("data/redrive/payments-dlq.fifo-1-1.jsonl");
     std::fs::write(

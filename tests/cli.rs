@@ -418,3 +418,39 @@ fn every_subcommand_lists_the_global_options_under_their_own_heading() {
         }
     }
 }
+
+/// `--demo` checks the fleet flags as a real run does: a bad list is an error, an acting
+/// verb refuses more than one context as a fleet refuses it, and the reading verbs say the
+/// demo's command line serves one context instead of ignoring the flags.
+#[test]
+fn demo_checks_and_refuses_the_fleet_flags() {
+    let home = tempfile::tempdir().expect("tempdir");
+    squall(&home)
+        .args(["--demo", "--regions", "us-east-1,us-east-1", "ls", "queues"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--regions names \"us-east-1\" twice",
+        ));
+    squall(&home)
+        .args(["--demo", "--regions", "us-east-1,eu-west-1"])
+        .args(["redrive", "checkout-dlq"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("redrive works in one context")
+                .and(predicate::str::contains("no queue").not()),
+        );
+    for verb in ["health", "doctor"] {
+        squall(&home)
+            .args(["--demo", "--profiles", "a,b", verb])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("--demo serves one context"));
+    }
+    squall(&home)
+        .args(["--demo", "--regions", "us-east-1", "ls", "queues"])
+        .assert()
+        .success();
+}

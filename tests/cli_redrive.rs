@@ -340,3 +340,32 @@ fn read_only_refuses_the_invoke_route_too() {
         .code(3)
         .stderr(predicate::str::contains("read-only"));
 }
+
+/// A demo's journals are its own: in a folder of its own under the data dir, listed
+/// neither by a real run nor by the next demo process (the demo's message ids repeat, so
+/// another run must never resume from them).
+#[test]
+fn a_demo_keeps_its_journals_out_of_real_runs_and_other_demos() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let assert = squall(&home)
+        .args(["--demo", "redrive", "payments-dlq.fifo", "--canary", "2"])
+        .args(["--no-watch", "--yes", "--json"])
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&assert.get_output().stdout).expect("json");
+    let journal = summary["journal"].as_str().expect("journal path");
+    assert!(
+        std::path::Path::new(journal).starts_with(home.path().join("data/demo")),
+        "{journal}"
+    );
+    for args in [
+        &["redrive", "--journal", "--json"][..],
+        &["--demo", "redrive", "--journal", "--json"],
+    ] {
+        let listed = squall(&home).args(args).assert().success();
+        let listed: serde_json::Value =
+            serde_json::from_slice(&listed.get_output().stdout).expect("json");
+        assert_eq!(listed, serde_json::json!([]), "{args:?}");
+    }
+}

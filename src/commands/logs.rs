@@ -26,8 +26,10 @@ use crate::logs::{
 
 pub const LOGS_HELP: &str = "\
 TARGET is a function (its log group: LoggingConfig.LogGroup, else /aws/lambda/NAME), a
-queue (the functions consuming it), a DLQ (the consumers of its source queues) or a topic
-(the functions subscribed to it, directly or through a queue). Searches use
+queue (the functions consuming it), a DLQ (the consumers of its source queues; for a
+function's DLQ or on-failure destination, or an SNS-to-Lambda subscription's DLQ, the
+function whose failures land there) or a topic (the functions subscribed to it,
+directly or through a queue). Searches use
 FilterLogEvents with filter patterns, so CloudWatch does the matching; calls share one
 budget of a few a second and wait out throttling. stderr says what was read. A search
 that may scan more than logs.max_scan_mb (estimated from the groups' stored bytes over
@@ -96,7 +98,11 @@ fn unavailable(error: &ApiError) -> color_eyre::Report {
     )
 }
 
-/// The consumers of a queue; for a DLQ, of its source queues too.
+/// The consumers of a queue; for a DLQ, of its source queues too. A queue no consumer
+/// leads to may be a Lambda-side DLQ or on-failure destination (or an SNS `lambda`
+/// subscription's DLQ): its messages are the failures of the function that feeds it, so its
+/// logs are that function's. Finding those costs a call per function and per subscription,
+/// so only a queue without consumers pays it.
 async fn queue_groups(
     backend: &Backend,
     consumers: &Consumers,
@@ -105,7 +111,51 @@ async fn queue_groups(
     let queue = resolve::queue(backend, given).await?;
     let mut arns = dlq_source_arns(backend, &queue.url).await?;
     arns.push(queue.arn.clone());
-    Ok(consumers.of_queues(arns.iter().map(String::as_str)))
+    let groups = consumers.of_queues(arns.iter().map(String::as_str));
+    if !groups.is_empty() {
+        return Ok(groups);
+    }
+    Ok(lambda_feeders(backend, consumers, &queue.arn).await)
+}
+
+/// The functions whose failed asynchronous invokes land in `queue_arn`.
+async fn lambda_feeders(
+    backend: &Backend,
+    consumers: &Consumers,
+    queue_arn: &str,
+) -> Vec<GroupTarget> {
+    let mut warnings = Vec::new();
+    let subscriptions =
+        match crate::inventory::topics::load_subscriptions(backend.topics.clone(), 4).await {
+            Ok(all) => all,
+            Err(error) => {
+                warnings.push(format!(
+                    "subscriptions could not be listed ({}): an SNS-to-Lambda subscription \
+                     whose DLQ this is would not be found",
+                    one_line(&error.to_string())
+                ));
+                Vec::new()
+            }
+        };
+    let feeding = crate::redrive::lambda_route::feeding(
+        backend,
+        queue_arn,
+        &subscriptions,
+        Some(consumers.functions()),
+        true,
+        &mut warnings,
+    )
+    .await;
+    for warning in &warnings {
+        crate::gate::say(warning);
+    }
+    let mut groups: Vec<GroupTarget> = feeding
+        .iter()
+        .map(|d| consumers.target(&d.function))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
 }
 
 /// TARGET's log groups, resolved as `squall metrics` resolves its NAME.
@@ -411,39 +461,5 @@ async fn follow(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(target: &str) -> LogsArgs {
-        LogsArgs {
-            target: target.to_string(),
-            since: "1h".to_string(),
-            grep: None,
-            message_id: None,
-            errors: false,
-            follow: false,
-            json: false,
-            yes: false,
-        }
-    }
-
-    #[tokio::test]
-    async fn an_endpoint_without_cloudwatch_logs_is_said_so() {
-        let backend = crate::sim::backend(crate::sim::SimFleet::demo().frozen())
-            .with_logs(std::sync::Arc::new(crate::aws::logs::NoLogs));
-        let config = Config::defaults().expect("config");
-        let error = run(&backend, &config, args("orders-worker"))
-            .await
-            .expect_err("no logs");
-        assert!(
-            error
-                .to_string()
-                .contains("CloudWatch Logs is unavailable on this endpoint"),
-            "{error}"
-        );
-        let error = run(&backend, &config, args("orders"))
-            .await
-            .expect_err("no logs");
-        assert!(error.to_string().contains("unavailable"), "{error}");
-    }
-}
+#[path = "logs_tests.rs"]
+mod tests;

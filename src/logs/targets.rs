@@ -48,6 +48,11 @@ impl Consumers {
         }
     }
 
+    /// Every function listed.
+    pub fn functions(&self) -> &[LambdaFunction] {
+        &self.functions
+    }
+
     /// A function by name or ARN (qualified or not), if it exists.
     pub fn function(&self, given: &str) -> Option<GroupTarget> {
         let name = arn::resource_name(given);
@@ -62,7 +67,7 @@ impl Consumers {
 
     /// The group of a function named by a mapping or a subscription; a function the listing
     /// did not show logs to Lambda's default group.
-    fn target(&self, function: &str) -> GroupTarget {
+    pub fn target(&self, function: &str) -> GroupTarget {
         self.function(function).unwrap_or_else(|| {
             let name = arn::resource_name(function);
             GroupTarget {

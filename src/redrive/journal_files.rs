@@ -9,8 +9,63 @@ use std::path::{Path, PathBuf};
 
 use super::journal::JournalState;
 
-/// Where journals go: `$SQUALL_DATA_DIR`, else the platform's data dir for squall.
+/// A `--demo` process's own data folder, once it entered it (`enter_demo`).
+static DEMO_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Where journals go: a demo process's own folder; else `$SQUALL_DATA_DIR`, else the
+/// platform's data dir for squall.
 pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = DEMO_DIR.get() {
+        return Some(dir.clone());
+    }
+    shared_data_dir()
+}
+
+/// A demo process's data folder, `DATA/demo/PID-START_MS`: the demo's message ids repeat
+/// from run to run, so a demo must never resume or read a real run's journals nor another
+/// demo's. Created (owner-only) only when a journal is written; removed at exit when
+/// nothing is left in it (a journal a run printed the path of stays readable).
+#[derive(Debug)]
+pub struct DemoDataDir(PathBuf);
+
+impl DemoDataDir {
+    pub fn under(base: &Path, now_ms: u128) -> DemoDataDir {
+        DemoDataDir(
+            base.join("demo")
+                .join(format!("{}-{now_ms}", std::process::id())),
+        )
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for DemoDataDir {
+    fn drop(&mut self) {
+        // `remove_dir` removes empty folders only: journals are never lost here.
+        let _ = std::fs::remove_dir(self.0.join("redrive"));
+        let _ = std::fs::remove_dir(&self.0);
+        if let Some(parent) = self.0.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+}
+
+/// This process is a demo: its journals go to a folder of its own from now on.
+pub fn enter_demo() -> Option<DemoDataDir> {
+    let base = shared_data_dir().unwrap_or_else(std::env::temp_dir);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let dir = DemoDataDir::under(&base, now_ms);
+    DEMO_DIR.set(dir.path().to_path_buf()).ok()?;
+    Some(dir)
+}
+
+/// `$SQUALL_DATA_DIR`, else the platform's data dir for squall.
+fn shared_data_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("SQUALL_DATA_DIR").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
@@ -119,6 +174,28 @@ pub fn prune(data_dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_demo_folder_is_its_own_and_goes_when_empty_keeping_journals() {
+        let base = tempfile::tempdir().expect("tempdir");
+        let one = DemoDataDir::under(base.path(), 1);
+        let two = DemoDataDir::under(base.path(), 2);
+        assert_ne!(one.path(), two.path());
+        assert!(one.path().starts_with(base.path().join("demo")));
+        assert!(!journals_dir(one.path()).starts_with(journals_dir(base.path())));
+        crate::private_files::create_dir_all(&journals_dir(one.path())).expect("mkdir");
+        crate::private_files::create_dir_all(&journals_dir(two.path())).expect("mkdir");
+        let kept = new_journal_path(two.path(), "dlq", 1);
+        std::fs::write(&kept, "{}\n").expect("write");
+        let (one_path, two_path) = (one.path().to_path_buf(), two.path().to_path_buf());
+        drop(one);
+        assert!(!one_path.exists(), "an empty demo folder goes at exit");
+        drop(two);
+        assert!(
+            kept.exists() && two_path.exists(),
+            "a journal is never removed"
+        );
+    }
     use crate::redrive::journal::{Entry, Journal};
 
     fn plan() -> Entry {

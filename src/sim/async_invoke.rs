@@ -9,6 +9,7 @@ use super::clock::rfc3339_millis;
 use super::rng::SplitMix64;
 use async_trait::async_trait;
 
+use super::consumer_logs::LoggedMessage;
 use super::fleet::SimFleet;
 use super::stored::Incoming;
 use super::world::{World, function_arn};
@@ -138,11 +139,17 @@ impl World {
         invoked.count += 1;
         invoked.last_event = Some(event.to_string());
         let count = invoked.count;
+        let request = format!("sim-invoke-{name}-{count}");
+        let logged = [LoggedMessage {
+            message_id: &request,
+            failed: failing,
+        }];
+        self.log_invocation(function, 120.0, &logged);
         if failing {
             let seed = (self.now_ms as u64) ^ count.rotate_left(40);
             self.dead_letter_event(function, event, seed);
         }
-        Ok(format!("sim-invoke-{name}-{count}"))
+        Ok(request)
     }
 }
 

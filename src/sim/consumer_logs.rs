@@ -5,6 +5,7 @@
 //! `platform.report` records. The shipping consumer's bad deploy fails with the TypeError of
 //! the demo's story.
 
+use super::async_invoke::ASYNC_ERROR;
 use super::clock::rfc3339_millis;
 use super::demo_story::SHIPPING_FUNCTION;
 use super::world::World;
@@ -16,8 +17,18 @@ pub(super) struct LoggedMessage<'a> {
     pub failed: bool,
 }
 
-/// The error a failed message gets: (type, message, first stack frame).
-fn error_of(function: &str, runtime: &str) -> (&'static str, &'static str, &'static str) {
+/// The error a failed message gets: (type, message, first stack frame). A function whose
+/// asynchronous invokes fail (`fails_async_until_ms`) throws what its DLQ's `ErrorMessage`
+/// says, so its logs and its dead letters tell one story.
+fn error_of(
+    function: &str,
+    runtime: &str,
+    fails_async: bool,
+) -> (&'static str, &'static str, &'static str) {
+    if fails_async {
+        let message = ASYNC_ERROR.strip_prefix("Error: ").unwrap_or(ASYNC_ERROR);
+        return ("Error", message, "at post (/var/task/carrier.js:88:13)");
+    }
     if function == SHIPPING_FUNCTION {
         return (
             "TypeError",
@@ -44,6 +55,7 @@ struct Context {
     name: String,
     runtime: String,
     json: bool,
+    fails_async: bool,
     memory_mb: u32,
     request_id: String,
     start_ms: i64,
@@ -73,7 +85,8 @@ impl Context {
         if !message.failed {
             return lines;
         }
-        let (error_type, error_message, frame) = error_of(&self.name, &self.runtime);
+        let (error_type, error_message, frame) =
+            error_of(&self.name, &self.runtime, self.fails_async);
         let stack = format!("{error_type}: {error_message}\n    {frame}");
         lines.push((
             end,
@@ -138,6 +151,7 @@ impl World {
             name: spec.name.clone(),
             runtime: spec.runtime.clone(),
             json: spec.json_logs,
+            fails_async: spec.fails_async_until_ms.is_some(),
             memory_mb: spec.memory_mb,
             request_id: self.log_ids.uuid(),
             start_ms: self.now_ms,
@@ -196,6 +210,48 @@ impl World {
                 }
                 self.now_ms = at;
                 self.log_invocation(f, PAST_DURATION_MS, &failed);
+            }
+        }
+        self.now_ms = now;
+    }
+}
+
+impl World {
+    /// A few invocations a minute of every queue consumer and every function an SNS `lambda`
+    /// subscription invokes, over the `minutes` before now: so a function's log group
+    /// exists, and holds lines, from the demo's first second, as its metrics' history does.
+    /// Draws only from the log generator, so the world's numbers stay as they were.
+    pub(super) fn backfill_logs(&mut self, minutes: i64) {
+        let mut callers: Vec<(usize, f64)> = self
+            .traffic
+            .consumers
+            .iter()
+            .filter_map(|c| {
+                let f = self.function_index(&c.function)?;
+                Some((f, c.failure_probability))
+            })
+            .collect();
+        callers.extend(
+            self.subscriptions
+                .iter()
+                .filter(|s| s.protocol == "lambda")
+                .filter_map(|s| self.function_index(&s.endpoint))
+                .map(|f| (f, 0.0)),
+        );
+        callers.sort_by_key(|(f, _)| *f);
+        callers.dedup_by_key(|(f, _)| *f);
+        let now = self.now_ms;
+        for minute in (1..=minutes).rev() {
+            for &(f, failure_probability) in &callers {
+                self.now_ms = now - minute * 60_000 + self.log_ids.below(50_000) as i64;
+                let id = self.log_ids.uuid();
+                let failed = self.log_ids.chance(failure_probability);
+                let duration = 40.0 + self.log_ids.below(400) as f64;
+                let logged = [LoggedMessage {
+                    message_id: &id,
+                    failed,
+                }];
+                self.log_invocation(f, duration, &logged);
             }
         }
         self.now_ms = now;

@@ -24,6 +24,8 @@ pub const DEFAULT_SEED: u64 = 7;
 const STORY_STREAM: u64 = 0x5707_1e5c_a11e_d000;
 /// Minutes of metric history made up at start, so charts are not empty.
 const BACKFILL_MINUTES: i64 = 60;
+/// Minutes of consumers' log lines before the demo's start (a few lines a minute each).
+pub(super) const LOG_BACKFILL_MINUTES: i64 = 15;
 /// Demo DLQs keep messages for 14 days.
 const RETENTION_S: u32 = 14 * 24 * 3600;
 /// The function a topic invokes directly, which fails for a while (see `demo_with_options`).
@@ -439,6 +441,7 @@ impl SimFleet {
             }
             backfill(&mut world, BACKFILL_MINUTES, &demo_story::tells);
             world.rng = shop;
+            world.backfill_logs(LOG_BACKFILL_MINUTES);
             world.advance_to(now);
         }
         fleet.on_clock(clock)

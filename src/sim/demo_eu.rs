@@ -127,6 +127,7 @@ impl SimFleet {
                 seed_depths(&mut world, &depths);
             }
             backfill(&mut world, BACKFILL_MINUTES, &|_| true);
+            world.backfill_logs(super::demo::LOG_BACKFILL_MINUTES);
         }
         fleet.on_clock(clock)
     }

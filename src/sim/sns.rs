@@ -6,6 +6,7 @@
 use super::clock::rfc3339_millis;
 use std::collections::BTreeMap;
 
+use super::consumer_logs::LoggedMessage;
 use super::filter;
 use super::json::ObjectWriter;
 use super::rng::SplitMix64;
@@ -259,6 +260,11 @@ impl World {
                         .metrics
                         .counters
                         .invoked(duration, failing);
+                    let logged = [LoggedMessage {
+                        message_id: notification.message_id,
+                        failed: failing,
+                    }];
+                    self.log_invocation(function, duration, &logged);
                     if failing {
                         // Lambda accepted the event; it fails later, off SNS's books.
                         // The notification's id too: events published within one ms

@@ -127,21 +127,51 @@ pub fn open_target(app: &mut App, target: &Target) -> Vec<Effect> {
     )
 }
 
-/// `:logs NAME`.
+/// `:logs NAME`: looked up in the active context first, then in the others (the first
+/// that has it becomes the active one, as a key on one of its rows would make it). A
+/// success clears what an earlier failure said.
 pub fn open_named(app: &mut App, given: &str) -> Vec<Effect> {
-    match target_named(&app.inventory, given) {
-        Some(target) => open_target(app, &target),
-        None => {
+    if let Some(target) = target_named(&app.inventory, given) {
+        app.message = None;
+        return open_target(app, &target);
+    }
+    let elsewhere = app
+        .fleet
+        .parked
+        .iter()
+        .find_map(|c| target_named(&c.inventory, given).map(|t| (c.id, t)));
+    if let Some((id, target)) = elsewhere {
+        crate::app::fleet::focus(app, id);
+        app.message = None;
+        let effects = open_target(app, &target);
+        if app.message.is_none() {
             app.set_message(
-                Level::Error,
+                Level::Info,
                 format!(
-                    "no function, queue or topic named {} (in the last listing)",
-                    crate::domain::untrusted::escape(given)
+                    "{} is in {}: working there now",
+                    crate::domain::untrusted::escape(given),
+                    app.fleet.label(id)
                 ),
             );
-            Vec::new()
         }
+        return effects;
     }
+    let mut searched = vec![app.fleet.label(app.fleet.active).to_string()];
+    searched.extend(
+        app.fleet
+            .parked
+            .iter()
+            .map(|c| app.fleet.label(c.id).to_string()),
+    );
+    app.set_message(
+        Level::Error,
+        format!(
+            "no function, queue or topic named {} in {} (in the last listing)",
+            crate::domain::untrusted::escape(given),
+            searched.join(", ")
+        ),
+    );
+    Vec::new()
 }
 
 /// `:logs` alone: the selected row's.

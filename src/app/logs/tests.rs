@@ -327,3 +327,58 @@ async fn cost_says_what_this_sessions_logs_searches_asked() {
     assert!(text.contains("GetMetricData"), "{text}");
     assert!(text.contains("CloudWatch Logs: 1 calls"), "{text}");
 }
+
+#[test]
+fn logs_name_looks_in_every_context_switches_to_the_one_that_has_it_and_clears_old_errors() {
+    let mut app = loaded_app();
+    let eu = app.add_context(
+        crate::aws::ConnectionInfo {
+            region: "eu-west-1".into(),
+            ..crate::aws::ConnectionInfo::default()
+        },
+        None,
+        false,
+    );
+    let parked = app.fleet.parked.iter_mut().find(|c| c.id == eu);
+    let parked = parked.expect("parked");
+    parked.inventory.upsert_queues(
+        vec![crate::inventory::model::tests::queue("eu-orders", 2, None)],
+        1,
+    );
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "logs nothing");
+    press(&mut app, KeyCode::Enter);
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("us-east-1") && said.contains("eu-west-1"),
+        "{said}"
+    );
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "logs eu-orders");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.fleet.active, eu,
+        "the context that has it is the active one"
+    );
+    assert_eq!(feed(&app).title, "eu-orders");
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        !said.contains("no function"),
+        "the old error is gone: {said}"
+    );
+    press(&mut app, KeyCode::Esc);
+    // orders is us-east-1's: asked from eu-west-1, it is found there and opens.
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "logs orders");
+    assert_eq!(logs_jobs(&press(&mut app, KeyCode::Enter)).len(), 1);
+    assert_eq!(app.fleet.active, 0);
+    assert_eq!(feed(&app).title, "orders");
+}
