@@ -24,7 +24,7 @@ fn answer_plan(app: &mut App, backend: &Backend, effects: &[Effect]) {
         Effect::Start {
             id,
             work: Work::RedrivePlan(request),
-        } => Some((*id, request.clone())),
+        } => Some((*id, (**request).clone())),
         _ => None,
     }) else {
         panic!("expected a plan job in {effects:?}");

@@ -25,7 +25,7 @@ pub enum Work {
     /// One GetMetricData call planned by the metrics engine.
     Metrics(crate::metrics::batch::FetchBatch),
     /// A redrive's plan, computed without changing anything (the dialog shows it).
-    RedrivePlan(super::redrive::PlanJob),
+    RedrivePlan(Box<super::redrive::PlanJob>),
     /// `DescribeAlarms` (state ALARM), every page.
     Alarms,
     /// `ListMessageMoveTasks` for these DLQ ARNs (bounded concurrency).

@@ -77,21 +77,7 @@ pub async fn run(
         return dry_run(backend, &args, &dlq, &plan, &moves).await;
     }
     if !args.yes {
-        crate::gate::err(&output::plan_text(
-            &backend.info,
-            &plan,
-            &moves,
-            None,
-            false,
-        )?);
-        return Ok(exit::refuse(
-            exit::NEEDS_YES,
-            &[
-                format!("not redriving {} without --yes.", one_line(&plan.dlq)),
-                "The plan above changes nothing; run again with --yes to move the messages."
-                    .to_string(),
-            ],
-        ));
+        return without_yes(backend, &plan, &moves);
     }
     for warning in &plan.warnings {
         crate::gate::say(&format!("warning: {}", one_line(warning)));
@@ -107,6 +93,19 @@ pub async fn run(
         .await;
     }
     finish(&args, &plan, &summary)
+}
+
+/// Without `--yes`: the plan on stderr, nothing moved, and the exit that asks for `--yes`.
+fn without_yes(backend: &Backend, plan: &Plan, moves: &MoveOptions) -> Result<ExitCode> {
+    crate::gate::err(&output::plan_text(&backend.info, plan, moves, None, false)?);
+    Ok(exit::refuse(
+        exit::NEEDS_YES,
+        &[
+            format!("not redriving {} without --yes.", one_line(&plan.dlq)),
+            "The plan above changes nothing; run again with --yes to move the messages."
+                .to_string(),
+        ],
+    ))
 }
 
 /// `--dry-run`: the plan, and with `--filter` how many of a sample match; nothing moves.

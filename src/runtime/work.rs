@@ -77,7 +77,7 @@ pub fn start(work: Work, job: JobContext) -> Started {
             };
         }
         Work::Dangerous(op) => return super::dangerous::start(op, job),
-        Work::RedrivePlan(request) => Box::pin(super::redrive::plan_job(request, job)),
+        Work::RedrivePlan(request) => Box::pin(super::redrive::plan_job(*request, job)),
         Work::Metrics(batch) => Box::pin(metrics(batch, job)),
         Work::Export(request) => Box::pin(super::export::run(request)),
         Work::Alarms => Box::pin(alarms(job)),

@@ -236,7 +236,7 @@ fn plan_again(app: &mut App, mut dialog: RedriveDialog) -> Vec<Effect> {
         dialog.planning(id, &job.settings);
         effects.push(Effect::Start {
             id,
-            work: Work::RedrivePlan(job),
+            work: Work::RedrivePlan(Box::new(job)),
         });
     }
     app.modal = Some(Modal::Redrive(Box::new(dialog)));

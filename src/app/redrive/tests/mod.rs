@@ -63,7 +63,7 @@ fn plan_job(effects: &[Effect]) -> Option<(JobId, PlanJob)> {
         Effect::Start {
             id,
             work: Work::RedrivePlan(job),
-        } => Some((*id, job.clone())),
+        } => Some((*id, (**job).clone())),
         _ => None,
     })
 }
