@@ -1,7 +1,9 @@
 //! `squall redrive DLQ --canary N --yes` and its watch against LocalStack (functions cannot
 //! run there, so the test plays the failing consumer): a moved message whose body and
 //! attributes come back to the DLQ under a new id makes the canary not safe, exit 6; a
-//! canary nothing comes back from is safe, exit 0; `--no-watch` stops at once. The watch is
+//! canary nothing comes back from, with no consumer to judge by (no Lambda mapping here: an
+//! enabled one would take the messages), is unknown, exit 7, never "safe" (the simulated world
+//! proves "safe" with a consumer); `--no-watch` stops at once. The watch is
 //! kept short with `--watch`. And the attributes' MD5 squall computes is the one SQS returns.
 
 mod redrive_suite;
@@ -119,21 +121,23 @@ async fn a_moved_message_back_in_the_dlq_is_not_safe_exit_6() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_canary_nothing_comes_back_from_is_safe_exit_0() {
+async fn a_canary_nothing_comes_back_from_without_a_consumer_is_unknown_exit_7() {
     let fleet = fleet().await;
-    let (name, pair) = dead_lettered(&fleet, "cn-safe", 5).await;
+    let (name, pair) = dead_lettered(&fleet, "cn-quiet", 5).await;
     let (code, out, stderr) = canary(&format!("{name}-dlq"), &["--watch", "4s"]).await;
     let verdict = &out["canary"];
-    assert_eq!(code, 0, "{out}\n{stderr}");
-    assert_eq!(verdict["verdict"], "safe", "{verdict}");
+    assert_eq!(code, 7, "{out}\n{stderr}");
+    assert_eq!(verdict["verdict"], "unknown", "{verdict}");
     assert_eq!(verdict["back_in_dlq"], 0);
     assert_eq!(verdict["watched_s"], 4);
-    // No Lambda consumer on LocalStack: said, and the DLQ check alone is enough.
+    // No Lambda consumer on LocalStack: said, and a quiet DLQ alone proves nothing.
     assert!(verdict["errors"].is_null(), "{verdict}");
     assert!(verdict["metrics_note"].is_string(), "{verdict}");
+    let line = verdict["line"].as_str().unwrap_or_default();
+    assert!(line.contains("judge by hand"), "{line}");
     assert!(
-        stderr.contains(&format!("squall redrive {name}-dlq --yes")),
-        "the command for the rest: {stderr}"
+        !stderr.contains(&format!("squall redrive {name}-dlq --yes")),
+        "no command for the rest after an unknown verdict: {stderr}"
     );
     assert_eq!(redrive_suite::counts(&fleet, &pair.dlq_url).await, (3, 0));
 }
