@@ -400,7 +400,12 @@ impl HealthView {
             .iter()
             .zip(&self.contexts)
             .skip(self.offset)
-            .take(self.visible_rows(rows))
+            // No table rows, no queues on screen (`visible_rows` keeps one row to select).
+            .take(if rows == 0 {
+                0
+            } else {
+                self.visible_rows(rows)
+            })
             .filter(|(_, id)| context.is_none_or(|c| c == **id))
             .filter_map(|(url, _)| url.clone())
             .collect();
